@@ -1,0 +1,254 @@
+"""The :class:`Allocation` result type and the coercion of user-given payoff vectors."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import InvalidGameError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Allocation", "as_payoff"]
+
+
+def _frozen(arr: ArrayLike | None, n: int, field: str) -> NDArray[np.float64] | None:
+    if arr is None:
+        return None
+    out = np.array(arr, dtype=np.float64, copy=True).reshape(-1)
+    if out.shape != (n,):
+        raise InvalidGameError(f"{field} must have one entry per player ({n}), got {out.shape}")
+    out.flags.writeable = False
+    return out
+
+
+class Allocation:
+    """An immutable split of a game's worth among its players.
+
+    Parameters
+    ----------
+    players : sequence of str
+        Player names; ``values`` follows this order.
+    values : array_like, shape (n,)
+        Payoff (or, for a cost game, cost share) per player.
+    method : str
+        Name of the solution concept that produced it, with its options.
+    stderr : array_like, shape (n,), optional
+        Standard errors of sampled estimates.
+    **diagnostics
+        Further named results (``epsilon``, ``status``, ``weights``, ...), readable as
+        attributes: ``alloc.epsilon``.
+
+    Examples
+    --------
+    >>> a = Allocation(["College", "Firm"], [1.5, 2.5], method="shapley")
+    >>> a["Firm"], a.to_dict()
+    (2.5, {'College': 1.5, 'Firm': 2.5})
+    """
+
+    __slots__ = ("_players", "_values", "_method", "_stderr", "_diagnostics")
+
+    def __init__(
+        self,
+        players: Sequence[str],
+        values: ArrayLike,
+        method: str,
+        *,
+        stderr: ArrayLike | None = None,
+        **diagnostics: Any,
+    ) -> None:
+        self._players = tuple(players)
+        n = len(self._players)
+        vals = _frozen(values, n, "values")
+        if vals is None:  # pragma: no cover - values is required
+            raise InvalidGameError("values is required")
+        self._values = vals
+        self._stderr = _frozen(stderr, n, "stderr")
+        self._method = str(method)
+        self._diagnostics: Mapping[str, Any] = MappingProxyType(dict(diagnostics))
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        """Player names."""
+        return self._players
+
+    @property
+    def values(self) -> NDArray[np.float64]:
+        """Payoffs in player order (read-only)."""
+        return self._values
+
+    @property
+    def method(self) -> str:
+        """The solution concept and its options."""
+        return self._method
+
+    @property
+    def stderr(self) -> NDArray[np.float64] | None:
+        """Standard errors of sampled estimates, else None."""
+        return self._stderr
+
+    @property
+    def diagnostics(self) -> Mapping[str, Any]:
+        """Read-only mapping of further results."""
+        return self._diagnostics
+
+    @property
+    def total(self) -> float:
+        """Sum of the payoffs."""
+        return float(self._values.sum())
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        diag = self._diagnostics
+        if name in diag:
+            return diag[name]
+        raise AttributeError(
+            f"Allocation from {self._method!r} has no attribute {name!r}; its diagnostics are "
+            f"{sorted(diag)}"
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in Allocation.__slots__ and not hasattr(self, name):
+            object.__setattr__(self, name, value)
+            return
+        raise AttributeError("Allocation is immutable")
+
+    def __getitem__(self, player: str | int) -> float:
+        if isinstance(player, str):
+            try:
+                return float(self._values[self._players.index(player)])
+            except ValueError:
+                raise KeyError(
+                    f"unknown player {player!r}; the players are {list(self._players)}"
+                ) from None
+        return float(self._values[player])
+
+    def __len__(self) -> int:
+        return len(self._players)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._values.tolist())
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
+        return np.array(self._values, dtype=dtype, copy=True)
+
+    def to_dict(self) -> dict[str, float]:
+        """``{player: payoff}``."""
+        return {p: float(v) for p, v in zip(self._players, self._values)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """DataFrame indexed by player with a ``value`` column (and ``stderr`` when sampled)."""
+        import pandas as pd
+
+        data: dict[str, Any] = {"value": self._values}
+        if self._stderr is not None:
+            data["stderr"] = self._stderr
+        df = pd.DataFrame(data, index=pd.Index(self._players, name="player"))
+        return df
+
+    def confidence_interval(self, level: float = 0.95) -> NDArray[np.float64]:
+        """Normal-approximation interval ``values -/+ z * stderr``, shape ``(n, 2)``."""
+        if self._stderr is None:
+            raise InvalidGameError(
+                f"confidence_interval needs standard errors; {self._method!r} is exact"
+            )
+        if not (isinstance(level, (int, float)) and 0 < level < 1):
+            raise InvalidGameError(f"level must be strictly between 0 and 1, got {level!r}")
+        from statistics import NormalDist
+
+        z = NormalDist().inv_cdf(0.5 + level / 2)
+        return np.column_stack([self._values - z * self._stderr, self._values + z * self._stderr])
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        se = self._stderr
+        return [
+            (p, f"{v:.6g}", "" if se is None else f"{se[i]:.3g}")
+            for i, (p, v) in enumerate(zip(self._players, self._values))
+        ]
+
+    def __repr__(self) -> str:
+        items = ", ".join(
+            f"{p}={v}" + (f"±{s}" if s else "") for p, v, s in self._rows()
+        )
+        extra = "".join(
+            f", {k}={v:.6g}" if isinstance(v, float) and math.isfinite(v) else ""
+            for k, v in self._diagnostics.items()
+        )
+        return f"Allocation({self._method}: {items}{extra})"
+
+    def _repr_html_(self) -> str:
+        head = "<tr><th>player</th><th>value</th>" + (
+            "<th>stderr</th>" if self._stderr is not None else ""
+        ) + "</tr>"
+        body = "".join(
+            f"<tr><td>{html.escape(p)}</td><td>{v}</td>"
+            + (f"<td>{s}</td>" if self._stderr is not None else "")
+            + "</tr>"
+            for p, v, s in self._rows()
+        )
+        return (
+            f"<table><caption>{html.escape(self._method)}</caption>{head}{body}</table>"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Allocation):
+            return NotImplemented
+        return (
+            self._players == other._players
+            and self._method == other._method
+            and np.array_equal(self._values, other._values)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def as_payoff(x: Any, players: Sequence[str], *, field: str = "x") -> NDArray[np.float64]:
+    """Coerce an array, a ``{name: payoff}`` dict or an :class:`Allocation` to a float vector.
+
+    Raises
+    ------
+    InvalidGameError
+        On a wrong length, unknown or missing names, or non-finite entries.
+    """
+    n = len(players)
+    if isinstance(x, Allocation):
+        if x.players != tuple(players):
+            raise InvalidGameError(
+                f"{field} is an Allocation for players {list(x.players)}, but the game's players "
+                f"are {list(players)}"
+            )
+        vec = np.array(x.values, dtype=np.float64)
+    elif isinstance(x, Mapping):
+        unknown = [k for k in x if k not in players]
+        if unknown:
+            raise InvalidGameError(
+                f"{field} names unknown players {unknown}; the players are {list(players)}"
+            )
+        missing = [p for p in players if p not in x]
+        if missing:
+            raise InvalidGameError(f"{field} has no payoff for {missing}; give one per player")
+        vec = np.array([x[p] for p in players], dtype=np.float64)
+    else:
+        try:
+            vec = np.array(x, dtype=np.float64, copy=True)
+        except (TypeError, ValueError) as exc:
+            raise InvalidGameError(f"{field} must be numbers: {exc}") from None
+        if vec.shape != (n,):
+            raise InvalidGameError(
+                f"{field} has shape {vec.shape}; it needs one payoff per player, shape ({n},)"
+            )
+    if not np.isfinite(vec).all():
+        bad = int(np.flatnonzero(~np.isfinite(vec))[0])
+        raise InvalidGameError(
+            f"{field}[{bad}] ({players[bad]!r}) = {vec[bad]} is not finite; payoffs must be "
+            "finite numbers"
+        )
+    return vec

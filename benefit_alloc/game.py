@@ -1,0 +1,571 @@
+"""Transferable-utility games: the dense :class:`Game` and the lazy :class:`OracleGame`.
+
+A TU game on players ``N = {0, ..., n-1}`` is a function ``v: 2**N -> R`` with
+``v(empty) = 0``.  :class:`Game` stores it as a float64 array of length ``2**n`` indexed by
+bitmask: coalition ``S`` is the integer whose bit ``i`` is set when player ``i`` is in
+``S``.  A *cost game* (``cost=True``) holds costs ``c(S)`` to be shared; the solution
+concepts then read "x(S) <= c(S)" where a profit game reads "x(S) >= v(S)".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, popcount
+from .errors import InvalidGameError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Game", "OracleGame", "MAX_DENSE_PLAYERS", "validate_players"]
+
+#: Largest number of players a dense game may have (2**30 float64 values are 8 GiB).
+MAX_DENSE_PLAYERS = 30
+_CHUNK = 1 << 22
+
+
+def validate_players(players: Sequence[str] | None, n: int, *, field: str = "players") -> tuple[str, ...]:
+    """Check player names (unique, non-empty strings, exactly ``n``) or make ``P0..P{n-1}``."""
+    if players is None:
+        return tuple(f"P{i}" for i in range(n))
+    if isinstance(players, str):
+        raise InvalidGameError(
+            f"{field} must be a sequence of names, got the string {players!r}; "
+            f"write [{players!r}] for one player"
+        )
+    names = tuple(players)
+    if len(names) != n:
+        raise InvalidGameError(f"{field} has {len(names)} names but the game has {n} players")
+    seen: set[str] = set()
+    for p in names:
+        if not isinstance(p, str):
+            raise InvalidGameError(f"{field} must be strings; got {p!r} of type {type(p).__name__}")
+        if not p.strip():
+            raise InvalidGameError(f"{field} contains an empty name {p!r}; give every player a name")
+        if p in seen:
+            raise InvalidGameError(f"{field} contains the duplicate name {p!r}; names must be unique")
+        seen.add(p)
+    return names
+
+
+def _n_from_length(length: int) -> int:
+    if length < 1 or length & (length - 1):
+        lo = 1 << max(0, length.bit_length() - 1)
+        raise InvalidGameError(
+            f"values has length {length}, which is not a power of two; a game of n players "
+            f"needs 2**n values (valid lengths near it: {lo} or {lo * 2})"
+        )
+    n = length.bit_length() - 1
+    if n > MAX_DENSE_PLAYERS:
+        raise InvalidGameError(
+            f"a dense game has at most {MAX_DENSE_PLAYERS} players, got n = {n}; "
+            "use OracleGame for larger games"
+        )
+    return n
+
+
+def _check_finite(values: NDArray[np.float64]) -> None:
+    for start in range(0, values.shape[0], _CHUNK):
+        block = values[start : start + _CHUNK]
+        if not np.isfinite(block).all():
+            bad = start + int(np.flatnonzero(~np.isfinite(block))[0])
+            raise InvalidGameError(
+                f"values[{bad}] = {values[bad]} is not finite; every coalition value must be a "
+                "finite number"
+            )
+
+
+class Game:
+    """A transferable-utility game stored densely by bitmask.
+
+    Parameters
+    ----------
+    values : array_like, shape (2**n,)
+        ``values[S]`` is the worth (or cost) of coalition ``S``, where bit ``i`` of the
+        integer ``S`` is set when player ``i`` is a member.  ``values[0]`` must be 0.
+    players : sequence of str, optional
+        Player names in bit order; default ``"P0" .. "P{n-1}"``.
+    cost : bool, default False
+        Mark a cost game: ``values`` are costs to share.
+    copy : bool, default True
+        Copy ``values`` into a read-only array.  With ``copy=False`` a float64 C-contiguous
+        array is adopted as it is (needed for n near 30, where the array is 8 GiB): do not
+        change it afterwards.
+
+    Examples
+    --------
+    >>> g = Game([0, 1, 2, 4], players=["College", "Firm"])
+    >>> g.n, g.value(["College", "Firm"]), g.value(1)
+    (2, 4.0, 1.0)
+    """
+
+    __slots__ = ("_values", "_players", "_cost", "_n")
+
+    def __init__(
+        self,
+        values: ArrayLike,
+        players: Sequence[str] | None = None,
+        *,
+        cost: bool = False,
+        copy: bool = True,
+    ) -> None:
+        if copy:
+            try:
+                arr = np.array(values, dtype=np.float64, copy=True)
+            except (TypeError, ValueError) as exc:
+                raise InvalidGameError(f"values must be numbers: {exc}") from None
+        else:
+            arr = np.asarray(values)
+            if arr.dtype != np.float64 or not arr.flags.c_contiguous:
+                raise InvalidGameError(
+                    f"copy=False needs a C-contiguous float64 array, got dtype {arr.dtype}; "
+                    "pass copy=True or convert with numpy.ascontiguousarray(values, float)"
+                )
+        if arr.ndim != 1:
+            raise InvalidGameError(
+                f"values must be 1-D (one value per coalition), got shape {arr.shape}"
+            )
+        n = _n_from_length(arr.shape[0])
+        _check_finite(arr)
+        if arr[0] != 0.0:
+            raise InvalidGameError(
+                f"values[0] = {arr[0]} is the empty coalition's value and must be 0"
+            )
+        if copy:
+            arr.flags.writeable = False
+        self._values = arr
+        self._n = n
+        self._players = validate_players(players, n)
+        self._cost = bool(cost)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def n(self) -> int:
+        """Number of players."""
+        return self._n
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        """Player names in bit order."""
+        return self._players
+
+    @property
+    def values(self) -> NDArray[np.float64]:
+        """The value array (read-only unless adopted with ``copy=False``)."""
+        return self._values
+
+    @property
+    def cost(self) -> bool:
+        """True for a cost game."""
+        return self._cost
+
+    @property
+    def grand(self) -> float:
+        """Value of the grand coalition ``v(N)``."""
+        return float(self._values[-1])
+
+    @property
+    def singletons(self) -> NDArray[np.float64]:
+        """Standalone values ``v({i})`` in player order."""
+        return self._values[1 << np.arange(self._n)].astype(np.float64)
+
+    def mask(self, coalition: int | Iterable[str | int]) -> int:
+        """Mask of a coalition given as a mask, names or indices."""
+        return mask_of(coalition, self._players)
+
+    def coalition(self, mask: int) -> tuple[str, ...]:
+        """Names of the members of ``mask``."""
+        return names_of(mask_of(mask, self._players), self._players)
+
+    def value(self, coalition: int | Iterable[str | int]) -> float:
+        """Value of a coalition: an int is a mask, a sequence holds names or indices."""
+        return float(self._values[self.mask(coalition)])
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __repr__(self) -> str:
+        kind = "cost game" if self._cost else "game"
+        shown = ", ".join(self._players[:6]) + (", ..." if self._n > 6 else "")
+        return f"<Game: {kind} of {self._n} players [{shown}], v(N) = {self.grand:.6g}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Game):
+            return NotImplemented
+        return (
+            self._players == other._players
+            and self._cost == other._cost
+            and np.array_equal(self._values, other._values)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------ constructors
+    @classmethod
+    def from_function(
+        cls,
+        f: Callable[[frozenset[str]], float],
+        players: Sequence[str],
+        *,
+        cost: bool = False,
+    ) -> Game:
+        """Tabulate ``f(frozenset of names)`` over every coalition (``f`` of the empty set is 0).
+
+        Examples
+        --------
+        >>> g = Game.from_function(lambda s: len(s) ** 2, ["a", "b", "c"])
+        >>> g.value(["a", "b"])
+        4.0
+        """
+        names = validate_players(players, len(tuple(players)))
+        n = len(names)
+        if n > MAX_DENSE_PLAYERS:
+            raise InvalidGameError(f"{n} players is too many for a dense game; use OracleGame")
+        vals = np.zeros(1 << n)
+        for mask in range(1, 1 << n):
+            vals[mask] = f(frozenset(names_of(mask, names)))
+        return _owned(vals, names, cost)
+
+    @classmethod
+    def from_dict(
+        cls,
+        mapping: Mapping[Any, float],
+        players: Sequence[str],
+        *,
+        cost: bool = False,
+    ) -> Game:
+        """Build a game from ``{coalition: value}``; every nonempty coalition must be present.
+
+        Keys are masks, or iterables of names or indices.  The empty coalition may be omitted.
+
+        Examples
+        --------
+        >>> Game.from_dict({("a",): 1, ("b",): 1, ("a", "b"): 3}, ["a", "b"]).grand
+        3.0
+        """
+        names = validate_players(players, len(tuple(players)))
+        n = len(names)
+        vals = np.full(1 << n, np.nan)
+        vals[0] = 0.0
+        for key, val in mapping.items():
+            vals[mask_of(key, names)] = val
+        missing = np.flatnonzero(np.isnan(vals))
+        if missing.size:
+            shown = [names_of(int(m), names) for m in missing[:5]]
+            raise InvalidGameError(
+                f"from_dict is missing {missing.size} coalition(s), e.g. {shown}; every nonempty "
+                "coalition needs a value"
+            )
+        return _owned(vals, names, cost)
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, *, value: str = "value", cost: bool = False) -> Game:
+        """Build a game from a DataFrame.
+
+        Either one boolean column per player plus a ``value`` column (players are the other
+        columns, in order), or a ``value`` column indexed by frozensets of player names (players
+        in order of first appearance, sorted within each coalition).
+        """
+        if value not in df.columns:
+            raise InvalidGameError(
+                f"from_frame needs a {value!r} column; the frame has columns {list(df.columns)}"
+            )
+        if len(df.columns) == 1:
+            coalitions = [frozenset(k) for k in df.index]
+            seen: dict[str, None] = {}
+            for c in coalitions:
+                for p in sorted(c):
+                    seen.setdefault(p, None)
+            names = list(seen)
+            return cls.from_dict(dict(zip(coalitions, df[value].to_numpy())), names, cost=cost)
+        names = [str(c) for c in df.columns if c != value]
+        members = df[[c for c in df.columns if c != value]].to_numpy()
+        if members.dtype != bool:
+            raise InvalidGameError(
+                "from_frame: the player columns must be boolean membership flags, got dtype "
+                f"{members.dtype}"
+            )
+        masks = bool_to_masks(members)
+        return cls.from_dict(dict(zip(masks.tolist(), df[value].to_numpy())), names, cost=cost)
+
+    def to_frame(self) -> pd.DataFrame:
+        """DataFrame with one boolean column per player and a ``value`` column, by mask."""
+        import pandas as pd
+
+        members = masks_to_bool(np.arange(1 << self._n), self._n)
+        df = pd.DataFrame(members, columns=list(self._players))
+        df["value"] = self._values
+        df.index.name = "mask"
+        return df
+
+    # --------------------------------------------------------------- algebra
+    def subgame(self, players: Iterable[str | int]) -> Game:
+        """The game restricted to ``players`` (kept in the order they have in this game)."""
+        mask = self.mask(list(players))
+        idx = [i for i in range(self._n) if (mask >> i) & 1]
+        k = len(idx)
+        sub = np.zeros(1 << k, dtype=np.int64)
+        for j, i in enumerate(idx):
+            sub[1 << j : 1 << (j + 1)] = sub[: 1 << j] | (1 << i)
+        return Game(self._values[sub], [self._players[i] for i in idx], cost=self._cost)
+
+    def _check_compatible(self, other: Game) -> None:
+        if self._players != other._players or self._cost != other._cost:
+            raise InvalidGameError(
+                "games can only be added when they have the same players in the same order and "
+                f"the same kind: {self._players} (cost={self._cost}) vs {other._players} "
+                f"(cost={other._cost})"
+            )
+
+    def __add__(self, other: Game) -> Game:
+        if not isinstance(other, Game):
+            return NotImplemented
+        self._check_compatible(other)
+        return _owned(self._values + other._values, self._players, self._cost)
+
+    def __sub__(self, other: Game) -> Game:
+        if not isinstance(other, Game):
+            return NotImplemented
+        self._check_compatible(other)
+        return _owned(self._values - other._values, self._players, self._cost)
+
+    def __mul__(self, scalar: float) -> Game:
+        if not isinstance(scalar, (int, float, np.integer, np.floating)) or isinstance(scalar, bool):
+            return NotImplemented
+        if not math.isfinite(float(scalar)):
+            raise InvalidGameError(f"a game can only be scaled by a finite number, got {scalar}")
+        return _owned(self._values * float(scalar), self._players, self._cost)
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Game:
+        return self * -1.0
+
+    def relabel(self, order: Sequence[str | int]) -> Game:
+        """The same game with players permuted: new player ``j`` is old player ``order[j]``."""
+        idx = [mask_of([p], self._players).bit_length() - 1 for p in order]
+        if sorted(idx) != list(range(self._n)):
+            raise InvalidGameError(
+                f"relabel order {list(order)} must name every player exactly once: "
+                f"{list(self._players)}"
+            )
+        src = np.zeros(1 << self._n, dtype=np.int64)
+        for j, i in enumerate(idx):
+            src[1 << j : 1 << (j + 1)] = src[: 1 << j] | (1 << i)
+        return Game(self._values[src], [self._players[i] for i in idx], cost=self._cost)
+
+    # ------------------------------------------------------------ properties
+    def _sign(self) -> float:
+        # cost games are checked on the savings orientation -c
+        return -1.0 if self._cost else 1.0
+
+    @property
+    def is_monotone(self) -> bool:
+        """``v(S) <= v(T)`` whenever ``S`` is a subset of ``T`` (checked on raw values)."""
+        v = self._values
+        masks = np.arange(1 << self._n, dtype=np.int64)
+        for i in range(self._n):
+            without = masks[(masks >> i) & 1 == 0]
+            if np.any(v[without | (1 << i)] < v[without]):
+                return False
+        return True
+
+    @property
+    def is_superadditive(self) -> bool:
+        """``v(S | T) >= v(S) + v(T)`` for disjoint ``S, T``; for a cost game, subadditivity.
+
+        Checks every disjoint pair, ``3**n`` of them in vectorised chunks.
+        """
+        w = self._sign() * self._values
+        n = self._n
+        if n > 16:
+            raise InvalidGameError(
+                f"is_superadditive checks 3**n pairs; n = {n} is above the limit of 16"
+            )
+        pw = 3 ** np.arange(n, dtype=np.int64)
+        bits = 1 << np.arange(n, dtype=np.int64)
+        total = 3**n
+        for start in range(0, total, _CHUNK):
+            code = np.arange(start, min(total, start + _CHUNK), dtype=np.int64)
+            digits = (code[:, None] // pw[None, :]) % 3
+            a = (digits == 1) @ bits
+            b = (digits == 2) @ bits
+            if np.any(w[a | b] < w[a] + w[b] - 1e-12 * (1 + np.abs(w[a | b]))):
+                return False
+        return True
+
+    @property
+    def is_convex(self) -> bool:
+        """Supermodularity ``v(S+i) - v(S) <= v(S+i+j) - v(S+j)``; for a cost game, concavity."""
+        w = self._sign() * self._values
+        masks = np.arange(1 << self._n, dtype=np.int64)
+        for i in range(self._n):
+            for j in range(i + 1, self._n):
+                s = masks[((masks >> i) & 1 == 0) & ((masks >> j) & 1 == 0)]
+                bi, bj = 1 << i, 1 << j
+                d = w[s | bi | bj] - w[s | bi] - w[s | bj] + w[s]
+                if np.any(d < -1e-12 * (1 + np.abs(w[s | bi | bj]))):
+                    return False
+        return True
+
+    @property
+    def is_essential(self) -> bool:
+        """``v(N) > sum_i v({i})`` (for a cost game ``c(N) < sum_i c({i})``)."""
+        return bool(self._sign() * (self.grand - self.singletons.sum()) > 0)
+
+    def sizes(self) -> NDArray[np.int64]:
+        """Size of every coalition, by mask."""
+        return popcount(np.arange(1 << self._n))
+
+
+def _owned(values: NDArray[np.float64], players: Sequence[str], cost: bool) -> Game:
+    """Wrap an array the library just built (no copy) and make it read-only."""
+    game = Game(np.ascontiguousarray(values, dtype=np.float64), players, cost=cost, copy=False)
+    game.values.flags.writeable = False
+    return game
+
+
+class OracleGame:
+    """A game too large to tabulate, evaluated lazily.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(frozenset of names) -> float``, the value of one coalition.
+    players : sequence of str
+        Player names.
+    batch : callable, optional
+        ``batch(members) -> values`` with ``members`` a boolean array of shape ``(k, n)`` and
+        the result of shape ``(k,)``: evaluates many coalitions at once.  Used when present.
+    cost : bool, default False
+        Mark a cost game.
+
+    Examples
+    --------
+    >>> g = OracleGame(lambda s: float(len(s)) ** 2, ["a", "b", "c"])
+    >>> g.evaluate(np.array([[True, True, False]]))
+    array([4.])
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[frozenset[str]], float] | None,
+        players: Sequence[str],
+        *,
+        batch: Callable[[NDArray[np.bool_]], ArrayLike] | None = None,
+        cost: bool = False,
+    ) -> None:
+        if fn is None and batch is None:
+            raise InvalidGameError("OracleGame needs fn, batch or both; got neither")
+        if fn is not None and not callable(fn):
+            raise InvalidGameError(f"fn must be callable, got {fn!r}")
+        if batch is not None and not callable(batch):
+            raise InvalidGameError(f"batch must be callable, got {batch!r}")
+        names = validate_players(players, len(tuple(players)))
+        if not names:
+            raise InvalidGameError("an OracleGame needs at least one player")
+        self._fn = fn
+        self._batch = batch
+        self._players = names
+        self._n = len(names)
+        self._cost = bool(cost)
+
+    @property
+    def n(self) -> int:
+        """Number of players."""
+        return self._n
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        """Player names."""
+        return self._players
+
+    @property
+    def cost(self) -> bool:
+        """True for a cost game."""
+        return self._cost
+
+    @property
+    def has_batch(self) -> bool:
+        """True when a vectorised batch function is available."""
+        return self._batch is not None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __repr__(self) -> str:
+        kind = "batch" if self._batch is not None else "callable"
+        return f"<OracleGame ({kind}) of {self._n} players>"
+
+    def evaluate(self, members: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """Values of the coalitions given as rows of a boolean ``(k, n)`` matrix.
+
+        The empty coalition is worth 0 whatever the oracle says.
+        """
+        m = np.asarray(members, dtype=bool)
+        if m.ndim != 2 or m.shape[1] != self._n:
+            raise InvalidGameError(
+                f"members must have shape (k, {self._n}), got {m.shape}"
+            )
+        k = m.shape[0]
+        if self._batch is not None:
+            try:
+                out = np.asarray(self._batch(m), dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise InvalidGameError(f"the batch function returned non-numbers: {exc}") from None
+            if out.shape != (k,):
+                raise InvalidGameError(
+                    f"the batch function returned shape {out.shape} for {k} coalitions; it must "
+                    f"return a 1-D array of shape ({k},)"
+                )
+        else:
+            fn = self._fn
+            if fn is None:  # unreachable: the constructor requires fn or batch
+                raise InvalidGameError("OracleGame has neither fn nor batch")
+            out = np.fromiter(
+                (fn(frozenset(p for p, b in zip(self._players, row) if b)) for row in m),
+                dtype=np.float64,
+                count=k,
+            )
+        if not np.isfinite(out).all():
+            bad = int(np.flatnonzero(~np.isfinite(out))[0])
+            raise InvalidGameError(
+                f"the oracle returned {out[bad]} for coalition "
+                f"{names_of(int(bool_to_masks(m[bad : bad + 1])[0]), self._players)}; values "
+                "must be finite"
+            )
+        out[~m.any(axis=1)] = 0.0
+        return out
+
+    def value(self, coalition: int | Iterable[str | int]) -> float:
+        """Value of one coalition (mask, names or indices)."""
+        mask = mask_of(coalition, self._players)
+        return float(self.evaluate(masks_to_bool(np.array([mask]), self._n))[0])
+
+    @property
+    def grand(self) -> float:
+        """Value of the grand coalition."""
+        return self.value((1 << self._n) - 1)
+
+    @property
+    def singletons(self) -> NDArray[np.float64]:
+        """Standalone values in player order."""
+        return self.evaluate(np.eye(self._n, dtype=bool))
+
+    def to_game(self) -> Game:
+        """Tabulate every coalition (only sensible for small n)."""
+        if self._n > MAX_DENSE_PLAYERS:
+            raise InvalidGameError(
+                f"cannot tabulate {self._n} players; a dense game has at most {MAX_DENSE_PLAYERS}"
+            )
+        vals = np.empty(1 << self._n)
+        masks = np.arange(1 << self._n, dtype=np.int64)
+        for start in range(0, masks.size, 1 << 16):
+            block = masks[start : start + (1 << 16)]
+            vals[block] = self.evaluate(masks_to_bool(block, self._n))
+        return _owned(vals, self._players, self._cost)

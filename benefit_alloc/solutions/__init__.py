@@ -1,0 +1,1 @@
+"""Solution concepts for TU games, one module per family."""
