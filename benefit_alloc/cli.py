@@ -1,0 +1,702 @@
+"""The ``benefit-alloc`` command (also ``python -m benefit_alloc``).
+
+Subcommands: ``solve``, ``compare``, ``explain``, ``partners``, ``validate`` and ``demo``; run
+``benefit-alloc COMMAND --help`` for each one's options and an example.
+
+Exit status: 0 on success; 2 on bad input (a missing or invalid scenario, an unknown option or
+method), with a one-line ``error: ...`` on stderr; 1 on an internal error (a bug or a solver
+failure), also one line unless ``--debug`` asks for the traceback.
+
+This module is the only one that imports typer and rich; ``import benefit_alloc`` does not
+load it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .scenario import Scenario
+    from .settlement import Settlement
+
+__all__ = ["main", "app", "EXIT_OK", "EXIT_INTERNAL", "EXIT_BAD_INPUT"]
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+
+#: Seconds of work after which a progress bar appears (on a terminal, without --quiet).
+PROGRESS_DELAY = 0.8
+
+
+class BadInput(Exception):
+    """Bad input detected by the command itself (exit status 2)."""
+
+
+class Format(StrEnum):
+    """Output formats."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+app = typer.Typer(
+    name="benefit-alloc",
+    help=(
+        "Fair, stable and explainable splits of what partners produce together.\n\n"
+        "Example: benefit-alloc demo   (runs a bundled scenario and writes an HTML report)"
+    ),
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state: dict[str, bool] = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"benefit-alloc {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an internal error.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Fair, stable and explainable splits of what partners produce together.
+
+    \b
+    Example:
+      benefit-alloc demo
+      benefit-alloc solve examples/college_enterprise.toml --method shapley,nucleolus
+    """
+    _state["debug"] = debug
+
+
+# ---------------------------------------------------------------------------- shared options
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="SCENARIO",
+        help="A scenario TOML file, or the name of a bundled one (see `benefit-alloc demo --list`).",
+        show_default=False,
+    ),
+]
+MethodOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--method", "-m", metavar="M1,M2",
+        help="Methods, comma-separated (shapley, banzhaf, owen, shapley_sampled, nucleolus, "
+        "least_core, nash, ...). Default: the scenario's [methods] run list.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+ReportOpt = Annotated[
+    Path | None,
+    typer.Option("--report", "-r", help="Also write a self-contained HTML report here.",
+                 dir_okay=False, show_default=False),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar and no notes on stderr.")
+]
+
+
+# ---------------------------------------------------------------------------- helpers
+def _load(ref: str) -> Scenario:
+    """A scenario from a path, or from the name of a bundled scenario."""
+    from .scenario import bundled_scenario_path, bundled_scenarios, load_scenario
+
+    path = Path(ref)
+    if not path.exists() and os.sep not in ref and "/" not in ref:
+        key = ref[:-5] if ref.endswith(".toml") else ref
+        if key in bundled_scenarios():
+            path = bundled_scenario_path(key)
+    return load_scenario(path)
+
+
+def _methods(given: list[str] | None, scenario: Scenario) -> list[str]:
+    """The methods asked for on the command line (comma-separated, repeatable) or the
+    scenario's own list."""
+    from . import _schema
+    from .scenario import METHODS
+
+    if not given:
+        return list(scenario.methods)
+    out: list[str] = []
+    for chunk in given:
+        for name in chunk.split(","):
+            name = name.strip().lower().replace("-", "_")
+            if not name:
+                continue
+            if name not in METHODS:
+                raise BadInput(
+                    f"--method {name!r} is not a method{_schema.suggest(name, list(METHODS))} "
+                    f"(methods: {', '.join(METHODS)})"
+                )
+            if name not in out:
+                out.append(name)
+    if not out:
+        raise BadInput("--method is empty; give one or more methods separated by commas")
+    if "owen" in out and len(scenario.unions) == len(scenario.parties):
+        raise BadInput("--method owen needs unions: add [[union]] tables to the scenario")
+    return out
+
+
+def _num(x: Any) -> str:
+    """A number for a table: 6 significant digits, no '-0'."""
+    if isinstance(x, bool) or x is None:
+        return {True: "yes", False: "no", None: ""}[x]
+    if isinstance(x, (int, float)) or hasattr(x, "__float__"):
+        try:
+            f = float(x)
+        except (TypeError, ValueError):
+            return str(x)
+        if math.isnan(f):
+            return ""
+        if math.isinf(f):
+            return "inf" if f > 0 else "-inf"
+        text = f"{f:.6g}"
+        return "0" if text in ("-0", "-0.0") else text
+    return str(x)
+
+
+def _plain(x: Any) -> Any:
+    """JSON-safe plain data: numpy scalars to Python, non-finite floats to None."""
+    if isinstance(x, Mapping):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    if isinstance(x, bool) or x is None or isinstance(x, str):
+        return x
+    if hasattr(x, "tolist"):
+        return _plain(x.tolist())
+    if isinstance(x, (int, float)):
+        f = float(x)
+        if isinstance(x, int):
+            return x
+        return f if math.isfinite(f) else None
+    return str(x)
+
+
+def _markdown(df: pd.DataFrame, title: str) -> str:
+    cols = [str(df.index.name or "")] + [str(c) for c in df.columns]
+    lines = [f"### {title}", "", "| " + " | ".join(cols) + " |",
+             "|" + "|".join(" --- " for _ in cols) + "|"]
+    for idx, row in df.iterrows():
+        cells = [str(idx)] + [_num(v) for v in row.tolist()]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def _emit(
+    fmt: Format,
+    tables: Sequence[tuple[str, pd.DataFrame]],
+    payload: Mapping[str, Any],
+    csv_frame: pd.DataFrame,
+    notes: Sequence[str] = (),
+) -> None:
+    """Write a result to stdout in the chosen format.
+
+    ``tables`` are shown by ``table`` and ``markdown``; ``payload`` is the ``json`` document;
+    ``csv_frame`` is the one flat table ``csv`` writes.
+    """
+    out = sys.stdout
+    if fmt is Format.json:
+        out.write(json.dumps(_plain(payload), indent=2, allow_nan=False) + "\n")
+    elif fmt is Format.csv:
+        csv_frame.to_csv(out, index=False, lineterminator="\n")
+    elif fmt is Format.markdown:
+        parts = [_markdown(df, title) for title, df in tables]
+        parts += [f"_{n}_" for n in notes]
+        out.write("\n\n".join(parts) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(file=out, width=None if out.isatty() else 10_000, highlight=False)
+        for title, df in tables:
+            table = Table(title=title, title_justify="left", title_style="bold")
+            table.add_column(str(df.index.name or ""), style="bold")
+            for c in df.columns:
+                table.add_column(str(c), justify="right")
+            for idx, row in df.iterrows():
+                table.add_row(str(idx), *(_num(v) for v in row.tolist()))
+            console.print(table)
+        for n in notes:
+            console.print(n, soft_wrap=True)
+
+
+class _Progress:
+    """A transient rich progress bar on stderr, shown only on a terminal, without --quiet,
+    and only once the work has lasted :data:`PROGRESS_DELAY` seconds."""
+
+    def __init__(self, total: int, *, enabled: bool, delay: float = PROGRESS_DELAY) -> None:
+        self._total = max(1, total)
+        self._enabled = enabled
+        self._delay = delay
+        self._lock = threading.Lock()
+        self._bar: Any = None
+        self._task: Any = None
+        self._timer: threading.Timer | None = None
+        self._done = 0
+        self._desc = "working"
+        self._started = False
+        self._closed = False
+
+    def __enter__(self) -> _Progress:
+        if self._enabled:
+            self._timer = threading.Timer(self._delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def _show(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        with self._lock:
+            if self._closed:
+                return
+            self._bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True,
+            )
+            self._task = self._bar.add_task(self._desc, total=self._total, completed=self._done)
+            self._bar.start()
+
+    def step(self, description: str) -> None:
+        """Mark the previous step done and start the one described."""
+        with self._lock:
+            if self._started:
+                self._done += 1
+            self._started = True
+            self._desc = description
+            if self._bar is not None:
+                self._bar.update(self._task, completed=min(self._done, self._total),
+                                 description=description)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._bar is not None:
+                self._bar.update(self._task, completed=self._total)
+                self._bar.stop()
+
+
+def _progress(total: int, quiet: bool) -> _Progress:
+    return _Progress(total, enabled=not quiet and sys.stderr.isatty())
+
+
+def _note(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(message, file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------- result tables
+def _shares_frame(results: Mapping[str, Settlement], parties: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    df = pd.DataFrame({m: [s.payoffs[p] for p in parties] for m, s in results.items()},
+                      index=pd.Index(list(parties), name="party"))
+    return df
+
+
+def _stability_frame(results: Mapping[str, Settlement]) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = {}
+    for m, s in results.items():
+        c = s.checks
+        rows[m] = {
+            "efficient": c.efficient,
+            "individually rational": c.individually_rational,
+            "in core": c.in_core,
+            "blocking coalitions": c.n_blocking,
+            "max excess": c.max_excess,
+            "break-even met": c.breakeven_met,
+        }
+    df = pd.DataFrame.from_dict(rows, orient="index")
+    df.index.name = "method"
+    return df
+
+
+def _bundle_frame(s: Settlement) -> pd.DataFrame:
+    df = s.to_frame().join(s.bundles.drop(columns=[s.numeraire], errors="ignore"))
+    df.index.name = "party"
+    return df
+
+
+def _settlement_json(s: Settlement) -> dict[str, Any]:
+    return {
+        "payoffs": s.payoffs.to_dict(),
+        "standalone": s.standalone.to_dict(),
+        "utilities": s.utilities.to_dict(),
+        "bundles": {str(p): row.to_dict() for p, row in s.bundles.iterrows()},
+        "transfers": s.transfers.to_dict(orient="records"),
+        "checks": s.checks.to_dict(),
+    }
+
+
+def _solve_all(scenario: Scenario, methods: Sequence[str], quiet: bool,
+               extra_steps: int = 0) -> tuple[dict[str, Settlement], _Progress]:
+    bar = _progress(1 + len(methods) + extra_steps, quiet)
+    bar.__enter__()
+    try:
+        results = scenario.solve(methods, progress=bar.step)
+    except BaseException:
+        bar.__exit__(None, None, None)
+        raise
+    return results, bar
+
+
+def _write_report(path: Path, scenario: Scenario, results: Mapping[str, Settlement],
+                  bar: _Progress, quiet: bool) -> None:
+    from .report import write_report
+
+    written = write_report(path, scenario, results, progress=bar.step)
+    bar.__exit__(None, None, None)
+    _note(f"report written to {written}", quiet)
+
+
+# ---------------------------------------------------------------------------- commands
+@app.command(epilog="Example: benefit-alloc solve examples/college_enterprise.toml "
+             "--method shapley,nucleolus --format json --report report.html")
+def solve(
+    scenario: ScenarioArg,
+    method: MethodOpt = None,
+    format: FormatOpt = Format.table,  # noqa: A002 - the option is called --format
+    report: ReportOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Split the partnership's worth by each method and show the settlement bundles."""
+    sc = _load(scenario)
+    methods = _methods(method, sc)
+    steps = _report_steps(sc) if report else 0
+    results, bar = _solve_all(sc, methods, quiet, steps)
+    try:
+        parties = sc.parties
+        tables: list[tuple[str, pd.DataFrame]] = [
+            (f"{sc.name}: payoff per party (money, {sc.numeraire})",
+             _shares_frame(results, parties))
+        ]
+        for m, s in results.items():
+            tables.append((f"{m}: settlement bundles", _bundle_frame(s)))
+        payload = {
+            "scenario": sc.name,
+            "parties": list(parties),
+            "outputs": list(sc.outputs),
+            "numeraire": sc.numeraire,
+            "methods": {m: _settlement_json(s) for m, s in results.items()},
+        }
+        flat = _long_frame(results)
+        if report is not None:
+            _write_report(report, sc, results, bar, quiet)
+    finally:
+        bar.__exit__(None, None, None)
+    _emit(format, tables, payload, flat)
+
+
+def _long_frame(results: Mapping[str, Settlement]) -> pd.DataFrame:
+    import pandas as pd
+
+    frames = []
+    for m, s in results.items():
+        df = _bundle_frame(s).reset_index()
+        df.insert(0, "method", m)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _report_steps(sc: Scenario) -> int:
+    sens = sc.report.get("sensitivity")
+    return 1 + (len(sens["amounts"]) if sens else 0)
+
+
+@app.command(epilog="Example: benefit-alloc compare examples/vocational_group.toml --format markdown")
+def compare(
+    scenario: ScenarioArg,
+    method: MethodOpt = None,
+    format: FormatOpt = Format.table,  # noqa: A002
+    report: ReportOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Every applicable method side by side, with stability checks.
+
+    Without --method: every method the scenario allows (owen only with unions, bargaining
+    solutions only when they are available for the scenario).
+    """
+    sc = _load(scenario)
+    methods = _methods(method, sc) if method else sc.applicable_methods()
+    steps = _report_steps(sc) if report else 0
+    results, bar = _solve_all(sc, methods, quiet, steps)
+    try:
+        shares = _shares_frame(results, sc.parties)
+        stab = _stability_frame(results)
+        tables = [
+            (f"{sc.name}: payoff per party by method (money, {sc.numeraire})", shares),
+            ("stability of each split", stab),
+        ]
+        payload = {
+            "scenario": sc.name,
+            "parties": list(sc.parties),
+            "methods": {
+                m: {"payoffs": s.payoffs.to_dict(), "checks": s.checks.to_dict()}
+                for m, s in results.items()
+            },
+        }
+        flat = shares.T.join(stab)
+        flat.index.name = "method"
+        flat = flat.reset_index()
+        if report is not None:
+            _write_report(report, sc, results, bar, quiet)
+    finally:
+        bar.__exit__(None, None, None)
+    _emit(format, tables, payload, flat)
+
+
+@app.command(epilog="Example: benefit-alloc explain examples/college_enterprise.toml --method nucleolus")
+def explain(
+    scenario: ScenarioArg,
+    method: Annotated[
+        str, typer.Option("--method", "-m", help="The method to explain.")
+    ] = "shapley",
+    format: FormatOpt = Format.table,  # noqa: A002
+    top: Annotated[int, typer.Option(help="How many coalitions to list by excess.", min=1)] = 8,
+    quiet: QuietOpt = False,
+) -> None:
+    """Why a party gets what it gets: standalone values, marginal contributions, excesses
+    and blocking coalitions."""
+    sc = _load(scenario)
+    (m,) = _methods([method], sc)[:1]
+    bar = _progress(2, quiet)
+    with bar:
+        info = sc.explain(m, top=top, progress=bar.step)
+    parties_df = info["parties"]
+    excess_df = info["excesses"]
+    notes = list(info["notes"])
+    tables = [
+        (f"{sc.name}: why {m} gives what it gives (money, {sc.numeraire})", parties_df),
+        (f"coalitions by excess v(S) - x(S) under {m} (positive: the coalition would do "
+         "better alone)", excess_df),
+    ]
+    payload = {
+        "scenario": sc.name,
+        "method": m,
+        "parties": {str(p): row.to_dict() for p, row in parties_df.iterrows()},
+        "excesses": [
+            {"coalition": str(c), **row.to_dict()} for c, row in excess_df.iterrows()
+        ],
+        "blocking_coalitions": [list(b) for b in info["blocking"]],
+        "notes": notes,
+    }
+    flat = parties_df.reset_index()
+    _emit(format, tables, payload, flat, notes)
+
+
+@app.command(epilog="Example: benefit-alloc partners examples/partner_selection.toml "
+             "--focal Polytechnic --max-size 2")
+def partners(
+    scenario: ScenarioArg,
+    focal: Annotated[
+        str | None,
+        typer.Option("--focal", help="The party choosing partners (default: the scenario's "
+                     "[partners] focal)."),
+    ] = None,
+    max_size: Annotated[
+        int | None,
+        typer.Option("--max-size", min=1, help="Largest group of partners considered."),
+    ] = None,
+    method: Annotated[
+        str, typer.Option("--method", "-m", help="How the focal party's share is computed.")
+    ] = "shapley",
+    format: FormatOpt = Format.table,  # noqa: A002
+    quiet: QuietOpt = False,
+) -> None:
+    """Rank candidate partners (or groups of them) for a focal party."""
+    from . import _schema
+
+    sc = _load(scenario)
+    conf = sc.partners or {}
+    who = focal or conf.get("focal")
+    if who is None:
+        raise BadInput("--focal is required: the scenario has no [partners] focal")
+    if who not in sc.parties:
+        raise BadInput(
+            f"--focal {who!r} is not a party{_schema.suggest(who, sc.parties)} "
+            f"(parties: {', '.join(sc.parties)})"
+        )
+    (m,) = _methods([method], sc)[:1]
+    candidates = conf.get("candidates") if conf.get("focal") == who else None
+    size = max_size or conf.get("max_size") or 1
+    n_cand = len(candidates) if candidates else len(sc.parties) - 1
+    if size > n_cand:
+        raise BadInput(f"--max-size {size} is more than the {n_cand} candidate partners")
+    bar = _progress(2, quiet)
+    with bar:
+        ranking = sc.rank_partners(who, candidates, max_size=size, method=m, progress=bar.step)
+    df = ranking.set_index("partners")
+    payload = {"scenario": sc.name, "focal": who, "method": m,
+               "ranking": ranking.to_dict(orient="records")}
+    _emit(format, [(f"{sc.name}: partners for {who}, ranked by {who}'s gain ({m})", df)],
+          payload, ranking)
+
+
+@app.command(epilog="Example: benefit-alloc validate examples/vocational_group.toml")
+def validate(
+    scenario: ScenarioArg,
+    format: FormatOpt = Format.table,  # noqa: A002
+    quiet: QuietOpt = False,
+) -> None:
+    """Check a scenario file; print a summary, or the first problem with its key path."""
+    import pandas as pd
+
+    sc = _load(scenario)
+    sc.partnership  # noqa: B018 - building it runs the partnership's own checks
+    summary = sc.summary()
+    df = pd.DataFrame({"value": [str(v) for v in summary.values()]},
+                      index=pd.Index(list(summary), name="field"))
+    payload = {"valid": True, **summary}
+    if format is Format.table:
+        print(f"ok: {sc.source} is a valid scenario")
+    _emit(format, [(f"{sc.name}", df)], payload, df.reset_index())
+
+
+@app.command(epilog="Example: benefit-alloc demo --scenario vocational_group --report demo.html")
+def demo(
+    scenario: Annotated[
+        str, typer.Option("--scenario", "-s", help="Which bundled scenario to run.")
+    ] = "college_enterprise",
+    report: Annotated[
+        Path, typer.Option("--report", "-r", help="Where to write the HTML report.", dir_okay=False)
+    ] = Path("benefit_alloc_demo.html"),
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the bundled scenarios and exit.")
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run a bundled scenario end to end: compare the methods and write an HTML report."""
+    from .scenario import bundled_scenario_path, bundled_scenarios
+
+    if list_:
+        for name, path in bundled_scenarios().items():
+            print(f"{name}\t{path}")
+        return
+    path = bundled_scenario_path(scenario)
+    sc = _load(str(path))
+    results, bar = _solve_all(sc, list(sc.methods), quiet, _report_steps(sc))
+    try:
+        _write_report(report, sc, results, bar, quiet)
+    finally:
+        bar.__exit__(None, None, None)
+    shares = _shares_frame(results, sc.parties)
+    stab = _stability_frame(results)
+    _note(f"scenario: {path}", quiet)
+    _emit(Format.table, [(f"{sc.name}: payoff per party by method (money, {sc.numeraire})",
+                          shares), ("stability of each split", stab)], {}, shares,
+          [f"Open {report} in a browser for the full report."])
+
+
+# ---------------------------------------------------------------------------- entry point
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+@contextmanager
+def _broken_pipe_guard() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        # the reader went away (``| head``): stay quiet, as a Unix filter does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(EXIT_OK) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 bad input, 1 internal error).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default ``sys.argv[1:]``).
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        args = ["--help"]
+    _state["debug"] = "--debug" in args
+    try:
+        with _broken_pipe_guard():
+            rv = app(args=args, prog_name="benefit-alloc", standalone_mode=False)
+        return rv if isinstance(rv, int) else EXIT_OK
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        print("error: aborted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except (BadInput, InvalidScenarioError, InvalidGameError, InfeasibleError) as exc:
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BenefitAllocError as exc:  # SolverError and friends: our side failed
+        print(f"error: {type(exc).__name__}: {_one_line(str(exc))}", file=sys.stderr)
+        if _state["debug"]:
+            traceback.print_exc()
+        return EXIT_INTERNAL
+    except Exception as exc:
+        fmt: Callable[[], str] | None = getattr(exc, "format_message", None)
+        code = getattr(exc, "exit_code", None)
+        if fmt is not None and isinstance(code, int):  # a usage error from the parser
+            ctx = getattr(exc, "ctx", None)
+            cmd = getattr(ctx, "command_path", "benefit-alloc") if ctx else "benefit-alloc"
+            print(f"error: {_one_line(fmt())} (see `{cmd} --help`)", file=sys.stderr)
+            return EXIT_BAD_INPUT if code == 2 else code
+        if isinstance(exc, NotImplementedError):
+            print(f"error: not available: {_one_line(str(exc))}", file=sys.stderr)
+        else:
+            print(
+                f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+                "(run with --debug for the traceback)",
+                file=sys.stderr,
+            )
+        if _state["debug"]:
+            traceback.print_exc()
+        return EXIT_INTERNAL
