@@ -246,8 +246,9 @@ def _emit(
         from rich.table import Table
 
         console = Console(file=out, width=None if out.isatty() else 10_000, highlight=False)
-        for title, df in tables:
-            table = Table(title=title, title_justify="left", title_style="bold")
+        for k, (title, df) in enumerate(tables):
+            console.print(("\n" if k else "") + title, style="bold", soft_wrap=True)
+            table = Table()
             table.add_column(str(df.index.name or ""), style="bold")
             for c in df.columns:
                 table.add_column(str(c), justify="right")
@@ -382,7 +383,8 @@ def _solve_all(scenario: Scenario, methods: Sequence[str], quiet: bool,
     bar = _progress(1 + len(methods) + extra_steps, quiet)
     bar.__enter__()
     try:
-        results = scenario.solve(methods, progress=bar.step)
+        with _native_stdout_muted():
+            results = scenario.solve(methods, progress=bar.step)
     except BaseException:
         bar.__exit__(None, None, None)
         raise
@@ -393,7 +395,11 @@ def _write_report(path: Path, scenario: Scenario, results: Mapping[str, Settleme
                   bar: _Progress, quiet: bool) -> None:
     from .report import write_report
 
-    written = write_report(path, scenario, results, progress=bar.step)
+    try:
+        with _native_stdout_muted():
+            written = write_report(path, scenario, results, progress=bar.step)
+    except OSError as exc:
+        raise BadInput(f"cannot write the report to {path}: {exc.strerror or exc}") from None
     bar.__exit__(None, None, None)
     _note(f"report written to {written}", quiet)
 
@@ -509,7 +515,7 @@ def explain(
     sc = _load(scenario)
     (m,) = _methods([method], sc)[:1]
     bar = _progress(2, quiet)
-    with bar:
+    with bar, _native_stdout_muted():
         info = sc.explain(m, top=top, progress=bar.step)
     parties_df = info["parties"]
     excess_df = info["excesses"]
@@ -572,7 +578,7 @@ def partners(
     if size > n_cand:
         raise BadInput(f"--max-size {size} is more than the {n_cand} candidate partners")
     bar = _progress(2, quiet)
-    with bar:
+    with bar, _native_stdout_muted():
         ranking = sc.rank_partners(who, candidates, max_size=size, method=m, progress=bar.step)
     df = ranking.set_index("partners")
     payload = {"scenario": sc.name, "focal": who, "method": m,
@@ -591,7 +597,8 @@ def validate(
     import pandas as pd
 
     sc = _load(scenario)
-    sc.partnership  # noqa: B018 - building it runs the partnership's own checks
+    with _native_stdout_muted():
+        sc.partnership.game()  # building it runs the partnership's and the model's checks
     summary = sc.summary()
     df = pd.DataFrame({"value": [str(v) for v in summary.values()]},
                       index=pd.Index(list(summary), name="field"))
@@ -639,6 +646,30 @@ def demo(
 # ---------------------------------------------------------------------------- entry point
 def _one_line(message: str) -> str:
     return " ".join(str(message).split())
+
+
+@contextmanager
+def _native_stdout_muted() -> Iterator[None]:
+    """Send what native libraries write straight to file descriptor 1 (a solver's banner)
+    to the null device while the library computes, so that stdout holds only the result
+    (JSON and CSV stay parseable).  Python-level output is unaffected."""
+    try:
+        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else -1
+    except (AttributeError, OSError, ValueError):
+        fd = -1
+    if fd < 0:
+        yield
+        return
+    sys.__stdout__.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 @contextmanager

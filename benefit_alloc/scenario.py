@@ -27,6 +27,8 @@ from . import _schema as s
 from .errors import InvalidGameError, InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from .partnership import Partnership
     from .settlement import Settlement
 
@@ -174,6 +176,54 @@ _ROW = s.Table(
     doc="one measured coalition of a table production model",
 )
 
+_POSITIVE = s.Num(minimum=0, exclusive=True)
+_WEIGHTS = s.Map(_POSITIVE, key_doc="resource", min_len=1)
+
+_FUNCTION = s.Tagged(
+    "form",
+    {
+        "ces": s.Table(
+            {
+                "scale": s.Field(_POSITIVE, default=1.0, doc="total factor productivity A > 0"),
+                "shares": s.Field(
+                    _WEIGHTS, required=True,
+                    doc="distribution weights a_j > 0 by resource; they must sum to 1",
+                ),
+                "rho": s.Field(
+                    s.Num(maximum=1.0), required=True,
+                    doc="substitution parameter <= 1 (1: substitutes, 0: Cobb-Douglas, "
+                    "< 0: complements); elasticity 1 / (1 - rho)",
+                ),
+                "returns": s.Field(_POSITIVE, default=1.0, doc="returns to scale nu > 0"),
+            },
+            doc="A (sum_j a_j x_j^rho)^(nu / rho)",
+        ),
+        "cobb_douglas": s.Table(
+            {
+                "scale": s.Field(_POSITIVE, default=1.0, doc="A > 0"),
+                "exponents": s.Field(
+                    _WEIGHTS, required=True,
+                    doc="output elasticities alpha_j > 0 by resource (their sum is the "
+                    "returns to scale)",
+                ),
+            },
+            doc="A prod_j x_j^alpha_j",
+        ),
+        "leontief": s.Table(
+            {
+                "scale": s.Field(_POSITIVE, default=1.0, doc="A > 0"),
+                "inputs": s.Field(
+                    s.List(_NAME, min_len=1, unique=True), required=True,
+                    doc="resources used in fixed proportion: A min_j x_j",
+                ),
+                "returns": s.Field(_POSITIVE, default=1.0, doc="returns to scale nu > 0"),
+            },
+            doc="A (min_j x_j)^nu, the rho -> -inf limit of CES",
+        ),
+    },
+    doc="the production function of one output",
+)
+
 _PRODUCTION = s.Tagged(
     "model",
     {
@@ -187,6 +237,17 @@ _PRODUCTION = s.Tagged(
             },
             doc="linear production (Owen 1975)",
         ),
+        "synergy": s.Table(
+            {
+                "function": s.Field(
+                    s.Map(_FUNCTION, key_doc="output", min_len=1), required=True,
+                    doc="one production function per output, e.g. [production.function."
+                    "graduates] form = \"ces\"",
+                ),
+            },
+            doc="knowledge fusion: each output a CES / Cobb-Douglas function of the pooled "
+            "contributions",
+        ),
         "table": s.Table(
             {
                 "file": s.Field(
@@ -195,8 +256,10 @@ _PRODUCTION = s.Tagged(
                 ),
                 "row": s.Field(s.List(_ROW), doc="the coalitions inline, instead of file"),
                 "fill": s.Field(
-                    _AMOUNT, doc="output of a coalition missing from the table (default: every "
-                    "coalition must be listed)",
+                    s.Str(("zero", "superadditive")),
+                    doc="what a coalition missing from the table produces: 'zero' nothing, "
+                    "'superadditive' the best disjoint measured coalitions inside it side by "
+                    "side (default: every coalition must be listed)",
                 ),
             },
             doc="measured outputs per coalition",
@@ -249,7 +312,10 @@ _SENSITIVITY = s.Table(
         "amounts": s.Field(
             s.List(_AMOUNT, min_len=2), required=True, doc="the amounts to try"
         ),
-        "method": s.Field(s.Str(tuple(METHODS)), doc="method (default: the first one run)"),
+        "method": s.Field(
+            s.Str(TU_METHODS),
+            doc="method (default: the first TU method run, else shapley)",
+        ),
     },
     doc="a party's share as one contribution varies",
 )
@@ -316,10 +382,15 @@ def _known(path: str, value: str, options: Iterable[str], what: str) -> None:
 def _resources(spec: Mapping[str, Any]) -> list[str] | None:
     """Resources the production model reads, or None when it reads none (a table)."""
     prod = spec["production"]
+    seen: dict[str, None] = {}
     if prod["model"] == "linear":
-        seen: dict[str, None] = {}
         for act in prod["activity"]:
             seen.update(dict.fromkeys(act["uses"]))
+        return list(seen)
+    if prod["model"] == "synergy":
+        for f in prod["function"].values():
+            keys = f.get("shares") or f.get("exponents") or f.get("inputs") or []
+            seen.update(dict.fromkeys(keys))
         return list(seen)
     return None
 
@@ -345,6 +416,22 @@ def _cross_check(spec: dict[str, Any]) -> None:
             for out in act["makes"]:
                 _known(f"production.activity[{j}].makes.{out}", out, outputs, "an output")
         _name_index(prod["activity"], "production.activity")
+    elif prod["model"] == "synergy":
+        for out in outputs:
+            if out not in prod["function"]:
+                raise s.fail(
+                    f"production.function.{out}", s._MISSING,
+                    f"a production function for every output (add [production.function.{out}])",
+                )
+        for out, f in prod["function"].items():
+            _known(f"production.function.{out}", out, outputs, "an output")
+            if f["form"] == "ces":
+                total = sum(f["shares"].values())
+                if abs(total - 1.0) > 1e-9:
+                    raise s.fail(
+                        f"production.function.{out}.shares", f["shares"],
+                        f"weights that sum to 1; they sum to {total:g} (divide each by it)",
+                    )
     elif prod["model"] == "table":
         has_file, has_rows = "file" in prod, "row" in prod
         if has_file == has_rows:
@@ -396,12 +483,20 @@ def _cross_check(spec: dict[str, Any]) -> None:
             )
         _known("report.sensitivity.resource", sens["resource"], resources,
                "a resource the production model uses")
-    if numeraire not in outputs:
-        # the numeraire may be pure money that no activity produces; it is still an output
-        raise s.fail(
-            "scenario.numeraire", numeraire, "the name of an output (the money one)",
-            s.suggest(numeraire, list(outputs)) or f"; the outputs are {', '.join(outputs)}",
-        )
+    if numeraire in outputs:
+        if not spec["output"][outputs[numeraire]]["rival"]:
+            raise s.fail(
+                f"output[{outputs[numeraire]}].rival", False,
+                f"true: {numeraire!r} is the numeraire, and money is rival",
+            )
+    else:
+        # pure money that nothing produces is allowed; a near-miss of an output name is not
+        hint = s.suggest(numeraire, list(outputs))
+        if hint:
+            raise s.fail(
+                "scenario.numeraire", numeraire,
+                "an output's name, or a name for money that is no output's", hint,
+            )
 
 
 def _silent(description: str) -> None:
@@ -672,15 +767,28 @@ class Scenario:
             technology = [[a["uses"].get(r, 0.0) for a in acts] for r in resources]
             yields = [[a["makes"].get(o, 0.0) for o in outputs] for a in acts]
             return LinearProduction(
-                technology, resources=resources, activities=[a["name"] for a in acts],
-                yields=yields, outputs=outputs,
+                technology, yields=yields, resources=resources,
+                activities=[a["name"] for a in acts], outputs=outputs,
             )
+        if prod["model"] == "synergy":
+            from .production import CES, CobbDouglas, Synergy
+
+            funcs: dict[str, Any] = {}
+            for out, f in prod["function"].items():
+                if f["form"] == "ces":
+                    funcs[out] = CES(f["scale"], f["shares"], f["rho"], f["returns"])
+                elif f["form"] == "cobb_douglas":
+                    funcs[out] = CobbDouglas(f["scale"], f["exponents"])
+                else:
+                    k = len(f["inputs"])
+                    funcs[out] = CES(f["scale"], dict.fromkeys(f["inputs"], 1.0 / k),
+                                     -math.inf, f["returns"])
+            return Synergy(funcs, resources=_resources(self._spec))
         from .production import TableProduction
 
-        rows = self._rows or []
-        table = {tuple(r["members"]): [r["outputs"].get(o, 0.0) for o in self.outputs]
-                 for r in rows}
-        return TableProduction(table, outputs=list(self.outputs), fill=prod.get("fill"))
+        table = {frozenset(r["members"]): {o: r["outputs"].get(o, 0.0) for o in self.outputs}
+                 for r in self._rows or []}
+        return TableProduction(table, fill=prod.get("fill"), parties=list(self.parties))
 
     def _build_partnership(self) -> Partnership:
         from .partnership import Output, Partnership, Party
@@ -743,6 +851,152 @@ class Scenario:
             step(f"solving: {m}")
             out[m] = self.settle(m)
         return out
+
+    def sensitivity_method(self) -> str:
+        """The method of the sensitivity chart: the one the scenario names, else the first TU
+        method it runs, else ``"shapley"``."""
+        sens = self._spec["report"].get("sensitivity") or {}
+        if "method" in sens:
+            return str(sens["method"])
+        return next((m for m in self.methods if m in TU_METHODS), "shapley")
+
+    def sensitivity(
+        self, *, progress: Callable[[str], None] | None = None
+    ) -> pd.DataFrame | None:
+        """The ``[report.sensitivity]`` sweep: every party's payoff (one column each, then
+        ``worth``) as the named party's contribution of the named resource takes each amount
+        (the index); None when the scenario asks for none.  See
+        :meth:`Partnership.sensitivity`."""
+        import pandas as pd
+
+        sens = self._spec["report"].get("sensitivity")
+        if sens is None:
+            return None
+        step = progress or _silent
+        method = self.sensitivity_method()
+        opts = self.options_for(method)
+        frames = []
+        for amount in sens["amounts"]:
+            step(f"sensitivity: {sens['party']}.{sens['resource']} = {amount:g}")
+            frames.append(self.partnership.sensitivity(
+                sens["party"], sens["resource"], [amount], method, **opts
+            ))
+        out = pd.concat(frames)
+        out.attrs.update(party=sens["party"], resource=sens["resource"], method=method)
+        return out
+
+    def explain(
+        self,
+        method: str,
+        *,
+        top: int = 8,
+        tol: float = 1e-7,
+        progress: Callable[[str], None] | None = None,
+    ) -> dict[str, Any]:
+        """Why ``method`` gives each party what it gives.
+
+        Returns a dict with
+
+        ``parties``
+            DataFrame per party: ``standalone`` :math:`v(\\{i\\})`, ``marginal to all``
+            :math:`v(N) - v(N \\setminus i)`, ``average marginal (shapley)`` (the Shapley
+            value, Shapley 1953), ``payoff`` under the method and ``gain`` over standalone.
+        ``excesses``
+            The ``top`` coalitions by excess :math:`e(S) = v(S) - x(S)` (how much better
+            ``S`` would do alone; positive means ``S`` blocks the split, the core being
+            :math:`e(S) \\le 0` for all ``S``, Gillies 1959), with ``v(S)``, ``x(S)``.
+        ``blocking``
+            Blocking coalitions, worst first (from the settlement's checks).
+        ``notes``
+            Plain-language sentences.
+        """
+        import numpy as np
+        import pandas as pd
+
+        from ._bits import names_of, subset_sums
+        from .solutions.shapley import shapley
+
+        step = progress or _silent
+        step("building the game")
+        game = self.partnership.game()
+        step(f"solving: {method}")
+        st = self.settle(method)
+        players = game.players
+        n = game.n
+        v = game.values
+        x = np.asarray(st.payoffs.values, dtype=float)
+        full = (1 << n) - 1
+        alone = game.singletons
+        marginal = np.array([v[full] - v[full ^ (1 << i)] for i in range(n)])
+        parties = pd.DataFrame(
+            {
+                "standalone": alone,
+                "marginal to all": marginal,
+                "average marginal (shapley)": shapley(game).values,
+                "payoff": x,
+                "gain": x - alone,
+            },
+            index=pd.Index(players, name="party"),
+        )
+        excess = v - subset_sums(x)
+        masks = np.arange(1, 1 << n)
+        order = masks[np.argsort(-excess[1:], kind="stable")][:top]
+        scale = tol * (1.0 + float(np.abs(v).max(initial=0.0)))
+        excesses = pd.DataFrame(
+            {
+                "v(S)": v[order],
+                "x(S)": v[order] - excess[order],
+                "excess": excess[order],
+                "blocks": excess[order] > scale,
+            },
+            index=pd.Index([" + ".join(names_of(int(m), players)) for m in order],
+                           name="coalition"),
+        )
+        notes = [
+            f"The partnership is worth v(N) = {game.grand:.6g}; alone the parties would make "
+            f"{float(alone.sum()):.6g} in all, so cooperation adds "
+            f"{game.grand - float(alone.sum()):.6g}."
+        ]
+        for i, p in enumerate(players):
+            notes.append(
+                f"{p} gets {x[i]:.6g} under {method}: {x[i] - alone[i]:+.6g} over what it makes "
+                f"alone ({alone[i]:.6g}); the others would lose {marginal[i]:.6g} without it."
+            )
+        checks = st.checks
+        if checks.in_core:
+            notes.append(
+                f"No coalition can do better on its own: the split is in the core (largest "
+                f"excess {checks.max_excess:.6g})."
+            )
+        else:
+            worst = checks.blocking_coalitions[0]
+            mask = game.mask(worst)
+            notes.append(
+                f"The split is not in the core: {checks.n_blocking} coalition(s) would do "
+                f"better alone; the worst, {' + '.join(worst)}, makes {v[mask]:.6g} on its own "
+                f"but receives {v[mask] - excess[mask]:.6g}."
+            )
+        return {"parties": parties, "excesses": excesses,
+                "blocking": checks.blocking_coalitions, "notes": notes, "settlement": st}
+
+    def rank_partners(
+        self,
+        focal: str,
+        candidates: Sequence[str] | None = None,
+        *,
+        max_size: int = 1,
+        method: str = "shapley",
+        progress: Callable[[str], None] | None = None,
+    ) -> pd.DataFrame:
+        """Rank partners for ``focal`` (:meth:`Partnership.rank_partners`) with the scenario's
+        options for ``method``."""
+        step = progress or _silent
+        step("building the game")
+        self.partnership.game()
+        step("ranking partners")
+        return self.partnership.rank_partners(
+            focal, candidates, max_size=max_size, method=method, **self.options_for(method)
+        )
 
     def applicable_methods(self) -> list[str]:
         """Every method that applies to this scenario and is available: the exact TU
