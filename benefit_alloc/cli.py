@@ -187,7 +187,7 @@ def _num(x: Any) -> str:
             return ""
         if math.isinf(f):
             return "inf" if f > 0 else "-inf"
-        text = f"{f:.6g}"
+        text = f"{0.0 if abs(f) < 1e-9 else f:.6g}"
         return "0" if text in ("-0", "-0.0") else text
     return str(x)
 
@@ -251,7 +251,8 @@ def _emit(
             table = Table()
             table.add_column(str(df.index.name or ""), style="bold")
             for c in df.columns:
-                table.add_column(str(c), justify="right")
+                numeric = df[c].dtype.kind in "iufb"
+                table.add_column(str(c), justify="right" if numeric else "left")
             for idx, row in df.iterrows():
                 table.add_row(str(idx), *(_num(v) for v in row.tolist()))
             console.print(table)
@@ -600,7 +601,10 @@ def validate(
     with _native_stdout_muted():
         sc.partnership.game()  # building it runs the partnership's and the model's checks
     summary = sc.summary()
-    df = pd.DataFrame({"value": [str(v) for v in summary.values()]},
+    shown = [", ".join(f"{k}: {' + '.join(m)}" for k, m in v.items()) if isinstance(v, dict)
+             else ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+             for v in summary.values()]
+    df = pd.DataFrame({"value": shown},
                       index=pd.Index(list(summary), name="field"))
     payload = {"valid": True, **summary}
     if format is Format.table:

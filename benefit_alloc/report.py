@@ -51,6 +51,9 @@ PLOTS_NEED = (
     "python -m pip install 'benefit-alloc[report]'"
 )
 
+#: Numbers smaller than this in absolute value are shown as 0 (rounding noise of the LPs).
+_ZERO = 1e-9
+
 _COLOURS = ["#3465a4", "#f57900", "#4e9a06", "#cc0000", "#75507b", "#c4a000", "#06989a",
             "#8f5902", "#555753", "#ad7fa8"]
 
@@ -251,7 +254,7 @@ def _cell(x: Any) -> str:
         return f'<td class="{"ok" if x else "bad"}">{"yes" if x else "no"}</td>'
     if isinstance(x, (int, float, np.integer, np.floating)):
         f = float(x)
-        text = "" if math.isnan(f) else f"{f:.6g}"
+        text = "" if math.isnan(f) else f"{0.0 if abs(f) < _ZERO else f:.6g}"
         return f'<td class="num">{"0" if text == "-0" else text}</td>'
     return f"<td>{_esc(x)}</td>"
 
@@ -314,6 +317,15 @@ def _summary(sc: Scenario) -> str:
             index=pd.Index([a["name"] for a in acts], name="activity"),
         )
         parts.append(_table(df, "Linear production (per unit of each activity)"))
+    elif prod["model"] == "synergy":
+        df = pd.DataFrame(
+            {"form": [f["form"] for f in prod["function"].values()],
+             "parameters": [", ".join(f"{k} {_param(v)}" for k, v in f.items() if k != "form")
+                            for f in prod["function"].values()]},
+            index=pd.Index(list(prod["function"]), name="output"),
+        )
+        parts.append(_table(df, "Synergy production (one function of the pooled "
+                                "contributions per output)"))
     else:
         rows = sc.table_rows or []
         parts.append(f"<p>Production: a measured table of {len(rows)} coalitions"
@@ -324,6 +336,14 @@ def _summary(sc: Scenario) -> str:
                         for u in spec["union"])
         parts.append(f"<p>A priori unions:</p><ul>{items}</ul>")
     return "".join(parts)
+
+
+def _param(v: Any) -> str:
+    if isinstance(v, Mapping):
+        return "{" + ", ".join(f"{k}: {x:g}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(map(str, v)) + "]"
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def _utility_text(u: Mapping[str, Any] | None) -> str:
