@@ -210,7 +210,14 @@ class List(Node):
     doc: str = ""
 
     def expected(self) -> str:
-        base = f"a list of {self.item.expected()}"
+        item = self.item
+        if isinstance(item, Table):
+            base = "a list of tables (keys: " + ", ".join(item.fields) + ")"
+        elif isinstance(item, Tagged):
+            base = f"a list of tables with {item.tag} = " + " or ".join(
+                repr(v) for v in item.variants)
+        else:
+            base = f"a list of {item.expected()}"
         if self.min_len:
             base += f" with at least {self.min_len} item{'s' if self.min_len > 1 else ''}"
         return base

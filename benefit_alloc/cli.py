@@ -616,7 +616,7 @@ def validate(
 def demo(
     scenario: Annotated[
         str, typer.Option("--scenario", "-s", help="Which bundled scenario to run.")
-    ] = "college_enterprise",
+    ] = "training_centre",
     report: Annotated[
         Path, typer.Option("--report", "-r", help="Where to write the HTML report.", dir_okay=False)
     ] = Path("benefit_alloc_demo.html"),

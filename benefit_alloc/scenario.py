@@ -343,15 +343,22 @@ SCHEMA = s.Table(
                 },
                 doc="what the scenario is",
             ),
-            default={},
+            default={}, doc="title, description and the money output",
         ),
-        "party": s.Field(s.List(_PARTY, min_len=1), required=True, doc="the partners"),
-        "output": s.Field(s.List(_OUTPUT, min_len=1), required=True, doc="the outputs"),
+        "party": s.Field(
+            s.List(_PARTY, min_len=1), required=True, doc="the partners, as [[party]] tables"
+        ),
+        "output": s.Field(
+            s.List(_OUTPUT, min_len=1), required=True, doc="what they produce, as [[output]] tables"
+        ),
         "production": s.Field(_PRODUCTION, required=True, doc="the production model"),
-        "union": s.Field(s.List(_UNION), default=[], doc="a priori unions"),
-        "methods": s.Field(_METHODS, default={}, doc="methods"),
-        "partners": s.Field(_PARTNERS, doc="partner selection"),
-        "report": s.Field(_REPORT, default={}, doc="report"),
+        "union": s.Field(
+            s.List(_UNION), default=[], doc="a priori unions for the Owen value, as [[union]] "
+            "tables"
+        ),
+        "methods": s.Field(_METHODS, default={}, doc="the allocation methods to run"),
+        "partners": s.Field(_PARTNERS, doc="partner selection (`benefit-alloc partners`)"),
+        "report": s.Field(_REPORT, default={}, doc="options of the HTML report"),
     }
 )
 
@@ -1154,7 +1161,7 @@ def bundled_scenarios() -> dict[str, Path]:
     Examples
     --------
     >>> sorted(bundled_scenarios())
-    ['college_enterprise', 'partner_selection', 'vocational_group']
+    ['college_enterprise', 'partner_selection', 'training_centre', 'vocational_group']
     """
     from importlib import resources
 
@@ -1184,9 +1191,6 @@ def schema_reference() -> str:
     lines: list[str] = []
 
     def walk(node: s.Node, path: str, depth: int) -> None:
-        if isinstance(node, s.List) and isinstance(node.item, (s.Table, s.Tagged)):
-            walk(node.item, path + "[]", depth)
-            return
         if isinstance(node, s.Tagged):
             for tag, table in node.variants.items():
                 lines.append(f"\n{'#' * min(depth + 3, 6)} `{path}` with `{node.tag} = \"{tag}\"`"
@@ -1214,9 +1218,14 @@ def schema_reference() -> str:
                 need = "optional"
             doc = f.doc.replace("|", "\\|")
             lines.append(f"| `{key}` | {f.node.expected()} | {need} | {doc} |")
-            inner = f.node.item if isinstance(f.node, s.List) else f.node
+            sub = s.join_path(path, key)
+            inner = f.node
+            if isinstance(inner, s.List):
+                inner, sub = inner.item, sub + "[]"
+            elif isinstance(inner, s.Map) and isinstance(inner.value, (s.Table, s.Tagged)):
+                inner, sub = inner.value, f"{sub}.<{inner.key_doc}>"
             if isinstance(inner, (s.Table, s.Tagged)):
-                nested.append((f.node, s.join_path(path, key)))
+                nested.append((inner, sub))
         for node, sub in nested:
             walk(node, sub, depth + 1)
 
