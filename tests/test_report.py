@@ -1,0 +1,251 @@
+"""HTML reports: self-contained, charts drawn, the triangle's core right, and a real browser
+rendering them."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+from benefit_alloc import Game
+from benefit_alloc.errors import InvalidGameError
+from benefit_alloc.scenario import bundled_scenario_path, load_scenario
+from benefit_alloc.testing import games
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _has_partnership() -> bool:
+    try:
+        from benefit_alloc.partnership import Partnership  # noqa: F401
+
+        from benefit_alloc.production import LinearProduction, Synergy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_partnership = pytest.mark.skipif(
+    not _has_partnership(), reason="needs the Partnership and production models (other areas)"
+)
+
+
+# ---------------------------------------------------------------------------- the core
+def _in_core(game: Game, x: np.ndarray, tol: float = 1e-9) -> bool:
+    v = game.values
+    if abs(x.sum() - game.grand) > tol:
+        return False
+    return all(x[[i for i in range(3) if (m >> i) & 1]].sum() >= v[m] - tol for m in range(1, 8))
+
+
+def _inside(poly: np.ndarray, p: np.ndarray, *, strict: bool, eps: float = 1e-9) -> bool:
+    """Point in a convex polygon (2-D, vertices in order): on the boundary counts unless
+    ``strict``."""
+    if len(poly) < 3:
+        return False
+    crosses = np.array([(b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
+                        for a, b in zip(poly, np.roll(poly, -1, axis=0))])
+    if strict:
+        return bool((crosses > eps).all() or (crosses < -eps).all())
+    return bool((crosses >= -eps).all() or (crosses <= eps).all())
+
+
+@given(games(n=3, superadditive=True))
+def test_core_polygon_matches_the_core_constraints(g):
+    from benefit_alloc.report import _TRI, core_polygon
+
+    r = g.grand - g.singletons.sum()
+    if r <= 1e-9:
+        with pytest.raises(InvalidGameError, match="not a triangle"):
+            core_polygon(g)
+        return
+    verts, _ = core_polygon(g)
+    a = g.singletons
+    for lam in verts:  # every vertex is a core imputation
+        assert _in_core(g, a + r * lam, tol=1e-7)
+    poly = verts @ _TRI
+    grid = [np.array([i, j, 20 - i - j]) / 20 for i in range(21) for j in range(21 - i)]
+    scale = 1 + abs(g.grand)
+    for lam in grid:  # the polygon holds exactly the core's points
+        x = a + r * lam
+        if _in_core(g, x, tol=1e-9 * scale):
+            assert _inside(poly, lam @ _TRI, strict=False), (lam, verts)
+        if not _in_core(g, x, tol=1e-6 * scale):
+            assert not _inside(poly, lam @ _TRI, strict=True), (lam, verts)
+
+
+def test_core_polygon_known_games():
+    from benefit_alloc.report import core_polygon
+
+    # glove-like game: v(12) = v(13) = 1, v(123) = 1, singletons 0: the core is the vertex 1
+    g = Game([0, 0, 0, 1, 0, 1, 0, 1])
+    verts, _ = core_polygon(g)
+    np.testing.assert_allclose(np.unique(verts.round(12), axis=0), [[1.0, 0.0, 0.0]])
+    with pytest.raises(InvalidGameError, match="3 players"):
+        core_polygon(Game([0, 1, 1, 3]))
+
+
+# ---------------------------------------------------------------------------- HTML
+@pytest.fixture(scope="module")
+def three_party():
+    if not _has_partnership():
+        pytest.skip("needs the Partnership and production models (other areas)")
+    sc = load_scenario(bundled_scenario_path("training_centre"))
+    tu = [m for m in ("shapley", "nucleolus", "least_core", "banzhaf")
+          if m in sc.applicable_methods()][:3]
+    return sc, sc.solve(tu)
+
+
+@pytest.fixture(scope="module")
+def report_html(three_party, tmp_path_factory):
+    from benefit_alloc.report import write_report
+
+    sc, results = three_party
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    write_report(path, sc, results)
+    return path
+
+
+def _images(text: str) -> list[bytes]:
+    return [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', text)]
+
+
+@needs_partnership
+def test_report_is_self_contained_with_charts(report_html, three_party):
+    sc, results = three_party
+    text = report_html.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    # no network: no external scripts, styles, images or fonts
+    assert not re.search(r'(src|href)="(https?:)?//', text)
+    assert "<link" not in text and "<script" not in text
+    imgs = _images(text)
+    # shares bar chart, imputation triangle, sensitivity chart
+    assert len(imgs) == 3
+    for png in imgs:
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    for heading in ("Each party's share by method", "Settlement bundles", "Stability",
+                    "Imputation triangle", "Sensitivity"):
+        assert heading in text
+    for party in sc.parties:
+        assert html.escape(party) in text
+    for m, st in results.items():
+        assert f"<h3>{m}</h3>" in text
+        for p in sc.parties:
+            assert f"{st.payoffs[p]:.6g}" in text
+
+
+@needs_partnership
+def test_report_without_matplotlib_says_plots_need_it(three_party, monkeypatch):
+    from benefit_alloc.report import PLOTS_NEED, render_report
+
+    for mod in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, mod)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    sc, results = three_party
+    text = render_report(sc, results)
+    assert html.escape(PLOTS_NEED) in text
+    assert text.count(html.escape(PLOTS_NEED)) == 1
+    assert "<img" not in text
+    assert "Imputation triangle" in text and "Sensitivity" in text  # tables still there
+
+
+# ---------------------------------------------------------------------------- a browser
+_PROBE = """<script>
+window.__errors = [];
+window.addEventListener('error', function (e) {
+  window.__errors.push(String(e.message || (e.target && e.target.alt) || 'error'));
+}, true);
+window.addEventListener('load', function () {
+  var imgs = Array.prototype.map.call(document.images, function (i) {
+    var r = i.getBoundingClientRect();
+    return {alt: i.alt, w: i.naturalWidth, h: i.naturalHeight, complete: i.complete,
+            x: r.left + window.scrollX, y: r.top + window.scrollY, rw: r.width, rh: r.height};
+  });
+  var out = document.createElement('pre');
+  out.id = 'probe';
+  out.textContent = JSON.stringify({imgs: imgs, errors: window.__errors,
+                                    title: document.title});
+  document.body.appendChild(out);
+});
+</script>"""
+
+_CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--hide-scrollbars", "--force-device-scale-factor=1",
+]
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    found = _chromium()
+    if found is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("chromium is required in CI (.ci/run installs it with apt-get)")
+        pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
+    return found
+
+
+def _run_chromium(binary: str, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    profile = tmp / "profile"
+    profile.mkdir(exist_ok=True)
+    return subprocess.run(
+        [binary, *_CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+@needs_partnership
+def test_report_renders_in_headless_chromium(report_html, chromium, tmp_path):
+    from matplotlib.image import imread
+
+    width, height = 1200, 5200
+    probed = tmp_path / "probed.html"
+    probed.write_text(report_html.read_text(encoding="utf-8").replace(
+        "<head>", "<head>" + _PROBE, 1), encoding="utf-8")
+    dom = _run_chromium(chromium, tmp_path, f"--window-size={width},{height}",
+                        "--virtual-time-budget=10000", "--dump-dom", probed.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.S)
+    assert found, dom.stdout[-2000:]
+    probe = json.loads(html.unescape(found.group(1)))
+    assert probe["errors"] == []
+    assert len(probe["imgs"]) == 3
+    for img in probe["imgs"]:
+        assert img["complete"] and img["w"] > 100 and img["h"] > 100, img
+
+    shot = tmp_path / "shot.png"
+    res = _run_chromium(chromium, tmp_path, f"--window-size={width},{height}",
+                        f"--screenshot={shot}", report_html.as_uri())
+    assert res.returncode == 0 and shot.exists(), res.stderr[-2000:]
+    pixels = imread(shot)[..., :3]
+    assert pixels.shape[:2] == (height, width)
+    for img in probe["imgs"]:
+        if img["y"] + img["rh"] > height:
+            continue  # below the fold of the screenshot
+        x0, y0 = int(img["x"]) + 2, int(img["y"]) + 2
+        area = pixels[y0 : y0 + int(img["rh"]) - 4, x0 : x0 + int(img["rw"]) - 4]
+        assert area.size, img
+        # a drawn chart: not blank, and holds colour (bars, lines, the core) besides grey
+        assert float(area.std()) > 0.05, img["alt"]
+        saturation = area.max(axis=2) - area.min(axis=2)
+        assert (saturation > 0.3).mean() > 0.002, img["alt"]
+    assert any(img["y"] + img["rh"] <= height for img in probe["imgs"])
