@@ -624,8 +624,10 @@ class Scenario:
     ... name = "revenue"
     ... [production]
     ... model = "linear"
-    ... activity = [{ name = "course", uses = { teachers = 1, engineers = 0.5 },
-    ...               makes = { revenue = 3 } }]
+    ... [[production.activity]]
+    ... name = "course"
+    ... uses = { teachers = 1, engineers = 0.5 }
+    ... makes = { revenue = 3 }
     ... ''')
     >>> sc.parties, sc.methods
     (('College', 'Firm'), ('shapley', 'nucleolus'))

@@ -1,0 +1,306 @@
+"""The ``benefit-alloc`` command: exit codes, one-line errors, output formats, progress.
+
+Most tests call :func:`benefit_alloc.cli.main` in-process (fast); a few spawn
+``python -m benefit_alloc`` to check the real entry point, stdout/stderr separation and exit
+statuses end to end.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benefit_alloc import cli
+from benefit_alloc.scenario import bundled_scenario_path, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+BAD = Path(__file__).parent / "fixtures" / "bad_scenarios"
+COMMANDS = ["solve", "compare", "explain", "partners", "validate", "demo"]
+
+
+def _has_partnership() -> bool:
+    try:
+        from benefit_alloc.partnership import Partnership  # noqa: F401
+
+        from benefit_alloc.production import LinearProduction  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_partnership = pytest.mark.skipif(
+    not _has_partnership(), reason="needs the Partnership and production models (other areas)"
+)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: "), err
+    return lines[0]
+
+
+# ---------------------------------------------------------------------------- framework
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_an_example(capsys, command):
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert "Example: benefit-alloc " + command in " ".join(out.split())
+
+
+def test_no_arguments_shows_help(capsys):
+    code, out, _ = run(capsys)
+    assert code == 0
+    for command in COMMANDS:
+        assert command in out
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["frobnicate"], "No such command"),
+        (["solve"], "Missing argument"),
+        (["solve", "college_enterprise", "--format", "xml"], "'xml' is not one of"),
+        (["validate", "no/such/file.toml"], "no/such/file.toml: no such file"),
+        (["validate", "college_enterprize"], "college_enterprize: no such file"),
+        (["solve", "college_enterprise", "--method", "shapely"],
+         "--method 'shapely' is not a method; did you mean 'shapley'?"),
+        (["solve", "college_enterprise", "--method", "owen"], "needs unions"),
+        (["partners", "college_enterprise", "--focal", "Colege"],
+         "--focal 'Colege' is not a party; did you mean 'College'?"),
+        (["partners", "college_enterprise"], "--focal is required"),
+        (["explain", "college_enterprise", "--top", "0"], "--top"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, args, words):
+    code, out, err = run(capsys, *args)
+    assert code == cli.EXIT_BAD_INPUT
+    assert out == ""
+    assert words in _one_error_line(err)
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in BAD.glob("*.toml")))
+def test_bad_scenarios_exit_2(capsys, fixture):
+    code, out, err = run(capsys, "validate", str(BAD / fixture))
+    assert code == cli.EXIT_BAD_INPUT
+    line = _one_error_line(err)
+    assert str(BAD / fixture) in line
+    assert "Traceback" not in err
+
+
+def test_internal_error_exits_1(capsys, monkeypatch):
+    from benefit_alloc.scenario import Scenario
+
+    def boom(self, *a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(Scenario, "solve", boom)
+    code, out, err = run(capsys, "solve", "college_enterprise")
+    assert code == cli.EXIT_INTERNAL
+    line = _one_error_line(err)
+    assert "internal error: RuntimeError: kaboom" in line and "--debug" in line
+    code, out, err = run(capsys, "--debug", "solve", "college_enterprise")
+    assert code == cli.EXIT_INTERNAL
+    assert "Traceback" in err and "kaboom" in err
+
+
+def test_demo_list(capsys):
+    code, out, _ = run(capsys, "demo", "--list")
+    assert code == 0
+    names = [line.split("\t")[0] for line in out.splitlines()]
+    assert names == ["college_enterprise", "partner_selection", "training_centre",
+                     "vocational_group"]
+    for line in out.splitlines():
+        assert Path(line.split("\t")[1]).is_file()
+
+
+def test_progress_shows_on_a_terminal_only(monkeypatch):
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = Tty()
+    monkeypatch.setattr(sys, "stderr", fake)
+    bar = cli._Progress(3, enabled=True, delay=0.0)
+    with bar:
+        import time
+
+        time.sleep(0.3)  # the bar appears after its delay
+        bar.step("building the game")
+        bar.step("solving: shapley")
+        time.sleep(0.2)
+    assert "solving: shapley" in fake.getvalue() or "building the game" in fake.getvalue()
+    # quiet or not a terminal: nothing is written
+    assert cli._progress(3, quiet=True)._enabled is False
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert cli._progress(3, quiet=False)._enabled is False
+    silent = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", silent)
+    with cli._Progress(3, enabled=False, delay=0.0) as quiet_bar:
+        quiet_bar.step("x")
+    assert silent.getvalue() == ""
+
+
+def test_entry_point_is_declared():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert meta["project"]["scripts"]["benefit-alloc"] == "benefit_alloc.cli:main"
+    deps = " ".join(meta["project"]["dependencies"])
+    for dep in ("typer", "rich", "tomli-w"):
+        assert dep in deps
+    assert any("matplotlib" in d for d in meta["project"]["optional-dependencies"]["report"])
+    assert "data/*.toml" in meta["tool"]["setuptools"]["package-data"]["benefit_alloc"]
+
+
+# ---------------------------------------------------------------------------- results
+@pytest.fixture(scope="module")
+def college():
+    if not _has_partnership():
+        pytest.skip("needs the Partnership and production models (other areas)")
+    return load_scenario(bundled_scenario_path("college_enterprise"))
+
+
+@needs_partnership
+def test_solve_json_matches_the_python_api(capsys, college):
+    methods = [m for m in ("shapley", "nucleolus", "banzhaf") if m in college.applicable_methods()]
+    code, out, err = run(capsys, "solve", "college_enterprise", "-m", ",".join(methods),
+                         "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["parties"] == ["College", "Firm"]
+    assert list(doc["methods"]) == methods
+    api = college.solve(methods)
+    for m in methods:
+        got = doc["methods"][m]
+        np.testing.assert_allclose([got["payoffs"][p] for p in college.parties],
+                                   api[m].payoffs.values, rtol=1e-12)
+        for p in college.parties:
+            for col, amount in api[m].bundles.loc[p].items():
+                np.testing.assert_allclose(got["bundles"][p][col], amount, rtol=1e-12,
+                                           atol=1e-12)
+        assert got["checks"]["in_core"] == api[m].checks.in_core
+        assert sum(got["payoffs"].values()) == pytest.approx(college.partnership.game().grand)
+
+
+@needs_partnership
+def test_solve_csv_and_markdown(capsys, college):
+    code, out, _ = run(capsys, "solve", "college_enterprise", "-m", "shapley", "-f", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["party"] for r in rows] == ["College", "Firm"]
+    assert {r["method"] for r in rows} == {"shapley"}
+    shap = college.settle("shapley").payoffs
+    for r in rows:
+        assert float(r["payoff"]) == pytest.approx(shap[r["party"]])
+    code, out, _ = run(capsys, "solve", "college_enterprise", "-m", "shapley", "-f", "markdown")
+    assert code == 0
+    assert "| party | shapley |" in out and "| --- |" in out
+
+
+@needs_partnership
+def test_compare_explain_validate(capsys, college):
+    code, out, _ = run(capsys, "compare", "college_enterprise", "-f", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert list(doc["methods"]) == college.applicable_methods()
+    for res in doc["methods"].values():
+        assert set(res["checks"]) >= {"in_core", "max_excess", "blocking_coalitions"}
+        assert sum(res["payoffs"].values()) == pytest.approx(college.partnership.game().grand)
+
+    code, out, _ = run(capsys, "explain", "college_enterprise", "-m", "shapley", "-f", "json")
+    assert code == 0
+    doc = json.loads(out)
+    game = college.partnership.game()
+    for i, p in enumerate(college.parties):
+        assert doc["parties"][p]["standalone"] == pytest.approx(game.singletons[i])
+        assert doc["parties"][p]["marginal to all"] == pytest.approx(
+            game.grand - game.value([q for q in college.parties if q != p]))
+    assert doc["excesses"][0]["excess"] == max(e["excess"] for e in doc["excesses"])
+    assert any("v(N)" in n for n in doc["notes"])
+
+    code, out, _ = run(capsys, "validate", "college_enterprise")
+    assert code == 0
+    assert out.startswith("ok: ")
+    code, out, _ = run(capsys, "validate", "college_enterprise", "-f", "json")
+    assert json.loads(out)["valid"] is True
+
+
+@needs_partnership
+def test_partners_ranking(capsys):
+    sc = load_scenario(bundled_scenario_path("partner_selection"))
+    if "least_core" not in dir(__import__("benefit_alloc")):
+        pytest.skip("partner ranking needs least_core (stability area)")
+    code, out, err = run(capsys, "partners", "partner_selection", "-f", "json", "--max-size", "2")
+    assert code == 0, err
+    doc = json.loads(out)
+    ranking = sc.partnership.rank_partners("Polytechnic", sc.partners["candidates"],
+                                           max_size=2)
+    assert [r["partners"] for r in doc["ranking"]] == ranking["partners"].tolist()
+    gains = [r["focal_gain"] for r in doc["ranking"]]
+    assert gains == sorted(gains, reverse=True)
+
+
+@needs_partnership
+def test_report_write_failure_is_bad_input(capsys, tmp_path):
+    code, _, err = run(capsys, "solve", "college_enterprise", "-m", "shapley", "-q",
+                       "--report", str(tmp_path / "missing" / "r.html"))
+    assert code == cli.EXIT_BAD_INPUT
+    assert "cannot write the report" in _one_error_line(err)
+
+
+# ---------------------------------------------------------------------------- subprocesses
+def _spawn(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    # this checkout's package first, wherever the command runs
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    return subprocess.run([sys.executable, "-m", "benefit_alloc", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_module_entry_point_and_light_import():
+    res = _spawn("--help")
+    assert res.returncode == 0
+    for command in COMMANDS:
+        assert command in res.stdout
+    code = ("import sys, benefit_alloc, benefit_alloc.scenario, benefit_alloc.report; "
+            "print(sorted(m for m in ('typer', 'rich', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_subprocess_bad_file_exit_2():
+    res = _spawn("validate", str(BAD / "not_toml.toml"))
+    assert res.returncode == 2
+    assert res.stdout == ""
+    assert res.stderr.startswith("error: ") and res.stderr.count("\n") == 1
+    assert "not valid TOML" in res.stderr
+
+
+@needs_partnership
+def test_subprocess_solve_json_and_demo(tmp_path):
+    res = _spawn("solve", "college_enterprise", "--method", "shapley", "--format", "json",
+                 cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)  # stdout holds the JSON only, even with native solvers
+    assert set(doc["methods"]) == {"shapley"}
+    assert res.stderr == ""  # quiet in a pipe: no progress bar
+    res = _spawn("demo", "--quiet", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    report = tmp_path / "benefit_alloc_demo.html"
+    assert report.is_file() and report.stat().st_size > 10_000
+    assert "payoff per party" in res.stdout
