@@ -377,13 +377,19 @@ def _name_index(items: Sequence[Mapping[str, Any]], what: str) -> dict[str, int]
     return index
 
 
-def _known(path: str, value: str, options: Iterable[str], what: str) -> None:
+def _known(path: str, value: str, options: Iterable[str], what: str, *, key: bool = False
+           ) -> None:
+    """Check that ``value`` names one of ``options``; ``key`` when it is the last part of
+    ``path`` (a table key) rather than a value."""
     opts = list(options)
-    if value not in opts:
-        raise s.fail(
-            path, value, f"the name of {what} ({', '.join(map(repr, opts)) or 'none defined'})",
-            s.suggest(value, opts),
+    if value in opts:
+        return
+    listed = ", ".join(map(repr, opts)) or "none defined"
+    if key:
+        raise InvalidScenarioError(
+            f"{path}: {value!r} is not {what}{s.suggest(value, opts)} (valid: {listed})"
         )
+    raise s.fail(path, value, f"the name of {what} ({listed})", s.suggest(value, opts))
 
 
 def _resources(spec: Mapping[str, Any]) -> list[str] | None:
@@ -412,16 +418,16 @@ def _cross_check(spec: dict[str, Any]) -> None:
         if resources is not None:
             for res in party["contributes"]:
                 _known(f"party[{i}].contributes.{res}", res, resources,
-                       "a resource the production model uses")
+                       "a resource the production model uses", key=True)
         util = party.get("utility")
         if util is not None:
             for out in util["values"]:
-                _known(f"party[{i}].utility.values.{out}", out, outputs, "an output")
+                _known(f"party[{i}].utility.values.{out}", out, outputs, "an output", key=True)
     prod = spec["production"]
     if prod["model"] == "linear":
         for j, act in enumerate(prod["activity"]):
             for out in act["makes"]:
-                _known(f"production.activity[{j}].makes.{out}", out, outputs, "an output")
+                _known(f"production.activity[{j}].makes.{out}", out, outputs, "an output", key=True)
         _name_index(prod["activity"], "production.activity")
     elif prod["model"] == "synergy":
         for out in outputs:
@@ -431,7 +437,7 @@ def _cross_check(spec: dict[str, Any]) -> None:
                     f"a production function for every output (add [production.function.{out}])",
                 )
         for out, f in prod["function"].items():
-            _known(f"production.function.{out}", out, outputs, "an output")
+            _known(f"production.function.{out}", out, outputs, "an output", key=True)
             if f["form"] == "ces":
                 total = sum(f["shares"].values())
                 if abs(total - 1.0) > 1e-9:
@@ -450,7 +456,7 @@ def _cross_check(spec: dict[str, Any]) -> None:
             for k, member in enumerate(row["members"]):
                 _known(f"production.row[{j}].members[{k}]", member, parties, "a party")
             for out in row["outputs"]:
-                _known(f"production.row[{j}].outputs.{out}", out, outputs, "an output")
+                _known(f"production.row[{j}].outputs.{out}", out, outputs, "an output", key=True)
     owner: dict[str, int] = {}
     for u, union in enumerate(spec["union"]):
         for k, member in enumerate(union["members"]):
@@ -471,7 +477,7 @@ def _cross_check(spec: dict[str, Any]) -> None:
             "; add unions or drop 'owen'",
         )
     for method in spec["methods"]["options"]:
-        _known(f"methods.options.{method}", method, METHODS, "a method")
+        _known(f"methods.options.{method}", method, METHODS, "a method", key=True)
     partners = spec.get("partners")
     if partners is not None:
         _known("partners.focal", partners["focal"], parties, "a party")
