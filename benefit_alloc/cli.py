@@ -379,30 +379,26 @@ def _settlement_json(s: Settlement) -> dict[str, Any]:
     }
 
 
-def _solve_all(scenario: Scenario, methods: Sequence[str], quiet: bool,
-               extra_steps: int = 0) -> tuple[dict[str, Settlement], _Progress]:
-    bar = _progress(1 + len(methods) + extra_steps, quiet)
-    bar.__enter__()
-    try:
-        with _native_stdout_muted():
-            results = scenario.solve(methods, progress=bar.step)
-    except BaseException:
-        bar.__exit__(None, None, None)
-        raise
-    return results, bar
-
-
-def _write_report(path: Path, scenario: Scenario, results: Mapping[str, Settlement],
-                  bar: _Progress, quiet: bool) -> None:
+def _run(
+    scenario: Scenario, methods: Sequence[str], report: Path | None, quiet: bool
+) -> dict[str, Settlement]:
+    """Settle by each method and write the report if asked, under one progress bar."""
     from .report import write_report
 
-    try:
-        with _native_stdout_muted():
-            written = write_report(path, scenario, results, progress=bar.step)
-    except OSError as exc:
-        raise BadInput(f"cannot write the report to {path}: {exc.strerror or exc}") from None
-    bar.__exit__(None, None, None)
-    _note(f"report written to {written}", quiet)
+    steps = 1 + len(methods) + (_report_steps(scenario) if report is not None else 0)
+    written = None
+    with _progress(steps, quiet) as bar, _native_stdout_muted():
+        results = scenario.solve(methods, progress=bar.step)
+        if report is not None:
+            try:
+                written = write_report(report, scenario, results, progress=bar.step)
+            except OSError as exc:
+                raise BadInput(
+                    f"cannot write the report to {report}: {exc.strerror or exc}"
+                ) from None
+    if written is not None:
+        _note(f"report written to {written}", quiet)
+    return results
 
 
 # ---------------------------------------------------------------------------- commands
@@ -418,28 +414,21 @@ def solve(
     """Split the partnership's worth by each method and show the settlement bundles."""
     sc = _load(scenario)
     methods = _methods(method, sc)
-    steps = _report_steps(sc) if report else 0
-    results, bar = _solve_all(sc, methods, quiet, steps)
-    try:
-        parties = sc.parties
-        tables: list[tuple[str, pd.DataFrame]] = [
-            (f"{sc.name}: payoff per party (money, {sc.numeraire})",
-             _shares_frame(results, parties))
-        ]
-        for m, s in results.items():
-            tables.append((f"{m}: settlement bundles", _bundle_frame(s)))
-        payload = {
-            "scenario": sc.name,
-            "parties": list(parties),
-            "outputs": list(sc.outputs),
-            "numeraire": sc.numeraire,
-            "methods": {m: _settlement_json(s) for m, s in results.items()},
-        }
-        flat = _long_frame(results)
-        if report is not None:
-            _write_report(report, sc, results, bar, quiet)
-    finally:
-        bar.__exit__(None, None, None)
+    results = _run(sc, methods, report, quiet)
+    parties = sc.parties
+    tables: list[tuple[str, pd.DataFrame]] = [
+        (f"{sc.name}: payoff per party (money, {sc.numeraire})", _shares_frame(results, parties))
+    ]
+    for m, s in results.items():
+        tables.append((f"{m}: settlement bundles", _bundle_frame(s)))
+    payload = {
+        "scenario": sc.name,
+        "parties": list(parties),
+        "outputs": list(sc.outputs),
+        "numeraire": sc.numeraire,
+        "methods": {m: _settlement_json(s) for m, s in results.items()},
+    }
+    flat = _long_frame(results)
     _emit(format, tables, payload, flat)
 
 
@@ -474,30 +463,24 @@ def compare(
     """
     sc = _load(scenario)
     methods = _methods(method, sc) if method else sc.applicable_methods()
-    steps = _report_steps(sc) if report else 0
-    results, bar = _solve_all(sc, methods, quiet, steps)
-    try:
-        shares = _shares_frame(results, sc.parties)
-        stab = _stability_frame(results)
-        tables = [
-            (f"{sc.name}: payoff per party by method (money, {sc.numeraire})", shares),
-            ("stability of each split", stab),
-        ]
-        payload = {
-            "scenario": sc.name,
-            "parties": list(sc.parties),
-            "methods": {
-                m: {"payoffs": s.payoffs.to_dict(), "checks": s.checks.to_dict()}
-                for m, s in results.items()
-            },
-        }
-        flat = shares.T.join(stab)
-        flat.index.name = "method"
-        flat = flat.reset_index()
-        if report is not None:
-            _write_report(report, sc, results, bar, quiet)
-    finally:
-        bar.__exit__(None, None, None)
+    results = _run(sc, methods, report, quiet)
+    shares = _shares_frame(results, sc.parties)
+    stab = _stability_frame(results)
+    tables = [
+        (f"{sc.name}: payoff per party by method (money, {sc.numeraire})", shares),
+        ("stability of each split", stab),
+    ]
+    payload = {
+        "scenario": sc.name,
+        "parties": list(sc.parties),
+        "methods": {
+            m: {"payoffs": s.payoffs.to_dict(), "checks": s.checks.to_dict()}
+            for m, s in results.items()
+        },
+    }
+    flat = shares.T.join(stab)
+    flat.index.name = "method"
+    flat = flat.reset_index()
     _emit(format, tables, payload, flat)
 
 
@@ -634,11 +617,14 @@ def demo(
         return
     path = bundled_scenario_path(scenario)
     sc = _load(str(path))
-    results, bar = _solve_all(sc, list(sc.methods), quiet, _report_steps(sc))
-    try:
-        _write_report(report, sc, results, bar, quiet)
-    finally:
-        bar.__exit__(None, None, None)
+    methods = [m for m in sc.methods if sc.available(m)]
+    missing = [m for m in sc.methods if m not in methods]
+    if missing:
+        _note(f"note: skipping {', '.join(missing)}: not available in this version", quiet)
+    if not methods:
+        raise NotImplementedError(f"none of the scenario's methods {list(sc.methods)} is "
+                                  "available in this version")
+    results = _run(sc, methods, report, quiet)
     shares = _shares_frame(results, sc.parties)
     stab = _stability_frame(results)
     _note(f"scenario: {path}", quiet)

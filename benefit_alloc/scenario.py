@@ -845,8 +845,29 @@ class Scenario:
             )
         opts = self.options_for(method)
         if method in BARGAINING_METHODS:
-            return self.partnership.bargain(method=method, **opts)
+            bargain = getattr(self.partnership, "bargain", None)
+            if bargain is None or not _bargaining_available(method):
+                raise NotImplementedError(
+                    f"method {method!r} needs bargaining over the partnership "
+                    "(Partnership.bargain), which this version of benefit_alloc does not have"
+                )
+            return bargain(method=method, **opts)
         return self.partnership.settle(method, **opts)
+
+    def available(self, method: str) -> bool:
+        """True when ``method`` can run in this version of the library on this scenario
+        (its solution concept exists; ``owen`` also needs unions)."""
+        import benefit_alloc
+
+        if method in BARGAINING_METHODS:
+            from .partnership import Partnership
+
+            return hasattr(Partnership, "bargain") and _bargaining_available(method)
+        if method == "owen" and not self._spec["union"]:
+            return False
+        from .settlement import METHODS as SETTLE
+
+        return method in SETTLE and hasattr(benefit_alloc, SETTLE[method][0])
 
     def solve(
         self,
@@ -1017,21 +1038,9 @@ class Scenario:
         """Every method that applies to this scenario and is available: the exact TU
         methods (``owen`` only with unions) and, when the partnership supports bargaining,
         the bargaining solutions."""
-        import benefit_alloc
-
-        from .settlement import METHODS as SETTLE
-
-        out = []
-        for m in TU_METHODS:
-            if m == "shapley_sampled":
-                continue  # an estimate of the exact Shapley value, which is listed
-            if m == "owen" and not self._spec["union"]:
-                continue
-            if hasattr(benefit_alloc, SETTLE[m][0]):
-                out.append(m)
-        if hasattr(self.partnership, "bargain"):
-            out.extend(m for m in BARGAINING_METHODS if _bargaining_available(m))
-        return out
+        return [m for m in (*TU_METHODS, *BARGAINING_METHODS)
+                if m != "shapley_sampled"  # an estimate of the exact Shapley value, listed
+                and self.available(m)]
 
     def summary(self) -> dict[str, Any]:
         """A short description: parties, outputs, production model, unions, methods."""
