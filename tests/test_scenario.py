@@ -243,7 +243,7 @@ def scenario_docs(draw: st.DrawFn) -> dict:
                      "numeraire": draw(st.sampled_from(outputs))},
         "party": [],
         "output": [{"name": o, "unit": draw(st.text(max_size=5)),
-                    "rival": True if o == "__" else draw(st.booleans())} for o in outputs],
+                    "rival": draw(st.booleans())} for o in outputs],
     }
     num = doc["scenario"]["numeraire"]
     for o in doc["output"]:
