@@ -205,9 +205,11 @@ def test_blocked_paths_agree_with_references(tiny_blocks, n):
     assert_allclose(owen_via_shapley_of_quotient.sum(), g.grand, atol=1e-10)
 
 
-def test_blocked_owen_matches_reference(tiny_blocks):
+@pytest.mark.parametrize(
+    "groups", [[[0, 5], [1], [2, 3, 4]], [[0, 1, 2], [3], [4], [5]], [[0, 1], [2, 3, 4, 5]]]
+)
+def test_blocked_owen_matches_reference(tiny_blocks, groups):
     g = random_game(6, seed=7)
-    groups = [[0, 5], [1], [2, 3, 4]]
     ref = [float(x) for x in owen_reference(g, groups)]
     assert_allclose(ba.owen(g, names_of_groups(g, groups)).values, ref, rtol=1e-9, atol=1e-12)
 

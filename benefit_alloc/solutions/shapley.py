@@ -78,7 +78,7 @@ _BLOCK = 1 << 17
 #: Elements per gather chunk in the Owen value.
 _GATHER = 1 << 20
 #: High bits transformed together on one column block in the Moebius transform.
-_COLUMN_BITS = 11
+_COLUMN_BITS = 4
 #: Low bits transformed last, on a transposed block (their natural inner axis is too short).
 _TRANSPOSED_BITS = 6
 
@@ -98,8 +98,10 @@ def _bit_sums(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """``out[j] = sum of x[m]`` over masks ``m`` with bit ``j`` set; ``x`` has length ``2**b``."""
     b = x.shape[0].bit_length() - 1
     out = np.empty(b)
-    for j in range(b):
-        out[j] = x.reshape(-1, 2, 1 << j)[:, 1, :].sum()
+    for j in range(b - 1, -1, -1):  # fold the top bit away: 2 * len(x) additions in all
+        half = 1 << j
+        out[j] = x[half:].sum()
+        x = x[:half] + x[half:]
     return out
 
 
@@ -339,20 +341,22 @@ def _lattice_reduce(
     identity = all(b == 1 << j for j, b in enumerate(blocks)) and values.shape[0] == 1 << len(blocks)
     if identity and not outer and outer_weight[0] == 1.0:
         return values
-    if identity:
-        lattice: Iterator[tuple[int, NDArray[np.float64]]] = iter([(0, values)])
+    lattice: Iterator[tuple[int, NDArray[np.float64]]]
+    if identity:  # the lattice is the array itself: stream views of it
+        step = max(_GATHER, 1 << p)
+        lattice = ((s, values[s : s + step]) for s in range(0, values.shape[0], step))
     else:
         lattice = ((s, values[m]) for s, m in _lattice_chunks(blocks))
     out = np.zeros(1 << p)
-    size_r = popcount(np.arange(1 << len(outer)))
     for start, chunk in lattice:
+        r0 = start >> p
         if chunk.shape[0] >= out.shape[0]:
             mat = chunk.reshape(-1, out.shape[0])
-            r0 = start >> p
-            out += outer_weight[size_r[r0 : r0 + mat.shape[0]]] @ mat
+            size_r = popcount(np.arange(r0, r0 + mat.shape[0]))
+            out += outer_weight[size_r] @ mat
         else:
             t0 = start & ((1 << p) - 1)
-            out[t0 : t0 + chunk.shape[0]] += outer_weight[size_r[start >> p]] * chunk
+            out[t0 : t0 + chunk.shape[0]] += outer_weight[r0.bit_count()] * chunk
     return out
 
 
@@ -500,7 +504,7 @@ def _dividend_shares(values: NDArray[np.float64], w: NDArray[np.float64]) -> NDA
 
     The fast Moebius transform (``O(n 2**n)``) on one copy of the values, cache-blocked so
     that every elementwise pass runs on a long contiguous inner axis: bits 6-12 on row
-    blocks, bits 13 and up on column blocks of at most 11 bits, and bits 0-5 last on a
+    blocks, bits 13 and up on column blocks of at most 4 bits, and bits 0-5 last on a
     transposed copy of each row block, fused with the division by ``w(T)`` and the
     membership sums.  Games with ``n <= 13`` take the plain bit-by-bit transform.
     """
@@ -584,9 +588,10 @@ def weighted_shapley(game: Game, weights: ArrayLike | Mapping[str, float]) -> Al
     Notes
     -----
     The dividends come from a cache-blocked fast Moebius transform (``O(n 2**n)``
-    operations, about four passes over memory) on a copy of the values, so this needs one
-    extra array of ``2**n`` floats.  The transform alternates signs; for ``n`` above about 20
-    with irregular values the rounding error grows like ``2**(n/2)`` machine epsilons.
+    operations, ``3 + ceil((n - 13) / 4)`` passes over memory) on a copy of the values, so
+    this needs one extra array of ``2**n`` floats.  The transform alternates signs, so the
+    rounding error grows with ``n``: against the Shapley value (equal weights) on random
+    games it measured ``4e-14`` relative at ``n = 12`` and ``2e-12`` at ``n = 20``.
 
     Examples
     --------
