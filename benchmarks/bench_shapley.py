@@ -237,7 +237,7 @@ def bench_size(
 # ----------------------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[22, 24, 26])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[22, 24, 26])
     ap.add_argument("--repeats", type=int, default=5, help="runs per timing (median)")
     ap.add_argument("--peer-repeats", type=int, default=3, help="runs per peer timing")
     ap.add_argument("--n30", action="store_true", help="also run n = 30 (8 GiB) in a subprocess")
