@@ -15,6 +15,16 @@ from .errors import (
     SolverError,
 )
 from .game import Game, OracleGame
+
+# production models (issue 5, section 2)
+from .production import (
+    CES,
+    CobbDouglas,
+    LinearProduction,
+    ProductionModel,
+    Synergy,
+    TableProduction,
+)
 from .solutions.shapley import banzhaf, shapley
 
 __version__ = "0.1.0"
@@ -35,4 +45,11 @@ __all__ = [
     # exact solution concepts
     "shapley",
     "banzhaf",
+    # production models (issue 5, section 2)
+    "ProductionModel",
+    "LinearProduction",
+    "Synergy",
+    "CES",
+    "CobbDouglas",
+    "TableProduction",
 ]
