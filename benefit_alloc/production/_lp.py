@@ -283,7 +283,9 @@ class LPFamily:
         return self.plans(b) @ self.c
 
     # ------------------------------------------------------------------- plans
-    def plans(self, b: NDArray[np.float64]) -> NDArray[np.float64]:
+    def plans(
+        self, b: NDArray[np.float64], *, _which: NDArray[np.int64] | None = None
+    ) -> NDArray[np.float64]:
         """The preferred optimal plan ``x`` (shape ``(k, a)``) for each row of ``b``."""
         k = b.shape[0]
         r, a = self.r, self.a
@@ -300,6 +302,8 @@ class LPFamily:
                     f"the optimal basis found for resources {b[u].tolist()} is not primal "
                     "feasible for them; the programme is numerically ill-conditioned"
                 )
+        if _which is not None:
+            _which[:] = which
         x = np.zeros((k, a + r))
         bases = np.array(self._pool_basis, dtype=np.int64).reshape(-1, r)[which]
         np.put_along_axis(x, bases, xb, axis=1)
@@ -330,6 +334,15 @@ class LPFamily:
             hit = idx[found]
             which[hit] = start + first[found]
             xb[hit] = X[found, first[found]]
+
+    def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
+        """A lexicographically optimal basis (columns of ``[A | I]``) for one ``b``."""
+        return self._pool_basis[self._index(b)]
+
+    def _index(self, b: NDArray[np.float64]) -> int:
+        which = np.full(1, -1, dtype=np.int64)
+        self.plans(b[None, :], _which=which)
+        return int(which[0])
 
     def _solve(self, b: NDArray[np.float64]) -> list[int]:
         if self._highs is None:

@@ -458,6 +458,15 @@ class LinearProduction(ProductionModel):
         ``y*`` solves the dual ``min {b(N).y : A^T y >= p, y >= 0}``; among several optimal
         ``y*`` the class notes explain the rules.
 
+        Parameters
+        ----------
+        rule : {"average", "lexmin"}
+            ``"lexmin"``: the lexicographically smallest optimal ``y*`` in ``priority``
+            order; ``"average"``: the mean of the ``"lexmin"`` prices over all orders.
+        priority : sequence of str, optional
+            For ``"lexmin"``: resources whose prices are minimised first, in order; resources
+            not listed follow in resource order.  Default: resource order.
+
         Examples
         --------
         >>> lp = LinearProduction([[1.0, 1.0], [1.0, 1.0]], [[1, 0], [0, 1]], prices=[1, 1])
@@ -510,21 +519,26 @@ class LinearProduction(ProductionModel):
                 "rule='lexmin' or method='vertices' for this many resources"
             )
         orders = [order] if rule == "lexmin" else [list(p) for p in permutations(range(r))]
-        ys = [self._lazy_lexmin(fam, bN, o) for o in orders]
-        return np.mean(ys, axis=0)
-
-    def _lazy_lexmin(
-        self, fam: LPFamily, bN: NDArray[np.float64], order: list[int]
-    ) -> NDArray[np.float64]:
-        """Lexicographically smallest optimal dual in ``order``, from an optimal primal basis."""
-        A = self._tech
-        r, a = A.shape
-        primal = set(fam._solve(bN))
-        # complementary dual basis of A^T y - s = p: y_i basic iff slack i is nonbasic,
-        # s_k basic iff x_k is nonbasic
+        a = len(self._activities)
+        primal = set(fam.optimal_basis(bN))
+        # the complementary basis of the dual A^T y - s = p, y, s >= 0 is dual feasible:
+        # y_i is basic iff slack i is nonbasic, s_k is basic iff x_k is nonbasic
         dual = [i for i in range(r) if a + i not in primal] + [
             r + k for k in range(a) if k not in primal
         ]
+        ys = [self._lazy_lexmin(bN, dual, o) for o in orders]
+        return np.mean(ys, axis=0)
+
+    def _lazy_lexmin(
+        self, bN: NDArray[np.float64], dual: list[int], order: list[int]
+    ) -> NDArray[np.float64]:
+        """Lexicographically smallest optimal dual in ``order``, from a dual feasible basis.
+
+        Maximises ``(-b(N).y, -y_order[0], -y_order[1], ...)`` lexicographically over
+        ``A^T y - s = p, y, s >= 0`` with :func:`~benefit_alloc.production._lp.lex_simplex`.
+        """
+        A = self._tech
+        r, a = A.shape
         Md = np.hstack([A.T, -np.eye(a)])
         p = self._need_prices()
         C = np.zeros((1 + r, r + a))

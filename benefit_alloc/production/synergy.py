@@ -44,6 +44,7 @@ from .base import ProductionModel
 __all__ = ["CES", "CobbDouglas", "Synergy"]
 
 _SHARE_TOL = 1e-9
+_SMALL_RHO = 0.05
 
 
 def _positive(value: Any, field: str, *, allow_zero: bool = False) -> float:
@@ -78,7 +79,8 @@ class CES:
     scale : float
         Total factor productivity ``A > 0``.
     shares : mapping of str to float
-        Distribution parameters ``a_j > 0`` by resource name; they must sum to 1.
+        Distribution parameters ``a_j > 0`` by resource name; they must sum to 1 (within
+        1e-9; they are then divided by their sum so that it is 1 to rounding).
     rho : float
         Substitution parameter, ``rho <= 1`` (``-inf`` for Leontief, ``0`` for Cobb-Douglas);
         the elasticity of substitution is ``1 / (1 - rho)``.  Inputs are complements (harder
@@ -119,6 +121,8 @@ class CES:
                 f"CES rho = {rho!r} must be <= 1 (1: perfect substitutes, 0: Cobb-Douglas, "
                 "-inf: Leontief)"
             )
+        # exact normalisation (the sum is within 1e-9 of 1) keeps the rho -> 0 limit finite
+        self.shares = {k: v / total for k, v in self.shares.items()}
         self.rho = rho_
         self.returns = _positive(returns, "CES returns")
 
@@ -146,12 +150,24 @@ class CES:
                 core = X.min(axis=1)  # Leontief limit
             elif rho == 1.0:
                 core = X @ a
+            elif abs(rho) < _SMALL_RHO:
+                # near Cobb-Douglas, (sum a x^rho)^(1/rho) cancels catastrophically; since
+                # sum a = 1 it equals exp(log1p(sum a expm1(rho log x)) / rho), which is exact
+                # (the sum is >= -1 in exact arithmetic; the maximum only repairs rounding)
+                s = np.maximum(np.expm1(rho * np.log(X)) @ a, -1.0)
+                core = np.exp(np.log1p(s) / rho)
             else:
                 core = (X**rho @ a) ** (1.0 / rho)
                 if rho < 0:
                     core = np.where((X == 0).any(axis=1), 0.0, core)
             out = self.scale * core if nu == 1.0 else self.scale * core**nu
-        return np.where(np.isfinite(out), out, 0.0) if rho <= 0 else out
+        if not np.isfinite(out).all():
+            bad = int(np.flatnonzero(~np.isfinite(out))[0])
+            raise InvalidScenarioError(
+                f"{self!r} is not finite at inputs {X[bad].tolist()} (overflow); rescale the "
+                "resources' units"
+            )
+        return out
 
 
 class CobbDouglas(CES):
