@@ -139,35 +139,57 @@ class CES:
 
     def __call__(self, x: NDArray[np.float64], resources: Sequence[str]) -> NDArray[np.float64]:
         """Output for each row of ``x`` (shape ``(k, len(resources))``), ``x >= 0``."""
-        cols = [list(resources).index(j) for j in self.shares]
-        a = np.array(list(self.shares.values()))
-        X = x[:, cols]
+        names = list(resources)
+        xt = np.ascontiguousarray(np.asarray(x, dtype=np.float64).T)
+        return self._columns([xt[names.index(j)] for j in self.shares])
+
+    def _columns(self, cols: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+        """Output from one contiguous column per input (in :attr:`inputs` order)."""
+        a = list(self.shares.values())
         nu, rho = self.returns, self.rho
+        k = cols[0].shape[0]
+        acc = np.zeros(k)
+        tmp = np.empty(k)
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            if rho == 0.0:
-                core = np.exp(np.log(X) @ a)  # Cobb-Douglas limit
-            elif rho == -math.inf:
-                core = X.min(axis=1)  # Leontief limit
-            elif rho == 1.0:
-                core = X @ a
-            elif abs(rho) < _SMALL_RHO:
-                # near Cobb-Douglas, (sum a x^rho)^(1/rho) cancels catastrophically; since
-                # sum a = 1 it equals exp(log1p(sum a expm1(rho log x)) / rho), which is exact
-                # (the sum is >= -1 in exact arithmetic; the maximum only repairs rounding)
-                s = np.maximum(np.expm1(rho * np.log(X)) @ a, -1.0)
-                core = np.exp(np.log1p(s) / rho)
-            else:
-                core = (X**rho @ a) ** (1.0 / rho)
-                if rho < 0:
-                    core = np.where((X == 0).any(axis=1), 0.0, core)
-            out = self.scale * core if nu == 1.0 else self.scale * core**nu
-        if not np.isfinite(out).all():
-            bad = int(np.flatnonzero(~np.isfinite(out))[0])
+            if rho == -math.inf:  # Leontief limit: A (min_j x_j)^nu
+                np.minimum.reduce(cols, out=acc)
+                np.power(acc, nu, out=acc)
+            elif rho == 0.0 or abs(rho) < _SMALL_RHO:
+                for aj, col in zip(a, cols):
+                    np.log(col, out=tmp)
+                    if rho != 0.0:
+                        # near Cobb-Douglas, (sum a x^rho)^(1/rho) cancels catastrophically;
+                        # as sum a = 1 it equals exp(log1p(sum a expm1(rho log x)) / rho)
+                        tmp *= rho
+                        np.expm1(tmp, out=tmp)
+                    tmp *= aj
+                    acc += tmp
+                if rho != 0.0:
+                    # the sum is >= -1 in exact arithmetic; the maximum only repairs rounding
+                    np.maximum(acc, -1.0, out=acc)
+                    np.log1p(acc, out=acc)
+                    acc *= nu / rho
+                else:  # Cobb-Douglas: exp(nu sum a log x); log 0 = -inf gives 0
+                    acc *= nu
+                np.exp(acc, out=acc)
+            else:  # (sum a x^rho)^(nu/rho); for rho < 0 a zero input gives inf^(-) = 0
+                for aj, col in zip(a, cols):
+                    if rho == 1.0:
+                        np.multiply(col, aj, out=tmp)
+                    else:
+                        np.power(col, rho, out=tmp)
+                        tmp *= aj
+                    acc += tmp
+                np.power(acc, nu / rho, out=acc)
+            if self.scale != 1.0:
+                acc *= self.scale
+        if not np.isfinite(acc).all():
+            bad = int(np.flatnonzero(~np.isfinite(acc))[0])
             raise InvalidScenarioError(
-                f"{self!r} is not finite at inputs {X[bad].tolist()} (overflow); rescale the "
-                "resources' units"
+                f"{self!r} is not finite at inputs {[float(c[bad]) for c in cols]} (overflow); "
+                "rescale the resources' units"
             )
-        return out
+        return acc
 
 
 class CobbDouglas(CES):
@@ -291,9 +313,12 @@ class Synergy(ProductionModel):
         return self._eval(x)
 
     def _eval(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        xt = np.ascontiguousarray(x.T)  # one contiguous row per resource
+        row = {j: xt[i] for i, j in enumerate(self._resources)}
         out = np.empty((x.shape[0], len(self._outputs)))
         for o, name in enumerate(self._outputs):
-            out[:, o] = self._funcs[name](x, self._resources)
+            f = self._funcs[name]
+            out[:, o] = f._columns([row[j] for j in f.inputs])
         return out
 
     def produce(
