@@ -14,6 +14,7 @@ import benefit_alloc as ba
 from benefit_alloc._bits import masks_to_bool
 from benefit_alloc.errors import InvalidScenarioError
 from benefit_alloc.production import LinearProduction, ProductionModel
+from benefit_alloc.production._lp import PerRowFamily
 
 METHODS = ("vertices", "lazy")
 
@@ -252,6 +253,9 @@ def test_plans_match_sequential_linprog_and_methods_agree(inst, seed):
     outs = [LinearProduction(A, yields=Y, method=m).produce_all(players, E, prices)
             for m in METHODS]
     assert_allclose(outs[0], outs[1], atol=1e-9)
+    b = masks_to_bool(np.arange(1 << n), n).astype(float) @ E
+    shared = PerRowFamily(A).plans(b, prices @ Y.T) @ Y  # the pool used for many price rows
+    assert_allclose(shared, outs[0], atol=1e-9)
     for S in rng.choice(1 << n, size=1):
         x = reference_plan(A, Y @ prices[S], pooled(E, S))
         assert_allclose(outs[0][S], x @ Y, atol=1e-6)
@@ -413,3 +417,26 @@ def test_bad_produce_arguments():
         college_firm().shadow_prices("lexmin", ["money"])
     with pytest.raises(InvalidScenarioError, match="priority applies to rule='lexmin'"):
         college_firm().shadow_prices("average", ["lab"])
+
+
+def test_per_coalition_worth_uses_one_pool_and_agrees(monkeypatch):
+    from benefit_alloc.production import linear
+
+    rng = np.random.default_rng(8)
+    n, r, a = 6, 3, 4
+    A = rng.integers(0, 3, (r, a)).astype(float)
+    A[0] += 1
+    Y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 0.0]])
+    E = rng.integers(0, 4, (n, r)).astype(float)
+    prices = rng.integers(-1, 6, (1 << n, 2)).astype(float)  # many distinct rows, with ties
+    players = [f"P{i}" for i in range(n)]
+    lp = LinearProduction(A, yields=Y)
+    pooled_out = lp.produce_all(players, E, prices)
+    assert lp._per_row is not None and lp._per_row.pool_size < 1 << n
+    assert_allclose(lp.produce_all(players, E, prices), pooled_out)  # pool reused
+    monkeypatch.setattr(linear, "_PER_ROW", 10**9)
+    per_family = LinearProduction(A, yields=Y).produce_all(players, E, prices)
+    assert_allclose(pooled_out, per_family, atol=1e-9)
+    for S in rng.choice(1 << n, size=3, replace=False):
+        x = reference_plan(A, Y @ prices[S], pooled(E, S))
+        assert_allclose(pooled_out[S], x @ Y, atol=1e-6)

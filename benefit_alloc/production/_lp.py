@@ -47,7 +47,7 @@ from numpy.typing import NDArray
 
 from ..errors import SolverError
 
-__all__ = ["LPFamily", "lex_simplex", "DEFAULT_MAX_BASES"]
+__all__ = ["LPFamily", "PerRowFamily", "lex_simplex", "lex_objective", "DEFAULT_MAX_BASES"]
 
 #: Largest number of candidate bases ``C(a + r, r)`` the ``vertices`` method enumerates when
 #: the method is ``"auto"``; above it the ``lazy`` method is used.
@@ -92,8 +92,7 @@ def lex_simplex(
         If a basis is singular, the objective is unbounded or ``max_pivots`` is exceeded.
     """
     basis = list(basis)
-    rows, cols = M.shape
-    scale = 1.0 + float(np.abs(rhs).max(initial=0.0))
+    rows = M.shape[0]
     for _ in range(max_pivots):
         B = M[:, basis]
         try:
@@ -119,7 +118,7 @@ def lex_simplex(
         ratios = np.full(rows, np.inf)
         ratios[pos] = np.maximum(xB[pos], 0.0) / u[pos]
         best = ratios.min()
-        tied = np.flatnonzero(ratios <= best + tol * scale / max(1.0, float(u[pos].max())))
+        tied = np.flatnonzero(ratios <= best + 1e-12 * (1.0 + best))
         leave = int(min(tied, key=lambda i: basis[i]))
         basis[leave] = j
     raise SolverError(f"lexicographic simplex did not finish within {max_pivots} pivots")
@@ -162,6 +161,12 @@ class _Highs:
         self._a = a
         self._rows = np.arange(r, dtype=np.int32)
         self._lower = np.full(r, -highspy.kHighsInf)
+
+    def set_cost(self, c: NDArray[np.float64]) -> None:
+        """Change the worth vector (the next solve is warm-started from the last basis)."""
+        self._h.changeColsCost(  # type: ignore[attr-defined]
+            self._a, np.arange(self._a, dtype=np.int32), np.asarray(c, dtype=np.float64)
+        )
 
     def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
         """An optimal basis (indices into the columns of ``[A | I]``) for right-hand side ``b``."""
@@ -214,12 +219,7 @@ class LPFamily:
         r, a = A.shape
         self.r, self.a = r, a
         self.M = np.hstack([A, np.eye(r)])
-        # lexicographic objective: worth, then run the last activities as little as possible
-        C = np.zeros((1 + a, a + r))
-        C[0, :a] = c
-        for k in range(a):
-            C[1 + k, a - 1 - k] = -1.0
-        self.C = C
+        self.C = lex_objective(c, r)
         self._ctol = _TOL * (1.0 + float(np.abs(c).max(initial=0.0)))
         if method == "auto":
             method = "vertices" if comb(a + r, r) <= max_bases else "lazy"
@@ -359,6 +359,131 @@ class LPFamily:
     def pool_size(self) -> int:
         """Number of lexicographically optimal bases known."""
         return len(self._pool_basis)
+
+
+def lex_objective(c: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+    """Rows ``(worth, -e_{a-1}, ..., -e_0)`` over the columns of ``[A | I]``: the preference."""
+    a = c.shape[0]
+    C = np.zeros((1 + a, a + r))
+    C[0, :a] = c
+    for k in range(a):
+        C[1 + k, a - 1 - k] = -1.0
+    return C
+
+
+class PerRowFamily:
+    """The preferred plans of ``max c_k.x s.t. A x <= b_k, x >= 0`` with one ``c`` per row.
+
+    Used when every coalition values the outputs differently (a Partnership's non-rival
+    outputs are worth the sum of the members' valuations).  The lexicographic objective's
+    secondary rows do not depend on ``c``, so a basis is optimal for ``(b_k, c_k)`` iff it is
+    primal feasible, ``B^{-1} b_k >= 0``, and every nonbasic column's reduced worth
+    ``d_j = c_j - c_B^T B^{-1} M_j`` is negative, or zero with a lexicographically
+    nonpositive secondary column (precomputed per basis).  Bases are kept in a pool, tried in
+    order of how often they certified a coalition; a coalition that none certifies is solved
+    by warm-started HiGHS (costs and bounds changed in place) followed by
+    :func:`lex_simplex`, and its basis joins the pool.
+    """
+
+    def __init__(self, A: NDArray[np.float64]) -> None:
+        self.A = A
+        r, a = A.shape
+        self.r, self.a = r, a
+        self.M = np.hstack([A, np.eye(r)])
+        self._rest = lex_objective(np.zeros(a), r)[1:]
+        self._basis = np.zeros((0, r), dtype=np.int64)
+        self._inv = np.zeros((0, r, r))
+        self._tab = np.zeros((0, r, a + r))
+        self._rest_ok = np.zeros((0, a + r), dtype=bool)
+        self._hits = np.zeros(0, dtype=np.int64)
+        self._highs: _Highs | None = None
+
+    @property
+    def pool_size(self) -> int:
+        """Number of bases in the pool."""
+        return int(self._basis.shape[0])
+
+    def _add(self, basis: list[int]) -> None:
+        inv = np.linalg.inv(self.M[:, basis])
+        tab = inv @ self.M
+        rest = self._rest - self._rest[:, basis] @ tab
+        rest[:, basis] = 0.0
+        self._basis = np.vstack([self._basis, np.array(basis, dtype=np.int64)[None]])
+        self._inv = np.concatenate([self._inv, inv[None]])
+        self._tab = np.concatenate([self._tab, tab[None]])
+        self._rest_ok = np.vstack([self._rest_ok, _lex_nonpositive(rest, _TOL)[None]])
+        self._hits = np.append(self._hits, 0)
+
+    def plans(self, b: NDArray[np.float64], c: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Preferred plans ``(k, a)`` for right-hand sides ``b (k, r)`` and worths ``c (k, a)``."""
+        k = b.shape[0]
+        r, a = self.r, self.a
+        full = np.hstack([c, np.zeros((k, r))])
+        which = np.full(k, -1, dtype=np.int64)
+        xb = np.zeros((k, r))
+        order = np.argsort(-self._hits, kind="stable")
+        self._certify(b, full, np.arange(k), which, xb, order)
+        while (which < 0).any():
+            u = int(np.flatnonzero(which < 0)[0])
+            start = self.pool_size
+            self._add(self._solve(b[u], c[u]))
+            self._certify(b, full, np.flatnonzero(which < 0), which, xb,
+                          np.arange(start, self.pool_size))
+            if which[u] < 0:
+                raise SolverError(
+                    f"the optimal basis found for resources {b[u].tolist()} and worth "
+                    f"{c[u].tolist()} does not certify them; the programme is ill-conditioned"
+                )
+        np.add.at(self._hits, which, 1)
+        x = np.zeros((k, a + r))
+        np.put_along_axis(x, self._basis[which], xb, axis=1)
+        return np.maximum(x[:, :a], 0.0)
+
+    def _certify(
+        self,
+        b: NDArray[np.float64],
+        full: NDArray[np.float64],
+        rows: NDArray[np.int64],
+        which: NDArray[np.int64],
+        xb: NDArray[np.float64],
+        order: NDArray[np.int64],
+    ) -> None:
+        """Give each row the first basis in ``order`` that is optimal for it."""
+        width = self.a + self.r
+        per_basis = max(1, _WORK // (max(1, rows.size) * width))
+        left = rows
+        for s in range(0, order.size, per_basis):
+            if left.size == 0:
+                return
+            batch = order[s : s + per_basis]
+            step = max(1, _WORK // (batch.size * width))
+            for t in range(0, left.size, step):
+                idx = left[t : t + step]
+                bb, cc = b[idx], full[idx]
+                tol = _TOL * (1.0 + np.abs(bb).max(axis=1))
+                ctol = _TOL * (1.0 + np.abs(cc).max(axis=1))
+                X = np.einsum("kij,cj->cki", self._inv[batch], bb)
+                feas = (X >= -tol[:, None, None]).all(axis=2)
+                cB = cc[:, self._basis[batch]]  # (c, K, r)
+                d = cc[:, None, :] - np.einsum("ckr,krj->ckj", cB, self._tab[batch])
+                t_ = ctol[:, None, None]
+                ok = ((d < -t_) | ((np.abs(d) <= t_) & self._rest_ok[batch][None])).all(axis=2)
+                good = feas & ok
+                found = good.any(axis=1)
+                first = np.argmax(good, axis=1)
+                hit = idx[found]
+                which[hit] = batch[first[found]]
+                xb[hit] = X[found, first[found]]
+            left = left[which[left] < 0]
+
+    def _solve(self, b: NDArray[np.float64], c: NDArray[np.float64]) -> list[int]:
+        if self._highs is None:
+            self._highs = _Highs(self.A, c)
+        else:
+            self._highs.set_cost(c)
+        basis = self._highs.optimal_basis(b)
+        ctol = _TOL * (1.0 + float(np.abs(c).max(initial=0.0)))
+        return lex_simplex(self.M, b, lex_objective(c, self.r), basis, tol=ctol)
 
 
 def _take(it: Any, k: int) -> list[Any]:

@@ -34,13 +34,16 @@ from ..allocation import Allocation
 from ..errors import InvalidScenarioError
 from ..game import MAX_DENSE_PLAYERS, Game, _owned
 from . import _checks as chk
-from ._lp import DEFAULT_MAX_BASES, LPFamily, lex_simplex
+from ._lp import DEFAULT_MAX_BASES, LPFamily, PerRowFamily, lex_simplex
 from ._pool import pooled_blocks
 from .base import ProductionModel
 
 __all__ = ["LinearProduction"]
 
 _CACHE = 256
+#: With more distinct per-coalition worth rows than this, plans come from one shared pool of
+#: bases (:class:`~benefit_alloc.production._lp.PerRowFamily`) instead of one engine per row.
+_PER_ROW = 16
 _MAX_AVERAGE_LAZY = 8
 _TOL = 1e-9
 
@@ -88,7 +91,10 @@ class LinearProduction(ProductionModel):
         ``"vertices"`` enumerates the ``C(a + r, r)`` bases of ``[A | I]`` once (all
         coalition values are then one matrix product and a minimum), ``"lazy"`` collects
         optimal bases as coalitions need them and solves the rest with warm-started HiGHS.
-        ``"auto"`` enumerates when ``C(a + r, r) <= max_bases``.
+        ``"auto"`` enumerates when ``C(a + r, r) <= max_bases``.  When coalitions value
+        the outputs differently (more than 16 distinct rows of ``output_prices``), plans come
+        from one pool of bases shared by all coalitions, grown with warm-started HiGHS, whatever
+        the method (see :class:`~benefit_alloc.production._lp.PerRowFamily`).
     max_bases : int, default 100_000
         The enumeration threshold of ``"auto"``.
 
@@ -262,6 +268,7 @@ class LinearProduction(ProductionModel):
             if arr_ is not None:
                 arr_.flags.writeable = False
         self._families: dict[bytes, LPFamily] = {}
+        self._per_row: PerRowFamily | None = None
 
     # -------------------------------------------------------------- accessors
     @property
@@ -346,7 +353,14 @@ class LinearProduction(ProductionModel):
         if output_prices.ndim == 1:
             return self._family(Y @ output_prices).plans(b) @ Y
         worth = output_prices @ Y.T  # (k, a)
-        rows, inverse = np.unique(worth, axis=0, return_inverse=True)
+        head = np.unique(worth[: 64 * _PER_ROW], axis=0).shape[0]  # cheap look first
+        rows, inverse = (None, None) if head > _PER_ROW else np.unique(
+            worth, axis=0, return_inverse=True
+        )
+        if rows is None or inverse is None or rows.shape[0] > _PER_ROW:
+            if self._per_row is None:
+                self._per_row = PerRowFamily(self._tech)
+            return self._per_row.plans(b, worth) @ Y
         inverse = inverse.reshape(-1)
         out = np.empty((k, Y.shape[1]))
         for g in range(rows.shape[0]):
