@@ -18,7 +18,7 @@ References
 G. Owen (1975). On the core of linear production games. Mathematical Programming 9, 358-370.
 
 F. Perea, J. Puerto, F. R. Fernandez (2012). Avoiding unfairness of Owen allocations in linear
-production processes. European Journal of Operational Research 220, 125-131.
+production processes. European Journal of Operational Research (2012).
 """
 
 from __future__ import annotations
@@ -192,7 +192,12 @@ class LinearProduction(ProductionModel):
                     )
                 endowments = endowments.to_numpy()[:, [cols.index(j) for j in self._resources]]
             arr = chk.float_array(endowments, "endowments")
-            n = arr.shape[0] if arr.ndim == 2 else len(players or ())
+            if arr.ndim != 2:
+                raise InvalidScenarioError(
+                    f"endowments has shape {arr.shape}; expected shape (n, {r}) "
+                    "(players x resources)"
+                )
+            n = arr.shape[0]
             self._players = chk.names(players, n, "P", "players")
             self._endow = chk.matrix(
                 arr, "endowments", (n, r), "players x resources", [self._players, self._resources]
@@ -228,7 +233,11 @@ class LinearProduction(ProductionModel):
                     )
                 yields = yields.to_numpy()[[rows.index(k) for k in self._activities]]
             y = chk.float_array(yields, "yields")
-            m = y.shape[1] if y.ndim == 2 else len(outputs or ())
+            if y.ndim != 2:
+                raise InvalidScenarioError(
+                    f"yields has shape {y.shape}; expected shape ({a}, m) (activities x outputs)"
+                )
+            m = y.shape[1]
             self._outputs = chk.names(outputs, m, "O", "outputs")
             self._yields = chk.matrix(
                 y, "yields", (a, m), "activities x outputs", [self._activities, self._outputs]
