@@ -55,6 +55,7 @@ DEFAULT_MAX_BASES = 100_000
 _TOL = 1e-9
 _ENUM_BATCH = 20_000
 _WORK = 1 << 22  # float64 entries per vectorised block
+_SUBSET_VERTICES = 256  # all_values sums per-player vertex values up to this many vertices
 
 
 def _lex_nonpositive(d: NDArray[np.float64], tol: float) -> NDArray[np.bool_]:
@@ -281,6 +282,29 @@ class LPFamily:
                 out[s : s + step] = (b[s : s + step] @ V.T).min(axis=1)
             return out
         return self.plans(b) @ self.c
+
+    def all_values(self, contrib: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Optimal worth of every coalition (``2**n``, by bitmask) of players with
+        contributions ``contrib`` (shape ``(n, r)``).
+
+        With the vertices known, ``v_k . b(S) = sum_{i in S} v_k . b_i``: the per-player
+        vertex values ``W = contrib @ V^T`` are summed over subsets block by block
+        (:func:`~benefit_alloc.production._pool.pooled_blocks`) and minimised over ``k`` --
+        additions instead of a matrix product per coalition.
+        """
+        from ._pool import pooled_blocks
+
+        n = contrib.shape[0]
+        out = np.empty(1 << n)
+        if self.vertices is not None and self.vertices.shape[0] <= _SUBSET_VERTICES:
+            W = contrib @ self.vertices.T
+            for lo, hi, block in pooled_blocks(W):
+                out[lo:hi] = block.min(axis=1)
+        else:
+            for lo, hi, b in pooled_blocks(contrib):
+                out[lo:hi] = self.values(b)
+        out[0] = 0.0
+        return out
 
     # ------------------------------------------------------------------- plans
     def plans(

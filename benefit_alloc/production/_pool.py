@@ -22,7 +22,8 @@ def pooled_blocks(
 
     The low ``min(n, 16)`` bits come from one :func:`~benefit_alloc._bits.subset_sums` table
     (the doubling recurrence, ``O(2**16 r)``); each block adds the contributions of the players
-    of its fixed high bits, so memory stays at one block whatever ``n``.
+    of its fixed high bits, so memory stays at one block whatever ``n``.  The block ``b`` is
+    one buffer, overwritten by the next block: use it before advancing the iterator.
 
     Examples
     --------
@@ -32,10 +33,12 @@ def pooled_blocks(
     n = contrib.shape[0]
     h = min(n, LOW_BITS)
     low = subset_sums(contrib[:h])
+    buf = np.empty_like(low)
     for high in range(1 << (n - h)):
-        offset = np.zeros(contrib.shape[1])
+        offset = np.zeros(contrib.shape[1:])
         for i in range(n - h):
             if (high >> i) & 1:
                 offset += contrib[h + i]
         lo = high << h
-        yield lo, lo + (1 << h), low + offset
+        np.add(low, offset, out=buf)
+        yield lo, lo + (1 << h), buf

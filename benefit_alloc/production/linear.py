@@ -428,6 +428,8 @@ class LinearProduction(ProductionModel):
             resources=self._resources, outputs=self._outputs,
         )
         prices = chk.output_prices_(output_prices, 1 << n, self._outputs)
+        if self._yields is None:
+            return self._family(self._need_prices()).all_values(contrib)[:, None]
         out = np.empty((1 << n, len(self._outputs)))
         for lo, hi, b in pooled_blocks(contrib):
             p = prices[lo:hi] if prices is not None and prices.ndim == 2 else prices
@@ -464,12 +466,7 @@ class LinearProduction(ProductionModel):
             raise InvalidScenarioError(
                 f"a dense game has at most {MAX_DENSE_PLAYERS} players, got {n}"
             )
-        fam = self._family(prices)
-        vals = np.empty(1 << n)
-        for lo, hi, b in pooled_blocks(endow):
-            vals[lo:hi] = fam.values(b)
-        vals[0] = 0.0
-        return _owned(vals, players, False)
+        return _owned(self._family(prices).all_values(endow), players, False)
 
     def shadow_prices(
         self,
