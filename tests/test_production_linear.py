@@ -443,3 +443,16 @@ def test_per_coalition_worth_uses_one_pool_and_agrees(monkeypatch):
     for S in rng.choice(1 << n, size=3, replace=False):
         x = reference_plan(A, Y @ prices[S], pooled(E, S))
         assert_allclose(pooled_out[S], x @ Y, atol=1e-6)
+
+
+def test_all_values_paths_agree(monkeypatch):
+    from benefit_alloc.production import _lp
+
+    rng = np.random.default_rng(4)
+    A = rng.uniform(0.5, 2, (3, 4))
+    E = rng.uniform(0, 5, (9, 3))
+    p = rng.uniform(1, 3, 4)
+    by_subset_sums = LinearProduction(A, E, prices=p).game().values
+    monkeypatch.setattr(_lp, "_SUBSET_VERTICES", 0)  # as if there were too many vertices
+    by_products = LinearProduction(A, E, prices=p).game().values
+    assert_allclose(by_subset_sums, by_products, rtol=1e-12, atol=1e-12)
