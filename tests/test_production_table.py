@@ -173,3 +173,31 @@ def test_bad_produce_arguments():
         t.produce(["College", "Firm"], np.zeros((2, 0)), np.ones((1, 3), bool))
     with pytest.raises(InvalidScenarioError, match="output_prices has shape"):
         t.produce(["College", "Firm"], np.zeros((2, 0)), all_members(2), np.ones(3))
+
+
+@given(st.integers(2, 5), st.integers(0, 2**32 - 1))
+def test_superadditive_fill_per_coalition_prices_agree(n, seed):
+    from benefit_alloc.production import table as table_mod
+
+    rng = np.random.default_rng(seed)
+    names = [f"P{i}" for i in range(n)]
+    known = rng.random(1 << n) < 0.5
+    known[1 << np.arange(n)] = True  # every party appears
+    values = rng.integers(0, 5, ((1 << n), 2)).astype(float)
+    values[0] = 0.0
+    table = {frozenset(names[i] for i in range(n) if m >> i & 1): dict(zip("gp", values[m]))
+             for m in range(1, 1 << n) if known[m]}
+    model = TableProduction(table, fill="superadditive", parties=names)
+    prices = rng.integers(0, 3, ((1 << n), 2)).astype(float)
+    one_by_one = model.produce_all(names, np.zeros((n, 0)), prices)
+    old = table_mod._PER_ROW
+    table_mod._PER_ROW = 10**9
+    try:
+        per_row = TableProduction(table, fill="superadditive", parties=names).produce_all(
+            names, np.zeros((n, 0)), prices)
+    finally:
+        table_mod._PER_ROW = old
+    assert_allclose(one_by_one, per_row)
+    ref = np.array([brute_force_fill(known, values, prices[S], n)[S] for S in range(1 << n)])
+    worth = np.einsum("km,km->k", one_by_one, prices)
+    assert_allclose(worth, np.where(known, np.einsum("km,km->k", values, prices), ref))
