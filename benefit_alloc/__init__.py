@@ -5,6 +5,8 @@ The public API is listed in ``__all__``; see the README for a tour.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import games
 from .allocation import Allocation
 from .errors import (
@@ -16,15 +18,8 @@ from .errors import (
 )
 from .game import Game, OracleGame
 
-# production models (issue 5, section 2)
-from .production import (
-    CES,
-    CobbDouglas,
-    LinearProduction,
-    ProductionModel,
-    Synergy,
-    TableProduction,
-)
+# production models (issue 5, section 2); the models load on first use (__getattr__ below)
+from .production import ProductionModel
 from .solutions.shapley import banzhaf, shapley
 
 __version__ = "0.1.0"
@@ -53,3 +48,17 @@ __all__ = [
     "CobbDouglas",
     "TableProduction",
 ]
+
+
+# production models (issue 5, section 2): LinearProduction, Synergy, CES, CobbDouglas and
+# TableProduction load on first use, so that compiling them does not slow `import benefit_alloc`
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .production import CES, CobbDouglas, LinearProduction, Synergy, TableProduction
+
+
+def __getattr__(name: str) -> Any:
+    from . import production
+
+    if name in production.LAZY:
+        return getattr(production, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

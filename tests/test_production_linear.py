@@ -1,5 +1,7 @@
 """Tests of LinearProduction: Owen's (1975) linear production games."""
 
+import subprocess
+import sys
 from itertools import combinations, permutations
 
 import numpy as np
@@ -332,10 +334,23 @@ def test_inputs_are_not_mutated_and_arrays_are_read_only():
         lp.technology[0, 0] = 5.0
 
 
-def test_top_level_exports():
+def test_top_level_exports_load_on_first_use():
     for name in ("LinearProduction", "Synergy", "CES", "CobbDouglas", "TableProduction",
                  "ProductionModel"):
         assert name in ba.__all__ and getattr(ba, name) is not None
+    assert ba.LinearProduction is LinearProduction
+    with pytest.raises(AttributeError, match="no attribute 'Linear'"):
+        ba.Linear  # noqa: B018
+    code = (
+        "import sys, benefit_alloc as ba; "
+        "before = [m for m in sys.modules if m.startswith('benefit_alloc.production.')]; "
+        "from benefit_alloc import Synergy; ba.TableProduction; "
+        "print(sorted(before), Synergy.__module__, "
+        "'benefit_alloc.production.table' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["['benefit_alloc.production.base']",
+                                  "benefit_alloc.production.synergy", "True"]
 
 
 # --------------------------------------------------------------- bad input
