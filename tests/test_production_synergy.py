@@ -48,6 +48,8 @@ def test_cobb_douglas_is_the_rho_to_zero_limit():
     for eps in (1e-4, -1e-4):
         assert_allclose(CES(2.0, shares, rho=eps, returns=1.2)(x, RES), target, rtol=1e-3)
     assert_allclose(CES(2.0, shares, rho=1e-7, returns=1.2)(x, RES), target, rtol=1e-6)
+    for tiny in (1e-13, 1e-15, 5e-324, -5e-324):  # incl. subnormal rho, where 1/rho overflows
+        assert_allclose(CES(2.0, shares, rho=tiny, returns=1.2)(x, RES), target, rtol=1e-10)
 
 
 def test_leontief_is_the_rho_to_minus_infinity_limit():
