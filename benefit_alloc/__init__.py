@@ -1,9 +1,15 @@
 """benefit_alloc: fair, stable and explainable splits of what partners produce together.
 
-The public API is listed in ``__all__``; see the README for a tour.
+The public API is listed in ``__all__``; see the README for a tour.  The core types and the
+exact Shapley family load with the package; the larger areas (production models, LP-based
+stability, bargaining, partnerships) load on first use, which keeps ``import benefit_alloc``
+light.  ``_LAZY`` maps each such name to the module that defines it.
 """
 
 from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from . import games
 from .allocation import Allocation
@@ -15,30 +21,39 @@ from .errors import (
     SolverError,
 )
 from .game import Game, OracleGame
-from .solutions.shapley import banzhaf, shapley
+from .production.base import ProductionModel
+
+# exact Shapley family
+from .solutions.shapley import (
+    banzhaf,
+    equal_split,
+    equal_surplus,
+    owen,
+    proportional,
+    shapley,
+    weighted_shapley,
+)
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .production import CES, CobbDouglas, LinearProduction, Synergy, TableProduction
 
 __version__ = "0.1.0"
 
-# scenarios and reports: loaded on first use (PEP 562) so that `import benefit_alloc` stays
-# light; the command line lives in benefit_alloc.cli and is imported only by the command
-_LAZY = {
-    "Scenario": "scenario",
-    "load_scenario": "scenario",
-    "loads_scenario": "scenario",
-    "render_report": "report",
-    "write_report": "report",
+#: Names loaded on first use, and the module that defines each.
+_LAZY: dict[str, str] = {
+    # production models
+    "LinearProduction": "benefit_alloc.production.linear",
+    "Synergy": "benefit_alloc.production.synergy",
+    "CES": "benefit_alloc.production.synergy",
+    "CobbDouglas": "benefit_alloc.production.synergy",
+    "TableProduction": "benefit_alloc.production.table",
+    # scenarios and reports (the command line, benefit_alloc.cli, loads only with the command)
+    "Scenario": "benefit_alloc.scenario",
+    "load_scenario": "benefit_alloc.scenario",
+    "loads_scenario": "benefit_alloc.scenario",
+    "render_report": "benefit_alloc.report",
+    "write_report": "benefit_alloc.report",
 }
-
-
-def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'benefit_alloc' has no attribute {name!r}")
-
 
 __all__ = [
     "__version__",
@@ -53,9 +68,21 @@ __all__ = [
     "InvalidScenarioError",
     "InfeasibleError",
     "SolverError",
-    # exact solution concepts
+    # exact Shapley family
     "shapley",
     "banzhaf",
+    "owen",
+    "weighted_shapley",
+    "equal_split",
+    "equal_surplus",
+    "proportional",
+    # production models
+    "ProductionModel",
+    "LinearProduction",
+    "Synergy",
+    "CES",
+    "CobbDouglas",
+    "TableProduction",
     # scenarios and reports
     "Scenario",
     "load_scenario",
@@ -63,3 +90,16 @@ __all__ = [
     "render_report",
     "write_report",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
