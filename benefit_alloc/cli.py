@@ -146,14 +146,30 @@ def _load(ref: str) -> Scenario:
     return load_scenario(path)
 
 
-def _methods(given: list[str] | None, scenario: Scenario) -> list[str]:
+def _scenario_methods(scenario: Scenario, quiet: bool) -> list[str]:
+    """The scenario's own methods that this version can run; the others are named in a
+    note on stderr (asked for by name with --method, they are an error instead)."""
+    methods = [m for m in scenario.methods if scenario.available(m)]
+    missing = [m for m in scenario.methods if m not in methods]
+    if missing:
+        _note(f"note: skipping {', '.join(missing)}: not available in this version of "
+              "benefit_alloc", quiet)
+    if not methods:
+        raise NotImplementedError(
+            f"none of the scenario's methods {list(scenario.methods)} is available in this "
+            "version; choose others with --method"
+        )
+    return methods
+
+
+def _methods(given: list[str] | None, scenario: Scenario, quiet: bool = False) -> list[str]:
     """The methods asked for on the command line (comma-separated, repeatable) or the
-    scenario's own list."""
+    scenario's own list (see :func:`_scenario_methods`)."""
     from . import _schema
     from .scenario import METHODS
 
     if not given:
-        return list(scenario.methods)
+        return _scenario_methods(scenario, quiet)
     out: list[str] = []
     for chunk in given:
         for name in chunk.split(","):
@@ -413,7 +429,7 @@ def solve(
 ) -> None:
     """Split the partnership's worth by each method and show the settlement bundles."""
     sc = _load(scenario)
-    methods = _methods(method, sc)
+    methods = _methods(method, sc, quiet)
     results = _run(sc, methods, report, quiet)
     parties = sc.parties
     tables: list[tuple[str, pd.DataFrame]] = [
@@ -617,14 +633,7 @@ def demo(
         return
     path = bundled_scenario_path(scenario)
     sc = _load(str(path))
-    methods = [m for m in sc.methods if sc.available(m)]
-    missing = [m for m in sc.methods if m not in methods]
-    if missing:
-        _note(f"note: skipping {', '.join(missing)}: not available in this version", quiet)
-    if not methods:
-        raise NotImplementedError(f"none of the scenario's methods {list(sc.methods)} is "
-                                  "available in this version")
-    results = _run(sc, methods, report, quiet)
+    results = _run(sc, _scenario_methods(sc, quiet), report, quiet)
     shares = _shares_frame(results, sc.parties)
     stab = _stability_frame(results)
     _note(f"scenario: {path}", quiet)

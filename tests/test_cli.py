@@ -304,3 +304,19 @@ def test_subprocess_solve_json_and_demo(tmp_path):
     report = tmp_path / "benefit_alloc_demo.html"
     assert report.is_file() and report.stat().st_size > 10_000
     assert "payoff per party" in res.stdout
+
+
+@needs_partnership
+def test_scenario_methods_not_available_are_named(capsys, college):
+    code, out, err = run(capsys, "solve", "college_enterprise", "-f", "json")
+    assert code == 0, err
+    ran = list(json.loads(out)["methods"])
+    assert ran == [m for m in college.methods if college.available(m)]
+    missing = [m for m in college.methods if m not in ran]
+    if missing:
+        assert f"note: skipping {', '.join(missing)}" in err
+        code, _, err = run(capsys, "solve", "college_enterprise", "-m", missing[0])
+        assert code == cli.EXIT_INTERNAL
+        assert "not available" in _one_error_line(err)
+    else:
+        assert err == ""
