@@ -110,11 +110,11 @@ def test_internal_error_exits_1(capsys, monkeypatch):
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr(Scenario, "solve", boom)
-    code, out, err = run(capsys, "solve", "college_enterprise")
+    code, out, err = run(capsys, "solve", "college_enterprise", "-m", "shapley")
     assert code == cli.EXIT_INTERNAL
     line = _one_error_line(err)
     assert "internal error: RuntimeError: kaboom" in line and "--debug" in line
-    code, out, err = run(capsys, "--debug", "solve", "college_enterprise")
+    code, out, err = run(capsys, "--debug", "solve", "college_enterprise", "-m", "shapley")
     assert code == cli.EXIT_INTERNAL
     assert "Traceback" in err and "kaboom" in err
 
