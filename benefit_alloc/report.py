@@ -112,7 +112,7 @@ def shares_chart(shares: pd.DataFrame, *, unit: str = "") -> Any:
                   rotation=20 if len(shares) > 4 else 0, ha="right" if len(shares) > 4 else "center")
     ax.axhline(0, color="#444", linewidth=0.8)
     ax.set_ylabel(f"payoff{f' ({unit})' if unit else ''}")
-    ax.legend(frameon=False, ncols=min(k, 4))
+    fig.legend(loc="outside upper center", frameon=False, ncols=min(k, 5))
     ax.grid(axis="y", alpha=0.3)
     return fig
 
