@@ -108,6 +108,7 @@ def three_party():
 
 @pytest.fixture(scope="module")
 def report_html(three_party, tmp_path_factory):
+    pytest.importorskip("matplotlib", reason="the charts need the report extra (matplotlib)")
     from benefit_alloc.report import write_report
 
     sc, results = three_party
