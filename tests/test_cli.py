@@ -320,3 +320,54 @@ def test_scenario_methods_not_available_are_named(capsys, college):
         assert "not available" in _one_error_line(err)
     else:
         assert err == ""
+
+
+MAJORITY = """
+[scenario]
+name = "Three-way majority"
+
+[[party]]
+name = "A"
+[[party]]
+name = "B"
+[[party]]
+name = "C"
+
+[[output]]
+name = "revenue"
+
+[production]
+model = "table"
+row = [
+  { members = ["A"], outputs = { revenue = 0 } },
+  { members = ["B"], outputs = { revenue = 0 } },
+  { members = ["C"], outputs = { revenue = 0 } },
+  { members = ["A", "B"], outputs = { revenue = 10 } },
+  { members = ["A", "C"], outputs = { revenue = 10 } },
+  { members = ["B", "C"], outputs = { revenue = 10 } },
+  { members = ["A", "B", "C"], outputs = { revenue = 12 } },
+]
+
+[methods]
+run = ["shapley"]
+"""
+
+
+@needs_partnership
+def test_explain_names_blocking_coalitions(capsys, tmp_path):
+    # v(pair) = 10, v(N) = 12: the core is empty and each pair blocks the Shapley split 4/4/4
+    path = tmp_path / "majority.toml"
+    path.write_text(MAJORITY)
+    code, out, err = run(capsys, "explain", str(path), "-m", "shapley", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert {p: d["payoff"] for p, d in doc["parties"].items()} == pytest.approx(
+        {"A": 4.0, "B": 4.0, "C": 4.0})
+    assert sorted(map(tuple, doc["blocking_coalitions"])) == [("A", "B"), ("A", "C"),
+                                                             ("B", "C")]
+    top = doc["excesses"][:3]
+    assert all(e["blocks"] and e["excess"] == pytest.approx(2.0) for e in top)
+    assert any("not in the core" in n and "3 coalition(s)" in n for n in doc["notes"])
+    code, out, _ = run(capsys, "compare", str(path), "-m", "shapley", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["in core"] == "False" and rows[0]["blocking coalitions"] == "3"
