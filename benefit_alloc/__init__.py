@@ -17,6 +17,12 @@ from .errors import (
 from .game import Game, OracleGame
 from .solutions.shapley import banzhaf, shapley
 
+# partnerships, utilities and settlements
+# isort: split
+from .partnership import CoalitionTerms, Output, Partnership, Party
+from .settlement import Settlement, SettlementChecks
+from .utility import CallableUtility, LinearUtility, NonprofitUtility, ProfitUtility, Utility
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -35,4 +41,16 @@ __all__ = [
     # exact solution concepts
     "shapley",
     "banzhaf",
+    # partnerships, utilities and settlements
+    "Party",
+    "Output",
+    "Partnership",
+    "CoalitionTerms",
+    "Settlement",
+    "SettlementChecks",
+    "Utility",
+    "LinearUtility",
+    "ProfitUtility",
+    "NonprofitUtility",
+    "CallableUtility",
 ]
