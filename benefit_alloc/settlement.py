@@ -381,11 +381,13 @@ def _solve(lp: _LP) -> NDArray[np.float64] | None:
     import pulp
 
     prob = pulp.LpProblem("bundles", pulp.LpMinimize)
+    # PuLP >= 3.3 attaches variables to the model; older versions construct them directly
+    make = getattr(prob, "add_variable", None) or pulp.LpVariable
     xs = [
-        pulp.LpVariable(
+        make(
             f"x{j}",
-            lowBound=None if not math.isfinite(lo) else float(lo),
-            upBound=None if not math.isfinite(hi) else float(hi),
+            None if not math.isfinite(lo) else float(lo),
+            None if not math.isfinite(hi) else float(hi),
         )
         for j, (lo, hi) in enumerate(zip(lp.lower, lp.upper))
     ]
