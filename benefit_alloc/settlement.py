@@ -545,14 +545,14 @@ def _explain_infeasible(
     m = sol[n * r : n * r + n]
     slack = sol[n * r + n :]
     parts = []
-    for i in np.flatnonzero(slack > scale):
+    for i in np.flatnonzero(slack > scale).tolist():
         kind = (
             "break-even floor"
             if floors[i] > 0 or side_payments
             else "no-payment floor (side_payments=False)"
         )
         parts.append(
-            f"{names[i]!r}'s {kind} (money >= {floors[i]:.6g}) binds: realising its payoff "
+            f"the {kind} of {names[i]!r} (money >= {floors[i]:.6g}) binds: realising its payoff "
             f"{vec[i]:.6g} would leave it only {m[i]:.6g} in money"
         )
     if not parts:  # pragma: no cover - the elastic LP found no violation yet the LP failed
@@ -566,20 +566,21 @@ def _transfers(names: Sequence[str], m: NDArray[np.float64], money: float, num: 
 
     eps = 1e-12 * (1.0 + float(np.abs(m).max(initial=0.0)) + abs(money))
     pot = f"joint {num}"
-    sources = [[pot, float(m.sum())]] if m.sum() > eps else []
-    sinks = [[pot, -float(m.sum())]] if m.sum() < -eps else []
-    sources += [[p, -float(v)] for p, v in zip(names, m) if v < -eps]
-    sinks += [[p, float(v)] for p, v in zip(names, m) if v > eps]
-    rows = []
+    total = float(m.sum())
+    src_names = ([pot] if total > eps else []) + [p for p, v in zip(names, m) if v < -eps]
+    src_left = ([total] if total > eps else []) + [-float(v) for v in m if v < -eps]
+    dst_names = ([pot] if total < -eps else []) + [p for p, v in zip(names, m) if v > eps]
+    dst_left = ([-total] if total < -eps else []) + [float(v) for v in m if v > eps]
+    rows: list[dict[str, Any]] = []
     si = ki = 0
-    while si < len(sources) and ki < len(sinks):
-        amount = min(sources[si][1], sinks[ki][1])
+    while si < len(src_names) and ki < len(dst_names):
+        amount = min(src_left[si], dst_left[ki])
         if amount > eps:
-            rows.append({"from": sources[si][0], "to": sinks[ki][0], "amount": amount})
-        sources[si][1] -= amount
-        sinks[ki][1] -= amount
-        if sources[si][1] <= eps:
+            rows.append({"from": src_names[si], "to": dst_names[ki], "amount": amount})
+        src_left[si] -= amount
+        dst_left[ki] -= amount
+        if src_left[si] <= eps:
             si += 1
-        if sinks[ki][1] <= eps:
+        if dst_left[ki] <= eps:
             ki += 1
     return pd.DataFrame(rows, columns=["from", "to", "amount"])

@@ -53,7 +53,7 @@ def test_shapley_settlement_by_hand():
 
 def test_break_even_floor_that_binds_is_named():
     college = ba.NonprofitUtility({"graduates": 1.0, "patents": 3.0}, money=0.5, breakeven=15.0)
-    with pytest.raises(InfeasibleError, match=r"'College''s break-even floor \(money >= 15\) binds"):
+    with pytest.raises(InfeasibleError, match=r"the break-even floor of 'College' \(money >= 15\) binds"):
         college_firm(college).settle("shapley")
 
 
@@ -65,7 +65,7 @@ def test_side_payments_and_their_absence():
     assert s.payoffs.method == "given"
     flows = {(r["from"], r["to"]): r["amount"] for r in s.transfers.to_dict("records")}
     assert flows == {("joint revenue", "Firm"): pytest.approx(40), ("College", "Firm"): pytest.approx(10)}
-    with pytest.raises(InfeasibleError, match=r"'College''s no-payment floor \(side_payments=False\)"):
+    with pytest.raises(InfeasibleError, match=r"the no-payment floor \(side_payments=False\) of 'College'"):
         p.realise({"College": 50, "Firm": 95}, side_payments=False)
 
 
