@@ -711,6 +711,57 @@ class Partnership:
             members, cols, amounts, rival, coefs.reshape(len(us), len(cols)), consts, floors
         )
 
+    # ------------------------------------------------------- Owen's dual split
+    def owen_allocation(self, **options: Any) -> Allocation:
+        """Owen's (1975) dual allocation for a :class:`~benefit_alloc.production.LinearProduction`.
+
+        Each activity is priced at what its yields are worth to the grand coalition,
+        :math:`p = Y \\pi(N)` with :math:`\\pi(N)` the grand coalition's money-metric output
+        prices, and every party is paid its contribution at the shadow prices :math:`y^*` of
+        that linear programme, plus its money constant: :math:`x_i = y^* \\cdot b_i + k_i`.
+        The split is efficient, and it lies in the core of the partnership's game: a coalition
+        values outputs at most at the grand coalition's prices (a maximum or a sum over fewer
+        members of nonnegative values), so :math:`v(S) \\le v_{\\text{LP}}(S) + k(S) \\le
+        x(S)`, the second inequality being Owen's theorem.
+
+        Parameters
+        ----------
+        **options
+            Passed to ``LinearProduction.owen_allocation`` (``rule=``, ``priority=``, which
+            choose among several optimal shadow prices).
+
+        Raises
+        ------
+        InvalidScenarioError
+            When the production model is not a LinearProduction with yields, or utility is
+            not transferable.
+        """
+        import benefit_alloc.production as production
+
+        linear = getattr(production, "LinearProduction", None)
+        model = self._production
+        if linear is None or not isinstance(model, linear) or model.yields is None:
+            raise InvalidScenarioError(
+                "owen_allocation needs a LinearProduction with yields as the production model, "
+                f"got {model!r}"
+            )
+        self._require_transferable("owen_allocation()")
+        grand = self._prices_all()[-1]
+        activity_prices = np.asarray(model.yields) @ self._to_model(grand)
+        lp = linear(
+            model.technology,
+            self._contrib,
+            prices=activity_prices,
+            players=self._names,
+            resources=model.resources,
+            activities=model.activities,
+        )
+        dual = lp.owen_allocation(**options)
+        pay = dual.values + self.money_constants()
+        return Allocation(
+            self._names, pay, "owen_allocation (Owen 1975 dual)", **dict(dual.diagnostics)
+        )
+
     # -------------------------------------------------------------- settlement
     def settle(
         self,
@@ -726,8 +777,9 @@ class Partnership:
         ----------
         method : str or callable
             A name from :data:`benefit_alloc.settlement.METHODS` (``"shapley"``, ``"owen"``,
-            ``"nucleolus"``, ``"least_core"``, ``"banzhaf"`` (normalised), ...) or a function
-            ``f(game, **options) -> Allocation``.
+            ``"nucleolus"``, ``"least_core"``, ``"banzhaf"`` (normalised), ...), or
+            ``"owen_allocation"`` (Owen's dual split of a linear production model, see
+            :meth:`owen_allocation`), or a function ``f(game, **options) -> Allocation``.
         side_payments : bool, default True
             Allow a party's money to be negative (it pays the others).  With False, money only
             shares out the money produced.
@@ -743,7 +795,10 @@ class Partnership:
         """
         from .settlement import solve_method
 
-        alloc = solve_method(self.game(), method, **options)
+        if method == "owen_allocation":
+            alloc = self.owen_allocation(**options)
+        else:
+            alloc = solve_method(self.game(), method, **options)
         return self.realise(alloc, side_payments=side_payments, tol=tol)
 
     def realise(
@@ -773,6 +828,23 @@ class Partnership:
             self._outputs,
             self._production,
             dict(self._utilities),
+            numeraire=self._numeraire,
+        )
+
+    def restrict(self, members: Iterable[str | int]) -> Partnership:
+        """The partnership of ``members`` only (kept in this partnership's order).
+
+        Its game is this game's subgame on ``members``.
+        """
+        mask = mask_of(list(members), self._names)
+        keep = names_of(mask, self._names)
+        if not keep:
+            raise InvalidScenarioError("restrict needs at least one member")
+        return Partnership(
+            [p for p in self._parties if p.name in keep],
+            self._outputs,
+            self._production,
+            {k: self._utilities[k] for k in keep},
             numeraire=self._numeraire,
         )
 

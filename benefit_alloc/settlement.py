@@ -98,7 +98,7 @@ def solve_method(
         if method not in METHODS:
             raise InvalidGameError(
                 f"unknown method {method!r}; valid methods are {sorted(METHODS)} (or pass a "
-                "function game -> Allocation)"
+                "function game -> Allocation; Partnership.settle also takes 'owen_allocation')"
             )
         import benefit_alloc
 

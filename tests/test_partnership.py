@@ -371,3 +371,20 @@ def test_inputs_are_not_mutated():
     assert isinstance(p.utilities["College"], ba.NonprofitUtility)
     assert not p.contributions.flags.writeable
     assert isinstance(p.output_table(), pd.DataFrame)
+
+
+def test_restrict_gives_the_subgame():
+    model = SynergyDouble(("graduates", "revenue"), ("teachers", "engineers"),
+                          yields=[[1.0, 0.0], [0.0, 1.0]], bonus=[1.0, 2.0])
+    p = ba.Partnership(
+        [ba.Party("College", "nonprofit", {"teachers": 3}), ba.Party("Firm", "enterprise", {"engineers": 2}),
+         ba.Party("Centre", "other", {"teachers": 1, "engineers": 1})],
+        [ba.Output("graduates", rival=False), "revenue"], model,
+        {"College": ba.NonprofitUtility({"graduates": 1.0}), "Firm": ba.ProfitUtility({"graduates": 0.5}),
+         "Centre": ba.ProfitUtility({})},
+    )
+    sub = p.restrict(["Centre", "College"])
+    assert sub.players == ("College", "Centre")
+    assert sub.game() == p.game().subgame(["College", "Centre"])
+    with pytest.raises(InvalidScenarioError, match="at least one member"):
+        p.restrict([])
