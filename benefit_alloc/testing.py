@@ -16,6 +16,7 @@ Values are drawn on a grid of quarters so that sums are exact in floating point 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,7 +31,10 @@ from ._bits import popcount
 from .errors import InvalidGameError
 from .game import Game
 
-__all__ = ["games", "unions", "player_names", "superadditive_cover"]
+if TYPE_CHECKING:  # pragma: no cover
+    from .partnership import Partnership
+
+__all__ = ["games", "unions", "player_names", "superadditive_cover", "partnerships"]
 
 _MAX_N = 7
 
@@ -160,3 +164,105 @@ def unions(draw: st.DrawFn, players: Sequence[str]) -> list[list[str]]:
     for p, lab in zip(names, labels):
         groups.setdefault(lab, []).append(p)
     return [groups[k] for k in sorted(groups)]
+
+
+# ----------------------------------------------------------------- partnerships
+_MAX_PARTIES = 6
+
+
+@st.composite
+def partnerships(
+    draw: st.DrawFn,
+    n: int | tuple[int, int] = (1, 4),
+    *,
+    goods: int | tuple[int, int] = (1, 3),
+    transferable: bool = True,
+    breakeven: bool = False,
+    convex: bool = False,
+    revenue: bool | None = None,
+) -> Partnership:
+    """Strategy for partnerships over a measured table of outputs (``TableProduction``).
+
+    Each good ``o`` is produced as :math:`q_o(S) = \\sum_{T \\subseteq S} d_{oT}` with
+    nonnegative dividends :math:`d` on a grid of quarters, so outputs grow with the coalition
+    and pooling never loses (each :math:`q_o` is supermodular).  Utilities are linear with
+    per-unit values on a grid of quarters; party ``P0`` values every good, so no output is
+    unvalued.
+
+    Parameters
+    ----------
+    n : int or (int, int)
+        Number of parties or an inclusive range, within 1 .. 6.
+    goods : int or (int, int)
+        Number of non-money outputs ``g0, g1, ...`` (1 .. 4).
+    transferable : bool, default True
+        Every party values money (``money > 0``).  With False one party is a nonprofit with
+        ``money = 0`` (the partnership can then only be bargained over).
+    breakeven : bool, default False
+        Give nonprofits random break-even floors (else no floors: ``LinearUtility`` without
+        floor, so every split is realisable with side payments).
+    convex : bool, default False
+        Make every good non-rival: a supermodular, increasing output valued additively over
+        the members is supermodular, so the money-metric game is convex.
+    revenue : bool, optional
+        Whether the numeraire ``"revenue"`` is also produced (default: drawn).
+    """
+    from .partnership import Output, Partnership, Party
+    from .production.table import TableProduction
+    from .utility import LinearUtility, NonprofitUtility
+
+    k = draw(_resolve_range(n, _MAX_PARTIES, "n"))
+    m = draw(_resolve_range(goods, 4, "goods"))
+    with_revenue = draw(st.booleans()) if revenue is None else bool(revenue)
+    if not transferable and k == 1:
+        with_revenue = False  # the only party does not value money: nobody would value revenue
+    names = [f"P{i}" for i in range(k)]
+    good_names = [f"g{j}" for j in range(m)]
+    outs = good_names + (["revenue"] if with_revenue else [])
+    rival = [False] * m if convex else draw(st.lists(st.booleans(), min_size=m, max_size=m))
+    size = 1 << k
+    quarter = st.integers(0, 8).map(lambda x: x / 4.0)
+    dividends = np.array(
+        draw(st.lists(quarter, min_size=size * len(outs), max_size=size * len(outs)))
+    ).reshape(size, len(outs))
+    dividends[0] = 0.0
+    table_arr = dividends.copy()
+    for i in range(k):  # zeta transform: q(S) = sum of dividends of the subsets of S
+        bit = 1 << i
+        idx = np.arange(size)
+        has = (idx & bit) != 0
+        table_arr[has] += table_arr[idx[has] ^ bit]
+    table = {
+        frozenset(names[i] for i in range(k) if mask >> i & 1): dict(zip(outs, table_arr[mask]))
+        for mask in range(1, size)
+    }
+    no_money = draw(st.integers(0, k - 1)) if not transferable else -1
+    utilities: dict[str, LinearUtility] = {}
+    parties = []
+    for i, name in enumerate(names):
+        values = {g: draw(quarter) + (0.25 if i == 0 else 0.0) for g in good_names}
+        nonprofit = i == no_money or draw(st.booleans())
+        parties.append(Party(name, "nonprofit" if nonprofit else "enterprise"))
+        if i == no_money:
+            utilities[name] = NonprofitUtility(values, money=0.0)
+        elif nonprofit and breakeven:
+            money = draw(st.sampled_from([0.5, 1.0, 2.0]))
+            utilities[name] = NonprofitUtility(values, money=money, breakeven=draw(quarter))
+        else:
+            money = draw(st.sampled_from([0.5, 1.0, 2.0]))
+            cost = 0.0 if nonprofit else draw(quarter)
+            utilities[name] = LinearUtility(values, money=money, constant=-cost)
+    return Partnership(
+        parties,
+        [Output(g, rival=r) for g, r in zip(good_names, rival)]
+        + ([Output("revenue")] if with_revenue else []),
+        TableProduction(table, parties=names),
+        utilities,
+    )
+
+
+def _resolve_range(value: int | tuple[int, int], top: int, field: str) -> st.SearchStrategy[int]:
+    lo, hi = value if isinstance(value, tuple) else (value, value)
+    if not 1 <= lo <= hi <= top:
+        raise InvalidGameError(f"{field} = {value} must lie within 1 .. {top}")
+    return st.integers(lo, hi)
