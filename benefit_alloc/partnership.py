@@ -580,24 +580,47 @@ class Partnership:
             )
         return q
 
-    def _prices_all(self) -> NDArray[np.float64]:
-        """Money-metric output prices of every coalition, shape ``(2**n, m)``."""
-        w = self.money_values()
+    def _plan_weights(self) -> NDArray[np.float64] | None:
+        """Per-party worth of one unit of each output used to choose production plans.
+
+        Money-metric values when utility is transferable; otherwise, when every utility is
+        linear, the raw coefficients (plans then maximise the members' summed utilities with
+        unit weights); None (the model's default plan) when a utility is a custom callable.
+        """
+        if self.is_transferable:
+            return self.money_values()
+        if not all(u.is_linear for u in self._utilities.values()):
+            return None
+        return np.array(
+            [
+                [self._utilities[p].coefficient(o, self._numeraire) for o in self._out_names]
+                for p in self._names
+            ]
+        )
+
+    def _prices_all(self, w: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+        """Coalition output prices of every coalition, shape ``(2**n, m)`` (money-metric
+        unless ``w`` is given)."""
+        w = self.money_values() if w is None else w
         prices = np.empty((1 << self.n, w.shape[1]))
         for k in range(w.shape[1]):
             prices[:, k] = subset_max(w[:, k]) if self._rival[k] else subset_sums(w[:, k])
         return prices
 
-    def _prices_of(self, members: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """Money-metric output prices of the coalitions given as rows of ``members``."""
-        w = self.money_values()
+    def _prices_of(
+        self, members: NDArray[np.bool_], w: NDArray[np.float64] | None = None
+    ) -> NDArray[np.float64]:
+        """Output prices of the coalitions given as rows of ``members`` (money-metric unless
+        ``w`` is given)."""
+        w = self.money_values() if w is None else w
         rival = np.where(members[:, :, None], w[None, :, :], -np.inf).max(axis=1, initial=-np.inf)
         rival[~members.any(axis=1)] = 0.0
         return np.where(self._rival[None, :], rival, members.astype(np.float64) @ w)
 
     def _produce(self, masks: NDArray[np.int64]) -> NDArray[np.float64]:
         members = masks_to_bool(masks, self.n)
-        prices = self._to_model(self._prices_of(members)) if self.is_transferable else None
+        w = self._plan_weights()
+        prices = None if w is None else self._to_model(self._prices_of(members, w))
         q = self._production.produce(self._names, self._contrib, members, prices)
         return self._checked(q, masks)
 
@@ -605,8 +628,10 @@ class Partnership:
         """What a coalition produces: ``{output: amount}``.
 
         The coalition is given by names, indices or a bitmask.  Plans are chosen at the
-        coalition's money-metric prices when utility is transferable, else by the model's own
-        default.
+        coalition's money-metric prices when utility is transferable; when it is not but every
+        utility is linear, at the members' utility coefficients (maximum over members for a
+        rival output, sum for a non-rival one: the plan maximising the members' summed
+        utilities); with a custom utility, by the model's own default.
         """
         mask = mask_of(coalition, self._names)
         q = self._produce(np.array([mask], dtype=np.int64))[0]
@@ -619,7 +644,8 @@ class Partnership:
                 f"{n} parties are too many to evaluate every coalition (at most "
                 f"{MAX_DENSE_PLAYERS}); use oracle() for sampling methods"
             )
-        prices = self._to_model(self._prices_all()) if self.is_transferable else None
+        w = self._plan_weights()
+        prices = None if w is None else self._to_model(self._prices_all(w))
         q = self._production.produce_all(self._names, self._contrib, prices)
         return self._checked(q, np.arange(1 << n, dtype=np.int64))
 

@@ -388,3 +388,22 @@ def test_restrict_gives_the_subgame():
     assert sub.game() == p.game().subgame(["College", "Centre"])
     with pytest.raises(InvalidScenarioError, match="at least one member"):
         p.restrict([])
+
+
+def test_non_transferable_plans_maximise_summed_utilities():
+    model = PlanDouble(("graduates", "patents"), plans=[[2.0, 0.0], [0.0, 1.0]])
+    p = ba.Partnership(
+        [ba.Party("College", "nonprofit", {"hours": 10}), ba.Party("Firm", "enterprise", {"hours": 5})],
+        [ba.Output("patents"), ba.Output("graduates", rival=False)],
+        model,
+        {"College": ba.NonprofitUtility({"graduates": 1.0}, money=0.0),
+         "Firm": ba.ProfitUtility({"patents": 3.0})},
+    )
+    # the firm alone picks patents, the pair too (3 per hour against 2 * (1 + 0))
+    assert p.outputs(["Firm"]) == {"patents": 5.0, "graduates": 0.0}
+    assert p.outputs(["College", "Firm"]) == {"patents": 15.0, "graduates": 0.0}
+    assert p.output_table().loc["College", "graduates"] == 20.0
+    q = ba.Partnership(p.parties, p.output_specs, model,
+                       {"College": lambda b: b.get("graduates", 0.0), "Firm": ba.ProfitUtility({"patents": 3.0})})
+    # with a custom utility the model's default plan (plan 0 here) is used
+    assert q.outputs(["Firm"]) == {"patents": 0.0, "graduates": 10.0}
