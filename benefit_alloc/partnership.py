@@ -613,9 +613,12 @@ class Partnership:
         """Output prices of the coalitions given as rows of ``members`` (money-metric unless
         ``w`` is given)."""
         w = self.money_values() if w is None else w
-        rival = np.where(members[:, :, None], w[None, :, :], -np.inf).max(axis=1, initial=-np.inf)
-        rival[~members.any(axis=1)] = 0.0
-        return np.where(self._rival[None, :], rival, members.astype(np.float64) @ w)
+        out = members.astype(np.float64) @ w  # non-rival: the sum over members
+        empty = ~members.any(axis=1)
+        for k in np.flatnonzero(self._rival):  # rival: the largest value among members
+            out[:, k] = np.where(members, w[None, :, k], -np.inf).max(axis=1, initial=-np.inf)
+            out[empty, k] = 0.0
+        return out
 
     def _produce(self, masks: NDArray[np.int64]) -> NDArray[np.float64]:
         members = masks_to_bool(masks, self.n)

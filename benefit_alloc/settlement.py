@@ -61,9 +61,12 @@ METHODS: Mapping[str, tuple[str, Mapping[str, Any]]] = MappingProxyType(
         "weighted_shapley": ("weighted_shapley", {}),
         "proportional": ("proportional", {}),
         "equal_split": ("equal_split", {}),
+        "equal_surplus": ("equal_surplus", {}),
         "shapley_sampled": ("shapley_sampled", {}),
+        "owen_sampled": ("owen_sampled", {}),
         "nucleolus": ("nucleolus", {}),
         "prenucleolus": ("prenucleolus", {}),
+        "per_capita_nucleolus": ("per_capita_nucleolus", {}),
         "least_core": ("least_core", {}),
     }
 )
