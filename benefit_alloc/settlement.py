@@ -507,6 +507,7 @@ def realise(
             table[:, k] = q[c]
         else:
             table[:, k] = y[:, rival.index(c)]
+    table += 0.0  # turns the solver's -0.0 into 0.0
     bundles = pd.DataFrame(table, index=pd.Index(names, name="party"), columns=list(cols))
     utils = pd.Series(
         [
