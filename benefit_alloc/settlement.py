@@ -177,7 +177,7 @@ class SettlementChecks:
             "n_blocking": self.n_blocking,
             "max_excess": self.max_excess,
             "breakeven_met": self.breakeven_met,
-            "shortfalls": dict(self.shortfalls),
+            "shortfalls": {str(k): float(v) for k, v in self.shortfalls.items()},
         }
 
 
@@ -272,6 +272,26 @@ class Settlement:
                 "money": self.bundles[self.numeraire],
             }
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready): method, numeraire, payoffs, standalone, bundles,
+        utilities, transfers (list of records) and checks."""
+        return {
+            "method": self.payoffs.method,
+            "numeraire": self.numeraire,
+            "payoffs": self.payoffs.to_dict(),
+            "standalone": {str(k): float(v) for k, v in self.standalone.items()},
+            "bundles": {
+                str(p): {str(c): float(v) for c, v in row.items()}
+                for p, row in self.bundles.iterrows()
+            },
+            "utilities": {str(k): float(v) for k, v in self.utilities.items()},
+            "transfers": [
+                {"from": str(r["from"]), "to": str(r["to"]), "amount": float(r["amount"])}
+                for r in self.transfers.to_dict("records")
+            ],
+            "checks": self.checks.to_dict(),
+        }
 
     def __str__(self) -> str:
         c = self.checks

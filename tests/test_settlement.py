@@ -45,6 +45,11 @@ def test_shapley_settlement_by_hand():
         {"from": "joint revenue", "to": "College", "amount": pytest.approx(10)},
         {"from": "joint revenue", "to": "Firm", "amount": pytest.approx(30)},
     ]
+    import json
+
+    d = json.loads(json.dumps(s.to_dict()))
+    assert d["bundles"]["Firm"] == {"graduates": 30.0, "patents": 2.0, "revenue": pytest.approx(30.0)}
+    assert d["checks"]["in_core"] is True and d["method"] == "shapley"
     frame = s.to_frame()
     assert_allclose(frame["gain"], [50, 50])
     assert "Bundles:" in str(s) and "shapley" in repr(s)
