@@ -15,7 +15,17 @@ from .errors import (
     SolverError,
 )
 from .game import Game, OracleGame
-from .solutions.shapley import banzhaf, shapley
+
+# exact Shapley family
+from .solutions.shapley import (
+    banzhaf,
+    equal_split,
+    equal_surplus,
+    owen,
+    proportional,
+    shapley,
+    weighted_shapley,
+)
 
 # partnerships, utilities and settlements
 # isort: split
@@ -41,6 +51,12 @@ __all__ = [
     # exact solution concepts
     "shapley",
     "banzhaf",
+    # exact Shapley family
+    "owen",
+    "weighted_shapley",
+    "equal_split",
+    "equal_surplus",
+    "proportional",
     # partnerships, utilities and settlements
     "Party",
     "Output",
