@@ -10,7 +10,6 @@ from benefit_alloc.errors import InfeasibleError, InvalidGameError, InvalidScena
 pytest.importorskip("benefit_alloc.production.table", reason="TableProduction comes with the production module")
 
 from benefit_alloc.testing import partnerships  # noqa: E402
-from tests.strategies import unions  # noqa: E402
 from tests.test_settlement import _certify, _feasible_by_scipy  # noqa: E402
 
 
@@ -46,14 +45,6 @@ def test_settlements_meet_targets_and_floors_or_name_the_floor(p, side_payments)
         assert not _feasible_by_scipy(p, x, side_payments)
         return
     _certify(p, s, side_payments)
-
-
-@pytest.mark.skipif(not hasattr(ba, "owen"), reason="owen comes with the Shapley-family module")
-@given(partnerships(n=(2, 5), convex=True), st.data())
-def test_owen_allocations_of_convex_partnerships_are_in_the_core(p, data):
-    s = p.settle("owen", unions=data.draw(unions(p.players)))
-    assert s.checks.in_core, s.checks.blocking_coalitions
-    _certify(p, s, True)
 
 
 def test_strategy_arguments_are_checked():

@@ -12,6 +12,7 @@ import benefit_alloc.settlement as st_mod
 from benefit_alloc._bits import masks_to_bool
 from benefit_alloc.errors import InfeasibleError, InvalidGameError
 from tests.doubles import SynergyDouble, TableDouble
+from tests.strategies import unions
 
 OUT = ("graduates", "patents", "revenue")
 TABLE = np.array([[0, 0, 0], [10, 0, 0], [0, 1, 20], [30, 2, 40]], dtype=float)
@@ -264,6 +265,16 @@ def test_shapley_of_a_convex_partnership_is_in_the_core(p):
     assert g.is_convex
     s = p.settle("shapley")  # Shapley (1971): convex games have the Shapley value in the core
     assert s.checks.in_core and s.checks.individually_rational
+    _certify(p, s, True)
+
+
+@given(convex_partnerships(), st.data())
+def test_owen_allocations_of_convex_partnerships_are_in_the_core(p, data):
+    # the Owen value is an average of marginal vectors, each in the core of a convex game
+    parts = data.draw(unions(p.players))
+    s = p.settle("owen", unions=parts)
+    assert_allclose(s.payoffs.values, ba.owen(p.game(), unions=parts).values)
+    assert s.checks.in_core, s.checks.blocking_coalitions
     _certify(p, s, True)
 
 
