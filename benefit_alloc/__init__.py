@@ -1,9 +1,15 @@
 """benefit_alloc: fair, stable and explainable splits of what partners produce together.
 
-The public API is listed in ``__all__``; see the README for a tour.
+The public API is listed in ``__all__``; see the README for a tour.  The core types and the
+exact Shapley family load with the package; the larger areas (production models, LP-based
+stability, bargaining, partnerships) load on first use, which keeps ``import benefit_alloc``
+light.  ``_LAZY`` maps each such name to the module that defines it.
 """
 
 from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from . import games
 from .allocation import Allocation
@@ -15,6 +21,7 @@ from .errors import (
     SolverError,
 )
 from .game import Game, OracleGame
+from .production.base import ProductionModel
 
 # exact Shapley family
 from .solutions.shapley import (
@@ -27,13 +34,41 @@ from .solutions.shapley import (
     weighted_shapley,
 )
 
-# partnerships, utilities and settlements
-# isort: split
-from .partnership import CoalitionTerms, Output, Partnership, Party
-from .settlement import Settlement, SettlementChecks
-from .utility import CallableUtility, LinearUtility, NonprofitUtility, ProfitUtility, Utility
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .partnership import CoalitionTerms, Output, Partnership, Party
+    from .production import CES, CobbDouglas, LinearProduction, Synergy, TableProduction
+    from .settlement import Settlement, SettlementChecks
+    from .utility import (
+        CallableUtility,
+        LinearUtility,
+        NonprofitUtility,
+        ProfitUtility,
+        Utility,
+    )
 
 __version__ = "0.1.0"
+
+#: Names loaded on first use, and the module that defines each.
+_LAZY: dict[str, str] = {
+    # production models
+    "LinearProduction": "benefit_alloc.production.linear",
+    "Synergy": "benefit_alloc.production.synergy",
+    "CES": "benefit_alloc.production.synergy",
+    "CobbDouglas": "benefit_alloc.production.synergy",
+    "TableProduction": "benefit_alloc.production.table",
+    # partnerships, utilities and settlements
+    "Party": "benefit_alloc.partnership",
+    "Output": "benefit_alloc.partnership",
+    "Partnership": "benefit_alloc.partnership",
+    "CoalitionTerms": "benefit_alloc.partnership",
+    "Settlement": "benefit_alloc.settlement",
+    "SettlementChecks": "benefit_alloc.settlement",
+    "Utility": "benefit_alloc.utility",
+    "LinearUtility": "benefit_alloc.utility",
+    "ProfitUtility": "benefit_alloc.utility",
+    "NonprofitUtility": "benefit_alloc.utility",
+    "CallableUtility": "benefit_alloc.utility",
+}
 
 __all__ = [
     "__version__",
@@ -48,15 +83,21 @@ __all__ = [
     "InvalidScenarioError",
     "InfeasibleError",
     "SolverError",
-    # exact solution concepts
+    # exact Shapley family
     "shapley",
     "banzhaf",
-    # exact Shapley family
     "owen",
     "weighted_shapley",
     "equal_split",
     "equal_surplus",
     "proportional",
+    # production models
+    "ProductionModel",
+    "LinearProduction",
+    "Synergy",
+    "CES",
+    "CobbDouglas",
+    "TableProduction",
     # partnerships, utilities and settlements
     "Party",
     "Output",
@@ -70,3 +111,16 @@ __all__ = [
     "NonprofitUtility",
     "CallableUtility",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
