@@ -107,7 +107,11 @@ def main() -> None:
     print(by_union.round(2).to_string())
 
     s = group.settle("owen", unions=unions)
-    print("\nThe Owen split as bundles:")
+    print(
+        "\nThe Owen split as bundles.  Every party shares every graduate (non-rival); a "
+        "negative\namount of money is a payment to the others for graduates worth more to "
+        "that party\nthan its share of the whole:"
+    )
     print(s.bundles.round(2).to_string())
     c = s.checks
     print(

@@ -407,3 +407,55 @@ def test_non_transferable_plans_maximise_summed_utilities():
                        {"College": lambda b: b.get("graduates", 0.0), "Firm": ba.ProfitUtility({"patents": 3.0})})
     # with a custom utility the model's default plan (plan 0 here) is used
     assert q.outputs(["Firm"]) == {"patents": 0.0, "graduates": 10.0}
+
+
+# ------------------------------------------------------------------ Owen's dual split
+def _linear_partnership(engineers=1500.0, college=None):
+    from benefit_alloc.production import LinearProduction
+
+    production = LinearProduction(
+        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
+        resources=["teaching", "lab", "engineers"],
+        activities=["course", "apprenticeship", "research"],
+        yields=[[1, 0, 0], [1, 0, 1], [0, 0.5, 20]],
+        outputs=["graduates", "patents", "revenue"],
+    )
+    return ba.Partnership(
+        [ba.Party("College", "nonprofit", {"teaching": 2000, "lab": 300}),
+         ba.Party("Firm", "enterprise", {"engineers": engineers, "lab": 1000}),
+         ba.Party("Centre", "other", {"lab": 200, "teaching": 100})],
+        [ba.Output("graduates", rival=False), ba.Output("patents"), ba.Output("revenue")],
+        production,
+        {"College": college or ba.NonprofitUtility({"graduates": 3, "patents": 10}, money=1.0),
+         "Firm": ba.ProfitUtility({"graduates": 2, "patents": 15}, cost=5),
+         "Centre": ba.ProfitUtility({"graduates": 0.5}, cost=1)},
+    )
+
+
+def test_owen_allocation_is_efficient_and_in_the_core():
+    from benefit_alloc.settlement import check_payoffs
+
+    p = _linear_partnership()
+    x = p.owen_allocation()
+    g = p.game()
+    assert_allclose(x.values.sum(), g.grand)
+    assert check_payoffs(g, x).in_core
+    # the dual prices value every contribution: x_i = y* . b_i + constant_i
+    y = np.array([x.shadow_prices[r] for r in p.production.resources])
+    assert_allclose(x.values, p.contributions @ y + p.money_constants())
+    # the college would get less than the graduates it shares are worth to it: it would have
+    # to pay, which its break-even floor forbids
+    with pytest.raises(ba.InfeasibleError, match="break-even floor of 'College'"):
+        p.settle("owen_allocation")
+    q = _linear_partnership(college=ba.LinearUtility({"graduates": 3, "patents": 10}, money=1.0))
+    s = q.settle("owen_allocation")
+    assert_allclose(s.payoffs.values, x.values)
+    assert s.checks.in_core and s.bundles.loc["College", "revenue"] < 0
+
+
+def test_owen_allocation_needs_a_linear_production_model():
+    with pytest.raises(InvalidScenarioError, match="LinearProduction with yields"):
+        college_firm().owen_allocation()
+    p = _linear_partnership(college=ba.NonprofitUtility({"graduates": 3}, money=0.0))
+    with pytest.raises(InvalidScenarioError, match="bargain"):
+        p.owen_allocation()
