@@ -212,7 +212,7 @@ def check_payoffs(game: Game, x: Any, *, tol: float = 1e-7) -> SettlementChecks:
         n_blocking=int(blocking.size),
         max_excess=float(excess[1:].max(initial=-np.inf)),
         breakeven_met=True,
-        shortfalls=MappingProxyType(short),
+        shortfalls=short,
     )
 
 
