@@ -17,6 +17,18 @@ from .errors import (
 from .game import Game, OracleGame
 from .solutions.shapley import banzhaf, shapley
 
+# stability: core, least core and the nucleolus (issue 4)
+# isort: split
+from .solutions.core import blocking_coalitions, core_is_empty, excess, is_in_core, least_core
+from .solutions.nucleolus import (
+    LevelCheck,
+    NucleolusReport,
+    nucleolus,
+    per_capita_nucleolus,
+    prenucleolus,
+    verify_nucleolus,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -35,4 +47,16 @@ __all__ = [
     # exact solution concepts
     "shapley",
     "banzhaf",
+    # stability: core, least core and the nucleolus (issue 4)
+    "excess",
+    "is_in_core",
+    "blocking_coalitions",
+    "least_core",
+    "core_is_empty",
+    "nucleolus",
+    "prenucleolus",
+    "per_capita_nucleolus",
+    "verify_nucleolus",
+    "NucleolusReport",
+    "LevelCheck",
 ]
