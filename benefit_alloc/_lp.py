@@ -35,7 +35,7 @@ import functools
 import math
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -113,11 +113,11 @@ class LinearProgram:
     """
 
     c: NDArray[np.float64]
-    A_ub: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
-    b_ub: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
-    A_eq: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
-    b_eq: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
-    bounds: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
+    A_ub: NDArray[np.float64] = None  # type: ignore[assignment]
+    b_ub: NDArray[np.float64] = None  # type: ignore[assignment]
+    A_eq: NDArray[np.float64] = None  # type: ignore[assignment]
+    b_eq: NDArray[np.float64] = None  # type: ignore[assignment]
+    bounds: NDArray[np.float64] = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         c = np.array(self.c, dtype=np.float64, copy=True).reshape(-1)
@@ -369,7 +369,8 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
     ub_rows = rows(lp.A_ub, lp.b_ub, pulp.LpConstraintLE, "u")
     eq_rows = rows(lp.A_eq, lp.b_eq, pulp.LpConstraintEQ, "e")
     if name == "highs":
-        _new_highs()  # absorbs HiGHS's one-off banner
+        if not _BANNER_SILENCED:
+            _new_highs()  # absorbs HiGHS's one-off banner
         engine: Any = pulp.HiGHS(msg=False)
     else:
         engine = _cbc_engine()

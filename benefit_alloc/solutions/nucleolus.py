@@ -514,9 +514,8 @@ class _Engine:
                 self.lp.set_row_bounds(r, rhs, rhs)
             else:
                 self.lp.set_row_bounds(r, -np.inf, np.inf)
+        lower = self.lower if self.lower is not None else np.zeros(n)  # only set with bounds
         for i in fixed_cols:
-            lower = self.lower
-            assert lower is not None
             self.col_fixed[i] = True
             self.lp.set_col_bounds(i, float(lower[i]), float(lower[i]))
             e_i = np.zeros(n)
@@ -570,10 +569,13 @@ class _Engine:
         sol, *_ = np.linalg.lstsq(m, b, rcond=None)
         resid = float(np.max(np.abs(m @ sol - b)))
         x = sol[:n]
-        if resid > 1e-6 * self.scale or np.max(np.abs(x - y)) > 1e-4 * self.scale:
-            # pragma: no cover - inconsistent only if an LP answer was badly off
-            basis = np.array(self.basis_rows)
-            return np.linalg.solve(basis, np.array(self.basis_rhs))
+        drift = float(np.max(np.abs(x - y)))
+        if resid > 1e-6 * self.scale or drift > 1e-4 * self.scale:  # pragma: no cover
+            raise SolverError(
+                f"the {self.what} LPs returned inaccurate solutions: the equations of the fixed "
+                f"coalitions leave a residual of {resid:.3g} and move the last LP point by "
+                f"{drift:.3g}; try solver='cbc' or rescale the game"
+            )
         self.levels = [float(t) for t in sol[n:]]
         return x
 
@@ -655,8 +657,9 @@ def nucleolus(game: Game, *, solver: str = "highs") -> Allocation:
     -------
     Allocation
         ``method="nucleolus"``, with diagnostics ``epsilon`` (the largest excess, the first
-        level), ``levels`` (the excess levels fixed in turn), ``lp_solves`` and ``rows`` (LP
-        rows generated).
+        level), ``levels`` (the excess value of each LP level in turn; a value repeats when
+        one LP could not fix every coalition of a degenerate level), ``lp_solves`` and
+        ``rows`` (LP rows generated).
 
     Raises
     ------
