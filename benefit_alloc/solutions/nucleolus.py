@@ -23,7 +23,7 @@ Sequential linear programs (Kopelowitz 1967; Maschler, Peleg and Shapley 1979). 
 :math:`x_i \ge v(\{i\})` for the imputation versions) and then *fixes* the coalitions whose
 excess is constant on the whole optimal face.  Fixing only those that happen to be tight at
 the optimum the solver returned is wrong on degenerate games; here the test is the one of
-Benedek, Fliege and Nguyen (2021, Section 4):
+Benedek, Fliege and Nguyen (2021):
 
 1. a coalition whose row has a strictly positive dual is tight at every optimum
    (complementary slackness), and so is a bound :math:`x_i \ge v(\{i\})` with a strictly
@@ -52,8 +52,10 @@ Certificate.  :func:`verify_nucleolus` checks Kohlberg's (1971) criterion indepe
 the computation: for every excess level :math:`\alpha`, the collection
 :math:`\mathcal{D}(\alpha) = \{S : e(S, x) \ge \alpha\}` must be balanced (for the
 nucleolus: together with :math:`\mathcal{D}_0 = \{\{i\} : x_i = v(\{i\})\}`, whose weights
-may be zero), and only the levels that enlarge the span need an LP (Benedek, Fliege and
-Nguyen 2021, Theorem 2).
+may be zero).  Only the levels that enlarge the span need an LP: a coalition whose vector
+is a linear combination of a balanced collection's vectors joins it with a small positive
+weight (shift the weights by a small multiple of the combination), so at most
+:math:`n - 1` levels are checked, in the spirit of Benedek, Fliege and Nguyen (2021).
 
 References
 ----------
@@ -61,6 +63,11 @@ References
   Math. 17, 1163-1170.
 - E. Kohlberg (1971), On the nucleolus of a characteristic function game, SIAM J. Appl.
   Math. 20, 62-66.
+- B. Peleg and P. Sudhölter (2007), Introduction to the Theory of Cooperative Games, 2nd
+  ed., Springer.
+- J. H. Grotte (1970), Computation of and observations on the nucleolus, the normalized
+  nucleolus and the central games, M.Sc. thesis, Cornell University (the per-capita
+  nucleolus).
 - M. Maschler, B. Peleg and L. S. Shapley (1979), Geometric properties of the kernel,
   nucleolus and related solution concepts, Math. Oper. Res. 4, 303-338.
 - M. Benedek, J. Fliege and T.-D. Nguyen (2021), Finding and verifying the nucleolus of
@@ -406,14 +413,22 @@ class _Engine:
     def active_masks(self) -> list[int]:
         return [s for s, act in zip(self.row_mask, self.row_active) if act]
 
-    def ensure_bounded(self, y: NDArray[np.float64] | None) -> None:
-        """Make sure some active row has its complement active too (then t is bounded)."""
+    def ensure_bounded(self, y: NDArray[np.float64]) -> None:
+        r"""Make sure some active row has its complement active too.
+
+        With :math:`S` and :math:`N \setminus S` both in the LP,
+        :math:`(w_S + w_{N \setminus S})\, t \ge v(S) + v(N \setminus S) - v(N)`, so
+        :math:`t` is bounded below; the complement of an alive coalition is alive (the span
+        holds :math:`\chi_N`).  Without any active row, the coalitions of largest excess
+        at ``y`` come in first.
+        """
         act = set(self.active_masks())
         if any((self.full ^ s) in act for s in act):
             return
         if not act:
-            e = self.excess_candidates(y if y is not None else np.zeros(self.n))
-            top = np.argsort(-e)[: self.batch]
+            e = self.excess_candidates(y)
+            k = min(self.batch, e.size - 1)
+            top = np.argpartition(e, -k)[-k:]
             top = top[np.isfinite(e[top])]
             act = set(top.tolist())
             self.add_coalitions(top)
@@ -472,9 +487,13 @@ class _Engine:
                 self.lp.set_row_bounds(r, -np.inf, np.inf)
 
     # ---------------------------------------------------------------- one level
-    def solve_level(self) -> tuple[NDArray[np.float64], float, Any]:
-        """Constraint generation until the restricted LP solves the full level LP."""
-        y = None
+    def solve_level(self, y: NDArray[np.float64]) -> tuple[NDArray[np.float64], float, Any]:
+        """Constraint generation until the restricted LP solves the full level LP.
+
+        ``y`` is the previous level's point.  Returns the point, the level value ``t`` and
+        the LP solution whose duals, padded with zeros for the coalitions left out, are
+        optimal duals of the full level LP.
+        """
         while True:
             self.ensure_bounded(y)
             sol = self.lp.solve(what=f"the {self.what} LP (level {len(self.levels) + 1})")
@@ -541,7 +560,7 @@ class _Engine:
         self.add_coalitions(np.array(init, dtype=np.int64))
         y = np.zeros(n)
         while self.rank < n:
-            y, t, sol = self.solve_level()
+            y, t, sol = self.solve_level(y)
             self.fix_level(t, sol)
             if max_levels is not None and len(self.levels) >= max_levels:
                 return y
@@ -821,7 +840,7 @@ def verify_nucleolus(
     :math:`\sum_S \lambda_S \chi_S = \chi_N`).  For the nucleolus over imputations the
     collections :math:`\mathcal{D}(\alpha, x) \cup \mathcal{D}_0(x)` must be balanced where
     the singletons :math:`\mathcal{D}_0(x) = \{\{i\} : x_i = v(\{i\})\}` may take weight zero
-    (Peleg and Sudhölter 2007, Theorem 5.1.6).  The levels are examined from the largest
+    (Kohlberg 1971; Peleg and Sudhölter 2007, Chapter 5).  The levels are examined from the largest
     excess down; coalitions whose vectors lie in the span of the collection above (and of the
     singletons of :math:`\mathcal{D}_0` that carry positive weight) keep it balanced, so an
     LP (:func:`balancedness_lp`) is solved only at levels that enlarge the span, at most
