@@ -97,6 +97,23 @@ def test_airport_nucleolus():
 # ---------------------------------------------------------------- reference and certificate
 
 
+def test_degenerate_game_where_tight_fixing_fails():
+    """v(P0 P1) = 4, v(P2) = 3, v(P0 P2) = 4, v(P1 P2) = 2, v(N) = 3, others 0.
+
+    The complementary pair {P0, P1}, {P2} forces the least-core value 2; the optimal face is
+    the segment x = (a, 2 - a, 1), 1 <= a <= 3, and at its end a = 3 the coalition {P1, P2}
+    is tight by coincidence.  Fixing every coalition tight at the solver's vertex (the naive
+    rule) gives (3, -1, 1); the next level balances {P0, P2} against {P1, P2} and the
+    prenucleolus is (2, 0, 1), as the slow reference and Kohlberg's criterion confirm.
+    """
+    g = ba.Game([0, 0, 0, 4, 3, 4, 2, 3])
+    pre = ba.prenucleolus(g).values
+    assert_allclose(pre, [2.0, 0.0, 1.0], atol=1e-12)
+    assert_allclose(reference_nucleolus(g.values, 3, pre=True), pre, atol=1e-7)
+    assert ba.verify_nucleolus(g, pre, pre=True)
+    assert not ba.verify_nucleolus(g, [3.0, -1.0, 1.0], pre=True)
+
+
 @given(games(n=(2, 6)))
 def test_equals_slow_reference(g):
     """Independent sequential LPs with the auxiliary-LP fixing test (tests/nucleolus_reference)."""
