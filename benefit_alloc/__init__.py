@@ -38,6 +38,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .partnership import CoalitionTerms, Output, Partnership, Party
     from .production import CES, CobbDouglas, LinearProduction, Synergy, TableProduction
     from .settlement import Settlement, SettlementChecks
+    from .solutions.core import blocking_coalitions, core_is_empty, excess, is_in_core, least_core
+    from .solutions.nucleolus import (
+        LevelCheck,
+        NucleolusReport,
+        nucleolus,
+        per_capita_nucleolus,
+        prenucleolus,
+        verify_nucleolus,
+    )
     from .utility import (
         CallableUtility,
         LinearUtility,
@@ -56,6 +65,18 @@ _LAZY: dict[str, str] = {
     "CES": "benefit_alloc.production.synergy",
     "CobbDouglas": "benefit_alloc.production.synergy",
     "TableProduction": "benefit_alloc.production.table",
+    # stability: core, least core and the nucleolus
+    "excess": "benefit_alloc.solutions.core",
+    "is_in_core": "benefit_alloc.solutions.core",
+    "blocking_coalitions": "benefit_alloc.solutions.core",
+    "least_core": "benefit_alloc.solutions.core",
+    "core_is_empty": "benefit_alloc.solutions.core",
+    "nucleolus": "benefit_alloc.solutions.nucleolus",
+    "prenucleolus": "benefit_alloc.solutions.nucleolus",
+    "per_capita_nucleolus": "benefit_alloc.solutions.nucleolus",
+    "verify_nucleolus": "benefit_alloc.solutions.nucleolus",
+    "NucleolusReport": "benefit_alloc.solutions.nucleolus",
+    "LevelCheck": "benefit_alloc.solutions.nucleolus",
     # partnerships, utilities and settlements
     "Party": "benefit_alloc.partnership",
     "Output": "benefit_alloc.partnership",
@@ -98,6 +119,18 @@ __all__ = [
     "CES",
     "CobbDouglas",
     "TableProduction",
+    # stability: core, least core and the nucleolus
+    "excess",
+    "is_in_core",
+    "blocking_coalitions",
+    "least_core",
+    "core_is_empty",
+    "nucleolus",
+    "prenucleolus",
+    "per_capita_nucleolus",
+    "verify_nucleolus",
+    "NucleolusReport",
+    "LevelCheck",
     # partnerships, utilities and settlements
     "Party",
     "Output",
