@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._bits import names_of, subset_sums
+from ._bits import names_of
 from .allocation import Allocation, as_payoff
 from .errors import InfeasibleError, InvalidGameError, SolverError
 from .game import Game
@@ -184,7 +184,8 @@ class SettlementChecks:
 def check_payoffs(game: Game, x: Any, *, tol: float = 1e-7) -> SettlementChecks:
     """Efficiency, individual rationality and core membership of payoffs ``x`` in ``game``.
 
-    Excesses :math:`e(S) = v(S) - x(S)` are computed for all coalitions at once (``O(2**n)``);
+    Excesses :math:`e(S) = v(S) - x(S)` are computed for all coalitions at once (``O(2**n)``,
+    :func:`benefit_alloc.excess`);
     a coalition blocks when :math:`e(S) > \\text{tol}\\,(1 + \\max |v|)`.  ``breakeven_met`` is
     True here; :func:`realise` fills it from the bundles.
 
@@ -195,10 +196,12 @@ def check_payoffs(game: Game, x: Any, *, tol: float = 1e-7) -> SettlementChecks:
     >>> c.individually_rational, c.in_core, c.blocking_coalitions
     (False, False, (('b',),))
     """
+    from .solutions.core import excess as excesses
+
     vec = as_payoff(x, game.players)
     v = game.values
     scale = tol * (1.0 + float(np.abs(v).max(initial=0.0)))
-    excess = v - subset_sums(vec)
+    excess = excesses(game, vec)  # v(S) - x(S) for every coalition (a profit game)
     excess[0] = -np.inf
     blocking = np.flatnonzero(excess > scale)
     order = blocking[np.argsort(-excess[blocking], kind="stable")]
@@ -400,39 +403,27 @@ def _bundle_lp(
 
 
 def _solve(lp: _LP) -> NDArray[np.float64] | None:
-    """Solve with pulp + HiGHS; None when infeasible, SolverError on any other failure."""
-    import pulp
+    """Solve with HiGHS through :func:`benefit_alloc._lp.solve_lp` (status checked there).
 
-    prob = pulp.LpProblem("bundles", pulp.LpMinimize)
-    # PuLP >= 3.3 attaches variables to the model; older versions construct them directly
-    make = getattr(prob, "add_variable", None) or pulp.LpVariable
-    xs = [
-        make(
-            f"x{j}",
-            None if not math.isfinite(lo) else float(lo),
-            None if not math.isfinite(hi) else float(hi),
-        )
-        for j, (lo, hi) in enumerate(zip(lp.lower, lp.upper))
-    ]
+    Returns None when the LP is infeasible; any other failure raises SolverError.
+    """
+    from ._lp import LinearProgram, solve_lp
 
-    def expr(row: NDArray[np.float64]) -> Any:
-        nz = np.flatnonzero(row)
-        return pulp.LpAffineExpression([(xs[j], float(row[j])) for j in nz])
-
-    prob += expr(lp.c)
-    for row, b, name in zip(lp.A_ub, lp.b_ub, lp.ub_names):
-        prob += pulp.LpConstraint(expr(row), pulp.LpConstraintLE, name, float(b))
-    for row, b, name in zip(lp.A_eq, lp.b_eq, lp.eq_names):
-        prob += pulp.LpConstraint(expr(row), pulp.LpConstraintEQ, name, float(b))
-    prob.solve(pulp.HiGHS(msg=False))
-    status = pulp.LpStatus[prob.status]
-    if status == "Infeasible":
+    program = LinearProgram(
+        c=lp.c,
+        A_ub=lp.A_ub,
+        b_ub=lp.b_ub,
+        A_eq=lp.A_eq,
+        b_eq=lp.b_eq,
+        bounds=np.column_stack([lp.lower, lp.upper]),
+    )
+    try:
+        sol = solve_lp(program, what="the bundle LP")
+    except InfeasibleError:
         return None
-    if status != "Optimal":
-        raise SolverError(f"HiGHS did not solve the bundle LP: status {status!r}")
-    out = np.array([v.value() if v.value() is not None else np.nan for v in xs], dtype=np.float64)
-    if not np.isfinite(out).all():
-        raise SolverError("HiGHS reported an optimal bundle LP but returned no values")
+    out = np.asarray(sol.x, dtype=np.float64)
+    if out.shape != (lp.c.size,) or not np.isfinite(out).all():
+        raise SolverError("HiGHS reported an optimal bundle LP but returned no usable values")
     return out
 
 
