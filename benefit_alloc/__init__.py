@@ -17,6 +17,17 @@ from .errors import (
 from .game import Game, OracleGame
 from .solutions.shapley import banzhaf, shapley
 
+# bargaining when utility does not transfer (issue 6)
+# isort: split
+from .bargaining import (
+    FeasibleSet,
+    NTUGame,
+    egalitarian,
+    kalai_smorodinsky,
+    nash_bargaining,
+    ntu_shapley,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -35,4 +46,11 @@ __all__ = [
     # exact solution concepts
     "shapley",
     "banzhaf",
+    # bargaining when utility does not transfer (issue 6)
+    "FeasibleSet",
+    "nash_bargaining",
+    "kalai_smorodinsky",
+    "egalitarian",
+    "NTUGame",
+    "ntu_shapley",
 ]
