@@ -42,6 +42,10 @@ __all__ = [
 
 _EPS = np.finfo(float).eps
 
+#: HiGHS at its tightest feasibility tolerances (the defaults, 1e-7, let the simplex stop at a
+#: basis whose duals are off by that much, which column generation would then trust).
+_HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
+
 
 @dataclass(frozen=True)
 class LPResult:
@@ -102,7 +106,7 @@ def linprog(
         A_eq = b_eq = None
     res = _linprog(
         -np.asarray(c, dtype=float), A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq,
-        bounds=bounds, method="highs",
+        bounds=bounds, method="highs", options=_HIGHS_OPTIONS,
     )
     if res.status == 2:
         return LPResult("infeasible")

@@ -70,6 +70,18 @@ class _Polyhedral(FeasibleSet):
                 )
 
     @property
+    def bounded_above(self) -> bool:
+        """True when every player's utility is bounded above on the set."""
+        if self._points is not None:
+            return True
+        if self._hrep:
+            # with A >= 0, u_i is bounded above iff some row involves u_i alone (else the other
+            # utilities can fall without limit); the recession cone is then exactly -R^n_+
+            alone = (self._Au > 0).sum(axis=1) == 1
+            return bool(np.all((self._Au[alone] > 0).any(axis=0))) if alone.any() else False
+        return super().bounded_above
+
+    @property
     def points(self) -> NDArray[np.float64] | None:
         """The generating points (``from_points``), else None."""
         return self._points
@@ -180,6 +192,15 @@ class _Polyhedral(FeasibleSet):
         if self.bounded_above:
             return "all", None
         n = self._n
+        if self._hrep:
+            # the support is finite exactly on the cone of the rows of A
+            rows = self._Au[(self._Au > 0).any(axis=1)]
+            if rows.shape[0] == 0:
+                return "none", None
+            unit = rows / rows.sum(axis=1, keepdims=True)
+            if np.all(np.abs(unit - unit[0]).max(axis=1) <= 1e-12):
+                return "ray", unit[0].copy()
+            return "partial", None
         Au, Ay, E = self._Au, self._Ay, self._E
         p = Ay.shape[1]
         # rows of the bounds of y

@@ -648,10 +648,15 @@ def _directions(n: int, k: int) -> NDArray[np.float64]:
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def check_disagreement(fs: FeasibleSet, d: NDArray[np.float64], tol: float) -> tuple[float, NDArray[np.float64]]:
+def check_disagreement(
+    fs: FeasibleSet, d: NDArray[np.float64], tol: float, *, need_ideal: bool = False
+) -> tuple[float, NDArray[np.float64] | None, NDArray[np.float64] | None]:
     """Validate a disagreement point: in the set, with room to gain and a bounded region above.
 
-    Returns the largest common gain ``t`` (``d + t 1`` is on the frontier) and the ideal point.
+    Returns the largest common gain ``t`` (``d + t 1`` is on the frontier), the supporting
+    normal at ``d + t 1`` and the ideal point
+    (computed when ``need_ideal`` or when the set is unbounded above, to check that the gains
+    are bounded; else None).
 
     Raises
     ------
@@ -659,7 +664,7 @@ def check_disagreement(fs: FeasibleSet, d: NDArray[np.float64], tol: float) -> t
         When ``d`` is outside the set, no feasible point gives every player more than ``d``,
         or some player's utility is unbounded above ``d``.
     """
-    t, _ = fs._gauge(d, np.ones(fs.n))
+    t, nu = fs._gauge(d, np.ones(fs.n))
     scale = max(fs._scale, float(np.abs(d).max(initial=0.0)))
     if t < -tol * scale:
         raise InvalidGameError(
@@ -671,6 +676,8 @@ def check_disagreement(fs: FeasibleSet, d: NDArray[np.float64], tol: float) -> t
             f"the disagreement point {_fmt(d)} leaves no room to gain: no feasible point gives "
             f"every player more than it (the largest common gain is {max(t, 0.0):.3g})"
         )
+    if not need_ideal and fs.bounded_above:
+        return t, nu, None
     ideal = fs._ideal(d)
     if not np.isfinite(ideal).all():
         i = int(np.flatnonzero(~np.isfinite(ideal))[0])
@@ -678,5 +685,5 @@ def check_disagreement(fs: FeasibleSet, d: NDArray[np.float64], tol: float) -> t
             f"player {fs.players[i]!r}'s utility is unbounded on the feasible set above the "
             f"disagreement point {_fmt(d)}; bargaining needs a bounded set of gains"
         )
-    return t, ideal
+    return t, nu, ideal
 

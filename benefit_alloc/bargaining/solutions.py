@@ -80,7 +80,7 @@ def _certificate(
         )
     if nu is None:
         nu = np.full(n, 1.0 / n)
-    h, _ = fs._support(nu, d)
+    h, _ = fs._support(nu) if fs.bounded_above else fs._support(nu, d)
     return {
         "on_frontier": True,
         "frontier_gauge": float(t),
@@ -175,7 +175,9 @@ def nash_bargaining(
     cert = _certificate(fs, u, d, tol, method)
     g = w / (u - d)
     g = g / g.sum()
-    h, _ = fs._support(g, d)
+    # over F, or over F with u >= d when F is unbounded above (a TU half-space's support is
+    # infinite off the diagonal); the two agree at the optimum, which has u > d
+    h, _ = fs._support(g) if fs.bounded_above else fs._support(g, d)
     kkt = float(max(h - g @ u, 0.0) / (g @ (u - d)))
     if not kkt <= max(tol, 1e-12) * 10:
         raise SolverError(
@@ -230,7 +232,8 @@ def kalai_smorodinsky(
     fs = _check_set(fs, method)
     tol = _check_tol(tol)
     d = as_vector(disagreement, fs.n, "disagreement", fs.players)
-    _, ideal = check_disagreement(fs, d, tol)
+    _, _, ideal = check_disagreement(fs, d, tol, need_ideal=True)
+    assert ideal is not None  # noqa: S101 - need_ideal
     r = ideal - d
     t, _ = fs._gauge(d, r)
     if not math.isfinite(t):  # pragma: no cover - the ideal point bounds the ray
@@ -279,7 +282,7 @@ def egalitarian(
     tol = _check_tol(tol)
     n = fs.n
     d = as_vector(disagreement, n, "disagreement", fs.players)
-    t0, _ = check_disagreement(fs, d, tol)
+    t0, nu0, _ = check_disagreement(fs, d, tol)
     scale = max(fs._scale, float(np.abs(d).max()))
     levels = np.zeros(n)
     free = np.ones(n, dtype=bool)
@@ -287,13 +290,18 @@ def egalitarian(
     while free.any():
         stages += 1
         if stages > 1:
-            t, _ = fs._gauge(d + levels, free.astype(float))
+            t, nu = fs._gauge(d + levels, free.astype(float))
             levels[free] += max(t, 0.0) if math.isfinite(t) else 0.0
         else:
             levels[:] = t0
+            nu = nu0
         base = d + levels
         extra = np.full(n, -np.inf)
-        for i in np.flatnonzero(free):
+        # a free player with a positive component of the supporting normal cannot gain alone
+        # (its gain would raise nu.u above the support value); only the others are checked
+        sure = free & (nu > 1e-9) if nu is not None else np.zeros(n, dtype=bool)
+        extra[sure] = 0.0
+        for i in np.flatnonzero(free & ~sure):
             e = np.zeros(n)
             e[i] = 1.0
             g, _ = fs._gauge(base, e)
