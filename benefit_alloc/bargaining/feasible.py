@@ -309,25 +309,31 @@ class FeasibleSet:
             e = np.zeros(0)
         else:
             E = _matrix(A_eq, "A_eq")
-            e = _matrix(b_eq, "b_eq", ndim=1)
+            e = _matrix(b_eq, "b_eq", ndim=1)  # type: ignore[arg-type]  # b_eq is not None here
             if E.shape != (e.shape[0], p):
                 raise InvalidGameError(
                     f"A_eq has shape {E.shape}; it needs one column per plan variable ({p}) "
                     f"and one row per entry of b_eq ({e.shape[0]})"
                 )
+        pairs: list[Any]
         if (
             isinstance(y_bounds, tuple) and len(y_bounds) == 2
             and all(v is None or isinstance(v, (int, float, np.integer, np.floating)) for v in y_bounds)
         ):
             pairs = [y_bounds] * p
         else:
-            pairs = list(y_bounds)  # type: ignore[arg-type]
+            pairs = list(y_bounds)
             if len(pairs) != p:
                 raise InvalidGameError(
                     f"y_bounds has {len(pairs)} pairs but there are {p} plan variables"
                 )
-        lo = np.array([-np.inf if pr[0] is None else float(pr[0]) for pr in pairs])
-        hi = np.array([np.inf if pr[1] is None else float(pr[1]) for pr in pairs])
+        try:
+            lo = np.array([-np.inf if pr[0] is None else float(pr[0]) for pr in pairs])
+            hi = np.array([np.inf if pr[1] is None else float(pr[1]) for pr in pairs])
+        except (TypeError, ValueError, IndexError) as exc:
+            raise InvalidGameError(
+                f"y_bounds must be a (lo, hi) pair or one pair per plan variable: {exc}"
+            ) from None
         if (lo > hi).any():
             j = int(np.flatnonzero(lo > hi)[0])
             raise InvalidGameError(f"y_bounds[{j}] = {pairs[j]} has lo > hi")

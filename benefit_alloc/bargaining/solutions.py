@@ -85,7 +85,7 @@ def _certificate(
         "on_frontier": True,
         "frontier_gauge": float(t),
         "normal": nu,
-        "support_gap": float(max(h - nu @ u, 0.0)) if math.isfinite(h) else math.inf,
+        "support_gap": max(float(h - nu @ u), 0.0) if math.isfinite(h) else math.inf,
     }
 
 
