@@ -72,11 +72,12 @@ def mask_of(coalition: int | Iterable[str | int], players: Sequence[str]) -> int
                 f"for {n} players"
             )
         return mask
-    if isinstance(coalition, str):
-        coalition = [coalition]
+    if isinstance(coalition, bool):
+        raise InvalidGameError(f"coalition {coalition!r} must be a mask, names or indices, not a bool")
+    members: Iterable[str | int] = [coalition] if isinstance(coalition, str) else coalition
     index = {p: i for i, p in enumerate(players)}
     mask = 0
-    for member in coalition:
+    for member in members:
         if isinstance(member, (int, np.integer)) and not isinstance(member, bool):
             i = int(member)
             if not 0 <= i < n:

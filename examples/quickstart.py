@@ -21,8 +21,11 @@ worth = {
 }
 game = ba.Game.from_dict(worth, players=["College", "Firm", "Centre"])
 
-splits = [ba.shapley(game), ba.banzhaf(game, normalized=True)]
+# The college and the training centre may negotiate as one bloc (a priori unions, Owen 1977).
+blocs = [["College", "Centre"], ["Firm"]]
+splits = [ba.shapley(game), ba.banzhaf(game, normalized=True), ba.owen(game, unions=blocs)]
 table = pd.DataFrame({a.method: a.to_dict() for a in splits})
+table = table.rename(columns={"owen": "owen [College+Centre | Firm]"})
 table.loc["total"] = table.sum()
 print(f"Worth of the grand coalition: {game.grand:g}")
 print(table.round(3).to_string())

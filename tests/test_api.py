@@ -19,7 +19,10 @@ def test_import_is_light():
         "heavy = [m for m in ('pandas', 'pulp', 'scipy.optimize', 'hypothesis') if m in sys.modules]; "
         "print(dt, heavy)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    dt, heavy = out.stdout.split(" ", 1)
-    assert heavy.strip() == "[]", heavy
-    assert float(dt) < 0.5
+    times = []
+    for _ in range(5):  # the best of five runs: other processes share the machine
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        dt, heavy = out.stdout.split(" ", 1)
+        assert heavy.strip() == "[]", heavy
+        times.append(float(dt))
+    assert min(times) < 0.5, times

@@ -1,51 +1,709 @@
-"""The Shapley family of exact solution concepts.
+r"""The Shapley family of exact solution concepts.
 
-.. note:: This first version is the straightforward per-player vectorised formula; the
-   bandwidth-bound algorithm replaces it.
+Every value here is linear in the game: a weighted sum of the coalition values.  For the
+Shapley and Banzhaf values the weight of ``v(S)`` in player ``i``'s payoff depends only on the
+size ``|S|`` and on whether ``i`` belongs to ``S``; this module exploits it to read the value
+array about once, without per-player temporaries.
+
+The bandwidth-bound kernel
+--------------------------
+Write the Shapley value as
+
+.. math::
+    \phi_i = \sum_{S \ni i} a(|S|)\, v(S) - \sum_{S \not\ni i} b(|S|)\, v(S), \qquad
+    a(s) = \frac{(s-1)!\,(n-s)!}{n!}, \quad b(s) = \frac{s!\,(n-s-1)!}{n!}.
+
+With :math:`c(s) = a(s) + b(s) = 1 / ((n-1)\binom{n-2}{s-1})` for ``s < n``, ``c(n) = 1/n``,
+and :math:`b(s) = c(s)\, s / n`, the second sum is the mean over players of the *membership
+sums* :math:`M_i = \sum_{S \ni i} c(|S|)\, v(S)` minus ``v(N)/n``, so
+
+.. math:: \phi_i = M_i - \frac{1}{n}\sum_j M_j + \frac{v(N)}{n}.
+
+The membership sums come from one pass over the array reshaped to ``(2**h, 2**l)`` (high and
+low halves of the mask).  Row ``r`` (high mask, popcount ``k``) contributes
+
+* its dot product with the size-weight row ``C[k, lo] = c(k + |lo|)`` to ``rows[r]``, from
+  which the high players' sums follow;
+* itself to ``G[k]``, the sum of the rows of popcount class ``k``; the low players' sums are
+  then ``sum_k G[k] * C[k]`` summed over the low masks containing each player.
+
+So each value is read once from memory and touched twice in cache, with ``O(n 2**l)`` extra
+memory (a few MiB even at ``n = 30``).  The Banzhaf value is the unweighted case.
+
+References
+----------
+Shapley, L. S. (1953). A value for n-person games. In *Contributions to the Theory of Games
+II*, Annals of Mathematics Studies 28, 307-317.
+
+Banzhaf, J. F. (1965). Weighted voting doesn't work: a mathematical analysis. *Rutgers Law
+Review* 19, 317-343.
+
+Owen, G. (1977). Values of games with a priori unions. In *Mathematical Economics and Game
+Theory*, Lecture Notes in Economics and Mathematical Systems 141, 76-88.
+
+Kalai, E. and Samet, D. (1987). On weighted Shapley values. *International Journal of Game
+Theory* 16, 205-222.
 """
 
 from __future__ import annotations
 
-from math import comb
+from collections.abc import Iterator, Mapping, Sequence
+from math import comb, factorial
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .._bits import popcount
 from ..allocation import Allocation
+from ..errors import InvalidGameError
 from ..game import Game
 
-__all__ = ["shapley", "banzhaf"]
+__all__ = [
+    "shapley",
+    "banzhaf",
+    "owen",
+    "weighted_shapley",
+    "equal_split",
+    "equal_surplus",
+    "proportional",
+]
+
+#: Low bits of the ``(2**h, 2**l)`` reshape.  A row of 2**13 floats (64 KiB) stays in L1/L2,
+#: and OpenBLAS runs a dot product of at most 10_000 elements on one thread: longer rows get
+#: threaded dots, which stall badly when the cores are shared.
+_LOW_BITS = 13
+#: Elements per block in chunked passes (1 MiB of float64).
+_BLOCK = 1 << 17
+#: Elements per gather chunk in the Owen value.
+_GATHER = 1 << 20
+#: High bits transformed together on one column block in the Moebius transform.
+_COLUMN_BITS = 4
+#: Low bits transformed last, on a transposed block (their natural inner axis is too short).
+_TRANSPOSED_BITS = 6
 
 
-def _marginal_weighted_sum(game: Game, weight_by_size: NDArray[np.float64]) -> NDArray[np.float64]:
-    v = game.values
-    n = game.n
-    masks = np.arange(1 << n, dtype=np.int64)
-    size = popcount(masks)
-    out = np.empty(n)
-    for i in range(n):
-        s = masks[(masks >> i) & 1 == 0]
-        out[i] = np.dot(weight_by_size[size[s]], v[s | (1 << i)] - v[s])
+# ----------------------------------------------------------------------------- kernels
+def _check_game(game: Any, func: str) -> Game:
+    if not isinstance(game, Game):
+        raise InvalidGameError(
+            f"{func} needs a dense Game, got {type(game).__name__}; build one with "
+            "benefit_alloc.Game(values) or Game.from_function (an OracleGame needs the sampling "
+            "estimators)"
+        )
+    return game
+
+
+def _bit_sums(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``out[j] = sum of x[m]`` over masks ``m`` with bit ``j`` set; ``x`` has length ``2**b``."""
+    b = x.shape[0].bit_length() - 1
+    out = np.empty(b)
+    for j in range(b - 1, -1, -1):  # fold the top bit away: 2 * len(x) additions in all
+        half = 1 << j
+        out[j] = x[half:].sum()
+        x = x[:half] + x[half:]
     return out
 
 
-def shapley(game: Game) -> Allocation:
-    r"""Shapley value (Shapley 1953).
+def _split(n: int) -> tuple[int, int]:
+    low = min(n, _LOW_BITS)
+    return n - low, low
 
-    .. math:: \phi_i(v) = \sum_{S \subseteq N \setminus i} \frac{|S|!\,(n-|S|-1)!}{n!}
-              \bigl(v(S \cup i) - v(S)\bigr)
+
+def _membership_sums(
+    values: NDArray[np.float64], n: int, size_weight: NDArray[np.float64] | None
+) -> tuple[NDArray[np.float64], float]:
+    r"""Membership sums :math:`M_i = \sum_{S \ni i} c(|S|) v(S)` and the total ``sum_S c(|S|) v(S)``.
+
+    ``size_weight`` is ``c`` indexed by size (length ``n + 1``); ``None`` means ``c = 1``.
+    One pass over ``values``, extra memory ``O(n 2**13)``.
     """
-    n = game.n
-    w = np.array([1.0 / (n * comb(n - 1, s)) for s in range(n)])
-    return Allocation(game.players, _marginal_weighted_sum(game, w), "shapley")
+    h, low = _split(n)
+    rows_n, cols_n = 1 << h, 1 << low
+    mat = values.reshape(rows_n, cols_n)
+    rows = np.empty(rows_n)
+    if size_weight is None:
+        colsum = np.zeros(cols_n)
+        step = max(1, _BLOCK // cols_n)
+        for r0 in range(0, rows_n, step):
+            blk = mat[r0 : r0 + step]
+            rows[r0 : r0 + step] = blk.sum(axis=1)
+            colsum += blk.sum(axis=0)
+    else:
+        low_size = popcount(np.arange(cols_n))
+        # C[k, lo] = c(k + |lo|): the weight of a cell whose high half has k members
+        ctab = size_weight[np.arange(h + 1)[:, None] + low_size[None, :]]
+        gsum = np.zeros((h + 1, cols_n))
+        high_size = popcount(np.arange(rows_n)).tolist()
+        dot, add = np.dot, np.add
+        for r in range(rows_n):
+            k = high_size[r]
+            row = mat[r]
+            rows[r] = dot(row, ctab[k])
+            g = gsum[k]
+            add(g, row, out=g)
+        colsum = np.einsum("kl,kl->l", gsum, ctab)
+    members = np.concatenate([_bit_sums(colsum), _bit_sums(rows)])
+    return members, float(rows.sum())
+
+
+def _shapley_weights(n: int) -> NDArray[np.float64]:
+    """``c(s) = 1 / ((n-1) C(n-2, s-1))`` for ``1 <= s < n``, ``c(n) = 1/n``, ``c(0) = 0``."""
+    c = np.zeros(n + 1)
+    for s in range(1, n):
+        c[s] = 1.0 / ((n - 1) * comb(n - 2, s - 1))
+    c[n] = 1.0 / n
+    return c
+
+
+def _shapley_array(values: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    """Shapley value of the game whose value array is ``values`` (``values[0]`` may be nonzero).
+
+    ``phi = M - mean(M) + (v(N) - v(empty)) / n`` with ``M`` the membership sums.
+    """
+    members, _ = _membership_sums(values, n, _shapley_weights(n))
+    return members - members.mean() + (values[-1] - values[0]) / n
+
+
+# ----------------------------------------------------------------------------- shapley
+def shapley(game: Game) -> Allocation:
+    r"""Shapley value (Shapley 1953), computed in one pass over the value array.
+
+    .. math::
+        \phi_i(v) = \sum_{S \subseteq N \setminus i} \frac{|S|!\,(n-|S|-1)!}{n!}
+                    \bigl(v(S \cup i) - v(S)\bigr)
+
+    the average marginal contribution of ``i`` over the ``n!`` orders in which the players
+    may arrive.  For a cost game the same formula gives the Shapley cost shares (for
+    :func:`benefit_alloc.games.airport`, the Littlechild-Owen (1973) rule).
+
+    Parameters
+    ----------
+    game : Game
+        A dense game (profit or cost).
+
+    Returns
+    -------
+    Allocation
+        Method ``"shapley"``.
+
+    Notes
+    -----
+    The value is a weighted sum of ``v(S)`` whose weight depends only on ``|S|`` and on
+    membership; the module docstring derives the one-pass kernel.  Time ``O(2**n)`` (about
+    twice a ``values.sum()``), extra memory ``O(n 2**13)`` floats, so an ``n = 30`` game
+    (8 GiB) needs no second array.  Float64 throughout; the result agrees with the
+    per-player marginal formula to about ``1e-13`` relative.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> ba.shapley(ba.Game([0, 1, 2, 4], players=["College", "Firm"])).to_dict()
+    {'College': 1.5, 'Firm': 2.5}
+    >>> ba.shapley(ba.games.glove(1, 2)).values.round(4).tolist()
+    [0.6667, 0.1667, 0.1667]
+    """
+    game = _check_game(game, "shapley")
+    return Allocation(game.players, _shapley_array(game.values, game.n), "shapley")
 
 
 def banzhaf(game: Game, normalized: bool = False) -> Allocation:
-    r"""Banzhaf value: the average marginal contribution over all ``2**(n-1)`` coalitions."""
+    r"""Banzhaf value (Banzhaf 1965; Owen 1975), in one pass over the value array.
+
+    .. math::
+        \beta_i(v) = \frac{1}{2^{n-1}} \sum_{S \subseteq N \setminus i}
+                     \bigl(v(S \cup i) - v(S)\bigr)
+                   = \frac{2 \sum_{S \ni i} v(S) - \sum_S v(S)}{2^{n-1}}
+
+    the average marginal contribution over all coalitions of the others.  On a simple
+    (0/1) game, ``2**(n-1) * beta_i`` is the number of swings of ``i`` (coalitions it turns
+    from losing into winning).
+
+    Parameters
+    ----------
+    game : Game
+        A dense game (profit or cost).
+    normalized : bool, default False
+        Scale the values to sum to ``v(N)`` (for a simple game: the normalised Banzhaf power
+        index).
+
+    Returns
+    -------
+    Allocation
+        Method ``"banzhaf"`` or ``"banzhaf (normalized)"``; the latter carries the unscaled
+        values as the diagnostic ``raw``.
+
+    Raises
+    ------
+    InvalidGameError
+        When ``normalized`` is requested and the raw values sum to 0.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.games.weighted_voting([2, 1, 1], quota=3)
+    >>> ba.banzhaf(g).values.tolist()
+    [0.75, 0.25, 0.25]
+    >>> ba.banzhaf(g, normalized=True).values.tolist()
+    [0.6, 0.2, 0.2]
+    """
+    game = _check_game(game, "banzhaf")
+    if not isinstance(normalized, (bool, np.bool_)):
+        raise InvalidGameError(f"normalized must be True or False, got {normalized!r}")
     n = game.n
-    w = np.full(n, 2.0 ** -(n - 1))
-    vals = _marginal_weighted_sum(game, w)
-    if normalized:
-        vals = vals * (game.grand / vals.sum())
-    return Allocation(game.players, vals, "banzhaf (normalized)" if normalized else "banzhaf")
+    members, total = _membership_sums(game.values, n, None)
+    raw = (2.0 * members - total) / 2.0 ** (n - 1)
+    if not normalized:
+        return Allocation(game.players, raw, "banzhaf")
+    s = float(raw.sum())
+    if abs(s) <= 1e-12 * float(np.abs(raw).sum()) or s == 0.0:
+        raise InvalidGameError(
+            f"banzhaf(normalized=True): the raw Banzhaf values {raw.tolist()} sum to {s:g}, so "
+            f"they cannot be scaled to v(N) = {game.grand:g}; use normalized=False"
+        )
+    return Allocation(
+        game.players, raw * (game.grand / s), "banzhaf (normalized)", raw=tuple(raw.tolist())
+    )
+
+
+# ----------------------------------------------------------------------------- owen
+def _validate_unions(unions: Any, players: Sequence[str]) -> list[list[int]]:
+    """Check that ``unions`` partitions ``players``; return member indices, sorted."""
+    if isinstance(unions, (str, Mapping)) or not isinstance(unions, Sequence):
+        raise InvalidGameError(
+            f"unions must be a list of lists of player names, got {unions!r}; e.g. "
+            f"[{list(players[:1])!r}, {list(players[1:])!r}]"
+        )
+    index = {p: i for i, p in enumerate(players)}
+    where: dict[str, int] = {}
+    out: list[list[int]] = []
+    for u, union in enumerate(unions):
+        if isinstance(union, str) or not isinstance(union, Sequence):
+            raise InvalidGameError(
+                f"unions[{u}] = {union!r} must be a list of player names (write [{union!r}] for "
+                "a union of one)"
+            )
+        if len(union) == 0:
+            raise InvalidGameError(f"unions[{u}] is empty; every union needs at least one player")
+        members = []
+        for p in union:
+            if not isinstance(p, str) or p not in index:
+                raise InvalidGameError(
+                    f"unions[{u}] contains {p!r}, which is not a player; the players are "
+                    f"{list(players)}"
+                )
+            if p in where:
+                raise InvalidGameError(
+                    f"player {p!r} is repeated: it appears in unions[{where[p]}] and in "
+                    f"unions[{u}]; the unions must be disjoint"
+                )
+            where[p] = u
+            members.append(index[p])
+        out.append(sorted(members))
+    missing = [p for p in players if p not in where]
+    if missing:
+        raise InvalidGameError(
+            f"unions must cover every player; {missing} belong to no union (add them, e.g. "
+            "as unions of one)"
+        )
+    return sorted(out)
+
+
+def _lattice_chunks(blocks: Sequence[int]) -> Iterator[tuple[int, NDArray[np.int64]]]:
+    """Masks ``Q(x) = OR of blocks[j] for bits j of x`` for every ``x < 2**len(blocks)``.
+
+    Yields ``(start, masks)`` chunks of at most ``_GATHER`` consecutive ``x``.
+    """
+    k = len(blocks)
+    a = min(k, _GATHER.bit_length() - 1)
+    low = np.zeros(1 << a, dtype=np.int64)
+    for j in range(a):
+        low[1 << j : 2 << j] = low[: 1 << j] | blocks[j]
+    for hi in range(1 << (k - a)):
+        top = 0
+        for j in range(a, k):
+            if (hi >> (j - a)) & 1:
+                top |= blocks[j]
+        yield hi << a, low | top
+
+
+def _lattice_reduce(
+    values: NDArray[np.float64], inner: Sequence[int], outer: Sequence[int],
+    outer_weight: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    r"""``w(T) = sum_R outer_weight[|R|] v(Q_outer(R) | Q_inner(T))`` for every ``T``.
+
+    ``inner`` and ``outer`` are disjoint lists of masks (players or whole unions); ``T`` and
+    ``R`` index their subsets bitwise.  Streams the gathered values in chunks.
+    """
+    p = len(inner)
+    blocks = list(inner) + list(outer)
+    identity = all(b == 1 << j for j, b in enumerate(blocks)) and values.shape[0] == 1 << len(blocks)
+    if identity and not outer and outer_weight[0] == 1.0:
+        return values
+    lattice: Iterator[tuple[int, NDArray[np.float64]]]
+    if identity:  # the lattice is the array itself: stream views of it
+        step = max(_GATHER, 1 << p)
+        lattice = ((s, values[s : s + step]) for s in range(0, values.shape[0], step))
+    else:
+        lattice = ((s, values[m]) for s, m in _lattice_chunks(blocks))
+    out = np.zeros(1 << p)
+    for start, chunk in lattice:
+        r0 = start >> p
+        if chunk.shape[0] >= out.shape[0]:
+            mat = chunk.reshape(-1, out.shape[0])
+            size_r = popcount(np.arange(r0, r0 + mat.shape[0]))
+            out += outer_weight[size_r] @ mat
+        else:
+            t0 = start & ((1 << p) - 1)
+            out[t0 : t0 + chunk.shape[0]] += outer_weight[r0.bit_count()] * chunk
+    return out
+
+
+def owen(game: Game, unions: Sequence[Sequence[str]]) -> Allocation:
+    r"""Owen value with a priori unions (Owen 1977).
+
+    The players are partitioned into unions ``P_1 .. P_m`` (a college's departments, an
+    industrial cluster's firms) that negotiate as blocs.  The value averages marginal
+    contributions over the orders in which every union's members arrive together, the
+    unions in a uniformly random order and the members of each union in a uniformly random
+    order within it.  For ``i`` in ``P_k`` with ``p = |P_k|``:
+
+    .. math::
+        \psi_i(v) = \sum_{R \subseteq M \setminus k} \sum_{T \subseteq P_k \setminus i}
+            \frac{r!\,(m-r-1)!}{m!}\,\frac{t!\,(p-t-1)!}{p!}
+            \bigl(v(Q_R \cup T \cup i) - v(Q_R \cup T)\bigr)
+
+    with ``Q_R`` the union of the unions in ``R``, ``r = |R|``, ``t = |T|``.  So
+    :math:`\psi_i` is the Shapley value, on the ``p`` players of ``P_k``, of the game
+    :math:`w_k(T) = \sum_R \frac{r!(m-r-1)!}{m!} v(Q_R \cup T)`, and only coalitions made of
+    whole other unions plus part of ``P_k`` matter: ``2**(m-1+p)`` values per union.  A union
+    of one gets the Shapley value of the quotient game on the unions.  In total at most
+    about ``2 * 2**n`` values are read (``2**m`` for the quotient game plus at most ``2**n``
+    over the larger unions), usually far fewer; with one union, or only unions of one, the
+    value equals :func:`shapley` and the array is read once.  Extra memory:
+    ``2**max(p_k, m)`` floats plus bounded gather buffers.
+
+    Parameters
+    ----------
+    game : Game
+        A dense game (profit or cost).
+    unions : list of lists of str
+        A partition of the players into nonempty unions, by name.
+
+    Returns
+    -------
+    Allocation
+        Method ``"owen"``, diagnostic ``unions`` (the unions as tuples of names, in player
+        order).
+
+    Raises
+    ------
+    InvalidGameError
+        If ``unions`` is not a partition of the players (naming the missing, repeated or
+        unknown player).
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.games.glove(1, 2, players=["L", "R1", "R2"])
+    >>> ba.owen(g, [["L", "R1"], ["R2"]]).values.tolist()
+    [0.75, 0.25, 0.0]
+    """
+    game = _check_game(game, "owen")
+    members = _validate_unions(unions, game.players)
+    n = game.n
+    v = game.values
+    m = len(members)
+    block = [sum(1 << i for i in u) for u in members]
+    out = np.zeros(n)
+    singles = [k for k, u in enumerate(members) if len(u) == 1]
+    if singles:
+        quotient = _lattice_reduce(v, block, [], np.ones(1))
+        psi = _shapley_array(quotient, m)
+        for k in singles:
+            out[members[k][0]] = psi[k]
+    alpha = np.array([factorial(r) * factorial(m - r - 1) / factorial(m) for r in range(m)])
+    for k, u in enumerate(members):
+        if len(u) == 1:
+            continue
+        others = block[:k] + block[k + 1 :]
+        w = _lattice_reduce(v, [1 << i for i in u], others, alpha)
+        out[u] = _shapley_array(w, len(u))
+    names = tuple(tuple(game.players[i] for i in u) for u in members)
+    return Allocation(game.players, out, "owen", unions=names)
+
+
+# ----------------------------------------------------------------------------- weights
+def _weight_vector(
+    weights: Any, players: Sequence[str], func: str, *, positive: bool
+) -> NDArray[np.float64]:
+    n = len(players)
+    if isinstance(weights, Mapping):
+        unknown = [k for k in weights if k not in players]
+        if unknown:
+            raise InvalidGameError(
+                f"{func}: weights name unknown players {unknown}; the players are {list(players)}"
+            )
+        missing = [p for p in players if p not in weights]
+        if missing:
+            raise InvalidGameError(f"{func}: weights has no entry for {missing}; give one per player")
+        raw: Any = [weights[p] for p in players]
+    else:
+        raw = weights
+    try:
+        w = np.array(raw, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise InvalidGameError(f"{func}: weights must be numbers: {exc}") from None
+    if w.shape != (n,):
+        raise InvalidGameError(
+            f"{func}: weights has shape {w.shape}; it needs one weight per player, shape ({n},) "
+            f"for {list(players)}"
+        )
+    bad = np.flatnonzero(~np.isfinite(w))
+    if bad.size:
+        i = int(bad[0])
+        raise InvalidGameError(
+            f"{func}: weights[{i}] ({players[i]!r}) = {w[i]} is not finite; weights must be "
+            "finite numbers"
+        )
+    bad = np.flatnonzero(w <= 0) if positive else np.flatnonzero(w < 0)
+    if bad.size:
+        shown = {players[int(i)]: float(w[i]) for i in bad}
+        need = "> 0" if positive else ">= 0"
+        raise InvalidGameError(f"{func}: every weight must be {need}; got {shown}")
+    return w
+
+
+def _moebius_naive(d: NDArray[np.float64], bits: range) -> None:
+    """Moebius transform of a contiguous array over ``bits``, one pass per bit."""
+    for j in bits:
+        x = d.reshape(-1, 2, 1 << j)
+        x[:, 1] -= x[:, 0]
+
+
+def _moebius_columns(d: NDArray[np.float64], n: int, lo: int, nb: int) -> None:
+    """Moebius transform over bits ``lo .. lo+nb-1`` (``lo >= 13``), in cache-sized column blocks.
+
+    ``d`` viewed as ``(2**(n-lo-nb), 2**nb, 2**lo)``; each block ``(2**nb, width)`` with
+    ``width >= 64`` contiguous columns stays in cache while its ``nb`` bits are transformed.
+    """
+    cube = d.reshape(1 << (n - lo - nb), 1 << nb, 1 << lo)
+    c = 1 << lo
+    width = min(c, max(64, _BLOCK >> nb))
+    for outer in range(cube.shape[0]):
+        for c0 in range(0, c, width):
+            blk = cube[outer, :, c0 : c0 + width]
+            for j in range(nb):
+                x = blk.reshape(1 << (nb - j - 1), 2, 1 << j, blk.shape[1])
+                x[:, 1] -= x[:, 0]
+
+
+def _dividend_shares(values: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""``s_i = sum_{T \ni i} d(T) / w(T)`` with ``d`` the Harsanyi dividends of ``values``.
+
+    The fast Moebius transform (``O(n 2**n)``) on one copy of the values, cache-blocked so
+    that every elementwise pass runs on a long contiguous inner axis: bits 6-12 on row
+    blocks, bits 13 and up on column blocks of at most 4 bits, and bits 0-5 last on a
+    transposed copy of each row block, fused with the division by ``w(T)`` and the
+    membership sums.  Games with ``n <= 13`` take the plain bit-by-bit transform.
+    """
+    n = w.shape[0]
+    d = np.array(values, dtype=np.float64, copy=True)
+    if n <= _LOW_BITS:
+        wsum_all = _subset_sums_small(w)
+        _moebius_naive(d, range(n))
+        wsum_all[0] = 1.0  # d(empty) = 0
+        d /= wsum_all
+        return _bit_sums(d)
+    tb, low = _TRANSPOSED_BITS, _LOW_BITS
+    h = n - low
+    rows_n, cols_n = 1 << h, 1 << low
+    mat = d.reshape(rows_n, cols_n)
+    step = max(1, _BLOCK // cols_n)
+    for r0 in range(0, rows_n, step):
+        _moebius_naive(mat[r0 : r0 + step].reshape(-1), range(tb, low))
+    lo = low
+    while lo < n:
+        nb = min(n - lo, _COLUMN_BITS)
+        _moebius_columns(d, n, lo, nb)
+        lo += nb
+    # bits 0-5 on a transposed copy of each block: (64, rows, cols_n / 64)
+    q_n = cols_n >> tb
+    w_p = _subset_sums_small(w[:tb])
+    w_q = _subset_sums_small(w[tb:low])
+    w_h = _subset_sums_small(w[low:])
+    sum_p = np.zeros(1 << tb)
+    sum_q = np.zeros(q_n)
+    rows = np.empty(rows_n)
+    for r0 in range(0, rows_n, step):
+        blk = mat[r0 : r0 + step]
+        nr = blk.shape[0]
+        buf = np.ascontiguousarray(blk.reshape(nr, q_n, 1 << tb).transpose(2, 0, 1))
+        flat = buf.reshape(1 << tb, nr * q_n)
+        for j in range(tb):
+            x = flat.reshape(1 << (tb - j - 1), 2, 1 << j, nr * q_n)
+            x[:, 1] -= x[:, 0]
+        den = w_p[:, None, None] + (w_h[r0 : r0 + nr, None] + w_q[None, :])[None, :, :]
+        if r0 == 0:
+            den[0, 0, 0] = 1.0  # d(empty) = 0
+        buf /= den
+        sum_p += flat.sum(axis=1)
+        per_rq = buf.sum(axis=0)
+        rows[r0 : r0 + nr] = per_rq.sum(axis=1)
+        sum_q += per_rq.sum(axis=0)
+    return np.concatenate([_bit_sums(sum_p), _bit_sums(sum_q), _bit_sums(rows)])
+
+
+def weighted_shapley(game: Game, weights: ArrayLike | Mapping[str, float]) -> Allocation:
+    r"""Weighted Shapley value of Kalai and Samet (1987) for positive weights.
+
+    Each Harsanyi dividend :math:`d(T) = \sum_{S \subseteq T} (-1)^{|T|-|S|} v(S)` is split
+    among the members of ``T`` in proportion to their weights:
+
+    .. math:: \phi^w_i(v) = \sum_{T \ni i} \frac{w_i}{w(T)}\, d(T).
+
+    Equivalently (Kalai and Samet 1987) it is the expected marginal contribution when the
+    order ``pi`` of arrival has probability
+    :math:`\prod_{k=1}^{n} w_{\pi(k)} / \sum_{j \le k} w_{\pi(j)}`: heavier players tend to
+    arrive late.  Equal weights give the Shapley value.
+
+    Parameters
+    ----------
+    game : Game
+        A dense game (profit or cost).
+    weights : array_like, shape (n,), or dict
+        Positive finite weights in player order, or ``{name: weight}``.
+
+    Returns
+    -------
+    Allocation
+        Method ``"weighted_shapley"``, diagnostic ``weights``.
+
+    Raises
+    ------
+    InvalidGameError
+        If a weight is not positive, not finite, or the length does not match.
+
+    Notes
+    -----
+    The dividends come from a cache-blocked fast Moebius transform (``O(n 2**n)``
+    operations, ``3 + ceil((n - 13) / 4)`` passes over memory) on a copy of the values, so
+    this needs one extra array of ``2**n`` floats.  The transform alternates signs, so the
+    rounding error grows with ``n``: against the Shapley value (equal weights) on random
+    games it measured ``4e-14`` relative at ``n = 12`` and ``2e-12`` at ``n = 20``.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.games.unanimity(["a", "b"], ["a", "b", "c"])
+    >>> ba.weighted_shapley(g, [1, 3, 5]).values.tolist()
+    [0.25, 0.75, 0.0]
+    """
+    game = _check_game(game, "weighted_shapley")
+    w = _weight_vector(weights, game.players, "weighted_shapley", positive=True)
+    share = _dividend_shares(game.values, w)
+    return Allocation(game.players, w * share, "weighted_shapley", weights=tuple(w.tolist()))
+
+
+def _subset_sums_small(w: NDArray[np.float64]) -> NDArray[np.float64]:
+    out = np.zeros(1 << w.shape[0])
+    for i, wi in enumerate(w):
+        out[1 << i : 2 << i] = out[: 1 << i] + wi
+    return out
+
+
+# ----------------------------------------------------------------------------- simple rules
+def equal_split(game: Game) -> Allocation:
+    r"""Equal division: :math:`x_i = v(N) / n`.
+
+    The egalitarian benchmark (e.g. van den Brink 2007, *Null or nullifying players: the
+    difference between the Shapley value and equal division solutions*, JET 136, 767-775).
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> ba.equal_split(ba.Game([0, 1, 2, 4])).values.tolist()
+    [2.0, 2.0]
+    """
+    game = _check_game(game, "equal_split")
+    return Allocation(game.players, np.full(game.n, game.grand / game.n), "equal_split")
+
+
+def equal_surplus(game: Game) -> Allocation:
+    r"""Equal surplus division: :math:`x_i = v(i) + \frac{1}{n}\bigl(v(N) - \sum_j v(j)\bigr)`.
+
+    Each player keeps its standalone worth and the surplus of cooperation is split equally
+    (Driessen and Funaki 1991, *Coincidence of and collinearity between game theoretic
+    solutions*, OR Spektrum 13, 15-30).  For a cost game: standalone costs plus an equal
+    share of the (usually negative) difference.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> ba.equal_surplus(ba.Game([0, 1, 2, 4])).values.tolist()
+    [1.5, 2.5]
+    """
+    game = _check_game(game, "equal_surplus")
+    alone = game.singletons
+    return Allocation(
+        game.players, alone + (game.grand - alone.sum()) / game.n, "equal_surplus"
+    )
+
+
+def proportional(
+    game: Game, weights: ArrayLike | Mapping[str, float] | None = None
+) -> Allocation:
+    r"""Proportional division: :math:`x_i = v(N)\, w_i / \sum_j w_j`.
+
+    With the default weights, the standalone values ``w_i = v(i)`` (the proportional rule of
+    e.g. Moriarity 1975 for cost allocation), each player's share is proportional to what it
+    could do alone.
+
+    Parameters
+    ----------
+    game : Game
+        A dense game (profit or cost).
+    weights : array_like, shape (n,), or dict, optional
+        Nonnegative finite weights with a positive sum; default ``game.singletons``.
+
+    Returns
+    -------
+    Allocation
+        Method ``"proportional"``, diagnostic ``weights``.
+
+    Raises
+    ------
+    InvalidGameError
+        If a weight is negative or not finite, the length is wrong, or the weights sum to 0
+        (the message names them; for the default weights, the standalone values).
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> ba.proportional(ba.Game([0, 1, 3, 8])).values.tolist()
+    [2.0, 6.0]
+    """
+    game = _check_game(game, "proportional")
+    if weights is None:
+        alone = game.singletons
+        neg = {p: float(a) for p, a in zip(game.players, alone) if a < 0}
+        if neg:
+            raise InvalidGameError(
+                f"proportional: the default weights are the standalone values, and {neg} are "
+                "negative; pass nonnegative weights= explicitly"
+            )
+        w = alone
+        what = "the standalone values (the default weights)"
+    else:
+        w = _weight_vector(weights, game.players, "proportional", positive=False)
+        what = "the weights"
+    total = float(w.sum())
+    if total <= 0.0:
+        raise InvalidGameError(
+            f"proportional: {what} {dict(zip(game.players, w.tolist()))} sum to {total:g}; a "
+            "proportional split needs a positive sum of weights"
+        )
+    return Allocation(
+        game.players, game.grand * w / total, "proportional", weights=tuple(w.tolist())
+    )

@@ -1,0 +1,537 @@
+r"""Exact solution of many linear production programmes that share their technology.
+
+For a fixed technology ``A`` (``r`` resources x ``a`` activities, ``A >= 0``) and a fixed
+worth vector ``c`` (per unit of activity) every coalition ``S`` solves
+
+.. math:: v(b) = \max \{ c^\top x : A x \le b,\ x \ge 0 \}, \qquad b = b(S) \ge 0,
+
+and, when a plan is needed, the *preferred* optimal plan: among the plans of greatest worth,
+the one that runs the last activity as little as possible, then the second-to-last, and so on
+(the lexicographic objective ``(c, -e_{a-1}, ..., -e_0)``).  That plan is unique, so results
+never depend on a solver's whim; listing activities in order of preference makes the rule
+read naturally, and an activity worth nothing to the coalition is never run.
+
+Two methods, which agree (tested):
+
+``vertices``
+    Enumerate every basis of the standard form ``[A | I]`` (``C(a + r, r)`` candidates).  The
+    dual region ``D = {y >= 0 : A^T y >= c}`` does not depend on ``b``; with ``b >= 0`` and
+    every recession direction ``d`` of ``D`` nonnegative, ``y . b >= min_k v_k . b`` for every
+    ``y = sum lambda_k v_k + sum mu_l d_l`` in ``D`` (Minkowski-Weyl), so
+    ``v(b) = min_k v_k . b`` over the vertices ``v_k`` of ``D`` -- one matrix product and a
+    minimum for all coalitions.  Plans come from the lexicographically dual-feasible bases:
+    every ``b >= 0`` has one that is also primal feasible (the lexicographic objective is the
+    objective ``c - eps e_{a-1} - eps^2 e_{a-2} ...`` for small ``eps``, for which the simplex
+    method terminates at an optimal basis), and its ``x_B = B^{-1} b`` is the preferred plan.
+
+``lazy``
+    For technologies too large to enumerate: keep a pool of lexicographically optimal bases,
+    certify each coalition by primal feasibility ``B^{-1} b >= 0`` against the pool, and solve
+    the others with HiGHS (``highspy``, warm-started from the previous basis), turning HiGHS's
+    optimal basis into the lexicographically optimal one with a few simplex pivots (Bland's
+    rule, so no cycling) before adding it to the pool.
+
+The dual is infeasible exactly when the primal is unbounded; with ``A >= 0`` that happens
+only for an activity that uses no resource and has positive worth, which the models reject
+before calling this module.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from math import comb
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import SolverError
+
+__all__ = ["LPFamily", "PerRowFamily", "lex_simplex", "lex_objective", "DEFAULT_MAX_BASES"]
+
+#: Largest number of candidate bases ``C(a + r, r)`` the ``vertices`` method enumerates when
+#: the method is ``"auto"``; above it the ``lazy`` method is used.
+DEFAULT_MAX_BASES = 100_000
+_TOL = 1e-9
+_ENUM_BATCH = 20_000
+_WORK = 1 << 22  # float64 entries per vectorised block
+_SUBSET_VERTICES = 256  # all_values sums per-player vertex values up to this many vertices
+
+
+def _lex_nonpositive(d: NDArray[np.float64], tol: float) -> NDArray[np.bool_]:
+    """Columns of ``d`` (axis -2 is the objective) whose first non-negligible entry is < 0."""
+    big = np.abs(d) > tol
+    first = np.argmax(big, axis=-2)
+    lead = np.take_along_axis(d, first[..., None, :], axis=-2)[..., 0, :]
+    return ~big.any(axis=-2) | (lead < 0)
+
+
+def lex_simplex(
+    M: NDArray[np.float64],
+    rhs: NDArray[np.float64],
+    C: NDArray[np.float64],
+    basis: list[int],
+    *,
+    tol: float = _TOL,
+    max_pivots: int = 10_000,
+) -> list[int]:
+    """Primal simplex for the lexicographic maximum of ``C x`` s.t. ``M x = rhs, x >= 0``.
+
+    Starts from a primal feasible ``basis`` (column indices of ``M``) and pivots with Bland's
+    rule (smallest entering index among lexicographically improving columns, smallest leaving
+    index among ratio-test ties), which terminates (Bland 1977) because the lexicographic
+    objective is a single objective perturbed by powers of a small ``eps``.
+
+    Returns
+    -------
+    list of int
+        A basis whose reduced-cost columns are all lexicographically nonpositive.
+
+    Raises
+    ------
+    SolverError
+        If a basis is singular, the objective is unbounded or ``max_pivots`` is exceeded.
+    """
+    basis = list(basis)
+    rows = M.shape[0]
+    for _ in range(max_pivots):
+        B = M[:, basis]
+        try:
+            Binv = np.linalg.inv(B)
+        except np.linalg.LinAlgError:
+            raise SolverError(f"lexicographic simplex met a singular basis {basis}") from None
+        xB = Binv @ rhs
+        T = Binv @ M
+        D = C - C[:, basis] @ T
+        D[:, basis] = 0.0
+        ok = _lex_nonpositive(D, tol)
+        entering = np.flatnonzero(~ok)
+        if entering.size == 0:
+            return basis
+        j = int(entering[0])
+        u = T[:, j]
+        pos = u > tol
+        if not pos.any():
+            raise SolverError(
+                f"lexicographic objective is unbounded along column {j}; the production "
+                "programme has an activity that uses no resource"
+            )
+        ratios = np.full(rows, np.inf)
+        ratios[pos] = np.maximum(xB[pos], 0.0) / u[pos]
+        best = ratios.min()
+        tied = np.flatnonzero(ratios <= best + 1e-12 * (1.0 + best))
+        leave = int(min(tied, key=lambda i: basis[i]))
+        basis[leave] = j
+    raise SolverError(f"lexicographic simplex did not finish within {max_pivots} pivots")
+
+
+class _Highs:
+    """A HiGHS model of ``max c.x s.t. A x <= b, x >= 0`` re-solved for many ``b``."""
+
+    def __init__(self, A: NDArray[np.float64], c: NDArray[np.float64]) -> None:
+        import highspy
+
+        self._hs = highspy
+        r, a = A.shape
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        lp = highspy.HighsLp()
+        lp.num_col_ = a
+        lp.num_row_ = r
+        lp.col_cost_ = np.asarray(c, dtype=np.float64)
+        lp.col_lower_ = np.zeros(a)
+        lp.col_upper_ = np.full(a, highspy.kHighsInf)
+        lp.row_lower_ = np.full(r, -highspy.kHighsInf)
+        lp.row_upper_ = np.zeros(r)
+        lp.sense_ = highspy.ObjSense.kMaximize
+        csc = A.T  # column j of A is row j of A.T
+        nz = csc != 0
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(nz.sum(axis=1))]).astype(np.int32)
+        lp.a_matrix_.index_ = np.nonzero(nz)[1].astype(np.int32)
+        lp.a_matrix_.value_ = csc[nz].astype(np.float64)
+        lp.a_matrix_.num_col_ = a
+        lp.a_matrix_.num_row_ = r
+        status = h.passModel(lp)
+        if status != highspy.HighsStatus.kOk:
+            raise SolverError(f"HiGHS rejected the production programme: {status}")
+        self._h = h
+        self._r = r
+        self._a = a
+        self._rows = np.arange(r, dtype=np.int32)
+        self._lower = np.full(r, -highspy.kHighsInf)
+
+    def set_cost(self, c: NDArray[np.float64]) -> None:
+        """Change the worth vector (the next solve is warm-started from the last basis)."""
+        self._h.changeColsCost(  # type: ignore[attr-defined]
+            self._a, np.arange(self._a, dtype=np.int32), np.asarray(c, dtype=np.float64)
+        )
+
+    def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
+        """An optimal basis (indices into the columns of ``[A | I]``) for right-hand side ``b``."""
+        hs, h = self._hs, self._h
+        h.changeRowsBounds(  # type: ignore[attr-defined]
+            self._r, self._rows, self._lower, np.asarray(b, dtype=np.float64)
+        )
+        h.run()
+        status = h.getModelStatus()
+        if status != hs.HighsModelStatus.kOptimal:
+            raise SolverError(
+                f"HiGHS did not solve the production programme for resources {b.tolist()}: "
+                f"{h.modelStatusToString(status)}"
+            )
+        basis = h.getBasis()
+        basic = hs.HighsBasisStatus.kBasic
+        cols = [j for j, s in enumerate(basis.col_status) if s == basic]
+        cols += [self._a + i for i, s in enumerate(basis.row_status) if s == basic]
+        if len(cols) != self._r:
+            raise SolverError(
+                f"HiGHS returned a basis with {len(cols)} basic variables for {self._r} rows"
+            )
+        return cols
+
+
+class LPFamily:
+    """All the programmes ``max c.x s.t. A x <= b, x >= 0`` for one ``(A, c)`` and many ``b``.
+
+    Parameters
+    ----------
+    A : ndarray, shape (r, a)
+        Nonnegative technology, every column nonzero.
+    c : ndarray, shape (a,)
+        Worth per unit of each activity.
+    method : {"auto", "vertices", "lazy"}
+        ``"auto"`` enumerates when ``C(a + r, r) <= max_bases``.
+    max_bases : int
+        The enumeration threshold for ``"auto"``.
+    """
+
+    def __init__(
+        self,
+        A: NDArray[np.float64],
+        c: NDArray[np.float64],
+        method: str = "auto",
+        max_bases: int = DEFAULT_MAX_BASES,
+    ) -> None:
+        self.A = A
+        self.c = c
+        r, a = A.shape
+        self.r, self.a = r, a
+        self.M = np.hstack([A, np.eye(r)])
+        self.C = lex_objective(c, r)
+        self._ctol = _TOL * (1.0 + float(np.abs(c).max(initial=0.0)))
+        if method == "auto":
+            method = "vertices" if comb(a + r, r) <= max_bases else "lazy"
+        self.method = method
+        self._highs: _Highs | None = None
+        # pool of lexicographically optimal bases
+        self._pool_basis: list[list[int]] = []
+        self._pool_inv = np.zeros((0, r, r))
+        self.vertices: NDArray[np.float64] | None = None
+        if method == "vertices":
+            self._enumerate()
+
+    # ------------------------------------------------------------- enumeration
+    def _enumerate(self) -> None:
+        r, a = self.r, self.a
+        all_y: list[NDArray[np.float64]] = []
+        lex_bases: list[NDArray[np.int64]] = []
+        lex_inv: list[NDArray[np.float64]] = []
+        combos = combinations(range(a + r), r)
+        while True:
+            chunk = np.array(list(_take(combos, _ENUM_BATCH)), dtype=np.int64).reshape(-1, r)
+            if chunk.size == 0:
+                break
+            B = np.transpose(self.M[:, chunk], (1, 0, 2))  # (K, r, r)
+            sv = np.linalg.svd(B, compute_uv=False)
+            keep = sv[:, -1] > 1e-11 * sv[:, 0]
+            chunk, B = chunk[keep], B[keep]
+            if chunk.size == 0:
+                continue
+            Binv = np.linalg.inv(B)
+            T = Binv @ self.M  # (K, r, a + r)
+            CB = np.transpose(self.C[:, chunk], (1, 0, 2))  # (K, 1 + a, r)
+            D = self.C[None] - CB @ T
+            np.put_along_axis(D, np.repeat(chunk[:, None, :], 1 + a, axis=1), 0.0, axis=2)
+            dual_ok = (D[:, 0, :] <= self._ctol).all(axis=1)
+            # duals of the worth objective, B^T y = c_B (solved, not multiplied, for accuracy)
+            y = np.linalg.solve(np.transpose(B, (0, 2, 1)), CB[:, 0, :, None])[..., 0]
+            all_y.append(y[dual_ok])
+            lex = _lex_nonpositive(D, self._ctol).all(axis=1) & dual_ok
+            lex_bases.append(chunk[lex])
+            lex_inv.append(Binv[lex])
+        if not all_y or sum(len(v) for v in all_y) == 0:
+            raise SolverError(
+                "the dual region {y >= 0 : A^T y >= c} has no vertex: the production programme "
+                "is unbounded"
+            )
+        self.vertices = _prune(np.concatenate(all_y))
+        self._pool_basis = [list(map(int, row)) for row in np.concatenate(lex_bases)]
+        self._pool_inv = np.concatenate(lex_inv)
+
+    # ------------------------------------------------------------------ values
+    def values(self, b: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Optimal worth for each row of ``b`` (shape ``(k, r)``)."""
+        if self.vertices is not None:
+            V = self.vertices
+            out = np.empty(b.shape[0])
+            step = max(1, _WORK // max(1, V.shape[0]))
+            for s in range(0, b.shape[0], step):
+                out[s : s + step] = (b[s : s + step] @ V.T).min(axis=1)
+            return out
+        return self.plans(b) @ self.c
+
+    def all_values(self, contrib: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Optimal worth of every coalition (``2**n``, by bitmask) of players with
+        contributions ``contrib`` (shape ``(n, r)``).
+
+        With the vertices known, ``v_k . b(S) = sum_{i in S} v_k . b_i``: the per-player
+        vertex values ``W = contrib @ V^T`` are summed over subsets block by block
+        (:func:`~benefit_alloc.production._pool.pooled_blocks`) and minimised over ``k`` --
+        additions instead of a matrix product per coalition.
+        """
+        from ._pool import pooled_blocks
+
+        n = contrib.shape[0]
+        out = np.empty(1 << n)
+        if self.vertices is not None and self.vertices.shape[0] <= _SUBSET_VERTICES:
+            W = contrib @ self.vertices.T
+            for lo, hi, block in pooled_blocks(W):
+                out[lo:hi] = block.min(axis=1)
+        else:
+            for lo, hi, b in pooled_blocks(contrib):
+                out[lo:hi] = self.values(b)
+        out[0] = 0.0
+        return out
+
+    # ------------------------------------------------------------------- plans
+    def plans(
+        self, b: NDArray[np.float64], *, _which: NDArray[np.int64] | None = None
+    ) -> NDArray[np.float64]:
+        """The preferred optimal plan ``x`` (shape ``(k, a)``) for each row of ``b``."""
+        k = b.shape[0]
+        r, a = self.r, self.a
+        which = np.full(k, -1, dtype=np.int64)
+        xb = np.zeros((k, r))
+        self._certify(b, np.arange(k), which, xb, 0)
+        while (which < 0).any():
+            u = int(np.flatnonzero(which < 0)[0])
+            start = len(self._pool_basis)
+            self._add(self._solve(b[u]))
+            self._certify(b, np.flatnonzero(which < 0), which, xb, start)
+            if which[u] < 0:
+                raise SolverError(
+                    f"the optimal basis found for resources {b[u].tolist()} is not primal "
+                    "feasible for them; the programme is numerically ill-conditioned"
+                )
+        if _which is not None:
+            _which[:] = which
+        x = np.zeros((k, a + r))
+        bases = np.array(self._pool_basis, dtype=np.int64).reshape(-1, r)[which]
+        np.put_along_axis(x, bases, xb, axis=1)
+        return np.maximum(x[:, :a], 0.0)
+
+    def _certify(
+        self,
+        b: NDArray[np.float64],
+        rows: NDArray[np.int64],
+        which: NDArray[np.int64],
+        xb: NDArray[np.float64],
+        start: int,
+    ) -> None:
+        """Give each row in ``rows`` the first pool basis from ``start`` that is feasible."""
+        inv = self._pool_inv[start:]
+        K = inv.shape[0]
+        if K == 0 or rows.size == 0:
+            return
+        step_rows = max(1, min(rows.size, _WORK // (K * self.r)))
+        for s in range(0, rows.size, step_rows):
+            idx = rows[s : s + step_rows]
+            bb = b[idx]
+            tol = _TOL * (1.0 + np.abs(bb).max(axis=1))
+            X = np.einsum("kij,cj->cki", inv, bb)  # (c, K, r)
+            feas = (X >= -tol[:, None, None]).all(axis=2)
+            found = feas.any(axis=1)
+            first = np.argmax(feas, axis=1)
+            hit = idx[found]
+            which[hit] = start + first[found]
+            xb[hit] = X[found, first[found]]
+
+    def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
+        """A lexicographically optimal basis (columns of ``[A | I]``) for one ``b``."""
+        return self._pool_basis[self._index(b)]
+
+    def _index(self, b: NDArray[np.float64]) -> int:
+        which = np.full(1, -1, dtype=np.int64)
+        self.plans(b[None, :], _which=which)
+        return int(which[0])
+
+    def _solve(self, b: NDArray[np.float64]) -> list[int]:
+        if self._highs is None:
+            self._highs = _Highs(self.A, self.c)
+        basis = self._highs.optimal_basis(b)
+        return lex_simplex(self.M, b, self.C, basis, tol=self._ctol)
+
+    def _add(self, basis: list[int]) -> None:
+        inv = np.linalg.inv(self.M[:, basis])
+        self._pool_basis.append(list(basis))
+        self._pool_inv = np.concatenate([self._pool_inv, inv[None]])
+
+    @property
+    def pool_size(self) -> int:
+        """Number of lexicographically optimal bases known."""
+        return len(self._pool_basis)
+
+
+def lex_objective(c: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+    """Rows ``(worth, -e_{a-1}, ..., -e_0)`` over the columns of ``[A | I]``: the preference."""
+    a = c.shape[0]
+    C = np.zeros((1 + a, a + r))
+    C[0, :a] = c
+    for k in range(a):
+        C[1 + k, a - 1 - k] = -1.0
+    return C
+
+
+class PerRowFamily:
+    """The preferred plans of ``max c_k.x s.t. A x <= b_k, x >= 0`` with one ``c`` per row.
+
+    Used when every coalition values the outputs differently (a Partnership's non-rival
+    outputs are worth the sum of the members' valuations).  The lexicographic objective's
+    secondary rows do not depend on ``c``, so a basis is optimal for ``(b_k, c_k)`` iff it is
+    primal feasible, ``B^{-1} b_k >= 0``, and every nonbasic column's reduced worth
+    ``d_j = c_j - c_B^T B^{-1} M_j`` is negative, or zero with a lexicographically
+    nonpositive secondary column (precomputed per basis).  Bases are kept in a pool, tried in
+    order of how often they certified a coalition; a coalition that none certifies is solved
+    by warm-started HiGHS (costs and bounds changed in place) followed by
+    :func:`lex_simplex`, and its basis joins the pool.
+    """
+
+    def __init__(self, A: NDArray[np.float64]) -> None:
+        self.A = A
+        r, a = A.shape
+        self.r, self.a = r, a
+        self.M = np.hstack([A, np.eye(r)])
+        self._rest = lex_objective(np.zeros(a), r)[1:]
+        self._basis = np.zeros((0, r), dtype=np.int64)
+        self._inv = np.zeros((0, r, r))
+        self._tab = np.zeros((0, r, a + r))
+        self._rest_ok = np.zeros((0, a + r), dtype=bool)
+        self._hits = np.zeros(0, dtype=np.int64)
+        self._highs: _Highs | None = None
+
+    @property
+    def pool_size(self) -> int:
+        """Number of bases in the pool."""
+        return int(self._basis.shape[0])
+
+    def _add(self, basis: list[int]) -> None:
+        inv = np.linalg.inv(self.M[:, basis])
+        tab = inv @ self.M
+        rest = self._rest - self._rest[:, basis] @ tab
+        rest[:, basis] = 0.0
+        self._basis = np.vstack([self._basis, np.array(basis, dtype=np.int64)[None]])
+        self._inv = np.concatenate([self._inv, inv[None]])
+        self._tab = np.concatenate([self._tab, tab[None]])
+        self._rest_ok = np.vstack([self._rest_ok, _lex_nonpositive(rest, _TOL)[None]])
+        self._hits = np.append(self._hits, 0)
+
+    def plans(self, b: NDArray[np.float64], c: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Preferred plans ``(k, a)`` for right-hand sides ``b (k, r)`` and worths ``c (k, a)``."""
+        k = b.shape[0]
+        r, a = self.r, self.a
+        full = np.hstack([c, np.zeros((k, r))])
+        which = np.full(k, -1, dtype=np.int64)
+        xb = np.zeros((k, r))
+        order = np.argsort(-self._hits, kind="stable")
+        self._certify(b, full, np.arange(k), which, xb, order)
+        while (which < 0).any():
+            u = int(np.flatnonzero(which < 0)[0])
+            start = self.pool_size
+            self._add(self._solve(b[u], c[u]))
+            self._certify(b, full, np.flatnonzero(which < 0), which, xb,
+                          np.arange(start, self.pool_size))
+            if which[u] < 0:
+                raise SolverError(
+                    f"the optimal basis found for resources {b[u].tolist()} and worth "
+                    f"{c[u].tolist()} does not certify them; the programme is ill-conditioned"
+                )
+        np.add.at(self._hits, which, 1)
+        x = np.zeros((k, a + r))
+        np.put_along_axis(x, self._basis[which], xb, axis=1)
+        return np.maximum(x[:, :a], 0.0)
+
+    def _certify(
+        self,
+        b: NDArray[np.float64],
+        full: NDArray[np.float64],
+        rows: NDArray[np.int64],
+        which: NDArray[np.int64],
+        xb: NDArray[np.float64],
+        order: NDArray[np.int64],
+    ) -> None:
+        """Give each row the first basis in ``order`` that is optimal for it."""
+        width = self.a + self.r
+        per_basis = max(1, _WORK // (max(1, rows.size) * width))
+        left = rows
+        for s in range(0, order.size, per_basis):
+            if left.size == 0:
+                return
+            batch = order[s : s + per_basis]
+            step = max(1, _WORK // (batch.size * width))
+            for t in range(0, left.size, step):
+                idx = left[t : t + step]
+                bb, cc = b[idx], full[idx]
+                tol = _TOL * (1.0 + np.abs(bb).max(axis=1))
+                ctol = _TOL * (1.0 + np.abs(cc).max(axis=1))
+                X = np.einsum("kij,cj->cki", self._inv[batch], bb)
+                feas = (X >= -tol[:, None, None]).all(axis=2)
+                cB = cc[:, self._basis[batch]]  # (c, K, r)
+                d = cc[:, None, :] - np.einsum("ckr,krj->ckj", cB, self._tab[batch])
+                t_ = ctol[:, None, None]
+                ok = ((d < -t_) | ((np.abs(d) <= t_) & self._rest_ok[batch][None])).all(axis=2)
+                good = feas & ok
+                found = good.any(axis=1)
+                first = np.argmax(good, axis=1)
+                hit = idx[found]
+                which[hit] = batch[first[found]]
+                xb[hit] = X[found, first[found]]
+            left = left[which[left] < 0]
+
+    def _solve(self, b: NDArray[np.float64], c: NDArray[np.float64]) -> list[int]:
+        if self._highs is None:
+            self._highs = _Highs(self.A, c)
+        else:
+            self._highs.set_cost(c)
+        basis = self._highs.optimal_basis(b)
+        ctol = _TOL * (1.0 + float(np.abs(c).max(initial=0.0)))
+        return lex_simplex(self.M, b, lex_objective(c, self.r), basis, tol=ctol)
+
+
+def _take(it: Any, k: int) -> list[Any]:
+    out = []
+    for _ in range(k):
+        try:
+            out.append(next(it))
+        except StopIteration:
+            break
+    return out
+
+
+def _prune(Y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Distinct dual vertices, dropping any ``y`` with another ``y' <= y`` (never the minimum)."""
+    scale = 1.0 + float(np.abs(Y).max(initial=0.0))
+    key = np.round(Y / (scale * 1e-10)).astype(np.int64)
+    _, first = np.unique(key, axis=0, return_index=True)
+    Y = Y[np.sort(first)]
+    tol = 1e-10 * scale
+    keep = np.ones(Y.shape[0], dtype=bool)
+    for i in range(Y.shape[0]):
+        if not keep[i]:
+            continue
+        dominated = (Y[i] <= Y + tol).all(axis=1) & keep
+        dominated[i] = False
+        keep &= ~dominated
+    return Y[keep]
