@@ -37,7 +37,8 @@ from .solutions.shapley import (
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .production import CES, CobbDouglas, LinearProduction, Synergy, TableProduction
 
-    # bargaining when utility does not transfer (issue 6)
+# bargaining when utility does not transfer (issue 6)
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .bargaining import (
         FeasibleSet,
         NTUGame,
