@@ -161,6 +161,13 @@ class _Polyhedral(FeasibleSet):
             s = self._points @ nu
             k = int(np.argmax(s))
             return float(s[k]), self._points[k].copy()
+        if floor is None and self._hrep and self._b.shape[0] == 1 and (self._Au > 0).all():
+            # one half-space a.u <= b: finite only along a (then h = b nu_k / a_k)
+            a = self._Au[0]
+            c = float(nu @ a / (a @ a))
+            if np.abs(nu - c * a).max() > 1e-12 * np.abs(nu).max():
+                return math.inf, None
+            return c * float(self._b[0]), float(self._b[0]) * a / float(a @ a)
         p = self._Ay.shape[1]
         ub = [(None, None)] * n if floor is None else [(float(f), None) for f in floor]
         res = num.linprog(
