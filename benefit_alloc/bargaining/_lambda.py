@@ -221,7 +221,9 @@ def _search(game: NTUGame, tr: _Transfer, pins: _Pins, tol: float, max_iter: int
     c = grand._scale
 
     def lam_of(z: NDArray[np.float64]) -> NDArray[np.float64]:
-        zz = np.concatenate([[0.0], z])
+        # log-scales within +-30: every weight stays above about 1e-26 (a zero weight would
+        # make t = phi / lambda infinite)
+        zz = np.clip(np.concatenate([[0.0], z]), -30.0, 30.0)
         sc = np.exp(zz - zz.max())
         lam = np.empty(n)
         for j, comp in enumerate(comps):
@@ -246,8 +248,13 @@ def _search(game: NTUGame, tr: _Transfer, pins: _Pins, tol: float, max_iter: int
         budget = max_iter - nfev
         if budget <= 0:
             break
-        sol = least_squares(resid, z0, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15,
-                            max_nfev=min(budget, 60 * k))
+        with np.errstate(all="ignore"):
+            try:
+                sol = least_squares(resid, z0, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15,
+                                    max_nfev=min(budget, 60 * k))
+            except ValueError:  # the residual overflowed at an extreme weight: next start
+                nfev += 60 * k
+                continue
         nfev += int(sol.nfev)
         r = float(np.abs(sol.fun).max())
         if r < best_r:
