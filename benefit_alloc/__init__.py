@@ -55,6 +55,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         Utility,
     )
 
+# bargaining when utility does not transfer (issue 6)
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .bargaining import (
+        FeasibleSet,
+        NTUGame,
+        egalitarian,
+        kalai_smorodinsky,
+        nash_bargaining,
+        ntu_shapley,
+    )
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.
@@ -89,6 +100,13 @@ _LAZY: dict[str, str] = {
     "ProfitUtility": "benefit_alloc.utility",
     "NonprofitUtility": "benefit_alloc.utility",
     "CallableUtility": "benefit_alloc.utility",
+    # bargaining when utility does not transfer (issue 6)
+    "FeasibleSet": "benefit_alloc.bargaining",
+    "nash_bargaining": "benefit_alloc.bargaining",
+    "kalai_smorodinsky": "benefit_alloc.bargaining",
+    "egalitarian": "benefit_alloc.bargaining",
+    "NTUGame": "benefit_alloc.bargaining",
+    "ntu_shapley": "benefit_alloc.bargaining",
 }
 
 __all__ = [
@@ -143,6 +161,13 @@ __all__ = [
     "ProfitUtility",
     "NonprofitUtility",
     "CallableUtility",
+    # bargaining when utility does not transfer (issue 6)
+    "FeasibleSet",
+    "nash_bargaining",
+    "kalai_smorodinsky",
+    "egalitarian",
+    "NTUGame",
+    "ntu_shapley",
 ]
 
 
