@@ -303,24 +303,24 @@ def frontier_functions(draw: st.DrawFn, scale: float = 10.0) -> tuple[Any, Any, 
     if family == "ellipse":
         p = draw(st.sampled_from([1.5, 2.0, 3.0]))
 
-        def fn(x: float) -> float:
+        def ellipse_fn(x: float) -> float:
             return c * max(1.0 - (x / a) ** p, 0.0) ** (1.0 / p)
 
-        def slope(x: float) -> float:
+        def ellipse_slope(x: float) -> float:
             inner = max(1.0 - (x / a) ** p, 1e-300)
             return -c * (x / a) ** (p - 1) / a * inner ** (1.0 / p - 1.0)
 
-        return fn, slope, 0.0, a
+        return ellipse_fn, ellipse_slope, 0.0, a
     k = draw(st.sampled_from([0.25, 0.5, 1.0])) / a
     b = c / (np.exp(k * a) - 1.0)
 
-    def fn(x: float) -> float:
+    def exp_fn(x: float) -> float:
         return c - b * (np.exp(k * x) - 1.0)
 
-    def slope(x: float) -> float:
+    def exp_slope(x: float) -> float:
         return -b * k * np.exp(k * x)
 
-    return fn, slope, 0.0, a
+    return exp_fn, exp_slope, 0.0, a
 
 
 @st.composite
