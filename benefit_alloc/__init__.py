@@ -35,7 +35,36 @@ from .solutions.shapley import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .partnership import CoalitionTerms, Output, Partnership, Party
     from .production import CES, CobbDouglas, LinearProduction, Synergy, TableProduction
+    from .settlement import Settlement, SettlementChecks
+    from .solutions.core import blocking_coalitions, core_is_empty, excess, is_in_core, least_core
+    from .solutions.nucleolus import (
+        LevelCheck,
+        NucleolusReport,
+        nucleolus,
+        per_capita_nucleolus,
+        prenucleolus,
+        verify_nucleolus,
+    )
+    from .utility import (
+        CallableUtility,
+        LinearUtility,
+        NonprofitUtility,
+        ProfitUtility,
+        Utility,
+    )
+
+# bargaining when utility does not transfer (issue 6)
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .bargaining import (
+        FeasibleSet,
+        NTUGame,
+        egalitarian,
+        kalai_smorodinsky,
+        nash_bargaining,
+        ntu_shapley,
+    )
 
 __version__ = "0.1.0"
 
@@ -47,6 +76,37 @@ _LAZY: dict[str, str] = {
     "CES": "benefit_alloc.production.synergy",
     "CobbDouglas": "benefit_alloc.production.synergy",
     "TableProduction": "benefit_alloc.production.table",
+    # stability: core, least core and the nucleolus
+    "excess": "benefit_alloc.solutions.core",
+    "is_in_core": "benefit_alloc.solutions.core",
+    "blocking_coalitions": "benefit_alloc.solutions.core",
+    "least_core": "benefit_alloc.solutions.core",
+    "core_is_empty": "benefit_alloc.solutions.core",
+    "nucleolus": "benefit_alloc.solutions.nucleolus",
+    "prenucleolus": "benefit_alloc.solutions.nucleolus",
+    "per_capita_nucleolus": "benefit_alloc.solutions.nucleolus",
+    "verify_nucleolus": "benefit_alloc.solutions.nucleolus",
+    "NucleolusReport": "benefit_alloc.solutions.nucleolus",
+    "LevelCheck": "benefit_alloc.solutions.nucleolus",
+    # partnerships, utilities and settlements
+    "Party": "benefit_alloc.partnership",
+    "Output": "benefit_alloc.partnership",
+    "Partnership": "benefit_alloc.partnership",
+    "CoalitionTerms": "benefit_alloc.partnership",
+    "Settlement": "benefit_alloc.settlement",
+    "SettlementChecks": "benefit_alloc.settlement",
+    "Utility": "benefit_alloc.utility",
+    "LinearUtility": "benefit_alloc.utility",
+    "ProfitUtility": "benefit_alloc.utility",
+    "NonprofitUtility": "benefit_alloc.utility",
+    "CallableUtility": "benefit_alloc.utility",
+    # bargaining when utility does not transfer (issue 6)
+    "FeasibleSet": "benefit_alloc.bargaining",
+    "nash_bargaining": "benefit_alloc.bargaining",
+    "kalai_smorodinsky": "benefit_alloc.bargaining",
+    "egalitarian": "benefit_alloc.bargaining",
+    "NTUGame": "benefit_alloc.bargaining",
+    "ntu_shapley": "benefit_alloc.bargaining",
     # scenarios and reports (the command line, benefit_alloc.cli, loads only with the command)
     "Scenario": "benefit_alloc.scenario",
     "load_scenario": "benefit_alloc.scenario",
@@ -83,6 +143,37 @@ __all__ = [
     "CES",
     "CobbDouglas",
     "TableProduction",
+    # stability: core, least core and the nucleolus
+    "excess",
+    "is_in_core",
+    "blocking_coalitions",
+    "least_core",
+    "core_is_empty",
+    "nucleolus",
+    "prenucleolus",
+    "per_capita_nucleolus",
+    "verify_nucleolus",
+    "NucleolusReport",
+    "LevelCheck",
+    # partnerships, utilities and settlements
+    "Party",
+    "Output",
+    "Partnership",
+    "CoalitionTerms",
+    "Settlement",
+    "SettlementChecks",
+    "Utility",
+    "LinearUtility",
+    "ProfitUtility",
+    "NonprofitUtility",
+    "CallableUtility",
+    # bargaining when utility does not transfer (issue 6)
+    "FeasibleSet",
+    "nash_bargaining",
+    "kalai_smorodinsky",
+    "egalitarian",
+    "NTUGame",
+    "ntu_shapley",
     # scenarios and reports
     "Scenario",
     "load_scenario",

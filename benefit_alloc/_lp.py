@@ -1,0 +1,700 @@
+r"""The one place that talks to linear-programming solvers.
+
+Every LP of the library is built by a pure function returning a :class:`LinearProgram`
+(plain arrays in the form of :func:`scipy.optimize.linprog`)
+
+.. math::
+
+    \min_x\; c^\top x \quad\text{s.t.}\quad A_{ub} x \le b_{ub},\;
+    A_{eq} x = b_{eq},\; \ell \le x \le u,
+
+and solved here by :func:`solve_lp` through `pulp <https://coin-or.github.io/pulp/>`_, with
+HiGHS (Huangfu and Hall 2018, through ``highspy``) by default and CBC selectable with
+``solver="cbc"``.  The solver status is always checked: an infeasible problem raises
+:class:`~benefit_alloc.errors.InfeasibleError`, any other failure
+:class:`~benefit_alloc.errors.SolverError`, both with the solver's own status text.
+
+The sequential LPs of the nucleolus add rows many times (constraint generation); rebuilding
+a pulp model for every batch would dominate their run time.  For that hot loop
+:func:`row_model` returns a :class:`IncrementalLP` that drives ``highspy``'s incremental
+interface directly (``addRows``, ``changeRowBounds``, ``changeCoeff`` and a warm-started
+dual simplex) when the solver is HiGHS, and a :class:`RebuildLP` with the same interface
+that rebuilds a :class:`LinearProgram` and calls :func:`solve_lp` otherwise.
+
+pulp and highspy are imported lazily, inside the functions that use them.
+
+Dual conventions follow scipy's ``marginals``: ``ineq_duals[i]`` is the derivative of the
+optimal value with respect to ``b_ub[i]`` (so ``<= 0``), ``eq_duals`` likewise for ``b_eq``,
+and ``reduced_costs = c - A_ub^T ineq_duals - A_eq^T eq_duals`` (``>= 0`` at a lower bound,
+``<= 0`` at an upper bound).  :func:`duality_gap` certifies a solution with them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import InfeasibleError, InvalidGameError, SolverError
+
+__all__ = [
+    "SOLVERS",
+    "LinearProgram",
+    "LPSolution",
+    "DualityCertificate",
+    "RowSolution",
+    "IncrementalLP",
+    "RebuildLP",
+    "available_solvers",
+    "check_solver",
+    "solve_lp",
+    "duality_gap",
+    "row_model",
+]
+
+#: Solver names accepted by ``solver=`` (those installed are listed by available_solvers()).
+SOLVERS: tuple[str, ...] = ("highs", "cbc")
+
+SolverName = Literal["highs", "cbc"]
+
+_INF = math.inf
+
+
+def _as_matrix(a: ArrayLike | None, k: int, field_name: str) -> NDArray[np.float64]:
+    if a is None:
+        return np.zeros((0, k))
+    arr = np.array(a, dtype=np.float64, copy=True)
+    if arr.ndim == 1 and arr.size == 0:
+        arr = arr.reshape(0, k)
+    if arr.ndim != 2 or arr.shape[1] != k:
+        raise InvalidGameError(
+            f"{field_name} must have shape (m, {k}) to match c, got {arr.shape}"
+        )
+    return arr
+
+
+def _as_vector(a: ArrayLike | None, m: int, field_name: str) -> NDArray[np.float64]:
+    if a is None:
+        a = np.zeros(0)
+    arr = np.array(a, dtype=np.float64, copy=True).reshape(-1)
+    if arr.shape != (m,):
+        raise InvalidGameError(f"{field_name} must have shape ({m},), got {arr.shape}")
+    return arr
+
+
+@dataclass(frozen=True)
+class LinearProgram:
+    r"""Plain data of the LP :math:`\min c^\top x` s.t. ``A_ub x <= b_ub``, ``A_eq x = b_eq``,
+    ``bounds[:, 0] <= x <= bounds[:, 1]``.
+
+    Parameters
+    ----------
+    c : array_like, shape (k,)
+        Objective coefficients (minimised).
+    A_ub, b_ub : array_like, shapes (m_ub, k) and (m_ub,), optional
+        Inequality rows.
+    A_eq, b_eq : array_like, shapes (m_eq, k) and (m_eq,), optional
+        Equality rows.
+    bounds : array_like, shape (k, 2), optional
+        Lower and upper bounds per variable (``-inf``/``inf`` for none); default free.
+
+    Examples
+    --------
+    >>> lp = LinearProgram(c=[1.0, 1.0], A_ub=[[-1.0, -2.0]], b_ub=[-2.0],
+    ...                    bounds=[[0, math.inf], [0, math.inf]])
+    >>> lp.n_vars, lp.A_eq.shape
+    (2, (0, 2))
+    """
+
+    c: NDArray[np.float64]
+    A_ub: NDArray[np.float64] = None  # type: ignore[assignment]
+    b_ub: NDArray[np.float64] = None  # type: ignore[assignment]
+    A_eq: NDArray[np.float64] = None  # type: ignore[assignment]
+    b_eq: NDArray[np.float64] = None  # type: ignore[assignment]
+    bounds: NDArray[np.float64] = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        c = np.array(self.c, dtype=np.float64, copy=True).reshape(-1)
+        k = c.size
+        a_ub = _as_matrix(self.A_ub, k, "A_ub")
+        b_ub = _as_vector(self.b_ub, a_ub.shape[0], "b_ub")
+        a_eq = _as_matrix(self.A_eq, k, "A_eq")
+        b_eq = _as_vector(self.b_eq, a_eq.shape[0], "b_eq")
+        if self.bounds is None:
+            bounds = np.column_stack([np.full(k, -_INF), np.full(k, _INF)])
+        else:
+            bounds = np.array(self.bounds, dtype=np.float64, copy=True)
+            if bounds.shape != (k, 2):
+                raise InvalidGameError(f"bounds must have shape ({k}, 2), got {bounds.shape}")
+        for name, arr in (("c", c), ("A_ub", a_ub), ("b_ub", b_ub), ("A_eq", a_eq),
+                          ("b_eq", b_eq)):
+            if not np.isfinite(arr).all():
+                raise InvalidGameError(f"{name} of a linear program must be finite")
+        if np.isnan(bounds).any() or (bounds[:, 0] > bounds[:, 1]).any():
+            raise InvalidGameError("bounds must satisfy lower <= upper and contain no NaN")
+        for name, arr in (("c", c), ("A_ub", a_ub), ("b_ub", b_ub), ("A_eq", a_eq),
+                          ("b_eq", b_eq), ("bounds", bounds)):
+            arr.flags.writeable = False
+            object.__setattr__(self, name, arr)
+
+    @property
+    def n_vars(self) -> int:
+        """Number of variables ``k``."""
+        return int(self.c.size)
+
+
+@dataclass(frozen=True)
+class LPSolution:
+    """An optimal solution of a :class:`LinearProgram` with its duals.
+
+    Attributes
+    ----------
+    x : ndarray, shape (k,)
+        Primal solution.
+    objective : float
+        ``c @ x``.
+    status : str
+        The solver's own status text (``"Optimal"``).
+    solver : str
+        The solver used (``"highs"`` or ``"cbc"``).
+    ineq_duals, eq_duals : ndarray
+        Marginals of the inequality and equality rows (see the module docstring).
+    reduced_costs : ndarray, shape (k,)
+        ``c - A_ub^T ineq_duals - A_eq^T eq_duals``.
+    """
+
+    x: NDArray[np.float64]
+    objective: float
+    status: str
+    solver: str
+    ineq_duals: NDArray[np.float64]
+    eq_duals: NDArray[np.float64]
+    reduced_costs: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class DualityCertificate:
+    """Primal and dual residuals and the duality gap of an LP solution.
+
+    A solution is certified optimal when all three are small (:meth:`ok`).
+    """
+
+    primal_residual: float
+    dual_residual: float
+    gap: float
+    primal_objective: float
+    dual_objective: float
+
+    def ok(self, tol: float = 1e-7) -> bool:
+        """True when every residual and the gap are at most ``tol`` (relative to the objective)."""
+        scale = max(1.0, abs(self.primal_objective))
+        return (
+            self.primal_residual <= tol * scale
+            and self.dual_residual <= tol * scale
+            and abs(self.gap) <= tol * scale
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def available_solvers() -> tuple[str, ...]:
+    """Names of the solvers usable here, among :data:`SOLVERS`.
+
+    Examples
+    --------
+    >>> "highs" in available_solvers()
+    True
+    """
+    import pulp
+
+    out = []
+    if pulp.HiGHS(msg=False).available():
+        out.append("highs")
+    if _cbc_engine() is not None:
+        out.append("cbc")
+    return tuple(out)
+
+
+def _cbc_engine() -> Any:
+    """pulp's CBC interface: ``COIN_CMD`` when a ``cbc`` binary is installed, else the
+    ``PULP_CBC_CMD`` that ships its own binary (deprecated by pulp 3.3, hence the filter)."""
+    import warnings
+
+    import pulp
+
+    coin = pulp.COIN_CMD(msg=False)
+    if coin.available():
+        return coin
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        bundled = pulp.PULP_CBC_CMD(msg=False)
+    return bundled if bundled.available() else None
+
+
+def check_solver(solver: str) -> str:
+    """Validate a ``solver=`` argument (case-insensitive) and return its canonical name.
+
+    Raises
+    ------
+    InvalidGameError
+        If the name is unknown or the solver is not installed; the message lists the
+        available ones.
+    """
+    name = solver.lower() if isinstance(solver, str) else solver
+    if name not in SOLVERS:
+        raise InvalidGameError(
+            f"solver={solver!r} is unknown; the available solvers are "
+            f"{list(available_solvers())}"
+        )
+    if name not in available_solvers():
+        raise InvalidGameError(
+            f"solver={solver!r} is not installed here; the available solvers are "
+            f"{list(available_solvers())}"
+        )
+    return str(name)
+
+
+_BANNER_SILENCED = False
+
+
+def _new_highs() -> Any:
+    """A silent ``highspy.Highs`` object.
+
+    HiGHS prints a banner to the C-level standard output when the first object of a process
+    is created; that first construction runs with file descriptor 1 sent to ``os.devnull``.
+    """
+    global _BANNER_SILENCED
+    import highspy
+
+    if _BANNER_SILENCED:
+        h = highspy.Highs()
+    else:
+        try:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+        except (OSError, ValueError, AttributeError):  # pragma: no cover - no fd 1
+            h = highspy.Highs()
+        else:
+            try:
+                os.dup2(devnull, 1)
+                h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(devnull)
+        _BANNER_SILENCED = True
+    h.silent()
+    return h
+
+
+def _classify(status_text: str, solver: str, what: str) -> None:
+    """Raise for a non-optimal status text."""
+    low = status_text.lower()
+    if low == "optimal":
+        return
+    if "infeasible" in low and "unbounded" not in low:
+        raise InfeasibleError(f"{what} is infeasible: {solver} reports {status_text!r}")
+    raise SolverError(f"{what} was not solved: {solver} reports {status_text!r}")
+
+
+def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") -> LPSolution:
+    """Solve a :class:`LinearProgram` with pulp and the chosen solver.
+
+    Parameters
+    ----------
+    lp : LinearProgram
+        The problem (minimised).
+    solver : {"highs", "cbc"}
+        HiGHS through pulp's ``HiGHS`` interface (``highspy``) or CBC through
+        ``PULP_CBC_CMD``.
+    what : str
+        Name of the problem used in error messages.
+
+    Returns
+    -------
+    LPSolution
+
+    Raises
+    ------
+    InfeasibleError
+        If the solver reports the problem infeasible.
+    SolverError
+        On any other non-optimal status (unbounded, iteration limit, ...), with the
+        solver's own status text.
+
+    Examples
+    --------
+    >>> lp = LinearProgram(c=[1.0, 1.0], A_ub=[[-1.0, -2.0]], b_ub=[-2.0],
+    ...                    bounds=[[0, math.inf], [0, math.inf]])
+    >>> sol = solve_lp(lp)
+    >>> sol.x.tolist(), sol.objective, sol.status
+    ([0.0, 1.0], 1.0, 'Optimal')
+    >>> duality_gap(lp, sol).ok()
+    True
+    """
+    import pulp
+
+    name = check_solver(solver)
+    k = lp.n_vars
+    prob = pulp.LpProblem("benefit_alloc", pulp.LpMinimize)
+    make = getattr(prob, "add_variable", None) or pulp.LpVariable  # pulp >= 3.3 / older
+    xs = []
+    for j in range(k):
+        lo, hi = lp.bounds[j]
+        xs.append(
+            make(
+                f"x{j}",
+                lowBound=None if lo == -_INF else float(lo),
+                upBound=None if hi == _INF else float(hi),
+            )
+        )
+    prob += pulp.LpAffineExpression([(xs[j], float(lp.c[j])) for j in range(k)])
+
+    def rows(a: NDArray[np.float64], b: NDArray[np.float64], sense: int, tag: str) -> list[Any]:
+        out = []
+        for i in range(a.shape[0]):
+            nz = np.flatnonzero(a[i])
+            expr = pulp.LpAffineExpression([(xs[j], float(a[i, j])) for j in nz])
+            con = pulp.LpConstraint(expr, sense, f"{tag}{i}", float(b[i]))
+            prob.addConstraint(con)
+            out.append(con)
+        return out
+
+    ub_rows = rows(lp.A_ub, lp.b_ub, pulp.LpConstraintLE, "u")
+    eq_rows = rows(lp.A_eq, lp.b_eq, pulp.LpConstraintEQ, "e")
+    if name == "highs":
+        if not _BANNER_SILENCED:
+            _new_highs()  # absorbs HiGHS's one-off banner
+        engine: Any = pulp.HiGHS(msg=False)
+    else:
+        engine = _cbc_engine()
+    try:
+        status = prob.solve(engine)
+    except pulp.PulpSolverError as exc:
+        raise SolverError(f"{what} was not solved: {name} failed with {exc}") from None
+    if name == "highs" and getattr(prob, "solverModel", None) is not None:
+        model = prob.solverModel
+        text = str(model.modelStatusToString(model.getModelStatus()))
+    else:
+        text = str(pulp.LpStatus[status])
+        if status == pulp.LpStatusOptimal and prob.sol_status != pulp.LpSolutionOptimal:
+            text = str(pulp.LpSolution[prob.sol_status])
+    _classify(text, name, what)
+    x = np.array([v.varValue if v.varValue is not None else 0.0 for v in xs], dtype=np.float64)
+    ineq = np.array([c.pi if c.pi is not None else 0.0 for c in ub_rows], dtype=np.float64)
+    eq = np.array([c.pi if c.pi is not None else 0.0 for c in eq_rows], dtype=np.float64)
+    rc = lp.c - lp.A_ub.T @ ineq - lp.A_eq.T @ eq
+    return LPSolution(
+        x=x,
+        objective=float(lp.c @ x),
+        status=text,
+        solver=name,
+        ineq_duals=ineq,
+        eq_duals=eq,
+        reduced_costs=rc,
+    )
+
+
+def duality_gap(lp: LinearProgram, sol: LPSolution) -> DualityCertificate:
+    r"""Certificate of optimality of ``sol`` by weak duality.
+
+    With marginals :math:`y_{ub} \le 0`, :math:`y_{eq}` and reduced costs
+    :math:`r = c - A_{ub}^\top y_{ub} - A_{eq}^\top y_{eq}` split into :math:`r^+ - r^-`,
+    the dual objective is
+
+    .. math:: b_{ub}^\top y_{ub} + b_{eq}^\top y_{eq} + \ell^\top r^+ - u^\top r^-,
+
+    a lower bound of the primal optimum whenever the dual is feasible (:math:`y_{ub} \le 0`,
+    :math:`r^+ = 0` where :math:`\ell = -\infty`, :math:`r^- = 0` where :math:`u = \infty`).
+    The certificate reports the largest primal violation, the largest dual violation and the
+    gap between both objectives (Dantzig 1963; the helper of POT's tests is the model).
+
+    Examples
+    --------
+    >>> lp = LinearProgram(c=[-1.0], A_ub=[[1.0]], b_ub=[3.0])
+    >>> cert = duality_gap(lp, solve_lp(lp))
+    >>> cert.gap, cert.ok()
+    (0.0, True)
+    """
+    x = sol.x
+    lo, hi = lp.bounds[:, 0], lp.bounds[:, 1]
+    viol = [0.0]
+    if lp.A_ub.shape[0]:
+        viol.append(float(np.max(lp.A_ub @ x - lp.b_ub)))
+    if lp.A_eq.shape[0]:
+        viol.append(float(np.max(np.abs(lp.A_eq @ x - lp.b_eq))))
+    viol.append(float(np.max(lo - x, initial=0.0)))
+    viol.append(float(np.max(x - hi, initial=0.0)))
+    y_ub, y_eq = sol.ineq_duals, sol.eq_duals
+    r = lp.c - lp.A_ub.T @ y_ub - lp.A_eq.T @ y_eq
+    r_plus, r_minus = np.maximum(r, 0.0), np.maximum(-r, 0.0)
+    dviol = [0.0, float(np.max(y_ub, initial=0.0))]
+    dviol.append(float(np.max(np.where(np.isinf(lo), r_plus, 0.0), initial=0.0)))
+    dviol.append(float(np.max(np.where(np.isinf(hi), r_minus, 0.0), initial=0.0)))
+    dual_obj = float(lp.b_ub @ y_ub + lp.b_eq @ y_eq)
+    dual_obj += float(np.sum(np.where(np.isinf(lo), 0.0, lo) * r_plus))
+    dual_obj -= float(np.sum(np.where(np.isinf(hi), 0.0, hi) * r_minus))
+    primal_obj = float(lp.c @ x)
+    return DualityCertificate(
+        primal_residual=max(viol),
+        dual_residual=max(dviol),
+        gap=primal_obj - dual_obj,
+        primal_objective=primal_obj,
+        dual_objective=dual_obj,
+    )
+
+
+# --------------------------------------------------------------------- row models
+
+
+@dataclass(frozen=True)
+class RowSolution:
+    """Solution of a row-range model ``lo <= A x <= hi``, ``col_lo <= x <= col_hi``.
+
+    ``row_duals[i]`` is the derivative of the optimal value with respect to the active bound
+    of row ``i`` (``>= 0`` for an active lower bound of a minimisation), ``col_duals`` the
+    reduced costs (``>= 0`` at an active lower bound).
+    """
+
+    x: NDArray[np.float64]
+    objective: float
+    row_duals: NDArray[np.float64]
+    col_duals: NDArray[np.float64]
+    status: str
+
+
+class IncrementalLP:
+    """A minimisation ``min c x`` s.t. ``lo <= A x <= hi`` kept inside one HiGHS object.
+
+    Drives ``highspy`` directly (``addRows``, ``changeRowBounds``, ``changeCoeff``,
+    ``changeColBounds``) so that each re-solve is a warm-started dual simplex from the
+    previous basis; this is what makes constraint generation for the nucleolus cheap, where
+    building a pulp model for every added batch of rows would dominate.
+
+    Parameters
+    ----------
+    cost : array_like, shape (k,)
+        Objective coefficients.
+    col_lo, col_hi : array_like, shape (k,)
+        Variable bounds (``-inf``/``inf`` for none).
+    tol : float
+        Primal and dual feasibility tolerance given to HiGHS.
+    """
+
+    def __init__(
+        self, cost: ArrayLike, col_lo: ArrayLike, col_hi: ArrayLike, *, tol: float = 1e-9
+    ) -> None:
+        import highspy
+
+        self._hs = highspy
+        c = np.asarray(cost, dtype=np.float64)
+        self._k = c.size
+        h = _new_highs()
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("primal_feasibility_tolerance", float(tol))
+        h.setOptionValue("dual_feasibility_tolerance", float(tol))
+        lo = np.where(np.isinf(col_lo), -highspy.kHighsInf, col_lo).astype(np.float64)
+        hi = np.where(np.isinf(col_hi), highspy.kHighsInf, col_hi).astype(np.float64)
+        h.addVars(self._k, lo, hi)
+        h.changeColsCost(self._k, np.arange(self._k, dtype=np.int32), c)
+        self._h = h
+        self._m = 0
+        self.solves = 0
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows added so far."""
+        return self._m
+
+    def _inf(self, a: NDArray[np.float64]) -> NDArray[np.float64]:
+        big = self._hs.kHighsInf
+        return np.clip(a, -big, big)
+
+    def add_rows(
+        self, a: NDArray[np.float64], lo: NDArray[np.float64], hi: NDArray[np.float64]
+    ) -> NDArray[np.int64]:
+        """Append rows ``lo <= a x <= hi`` (``a`` dense, shape (m, k)); return their indices."""
+        a = np.asarray(a, dtype=np.float64)
+        m = a.shape[0]
+        if m == 0:
+            return np.zeros(0, dtype=np.int64)
+        rows, cols = np.nonzero(a)
+        starts = np.searchsorted(rows, np.arange(m)).astype(np.int32)
+        self._h.addRows(
+            m,
+            self._inf(np.asarray(lo, dtype=np.float64)),
+            self._inf(np.asarray(hi, dtype=np.float64)),
+            int(rows.size),
+            starts,
+            cols.astype(np.int32),
+            a[rows, cols],
+        )
+        idx = np.arange(self._m, self._m + m, dtype=np.int64)
+        self._m += m
+        return idx
+
+    def set_row_bounds(self, row: int, lo: float, hi: float) -> None:
+        """Change the bounds of one row."""
+        big = self._hs.kHighsInf
+        self._h.changeRowBounds(int(row), max(-big, float(lo)), min(big, float(hi)))
+
+    def set_coeff(self, row: int, col: int, value: float) -> None:
+        """Change one coefficient of the constraint matrix."""
+        self._h.changeCoeff(int(row), int(col), float(value))
+
+    def set_col_bounds(self, col: int, lo: float, hi: float) -> None:
+        """Change the bounds of one variable."""
+        big = self._hs.kHighsInf
+        self._h.changeColBounds(int(col), max(-big, float(lo)), min(big, float(hi)))
+
+    def solve(self, what: str = "the LP") -> RowSolution:
+        """Re-solve from the current basis; raise on any status other than optimal."""
+        h = self._h
+        h.run()
+        self.solves += 1
+        text = str(h.modelStatusToString(h.getModelStatus()))
+        _classify(text, "highs", what)
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value, dtype=np.float64)
+        return RowSolution(
+            x=x,
+            objective=float(h.getInfo().objective_function_value),
+            row_duals=np.asarray(sol.row_dual, dtype=np.float64),
+            col_duals=np.asarray(sol.col_dual, dtype=np.float64),
+            status=text,
+        )
+
+
+class RebuildLP:
+    """The interface of :class:`IncrementalLP`, solved by rebuilding a :class:`LinearProgram`.
+
+    Each :meth:`solve` turns the stored rows into plain LP data (a pure step: ranges with
+    equal ends become equalities, finite lower ends ``-a x <= -lo``, finite upper ends
+    ``a x <= hi``) and calls :func:`solve_lp`; used for CBC.
+    """
+
+    def __init__(
+        self,
+        cost: ArrayLike,
+        col_lo: ArrayLike,
+        col_hi: ArrayLike,
+        *,
+        solver: str = "cbc",
+        tol: float = 1e-9,
+    ) -> None:
+        self._c = np.asarray(cost, dtype=np.float64).copy()
+        self._k = self._c.size
+        self._col = np.column_stack(
+            [np.asarray(col_lo, dtype=np.float64), np.asarray(col_hi, dtype=np.float64)]
+        )
+        self._a: list[NDArray[np.float64]] = []
+        self._lo: list[float] = []
+        self._hi: list[float] = []
+        self._solver = solver
+        self.solves = 0
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows added so far."""
+        return len(self._a)
+
+    def add_rows(
+        self, a: NDArray[np.float64], lo: NDArray[np.float64], hi: NDArray[np.float64]
+    ) -> NDArray[np.int64]:
+        """Append rows ``lo <= a x <= hi``; return their indices."""
+        a = np.asarray(a, dtype=np.float64)
+        start = len(self._a)
+        for i in range(a.shape[0]):
+            self._a.append(a[i].copy())
+            self._lo.append(float(lo[i]))
+            self._hi.append(float(hi[i]))
+        return np.arange(start, len(self._a), dtype=np.int64)
+
+    def set_row_bounds(self, row: int, lo: float, hi: float) -> None:
+        """Change the bounds of one row."""
+        self._lo[row] = float(lo)
+        self._hi[row] = float(hi)
+
+    def set_coeff(self, row: int, col: int, value: float) -> None:
+        """Change one coefficient of the constraint matrix."""
+        self._a[row][col] = float(value)
+
+    def set_col_bounds(self, col: int, lo: float, hi: float) -> None:
+        """Change the bounds of one variable."""
+        self._col[col] = (lo, hi)
+
+    def to_linear_program(self) -> tuple[LinearProgram, list[tuple[int, int, float]]]:
+        """The stored model as plain data, with ``(row, kind, sign)`` telling where each
+        LP row came from (kind 0: inequality row, 1: equality row)."""
+        ub_a, ub_b, eq_a, eq_b = [], [], [], []
+        origin: list[tuple[int, int, float]] = []
+        for i, (a, lo, hi) in enumerate(zip(self._a, self._lo, self._hi)):
+            if lo == hi:
+                origin.append((i, 1, 1.0))
+                eq_a.append(a)
+                eq_b.append(lo)
+                continue
+            if lo > -_INF:
+                origin.append((i, 0, -1.0))
+                ub_a.append(-a)
+                ub_b.append(-lo)
+            if hi < _INF:
+                origin.append((i, 0, 1.0))
+                ub_a.append(a)
+                ub_b.append(hi)
+        k = self._k
+        lp = LinearProgram(
+            c=self._c,
+            A_ub=np.array(ub_a).reshape(-1, k),
+            b_ub=np.array(ub_b, dtype=np.float64),
+            A_eq=np.array(eq_a).reshape(-1, k),
+            b_eq=np.array(eq_b, dtype=np.float64),
+            bounds=self._col,
+        )
+        return lp, origin
+
+    def solve(self, what: str = "the LP") -> RowSolution:
+        """Rebuild and solve; row duals follow the :class:`RowSolution` convention."""
+        lp, origin = self.to_linear_program()
+        sol = solve_lp(lp, solver=self._solver, what=what)
+        self.solves += 1
+        duals = np.zeros(len(self._a))
+        iu = ie = 0
+        for row, kind, sign in origin:
+            if kind == 1:
+                duals[row] += sol.eq_duals[ie]
+                ie += 1
+            else:
+                # d obj / d lo = -(d obj / d b_ub) for the row -a x <= -lo
+                duals[row] += sign * sol.ineq_duals[iu]
+                iu += 1
+        return RowSolution(
+            x=sol.x,
+            objective=sol.objective,
+            row_duals=duals,
+            col_duals=sol.reduced_costs,
+            status=sol.status,
+        )
+
+
+def row_model(
+    cost: ArrayLike,
+    col_lo: ArrayLike,
+    col_hi: ArrayLike,
+    *,
+    solver: str = "highs",
+    incremental: bool = True,
+    tol: float = 1e-9,
+) -> IncrementalLP | RebuildLP:
+    """A row-range model for constraint generation: :class:`IncrementalLP` for HiGHS
+    (unless ``incremental=False``), :class:`RebuildLP` through :func:`solve_lp` otherwise."""
+    name = check_solver(solver)
+    if name == "highs" and incremental:
+        return IncrementalLP(cost, col_lo, col_hi, tol=tol)
+    return RebuildLP(cost, col_lo, col_hi, solver=name, tol=tol)

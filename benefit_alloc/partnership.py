@@ -1,0 +1,1016 @@
+"""Partnerships: parties, what they contribute, what they produce together, and what it is worth.
+
+A :class:`Partnership` joins
+
+* parties (:class:`Party`): a college, an enterprise, ... each contributing resources;
+* outputs (:class:`Output`): graduates, patents, revenue, each *rival* (split among the members:
+  revenue) or *non-rival* (serving every member at once: a graduate trained counts for the
+  college's mission and for the firm's hiring);
+* a production model (:class:`~benefit_alloc.production.ProductionModel`) turning a coalition's
+  pooled contributions into outputs;
+* a utility per party (:mod:`benefit_alloc.utility`), in the party's own units.
+
+When every party values money, utility is transferable in money and the partnership is the
+money-metric TU game
+
+.. math::
+
+    v(S) = \\sum_{o\\ \\text{rival}} q_o(S) \\max_{i \\in S} w_{io}
+         + \\sum_{o\\ \\text{non-rival}} q_o(S) \\sum_{i \\in S} w_{io}
+         + \\sum_{i \\in S} c_i / \\mu_i,
+    \\qquad w_{io} = a_{io} / \\mu_i,
+
+where :math:`q(S)` is what ``S`` produces, :math:`a_{io}` party ``i``'s utility per unit of
+``o``, :math:`\\mu_i` its utility per money unit and :math:`c_i` its constant term: each rival
+output goes to the member who values it most, each non-rival output counts for every member and
+money moves one to one.  This is the market-game construction of Shapley and Shubik (1969,
+"On market games", J. Econ. Theory 1) with the production side of Owen (1975, "On the core of
+linear production games", Math. Programming 9); non-rival outputs are public goods within the
+coalition (Samuelson 1954).  Production models that choose a plan (linear programmes) are
+given the coalition's money-metric output prices :math:`(\\max_{i\\in S} w_{io})` or
+:math:`(\\sum_{i \\in S} w_{io})` so that they choose the plan worth most to the coalition.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, subset_max, subset_sums
+from .allocation import Allocation
+from .errors import InvalidScenarioError
+from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned
+from .production.base import ProductionModel
+from .utility import Utility, as_utility
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .settlement import Settlement
+
+__all__ = ["Party", "Output", "Partnership", "CoalitionTerms", "PARTY_KINDS"]
+
+#: The kinds of party a partnership knows.
+PARTY_KINDS: tuple[str, ...] = ("nonprofit", "enterprise", "other")
+PartyKind = Literal["nonprofit", "enterprise", "other"]
+
+_NEG_TOL = 1e-9
+
+
+def _name(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidScenarioError(f"{field} must be a non-empty string, got {value!r}")
+    return value
+
+
+class Party:
+    """A partner: a name, a kind and what it contributes.
+
+    Parameters
+    ----------
+    name : str
+        Unique name of the party.
+    kind : {"nonprofit", "enterprise", "other"}
+        What sort of organisation it is (for reports and scenario checks).
+    contributes : mapping of str to float, optional
+        ``{resource: amount}`` it brings to any coalition it joins (teaching hours, engineers,
+        lab time, capital ...).  Amounts are finite and >= 0.
+
+    Examples
+    --------
+    >>> Party("College", "nonprofit", contributes={"teachers": 10})
+    Party('College', kind='nonprofit', contributes={'teachers': 10.0})
+    """
+
+    __slots__ = ("_name", "_kind", "_contributes")
+
+    def __init__(
+        self,
+        name: str,
+        kind: PartyKind | str = "other",
+        contributes: Mapping[str, float] | None = None,
+    ) -> None:
+        self._name = _name(name, "Party.name")
+        if kind not in PARTY_KINDS:
+            raise InvalidScenarioError(
+                f"Party {name!r}: kind {kind!r} is not one of {list(PARTY_KINDS)}"
+            )
+        self._kind = str(kind)
+        given = {} if contributes is None else contributes
+        if not isinstance(given, Mapping):
+            raise InvalidScenarioError(
+                f"Party {name!r}: contributes must be a mapping {{resource: amount}}, got "
+                f"{type(given).__name__}"
+            )
+        out: dict[str, float] = {}
+        for res, amount in given.items():
+            field = f"Party {name!r}: contributes[{res!r}]"
+            _name(res, f"Party {name!r}: a resource name")
+            if isinstance(amount, bool) or not isinstance(
+                amount, (int, float, np.integer, np.floating)
+            ):
+                raise InvalidScenarioError(f"{field} must be a number, got {amount!r}")
+            val = float(amount)
+            if not math.isfinite(val):
+                raise InvalidScenarioError(f"{field} = {val} is not finite; give an amount >= 0")
+            if val < 0:
+                raise InvalidScenarioError(f"{field} = {val} is negative; amounts must be >= 0")
+            out[res] = val
+        self._contributes: Mapping[str, float] = MappingProxyType(out)
+
+    @property
+    def name(self) -> str:
+        """The party's name."""
+        return self._name
+
+    @property
+    def kind(self) -> str:
+        """``"nonprofit"``, ``"enterprise"`` or ``"other"``."""
+        return self._kind
+
+    @property
+    def contributes(self) -> Mapping[str, float]:
+        """``{resource: amount}`` (read-only)."""
+        return self._contributes
+
+    def with_contribution(self, resource: str, amount: float) -> Party:
+        """A copy of this party contributing ``amount`` of ``resource`` instead."""
+        new = dict(self._contributes)
+        new[resource] = amount
+        return Party(self._name, self._kind, new)
+
+    def __repr__(self) -> str:
+        return f"Party({self._name!r}, kind={self._kind!r}, contributes={dict(self._contributes)})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Party):
+            return NotImplemented
+        return (self._name, self._kind, dict(self._contributes)) == (
+            other._name,
+            other._kind,
+            dict(other._contributes),
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Output:
+    """Something a partnership produces.
+
+    Parameters
+    ----------
+    name : str
+        Unique name (a column of the production model).
+    unit : str
+        Unit for reports ("graduates", "k EUR").
+    rival : bool, default True
+        A rival output (revenue) is split among the members; a non-rival one serves every member
+        at once (a trained graduate counts for the college's mission and for the firm's hiring;
+        the know-how behind a co-owned patent).
+
+    Examples
+    --------
+    >>> Output("graduates", unit="people", rival=False)
+    Output('graduates', unit='people', rival=False)
+    """
+
+    __slots__ = ("_name", "_unit", "_rival")
+
+    def __init__(self, name: str, unit: str = "", rival: bool = True) -> None:
+        self._name = _name(name, "Output.name")
+        if not isinstance(unit, str):
+            raise InvalidScenarioError(f"Output {name!r}: unit must be a string, got {unit!r}")
+        if not isinstance(rival, (bool, np.bool_)):
+            raise InvalidScenarioError(
+                f"Output {name!r}: rival must be True or False, got {rival!r}"
+            )
+        self._unit = unit
+        self._rival = bool(rival)
+
+    @property
+    def name(self) -> str:
+        """The output's name."""
+        return self._name
+
+    @property
+    def unit(self) -> str:
+        """Unit for reports."""
+        return self._unit
+
+    @property
+    def rival(self) -> bool:
+        """True when the output is split among the members."""
+        return self._rival
+
+    def __repr__(self) -> str:
+        return f"Output({self._name!r}, unit={self._unit!r}, rival={self._rival})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Output):
+            return NotImplemented
+        return (self._name, self._unit, self._rival) == (other._name, other._unit, other._rival)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class CoalitionTerms(NamedTuple):
+    """The linear data of one coalition, from which a feasible utility set is built.
+
+    Member ``k`` receiving the bundle ``b_k`` (goods and money, columns as in ``columns``)
+    gets utility ``coefficients[k] @ b_k + constants[k]``; a rival column's amounts over the
+    members sum to at most ``amounts``, a non-rival column is in every member's bundle in full,
+    and member ``k``'s money is at least ``breakevens[k]`` (``-inf`` for no floor).
+    """
+
+    members: tuple[str, ...]
+    columns: tuple[str, ...]
+    amounts: NDArray[np.float64]
+    rival: NDArray[np.bool_]
+    coefficients: NDArray[np.float64]
+    constants: NDArray[np.float64]
+    breakevens: NDArray[np.float64]
+
+
+class Partnership:
+    """Parties, their contributions, outputs, a production model and utilities.
+
+    Parameters
+    ----------
+    parties : sequence of Party
+        The partners, in the order every result follows.
+    outputs : sequence of Output or str
+        Every output the production model produces (a string is a rival ``Output``).
+    production : ProductionModel
+        Maps a coalition's pooled contributions to its outputs.
+    utilities : mapping of str to Utility or callable
+        One utility per party name, each in the party's own units.  Plain callables over
+        bundles are accepted; the partnership can then only be bargained over.
+    numeraire : str, default "revenue"
+        The money: the bundle column holding money.  When it is also an output (revenue), it
+        must be rival and is money for everyone.
+
+    Raises
+    ------
+    InvalidScenarioError
+        Naming the field and value: duplicate names, a party without a utility or a utility
+        for an unknown party, a utility valuing an unknown output, an output nobody values, a
+        contribution of a resource the production model does not use, an output the model does
+        not produce (or produces undeclared), a non-rival numeraire.
+
+    Examples
+    --------
+    A college and a firm each able to run a course alone; together they run a better one.
+
+    >>> import numpy as np
+    >>> from benefit_alloc.production import ProductionModel
+    >>> from benefit_alloc import NonprofitUtility, ProfitUtility
+    >>> class Courses(ProductionModel):
+    ...     outputs = ("graduates", "revenue")
+    ...     resources = ("teachers", "engineers")
+    ...     def produce(self, players, contributions, members, output_prices=None):
+    ...         t, e = (members @ contributions).T
+    ...         return np.column_stack([t + e + np.minimum(t, e), 2 * np.minimum(t, e)])
+    >>> p = Partnership(
+    ...     [Party("College", "nonprofit", {"teachers": 10}),
+    ...      Party("Firm", "enterprise", {"engineers": 5})],
+    ...     [Output("graduates", rival=False), Output("revenue")],
+    ...     Courses(),
+    ...     {"College": NonprofitUtility({"graduates": 1.0}, money=0.5),
+    ...      "Firm": ProfitUtility({"graduates": 1.0})},
+    ... )
+    >>> p.outputs(["College", "Firm"])
+    {'graduates': 20.0, 'revenue': 10.0}
+    >>> p.game().values.tolist()  # v(College) = 10 / 0.5, v(Firm) = 5, both: 20 * (2 + 1) + 10
+    [0.0, 20.0, 5.0, 70.0]
+    """
+
+    def __init__(
+        self,
+        parties: Sequence[Party],
+        outputs: Sequence[Output | str],
+        production: ProductionModel,
+        utilities: Mapping[str, Utility | Callable[[dict[str, float]], float]],
+        *,
+        numeraire: str = "revenue",
+    ) -> None:
+        self._parties = self._check_parties(parties)
+        self._names = tuple(p.name for p in self._parties)
+        self._outputs = self._check_outputs(outputs)
+        self._out_names = tuple(o.name for o in self._outputs)
+        self._numeraire = _name(numeraire, "numeraire")
+        self._num_idx: int | None = (
+            self._out_names.index(numeraire) if numeraire in self._out_names else None
+        )
+        if self._num_idx is not None and not self._outputs[self._num_idx].rival:
+            raise InvalidScenarioError(
+                f"numeraire {numeraire!r} is declared as a non-rival output; money is rival: "
+                f"declare Output({numeraire!r}, rival=True)"
+            )
+        self._rival = np.array([o.rival for o in self._outputs], dtype=bool)
+        self._rival.flags.writeable = False
+        self._production = self._check_production(production)
+        self._contrib = self._contribution_matrix()
+        self._utilities = self._check_utilities(utilities)
+        self._check_everything_valued()
+        self._game: Game | None = None
+
+    # ------------------------------------------------------------ validation
+    @staticmethod
+    def _check_parties(parties: Sequence[Party]) -> tuple[Party, ...]:
+        if isinstance(parties, (str, Party)) or not isinstance(parties, Iterable):
+            raise InvalidScenarioError(f"parties must be a list of Party, got {parties!r}")
+        out = tuple(parties)
+        if not out:
+            raise InvalidScenarioError("parties is empty; a partnership needs at least one party")
+        seen: set[str] = set()
+        for k, p in enumerate(out):
+            if not isinstance(p, Party):
+                raise InvalidScenarioError(f"parties[{k}] must be a Party, got {p!r}")
+            if p.name in seen:
+                raise InvalidScenarioError(
+                    f"parties[{k}]: the name {p.name!r} is used twice; party names must be unique"
+                )
+            seen.add(p.name)
+        if len(out) > 62:
+            raise InvalidScenarioError(
+                f"parties has {len(out)} entries; at most 62 parties fit a coalition bitmask"
+            )
+        return out
+
+    @staticmethod
+    def _check_outputs(outputs: Sequence[Output | str]) -> tuple[Output, ...]:
+        if isinstance(outputs, (str, Output)) or not isinstance(outputs, Iterable):
+            raise InvalidScenarioError(f"outputs must be a list of Output, got {outputs!r}")
+        out = tuple(Output(o) if isinstance(o, str) else o for o in outputs)
+        if not out:
+            raise InvalidScenarioError("outputs is empty; declare what the partnership produces")
+        seen: set[str] = set()
+        for k, o in enumerate(out):
+            if not isinstance(o, Output):
+                raise InvalidScenarioError(f"outputs[{k}] must be an Output or a name, got {o!r}")
+            if o.name in seen:
+                raise InvalidScenarioError(
+                    f"outputs[{k}]: the name {o.name!r} is used twice; output names must be unique"
+                )
+            seen.add(o.name)
+        return out
+
+    def _check_production(self, production: ProductionModel) -> ProductionModel:
+        if not isinstance(production, ProductionModel):
+            raise InvalidScenarioError(
+                "production must be a ProductionModel (LinearProduction, Synergy, "
+                f"TableProduction, ...), got {production!r}"
+            )
+        produced = tuple(production.outputs)
+        undeclared = [o for o in produced if o not in self._out_names]
+        if undeclared:
+            raise InvalidScenarioError(
+                f"production produces {undeclared}, which outputs does not declare; declare "
+                f"every output (declared: {list(self._out_names)})"
+            )
+        missing = [o for o in self._out_names if o not in produced]
+        if missing:
+            raise InvalidScenarioError(
+                f"outputs declares {missing}, which the production model does not produce "
+                f"(it produces {list(produced)})"
+            )
+        # column k of our order is column perm[k] of the model's
+        self._perm = np.array([produced.index(o) for o in self._out_names], dtype=np.int64)
+        return production
+
+    def _contribution_matrix(self) -> NDArray[np.float64]:
+        resources = tuple(self._production.resources)
+        contrib = np.zeros((len(self._parties), len(resources)))
+        for i, p in enumerate(self._parties):
+            for res, amount in p.contributes.items():
+                if res not in resources:
+                    raise InvalidScenarioError(
+                        f"Party {p.name!r}: contributes[{res!r}] = {amount:g}, but the "
+                        f"production model uses no resource {res!r} (its resources: "
+                        f"{list(resources)}); remove it or fix its name"
+                    )
+                contrib[i, resources.index(res)] = amount
+        contrib.flags.writeable = False
+        return contrib
+
+    def _check_utilities(self, utilities: Mapping[str, Any]) -> Mapping[str, Utility]:
+        if not isinstance(utilities, Mapping):
+            raise InvalidScenarioError(
+                f"utilities must be a mapping {{party name: utility}}, got {type(utilities).__name__}"
+            )
+        unknown = [k for k in utilities if k not in self._names]
+        if unknown:
+            raise InvalidScenarioError(
+                f"utilities has entries for {unknown}, which are not parties (parties: "
+                f"{list(self._names)})"
+            )
+        missing = [p for p in self._names if p not in utilities]
+        if missing:
+            raise InvalidScenarioError(
+                f"utilities has no entry for the party(ies) {missing}; give every party a utility"
+            )
+        out: dict[str, Utility] = {}
+        for name in self._names:
+            u = as_utility(utilities[name], f"utilities[{name!r}]")
+            coefs = u.coefficients
+            if coefs is not None:
+                for o, val in coefs.items():
+                    if o == self._numeraire:
+                        if val != u.money:
+                            raise InvalidScenarioError(
+                                f"utilities[{name!r}] values the numeraire {o!r} at {val:g} "
+                                f"but its money rate is {u.money:g}; money is valued through "
+                                "money= only (drop the entry or make them equal)"
+                            )
+                    elif o not in self._out_names:
+                        raise InvalidScenarioError(
+                            f"utilities[{name!r}] values {o!r} (at {val:g}), which is not an "
+                            f"output of the partnership (outputs: {list(self._out_names)})"
+                        )
+            out[name] = u
+        return MappingProxyType(out)
+
+    def _check_everything_valued(self) -> None:
+        us = self._utilities.values()
+        if any(not u.is_linear for u in us):
+            return  # custom utilities may value anything
+        for o in self._out_names:
+            if not any(u.coefficient(o, self._numeraire) > 0 for u in us):
+                raise InvalidScenarioError(
+                    f"output {o!r} is valued by no party (every utility gives it 0); value it in "
+                    "some party's utility or remove it, nothing is dropped silently"
+                )
+
+    # ------------------------------------------------------------- accessors
+    @property
+    def parties(self) -> tuple[Party, ...]:
+        """The parties in order."""
+        return self._parties
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        """Party names in order (the players of :meth:`game`)."""
+        return self._names
+
+    @property
+    def n(self) -> int:
+        """Number of parties."""
+        return len(self._names)
+
+    @property
+    def output_specs(self) -> tuple[Output, ...]:
+        """The declared outputs in order."""
+        return self._outputs
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        """Names of the declared outputs in order."""
+        return self._out_names
+
+    @property
+    def production(self) -> ProductionModel:
+        """The production model."""
+        return self._production
+
+    @property
+    def utilities(self) -> Mapping[str, Utility]:
+        """``{party: Utility}`` (read-only)."""
+        return self._utilities
+
+    @property
+    def numeraire(self) -> str:
+        """Name of the money column."""
+        return self._numeraire
+
+    @property
+    def contributions(self) -> NDArray[np.float64]:
+        """Contribution matrix, shape ``(n, r)``, columns ``production.resources`` (read-only)."""
+        return self._contrib
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Bundle columns: the non-money outputs in order, then the numeraire (money)."""
+        return tuple(o for o in self._out_names if o != self._numeraire) + (self._numeraire,)
+
+    @property
+    def is_transferable(self) -> bool:
+        """True when every utility is linear and values money (``money > 0``)."""
+        return all(u.is_linear and (u.money or 0.0) > 0 for u in self._utilities.values())
+
+    def __repr__(self) -> str:
+        return (
+            f"<Partnership of {self.n} parties {list(self._names)[:6]}"
+            f"{' ...' if self.n > 6 else ''}, outputs {list(self._out_names)}>"
+        )
+
+    # ------------------------------------------------------------ money metric
+    def _require_transferable(self, what: str) -> None:
+        for name, u in self._utilities.items():
+            if not u.is_linear:
+                raise InvalidScenarioError(
+                    f"{what} needs transferable utility, but utilities[{name!r}] is a custom "
+                    f"callable ({u!r}), so there is no money-metric game; settle this "
+                    "partnership by bargaining (bargain, benefit_alloc.bargaining) instead"
+                )
+            if not u.money:
+                raise InvalidScenarioError(
+                    f"{what} needs transferable utility, but party {name!r} does not value money "
+                    f"(money = {u.money:g}), so money cannot compensate it and there is no "
+                    "money-metric game; settle this partnership by bargaining (bargain, "
+                    "benefit_alloc.bargaining) instead, or give it money > 0"
+                )
+
+    def money_values(self) -> NDArray[np.float64]:
+        """Money-metric valuations :math:`w_{io} = a_{io} / \\mu_i`, shape ``(n, m)``.
+
+        Columns follow :attr:`output_names`; the numeraire's column is 1 for everyone.
+
+        Raises
+        ------
+        InvalidScenarioError
+            When a party does not value money or has a custom utility (see :meth:`game`).
+        """
+        self._require_transferable("money_values")
+        w = np.empty((self.n, len(self._out_names)))
+        for i, name in enumerate(self._names):
+            u = self._utilities[name]
+            for k, o in enumerate(self._out_names):
+                w[i, k] = u.money_value(o, self._numeraire)
+        w.flags.writeable = False
+        return w
+
+    def money_constants(self) -> NDArray[np.float64]:
+        """Constant terms in money, :math:`c_i / \\mu_i` (minus fixed costs), shape ``(n,)``."""
+        self._require_transferable("money_constants")
+        return np.array(
+            [u.constant / float(u.money or 1.0) for u in self._utilities.values()]
+        )
+
+    def _to_model(self, prices: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Reorder price columns from our output order to the production model's."""
+        out = np.empty_like(prices)
+        out[..., self._perm] = prices
+        return out
+
+    def _checked(self, q_model: NDArray[np.float64], masks: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Our column order; fail on NaN, negative outputs or a productive empty coalition."""
+        q = np.asarray(q_model, dtype=np.float64)
+        if q.shape != (masks.size, len(self._out_names)):
+            raise InvalidScenarioError(
+                f"the production model returned shape {q.shape} for {masks.size} coalitions and "
+                f"{len(self._out_names)} outputs"
+            )
+        q = q[:, self._perm]
+        bad = ~np.isfinite(q) | (q < -_NEG_TOL * (1.0 + np.abs(q).max(initial=0.0)))
+        if masks.size and (masks == 0).any():
+            bad[masks == 0] |= q[masks == 0] != 0
+        if bad.any():
+            r, c = (int(x[0]) for x in np.nonzero(bad))
+            who = list(names_of(int(masks[r]), self._names))
+            raise InvalidScenarioError(
+                f"the production model gives output {self._out_names[c]!r} = {q[r, c]} for the "
+                f"coalition {who}; outputs must be finite, >= 0, and 0 for the empty coalition "
+                "(check the yields and contributions for NaN or negative numbers)"
+            )
+        return q
+
+    def _plan_weights(self) -> NDArray[np.float64] | None:
+        """Per-party worth of one unit of each output used to choose production plans.
+
+        Money-metric values when utility is transferable; otherwise, when every utility is
+        linear, the raw coefficients (plans then maximise the members' summed utilities with
+        unit weights); None (the model's default plan) when a utility is a custom callable.
+        """
+        if self.is_transferable:
+            return self.money_values()
+        if not all(u.is_linear for u in self._utilities.values()):
+            return None
+        return np.array(
+            [
+                [self._utilities[p].coefficient(o, self._numeraire) for o in self._out_names]
+                for p in self._names
+            ]
+        )
+
+    def _prices_all(self, w: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+        """Coalition output prices of every coalition, shape ``(2**n, m)`` (money-metric
+        unless ``w`` is given)."""
+        w = self.money_values() if w is None else w
+        prices = np.empty((1 << self.n, w.shape[1]))
+        for k in range(w.shape[1]):
+            prices[:, k] = subset_max(w[:, k]) if self._rival[k] else subset_sums(w[:, k])
+        return prices
+
+    def _prices_of(
+        self, members: NDArray[np.bool_], w: NDArray[np.float64] | None = None
+    ) -> NDArray[np.float64]:
+        """Output prices of the coalitions given as rows of ``members`` (money-metric unless
+        ``w`` is given)."""
+        w = self.money_values() if w is None else w
+        out = members.astype(np.float64) @ w  # non-rival: the sum over members
+        empty = ~members.any(axis=1)
+        for k in np.flatnonzero(self._rival):  # rival: the largest value among members
+            out[:, k] = np.where(members, w[None, :, k], -np.inf).max(axis=1, initial=-np.inf)
+            out[empty, k] = 0.0
+        return out
+
+    def _produce(self, masks: NDArray[np.int64]) -> NDArray[np.float64]:
+        members = masks_to_bool(masks, self.n)
+        w = self._plan_weights()
+        prices = None if w is None else self._to_model(self._prices_of(members, w))
+        q = self._production.produce(self._names, self._contrib, members, prices)
+        return self._checked(q, masks)
+
+    def outputs(self, coalition: int | Iterable[str | int]) -> dict[str, float]:
+        """What a coalition produces: ``{output: amount}``.
+
+        The coalition is given by names, indices or a bitmask.  Plans are chosen at the
+        coalition's money-metric prices when utility is transferable; when it is not but every
+        utility is linear, at the members' utility coefficients (maximum over members for a
+        rival output, sum for a non-rival one: the plan maximising the members' summed
+        utilities); with a custom utility, by the model's own default.
+        """
+        mask = mask_of(coalition, self._names)
+        q = self._produce(np.array([mask], dtype=np.int64))[0]
+        return {o: float(x) for o, x in zip(self._out_names, q)}
+
+    def _outputs_all(self) -> NDArray[np.float64]:
+        n = self.n
+        if n > MAX_DENSE_PLAYERS:
+            raise InvalidScenarioError(
+                f"{n} parties are too many to evaluate every coalition (at most "
+                f"{MAX_DENSE_PLAYERS}); use oracle() for sampling methods"
+            )
+        w = self._plan_weights()
+        prices = None if w is None else self._to_model(self._prices_all(w))
+        q = self._production.produce_all(self._names, self._contrib, prices)
+        return self._checked(q, np.arange(1 << n, dtype=np.int64))
+
+    def output_table(self, *, worth: bool = False) -> pd.DataFrame:
+        """Outputs of every nonempty coalition: a DataFrame, coalitions x outputs.
+
+        The index holds the coalitions as ``"A + B"`` labels (name ``coalition``); with
+        ``worth=True`` a last column ``worth`` holds the money-metric value :math:`v(S)`.
+        """
+        import pandas as pd
+
+        q = self._outputs_all()[1:]
+        labels = [" + ".join(names_of(m, self._names)) for m in range(1, 1 << self.n)]
+        df = pd.DataFrame(q, columns=list(self._out_names), index=pd.Index(labels, name="coalition"))
+        if worth:
+            df["worth"] = self.game().values[1:]
+        return df
+
+    def game(self) -> Game:
+        """The money-metric TU game (see the module docstring), evaluated for every coalition.
+
+        Raises
+        ------
+        InvalidScenarioError
+            When a party does not value money (``money = 0``) or has a custom utility: the
+            partnership is then non-transferable and is settled by bargaining.
+        """
+        if self._game is None:
+            self._require_transferable("game()")
+            prices = self._prices_all()
+            q = self._checked(
+                self._production.produce_all(self._names, self._contrib, self._to_model(prices)),
+                np.arange(1 << self.n, dtype=np.int64),
+            )
+            vals = (prices * q).sum(axis=1) + subset_sums(self.money_constants())
+            vals[0] = 0.0
+            self._game = _owned(vals, self._names, False)
+        return self._game
+
+    def oracle(self) -> OracleGame:
+        """The money-metric game as a lazy :class:`~benefit_alloc.OracleGame` for large n.
+
+        Coalitions are evaluated in batches through ``production.produce``.
+        """
+        self._require_transferable("oracle()")
+        const = self.money_constants()
+
+        def batch(members: NDArray[np.bool_]) -> NDArray[np.float64]:
+            members = np.asarray(members, dtype=bool)
+            prices = self._prices_of(members)
+            q = self._production.produce(self._names, self._contrib, members, self._to_model(prices))
+            q = self._checked(q, bool_to_masks(members))
+            return (prices * q).sum(axis=1) + members.astype(np.float64) @ const
+
+        return OracleGame(None, self._names, batch=batch)
+
+    # --------------------------------------------------------------- bargaining
+    def utility_terms(self, coalition: int | Iterable[str | int]) -> CoalitionTerms:
+        """Outputs and each member's linear utility coefficients for one coalition.
+
+        This is what a feasible utility set for bargaining is built from: see
+        :class:`CoalitionTerms`.  Columns are :attr:`columns` (goods, then money).
+
+        Raises
+        ------
+        InvalidScenarioError
+            When a member's utility is a custom callable (not linear).
+        """
+        mask = mask_of(coalition, self._names)
+        members = names_of(mask, self._names)
+        for name in members:
+            if not self._utilities[name].is_linear:
+                raise InvalidScenarioError(
+                    f"utility_terms needs linear utilities; utilities[{name!r}] is "
+                    f"{self._utilities[name]!r}"
+                )
+        q = self.outputs(mask)
+        cols = self.columns
+        amounts = np.array([q.get(c, 0.0) for c in cols])
+        rival = np.array(
+            [True if c == self._numeraire else self._outputs[self._out_names.index(c)].rival
+             for c in cols]
+        )
+        us = [self._utilities[m] for m in members]
+        coefs = np.array([[u.coefficient(c, self._numeraire) for c in cols] for u in us])
+        consts = np.array([u.constant for u in us])
+        floors = np.array([-np.inf if u.breakeven is None else u.breakeven for u in us])
+        return CoalitionTerms(
+            members, cols, amounts, rival, coefs.reshape(len(us), len(cols)), consts, floors
+        )
+
+    # ------------------------------------------------------- Owen's dual split
+    def owen_allocation(self, **options: Any) -> Allocation:
+        """Owen's (1975) dual allocation for a :class:`~benefit_alloc.production.LinearProduction`.
+
+        Each activity is priced at what its yields are worth to the grand coalition,
+        :math:`p = Y \\pi(N)` with :math:`\\pi(N)` the grand coalition's money-metric output
+        prices, and every party is paid its contribution at the shadow prices :math:`y^*` of
+        that linear programme, plus its money constant: :math:`x_i = y^* \\cdot b_i + k_i`.
+        The split is efficient, and it lies in the core of the partnership's game: a coalition
+        values outputs at most at the grand coalition's prices (a maximum or a sum over fewer
+        members of nonnegative values), so :math:`v(S) \\le v_{\\text{LP}}(S) + k(S) \\le
+        x(S)`, the second inequality being Owen's theorem.
+
+        Parameters
+        ----------
+        **options
+            Passed to ``LinearProduction.owen_allocation`` (``rule=``, ``priority=``, which
+            choose among several optimal shadow prices).
+
+        Raises
+        ------
+        InvalidScenarioError
+            When the production model is not a LinearProduction with yields, or utility is
+            not transferable.
+        """
+        import benefit_alloc.production as production
+
+        linear = getattr(production, "LinearProduction", None)
+        model = self._production
+        if linear is None or not isinstance(model, linear) or model.yields is None:
+            raise InvalidScenarioError(
+                "owen_allocation needs a LinearProduction with yields as the production model, "
+                f"got {model!r}"
+            )
+        self._require_transferable("owen_allocation()")
+        grand = self._prices_all()[-1]
+        activity_prices = np.asarray(model.yields) @ self._to_model(grand)
+        lp = linear(
+            model.technology,
+            self._contrib,
+            prices=activity_prices,
+            players=self._names,
+            resources=model.resources,
+            activities=model.activities,
+        )
+        dual = lp.owen_allocation(**options)
+        pay = dual.values + self.money_constants()
+        return Allocation(
+            self._names, pay, "owen_allocation (Owen 1975 dual)", **dict(dual.diagnostics)
+        )
+
+    # -------------------------------------------------------------- settlement
+    def settle(
+        self,
+        method: str | Callable[..., Allocation] = "shapley",
+        *,
+        side_payments: bool = True,
+        tol: float = 1e-7,
+        **options: Any,
+    ) -> Settlement:
+        """Split the money-metric game by a solution concept and realise it as bundles.
+
+        Parameters
+        ----------
+        method : str or callable
+            A name from :data:`benefit_alloc.settlement.METHODS` (``"shapley"``, ``"owen"``,
+            ``"nucleolus"``, ``"least_core"``, ``"banzhaf"`` (normalised), ...), or
+            ``"owen_allocation"`` (Owen's dual split of a linear production model, see
+            :meth:`owen_allocation`), or a function ``f(game, **options) -> Allocation``.
+        side_payments : bool, default True
+            Allow a party's money to be negative (it pays the others).  With False, money only
+            shares out the money produced.
+        tol : float
+            Tolerance of the checks.
+        **options
+            Passed to the solution concept (``unions=`` for Owen, ...).
+
+        Returns
+        -------
+        Settlement
+            Payoffs, bundles, utilities, transfers and checks.
+        """
+        from .settlement import solve_method
+
+        if method == "owen_allocation":
+            alloc = self.owen_allocation(**options)
+        else:
+            alloc = solve_method(self.game(), method, **options)
+        return self.realise(alloc, side_payments=side_payments, tol=tol)
+
+    def realise(
+        self,
+        payoffs: Allocation | Mapping[str, float] | Sequence[float],
+        *,
+        side_payments: bool = True,
+        tol: float = 1e-7,
+    ) -> Settlement:
+        """Realise a given money split as bundles of outputs (see :func:`settlement.realise`)."""
+        from .settlement import realise
+
+        return realise(self, payoffs, side_payments=side_payments, tol=tol)
+
+    # ----------------------------------------------------------- what-if tools
+    def with_contribution(self, party: str, resource: str, amount: float) -> Partnership:
+        """A copy of the partnership in which ``party`` contributes ``amount`` of ``resource``."""
+        if party not in self._names:
+            raise InvalidScenarioError(
+                f"unknown party {party!r}; the parties are {list(self._names)}"
+            )
+        parties = [
+            p.with_contribution(resource, amount) if p.name == party else p for p in self._parties
+        ]
+        return Partnership(
+            parties,
+            self._outputs,
+            self._production,
+            dict(self._utilities),
+            numeraire=self._numeraire,
+        )
+
+    def restrict(self, members: Iterable[str | int]) -> Partnership:
+        """The partnership of ``members`` only (kept in this partnership's order).
+
+        Its game is this game's subgame on ``members``.
+        """
+        mask = mask_of(list(members), self._names)
+        keep = names_of(mask, self._names)
+        if not keep:
+            raise InvalidScenarioError("restrict needs at least one member")
+        return Partnership(
+            [p for p in self._parties if p.name in keep],
+            self._outputs,
+            self._production,
+            {k: self._utilities[k] for k in keep},
+            numeraire=self._numeraire,
+        )
+
+    def rank_partners(
+        self,
+        focal: str,
+        candidates: Sequence[str] | None = None,
+        *,
+        max_size: int = 1,
+        method: str | Callable[..., Allocation] = "shapley",
+        tol: float = 1e-9,
+        **options: Any,
+    ) -> pd.DataFrame:
+        """Rank candidate partners (or groups of up to ``max_size``) for ``focal``.
+
+        For every set ``T`` of candidates with ``1 <= |T| <= max_size`` the game is restricted
+        to ``{focal} + T`` and split by ``method`` (Shapley by default).  One row per ``T``:
+
+        ``partners`` (names joined by ``" + "``), ``size``, ``worth`` :math:`v(\\{f\\} \\cup T)`,
+        ``focal_payoff``, ``focal_gain`` (over ``focal`` alone, :math:`v(\\{f\\})`),
+        ``partner_gain`` (the partners' payoffs less their standalone values, summed),
+        ``core_nonempty`` and ``least_core_epsilon`` (the least-core :math:`\\varepsilon` of the
+        subgame, Maschler, Peleg and Shapley 1979: the core is non-empty iff
+        :math:`\\varepsilon \\le 0`).  Rows are sorted by ``focal_gain``, largest first.
+        """
+        import pandas as pd
+
+        from .settlement import solve_method
+
+        if focal not in self._names:
+            raise InvalidScenarioError(f"focal party {focal!r} is not one of {list(self._names)}")
+        if candidates is None:
+            cands = [p for p in self._names if p != focal]
+        else:
+            if isinstance(candidates, str):
+                raise InvalidScenarioError(
+                    f"candidates must be a list of names, got the string {candidates!r}"
+                )
+            cands = list(candidates)
+            for c in cands:
+                if c not in self._names:
+                    raise InvalidScenarioError(
+                        f"candidate {c!r} is not a party; the parties are {list(self._names)}"
+                    )
+                if c == focal:
+                    raise InvalidScenarioError(f"candidates include the focal party {focal!r}")
+            if len(set(cands)) != len(cands):
+                raise InvalidScenarioError(f"candidates {cands} name a party twice")
+        if not cands:
+            raise InvalidScenarioError("there are no candidate partners to rank")
+        if isinstance(max_size, bool) or not isinstance(max_size, (int, np.integer)) or not (
+            1 <= max_size <= len(cands)
+        ):
+            raise InvalidScenarioError(
+                f"max_size = {max_size!r} must be an integer from 1 to {len(cands)} (the number "
+                "of candidates)"
+            )
+        least_core = _library_function("least_core")
+        game = self.game()
+        alone = game.value([focal])
+        rows = []
+        for size in range(1, int(max_size) + 1):
+            for group in itertools.combinations(cands, size):
+                members = [p for p in self._names if p == focal or p in group]
+                sub = game.subgame(members)
+                alloc = solve_method(sub, method, **options)
+                partner_gain = sum(alloc[p] - sub.value([p]) for p in group)
+                eps = float(least_core(sub).epsilon)
+                rows.append(
+                    {
+                        "partners": " + ".join(group),
+                        "size": size,
+                        "worth": sub.grand,
+                        "focal_payoff": alloc[focal],
+                        "focal_gain": alloc[focal] - alone,
+                        "partner_gain": partner_gain,
+                        "core_nonempty": eps <= tol * (1.0 + abs(sub.grand)),
+                        "least_core_epsilon": eps,
+                    }
+                )
+        df = pd.DataFrame(rows)
+        df = df.sort_values("focal_gain", ascending=False, kind="stable").reset_index(drop=True)
+        df.attrs["focal"] = focal
+        df.attrs["method"] = method if isinstance(method, str) else getattr(method, "__name__", "")
+        return df
+
+    def sensitivity(
+        self,
+        party: str,
+        resource: str,
+        amounts: Sequence[float],
+        method: str | Callable[..., Allocation] = "shapley",
+        **options: Any,
+    ) -> pd.DataFrame:
+        """Every party's payoff as ``party``'s contribution of ``resource`` varies.
+
+        Returns a DataFrame indexed by the amounts (index name ``"party.resource"``), one
+        column per party (payoffs by ``method``) and a last ``worth`` column :math:`v(N)`.
+        """
+        import pandas as pd
+
+        from .settlement import solve_method
+
+        if party not in self._names:
+            raise InvalidScenarioError(f"unknown party {party!r}; the parties are {list(self._names)}")
+        if resource not in self._production.resources:
+            raise InvalidScenarioError(
+                f"resource {resource!r} is not used by the production model (its resources: "
+                f"{list(self._production.resources)})"
+            )
+        try:
+            levels = [float(a) for a in amounts]
+        except (TypeError, ValueError):
+            raise InvalidScenarioError(f"amounts must be a list of numbers, got {amounts!r}") from None
+        if not levels:
+            raise InvalidScenarioError("amounts is empty; give at least one amount")
+        rows = []
+        for a in levels:
+            variant = self.with_contribution(party, resource, a)
+            g = variant.game()
+            alloc = solve_method(g, method, **options)
+            rows.append([*alloc.values.tolist(), g.grand])
+        return pd.DataFrame(
+            rows,
+            index=pd.Index(levels, name=f"{party}.{resource}"),
+            columns=[*self._names, "worth"],
+        )
+
+
+def _library_function(name: str) -> Callable[..., Any]:
+    """A public function of benefit_alloc by name, or NotImplementedError saying it is missing."""
+    import benefit_alloc
+
+    fn = getattr(benefit_alloc, name, None)
+    if fn is None:
+        raise NotImplementedError(
+            f"{name} is not available in this version of benefit_alloc; it is needed here"
+        )
+    return fn  # type: ignore[no-any-return]
+

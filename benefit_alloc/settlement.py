@@ -1,0 +1,601 @@
+"""Settlements: a money split of a partnership realised as bundles of outputs.
+
+A solution concept says how much each party should get, in money.  A settlement says *what*
+it gets: how many of the rival outputs, the non-rival outputs it shares in full, and how much
+money it receives or pays.  :func:`realise` finds such bundles with a linear programme.
+
+With rival goods :math:`R`, non-rival goods :math:`P`, the grand coalition's outputs
+:math:`q`, the money produced :math:`M` (the numeraire output, 0 when it is not produced),
+money-metric values :math:`w_{io}` and constants :math:`k_i` (:meth:`Partnership.money_values`,
+:meth:`Partnership.money_constants`), the target payoffs :math:`x` are realised by
+
+.. math::
+
+    \\min \\sum_i p_i \\quad \\text{s.t.}\\quad
+    & \\sum_{o \\in R} w_{io} y_{io} + m_i = x_i - \\sum_{o \\in P} w_{io} q_o - k_i
+      && \\text{(target of } i)\\\\
+    & \\sum_i y_{io} \\le q_o \\ (o \\in R), \\qquad \\sum_i m_i \\le M
+      && \\text{(nothing given out twice)}\\\\
+    & m_i \\ge \\beta_i, \\qquad p_i \\ge -m_i, \\qquad y, p \\ge 0
+      && \\text{(break-even floors)}
+
+where :math:`y_{io}` is party ``i``'s share of rival good ``o``, :math:`m_i` its money
+(negative: it pays the others), :math:`\\beta_i` its break-even floor (0 for everyone when
+``side_payments=False``), and the objective keeps out-of-pocket payments :math:`p_i` as small
+as possible.  Each non-rival good is in every bundle in full.  When no bundles exist, a second
+LP with elastic floors finds which floors bind, and :class:`~benefit_alloc.InfeasibleError`
+names them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._bits import names_of
+from .allocation import Allocation, as_payoff
+from .errors import InfeasibleError, InvalidGameError, SolverError
+from .game import Game
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .partnership import Partnership
+
+__all__ = ["METHODS", "Settlement", "SettlementChecks", "realise", "solve_method", "check_payoffs"]
+
+#: Solution concepts :meth:`Partnership.settle` knows by name: the public function of
+#: ``benefit_alloc`` it calls and the options it always passes (Banzhaf is normalised so that
+#: the split is efficient).
+METHODS: Mapping[str, tuple[str, Mapping[str, Any]]] = MappingProxyType(
+    {
+        "shapley": ("shapley", {}),
+        "banzhaf": ("banzhaf", {"normalized": True}),
+        "owen": ("owen", {}),
+        "weighted_shapley": ("weighted_shapley", {}),
+        "proportional": ("proportional", {}),
+        "equal_split": ("equal_split", {}),
+        "equal_surplus": ("equal_surplus", {}),
+        "shapley_sampled": ("shapley_sampled", {}),
+        "owen_sampled": ("owen_sampled", {}),
+        "nucleolus": ("nucleolus", {}),
+        "prenucleolus": ("prenucleolus", {}),
+        "per_capita_nucleolus": ("per_capita_nucleolus", {}),
+        "least_core": ("least_core", {}),
+    }
+)
+
+_MAX_LISTED = 50
+
+
+def solve_method(
+    game: Game, method: str | Callable[..., Allocation], **options: Any
+) -> Allocation:
+    """Apply a solution concept, given by name (see :data:`METHODS`) or as a function.
+
+    Raises
+    ------
+    InvalidGameError
+        For an unknown name (the message lists the valid ones) or a function that does not
+        return an :class:`~benefit_alloc.Allocation` for the game's players.
+    NotImplementedError
+        When the named concept is not available in this version of the library.
+
+    Examples
+    --------
+    >>> from benefit_alloc import Game
+    >>> solve_method(Game([0, 1, 2, 4], ["a", "b"]), "shapley").to_dict()
+    {'a': 1.5, 'b': 2.5}
+    """
+    if callable(method):
+        fn: Callable[..., Any] = method
+        label = getattr(method, "__name__", repr(method))
+        kwargs = dict(options)
+    elif isinstance(method, str):
+        if method not in METHODS:
+            raise InvalidGameError(
+                f"unknown method {method!r}; valid methods are {sorted(METHODS)} (or pass a "
+                "function game -> Allocation; Partnership.settle also takes 'owen_allocation')"
+            )
+        import benefit_alloc
+
+        attr, fixed = METHODS[method]
+        found = getattr(benefit_alloc, attr, None)
+        if found is None:
+            raise NotImplementedError(
+                f"method {method!r} is not available in this version of benefit_alloc "
+                f"(benefit_alloc.{attr} does not exist yet); available now: "
+                f"{sorted(m for m, (a, _) in METHODS.items() if hasattr(benefit_alloc, a))}"
+            )
+        fn = found
+        label = method
+        kwargs = {**fixed, **options}
+    else:
+        raise InvalidGameError(
+            f"method must be a name from {sorted(METHODS)} or a function, got {method!r}"
+        )
+    alloc = fn(game, **kwargs)
+    if not isinstance(alloc, Allocation) or alloc.players != game.players:
+        raise InvalidGameError(
+            f"method {label!r} must return an Allocation for the players {list(game.players)}, "
+            f"got {alloc!r}"
+        )
+    return alloc
+
+
+@dataclass(frozen=True)
+class SettlementChecks:
+    """Stability and feasibility checks of a settlement.
+
+    Attributes
+    ----------
+    efficient : bool
+        The payoffs add up to :math:`v(N)`.
+    individually_rational : bool
+        Every party gets at least its standalone value :math:`v(\\{i\\})`.
+    in_core : bool
+        No coalition ``S`` can do better on its own: :math:`x(S) \\ge v(S)` for all ``S``.
+    blocking_coalitions : tuple of tuple of str
+        Coalitions with :math:`v(S) - x(S) > \\text{tol}`, worst first (at most 50 listed).
+    n_blocking : int
+        How many coalitions block in all.
+    max_excess : float
+        :math:`\\max_{S \\ne \\emptyset} v(S) - x(S)` (<= 0 in the core, up to tolerance).
+    breakeven_met : bool
+        Every break-even floor holds.
+    shortfalls : mapping of str to float
+        Parties below their standalone value, by how much.
+    """
+
+    efficient: bool
+    individually_rational: bool
+    in_core: bool
+    blocking_coalitions: tuple[tuple[str, ...], ...]
+    n_blocking: int
+    max_excess: float
+    breakeven_met: bool
+    shortfalls: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Individually rational, in the core and break-even met."""
+        return self.individually_rational and self.in_core and self.breakeven_met
+
+    def to_dict(self) -> dict[str, Any]:
+        """The checks as a plain dict."""
+        return {
+            "efficient": self.efficient,
+            "individually_rational": self.individually_rational,
+            "in_core": self.in_core,
+            "blocking_coalitions": [list(c) for c in self.blocking_coalitions],
+            "n_blocking": self.n_blocking,
+            "max_excess": self.max_excess,
+            "breakeven_met": self.breakeven_met,
+            "shortfalls": {str(k): float(v) for k, v in self.shortfalls.items()},
+        }
+
+
+def check_payoffs(game: Game, x: Any, *, tol: float = 1e-7) -> SettlementChecks:
+    """Efficiency, individual rationality and core membership of payoffs ``x`` in ``game``.
+
+    Excesses :math:`e(S) = v(S) - x(S)` are computed for all coalitions at once (``O(2**n)``,
+    :func:`benefit_alloc.excess`);
+    a coalition blocks when :math:`e(S) > \\text{tol}\\,(1 + \\max |v|)`.  ``breakeven_met`` is
+    True here; :func:`realise` fills it from the bundles.
+
+    Examples
+    --------
+    >>> from benefit_alloc import Game
+    >>> c = check_payoffs(Game([0, 1, 1, 3], ["a", "b"]), [2.5, 0.5])
+    >>> c.individually_rational, c.in_core, c.blocking_coalitions
+    (False, False, (('b',),))
+    """
+    from .solutions.core import excess as excesses
+
+    vec = as_payoff(x, game.players)
+    v = game.values
+    scale = tol * (1.0 + float(np.abs(v).max(initial=0.0)))
+    excess = excesses(game, vec)  # v(S) - x(S) for every coalition (a profit game)
+    excess[0] = -np.inf
+    blocking = np.flatnonzero(excess > scale)
+    order = blocking[np.argsort(-excess[blocking], kind="stable")]
+    single = excess[1 << np.arange(game.n)]
+    short = {p: float(e) for p, e in zip(game.players, single) if e > scale}
+    return SettlementChecks(
+        efficient=bool(abs(vec.sum() - game.grand) <= scale),
+        individually_rational=not short,
+        in_core=blocking.size == 0,
+        blocking_coalitions=tuple(names_of(int(m), game.players) for m in order[:_MAX_LISTED]),
+        n_blocking=int(blocking.size),
+        max_excess=float(excess[1:].max(initial=-np.inf)),
+        breakeven_met=True,
+        shortfalls=short,
+    )
+
+
+class Settlement:
+    """A money split realised as bundles of outputs.
+
+    Attributes
+    ----------
+    payoffs : Allocation
+        Each party's payoff in money (the split being realised).
+    bundles : pandas.DataFrame
+        Parties x columns (the outputs, then the money column named after the numeraire):
+        what each party receives.  Non-rival outputs appear in full in every row; money may be
+        negative (the party pays the others).
+    utilities : pandas.Series
+        Each party's utility of its bundle, in its own units.
+    transfers : pandas.DataFrame
+        Money movements ``from``, ``to``, ``amount``; the joint pot of the money produced is
+        named ``"joint <numeraire>"``.
+    checks : SettlementChecks
+        Individual rationality, core membership with blocking coalitions, break-even.
+    standalone : pandas.Series
+        :math:`v(\\{i\\})`, what each party would have alone, in money.
+    """
+
+    __slots__ = ("payoffs", "bundles", "utilities", "transfers", "checks", "standalone", "numeraire")
+
+    def __init__(
+        self,
+        payoffs: Allocation,
+        bundles: pd.DataFrame,
+        utilities: pd.Series,
+        transfers: pd.DataFrame,
+        checks: SettlementChecks,
+        standalone: pd.Series,
+        numeraire: str,
+    ) -> None:
+        self.payoffs = payoffs
+        self.bundles = bundles
+        self.utilities = utilities
+        self.transfers = transfers
+        self.checks = checks
+        self.standalone = standalone
+        self.numeraire = numeraire
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per party: ``payoff``, ``standalone``, ``gain``, ``utility``, ``money``."""
+        import pandas as pd
+
+        pay = pd.Series(self.payoffs.to_dict())
+        return pd.DataFrame(
+            {
+                "payoff": pay,
+                "standalone": self.standalone,
+                "gain": pay - self.standalone,
+                "utility": self.utilities,
+                "money": self.bundles[self.numeraire],
+            }
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready): method, numeraire, payoffs, standalone, bundles,
+        utilities, transfers (list of records) and checks."""
+        return {
+            "method": self.payoffs.method,
+            "numeraire": self.numeraire,
+            "payoffs": self.payoffs.to_dict(),
+            "standalone": {str(k): float(v) for k, v in self.standalone.items()},
+            "bundles": {
+                str(p): {str(c): float(v) for c, v in row.items()}
+                for p, row in self.bundles.iterrows()
+            },
+            "utilities": {str(k): float(v) for k, v in self.utilities.items()},
+            "transfers": [
+                {"from": str(r["from"]), "to": str(r["to"]), "amount": float(r["amount"])}
+                for r in self.transfers.to_dict("records")
+            ],
+            "checks": self.checks.to_dict(),
+        }
+
+    def __str__(self) -> str:
+        c = self.checks
+        lines = [
+            f"Settlement by {self.payoffs.method} (money column {self.numeraire!r})",
+            self.to_frame().round(6).to_string(),
+            "",
+            "Bundles:",
+            self.bundles.round(6).to_string(),
+        ]
+        if len(self.transfers):
+            lines += ["", "Transfers:", self.transfers.round(6).to_string(index=False)]
+        lines += [
+            "",
+            f"individually rational: {c.individually_rational}; in the core: {c.in_core}"
+            + (f" (blocked by {[list(b) for b in c.blocking_coalitions[:3]]})" if not c.in_core else "")
+            + f"; break-even met: {c.breakeven_met}",
+        ]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Settlement by {self.payoffs.method}: {self.payoffs.to_dict()}, ok={self.checks.ok}>"
+
+
+# ---------------------------------------------------------------- the LP
+@dataclass(frozen=True)
+class _LP:
+    """``min c x`` s.t. ``A_ub x <= b_ub``, ``A_eq x = b_eq``, ``lower <= x <= upper``."""
+
+    c: NDArray[np.float64]
+    A_ub: NDArray[np.float64]
+    b_ub: NDArray[np.float64]
+    ub_names: tuple[str, ...]
+    A_eq: NDArray[np.float64]
+    b_eq: NDArray[np.float64]
+    eq_names: tuple[str, ...]
+    lower: NDArray[np.float64]
+    upper: NDArray[np.float64]
+
+
+def _bundle_lp(
+    w_rival: NDArray[np.float64],
+    supply: NDArray[np.float64],
+    money: float,
+    rhs: NDArray[np.float64],
+    floors: NDArray[np.float64],
+    *,
+    elastic: bool,
+) -> _LP:
+    """Build the bundle LP (pure).  Variables: ``y`` (n x R, row-major), ``m`` (n), then ``p``
+    (n, out-of-pocket payments) or, when ``elastic``, ``s`` (n, floor violations)."""
+    n, r = w_rival.shape
+    nv = n * r + 2 * n
+    iy = np.arange(n * r).reshape(n, r)
+    im = n * r + np.arange(n)
+    ia = n * r + n + np.arange(n)  # p or s
+    lower = np.zeros(nv)
+    upper = np.full(nv, np.inf)
+    lower[im] = -np.inf if elastic else floors
+    c = np.zeros(nv)
+    c[ia] = 1.0
+    ub_rows: list[NDArray[np.float64]] = []
+    b_ub: list[float] = []
+    ub_names: list[str] = []
+    for k in range(r):
+        row = np.zeros(nv)
+        row[iy[:, k]] = 1.0
+        ub_rows.append(row)
+        b_ub.append(float(supply[k]))
+        ub_names.append(f"supply_{k}")
+    row = np.zeros(nv)
+    row[im] = 1.0
+    ub_rows.append(row)
+    b_ub.append(float(money))
+    ub_names.append("money")
+    for i in range(n):
+        row = np.zeros(nv)
+        if elastic:  # m_i + s_i >= floor_i
+            if not math.isfinite(floors[i]):
+                continue
+            row[im[i]] = -1.0
+            row[ia[i]] = -1.0
+            b_ub.append(-float(floors[i]))
+            ub_names.append(f"floor_{i}")
+        else:  # p_i >= -m_i
+            row[im[i]] = -1.0
+            row[ia[i]] = -1.0
+            b_ub.append(0.0)
+            ub_names.append(f"pocket_{i}")
+        ub_rows.append(row)
+    a_eq = np.zeros((n, nv))
+    for i in range(n):
+        a_eq[i, iy[i]] = w_rival[i]
+        a_eq[i, im[i]] = 1.0
+    return _LP(
+        c,
+        np.array(ub_rows).reshape(len(ub_rows), nv),
+        np.array(b_ub),
+        tuple(ub_names),
+        a_eq,
+        np.asarray(rhs, dtype=np.float64),
+        tuple(f"target_{i}" for i in range(n)),
+        lower,
+        upper,
+    )
+
+
+def _solve(lp: _LP) -> NDArray[np.float64] | None:
+    """Solve with HiGHS through :func:`benefit_alloc._lp.solve_lp` (status checked there).
+
+    Returns None when the LP is infeasible; any other failure raises SolverError.
+    """
+    from ._lp import LinearProgram, solve_lp
+
+    program = LinearProgram(
+        c=lp.c,
+        A_ub=lp.A_ub,
+        b_ub=lp.b_ub,
+        A_eq=lp.A_eq,
+        b_eq=lp.b_eq,
+        bounds=np.column_stack([lp.lower, lp.upper]),
+    )
+    try:
+        sol = solve_lp(program, what="the bundle LP")
+    except InfeasibleError:
+        return None
+    out = np.asarray(sol.x, dtype=np.float64)
+    if out.shape != (lp.c.size,) or not np.isfinite(out).all():
+        raise SolverError("HiGHS reported an optimal bundle LP but returned no usable values")
+    return out
+
+
+def realise(
+    partnership: Partnership,
+    payoffs: Allocation | Mapping[str, float] | Sequence[float],
+    *,
+    side_payments: bool = True,
+    tol: float = 1e-7,
+) -> Settlement:
+    """Realise money payoffs as bundles of outputs (the LP in the module docstring).
+
+    Parameters
+    ----------
+    partnership : Partnership
+        A transferable partnership (every party values money).
+    payoffs : Allocation, mapping or sequence
+        The money split to realise, one payoff per party.
+    side_payments : bool, default True
+        Allow negative money (a party pays the others); with False every party's money is
+        at least 0, so transfers only share out the money produced.
+    tol : float
+        Relative tolerance of the checks.
+
+    Raises
+    ------
+    InfeasibleError
+        When the payoffs cannot be realised: they exceed the worth produced, or a break-even
+        floor (or, without side payments, the no-payment floor) binds; the message names it.
+    """
+    import pandas as pd
+
+    game = partnership.game()
+    names = partnership.players
+    n = len(names)
+    vec = as_payoff(payoffs, names, field="payoffs")
+    alloc = payoffs if isinstance(payoffs, Allocation) else Allocation(names, vec, "given")
+    scale = tol * (1.0 + float(np.abs(game.values).max(initial=0.0)))
+    if vec.sum() > game.grand + scale:
+        raise InfeasibleError(
+            f"the payoffs total {vec.sum():.6g}, more than the partnership produces: its worth "
+            f"v(N) = {game.grand:.6g}; no bundles can realise them"
+        )
+    num = partnership.numeraire
+    q = partnership.outputs(names)
+    w = partnership.money_values()
+    out_names = partnership.output_names
+    const = partnership.money_constants()
+    goods = [o for o in out_names if o != num]
+    spec = {o.name: o for o in partnership.output_specs}
+    rival = [o for o in goods if spec[o].rival]
+    shared = [o for o in goods if not spec[o].rival]
+    col = {o: out_names.index(o) for o in out_names}
+    w_rival = w[:, [col[o] for o in rival]].reshape(n, len(rival))
+    shared_value = w[:, [col[o] for o in shared]].reshape(n, len(shared)) @ np.array(
+        [q[o] for o in shared]
+    )
+    rhs = vec - shared_value - const
+    money = q.get(num, 0.0)
+    floors = np.array(
+        [
+            -np.inf if (b := partnership.utilities[p].breakeven) is None else b
+            for p in names
+        ]
+    )
+    if not side_payments:
+        floors = np.maximum(floors, 0.0)
+    supply = np.array([q[o] for o in rival])
+    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=False))
+    if sol is None:
+        raise _explain_infeasible(
+            names, w_rival, supply, money, rhs, floors, side_payments, vec, scale
+        )
+    y = sol[: n * len(rival)].reshape(n, len(rival))
+    m = sol[n * len(rival) : n * len(rival) + n]
+    # certify the solution independently of the solver
+    resid = np.abs(np.einsum("ij,ij->i", w_rival, y) + m - rhs)
+    over = np.concatenate([y.sum(axis=0) - supply, [m.sum() - money]])
+    below = floors - m
+    if resid.max(initial=0.0) > scale or over.max(initial=0.0) > scale or below.max() > scale:
+        raise SolverError(
+            "HiGHS returned bundles that miss their targets or exceed supply by more than "
+            f"the tolerance {scale:.3g} (target error {resid.max(initial=0.0):.3g}, "
+            f"excess supply {over.max(initial=0.0):.3g}, floor gap {below.max():.3g})"
+        )
+    cols = partnership.columns
+    table = np.zeros((n, len(cols)))
+    for k, c in enumerate(cols):
+        if c == num:
+            table[:, k] = m
+        elif c in shared:
+            table[:, k] = q[c]
+        else:
+            table[:, k] = y[:, rival.index(c)]
+    table += 0.0  # turns the solver's -0.0 into 0.0
+    bundles = pd.DataFrame(table, index=pd.Index(names, name="party"), columns=list(cols))
+    utils = pd.Series(
+        [
+            partnership.utilities[p].value(dict(zip(cols, table[i])), numeraire=num)
+            for i, p in enumerate(names)
+        ],
+        index=bundles.index,
+        name="utility",
+    )
+    checks = check_payoffs(game, vec, tol=tol)
+    met = bool((m >= floors - scale).all())
+    checks = SettlementChecks(**{**checks.__dict__, "breakeven_met": met})
+    standalone = pd.Series(game.singletons, index=bundles.index, name="standalone")
+    return Settlement(
+        alloc, bundles, utils, _transfers(names, m, money, num), checks, standalone, num
+    )
+
+
+def _explain_infeasible(
+    names: Sequence[str],
+    w_rival: NDArray[np.float64],
+    supply: NDArray[np.float64],
+    money: float,
+    rhs: NDArray[np.float64],
+    floors: NDArray[np.float64],
+    side_payments: bool,
+    vec: NDArray[np.float64],
+    scale: float,
+) -> InfeasibleError:
+    """The InfeasibleError naming the floors that bind (found by the elastic LP)."""
+    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=True))
+    if sol is None:
+        return InfeasibleError(
+            "the payoffs cannot be realised even without break-even floors: the outputs "
+            f"produced cannot give these money values {dict(zip(names, vec.tolist()))}"
+        )
+    n = len(names)
+    r = w_rival.shape[1]
+    m = sol[n * r : n * r + n]
+    slack = sol[n * r + n :]
+    parts = []
+    for i in np.flatnonzero(slack > scale).tolist():
+        kind = (
+            "break-even floor"
+            if floors[i] > 0 or side_payments
+            else "no-payment floor (side_payments=False)"
+        )
+        parts.append(
+            f"the {kind} of {names[i]!r} (money >= {floors[i]:.6g}) binds: realising its payoff "
+            f"{vec[i]:.6g} would leave it only {m[i]:.6g} in money"
+        )
+    if not parts:  # pragma: no cover - the elastic LP found no violation yet the LP failed
+        raise SolverError("the bundle LP was reported infeasible but no floor binds")
+    return InfeasibleError("cannot realise the payoffs: " + "; ".join(parts))
+
+
+def _transfers(names: Sequence[str], m: NDArray[np.float64], money: float, num: str) -> pd.DataFrame:
+    """Who pays whom: the joint pot and payers (money < 0) pay receivers (money > 0)."""
+    import pandas as pd
+
+    eps = 1e-12 * (1.0 + float(np.abs(m).max(initial=0.0)) + abs(money))
+    pot = f"joint {num}"
+    total = float(m.sum())
+    src_names = ([pot] if total > eps else []) + [p for p, v in zip(names, m) if v < -eps]
+    src_left = ([total] if total > eps else []) + [-float(v) for v in m if v < -eps]
+    dst_names = ([pot] if total < -eps else []) + [p for p, v in zip(names, m) if v > eps]
+    dst_left = ([-total] if total < -eps else []) + [float(v) for v in m if v > eps]
+    rows: list[dict[str, Any]] = []
+    si = ki = 0
+    while si < len(src_names) and ki < len(dst_names):
+        amount = min(src_left[si], dst_left[ki])
+        if amount > eps:
+            rows.append({"from": src_names[si], "to": dst_names[ki], "amount": amount})
+        src_left[si] -= amount
+        dst_left[ki] -= amount
+        if src_left[si] <= eps:
+            si += 1
+        if dst_left[ki] <= eps:
+            ki += 1
+    return pd.DataFrame(rows, columns=["from", "to", "amount"])

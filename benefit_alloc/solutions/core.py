@@ -1,0 +1,280 @@
+r"""The core and the least core: excesses, core membership, blocking coalitions.
+
+For a profit game :math:`v` and a payoff vector :math:`x` the *excess* of coalition
+:math:`S` is
+
+.. math:: e(S, x) = v(S) - x(S), \qquad x(S) = \sum_{i \in S} x_i,
+
+what :math:`S` would gain by leaving; for a cost game :math:`c` it is
+:math:`e(S, x) = x(S) - c(S)`, what :math:`S` would save by serving itself.  The *core*
+(Gillies 1959) is the set of efficient payoffs (:math:`x(N) = v(N)`) with no positive
+excess.  The *least core* (Maschler, Peleg and Shapley 1979) relaxes every coalitional
+constraint by the smallest :math:`\varepsilon` that makes the set non-empty:
+
+.. math:: \varepsilon^* = \min_{x(N) = v(N)} \max_{\emptyset \ne S \ne N} e(S, x),
+
+so the core is non-empty exactly when :math:`\varepsilon^* \le 0` (Bondareva 1963,
+Shapley 1967).  All excesses are computed at once over the value array with
+:func:`benefit_alloc._bits.subset_sums`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._bits import names_of, popcount, subset_sums
+from ..allocation import Allocation, as_payoff
+from ..errors import InvalidGameError
+from ..game import Game, OracleGame
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["excess", "is_in_core", "blocking_coalitions", "least_core", "core_is_empty"]
+
+
+# ------------------------------------------------------------------ shared helpers
+
+
+def _dense(game: Any, fn: str) -> Game:
+    """The game as a dense :class:`Game`, or an error naming what would be valid."""
+    if isinstance(game, Game):
+        return game
+    if isinstance(game, OracleGame):
+        raise InvalidGameError(
+            f"{fn} needs every coalition's value: tabulate the OracleGame with "
+            "game.to_game() (possible up to 30 players)"
+        )
+    raise InvalidGameError(f"{fn} takes a benefit_alloc.Game, got {type(game).__name__}")
+
+
+def _profit_values(game: Game) -> NDArray[np.float64]:
+    """Values in the profit orientation: ``v`` itself, or ``-c`` for a cost game."""
+    return -game.values if game.cost else game.values
+
+
+def _scale(values: NDArray[np.float64]) -> float:
+    """``max(1, max |v(S)|)``, the scale relative tolerances are measured against."""
+    return max(1.0, float(np.max(np.abs(values))))
+
+
+def _check_tol(tol: Any, field: str = "tol") -> float:
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
+        raise InvalidGameError(f"{field} must be a number >= 0, got {tol!r}")
+    t = float(tol)
+    if not math.isfinite(t) or t < 0:
+        raise InvalidGameError(f"{field} = {tol!r} is invalid: it must be a finite number >= 0")
+    return t
+
+
+def _excess_profit(v: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``v(S) - y(S)`` for every mask (profit orientation)."""
+    out = subset_sums(y)
+    np.subtract(v, out, out=out)
+    return out
+
+
+# ------------------------------------------------------------------ public API
+
+
+def excess(game: Game, x: Any) -> NDArray[np.float64]:
+    r"""Excess of every coalition at ``x``, indexed by mask.
+
+    .. math:: e(S, x) = v(S) - x(S) \quad\text{(profit game)}, \qquad
+              e(S, x) = x(S) - c(S) \quad\text{(cost game)}
+
+    Positive excess means that :math:`S` would do better on its own.  ``out[0]`` (the empty
+    coalition) is 0 and ``out[-1]`` is the grand coalition's :math:`v(N) - x(N)`.
+
+    Parameters
+    ----------
+    game : Game
+    x : array_like, dict or Allocation
+        Payoffs (cost shares for a cost game) in player order, ``{name: payoff}`` or an
+        :class:`~benefit_alloc.Allocation`.
+
+    Returns
+    -------
+    ndarray, shape (2**n,)
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.Game([0, 1, 2, 4], players=["College", "Firm"])
+    >>> excess(g, {"College": 1.5, "Firm": 2.5}).tolist()
+    [0.0, -0.5, -0.5, 0.0]
+    """
+    g = _dense(game, "excess")
+    xv = as_payoff(x, g.players)
+    e = _excess_profit(g.values, xv)
+    if g.cost:
+        np.negative(e, out=e)
+    e[0] = 0.0
+    return e
+
+
+def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:
+    r"""Whether ``x`` is in the core: :math:`x(N) = v(N)` and :math:`e(S, x) \le 0` for all S.
+
+    Both conditions are checked up to ``tol * max(1, max |v(S)|)`` (a tolerance relative to
+    the game's scale, so that rounding in :math:`x(S)` does not reject a core point).
+
+    Parameters
+    ----------
+    game : Game
+    x : array_like, dict or Allocation
+    tol : float, default 1e-9
+        Relative tolerance, ``>= 0``.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.Game([0, 1, 2, 4], players=["College", "Firm"])
+    >>> is_in_core(g, [1.5, 2.5]), is_in_core(g, [0.5, 3.5])
+    (True, False)
+    """
+    t = _check_tol(tol)
+    g = _dense(game, "is_in_core")
+    e = excess(g, x)
+    thr = t * _scale(g.values)
+    return bool(abs(e[-1]) <= thr and e.max() <= thr)
+
+
+def blocking_coalitions(
+    game: Game, x: Any, *, top: int | None = 10, tol: float = 1e-9
+) -> pd.DataFrame:
+    r"""The coalitions that would do better on their own at ``x``, worst first.
+
+    A coalition *blocks* ``x`` when its excess :math:`e(S, x)` is positive (beyond
+    ``tol * max(1, max |v(S)|)``): for a profit game its members together earn
+    :math:`v(S) > x(S)` alone, for a cost game they would pay :math:`c(S) < x(S)`.  The grand
+    coalition appears when ``x`` hands out less than :math:`v(N)` (or charges more than
+    :math:`c(N)`).
+
+    Parameters
+    ----------
+    game : Game
+    x : array_like, dict or Allocation
+    top : int or None, default 10
+        Number of rows to return (``None``: all blocking coalitions).
+    tol : float, default 1e-9
+        Relative tolerance, ``>= 0``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by coalition mask, with columns ``coalition`` (tuple of player names),
+        ``size``, ``value`` (:math:`v(S)`, or the cost :math:`c(S)`), ``allocated``
+        (:math:`x(S)`) and ``excess`` (how much better off the coalition would be), sorted by
+        decreasing excess, ties by mask.  Empty when ``x`` is in the core.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.Game([0, 1, 2, 4], players=["College", "Firm"])
+    >>> blocking_coalitions(g, [0.5, 3.5])[["coalition", "excess"]]
+            coalition  excess
+    mask
+    1      (College,)     0.5
+    """
+    import pandas as pd
+
+    t = _check_tol(tol)
+    if top is not None and (
+        isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1
+    ):
+        raise InvalidGameError(f"top = {top!r} must be a whole number >= 1, or None for all")
+    g = _dense(game, "blocking_coalitions")
+    e = excess(g, x)
+    thr = t * _scale(g.values)
+    e[0] = -np.inf
+    idx = np.flatnonzero(e > thr)
+    order = idx[np.lexsort((idx, -e[idx]))]
+    if top is not None:
+        order = order[: int(top)]
+    xv = as_payoff(x, g.players)
+    alloc = subset_sums(xv)[order] if order.size else np.zeros(0)
+    frame = pd.DataFrame(
+        {
+            "coalition": [names_of(int(m), g.players) for m in order],
+            "size": popcount(order).astype(np.int64),
+            "value": g.values[order],
+            "allocated": alloc,
+            "excess": e[order],
+        },
+        index=pd.Index(order.astype(np.int64), name="mask"),
+    )
+    return frame
+
+
+def least_core(game: Game, *, solver: str = "highs") -> Allocation:
+    r"""The least core's :math:`\varepsilon^*` and one canonical point of it.
+
+    .. math:: \varepsilon^* = \min\Bigl\{\varepsilon :
+              \exists x,\; x(N) = v(N),\; e(S, x) \le \varepsilon
+              \;\forall \emptyset \ne S \ne N\Bigr\}
+
+    over pre-imputations (Maschler, Peleg and Shapley 1979); the core is non-empty exactly
+    when :math:`\varepsilon^* \le 0`.  The least core is a polytope; the point returned is
+    the **prenucleolus**, the unique point that keeps lexicographically minimising the
+    largest excesses after the first one (it lies in the least core by construction, as the
+    first LP of its sequence is the least-core LP), so the answer is deterministic and
+    independent of the solver's choice of vertex.
+
+    Parameters
+    ----------
+    game : Game
+        A profit or cost game with at least two players (for one player the least core is
+        ``{v(N)}`` with :math:`\varepsilon^* = -\infty`, reported as ``-inf``).
+    solver : {"highs", "cbc"}
+
+    Returns
+    -------
+    Allocation
+        ``method="least_core"`` with diagnostics ``epsilon`` (:math:`\varepsilon^*`, in the
+        game's own orientation: for a cost game the largest :math:`x(S) - c(S)`) and
+        ``point="prenucleolus"``.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.Game([0, 0, 0, 1, 0, 1, 1, 1])       # 3-player majority game
+    >>> lc = least_core(g)
+    >>> round(lc.epsilon, 6), lc.values.round(6).tolist()
+    (0.333333, [0.333333, 0.333333, 0.333333])
+    """
+    from .nucleolus import _solve
+
+    g = _dense(game, "least_core")
+    res = _solve(g, pre=True, per_capita=False, solver=solver, what="least core")
+    return Allocation(
+        g.players, res.x, "least_core", epsilon=res.epsilon, point="prenucleolus"
+    )
+
+
+def core_is_empty(game: Game, *, tol: float = 1e-9, solver: str = "highs") -> bool:
+    r"""Whether the core is empty: :math:`\varepsilon^* > tol \cdot \max(1, \max|v(S)|)`.
+
+    Only the least-core LP is solved (with constraint generation), not the whole
+    prenucleolus sequence.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> core_is_empty(ba.Game([0, 0, 0, 1, 0, 1, 1, 1]))
+    True
+    >>> core_is_empty(ba.games.glove(1, 2))
+    False
+    """
+    from .nucleolus import _solve
+
+    t = _check_tol(tol)
+    g = _dense(game, "core_is_empty")
+    if g.n == 1:
+        return False
+    res = _solve(g, pre=True, per_capita=False, solver=solver, max_levels=1, what="least core")
+    return bool(res.epsilon > t * _scale(g.values))
