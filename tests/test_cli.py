@@ -27,21 +27,6 @@ BAD = Path(__file__).parent / "fixtures" / "bad_scenarios"
 COMMANDS = ["solve", "compare", "explain", "partners", "validate", "demo"]
 
 
-def _has_partnership() -> bool:
-    try:
-        from benefit_alloc.partnership import Partnership  # noqa: F401
-
-        from benefit_alloc.production import LinearProduction  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_partnership = pytest.mark.skipif(
-    not _has_partnership(), reason="needs the Partnership and production models (other areas)"
-)
-
-
 def run(capsys, *args: str) -> tuple[int, str, str]:
     code = cli.main(list(args))
     out, err = capsys.readouterr()
@@ -169,12 +154,9 @@ def test_entry_point_is_declared():
 # ---------------------------------------------------------------------------- results
 @pytest.fixture(scope="module")
 def college():
-    if not _has_partnership():
-        pytest.skip("needs the Partnership and production models (other areas)")
     return load_scenario(bundled_scenario_path("college_enterprise"))
 
 
-@needs_partnership
 def test_solve_json_matches_the_python_api(capsys, college):
     methods = [m for m in ("shapley", "nucleolus", "banzhaf") if m in college.applicable_methods()]
     code, out, err = run(capsys, "solve", "college_enterprise", "-m", ",".join(methods),
@@ -196,7 +178,6 @@ def test_solve_json_matches_the_python_api(capsys, college):
         assert sum(got["payoffs"].values()) == pytest.approx(college.partnership.game().grand)
 
 
-@needs_partnership
 def test_solve_csv_and_markdown(capsys, college):
     code, out, _ = run(capsys, "solve", "college_enterprise", "-m", "shapley", "-f", "csv")
     assert code == 0
@@ -211,7 +192,6 @@ def test_solve_csv_and_markdown(capsys, college):
     assert "| party | shapley |" in out and "| --- |" in out
 
 
-@needs_partnership
 def test_compare_explain_validate(capsys, college):
     code, out, _ = run(capsys, "compare", "college_enterprise", "-f", "json")
     assert code == 0
@@ -239,11 +219,8 @@ def test_compare_explain_validate(capsys, college):
     assert json.loads(out)["valid"] is True
 
 
-@needs_partnership
 def test_partners_ranking(capsys):
     sc = load_scenario(bundled_scenario_path("partner_selection"))
-    if "least_core" not in dir(__import__("benefit_alloc")):
-        pytest.skip("partner ranking needs least_core (stability area)")
     code, out, err = run(capsys, "partners", "partner_selection", "-f", "json", "--max-size", "2")
     assert code == 0, err
     doc = json.loads(out)
@@ -254,7 +231,6 @@ def test_partners_ranking(capsys):
     assert gains == sorted(gains, reverse=True)
 
 
-@needs_partnership
 def test_report_write_failure_is_bad_input(capsys, tmp_path):
     code, _, err = run(capsys, "solve", "college_enterprise", "-m", "shapley", "-q",
                        "--report", str(tmp_path / "missing" / "r.html"))
@@ -291,7 +267,6 @@ def test_subprocess_bad_file_exit_2():
     assert "not valid TOML" in res.stderr
 
 
-@needs_partnership
 def test_subprocess_solve_json_and_demo(tmp_path):
     res = _spawn("solve", "college_enterprise", "--method", "shapley", "--format", "json",
                  cwd=tmp_path)
@@ -306,7 +281,6 @@ def test_subprocess_solve_json_and_demo(tmp_path):
     assert "payoff per party" in res.stdout
 
 
-@needs_partnership
 def test_scenario_methods_not_available_are_named(capsys, college):
     code, out, err = run(capsys, "solve", "college_enterprise", "-f", "json")
     assert code == 0, err
@@ -353,7 +327,6 @@ run = ["shapley"]
 """
 
 
-@needs_partnership
 def test_explain_names_blocking_coalitions(capsys, tmp_path):
     # v(pair) = 10, v(N) = 12: the core is empty and each pair blocks the Shapley split 4/4/4
     path = tmp_path / "majority.toml"

@@ -25,21 +25,6 @@ from benefit_alloc.testing import games
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _has_partnership() -> bool:
-    try:
-        from benefit_alloc.partnership import Partnership  # noqa: F401
-
-        from benefit_alloc.production import LinearProduction, Synergy  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_partnership = pytest.mark.skipif(
-    not _has_partnership(), reason="needs the Partnership and production models (other areas)"
-)
-
-
 # ---------------------------------------------------------------------------- the core
 def _in_core(game: Game, x: np.ndarray, tol: float = 1e-9) -> bool:
     v = game.values
@@ -98,8 +83,6 @@ def test_core_polygon_known_games():
 # ---------------------------------------------------------------------------- HTML
 @pytest.fixture(scope="module")
 def three_party():
-    if not _has_partnership():
-        pytest.skip("needs the Partnership and production models (other areas)")
     sc = load_scenario(bundled_scenario_path("training_centre"))
     tu = [m for m in ("shapley", "nucleolus", "least_core", "banzhaf")
           if m in sc.applicable_methods()][:3]
@@ -121,7 +104,6 @@ def _images(text: str) -> list[bytes]:
     return [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', text)]
 
 
-@needs_partnership
 def test_report_is_self_contained_with_charts(report_html, three_party):
     sc, results = three_party
     text = report_html.read_text(encoding="utf-8")
@@ -145,7 +127,6 @@ def test_report_is_self_contained_with_charts(report_html, three_party):
             assert f"{st.payoffs[p]:.6g}" in text
 
 
-@needs_partnership
 def test_report_without_matplotlib_says_plots_need_it(three_party, monkeypatch):
     from benefit_alloc.report import PLOTS_NEED, render_report
 
@@ -214,7 +195,6 @@ def _run_chromium(binary: str, tmp: Path, *args: str) -> subprocess.CompletedPro
     )
 
 
-@needs_partnership
 def test_report_renders_in_headless_chromium(report_html, chromium, tmp_path):
     from matplotlib.image import imread
 
