@@ -15,6 +15,9 @@ from .errors import (
     SolverError,
 )
 from .game import Game, OracleGame
+
+# sampling (issue 3): sampled Shapley, Banzhaf and Owen values with standard errors
+from .solutions.sampling import banzhaf_sampled, owen_sampled, shapley_sampled
 from .solutions.shapley import banzhaf, shapley
 
 __version__ = "0.1.0"
@@ -35,4 +38,8 @@ __all__ = [
     # exact solution concepts
     "shapley",
     "banzhaf",
+    # sampling (issue 3)
+    "shapley_sampled",
+    "banzhaf_sampled",
+    "owen_sampled",
 ]
