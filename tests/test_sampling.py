@@ -77,11 +77,12 @@ def test_shapley_within_four_stderr(method, game):
     assert within(est, ba.shapley(game).values).all()
 
 
-@given(seed=st.integers(0, 2**32 - 1))
+@pytest.mark.parametrize("seed", range(12))
 def test_svarm_sampling_within_four_stderr(seed):
     # n = 10 with 900 < 2**10 - 1 evaluations: sizes 4, 5 and 6 are sampled.  Dense random
     # values: a sparse game whose few non-zero coalitions are never drawn shows no
     # variance at all, and no sample-based standard error can see it (see the docs).
+    # Fixed seeds: letting hypothesis search 2**32 seeds for a 4-sigma draw would find one.
     game = random_game(10, seed)
     est = ba.shapley_sampled(game, 900, rng=seed)
     assert est.exact_sizes == (1, 2, 3, 7, 8, 9)
