@@ -28,6 +28,9 @@ _DEFENSIVE = 0.25
 #: Share of the sampling budget spent on the pilot round of the two-phase methods.
 _PILOT_SHARE = 0.25
 
+#: Rows per player, spread over the sampled sizes, for the least-squares control variate.
+_FIT_ROWS_PER_PLAYER = 64
+
 #: Samples per stratum that the fill step guarantees (2 are needed for a variance).
 _MIN_PER_STRATUM = 2
 
@@ -661,70 +664,162 @@ class _LevelEstimator:
         shape = (lv.size, n)
         self.plus = _Moments.zeros(shape)
         self.minus = _Moments.zeros(shape)
-        # the first control variate: mean of the first and last marginal contributions
-        self.a = 0.5 * (self.single + self.ev.grand() - self.drop)
-        self.xtx = np.zeros((n, n))
-        self.xty = np.zeros(n)
-        self.n_fit = 0
-        self.fit_cap = 64 * n
+        # the control variate before any fit: the mean of the first and last marginal
+        # contributions (exact, from sizes 1 and n - 1)
+        self.a0 = 0.5 * (self.single + self.ev.grand() - self.drop)
+        self.a = self.a0
+        self.beta = np.ones(lv.size)
+        self.fit_rows = -(-_FIT_ROWS_PER_PLAYER * n // lv.size)  # per size, rounded up
+        self.suu = np.zeros(lv.size)
+        self.suy = np.zeros(lv.size)
 
-    def corrections(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """``E[a(S) | i in S, |S| = s]`` and ``E[a(S) | i not in S, |S| = s]``."""
-        n, a, lv = self.n, self.a, self.lv
+    def corrections(
+        self, a: NDArray[np.float64], beta: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``beta_s E[a(S) | i in S, |S| = s]`` and ``beta_s E[a(S) | i not in S, |S| = s]``."""
+        n, lv = self.n, self.lv
         rest = a.sum() - a
         e_in = a[None, :] + ((lv[:, None] - 1) / (n - 1)) * rest[None, :]
         e_out = (lv[:, None] / (n - 1)) * rest[None, :]
-        return e_in, e_out
+        return beta[:, None] * e_in, beta[:, None] * e_out
 
-    def round(self, evals: int, shares: NDArray[np.float64]) -> None:
-        """Draw ``evals`` coalitions split over the sampled sizes by ``shares``."""
+    def _draw(self, j: int, k: int) -> tuple[NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]:
+        mem, masks = self.sampler.draw(self.rng, int(self.lv[j]), k)
+        y = self.ev.members(mem, masks)
+        codes = _byte_codes(mem, masks, self.n)
+        self.total += k
+        return codes, _code_index(codes), y
+
+    def _accumulate(
+        self,
+        batch: dict[str, list[NDArray[np.float64]]],
+        j: int,
+        codes: NDArray[np.uint8],
+        index: NDArray[np.intp],
+        y: NDArray[np.float64],
+        cv: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    ) -> NDArray[np.float64]:
+        """Stratum moments of ``r = y - beta a(S) + beta E[a(S) | stratum]`` into ``batch``;
+        returns ``a(S)``."""
         n = self.n
-        counts = _allocate(evals, shares)
-        e_in, e_out = self.corrections()
-        tables = _byte_tables(self.a)
-        shape = (self.lv.size, n)
-        batch = {side: [np.zeros(shape), np.zeros(shape), np.zeros(shape)] for side in "+-"}
-        for j in np.flatnonzero(counts):
-            k = int(counts[j])
-            mem, masks = self.sampler.draw(self.rng, int(self.lv[j]), k)
-            y = self.ev.members(mem, masks)
-            codes = _byte_codes(mem, masks, n)
-            index = _code_index(codes)
-            z = y - _additive(index, tables)
-            ref = float(z.mean())
-            d = z - ref
-            inside = _member_sums(index, [None, d, d * d], n)
-            sums = {"+": inside, "-": np.array([k, d.sum(), (d * d).sum()])[None, :] - inside}
-            for side, e in (("+", e_in[j]), ("-", e_out[j])):
-                c, s1, s2 = sums[side][:, 0], sums[side][:, 1], sums[side][:, 2]
-                mean_d = s1 / np.where(c > 0, c, 1.0)
-                batch[side][0][j] = c
-                batch[side][1][j] = mean_d + ref + e
-                batch[side][2][j] = np.maximum(s2 - s1 * mean_d, 0.0)
-            if self.n_fit < self.fit_cap:
-                rows = min(k, self.fit_cap - self.n_fit)
-                memf = _codes_to_members(codes[:rows], n).astype(np.float64)
-                xc = memf - memf.mean(axis=0)
-                yc = y[:rows] - y[:rows].mean()
-                self.xtx += np.einsum("ki,kj->ij", xc, xc)
-                self.xty += np.einsum("ki,k->i", xc, yc)
-                self.n_fit += rows
-            if self.want_cov:
-                self.records.append(
-                    _Record(int(j), codes.copy(), z, e_in[j].copy(), e_out[j].copy())
-                )
-            self.total += k
+        tables, beta, e_in, e_out = cv
+        k = y.size
+        a_s = _additive(index, tables)
+        z = y - beta[j] * a_s
+        ref = float(z.mean())
+        d = z - ref
+        inside = _member_sums(index, [None, d, d * d], n)
+        sums = {"+": inside, "-": np.array([k, d.sum(), (d * d).sum()])[None, :] - inside}
+        for side, e in (("+", e_in[j]), ("-", e_out[j])):
+            c, s1, s2 = sums[side][:, 0], sums[side][:, 1], sums[side][:, 2]
+            mean_d = s1 / np.where(c > 0, c, 1.0)
+            batch[side][0][j] = c
+            batch[side][1][j] = mean_d + ref + e
+            batch[side][2][j] = np.maximum(s2 - s1 * mean_d, 0.0)
+        if self.want_cov:
+            self.records.append(_Record(j, codes.copy(), z, e_in[j].copy(), e_out[j].copy()))
+        return a_s
+
+    def _cv(
+        self, a: NDArray[np.float64], beta: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        e_in, e_out = self.corrections(a, beta)
+        return _byte_tables(a), beta, e_in, e_out
+
+    def _new_batch(self) -> dict[str, list[NDArray[np.float64]]]:
+        shape = (self.lv.size, self.n)
+        return {side: [np.zeros(shape), np.zeros(shape), np.zeros(shape)] for side in "+-"}
+
+    def _merge(self, batch: dict[str, list[NDArray[np.float64]]]) -> None:
         self.plus.merge(*batch["+"])
         self.minus.merge(*batch["-"])
-        if self.n_fit >= 4 * n:
-            # least squares within sizes; the all-ones direction is free (a constant per
-            # size), and lstsq returns the minimum-norm solution
-            self.a = np.linalg.lstsq(self.xtx, self.xty, rcond=None)[0]
+
+    def _fit(
+        self, rows: list[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """Least-squares additive fit within sizes, then per-size coefficients on ``rows``.
+
+        Returns ``a``, ``sum (a(S) - mean)^2`` and ``sum (a(S) - mean)(v(S) - mean)`` per size.
+        """
+        n = self.n
+        xtx = np.zeros((n, n))
+        xty = np.zeros(n)
+        used = 0
+        for _, codes, _, y in rows:
+            take = min(y.size, self.fit_rows)
+            if take < 2:
+                continue
+            memf = _codes_to_members(codes[:take], n).astype(np.float64)
+            xc = memf - memf.mean(axis=0)
+            xtx += np.einsum("ki,kj->ij", xc, xc)
+            xty += np.einsum("ki,k->i", xc, y[:take] - y[:take].mean())
+            used += take
+        if used >= 2 * n:
+            # the all-ones direction is free within sizes (a constant per size); lstsq
+            # returns the minimum-norm solution
+            a = np.linalg.lstsq(xtx, xty, rcond=None)[0]
+        else:
+            a = self.a0
+        tables = _byte_tables(a)
+        suu = np.zeros(self.lv.size)
+        suy = np.zeros(self.lv.size)
+        for j, _, index, y in rows:
+            u = _additive(index, tables)
+            u = u - u.mean()
+            suu[j] += float(u @ u)
+            suy[j] += float(u @ (y - y.mean()))
+        return a, suu, suy
+
+    @staticmethod
+    def _beta(suu: NDArray[np.float64], suy: NDArray[np.float64]) -> NDArray[np.float64]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(suu > 0, suy / suu, 0.0)
+
+    def pilot(self, evals: int, shares: NDArray[np.float64]) -> None:
+        """The first round, with a control variate fitted by two-fold cross-fitting.
+
+        The pilot's coalitions are split in two halves; ``a`` (least squares within sizes)
+        and ``beta_s`` fitted on one half serve as the control variate of the other, so
+        each value meets a control variate independent of it and every stratum mean stays
+        unbiased.  The fit on the whole pilot then serves all later rounds.
+        """
+        counts = _allocate(evals, shares)
+        rows = [(int(j), *self._draw(int(j), int(counts[j]))) for j in np.flatnonzero(counts)]
+        halves = [[(j, c[h::2], i[:, h::2], y[h::2]) for j, c, i, y in rows] for h in (0, 1)]
+        fits = [self._fit(half) for half in halves]
+        for h in (0, 1):
+            a, suu, suy = fits[1 - h]
+            cv = self._cv(a, self._beta(suu, suy))
+            batch = self._new_batch()
+            for j, codes, index, y in rows:
+                self._accumulate(batch, j, codes[h::2], index[:, h::2], y[h::2], cv)
+            self._merge(batch)
+        self.a, self.suu, self.suy = self._fit(rows)
+        self.beta = self._beta(self.suu, self.suy)
+
+    def round(self, evals: int, shares: NDArray[np.float64]) -> None:
+        """Draw ``evals`` coalitions split over the sampled sizes by ``shares``.
+
+        The control variate ``beta_s a(S)`` is fixed before the round; afterwards the
+        per-size coefficients ``beta_s = Cov(v(S), a(S)) / Var(a(S))`` within size ``s`` (the
+        variance-minimising control-variate coefficient) are refined with the new values.
+        """
+        counts = _allocate(evals, shares)
+        cv = self._cv(self.a, self.beta)
+        batch = self._new_batch()
+        for j in np.flatnonzero(counts):
+            codes, index, y = self._draw(int(j), int(counts[j]))
+            a_s = self._accumulate(batch, int(j), codes, index, y, cv)
+            u = a_s - a_s.mean()
+            self.suu[j] += float(u @ u)
+            self.suy[j] += float(u @ (y - y.mean()))
+        self._merge(batch)
+        self.beta = self._beta(self.suu, self.suy)
 
     def fill(self) -> None:
         """Top every stratum up to ``_MIN_PER_STRATUM`` samples with targeted draws."""
         n = self.n
-        e_in, e_out = self.corrections()
+        e_in, e_out = self.corrections(self.a, self.beta)
         tables = _byte_tables(self.a)
         for inside, mom, e in ((True, self.plus, e_in), (False, self.minus, e_out)):
             need = np.maximum(_MIN_PER_STRATUM - mom.count, 0).astype(np.int64)
@@ -737,7 +832,7 @@ class _LevelEstimator:
                 sel = levels == j
                 mem = self.sampler.draw_stratum(self.rng, int(self.lv[j]), players[sel], inside)
                 index = _code_index(_byte_codes(mem, None, n))
-                z[sel] = self.ev.members(mem, None) - _additive(index, tables)
+                z[sel] = self.ev.members(mem, None) - self.beta[j] * _additive(index, tables)
             r = z + e[levels, players]
             c, m, m2 = _grouped_moments(flat, r, need.size)
             mom.merge(c.reshape(need.shape), m.reshape(need.shape), m2.reshape(need.shape))
@@ -784,13 +879,20 @@ class _LevelEstimator:
             sp = np.where(plus.count >= 2, 1.0 / np.sqrt(plus.count * (plus.count - 1)), 0.0)
             sm = np.where(minus.count >= 2, 1.0 / np.sqrt(minus.count * (minus.count - 1)), 0.0)
         cov = np.zeros((n, n))
-        for rec in self.records:
+        pending: list[NDArray[np.float64]] = []
+        rows = 0
+        for pos, rec in enumerate(self.records):
             j = rec.level
             mem = _codes_to_members(rec.members, n)
             rp = rec.z[:, None] + (rec.e_plus - plus.mean[j])[None, :]
             rm = rec.z[:, None] + (rec.e_minus - minus.mean[j])[None, :]
-            psi = np.where(mem, self.wp[j] * sp[j] * rp, -self.wm[j] * sm[j] * rm)
-            cov += psi.T @ psi
+            pending.append(np.where(mem, self.wp[j] * sp[j] * rp, -self.wm[j] * sm[j] * rm))
+            rows += rec.z.size
+            if rows >= self.batch or pos == len(self.records) - 1:
+                psi = np.concatenate(pending)
+                # einsum rather than a threaded BLAS call: see _member_sums
+                cov += np.einsum("ki,kj->ij", psi, psi)
+                pending, rows = [], 0
         for f in self.fills:
             lev, pl = f.levels, f.players
             if f.inside:
@@ -823,7 +925,7 @@ def _run_levels(
     est.setup(sampled)
     reserve = 2 * _MIN_PER_STRATUM * n * len(sampled)
     pilot = max(0, min(batch_size, int(_PILOT_SHARE * (budget - ev.count - reserve))))
-    est.round(pilot, est.prior)
+    est.pilot(pilot, est.prior)
     est.fill()
     converged: bool | None = None if target is None else False
     while True:
