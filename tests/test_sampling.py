@@ -138,6 +138,19 @@ def test_zero_variance_players_are_exact():
     assert est.values[8] == 0.0 and est.stderr[8] == 0.0
 
 
+def test_antithetic_pairs_are_useless_on_constant_sum_games():
+    # odd total weight 17 and quota 9: exactly one of S and N \ S wins, v(S) + v(N \ S) = 1
+    g = ba.games.weighted_voting([5, 4, 3, 2, 1, 1, 1], 9)
+    full = (1 << g.n) - 1
+    assert_array_equal(g.values + g.values[full - np.arange(1 << g.n)], 1.0)
+    pairs = 150  # the same 150 orders: antithetic adds their reverses
+    anti = ba.shapley_sampled(g, 1 + 2 * 6 * pairs, method="antithetic", rng=4)
+    perm = ba.shapley_sampled(g, 1 + 6 * pairs, method="permutation", rng=4)
+    assert anti.samples == perm.samples == pairs
+    assert_allclose(anti.values, perm.values, atol=1e-15)
+    assert_allclose(anti.stderr, perm.stderr, atol=1e-15)
+
+
 def test_one_player_game():
     g = ba.Game([0.0, 3.0])
     for fn in (ba.shapley_sampled, ba.banzhaf_sampled):

@@ -95,6 +95,9 @@ class _Evaluator:
             masks = np.cumsum(self.bits[orders[:, :-1]], axis=1)
             self.count += masks.size
             return self.dense[masks]
+        if self.bits is not None:
+            masks = np.cumsum(self.bits[orders[:, :-1]], axis=1).ravel()
+            return self.members(_masks_to_members(masks, n), masks).reshape(k, n - 1)
         position = np.empty_like(orders)
         np.put_along_axis(position, orders, np.broadcast_to(np.arange(n), orders.shape), axis=1)
         mem = position[:, None, :] < np.arange(1, n)[None, :, None]
@@ -104,7 +107,7 @@ class _Evaluator:
 
 def _masks_to_members(masks: NDArray[np.int64], n: int) -> NDArray[np.bool_]:
     raw = np.ascontiguousarray(masks, dtype="<i8").view(np.uint8).reshape(-1, 8)
-    return np.unpackbits(raw, axis=1, bitorder="little")[:, :n].astype(bool)
+    return np.unpackbits(raw, axis=1, count=n, bitorder="little").view(bool)
 
 
 #: ``_BITS8[c, j]`` is bit ``j`` of the byte ``c``.
@@ -130,7 +133,7 @@ def _code_index(codes: NDArray[np.uint8]) -> NDArray[np.intp]:
 
 
 def _codes_to_members(codes: NDArray[np.uint8], n: int) -> NDArray[np.bool_]:
-    return np.unpackbits(codes, axis=1, count=n, bitorder="little").astype(bool)
+    return np.unpackbits(codes, axis=1, count=n, bitorder="little").view(bool)
 
 
 def _byte_tables(a: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -603,9 +606,10 @@ class _LevelEstimator:
     where ``P_{is}`` (``M_{is}``) is the mean of ``v(S)`` over coalitions of size ``s`` that
     contain (do not contain) ``i``; the Shapley value has ``w^\pm_s = 1/n``.  A sampled
     coalition of size ``s`` updates ``P_{is}`` for its members and ``M_{is}`` for the
-    others.  Sampled values enter as ``r = v(S) - a(S) + E[a(S) | stratum]`` with the
-    additive control variate ``a`` fixed before the round that draws ``S``, so every ``r``
-    has the stratum mean as its expectation.
+    others.  Sampled values enter as ``r = v(S) - beta_s a(S) + beta_s E[a(S) | stratum]``
+    with the additive control variate ``(a, beta)`` independent of ``v(S)`` (fitted on the
+    other half of the pilot, or on earlier rounds), so every ``r`` has the stratum mean as
+    its expectation.
     """
 
     def __init__(
