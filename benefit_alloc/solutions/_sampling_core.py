@@ -15,6 +15,7 @@ from itertools import combinations, islice
 import numpy as np
 from numpy.typing import NDArray
 
+from .._bits import bool_to_masks
 from ..errors import InvalidGameError
 from ..game import Game, OracleGame
 
@@ -30,6 +31,9 @@ _PILOT_SHARE = 0.25
 
 #: Rows per player, spread over the sampled sizes, for the least-squares control variate.
 _FIT_ROWS_PER_PLAYER = 64
+
+#: Widest chunk of membership bits for the per-player sums (2**8 bins per bincount).
+_CHUNK_BITS = 8
 
 #: Samples per stratum that the fill step guarantees (2 are needed for a variance).
 _MIN_PER_STRATUM = 2
@@ -82,7 +86,7 @@ class _Evaluator:
         self.count += members.shape[0]
         if self.dense is not None:
             if masks is None:
-                masks = members.astype(np.int64) @ self.bits
+                masks = bool_to_masks(members)
             return self.dense[masks]
         if self.oracle is None:  # pragma: no cover - constructor sets one of them
             raise InvalidGameError("internal error: no game to evaluate")
@@ -110,9 +114,6 @@ def _masks_to_members(masks: NDArray[np.int64], n: int) -> NDArray[np.bool_]:
     return np.unpackbits(raw, axis=1, count=n, bitorder="little").view(bool)
 
 
-#: ``_BITS8[c, j]`` is bit ``j`` of the byte ``c``.
-_BITS8 = ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1).astype(np.float64)
-
 def _byte_codes(
     members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None, n: int
 ) -> NDArray[np.uint8]:
@@ -127,48 +128,79 @@ def _byte_codes(
     return np.packbits(members, axis=1, bitorder="little")
 
 
-def _code_index(codes: NDArray[np.uint8]) -> NDArray[np.intp]:
-    """Byte codes as an index array of shape ``(nb, k)`` (one contiguous row per byte)."""
-    return np.ascontiguousarray(codes.T, dtype=np.intp)
-
-
 def _codes_to_members(codes: NDArray[np.uint8], n: int) -> NDArray[np.bool_]:
     return np.unpackbits(codes, axis=1, count=n, bitorder="little").view(bool)
 
 
-def _byte_tables(a: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``T[b, c] = sum of a[8 b + j] over the bits j of byte c``, shape ``(nb, 256)``."""
-    nb = (a.size + 7) // 8
-    padded = np.zeros(nb * 8)
-    padded[: a.size] = a
-    return np.einsum("cj,bj->bc", _BITS8, padded.reshape(nb, 8))
+class _Chunks:
+    """Per-player sums over coalitions through chunks of the membership bits.
 
-
-def _additive(index: NDArray[np.intp], tables: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``a(S)`` for every coalition (``index`` from :func:`_code_index`), a look-up per byte."""
-    out = tables[0][index[0]]
-    for b in range(1, index.shape[0]):
-        out += tables[b][index[b]]
-    return out
-
-
-def _member_sums(
-    index: NDArray[np.intp], weights: Sequence[NDArray[np.float64] | None], n: int
-) -> NDArray[np.float64]:
-    """``out[i, q] = sum over coalitions containing i of weights[q]`` (None: count).
-
-    One ``bincount`` into 256 bins per byte and weight, then a 256 x 8 contraction:
-    cheaper than forming the ``(k, n)`` membership matrix.  Small contractions here use
-    ``einsum``, which does not call a threaded BLAS (on a busy machine thread hand-offs
-    cost more than the arithmetic).
+    The players are cut into chunks of ``w`` consecutive bits; a coalition becomes one
+    index ``< 2**w`` per chunk.  A sum over the coalitions containing player ``i`` is then one
+    ``bincount`` into ``2**w`` bins per chunk and weight, followed by a ``2**w x w``
+    contraction: cheaper than forming the ``(k, n)`` membership matrix.  Chunks are at most
+    ``_CHUNK_BITS = 8`` bits wide, balanced over the players (11-bit chunks, two instead of
+    three at n = 22, were measured slower: the contraction grows as ``2**w``).  Small
+    contractions use ``einsum``, which does not call a threaded BLAS (on a busy machine,
+    thread hand-offs cost more than the arithmetic).
     """
-    nb = index.shape[0]
-    out = np.empty((nb * 8, len(weights)))
-    for b in range(nb):
-        col = index[b]
-        hist = np.column_stack([np.bincount(col, weights=w, minlength=256) for w in weights])
-        out[8 * b : 8 * b + 8] = np.einsum("cj,cq->jq", _BITS8, hist)
-    return out[:n]
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        if n <= 62:
+            count = -(-n // _CHUNK_BITS)
+            self.width = -(-n // count)
+        else:
+            self.width = 8
+        self.count = -(-n // self.width)
+        w = self.width
+        self.bits = ((np.arange(1 << w)[:, None] >> np.arange(w)[None, :]) & 1).astype(np.float64)
+
+    def index(
+        self, members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None
+    ) -> NDArray[np.intp]:
+        """Chunk indices of every coalition, shape ``(count, k)``."""
+        if self.n <= 62:
+            if masks is None:
+                if members is None:  # pragma: no cover - internal misuse
+                    raise InvalidGameError("internal error: no coalitions to index")
+                masks = bool_to_masks(members)
+            w, low = self.width, (1 << self.width) - 1
+            out = np.empty((self.count, masks.size), dtype=np.int64)
+            for c in range(self.count):
+                np.right_shift(masks, w * c, out=out[c])
+                np.bitwise_and(out[c], low, out=out[c])
+            return out.view(np.intp)
+        codes = _byte_codes(members, masks, self.n)
+        return np.ascontiguousarray(codes.T, dtype=np.intp)
+
+    def tables(self, a: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``T[c, x] = sum of a over the players of chunk c whose bit is set in x``."""
+        padded = np.zeros(self.count * self.width)
+        padded[: a.size] = a
+        return np.einsum("xj,cj->cx", self.bits, padded.reshape(self.count, self.width))
+
+    @staticmethod
+    def additive(index: NDArray[np.intp], tables: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``a(S)`` for every coalition: one look-up per chunk."""
+        out = tables[0][index[0]]
+        for c in range(1, index.shape[0]):
+            out += tables[c][index[c]]
+        return out
+
+    def member_sums(
+        self, index: NDArray[np.intp], weights: Sequence[NDArray[np.float64] | None]
+    ) -> NDArray[np.float64]:
+        """``out[i, q] = sum over coalitions containing i of weights[q]`` (None: count)."""
+        w = self.width
+        out = np.empty((self.count * w, len(weights)))
+        for c in range(self.count):
+            col = index[c]
+            hist = np.column_stack(
+                [np.bincount(col, weights=wt, minlength=1 << w) for wt in weights]
+            )
+            out[w * c : w * c + w] = np.einsum("xj,xq->jq", self.bits, hist)
+        return out[: self.n]
 
 
 # ------------------------------------------------------------------------------- moments
@@ -218,7 +250,7 @@ def _grouped_moments(
     count = np.bincount(index, minlength=size).astype(np.float64)
     safe = np.where(count > 0, count, 1.0)
     mean = np.bincount(index, weights=x, minlength=size) / safe
-    m2 = np.bincount(index, weights=(x - mean[index]) ** 2, minlength=size)
+    m2 = np.bincount(index, weights=(x - mean[index]) ** 2, minlength=size).astype(np.float64)
     return count, mean, m2
 
 
@@ -629,6 +661,7 @@ class _LevelEstimator:
         self.batch = batch_size
         self.want_cov = want_cov
         self.sampler = _LevelSampler(n)
+        self.chunks = _Chunks(n)
         self.records: list[_Record] = []
         self.fills: list[_Fill] = []
         self.total = 0
@@ -645,7 +678,7 @@ class _LevelEstimator:
             sum_all = 0.0
             for mem, masks in _iter_level(n, s, self.batch):
                 y = self.ev.members(mem, masks)
-                sum_in += _member_sums(_code_index(_byte_codes(mem, masks, n)), [y], n)[:, 0]
+                sum_in += self.chunks.member_sums(self.chunks.index(mem, masks), [y])[:, 0]
                 sum_all += float(y.sum())
             p = sum_in / math.comb(n - 1, s - 1)
             m = (sum_all - sum_in) / math.comb(n - 1, s)
@@ -692,7 +725,7 @@ class _LevelEstimator:
         y = self.ev.members(mem, masks)
         codes = _byte_codes(mem, masks, self.n)
         self.total += k
-        return codes, _code_index(codes), y
+        return codes, self.chunks.index(mem, masks), y
 
     def _accumulate(
         self,
@@ -705,14 +738,13 @@ class _LevelEstimator:
     ) -> NDArray[np.float64]:
         """Stratum moments of ``r = y - beta a(S) + beta E[a(S) | stratum]`` into ``batch``;
         returns ``a(S)``."""
-        n = self.n
         tables, beta, e_in, e_out = cv
         k = y.size
-        a_s = _additive(index, tables)
+        a_s = self.chunks.additive(index, tables)
         z = y - beta[j] * a_s
         ref = float(z.mean())
         d = z - ref
-        inside = _member_sums(index, [None, d, d * d], n)
+        inside = self.chunks.member_sums(index, [None, d, d * d])
         sums = {"+": inside, "-": np.array([k, d.sum(), (d * d).sum()])[None, :] - inside}
         for side, e in (("+", e_in[j]), ("-", e_out[j])):
             c, s1, s2 = sums[side][:, 0], sums[side][:, 1], sums[side][:, 2]
@@ -728,7 +760,7 @@ class _LevelEstimator:
         self, a: NDArray[np.float64], beta: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         e_in, e_out = self.corrections(a, beta)
-        return _byte_tables(a), beta, e_in, e_out
+        return self.chunks.tables(a), beta, e_in, e_out
 
     def _new_batch(self) -> dict[str, list[NDArray[np.float64]]]:
         shape = (self.lv.size, self.n)
@@ -761,17 +793,17 @@ class _LevelEstimator:
         if used >= 2 * n:
             # the all-ones direction is free within sizes (a constant per size); lstsq
             # returns the minimum-norm solution
-            a = np.linalg.lstsq(xtx, xty, rcond=None)[0]
+            a = np.asarray(np.linalg.lstsq(xtx, xty, rcond=None)[0], dtype=np.float64)
         else:
             a = self.a0
-        tables = _byte_tables(a)
+        tables = self.chunks.tables(a)
         suu = np.zeros(self.lv.size)
         suy = np.zeros(self.lv.size)
         for j, _, index, y in rows:
-            u = _additive(index, tables)
+            u = self.chunks.additive(index, tables)
             u = u - u.mean()
-            suu[j] += float(u @ u)
-            suy[j] += float(u @ (y - y.mean()))
+            suu[j] += float(np.einsum("k,k->", u, u))
+            suy[j] += float(np.einsum("k,k->", u, y - y.mean()))
         return a, suu, suy
 
     @staticmethod
@@ -815,8 +847,8 @@ class _LevelEstimator:
             codes, index, y = self._draw(int(j), int(counts[j]))
             a_s = self._accumulate(batch, int(j), codes, index, y, cv)
             u = a_s - a_s.mean()
-            self.suu[j] += float(u @ u)
-            self.suy[j] += float(u @ (y - y.mean()))
+            self.suu[j] += float(np.einsum("k,k->", u, u))
+            self.suy[j] += float(np.einsum("k,k->", u, y - y.mean()))
         self._merge(batch)
         self.beta = self._beta(self.suu, self.suy)
 
@@ -824,7 +856,7 @@ class _LevelEstimator:
         """Top every stratum up to ``_MIN_PER_STRATUM`` samples with targeted draws."""
         n = self.n
         e_in, e_out = self.corrections(self.a, self.beta)
-        tables = _byte_tables(self.a)
+        tables = self.chunks.tables(self.a)
         for inside, mom, e in ((True, self.plus, e_in), (False, self.minus, e_out)):
             need = np.maximum(_MIN_PER_STRATUM - mom.count, 0).astype(np.int64)
             flat = np.repeat(np.arange(need.size), need.ravel())
@@ -835,8 +867,10 @@ class _LevelEstimator:
             for j in np.unique(levels):
                 sel = levels == j
                 mem = self.sampler.draw_stratum(self.rng, int(self.lv[j]), players[sel], inside)
-                index = _code_index(_byte_codes(mem, None, n))
-                z[sel] = self.ev.members(mem, None) - self.beta[j] * _additive(index, tables)
+                index = self.chunks.index(mem, None)
+                z[sel] = self.ev.members(mem, None) - self.beta[j] * self.chunks.additive(
+                    index, tables
+                )
             r = z + e[levels, players]
             c, m, m2 = _grouped_moments(flat, r, need.size)
             mom.merge(c.reshape(need.shape), m.reshape(need.shape), m2.reshape(need.shape))
@@ -894,7 +928,7 @@ class _LevelEstimator:
             rows += rec.z.size
             if rows >= self.batch or pos == len(self.records) - 1:
                 psi = np.concatenate(pending)
-                # einsum rather than a threaded BLAS call: see _member_sums
+                # einsum rather than a threaded BLAS call: see _Chunks
                 cov += np.einsum("ki,kj->ij", psi, psi)
                 pending, rows = [], 0
         for f in self.fills:
@@ -964,7 +998,7 @@ def _run_star(
         centre = rng.random((k, n)) < 0.5
         flips = centre[:, None, :] ^ eye[None, :, :]
         allm = np.concatenate([centre[:, None, :], flips], axis=1).reshape(k * cost, n)
-        masks = None if ev.bits is None else allm.astype(np.int64) @ ev.bits
+        masks = None if ev.bits is None else bool_to_masks(allm)
         vals = ev.members(allm, masks).reshape(k, cost)
         sign = np.where(centre, -1.0, 1.0)
         units = sign * (vals[:, 1:] - vals[:, :1])

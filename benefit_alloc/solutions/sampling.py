@@ -75,8 +75,10 @@ ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified"]
 BanzhafMethod = Literal["msr", "star"]
 OwenMethod = Literal["permutation", "antithetic"]
 
-#: Default number of coalition evaluations per batch (one oracle call per batch).
-DEFAULT_BATCH = 1 << 16
+#: Default coalition evaluations per batch: for an oracle (one call per batch; early
+#: stopping is checked between batches) and for a dense game (where it only bounds memory).
+DEFAULT_ORACLE_BATCH = 1 << 16
+DEFAULT_DENSE_BATCH = 1 << 18
 
 
 AnyGame = Game | OracleGame
@@ -123,6 +125,12 @@ def _check_int(value: object, name: str, minimum: int) -> int:
     if int(value) < minimum:
         raise InvalidGameError(f"{name} = {value} must be at least {minimum}")
     return int(value)
+
+
+def _check_batch(batch_size: object, game: AnyGame) -> int:
+    if batch_size is None:
+        return DEFAULT_DENSE_BATCH if isinstance(game, Game) else DEFAULT_ORACLE_BATCH
+    return _check_int(batch_size, "batch_size", 1)
 
 
 def _check_budget(budget: object, minimum: int, why: str) -> int:
@@ -242,7 +250,7 @@ def shapley_sampled(
     *,
     method: ShapleyMethod = "svarm",
     rng: Rng = None,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     efficient: bool = False,
     target_stderr: float | None = None,
 ) -> Allocation:
@@ -319,8 +327,10 @@ def shapley_sampled(
         Source of randomness (``numpy.random.default_rng``); a Generator is advanced.  The
         result depends on the seed and on ``batch_size``; a batch oracle and a plain
         callable give the same estimate for the same seed.
-    batch_size : int, default 65536
-        Coalition evaluations per batch (one oracle call); bounds memory.
+    batch_size : int, optional
+        Coalition evaluations per batch: one oracle call, and the step at which
+        ``target_stderr`` is checked; bounds memory.  Default 65536 for an
+        :class:`OracleGame`, 262144 for a dense :class:`Game`.
     efficient : bool, default False
         Make the estimate sum to ``v(N)``: the gap ``g = v(N) - sum_i x_i`` is spread as
         ``x + Sigma 1 g / (1' Sigma 1)`` with ``Sigma`` the estimated covariance of ``x``,
@@ -368,24 +378,24 @@ def shapley_sampled(
     from . import _sampling_core as core
 
     game = _check_game(game)
-    method = _check_method(method, get_args(ShapleyMethod))
+    name = _check_method(method, get_args(ShapleyMethod))
     gen = _as_generator(rng)
-    batch = _check_int(batch_size, "batch_size", 1)
+    batch = _check_batch(batch_size, game)
     eff = _check_flag(efficient, "efficient")
     target = _check_target(target_stderr)
     n = game.n
-    minimum, why = core._minimum(method, n)
+    minimum, why = core._minimum(name, n)
     budget = _check_budget(budget, max(minimum, 1), why)
-    label = f"shapley_sampled ({method})"
+    label = f"shapley_sampled ({name})"
     if n == 1:
         return _exact_one(game, label, target)
     ev = core._Evaluator(game)
-    if method in ("permutation", "antithetic"):
+    if name in ("permutation", "antithetic"):
         res = core._run_orders(
-            ev, lambda r, k: core._random_orders(r, k, n), method == "antithetic", budget, batch,
+            ev, lambda r, k: core._random_orders(r, k, n), name == "antithetic", budget, batch,
             target, gen,
         )
-    elif method == "stratified":
+    elif name == "stratified":
         res = core._run_position_strata(ev, budget, batch, target, gen)
     else:
         res = core._run_levels(ev, *core._shapley_weights(n), budget, batch, target, gen, eff)
@@ -398,7 +408,7 @@ def banzhaf_sampled(
     *,
     method: BanzhafMethod = "msr",
     rng: Rng = None,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     target_stderr: float | None = None,
 ) -> Allocation:
     r"""Banzhaf value estimated from at most ``budget`` coalition evaluations.
@@ -426,6 +436,12 @@ def banzhaf_sampled(
             A uniformly random coalition ``S`` and its ``n`` neighbours ``S xor {i}``
             (``n + 1`` evaluations) give one marginal contribution per player.
 
+        ``"msr"`` is the default on evidence (``benchmarks/bench_sampling.py``, 100 runs
+        per game): its RMSE was 0.46, 0.28, 0.66 and 0.41 times that of ``"star"`` on the
+        airport, voting, linear production and random games, with 95% coverage 0.94-0.95,
+        while ``"star"`` covered only half the time on the airport game, whose small
+        players have non-zero marginal contributions in few coalitions.
+
     Returns
     -------
     Allocation
@@ -446,18 +462,18 @@ def banzhaf_sampled(
     from . import _sampling_core as core
 
     game = _check_game(game)
-    method = _check_method(method, get_args(BanzhafMethod))
+    name = _check_method(method, get_args(BanzhafMethod))
     gen = _as_generator(rng)
-    batch = _check_int(batch_size, "batch_size", 1)
+    batch = _check_batch(batch_size, game)
     target = _check_target(target_stderr)
     n = game.n
-    minimum, why = core._minimum(method, n)
+    minimum, why = core._minimum(name, n)
     budget = _check_budget(budget, max(minimum, 1), why)
-    label = f"banzhaf_sampled ({method})"
+    label = f"banzhaf_sampled ({name})"
     if n == 1:
         return _exact_one(game, label, target)
     ev = core._Evaluator(game)
-    if method == "star":
+    if name == "star":
         res = core._run_star(ev, budget, batch, target, gen)
     else:
         res = core._run_levels(ev, *core._banzhaf_weights(n), budget, batch, target, gen, False)
@@ -471,7 +487,7 @@ def owen_sampled(
     *,
     method: OwenMethod = "permutation",
     rng: Rng = None,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     target_stderr: float | None = None,
 ) -> Allocation:
     r"""Owen value (Owen 1977, "Values of games with a priori unions") by sampling orders.
@@ -509,19 +525,19 @@ def owen_sampled(
     from . import _sampling_core as core
 
     game = _check_game(game)
-    method = _check_method(method, get_args(OwenMethod))
+    name = _check_method(method, get_args(OwenMethod))
     groups = _validate_unions(unions, game.players)
     gen = _as_generator(rng)
-    batch = _check_int(batch_size, "batch_size", 1)
+    batch = _check_batch(batch_size, game)
     target = _check_target(target_stderr)
     n = game.n
-    minimum, why = core._minimum(method, n)
+    minimum, why = core._minimum(name, n)
     budget = _check_budget(budget, max(minimum, 1), why)
-    label = f"owen_sampled ({method})"
+    label = f"owen_sampled ({name})"
     if n == 1:
         return _exact_one(game, label, target)
     ev = core._Evaluator(game)
     res = core._run_orders(
-        ev, core._owen_orders_factory(groups, n), method == "antithetic", budget, batch, target, gen
+        ev, core._owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
     )
     return _finish(game, res, label, target)
