@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy
+from _host import cpu_model  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 from scipy.optimize import minimize, minimize_scalar
 
 HERE = Path(__file__).resolve().parent
@@ -45,14 +46,7 @@ def _median_time(fn, repeat: int = 5) -> float:
 
 
 def _machine() -> str:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     import os
 
     return (

@@ -28,6 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _host import cpu_model  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 from benefit_alloc.scenario import bundled_scenarios, loads_scenario  # noqa: E402
 
 
@@ -58,15 +60,7 @@ def spawn(args: list[str], repeat: int = 5) -> float | None:
 
 
 def machine() -> str:
-    cpu = "unknown cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    return (f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"numpy {np.__version__}")
 
 
@@ -118,10 +112,11 @@ def main() -> None:
     print(table)
     out = ROOT / "benchmarks" / "results_cli.md"
     out.write_text(
-        "# Scenario layer and command: costs\n\n"
-        f"Machine: {machine()}. Measured by `python benchmarks/bench_cli.py` (best mean of 5 "
-        "batches in-process; median of 5 runs for subprocesses). The machine is shared, so "
-        "the ratios (measured side by side) mean more than the times.\n\n" + table + "\n"
+        "# Scenario layer and command benchmark\n\n"
+        f"Machine: {machine()}.\n\n"
+        "Command: `python benchmarks/bench_cli.py`. Best mean of 5 batches in-process; median "
+        "of 5 runs for subprocesses. Machine shared with other jobs while measured: compare "
+        "ratios within a row, not absolute times.\n\n" + table + "\n"
     )
     print(f"written to {out}")
 

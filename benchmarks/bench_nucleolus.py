@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _host import cpu_model  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 from bnf_games import bnf_game  # noqa: E402
 
 import benefit_alloc as ba  # noqa: E402
@@ -52,16 +53,6 @@ def make_game(family: str, n: int, seed: int) -> tuple[ba.Game, np.ndarray | Non
         return ba.games.bankruptcy(float(claims.sum()) / 2, claims), claims
     costs = np.sort(rng.integers(1, 1000, n)).astype(float)
     return ba.games.airport(costs), costs
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def _versions() -> str:
@@ -158,7 +149,7 @@ def write_markdown(rows: list[dict], summ: list[dict], path: Path, args: argpars
     lines = [
         "# Nucleolus benchmark: benefit_alloc vs coopgame-py",
         "",
-        f"Machine: {_cpu()}, {os.cpu_count()} logical cores (shared with other users while "
+        f"Machine: {cpu_model()}, {os.cpu_count()} logical cores (shared with other users while "
         f"measured); {platform.system()} {platform.release()}.",
         f"Software: {_versions()}.",
         "",

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _host import cpu_model  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 import benefit_alloc as ba
 from benefit_alloc._bits import names_of
@@ -109,14 +110,7 @@ def best_of(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
 
 
 def machine() -> str:
-    cpu = "unknown cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     import os
 
     return (

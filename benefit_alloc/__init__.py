@@ -23,6 +23,9 @@ from .errors import (
 from .game import Game, OracleGame
 from .production.base import ProductionModel
 
+# sampled Shapley, Banzhaf and Owen values with standard errors
+from .solutions.sampling import banzhaf_sampled, owen_sampled, shapley_sampled
+
 # exact Shapley family
 from .solutions.shapley import (
     banzhaf,
@@ -136,6 +139,10 @@ __all__ = [
     "equal_split",
     "equal_surplus",
     "proportional",
+    # sampled values with standard errors
+    "shapley_sampled",
+    "banzhaf_sampled",
+    "owen_sampled",
     # production models
     "ProductionModel",
     "LinearProduction",

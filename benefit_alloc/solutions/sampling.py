@@ -1,0 +1,543 @@
+r"""Sampled Shapley, Banzhaf and Owen values with standard errors.
+
+Exact values cost ``2**n`` coalition evaluations.  The estimators here spend a fixed
+``budget`` of evaluations instead and report, with every estimate, a standard error that
+makes ``Allocation.confidence_interval`` an honest (asymptotically normal) interval.
+
+Budget accounting
+-----------------
+``budget`` is an upper bound on the number of coalition values requested from the game:
+every row of every batch sent to an :class:`~benefit_alloc.game.OracleGame` counts, and a
+dense :class:`~benefit_alloc.game.Game` is charged the same way (one table look-up is one
+evaluation), so the figures compare with an expensive oracle.  ``v(empty) = 0`` is never
+evaluated; ``v(N)`` is evaluated once and reused.  Hence one random order of the players
+costs ``n - 1`` evaluations (its proper nonempty prefixes) plus the shared ``v(N)``: the
+first order costs ``n``, every further one ``n - 1``, and each order yields one marginal
+contribution for every player.  Repeated coalitions are charged again, as an oracle would
+be asked again.
+
+Methods
+-------
+``"svarm"`` (the default of :func:`shapley_sampled`)
+    Stratified SVARM (Kolpaczki, Bengs, Muschalik and Hüllermeier 2024) with three
+    refinements: coalition sizes with few coalitions are enumerated exactly; the remaining
+    sizes get samples by Neyman allocation; a cross-fitted additive control variate with a
+    coefficient per size.  Every evaluated coalition informs every player.  See
+    :func:`shapley_sampled`.
+``"permutation"``
+    Castro, Gómez and Tejada (2009): the mean marginal contribution over random orders.
+``"antithetic"``
+    Orders in pairs, ``pi`` and its reverse; the pair mean is one sample.
+``"stratified"``
+    Castro, Gómez, Molina and Tejada (2017): strata by (player, position), a pilot phase and
+    Neyman allocation of the rest.
+
+Why ``"svarm"`` is the default: at equal budget on the games of
+``benchmarks/bench_sampling.py`` (an airport game, n = 20; a weighted voting game, a linear
+production game, n = 16; a random game, n = 14; 400 seeded runs each) its RMSE was 0.14,
+0.20, 0.32 and 0.25 times that of plain permutation sampling (geometric mean 0.22), with
+pooled 95% interval coverage 0.948.  Antithetic pairs gave 0.90, 0.95, 0.71 and 1.01: on a
+constant-sum game (``v(S) + v(N \ S) = v(N)``, e.g. a weighted majority game with an odd
+total weight) a reversed order gives exactly the same marginal contributions, and on a
+random game reversal is uncorrelated.  Castro et al.'s stratified method gave 0.45, 1.04,
+1.04 and 1.31 (two evaluations per sample) and its coverage fell to 0.78 on the voting
+game.  Permutation-based methods remain the choice when each estimate must sum to ``v(N)``
+without adjustment, and they are the fastest per evaluation.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+import numpy as np
+
+from .._bits import mask_of
+from ..allocation import Allocation
+from ..errors import InvalidGameError
+from ..game import Game, OracleGame
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._sampling_core import _Result
+
+__all__ = [
+    "shapley_sampled",
+    "banzhaf_sampled",
+    "owen_sampled",
+    "ShapleyMethod",
+    "BanzhafMethod",
+    "OwenMethod",
+]
+
+ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified"]
+BanzhafMethod = Literal["msr", "star"]
+OwenMethod = Literal["permutation", "antithetic"]
+
+#: Default coalition evaluations per batch: for an oracle (one call per batch; early
+#: stopping is checked between batches) and for a dense game (where it only bounds memory).
+DEFAULT_ORACLE_BATCH = 1 << 16
+DEFAULT_DENSE_BATCH = 1 << 18
+
+
+AnyGame = Game | OracleGame
+if TYPE_CHECKING:  # pragma: no cover - numpy.random loads lazily, on first use
+    Rng = np.random.Generator | int | np.integer[Any] | np.random.SeedSequence | None
+
+
+# ---------------------------------------------------------------------------- validation
+def _as_generator(rng: object) -> np.random.Generator:
+    """``numpy.random.default_rng`` on a Generator, a seed or None, with our errors."""
+    if rng is None or isinstance(rng, (np.random.Generator, np.random.SeedSequence)):
+        return np.random.default_rng(rng)
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        if int(rng) < 0:
+            raise InvalidGameError(f"rng = {rng} is a negative seed; seeds must be >= 0")
+        return np.random.default_rng(int(rng))
+    raise InvalidGameError(
+        f"rng must be a numpy.random.Generator, a non-negative int seed or None, got {rng!r} "
+        f"of type {type(rng).__name__}"
+    )
+
+
+def _check_game(game: object) -> AnyGame:
+    if not isinstance(game, (Game, OracleGame)):
+        raise InvalidGameError(
+            f"game must be a Game or an OracleGame, got {type(game).__name__}; wrap a "
+            "function of coalitions in OracleGame(fn, players)"
+        )
+    return game
+
+
+def _check_method(method: object, valid: tuple[str, ...]) -> str:
+    if not isinstance(method, str) or method not in valid:
+        raise InvalidGameError(
+            f"method = {method!r} is not a sampling method here; valid methods are "
+            + ", ".join(repr(m) for m in valid)
+        )
+    return method
+
+
+def _check_int(value: object, name: str, minimum: int) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise InvalidGameError(f"{name} must be a whole number, got {value!r}")
+    if int(value) < minimum:
+        raise InvalidGameError(f"{name} = {value} must be at least {minimum}")
+    return int(value)
+
+
+def _check_batch(batch_size: object, game: AnyGame) -> int:
+    if batch_size is None:
+        return DEFAULT_DENSE_BATCH if isinstance(game, Game) else DEFAULT_ORACLE_BATCH
+    return _check_int(batch_size, "batch_size", 1)
+
+
+def _check_budget(budget: object, minimum: int, why: str) -> int:
+    if not isinstance(budget, (int, np.integer)) or isinstance(budget, bool):
+        raise InvalidGameError(
+            f"budget must be a whole number of coalition evaluations, got {budget!r}"
+        )
+    if int(budget) < minimum:
+        raise InvalidGameError(f"budget = {budget} is below {minimum}: {why}")
+    return int(budget)
+
+
+def _check_target(target: object) -> float | None:
+    if target is None:
+        return None
+    if isinstance(target, bool) or not isinstance(target, (int, float, np.integer, np.floating)):
+        raise InvalidGameError(f"target_stderr must be a positive number or None, got {target!r}")
+    t = float(target)
+    if not math.isfinite(t) or t <= 0:
+        raise InvalidGameError(
+            f"target_stderr = {target!r} must be a finite number > 0 (or None for no target)"
+        )
+    return t
+
+
+def _check_flag(value: object, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidGameError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _validate_unions(unions: object, players: Sequence[str]) -> list[list[int]]:
+    """Unions as lists of player indices; a partition of the players is required."""
+    if isinstance(unions, (str, bytes)) or not isinstance(unions, Iterable):
+        raise InvalidGameError(
+            f"unions must be a list of lists of players (names or indices), got {unions!r}"
+        )
+    groups: list[list[int]] = []
+    owner: dict[int, int] = {}
+    for k, union in enumerate(unions):
+        if isinstance(union, (str, bytes)) or not isinstance(union, Iterable):
+            raise InvalidGameError(
+                f"unions[{k}] = {union!r} must be a list of players, e.g. [{union!r}]"
+            )
+        members: list[int] = []
+        for p in union:
+            i = mask_of([p], players).bit_length() - 1
+            if i in owner:
+                raise InvalidGameError(
+                    f"player {players[i]!r} is in unions[{owner[i]}] and unions[{k}]; the "
+                    "unions must be disjoint"
+                )
+            owner[i] = k
+            members.append(i)
+        if not members:
+            raise InvalidGameError(f"unions[{k}] is empty; every union needs a player")
+        groups.append(members)
+    missing = [players[i] for i in range(len(players)) if i not in owner]
+    if missing:
+        raise InvalidGameError(
+            f"unions leave out {missing}; every player must be in exactly one union (a "
+            "player on their own is a union of one)"
+        )
+    return groups
+
+
+# --------------------------------------------------------------------------- public API
+def _finish(
+    game: AnyGame,
+    res: _Result,
+    method: str,
+    target: float | None,
+    grand: float | None = None,
+) -> Allocation:
+    """Wrap a result; with ``grand`` given, make it efficient first."""
+    from . import _sampling_core as core
+
+    values, stderr = res.values, res.stderr
+    converged = res.converged
+    if target is not None and converged is None:  # exact without sampling
+        converged = bool(np.all(stderr <= target))
+    diag: dict[str, object] = {
+        "evaluations": res.evaluations,
+        "samples": res.samples,
+        "converged": converged,
+    }
+    diag.update(res.extra)
+    if grand is not None:
+        values, stderr, gap = core._make_efficient(res, grand)
+        diag["efficiency_gap"] = gap
+    if target is not None and not converged:
+        warnings.warn(
+            f"target_stderr = {target} was not reached within the budget of "
+            f"{res.evaluations} evaluations: the largest standard error is "
+            f"{float(np.max(stderr)):.4g}; raise the budget or the target",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return Allocation(game.players, values, method, stderr=stderr, **diag)
+
+
+def _exact_one(game: AnyGame, name: str, target: float | None) -> Allocation:
+    """A one-player game: its value is ``v(N)``, exactly."""
+    from . import _sampling_core as core
+
+    ev = core._Evaluator(game)
+    v = ev.grand()
+    return Allocation(
+        game.players, [v], name, stderr=[0.0], evaluations=ev.count, samples=0,
+        converged=None if target is None else True,
+    )
+
+
+def shapley_sampled(
+    game: Game | OracleGame,
+    budget: int,
+    *,
+    method: ShapleyMethod = "svarm",
+    rng: Rng = None,
+    batch_size: int | None = None,
+    efficient: bool = False,
+    target_stderr: float | None = None,
+) -> Allocation:
+    r"""Shapley value estimated from at most ``budget`` coalition evaluations.
+
+    .. math:: \phi_i = \frac{1}{n!}\sum_{\pi} \bigl(v(P_i^\pi \cup i) - v(P_i^\pi)\bigr)
+              = \frac1n \sum_{s=0}^{n-1} \Bigl(\overline{v(S \cup i)} - \overline{v(S)}
+              \Bigr)_{S \subseteq N \setminus i,\ |S| = s}
+
+    where ``P_i^pi`` are the players before ``i`` in the order ``pi`` and the bars are
+    means over the coalitions of each size.
+
+    Parameters
+    ----------
+    game : Game or OracleGame
+        A dense game is read by mask (fast path); an oracle is called once per batch with a
+        boolean ``(k, n)`` matrix (its ``batch`` function when it has one).
+    budget : int
+        Upper bound on coalition evaluations (see the module notes: ``v(N)`` is evaluated
+        once, ``v(empty)`` never; one order of the players costs ``n - 1`` more).  The
+        smallest budget depends on the method (``n`` for ``"permutation"``); a smaller one
+        raises :class:`InvalidGameError` naming the minimum.
+    method : {"svarm", "permutation", "antithetic", "stratified"}
+        ``"svarm"`` (default)
+            Size-stratified coalition sampling, Stratified SVARM of Kolpaczki, Bengs,
+            Muschalik and Hüllermeier (2024), "Approximating the Shapley value without
+            marginal contributions", AAAI 38.  With ``P_{is}`` / ``M_{is}`` the mean of
+            ``v(S)`` over size-``s`` coalitions with / without ``i``,
+            ``phi_i = (v(N) + sum_{s=1}^{n-1} (P_{is} - M_{is})) / n``; each sampled
+            coalition updates ``P_{is}`` for its members and ``M_{is}`` for the others, so
+            every evaluation informs every player.  On top of the paper:
+
+            * sizes 1 and ``n - 1``, and every size with at most ``4n`` coalitions or few
+              enough to fit an equal share of the budget, are enumerated exactly (zero
+              variance); with ``budget >= 2**n - 1`` the result is exact;
+            * a pilot round (a quarter of the budget, at most one batch) uses the allocation
+              over sizes that is optimal for equal variances, every (player, size, side)
+              stratum is then topped up to 2 samples, and later rounds allocate by Neyman
+              (1934) over sizes, three quarters optimal and one quarter the pilot rule;
+            * an additive control variate (Glasserman 2004, "Monte Carlo methods in
+              financial engineering", section 4.1): ``beta_s a(S)`` with
+              ``a(S) = sum_{i in S} a_i`` is subtracted from each value and its exact
+              stratum mean added back.  ``a`` is fitted by least squares within sizes and
+              ``beta_s`` is the variance-minimising coefficient of size ``s``, so additive
+              parts of a game cost no variance and sizes where the fit does not help get
+              ``beta_s`` near 0.  The pilot uses two-fold cross-fitting (each half of its
+              coalitions gets the control variate fitted on the other half); later rounds
+              use the fit on the whole pilot with ``beta_s`` from earlier rounds.  Every
+              value thus meets a control variate independent of it, and every stratum mean
+              stays unbiased.
+
+            Standard errors come from the stratum variances, which assumes each stratum
+            shows its variation in the sample: on a game whose few non-zero coalitions are
+            never drawn (a sparse game at a tiny budget), the estimate and its standard
+            error both miss them.
+        ``"permutation"``
+            Castro, Gómez and Tejada (2009), "Polynomial calculation of the Shapley value
+            based on sampling", Computers & Operations Research 36(5): the mean marginal
+            contribution over uniformly random orders.
+        ``"antithetic"``
+            As ``"permutation"`` with orders in pairs ``(pi, reversed pi)`` (e.g. Mitchell,
+            Cooper, Frank and Holmes 2022, "Sampling permutations for Shapley value
+            estimation", JMLR 23).  Useless on constant-sum games, where the reversed order
+            gives the same marginal contributions.
+        ``"stratified"``
+            Castro, Gómez, Molina and Tejada (2017), "Improving polynomial estimation of
+            the Shapley value by stratified random sampling with optimum allocation",
+            Computers & Operations Research 82: strata by (player, position), positions
+            ``0`` and ``n - 1`` computed exactly, a pilot with equal samples per stratum
+            (half the budget, or one batch if smaller), then allocation proportional to the
+            stratum standard deviations (Neyman), mixed one quarter with equal allocation.
+            Each sample costs two evaluations, ``v(S)`` and ``v(S + i)``.
+    rng : numpy.random.Generator, int or None
+        Source of randomness (``numpy.random.default_rng``); a Generator is advanced.  The
+        result depends on the seed and on ``batch_size``; a batch oracle and a plain
+        callable give the same estimate for the same seed.
+    batch_size : int, optional
+        Coalition evaluations per batch: one oracle call, and the step at which
+        ``target_stderr`` is checked; bounds memory.  Default 65536 for an
+        :class:`OracleGame`, 262144 for a dense :class:`Game`.
+    efficient : bool, default False
+        Make the estimate sum to ``v(N)``: the gap ``g = v(N) - sum_i x_i`` is spread as
+        ``x + Sigma 1 g / (1' Sigma 1)`` with ``Sigma`` the estimated covariance of ``x``,
+        and the standard errors become those of ``Sigma - Sigma 1 1' Sigma / (1' Sigma 1)``
+        (the best linear unbiased estimate under the constraint).  For ``"stratified"``,
+        whose players are sampled independently, this spreads the gap in proportion to the
+        variances and multiplies each standard error by ``sqrt(1 - w_i)``,
+        ``w_i = sigma_i^2 / sum_j sigma_j^2``.  For ``"svarm"`` ``Sigma`` is the full
+        covariance, by linearisation, of the stratum means (the coalitions are kept until
+        the end: about ``n / 8 + 8`` bytes per evaluation).  Permutation-based estimates
+        already sum to ``v(N)`` (each order's contributions telescope); only rounding
+        remains, split equally, and the standard errors are unchanged.  The gap closed is
+        reported as ``efficiency_gap``.
+    target_stderr : float, optional
+        Stop early once every player's standard error is at most this (checked after each
+        batch, once at least 32 orders, or after the pilot, are in).  If the budget runs out
+        first, a ``RuntimeWarning`` says so and ``converged`` is False.
+
+    Returns
+    -------
+    Allocation
+        ``values``, ``stderr`` and diagnostics ``evaluations`` (coalitions evaluated),
+        ``samples`` (orders, pairs or sampled coalitions), ``converged`` (None without a
+        target), and for ``"svarm"`` ``exact_sizes`` and ``control_variate``.  Players with
+        no sampling variance get ``stderr`` 0; with fewer than two samples it is ``inf``.
+
+    Raises
+    ------
+    InvalidGameError
+        On a budget below the method's minimum, an unknown method (the valid ones are
+        listed), a bad ``rng``, ``batch_size`` or ``target_stderr``, or an oracle that
+        returns the wrong shape or a non-finite value.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.games.airport([1, 2, 3, 4, 5, 6, 7, 8])
+    >>> est = ba.shapley_sampled(g, budget=2_000, rng=7)
+    >>> exact = ba.shapley(g).values
+    >>> bool(np.all(np.abs(est.values - exact) <= 4 * est.stderr + 1e-9))
+    True
+    >>> ba.shapley_sampled(g, budget=2_000, rng=7).values.tolist() == est.values.tolist()
+    True
+    """
+    from . import _sampling_core as core
+
+    game = _check_game(game)
+    name = _check_method(method, get_args(ShapleyMethod))
+    gen = _as_generator(rng)
+    batch = _check_batch(batch_size, game)
+    eff = _check_flag(efficient, "efficient")
+    target = _check_target(target_stderr)
+    n = game.n
+    minimum, why = core._minimum(name, n)
+    budget = _check_budget(budget, max(minimum, 1), why)
+    label = f"shapley_sampled ({name})"
+    if n == 1:
+        return _exact_one(game, label, target)
+    ev = core._Evaluator(game)
+    if name in ("permutation", "antithetic"):
+        res = core._run_orders(
+            ev, lambda r, k: core._random_orders(r, k, n), name == "antithetic", budget, batch,
+            target, gen,
+        )
+    elif name == "stratified":
+        res = core._run_position_strata(ev, budget, batch, target, gen)
+    else:
+        res = core._run_levels(ev, *core._shapley_weights(n), budget, batch, target, gen, eff)
+    return _finish(game, res, label, target, ev.grand() if eff else None)
+
+
+def banzhaf_sampled(
+    game: Game | OracleGame,
+    budget: int,
+    *,
+    method: BanzhafMethod = "msr",
+    rng: Rng = None,
+    batch_size: int | None = None,
+    target_stderr: float | None = None,
+) -> Allocation:
+    r"""Banzhaf value estimated from at most ``budget`` coalition evaluations.
+
+    .. math:: \beta_i = 2^{-(n-1)} \sum_{S \subseteq N \setminus i}
+              \bigl(v(S \cup i) - v(S)\bigr)
+              = \sum_{s=1}^{n} \tbinom{n-1}{s-1} 2^{1-n} P_{is}
+                - \sum_{s=0}^{n-1} \tbinom{n-1}{s} 2^{1-n} M_{is}
+
+    with ``P_{is}`` / ``M_{is}`` the mean of ``v(S)`` over size-``s`` coalitions with /
+    without ``i``.
+
+    Parameters
+    ----------
+    game, budget, rng, batch_size, target_stderr
+        As in :func:`shapley_sampled`.
+    method : {"msr", "star"}
+        ``"msr"`` (default)
+            Maximum sample reuse (Wang and Jia 2023, "Data Banzhaf: a robust data valuation
+            framework for machine learning", AISTATS): every evaluated coalition updates
+            every player.  Run through the same size-stratified engine as the ``"svarm"``
+            Shapley method (exact extreme sizes, Neyman allocation over sizes, additive
+            control variate) with the Banzhaf weights above.
+        ``"star"``
+            A uniformly random coalition ``S`` and its ``n`` neighbours ``S xor {i}``
+            (``n + 1`` evaluations) give one marginal contribution per player.
+
+        ``"msr"`` is the default on evidence (``benchmarks/bench_sampling.py``, 100 runs
+        per game): its RMSE was 0.46, 0.28, 0.66 and 0.41 times that of ``"star"`` on the
+        airport, voting, linear production and random games, with 95% coverage 0.94-0.95,
+        while ``"star"`` covered only half the time on the airport game, whose small
+        players have non-zero marginal contributions in few coalitions.
+
+    Returns
+    -------
+    Allocation
+        As for :func:`shapley_sampled` (Banzhaf values do not sum to ``v(N)``).
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.games.weighted_voting([4, 3, 2, 1, 1, 1], 7)
+    >>> est = ba.banzhaf_sampled(g, budget=63, rng=1)  # 63 = 2**6 - 1: every coalition
+    >>> bool(np.allclose(est.values, ba.banzhaf(g).values)), float(est.stderr.max())
+    (True, 0.0)
+    >>> big = ba.games.weighted_voting(list(range(1, 15)), 60)
+    >>> est = ba.banzhaf_sampled(big, budget=4_000, rng=1)
+    >>> bool(np.all(np.abs(est.values - ba.banzhaf(big).values) <= 4 * est.stderr))
+    True
+    """
+    from . import _sampling_core as core
+
+    game = _check_game(game)
+    name = _check_method(method, get_args(BanzhafMethod))
+    gen = _as_generator(rng)
+    batch = _check_batch(batch_size, game)
+    target = _check_target(target_stderr)
+    n = game.n
+    minimum, why = core._minimum(name, n)
+    budget = _check_budget(budget, max(minimum, 1), why)
+    label = f"banzhaf_sampled ({name})"
+    if n == 1:
+        return _exact_one(game, label, target)
+    ev = core._Evaluator(game)
+    if name == "star":
+        res = core._run_star(ev, budget, batch, target, gen)
+    else:
+        res = core._run_levels(ev, *core._banzhaf_weights(n), budget, batch, target, gen, False)
+    return _finish(game, res, label, target)
+
+
+def owen_sampled(
+    game: Game | OracleGame,
+    unions: Sequence[Sequence[str | int]],
+    budget: int,
+    *,
+    method: OwenMethod = "permutation",
+    rng: Rng = None,
+    batch_size: int | None = None,
+    target_stderr: float | None = None,
+) -> Allocation:
+    r"""Owen value (Owen 1977, "Values of games with a priori unions") by sampling orders.
+
+    The Owen value is the mean marginal contribution over the orders that keep every union
+    together: a uniformly random order of the unions, then a uniformly random order inside
+    each union.  Sampling such orders gives an unbiased estimate that sums to ``v(N)``.
+
+    .. math:: \phi_i = \mathbb{E}_{\pi \sim \Pi(\mathcal{U})}
+              \bigl[v(P_i^\pi \cup i) - v(P_i^\pi)\bigr]
+
+    Parameters
+    ----------
+    game, budget, rng, batch_size, target_stderr
+        As in :func:`shapley_sampled`.
+    unions : sequence of sequences of names or indices
+        A partition of the players into a priori unions.
+    method : {"permutation", "antithetic"}
+        Independent orders, or pairs ``(pi, reversed pi)`` (a reversed order keeps the
+        unions together too).
+
+    Returns
+    -------
+    Allocation
+        As for :func:`shapley_sampled`.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.games.glove(2, 2)
+    >>> est = ba.owen_sampled(g, [["P0", "P2"], ["P1", "P3"]], budget=4_000, rng=0)
+    >>> est.values.round(2).tolist(), round(est.total, 10)
+    ([0.5, 0.5, 0.5, 0.5], 2.0)
+    """
+    from . import _sampling_core as core
+
+    game = _check_game(game)
+    name = _check_method(method, get_args(OwenMethod))
+    groups = _validate_unions(unions, game.players)
+    gen = _as_generator(rng)
+    batch = _check_batch(batch_size, game)
+    target = _check_target(target_stderr)
+    n = game.n
+    minimum, why = core._minimum(name, n)
+    budget = _check_budget(budget, max(minimum, 1), why)
+    label = f"owen_sampled ({name})"
+    if n == 1:
+        return _exact_one(game, label, target)
+    ev = core._Evaluator(game)
+    res = core._run_orders(
+        ev, core._owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
+    )
+    return _finish(game, res, label, target)
