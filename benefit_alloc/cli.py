@@ -652,14 +652,15 @@ def _native_stdout_muted() -> Iterator[None]:
     """Send what native libraries write straight to file descriptor 1 (a solver's banner)
     to the null device while the library computes, so that stdout holds only the result
     (JSON and CSV stay parseable).  Python-level output is unaffected."""
+    stdout = sys.__stdout__
     try:
-        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else -1
+        fd = stdout.fileno() if stdout is not None else -1
     except (AttributeError, OSError, ValueError):
         fd = -1
-    if fd < 0:
+    if fd < 0 or stdout is None:
         yield
         return
-    sys.__stdout__.flush()
+    stdout.flush()
     saved = os.dup(fd)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:

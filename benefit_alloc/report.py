@@ -185,7 +185,7 @@ def core_polygon(game: Game) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
 _TRI = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, math.sqrt(3) / 2]])
 
 
-def imputation_triangle(game: Game, points: Mapping[str, Sequence[float]]) -> Any:
+def imputation_triangle(game: Game, points: Mapping[str, Sequence[float] | np.ndarray]) -> Any:
     """The imputation triangle of a 3-player game, its core and the given payoff points.
 
     Each vertex is the imputation giving all of the surplus :math:`v(N) - \\sum_i v(\\{i\\})`

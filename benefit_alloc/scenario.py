@@ -1240,7 +1240,8 @@ def schema_reference() -> str:
             if isinstance(inner, s.List):
                 inner, sub = inner.item, sub + "[]"
             elif isinstance(inner, s.Map) and isinstance(inner.value, (s.Table, s.Tagged)):
-                inner, sub = inner.value, f"{sub}.<{inner.key_doc}>"
+                sub = f"{sub}.<{inner.key_doc}>"
+                inner = inner.value
             if isinstance(inner, (s.Table, s.Tagged)):
                 nested.append((inner, sub))
         for node, sub in nested:
