@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._validate import named_floats
 from .errors import InvalidGameError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -218,37 +219,11 @@ def as_payoff(x: Any, players: Sequence[str], *, field: str = "x") -> NDArray[np
     InvalidGameError
         On a wrong length, unknown or missing names, or non-finite entries.
     """
-    n = len(players)
     if isinstance(x, Allocation):
         if x.players != tuple(players):
             raise InvalidGameError(
                 f"{field} is an Allocation for players {list(x.players)}, but the game's players "
                 f"are {list(players)}"
             )
-        vec = np.array(x.values, dtype=np.float64)
-    elif isinstance(x, Mapping):
-        unknown = [k for k in x if k not in players]
-        if unknown:
-            raise InvalidGameError(
-                f"{field} names unknown players {unknown}; the players are {list(players)}"
-            )
-        missing = [p for p in players if p not in x]
-        if missing:
-            raise InvalidGameError(f"{field} has no payoff for {missing}; give one per player")
-        vec = np.array([x[p] for p in players], dtype=np.float64)
-    else:
-        try:
-            vec = np.array(x, dtype=np.float64, copy=True)
-        except (TypeError, ValueError) as exc:
-            raise InvalidGameError(f"{field} must be numbers: {exc}") from None
-        if vec.shape != (n,):
-            raise InvalidGameError(
-                f"{field} has shape {vec.shape}; it needs one payoff per player, shape ({n},)"
-            )
-    if not np.isfinite(vec).all():
-        bad = int(np.flatnonzero(~np.isfinite(vec))[0])
-        raise InvalidGameError(
-            f"{field}[{bad}] ({players[bad]!r}) = {vec[bad]} is not finite; payoffs must be "
-            "finite numbers"
-        )
-    return vec
+        x = x.values
+    return named_floats(x, players, field, error=InvalidGameError, entry="payoff")

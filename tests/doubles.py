@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+import benefit_alloc as ba
 from benefit_alloc._bits import bool_to_masks
 from benefit_alloc.production import ProductionModel
 
@@ -77,3 +78,22 @@ class PlanDouble(ProductionModel):
             prices = np.broadcast_to(output_prices, (members.shape[0], self.plans.shape[1]))
             choice = np.argmax(prices @ self.plans.T, axis=1)
         return t[:, None] * self.plans[choice]
+
+
+def three_party_synergy() -> ba.Partnership:
+    """College (teachers), Firm (engineers) and Centre (both) pooling into a SynergyDouble.
+
+    Graduates are a non-rival output the College and the Firm both value; pairing teachers
+    with engineers earns the synergy bonus.
+    """
+    model = SynergyDouble(("graduates", "revenue"), ("teachers", "engineers"),
+                          yields=[[1.0, 0.0], [0.0, 1.0]], bonus=[1.0, 2.0])
+    return ba.Partnership(
+        [ba.Party("College", "nonprofit", {"teachers": 3}),
+         ba.Party("Firm", "enterprise", {"engineers": 2}),
+         ba.Party("Centre", "other", {"teachers": 1, "engineers": 1})],
+        [ba.Output("graduates", rival=False), "revenue"], model,
+        {"College": ba.NonprofitUtility({"graduates": 1.0}),
+         "Firm": ba.ProfitUtility({"graduates": 0.5}),
+         "Centre": ba.ProfitUtility({})},
+    )

@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 
 import benefit_alloc as ba
 from benefit_alloc.errors import InvalidScenarioError
-from tests.doubles import PlanDouble, SynergyDouble, TableDouble
+from tests.doubles import PlanDouble, SynergyDouble, TableDouble, three_party_synergy
 
 OUT = ("graduates", "patents", "revenue")
 # rows by mask: none, College, Firm, College + Firm
@@ -374,15 +374,7 @@ def test_inputs_are_not_mutated():
 
 
 def test_restrict_gives_the_subgame():
-    model = SynergyDouble(("graduates", "revenue"), ("teachers", "engineers"),
-                          yields=[[1.0, 0.0], [0.0, 1.0]], bonus=[1.0, 2.0])
-    p = ba.Partnership(
-        [ba.Party("College", "nonprofit", {"teachers": 3}), ba.Party("Firm", "enterprise", {"engineers": 2}),
-         ba.Party("Centre", "other", {"teachers": 1, "engineers": 1})],
-        [ba.Output("graduates", rival=False), "revenue"], model,
-        {"College": ba.NonprofitUtility({"graduates": 1.0}), "Firm": ba.ProfitUtility({"graduates": 0.5}),
-         "Centre": ba.ProfitUtility({})},
-    )
+    p = three_party_synergy()
     sub = p.restrict(["Centre", "College"])
     assert sub.players == ("College", "Centre")
     assert sub.game() == p.game().subgame(["College", "Centre"])

@@ -11,7 +11,7 @@ import benefit_alloc as ba
 import benefit_alloc.settlement as st_mod
 from benefit_alloc._bits import masks_to_bool
 from benefit_alloc.errors import InfeasibleError, InvalidGameError
-from tests.doubles import SynergyDouble, TableDouble
+from tests.doubles import SynergyDouble, TableDouble, three_party_synergy
 from tests.strategies import unions
 
 OUT = ("graduates", "patents", "revenue")
@@ -288,14 +288,6 @@ def test_check_payoffs_matches_a_direct_enumeration():
 
 
 def test_settling_a_three_party_synergy():
-    model = SynergyDouble(("graduates", "revenue"), ("teachers", "engineers"),
-                          yields=[[1.0, 0.0], [0.0, 1.0]], bonus=[1.0, 2.0])
-    p = ba.Partnership(
-        [ba.Party("College", "nonprofit", {"teachers": 3}), ba.Party("Firm", "enterprise", {"engineers": 2}),
-         ba.Party("Centre", "other", {"teachers": 1, "engineers": 1})],
-        [ba.Output("graduates", rival=False), "revenue"], model,
-        {"College": ba.NonprofitUtility({"graduates": 1.0}), "Firm": ba.ProfitUtility({"graduates": 0.5}),
-         "Centre": ba.ProfitUtility({})},
-    )
+    p = three_party_synergy()
     s = p.settle("shapley")
     _certify(p, s, True)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validate import align_by_name
 from ..errors import InvalidGameError, InvalidScenarioError
 from ..game import validate_players
 
@@ -128,15 +129,8 @@ def vector(
     if isinstance(value, Mapping):
         if labels is None:
             raise InvalidScenarioError(f"{field} given as a mapping needs names to align with")
-        unknown = [k for k in value if k not in labels]
-        if unknown:
-            raise InvalidScenarioError(
-                f"{field} names unknown {meaning} {unknown}; valid names are {list(labels)}"
-            )
-        missing = [k for k in labels if k not in value]
-        if missing:
-            raise InvalidScenarioError(f"{field} has no entry for {missing}; give one for each")
-        value = [value[k] for k in labels]
+        value = align_by_name(value, labels, field, error=InvalidScenarioError, item=meaning,
+                              items=meaning)
     arr = float_array(value, field)
     if arr.shape != (length,):
         raise InvalidScenarioError(

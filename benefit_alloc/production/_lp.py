@@ -131,10 +131,11 @@ class _Highs:
     def __init__(self, A: NDArray[np.float64], c: NDArray[np.float64]) -> None:
         import highspy
 
+        from .._lp import _new_highs
+
         self._hs = highspy
         r, a = A.shape
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = _new_highs()  # silent, and without the banner on the process's first object
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         h.setOptionValue("dual_feasibility_tolerance", 1e-10)
         lp = highspy.HighsLp()

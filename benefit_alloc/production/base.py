@@ -14,6 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._bits import masks_to_bool
+from ..errors import InvalidScenarioError
+from ..game import MAX_DENSE_PLAYERS
 
 __all__ = ["ProductionModel"]
 
@@ -68,6 +70,50 @@ class ProductionModel(ABC):
             ``out[c, o]`` is how much of ``self.outputs[o]`` coalition ``c`` produces.  The
             empty coalition produces nothing.
         """
+
+    def _checked_batch(
+        self,
+        players: Sequence[str],
+        contributions: NDArray[np.float64],
+        members: NDArray[np.bool_],
+        output_prices: NDArray[np.float64] | None,
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64] | None]:
+        """Validated copies of :meth:`produce`'s arguments for this model.
+
+        Returns the contributions ``(n, r)`` over :attr:`resources`, the members ``(k, n)``
+        and the output prices (``None``, ``(m,)`` or ``(k, m)`` over :attr:`outputs`);
+        raises :class:`~benefit_alloc.errors.InvalidScenarioError` naming the bad argument.
+        """
+        from . import _checks as chk  # the production submodules load on first use
+
+        _, contrib, mem, prices = chk.check_produce_args(
+            players, contributions, members, output_prices,
+            resources=self.resources, outputs=self.outputs,
+        )
+        return contrib, mem, prices
+
+    def _checked_all(
+        self,
+        players: Sequence[str],
+        contributions: NDArray[np.float64],
+        output_prices: NDArray[np.float64] | None,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+        """Validated copies of :meth:`produce_all`'s arguments for this model.
+
+        As :meth:`_checked_batch` for all ``2**n`` coalitions, with at most
+        ``MAX_DENSE_PLAYERS`` players.  Returns the contributions and the output prices.
+        """
+        n = len(tuple(players))
+        if n > MAX_DENSE_PLAYERS:
+            raise InvalidScenarioError(
+                f"produce_all tabulates 2**n coalitions; n = {n} is above {MAX_DENSE_PLAYERS}"
+            )
+        contrib, _, _ = self._checked_batch(
+            players, contributions, np.zeros((0, n), dtype=bool), None
+        )
+        from . import _checks as chk
+
+        return contrib, chk.output_prices_(output_prices, 1 << n, self.outputs)
 
     def produce_all(
         self,

@@ -401,10 +401,7 @@ class LinearProduction(ProductionModel):
         ...            np.array([[True, False], [True, True]])).tolist()
         [[6.0], [8.0]]
         """
-        _, contrib, mem, prices = chk.check_produce_args(
-            players, contributions, members, output_prices,
-            resources=self._resources, outputs=self._outputs,
-        )
+        contrib, mem, prices = self._checked_batch(players, contributions, members, output_prices)
         b = mem.astype(np.float64) @ contrib
         return self._outputs_for(b, prices)
 
@@ -418,19 +415,10 @@ class LinearProduction(ProductionModel):
 
         Pooled contributions are built by subset sums in blocks of ``2**16`` coalitions.
         """
-        n = len(tuple(players))
-        if n > MAX_DENSE_PLAYERS:
-            raise InvalidScenarioError(
-                f"produce_all tabulates 2**n coalitions; n = {n} is above {MAX_DENSE_PLAYERS}"
-            )
-        _, contrib, _, _ = chk.check_produce_args(
-            players, contributions, np.zeros((0, n), dtype=bool), None,
-            resources=self._resources, outputs=self._outputs,
-        )
-        prices = chk.output_prices_(output_prices, 1 << n, self._outputs)
+        contrib, prices = self._checked_all(players, contributions, output_prices)
         if self._yields is None:
             return self._family(self._need_prices()).all_values(contrib)[:, None]
-        out = np.empty((1 << n, len(self._outputs)))
+        out = np.empty((1 << contrib.shape[0], len(self._outputs)))
         for lo, hi, b in pooled_blocks(contrib):
             p = prices[lo:hi] if prices is not None and prices.ndim == 2 else prices
             out[lo:hi] = self._outputs_for(b, p)

@@ -40,7 +40,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InvalidScenarioError
-from ..game import MAX_DENSE_PLAYERS
 from . import _checks as chk
 from ._pool import pooled_blocks
 from .base import ProductionModel
@@ -341,10 +340,7 @@ class Synergy(ProductionModel):
     ) -> NDArray[np.float64]:
         """Outputs ``f_o(b(S))`` of a batch of coalitions; ``output_prices`` is not used
         (the outputs are fixed by the inputs) but is checked for shape."""
-        _, contrib, mem, _ = chk.check_produce_args(
-            players, contributions, members, output_prices,
-            resources=self._resources, outputs=self._outputs,
-        )
+        contrib, mem, _ = self._checked_batch(players, contributions, members, output_prices)
         return self._eval(mem.astype(np.float64) @ contrib)
 
     def produce_all(
@@ -355,17 +351,8 @@ class Synergy(ProductionModel):
     ) -> NDArray[np.float64]:
         """Outputs of every coalition, shape ``(2**n, m)``: pooled contributions by subset
         sums in blocks of ``2**16`` coalitions, then the functions vectorised per block."""
-        n = len(tuple(players))
-        if n > MAX_DENSE_PLAYERS:
-            raise InvalidScenarioError(
-                f"produce_all tabulates 2**n coalitions; n = {n} is above {MAX_DENSE_PLAYERS}"
-            )
-        _, contrib, _, _ = chk.check_produce_args(
-            players, contributions, np.zeros((0, n), dtype=bool), None,
-            resources=self._resources, outputs=self._outputs,
-        )
-        chk.output_prices_(output_prices, 1 << n, self._outputs)
-        out = np.empty((1 << n, len(self._outputs)))
+        contrib, _ = self._checked_all(players, contributions, output_prices)
+        out = np.empty((1 << contrib.shape[0], len(self._outputs)))
         for lo, hi, b in pooled_blocks(contrib):
             out[lo:hi] = self._eval(b)
         return out

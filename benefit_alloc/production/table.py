@@ -383,9 +383,8 @@ class TableProduction(ProductionModel):
                 f"contributions has shape {contrib.shape}; expected ({len(names_)}, 0) "
                 "(a table reads no contributions)"
             )
-        _, _, mem, prices = chk.check_produce_args(
-            names_, np.zeros((len(names_), 0)), members, output_prices,
-            resources=(), outputs=self._outputs,
+        _, mem, prices = self._checked_batch(
+            names_, np.zeros((len(names_), 0)), members, output_prices
         )
         reordered = np.zeros_like(mem)
         reordered[:, perm] = mem

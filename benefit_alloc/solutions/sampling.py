@@ -197,6 +197,34 @@ def _validate_unions(unions: object, players: Sequence[str]) -> list[list[int]]:
     return groups
 
 
+def _checked_args(
+    func: str,
+    game: object,
+    method: object,
+    valid: tuple[str, ...],
+    budget: object,
+    rng: object,
+    batch_size: object,
+    target_stderr: object,
+) -> tuple[AnyGame, str, np.random.Generator, int, float | None, int, str]:
+    """Validate the arguments the samplers share.
+
+    Returns the game, the method name, the generator, the batch size, the target standard
+    error, the budget (checked against the method's minimum for this game's size) and the
+    label ``"func (method)"`` of the resulting allocation.
+    """
+    from . import _sampling_core as core
+
+    game_ = _check_game(game)
+    name = _check_method(method, valid)
+    gen = _as_generator(rng)
+    batch = _check_batch(batch_size, game_)
+    target = _check_target(target_stderr)
+    minimum, why = core._minimum(name, game_.n)
+    budget_ = _check_budget(budget, max(minimum, 1), why)
+    return game_, name, gen, batch, target, budget_, f"{func} ({name})"
+
+
 # --------------------------------------------------------------------------- public API
 def _finish(
     game: AnyGame,
@@ -377,16 +405,12 @@ def shapley_sampled(
     """
     from . import _sampling_core as core
 
-    game = _check_game(game)
-    name = _check_method(method, get_args(ShapleyMethod))
-    gen = _as_generator(rng)
-    batch = _check_batch(batch_size, game)
+    game, name, gen, batch, target, budget, label = _checked_args(
+        "shapley_sampled", game, method, get_args(ShapleyMethod), budget, rng, batch_size,
+        target_stderr,
+    )
     eff = _check_flag(efficient, "efficient")
-    target = _check_target(target_stderr)
     n = game.n
-    minimum, why = core._minimum(name, n)
-    budget = _check_budget(budget, max(minimum, 1), why)
-    label = f"shapley_sampled ({name})"
     if n == 1:
         return _exact_one(game, label, target)
     ev = core._Evaluator(game)
@@ -461,15 +485,11 @@ def banzhaf_sampled(
     """
     from . import _sampling_core as core
 
-    game = _check_game(game)
-    name = _check_method(method, get_args(BanzhafMethod))
-    gen = _as_generator(rng)
-    batch = _check_batch(batch_size, game)
-    target = _check_target(target_stderr)
+    game, name, gen, batch, target, budget, label = _checked_args(
+        "banzhaf_sampled", game, method, get_args(BanzhafMethod), budget, rng, batch_size,
+        target_stderr,
+    )
     n = game.n
-    minimum, why = core._minimum(name, n)
-    budget = _check_budget(budget, max(minimum, 1), why)
-    label = f"banzhaf_sampled ({name})"
     if n == 1:
         return _exact_one(game, label, target)
     ev = core._Evaluator(game)
@@ -524,16 +544,12 @@ def owen_sampled(
     """
     from . import _sampling_core as core
 
-    game = _check_game(game)
-    name = _check_method(method, get_args(OwenMethod))
+    game, name, gen, batch, target, budget, label = _checked_args(
+        "owen_sampled", game, method, get_args(OwenMethod), budget, rng, batch_size,
+        target_stderr,
+    )
     groups = _validate_unions(unions, game.players)
-    gen = _as_generator(rng)
-    batch = _check_batch(batch_size, game)
-    target = _check_target(target_stderr)
     n = game.n
-    minimum, why = core._minimum(name, n)
-    budget = _check_budget(budget, max(minimum, 1), why)
-    label = f"owen_sampled ({name})"
     if n == 1:
         return _exact_one(game, label, target)
     ev = core._Evaluator(game)

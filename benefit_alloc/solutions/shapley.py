@@ -55,6 +55,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._bits import popcount
+from .._validate import named_floats
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game
@@ -438,35 +439,7 @@ def owen(game: Game, unions: Sequence[Sequence[str]]) -> Allocation:
 def _weight_vector(
     weights: Any, players: Sequence[str], func: str, *, positive: bool
 ) -> NDArray[np.float64]:
-    n = len(players)
-    if isinstance(weights, Mapping):
-        unknown = [k for k in weights if k not in players]
-        if unknown:
-            raise InvalidGameError(
-                f"{func}: weights name unknown players {unknown}; the players are {list(players)}"
-            )
-        missing = [p for p in players if p not in weights]
-        if missing:
-            raise InvalidGameError(f"{func}: weights has no entry for {missing}; give one per player")
-        raw: Any = [weights[p] for p in players]
-    else:
-        raw = weights
-    try:
-        w = np.array(raw, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise InvalidGameError(f"{func}: weights must be numbers: {exc}") from None
-    if w.shape != (n,):
-        raise InvalidGameError(
-            f"{func}: weights has shape {w.shape}; it needs one weight per player, shape ({n},) "
-            f"for {list(players)}"
-        )
-    bad = np.flatnonzero(~np.isfinite(w))
-    if bad.size:
-        i = int(bad[0])
-        raise InvalidGameError(
-            f"{func}: weights[{i}] ({players[i]!r}) = {w[i]} is not finite; weights must be "
-            "finite numbers"
-        )
+    w = named_floats(weights, players, f"{func}: weights", error=InvalidGameError)
     bad = np.flatnonzero(w <= 0) if positive else np.flatnonzero(w < 0)
     if bad.size:
         shown = {players[int(i)]: float(w[i]) for i in bad}
