@@ -127,8 +127,16 @@ def linprog(
              for p in bounds],
             dtype=np.float64,
         ).reshape(k, 2)
+    none = np.zeros((0, k))
     out = solve_lp_status(
-        LinearProgram(c=-c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=box),
+        LinearProgram(
+            c=-c,
+            A_ub=none if A_ub is None else A_ub,
+            b_ub=np.zeros(0) if b_ub is None else b_ub,
+            A_eq=none if A_eq is None else A_eq,
+            b_eq=np.zeros(0) if b_eq is None else b_eq,
+            bounds=box,
+        ),
         what=f"the {what}", tol=_HIGHS_OPTIONS["primal_feasibility_tolerance"],
     )
     if out.status == "infeasible":
