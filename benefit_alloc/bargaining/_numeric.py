@@ -410,6 +410,60 @@ def _convex_weights(P: NDArray[np.float64], u: NDArray[np.float64]) -> tuple[NDA
     return mu, resid
 
 
+_POLISH_EVERY = 100
+
+
+def _polish(C: NDArray[np.float64], u: NDArray[np.float64], d: NDArray[np.float64],
+            w: NDArray[np.float64], it: int) -> NashPoint | None:
+    """The exact Nash point on the face of ``conv(C)`` exposed at ``u``, if certified.
+
+    The face is first taken as the points within ``delta`` of the largest value of the
+    gradient ``g = w / (u - d)``, for growing ``delta``.  When nearly tied points make those
+    sets span too much (several points of a sampled smooth frontier lie close to the face's
+    hyperplane), the faces spanned by at most ``n`` of the ``n + 2`` best points are tried.
+    A candidate is accepted only with the certificate: it is a convex combination of its
+    face's points and the gradient there supports every point of ``C``.
+    """
+    import itertools
+
+    m, n = C.shape
+    g = w / (u - d)
+    s = C @ g
+    smax = float(s.max())
+    tried: set[tuple[int, ...]] = set()
+
+    def attempt(idx: NDArray[np.intp]) -> NashPoint | None:
+        key = tuple(int(i) for i in idx)
+        if key in tried:
+            return None
+        tried.add(key)
+        cand = _face_newton(C, idx, u, d, w)
+        if cand is None:
+            return None
+        gc = w / (cand - d)
+        cgap = float(np.max(C @ gc) - gc @ cand)
+        if cgap > 1e-12:
+            return None
+        mu_f, resid = _convex_weights(C[idx], cand)
+        if resid > 1e-11 * max(1.0, float(np.abs(C).max())):
+            return None
+        mu_full = np.zeros(m)
+        mu_full[idx] = mu_f / mu_f.sum()
+        return NashPoint(cand, mu_full, max(cgap, 0.0), it, True)
+
+    for delta in (1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2):
+        found = attempt(np.flatnonzero(s >= smax - delta))
+        if found is not None:
+            return found
+    best = np.argsort(-s, kind="stable")[: n + 2]
+    for size in range(2, min(n, best.size) + 1):
+        for combo in itertools.combinations(sorted(best.tolist()), size):
+            found = attempt(np.array(combo, dtype=np.intp))
+            if found is not None:
+                return found
+    return None
+
+
 def nash_over_points(
     C: NDArray[np.float64],
     d: NDArray[np.float64],
@@ -483,23 +537,13 @@ def nash_over_points(
         u = C.T @ mu
         if it % 50 == 0 and not np.all(u > d):  # pragma: no cover - guarded by the line search
             raise SolverError("the Nash iteration left the region of positive gains")
-    # ---- exact polish on the exposed face
-    g = w / (u - d)
-    s = C @ g
-    smax = float(s.max())
-    for delta in (1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2):
-        idx = np.flatnonzero(s >= smax - delta)
-        cand = _face_newton(C, idx, u, d, w)
-        if cand is None:
-            continue
-        gc = w / (cand - d)
-        cgap = float(np.max(C @ gc) - gc @ cand)
-        if cgap > 1e-12:
-            continue
-        mu_f, resid = _convex_weights(C[idx], cand)
-        if resid > 1e-11 * max(1.0, float(np.abs(C).max())):
-            continue
-        mu_full = np.zeros(m)
-        mu_full[idx] = mu_f / mu_f.sum()
-        return NashPoint(cand, mu_full, max(cgap, 0.0), it, True)
+        if it % _POLISH_EVERY == 0:
+            # on many nearly collinear points (a sampled smooth frontier) the iteration
+            # zigzags slowly; the face solve is exact as soon as the face is identified
+            polished = _polish(C, u, d, w, it)
+            if polished is not None:
+                return polished
+    polished = _polish(C, u, d, w, it)
+    if polished is not None:
+        return polished
     return NashPoint(u, mu, max(gap, 0.0), it, False)

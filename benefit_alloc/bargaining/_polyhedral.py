@@ -48,6 +48,7 @@ class _Polyhedral(FeasibleSet):
         self._ylo, self._yhi = ylo, yhi
         self._points = points
         self._tu_value: float | None = None
+        self._domain_hint: tuple[str, list[tuple[list[int], NDArray[np.float64]]]] | None = None
         self._hrep = Ay.shape[1] == 0 and E.shape[0] == 0
         if self._hrep:
             zero = ~(Au > 0).any(axis=1)
@@ -195,7 +196,34 @@ class _Polyhedral(FeasibleSet):
                            "polished": res.polished, "columns": P.shape[0]}
         return simplicial_decomposition(self, d, w, lambda g: self._support(g, d)[1])
 
+    def _set_weight_domain(
+        self, kind: str, groups: list[tuple[list[int], NDArray[np.float64]]]
+    ) -> None:
+        """Record the weight domain a constructor knows from the set's structure.
+
+        ``kind`` is ``"ray"`` (one group of every player), ``"groups"`` (the support is
+        finite exactly when, within each group, the weights are proportional to the group's
+        ratio) or ``"partial"``; ``groups`` lists ``(positions, ratio)``.  The partnership
+        sets know it from who can pay whom (a money transfer between two members who value
+        money is a line in the set), which spares the ``2n`` LPs of the general test.
+        """
+        if kind not in ("ray", "groups", "partial"):  # pragma: no cover - internal
+            raise InvalidGameError(f"unknown weight domain {kind!r}")
+        self._domain_hint = (kind, [(list(m), np.asarray(r, dtype=float)) for m, r in groups])
+
+    def _domain_groups(self) -> list[tuple[list[int], NDArray[np.float64]]]:
+        """The groups of a ``"groups"`` weight domain (see :meth:`_set_weight_domain`)."""
+        if self._domain_hint is None:  # pragma: no cover - internal
+            return []
+        return self._domain_hint[1]
+
     def _weight_domain(self) -> tuple[str, NDArray[np.float64] | None]:
+        if self._domain_hint is not None:
+            kind, groups = self._domain_hint
+            if kind == "ray":
+                ray = groups[0][1]
+                return "ray", ray / ray.sum()
+            return kind, None
         if self.bounded_above:
             return "all", None
         n = self._n
