@@ -494,7 +494,6 @@ def nash_over_points(
     -------
     NashPoint
     """
-    m = C.shape[0]
     mu = np.array(mu0, dtype=float)
     u = C.T @ mu
     if not np.all(u > d):

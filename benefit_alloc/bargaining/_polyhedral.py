@@ -92,6 +92,40 @@ class _Polyhedral(FeasibleSet):
         """``(A, b)`` for a set given by half-spaces (``from_halfspaces``, ``from_tu``)."""
         return (self._Au, self._b) if self._hrep else None
 
+    def _project(self, z: NDArray[np.float64]) -> NDArray[np.float64]:
+        r"""Euclidean projection of ``z`` onto the set, also when it is unbounded above.
+
+        For an unbounded set, any point ``v`` of the set bounds the distance to the
+        projection ``y``: :math:`\|y - z\| \le \|v - z\|`, so ``y`` lies in
+        :math:`F \cap \{u \ge L\}` with :math:`L = z - \|v - z\|`.  The projection onto
+        the comprehensive hull of that part (a subset of ``F`` bounded above, holding ``y``)
+        is therefore ``y`` itself; ``v`` is where the diagonal from ``z`` meets the frontier.
+        """
+        if self.bounded_above:
+            return super()._project(z)
+        n = self._n
+        t0, _ = self._gauge(z, np.ones(n))
+        if t0 >= 0:
+            return np.array(z, dtype=np.float64)  # z is in the set
+        if not math.isfinite(t0):  # pragma: no cover - the set is nonempty
+            raise InvalidGameError("the projection onto an empty set is not defined")
+        reach = -t0 * math.sqrt(n) * (1.0 + 1e-9) + 1e-9 * self._scale
+        return self._truncated(z - reach)._project(z)
+
+    def _truncated(self, floor: NDArray[np.float64]) -> _Polyhedral:
+        """The comprehensive hull of the set's points ``u >= floor`` (bounded above)."""
+        n = self._n
+        m, p = self._Ay.shape
+        q = self._E.shape[0]
+        Au = np.vstack([np.eye(n), np.zeros((m, n))])
+        Ay = np.block([[-np.eye(n), np.zeros((n, p))], [self._Au, self._Ay]])
+        b = np.concatenate([np.zeros(n), self._b])
+        E = np.hstack([np.zeros((q, n)), self._E])
+        lo = np.concatenate([floor, self._ylo])
+        hi = np.concatenate([np.full(n, np.inf), self._yhi])
+        return _Polyhedral(Au, Ay, b, E, self._e.copy(), lo, hi, kind="projection",
+                           players=self._players)
+
     def _hull_columns(self) -> list[NDArray[np.float64]]:
         if self._points is not None:
             return list(self._points)
