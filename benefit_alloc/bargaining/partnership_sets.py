@@ -384,7 +384,10 @@ class _DivisionOracle:
                 zz[j] = min(max(x, lo[j]), hi[j])
                 return self._f(k, zz)
 
-            g[j] = num.derivative(along, float(z[j]), float(lo[j]), float(hi[j]), 0.1 * width)
+            # a short first step: Ridders' extrapolation assumes the function smooth over
+            # the steps, and a concave utility may bend sharply at its break-even
+            step = min(0.1 * width, 0.01 * max(1.0, abs(float(z[j]))))
+            g[j] = num.derivative(along, float(z[j]), float(lo[j]), float(hi[j]), step)
         if not np.isfinite(g).all():
             raise InvalidScenarioError(
                 f"utilities[{self.div.members[k]!r}] has no finite slope at "
