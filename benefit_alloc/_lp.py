@@ -695,6 +695,13 @@ class IncrementalLP:
         big = self._hs.kHighsInf
         self._h.changeColBounds(int(col), max(-big, float(lo)), min(big, float(hi)))
 
+    def set_costs(self, cost: ArrayLike) -> None:
+        """Replace the objective coefficients (the next solve starts from the current basis)."""
+        c = np.asarray(cost, dtype=np.float64)
+        if c.shape != (self._k,):
+            raise InvalidGameError(f"cost must have shape ({self._k},), got {c.shape}")
+        self._h.changeColsCost(self._k, np.arange(self._k, dtype=np.int32), c)
+
     def solve(self, what: str = "the LP") -> RowSolution:
         """Re-solve from the current basis; raise on any status other than optimal."""
         h = self._h
@@ -770,6 +777,13 @@ class RebuildLP:
     def set_col_bounds(self, col: int, lo: float, hi: float) -> None:
         """Change the bounds of one variable."""
         self._col[col] = (lo, hi)
+
+    def set_costs(self, cost: ArrayLike) -> None:
+        """Replace the objective coefficients."""
+        c = np.asarray(cost, dtype=np.float64)
+        if c.shape != (self._k,):
+            raise InvalidGameError(f"cost must have shape ({self._k},), got {c.shape}")
+        self._c = c.copy()
 
     def to_linear_program(self) -> tuple[LinearProgram, list[tuple[int, int, float]]]:
         """The stored model as plain data, with ``(row, kind, sign)`` telling where each

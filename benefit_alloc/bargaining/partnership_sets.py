@@ -340,7 +340,15 @@ class _DivisionOracle:
         hi = div.money - (lo.sum() - lo)
         self.m_lo, self.m_hi = lo, np.maximum(hi, lo)
         self.nv = s * R + s + len(self.custom)
-        self.cuts: list[list[tuple[NDArray[np.float64], float]]] = [[] for _ in self.custom]
+        self.iy = np.arange(s * R).reshape(s, R)
+        self.im = s * R + np.arange(s)
+        self.it = s * R + s + np.arange(len(self.custom))
+        # cuts of custom member c: t_c <= G[c] @ z + b[c], z = (its shares, its money)
+        self.G: list[NDArray[np.float64]] = [np.zeros((0, R + 1)) for _ in self.custom]
+        self.b: list[NDArray[np.float64]] = [np.zeros(0) for _ in self.custom]
+        self._static = self._static_rows()
+        self._lp: Any = None
+        self._added: list[int] = []
         self.records: list[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]] = []
         self.rounds = 0
         scale = [1.0] + ([float(np.abs(lower).max())] if lower is not None else [])
@@ -394,24 +402,17 @@ class _DivisionOracle:
                 f"{self.div.bundle(z[: self.R], float(z[self.R]))}; custom utilities must be "
                 "concave and finite on the divisions"
             )
-        self.cuts[c].append((g, f - float(g @ z)))
+        self.G[c] = np.vstack([self.G[c], g])
+        self.b[c] = np.append(self.b[c], f - float(g @ z))
 
     def _envelope(self, c: int, z: NDArray[np.float64]) -> float:
-        return min(float(g @ z) + rhs for g, rhs in self.cuts[c])
+        return float((self.G[c] @ z + self.b[c]).min())
 
     # -- the LP ------------------------------------------------------------------------
-    def _solve(self, nu: NDArray[np.float64]) -> NDArray[np.float64]:
+    def _static_rows(self) -> tuple[NDArray[np.float64], NDArray[np.float64], list[Any]]:
+        """Rows that do not change between calls: supply, money, floor utilities; bounds."""
         div, s, R = self.div, self.div.s, self.R
-        iy = np.arange(s * R).reshape(s, R)
-        im = s * R + np.arange(s)
-        it = s * R + s + np.arange(len(self.custom))
-        cost = np.zeros(self.nv)
-        for k in range(s):
-            if div.utilities[k].is_linear:
-                cost[iy[k]] = nu[k] * self.a_r[k]
-                cost[im[k]] = nu[k] * self.mu[k]
-        for c, k in enumerate(self.custom):
-            cost[it[c]] = nu[k]
+        iy, im, it = self.iy, self.im, self.it
         rows: list[NDArray[np.float64]] = []
         rhs: list[float] = []
         for r in range(R):
@@ -423,14 +424,6 @@ class _DivisionOracle:
         row[im] = 1.0
         rows.append(row)
         rhs.append(div.money)
-        for c, k in enumerate(self.custom):
-            for g, b in self.cuts[c]:  # t_c <= g . z_k + b
-                row = np.zeros(self.nv)
-                row[it[c]] = 1.0
-                row[iy[k]] = -g[:R]
-                row[im[k]] = -g[R]
-                rows.append(row)
-                rhs.append(b)
         if self.lower is not None:
             for k in range(s):
                 row = np.zeros(self.nv)
@@ -442,21 +435,52 @@ class _DivisionOracle:
                     row[it[self.custom.index(k)]] = -1.0
                     rhs.append(-float(self.lower[k]))
                 rows.append(row)
-        bounds: list[tuple[float | None, float | None]] = [
-            (0.0, float(q)) for _k in range(s) for q in div.supply
-        ]
+        bounds: list[Any] = [(0.0, float(q)) for _k in range(s) for q in div.supply]
         bounds += [(float(self.m_lo[k]), float(self.m_hi[k])) for k in range(s)]
         bounds += [(None, None)] * len(self.custom)
-        res = num.linprog(cost, np.array(rows), np.array(rhs), None, None, bounds,
-                          what="cutting-plane LP of a division")
-        if res.status == "infeasible":
+        return np.array(rows), np.array(rhs), bounds
+
+    def _solve(self, nu: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Maximise the weighted utilities over the cuts: one HiGHS model kept between calls
+        (:class:`benefit_alloc._lp.IncrementalLP`), new cuts added as rows and the
+        objective changed in place, each solve warm-started from the previous basis."""
+        from .._lp import IncrementalLP
+
+        div, s, R = self.div, self.div.s, self.R
+        iy, im, it = self.iy, self.im, self.it
+        cost = np.zeros(self.nv)
+        for k in range(s):
+            if div.utilities[k].is_linear:
+                cost[iy[k]] = nu[k] * self.a_r[k]
+                cost[im[k]] = nu[k] * self.mu[k]
+        for c, k in enumerate(self.custom):
+            cost[it[c]] = nu[k]
+        if self._lp is None:
+            static, static_rhs, bounds = self._static
+            lo = np.array([-np.inf if b[0] is None else b[0] for b in bounds], dtype=np.float64)
+            hi = np.array([np.inf if b[1] is None else b[1] for b in bounds], dtype=np.float64)
+            self._lp = IncrementalLP(-cost, lo, hi, tol=1e-10)
+            self._lp.add_rows(static, np.full(static_rhs.size, -np.inf), static_rhs)
+            self._added = [0] * len(self.custom)
+        else:
+            self._lp.set_costs(-cost)
+        for c, k in enumerate(self.custom):  # new cuts: t_c - G z_k <= b
+            new = slice(self._added[c], self.G[c].shape[0])
+            G = self.G[c][new]
+            block = np.zeros((G.shape[0], self.nv))
+            block[:, it[c]] = 1.0
+            block[:, iy[k]] = -G[:, :R]
+            block[:, im[k]] = -G[:, R]
+            self._lp.add_rows(block, np.full(G.shape[0], -np.inf), self.b[c][new])
+            self._added[c] = self.G[c].shape[0]
+        try:
+            sol = self._lp.solve("the cutting-plane LP of a division")
+        except InfeasibleError:
             raise InfeasibleError(
                 f"no division of the coalition {list(div.members)}'s outputs gives every member "
                 f"at least the floor utilities {_fmt(self.lower) if self.lower is not None else ''}"
-            )
-        if res.status != "optimal" or res.x is None:  # pragma: no cover - every variable is boxed
-            raise SolverError(f"the cutting-plane LP of a division ended {res.status}")
-        return res.x
+            ) from None
+        return np.asarray(sol.x, dtype=np.float64)
 
     def __call__(self, nu: NDArray[np.float64]) -> NDArray[np.float64]:
         div, s, R = self.div, self.div.s, self.R
