@@ -213,6 +213,19 @@ def test_ntu_shapley_is_the_tu_shapley_value(p):
     assert s.checks.individually_rational == tu.checks.individually_rational
 
 
+@given(partnerships(n=(2, 3)))
+def test_nash_on_a_transferable_partnership_splits_the_surplus_equally(p):
+    """In money, Nash gives each v({i}) plus an equal share of v(N) - sum v({i})."""
+    game = p.game()
+    surplus = game.grand - game.singletons.sum()
+    assume(surplus > 1e-6)
+    s = p.bargain("nash")
+    mu = np.array([p.utilities[q].money for q in p.players])
+    expected = game.singletons + surplus / p.n
+    assert_allclose(s.payoffs.values / mu, expected, atol=1e-7 * (1 + np.abs(expected).max()))
+    assert_realised(p, s)
+
+
 @given(partnerships(n=2, transferable=False))
 def test_two_party_nash_is_the_ntu_value(p):
     try:
