@@ -799,23 +799,26 @@ class Partnership:
 
         Examples
         --------
-        A college that does not value money (``money=0``) and a firm (see the README for the
-        whole scenario):
+        A college that does not value money (``money=0``) and a firm share 10 units of a
+        rival good, worth 1 to the college and 2 to the firm, and 20 of revenue; alone the
+        college makes 2 units and the firm 5 of revenue.  Money cannot compensate the
+        college, so the frontier is :math:`u_F = 40 - 2 u_C` and Nash maximises
+        :math:`(u_C - 2)(u_F - 5)` on it:
 
         >>> import benefit_alloc as ba
         >>> from benefit_alloc.production import TableProduction
         >>> table = TableProduction({
-        ...     frozenset({"College"}): {"graduates": 10, "revenue": 0},
-        ...     frozenset({"Firm"}): {"graduates": 0, "revenue": 20},
-        ...     frozenset({"College", "Firm"}): {"graduates": 30, "revenue": 60}})
+        ...     frozenset({"College"}): {"good": 2, "revenue": 0},
+        ...     frozenset({"Firm"}): {"good": 0, "revenue": 5},
+        ...     frozenset({"College", "Firm"}): {"good": 10, "revenue": 20}})
         >>> p = Partnership(
         ...     [Party("College", "nonprofit"), Party("Firm", "enterprise")],
-        ...     [Output("graduates", rival=False), Output("revenue")], table,
-        ...     {"College": ba.NonprofitUtility({"graduates": 1.0}, money=0.0),
-        ...      "Firm": ba.ProfitUtility({"graduates": 1.0})})
+        ...     ["good", "revenue"], table,
+        ...     {"College": ba.NonprofitUtility({"good": 1}, money=0),
+        ...      "Firm": ba.ProfitUtility({"good": 2})})
         >>> s = p.bargain("nash")
-        >>> s.payoffs.to_dict(), s.bundles["revenue"].to_dict()
-        ({'College': 30.0, 'Firm': 90.0}, {'College': 0.0, 'Firm': 60.0})
+        >>> s.payoffs.to_dict(), s.bundles["good"].to_dict()
+        ({'College': 9.75, 'Firm': 20.5}, {'College': 9.75, 'Firm': 0.25})
         """
         from .bargaining.partnership_sets import bargain
 

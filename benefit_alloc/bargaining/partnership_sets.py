@@ -57,7 +57,7 @@ du CNRS, Paris, 251-263.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -751,6 +751,17 @@ def _realise_concave(
     return np.asarray(y, dtype=np.float64), np.asarray(m, dtype=np.float64)
 
 
+def _partially_transferable(members: Sequence[str]) -> NotImplementedError:
+    return NotImplementedError(
+        "ntu_shapley needs every coalition's feasible set bounded above or transferable within "
+        f"groups of members; in {list(members)} a party without a floor can pay side payments "
+        "without limit to a party that values money but has a floor (or has a custom "
+        "utility): a partially transferable set, which the lambda-transfer search handles for "
+        "two parties only; use side_payments=False, or method='nash', 'kalai_smorodinsky' "
+        "or 'egalitarian'"
+    )
+
+
 def _gauge_at(fs: FeasibleSet, u: NDArray[np.float64]) -> float:
     """How much every member could gain at once from ``u`` within ``fs`` (``<= 0``: none)."""
     t, _ = fs._gauge(np.asarray(u, dtype=np.float64), np.ones(fs.n))
@@ -816,8 +827,8 @@ def bargain(
     sets: dict[int, FeasibleSet] = {}
     without_division: list[tuple[str, ...]] = []
 
-    def coalition(mask: int) -> FeasibleSet | None:
-        """V(S), or None when S cannot meet its members' floors."""
+    def coalition(mask: int) -> FeasibleSet:
+        """V(S); the product of the standalone points when S cannot meet its floors."""
         if mask not in sets:
             members = names_of(mask, names)
             sub = None
@@ -825,14 +836,7 @@ def bargain(
                 sub = lower
             elif len(members) > 1 and _needs_floor(_division(partnership, mask, side)):
                 if method == "ntu_shapley":
-                    raise NotImplementedError(
-                        "ntu_shapley needs every coalition's feasible set bounded above or "
-                        f"transferable within groups; in {list(members)} a party without a "
-                        "floor can pay side payments without limit to a party that values money "
-                        "but has a floor (or has a custom utility), a partially transferable set "
-                        "the lambda-transfer search does not handle; use side_payments=False, "
-                        "or method='nash' / 'kalai_smorodinsky' / 'egalitarian'"
-                    )
+                    raise _partially_transferable(members)
                 # the core check looks at the part where every member gets its standalone
                 sub = d[[names.index(p) for p in members]]
             try:
@@ -846,17 +850,8 @@ def bargain(
         return sets[mask]
 
     if method == "ntu_shapley" and lower is not None and n > 2:
-        grand_members = list(names)
-        raise NotImplementedError(
-            "ntu_shapley needs every coalition's feasible set bounded above or transferable "
-            f"within groups; in the grand coalition {grand_members} a party without a floor can "
-            "pay side payments without limit to a party that values money but has a floor (or "
-            "has a custom utility), a partially transferable set the lambda-transfer search "
-            "does not handle with three or more parties; use side_payments=False, or "
-            "method='nash' / 'kalai_smorodinsky' / 'egalitarian'"
-        )
+        raise _partially_transferable(names)
     grand = coalition(full)
-    assert grand is not None  # noqa: S101 - the grand coalition raises instead
     label = {"nash": "Nash", "kalai_smorodinsky": "Kalai-Smorodinsky", "egalitarian": "egalitarian",
              "ntu_shapley": "NTU Shapley"}[method]
     try:
@@ -914,9 +909,7 @@ def bargain(
         if len(idx) == 1:
             excess[mask] = float(d[idx[0]] - u[idx[0]])
             continue
-        fs = coalition(mask)
-        assert fs is not None  # noqa: S101 - coalition() always returns a set
-        excess[mask] = _gauge_at(fs, u[idx])
+        excess[mask] = _gauge_at(coalition(mask), u[idx])
     blocking = np.flatnonzero(excess > check)
     order = blocking[np.argsort(-excess[blocking], kind="stable")]
     short = {p: float(d[i] - u[i]) for i, p in enumerate(names) if d[i] - u[i] > check}
