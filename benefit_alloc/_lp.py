@@ -21,6 +21,13 @@ interface directly (``addRows``, ``changeRowBounds``, ``changeCoeff`` and a warm
 dual simplex) when the solver is HiGHS, and a :class:`RebuildLP` with the same interface
 that rebuilds a :class:`LinearProgram` and calls :func:`solve_lp` otherwise.
 
+The bargaining layer solves many LPs of a handful of variables (column generation, ray and
+support LPs), for which building a pulp model per call costs several times the solve, and
+for which an unbounded or infeasible LP is an answer (an infinite support value, an empty
+intersection), not an error.  :func:`solve_lp_status` serves them: one reused, silent
+``highspy.Highs`` object per thread, tight tolerances, and the status reported in the
+result (any status other than optimal, infeasible or unbounded still raises).
+
 pulp and highspy are imported lazily, inside the functions that use them.
 
 Dual conventions follow scipy's ``marginals``: ``ineq_duals[i]`` is the derivative of the
@@ -35,6 +42,7 @@ import functools
 import math
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -54,6 +62,8 @@ __all__ = [
     "available_solvers",
     "check_solver",
     "solve_lp",
+    "LPOutcome",
+    "solve_lp_status",
     "duality_gap",
     "row_model",
 ]
@@ -401,6 +411,138 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
     )
 
 
+@dataclass(frozen=True)
+class LPOutcome:
+    """Outcome of :func:`solve_lp_status`.
+
+    Attributes
+    ----------
+    status : {"optimal", "infeasible", "unbounded"}
+        What the solver found.
+    x : ndarray or None
+        The solution when optimal.
+    objective : float
+        ``c @ x`` when optimal, ``-inf`` when unbounded (a minimisation), ``nan`` when
+        infeasible.
+    ineq_duals, eq_duals : ndarray or None
+        Marginals of the inequality and equality rows when optimal (the convention of
+        :class:`LPSolution`: derivatives of the minimum with respect to ``b_ub`` and ``b_eq``).
+    solver_status : str
+        HiGHS's own status text.
+    """
+
+    status: str
+    x: NDArray[np.float64] | None
+    objective: float
+    ineq_duals: NDArray[np.float64] | None
+    eq_duals: NDArray[np.float64] | None
+    solver_status: str
+
+
+_LOCAL = threading.local()
+
+
+def _reused_highs() -> Any:
+    """This thread's silent ``highspy.Highs`` object (created once, see :func:`_new_highs`)."""
+    h = getattr(_LOCAL, "highs", None)
+    if h is None:
+        h = _new_highs()
+        _LOCAL.highs = h
+    return h
+
+
+def solve_lp_status(
+    lp: LinearProgram, *, what: str = "the LP", tol: float = 1e-10
+) -> LPOutcome:
+    """Solve a small :class:`LinearProgram` by HiGHS, reporting infeasible and unbounded.
+
+    The model is passed to one reused ``highspy.Highs`` object per thread (no pulp model is
+    built), with primal and dual feasibility tolerances ``tol``.  When HiGHS cannot tell an
+    infeasible problem from an unbounded one with presolve, the problem is solved again
+    without presolve.
+
+    Parameters
+    ----------
+    lp : LinearProgram
+        The problem (minimised).
+    what : str
+        Name of the problem in error messages.
+    tol : float
+        HiGHS's primal and dual feasibility tolerances (default 1e-10, tighter than the
+        solver's 1e-7: column generation trusts the duals).
+
+    Returns
+    -------
+    LPOutcome
+
+    Raises
+    ------
+    SolverError
+        On any status other than optimal, infeasible or unbounded, with HiGHS's own text.
+
+    Examples
+    --------
+    >>> solve_lp_status(LinearProgram(c=[-1.0], A_ub=[[1.0]], b_ub=[3.0])).x.tolist()
+    [3.0]
+    >>> solve_lp_status(LinearProgram(c=[-1.0], bounds=[[0, math.inf]])).status
+    'unbounded'
+    >>> solve_lp_status(LinearProgram(c=[1.0], A_ub=[[1.0]], b_ub=[-1.0],
+    ...                               bounds=[[0, math.inf]])).status
+    'infeasible'
+    """
+    import highspy
+
+    k = lp.n_vars
+    m_ub = lp.A_ub.shape[0]
+    m_eq = lp.A_eq.shape[0]
+    A = np.vstack([lp.A_ub, lp.A_eq])
+    inf = highspy.kHighsInf
+    lo = np.where(np.isfinite(lp.bounds[:, 0]), lp.bounds[:, 0], -inf)
+    hi = np.where(np.isfinite(lp.bounds[:, 1]), lp.bounds[:, 1], inf)
+    model = highspy.HighsLp()
+    model.num_col_ = k
+    model.num_row_ = m_ub + m_eq
+    model.col_cost_ = np.array(lp.c)
+    model.col_lower_ = lo
+    model.col_upper_ = hi
+    model.row_lower_ = np.concatenate([np.full(m_ub, -inf), lp.b_eq])
+    model.row_upper_ = np.concatenate([lp.b_ub, lp.b_eq])
+    cols, rows = np.nonzero(A.T)  # column-wise order
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.num_col_ = k
+    model.a_matrix_.num_row_ = m_ub + m_eq
+    model.a_matrix_.start_ = np.searchsorted(cols, np.arange(k + 1)).astype(np.int32)
+    model.a_matrix_.index_ = rows.astype(np.int32)
+    model.a_matrix_.value_ = A[rows, cols]
+    h = _reused_highs()
+    if getattr(_LOCAL, "tol", None) != tol:
+        h.setOptionValue("primal_feasibility_tolerance", float(tol))
+        h.setOptionValue("dual_feasibility_tolerance", float(tol))
+        _LOCAL.tol = tol
+    status = None
+    for presolve in ("choose", "off"):
+        h.clearModel()
+        h.setOptionValue("presolve", presolve)
+        h.passModel(model)
+        h.run()
+        status = h.getModelStatus()
+        if status != highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            break
+    text = str(h.modelStatusToString(status))
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return LPOutcome("infeasible", None, math.nan, None, None, text)
+    if status == highspy.HighsModelStatus.kUnbounded:
+        return LPOutcome("unbounded", None, -math.inf, None, None, text)
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise SolverError(f"{what} was not solved: highs reports {text!r}")
+    sol = h.getSolution()
+    x = np.array(sol.col_value, dtype=np.float64)
+    duals = np.array(sol.row_dual, dtype=np.float64)
+    return LPOutcome(
+        "optimal", x, float(lp.c @ x), duals[:m_ub], duals[m_ub:], text
+    )
+
+
 def duality_gap(lp: LinearProgram, sol: LPSolution) -> DualityCertificate:
     r"""Certificate of optimality of ``sol`` by weak duality.
 
@@ -553,6 +695,13 @@ class IncrementalLP:
         big = self._hs.kHighsInf
         self._h.changeColBounds(int(col), max(-big, float(lo)), min(big, float(hi)))
 
+    def set_costs(self, cost: ArrayLike) -> None:
+        """Replace the objective coefficients (the next solve starts from the current basis)."""
+        c = np.asarray(cost, dtype=np.float64)
+        if c.shape != (self._k,):
+            raise InvalidGameError(f"cost must have shape ({self._k},), got {c.shape}")
+        self._h.changeColsCost(self._k, np.arange(self._k, dtype=np.int32), c)
+
     def solve(self, what: str = "the LP") -> RowSolution:
         """Re-solve from the current basis; raise on any status other than optimal."""
         h = self._h
@@ -628,6 +777,13 @@ class RebuildLP:
     def set_col_bounds(self, col: int, lo: float, hi: float) -> None:
         """Change the bounds of one variable."""
         self._col[col] = (lo, hi)
+
+    def set_costs(self, cost: ArrayLike) -> None:
+        """Replace the objective coefficients."""
+        c = np.asarray(cost, dtype=np.float64)
+        if c.shape != (self._k,):
+            raise InvalidGameError(f"cost must have shape ({self._k},), got {c.shape}")
+        self._c = c.copy()
 
     def to_linear_program(self) -> tuple[LinearProgram, list[tuple[int, int, float]]]:
         """The stored model as plain data, with ``(row, kind, sign)`` telling where each

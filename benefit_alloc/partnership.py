@@ -740,6 +740,90 @@ class Partnership:
             members, cols, amounts, rival, coefs.reshape(len(us), len(cols)), consts, floors
         )
 
+    def bargain(
+        self,
+        method: Literal["nash", "kalai_smorodinsky", "egalitarian", "ntu_shapley"] = "nash",
+        weights: Mapping[str, float] | Sequence[float] | None = None,
+        side_payments: bool = True,
+        *,
+        tol: float = 1e-9,
+    ) -> Settlement:
+        """Settle the partnership by bargaining, each party in its own utility units.
+
+        No common money rate is needed: the feasible set of the grand coalition
+        (:meth:`FeasibleSet.from_partnership`) holds every utility vector a division of the
+        outputs reaches, the disagreement point is each party's standalone utility (its own
+        outputs produced alone, valued by its own utility), and a bargaining solution picks
+        a point of the frontier.  This works when :meth:`game` refuses (a party with
+        ``money = 0``, a custom utility) and for transferable partnerships alike.
+
+        Parameters
+        ----------
+        method : {"nash", "kalai_smorodinsky", "egalitarian", "ntu_shapley"}
+            :func:`~benefit_alloc.nash_bargaining` (Nash 1950; with ``weights`` the
+            asymmetric solution), :func:`~benefit_alloc.kalai_smorodinsky`,
+            :func:`~benefit_alloc.egalitarian`, or Shapley's (1969) NTU value
+            :func:`~benefit_alloc.ntu_shapley` of the game of every coalition's feasible set
+            (at most 8 parties; with two parties it is the Nash solution, for a transferable
+            partnership without floors it is the Shapley value of :meth:`game`, each payoff
+            times the party's money rate).
+        weights : mapping or sequence of float, optional
+            Positive bargaining weights (``method="nash"`` only).
+        side_payments : bool, default True
+            Allow money to move between parties beyond sharing out the money produced.
+        tol : float, default 1e-9
+            Relative tolerance of the bargaining solution's certificates.
+
+        Returns
+        -------
+        Settlement
+            ``payoffs`` holds the bargained utilities in each party's own units (its method
+            says so; diagnostics from the solution, plus ``disagreement``); ``bundles``
+            what each party receives (found by an LP, break-even floors held); ``utilities``
+            what the bundles are worth (at least the payoffs); ``transfers``; ``checks``
+            (Pareto optimality as ``efficient``, individual rationality against the
+            standalone utilities, the NTU core: no coalition can give all its members more,
+            break-even); ``standalone`` the disagreement point.
+
+        Raises
+        ------
+        InvalidScenarioError
+            For an unknown method (the message lists the valid ones), bad weights, fewer
+            than two or too many parties, or a partnership with nothing to bargain over (no
+            division gives every party more than it gets alone).
+        InfeasibleError
+            When the break-even floors need more money than the partnership produces.
+        NotImplementedError
+            For ``ntu_shapley`` with three or more parties when a coalition is only partly
+            transferable (a party without a floor paying one with a floor who values money).
+
+        Examples
+        --------
+        A college that does not value money (``money=0``) and a firm share 10 units of a
+        rival good, worth 1 to the college and 2 to the firm, and 20 of revenue; alone the
+        college makes 2 units and the firm 5 of revenue.  Money cannot compensate the
+        college, so the frontier is :math:`u_F = 40 - 2 u_C` and Nash maximises
+        :math:`(u_C - 2)(u_F - 5)` on it:
+
+        >>> import benefit_alloc as ba
+        >>> from benefit_alloc.production import TableProduction
+        >>> table = TableProduction({
+        ...     frozenset({"College"}): {"good": 2, "revenue": 0},
+        ...     frozenset({"Firm"}): {"good": 0, "revenue": 5},
+        ...     frozenset({"College", "Firm"}): {"good": 10, "revenue": 20}})
+        >>> p = Partnership(
+        ...     [Party("College", "nonprofit"), Party("Firm", "enterprise")],
+        ...     ["good", "revenue"], table,
+        ...     {"College": ba.NonprofitUtility({"good": 1}, money=0),
+        ...      "Firm": ba.ProfitUtility({"good": 2})})
+        >>> s = p.bargain("nash")
+        >>> s.payoffs.to_dict(), s.bundles["good"].to_dict()
+        ({'College': 9.75, 'Firm': 20.5}, {'College': 9.75, 'Firm': 0.25})
+        """
+        from .bargaining.partnership_sets import bargain
+
+        return bargain(self, method, weights=weights, side_payments=side_payments, tol=tol)
+
     # ------------------------------------------------------- Owen's dual split
     def owen_allocation(self, **options: Any) -> Allocation:
         """Owen's (1975) dual allocation for a :class:`~benefit_alloc.production.LinearProduction`.

@@ -144,6 +144,44 @@ def test_row_models_agree(incremental):
         m.solve()
 
 
+@pytest.mark.parametrize("incremental", [True, False])
+def test_row_model_new_costs(incremental):
+    """set_costs replaces the objective; the re-solve (warm-started for HiGHS) is exact."""
+    m = row_model([-1.0, 0.0], [0.0, 0.0], [INF, INF], incremental=incremental)
+    m.add_rows(np.array([[1.0, 1.0]]), np.array([-INF]), np.array([4.0]))
+    assert_allclose(m.solve().x, [4.0, 0.0], atol=1e-9)
+    m.set_costs([0.0, -2.0])
+    sol = m.solve()
+    assert_allclose(sol.x, [0.0, 4.0], atol=1e-9)
+    assert sol.objective == pytest.approx(-8.0)
+    with pytest.raises(InvalidGameError, match="shape"):
+        m.set_costs([1.0])
+
+
+def test_solve_lp_status_reports_and_agrees_with_pulp():
+    rng = np.random.default_rng(3)
+    seen = set()
+    for _ in range(60):
+        k, m = int(rng.integers(1, 5)), int(rng.integers(0, 4))
+        lp = LinearProgram(
+            c=rng.uniform(-1, 1, k), A_ub=rng.uniform(-1, 2, (m, k)), b_ub=rng.uniform(-1, 3, m),
+            bounds=[[rng.choice([0.0, -INF]), INF] for _ in range(k)],
+        )
+        out = _lp.solve_lp_status(lp)
+        seen.add(out.status)
+        if out.status == "optimal":
+            ref = solve_lp(lp)
+            assert out.objective == pytest.approx(ref.objective, abs=1e-8)
+            assert_allclose(out.ineq_duals, ref.ineq_duals, atol=1e-7)
+        elif out.status == "infeasible":
+            with pytest.raises(InfeasibleError):
+                solve_lp(lp)
+        else:
+            with pytest.raises(SolverError):
+                solve_lp(lp)
+    assert seen == {"optimal", "infeasible", "unbounded"}
+
+
 def test_builders_are_plain_data():
     a, lo, hi = coalition_rows(np.array([1, 3]), np.array([0.0, 1.0, 2.0, 5.0]), 2,
                                per_capita=True)

@@ -324,6 +324,28 @@ def test_owen_sampled_agrees_with_reference(method, data):
     assert_allclose(est.total, game.grand, atol=1e-9)
 
 
+@pytest.mark.parametrize("method", OWEN_METHODS)
+@pytest.mark.parametrize(
+    ("n", "seed", "groups"),
+    [
+        (5, 11, [[0, 1], [2, 3, 4]]),
+        (6, 12, [[0], [1, 2, 3], [4, 5]]),
+        (7, 13, [[0, 6], [1, 2], [3, 4, 5]]),
+        (8, 14, [[0, 1, 2], [3], [4, 5, 6, 7]]),
+    ],
+)
+def test_owen_sampled_agrees_with_exact_owen(method, n, seed, groups):
+    """Seeded dense games, n = 5..8: every estimate within 4 standard errors of ``owen``."""
+    game = random_game(n, seed)
+    names = [[game.players[i] for i in g] for g in groups]
+    exact = ba.owen(game, unions=names).values
+    est = ba.owen_sampled(game, names, 6000, method=method, rng=seed)
+    assert est.evaluations <= 6000
+    assert (est.stderr > 0).all()  # the check below is not vacuous: nothing is exact here
+    assert within(est, exact).all(), (est.values - exact) / est.stderr
+    assert_allclose(est.total, game.grand, atol=1e-9)
+
+
 def test_owen_with_trivial_unions_is_shapley():
     g = ba.games.glove(2, 3)
     shap = ba.shapley(g).values

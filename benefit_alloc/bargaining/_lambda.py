@@ -65,16 +65,22 @@ class _Pins:
     """Weight restrictions from TU-like coalitions: ``lambda_S`` proportional to a ray.
 
     Players linked by such coalitions form components; within a component the weights are
-    ``lambda_i = c * ratio_i``, one free scale ``c`` per component.
+    ``lambda_i = c * ratio_i``, one free scale ``c`` per component.  A coalition whose set
+    is transferable within groups of its members only (kind ``"groups"`` of
+    ``_weight_domain``: the support is finite exactly when the weights of each group are
+    proportional to the group's ratio, as for money side payments among the members who
+    value money) links each group the same way.
     """
 
     def __init__(self, game: NTUGame) -> None:
         n = game.n
         self.rays: dict[int, NDArray[np.float64]] = {}
+        links: list[tuple[int, list[int], NDArray[np.float64]]] = []
         for mask in range(1, 1 << n):
             fs = game._sets[mask - 1]
             kind, ray = fs._weight_domain()
             label = _label(names_of(mask, game.players))
+            idx = [i for i in range(n) if (mask >> i) & 1]
             if kind == "all":
                 continue
             if kind == "ray" and ray is not None:
@@ -83,19 +89,32 @@ class _Pins:
                         f"V({label}) has a finite support only for weights {_fmt(ray)}, with a "
                         "zero weight: no lambda-transfer value with positive weights exists"
                     )
-                if bin(mask).count("1") > 1:
+                if len(idx) > 1:
                     self.rays[mask] = ray
+                    links.append((mask, idx, ray))
+                continue
+            if kind == "groups":
+                for members, rho in fs._domain_groups():
+                    if (rho <= 1e-12).any():
+                        raise InfeasibleError(
+                            f"V({label}) has a finite support only when the weights of "
+                            f"{[game.players[idx[j]] for j in members]} are proportional to "
+                            f"{_fmt(rho)}, with a zero weight: no lambda-transfer value with "
+                            "positive weights exists"
+                        )
+                    if len(members) > 1:
+                        links.append((mask, [idx[j] for j in members], rho))
                 continue
             raise NotImplementedError(
                 f"V({label}) is unbounded above and its support is finite on "
                 + ("no" if kind == "none" else "a part of the")
-                + " weight simplex other than a single ray (partially transferable utility); "
-                "ntu_shapley handles sets bounded above and TU-like half-spaces"
+                + " weight simplex other than a single ray or proportional groups (partially "
+                "transferable utility); ntu_shapley handles sets bounded above, TU-like "
+                "half-spaces and sets transferable within groups of members"
             )
         comp = list(range(n))
         ratio = np.ones(n)
-        for mask, rho in sorted(self.rays.items(), key=lambda kv: -bin(kv[0]).count("1")):
-            idx = [i for i in range(n) if (mask >> i) & 1]
+        for mask, idx, rho in sorted(links, key=lambda kv: -len(kv[1])):
             first = idx[0]
             for j, i in enumerate(idx[1:], start=1):
                 want = rho[j] / rho[0] * ratio[first]
@@ -104,7 +123,10 @@ class _Pins:
                         raise InfeasibleError(
                             f"the TU-like coalitions fix inconsistent weight ratios (V("
                             f"{_label(names_of(mask, game.players))}) needs weights proportional "
-                            f"to {_fmt(rho)}): no lambda-transfer value exists"
+                            f"to {_fmt(rho)}"
+                            + ("" if len(idx) == bin(mask).count("1") else
+                               f" for {[game.players[k] for k in idx]}")
+                            + "): no lambda-transfer value exists"
                         )
                     continue
                 old = comp[i]

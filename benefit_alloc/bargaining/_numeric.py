@@ -1,6 +1,6 @@
 r"""Numerical kernels of the bargaining layer.
 
-* :func:`linprog` solves an LP by HiGHS (a reused ``highspy`` object, or
+* :func:`linprog` solves an LP by HiGHS (through :func:`benefit_alloc._lp.solve_lp_status`, or
   :func:`scipy.optimize.linprog`) and always checks its status.
 * :func:`bisect_decreasing` finds where a nonincreasing function changes sign, to the last bit.
 * :func:`derivative` is a central (one-sided at the ends) difference of a scalar function.
@@ -21,7 +21,6 @@ scipy.optimize is imported inside the functions that use it.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +90,8 @@ def linprog(
     what : str
         Names the problem in error messages.
     backend : {"highspy", "scipy"}
-        ``"highspy"`` passes the model to one reused, silent ``highspy.Highs`` object (the
+        ``"highspy"`` goes through :func:`benefit_alloc._lp.solve_lp_status`, the library's
+        LP layer, which passes the model to one reused, silent ``highspy.Highs`` object (the
         LPs here have a handful of variables, and building a solver per call dominated their
         cost); ``"scipy"`` goes through :func:`scipy.optimize.linprog` (same solver; the
         reference the tests compare with).
@@ -116,104 +116,40 @@ def linprog(
         return _linprog_scipy(c, A_ub, b_ub, A_eq, b_eq, bounds, what)
     if backend != "highspy":
         raise InvalidGameError(f"backend must be 'highspy' or 'scipy', got {backend!r}")
-    import highspy
+    from .._lp import LinearProgram, solve_lp_status
 
     k = c.shape[0]
-    m_ub = 0 if A_ub is None else A_ub.shape[0]
-    m_eq = 0 if A_eq is None else A_eq.shape[0]
-    A = np.vstack([a for a in (A_ub, A_eq) if a is not None]) if m_ub + m_eq else np.zeros((0, k))
-    inf = highspy.kHighsInf
     if bounds is None:
-        lo, hi = np.zeros(k), np.full(k, inf)
+        box = np.column_stack([np.zeros(k), np.full(k, np.inf)])
     else:
-        pairs = list(bounds)
-        lo = np.array([-inf if p[0] is None else float(p[0]) for p in pairs])
-        hi = np.array([inf if p[1] is None else float(p[1]) for p in pairs])
-    lo[~np.isfinite(lo)] = -inf
-    hi[~np.isfinite(hi)] = inf
-    rlo = np.concatenate([np.full(m_ub, -inf), np.asarray(b_eq, dtype=float) if m_eq else []])
-    rhi = np.concatenate([np.asarray(b_ub, dtype=float) if m_ub else [], np.asarray(b_eq, dtype=float) if m_eq else []])
-    lp = highspy.HighsLp()
-    lp.num_col_ = k
-    lp.num_row_ = A.shape[0]
-    lp.col_cost_ = -c
-    lp.col_lower_ = lo
-    lp.col_upper_ = hi
-    lp.row_lower_ = rlo
-    lp.row_upper_ = rhi
-    cols, rows = np.nonzero(A.T)  # column-wise order
-    start = np.searchsorted(cols, np.arange(k + 1)).astype(np.int32)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = k
-    lp.a_matrix_.num_row_ = A.shape[0]
-    lp.a_matrix_.start_ = start
-    lp.a_matrix_.index_ = rows.astype(np.int32)
-    lp.a_matrix_.value_ = A[rows, cols]
-    h = _highs()
-    for presolve in ("choose", "off"):
-        h.clearModel()
-        h.setOptionValue("presolve", presolve)
-        h.passModel(lp)
-        h.run()
-        status = h.getModelStatus()
-        if status != highspy.HighsModelStatus.kUnboundedOrInfeasible:
-            break
-    if status == highspy.HighsModelStatus.kInfeasible:
+        box = np.array(
+            [[-np.inf if p[0] is None else float(p[0]), np.inf if p[1] is None else float(p[1])]
+             for p in bounds],
+            dtype=np.float64,
+        ).reshape(k, 2)
+    none = np.zeros((0, k))
+    out = solve_lp_status(
+        LinearProgram(
+            c=-c,
+            A_ub=none if A_ub is None else A_ub,
+            b_ub=np.zeros(0) if b_ub is None else b_ub,
+            A_eq=none if A_eq is None else A_eq,
+            b_eq=np.zeros(0) if b_eq is None else b_eq,
+            bounds=box,
+        ),
+        what=f"the {what}", tol=_HIGHS_OPTIONS["primal_feasibility_tolerance"],
+    )
+    if out.status == "infeasible":
         return LPResult("infeasible")
-    if status == highspy.HighsModelStatus.kUnbounded:
+    if out.status == "unbounded":
         return LPResult("unbounded", value=math.inf)
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise SolverError(f"HiGHS failed on the {what}: {h.modelStatusToString(status)}")
-    sol = h.getSolution()
-    x = np.array(sol.col_value, dtype=float)
-    duals = -np.array(sol.row_dual, dtype=float)
+    assert out.x is not None and out.ineq_duals is not None and out.eq_duals is not None  # noqa: S101
+    x = out.x
     return LPResult(
         "optimal", x, float(c @ x),
-        duals[:m_ub] if m_ub else None, duals[m_ub:] if m_eq else None,
+        -out.ineq_duals if A_ub is not None else None,
+        -out.eq_duals if A_eq is not None else None,
     )
-
-
-_LOCAL = threading.local()
-_BANNER_SILENCED = False
-
-
-def _highs() -> Any:
-    """This thread's silent ``highspy.Highs`` object.
-
-    HiGHS prints a banner to the C-level standard output when the first object of a process
-    is created; that construction runs with file descriptor 1 sent to ``os.devnull``.
-    """
-    global _BANNER_SILENCED
-    h = getattr(_LOCAL, "highs", None)
-    if h is None:
-        import os
-        import sys
-
-        import highspy
-
-        if _BANNER_SILENCED:
-            h = highspy.Highs()
-        else:
-            try:
-                sys.stdout.flush()
-                saved = os.dup(1)
-                devnull = os.open(os.devnull, os.O_WRONLY)
-            except (OSError, ValueError, AttributeError):  # pragma: no cover - no descriptor 1
-                h = highspy.Highs()
-            else:
-                try:
-                    os.dup2(devnull, 1)
-                    h = highspy.Highs()
-                finally:
-                    os.dup2(saved, 1)
-                    os.close(saved)
-                    os.close(devnull)
-            _BANNER_SILENCED = True
-        h.setOptionValue("output_flag", False)
-        for key, value in _HIGHS_OPTIONS.items():
-            h.setOptionValue(key, value)
-        _LOCAL.highs = h
-    return h
 
 
 def _linprog_scipy(c: NDArray[np.float64], A_ub: Any, b_ub: Any, A_eq: Any, b_eq: Any,
@@ -474,6 +410,60 @@ def _convex_weights(P: NDArray[np.float64], u: NDArray[np.float64]) -> tuple[NDA
     return mu, resid
 
 
+_POLISH_EVERY = 100
+
+
+def _polish(C: NDArray[np.float64], u: NDArray[np.float64], d: NDArray[np.float64],
+            w: NDArray[np.float64], it: int) -> NashPoint | None:
+    """The exact Nash point on the face of ``conv(C)`` exposed at ``u``, if certified.
+
+    The face is first taken as the points within ``delta`` of the largest value of the
+    gradient ``g = w / (u - d)``, for growing ``delta``.  When nearly tied points make those
+    sets span too much (several points of a sampled smooth frontier lie close to the face's
+    hyperplane), the faces spanned by at most ``n`` of the ``n + 2`` best points are tried.
+    A candidate is accepted only with the certificate: it is a convex combination of its
+    face's points and the gradient there supports every point of ``C``.
+    """
+    import itertools
+
+    m, n = C.shape
+    g = w / (u - d)
+    s = C @ g
+    smax = float(s.max())
+    tried: set[tuple[int, ...]] = set()
+
+    def attempt(idx: NDArray[np.intp]) -> NashPoint | None:
+        key = tuple(int(i) for i in idx)
+        if key in tried:
+            return None
+        tried.add(key)
+        cand = _face_newton(C, idx, u, d, w)
+        if cand is None:
+            return None
+        gc = w / (cand - d)
+        cgap = float(np.max(C @ gc) - gc @ cand)
+        if cgap > 1e-12:
+            return None
+        mu_f, resid = _convex_weights(C[idx], cand)
+        if resid > 1e-11 * max(1.0, float(np.abs(C).max())):
+            return None
+        mu_full = np.zeros(m)
+        mu_full[idx] = mu_f / mu_f.sum()
+        return NashPoint(cand, mu_full, max(cgap, 0.0), it, True)
+
+    for delta in (1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2):
+        found = attempt(np.flatnonzero(s >= smax - delta))
+        if found is not None:
+            return found
+    best = np.argsort(-s, kind="stable")[: n + 2]
+    for size in range(2, min(n, best.size) + 1):
+        for combo in itertools.combinations(sorted(best.tolist()), size):
+            found = attempt(np.array(combo, dtype=np.intp))
+            if found is not None:
+                return found
+    return None
+
+
 def nash_over_points(
     C: NDArray[np.float64],
     d: NDArray[np.float64],
@@ -504,7 +494,6 @@ def nash_over_points(
     -------
     NashPoint
     """
-    m = C.shape[0]
     mu = np.array(mu0, dtype=float)
     u = C.T @ mu
     if not np.all(u > d):
@@ -547,23 +536,13 @@ def nash_over_points(
         u = C.T @ mu
         if it % 50 == 0 and not np.all(u > d):  # pragma: no cover - guarded by the line search
             raise SolverError("the Nash iteration left the region of positive gains")
-    # ---- exact polish on the exposed face
-    g = w / (u - d)
-    s = C @ g
-    smax = float(s.max())
-    for delta in (1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2):
-        idx = np.flatnonzero(s >= smax - delta)
-        cand = _face_newton(C, idx, u, d, w)
-        if cand is None:
-            continue
-        gc = w / (cand - d)
-        cgap = float(np.max(C @ gc) - gc @ cand)
-        if cgap > 1e-12:
-            continue
-        mu_f, resid = _convex_weights(C[idx], cand)
-        if resid > 1e-11 * max(1.0, float(np.abs(C).max())):
-            continue
-        mu_full = np.zeros(m)
-        mu_full[idx] = mu_f / mu_f.sum()
-        return NashPoint(cand, mu_full, max(cgap, 0.0), it, True)
+        if it % _POLISH_EVERY == 0:
+            # on many nearly collinear points (a sampled smooth frontier) the iteration
+            # zigzags slowly; the face solve is exact as soon as the face is identified
+            polished = _polish(C, u, d, w, it)
+            if polished is not None:
+                return polished
+    polished = _polish(C, u, d, w, it)
+    if polished is not None:
+        return polished
     return NashPoint(u, mu, max(gap, 0.0), it, False)

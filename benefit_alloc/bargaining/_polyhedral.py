@@ -48,6 +48,7 @@ class _Polyhedral(FeasibleSet):
         self._ylo, self._yhi = ylo, yhi
         self._points = points
         self._tu_value: float | None = None
+        self._domain_hint: tuple[str, list[tuple[list[int], NDArray[np.float64]]]] | None = None
         self._hrep = Ay.shape[1] == 0 and E.shape[0] == 0
         if self._hrep:
             zero = ~(Au > 0).any(axis=1)
@@ -90,6 +91,40 @@ class _Polyhedral(FeasibleSet):
     def halfspaces(self) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
         """``(A, b)`` for a set given by half-spaces (``from_halfspaces``, ``from_tu``)."""
         return (self._Au, self._b) if self._hrep else None
+
+    def _project(self, z: NDArray[np.float64]) -> NDArray[np.float64]:
+        r"""Euclidean projection of ``z`` onto the set, also when it is unbounded above.
+
+        For an unbounded set, any point ``v`` of the set bounds the distance to the
+        projection ``y``: :math:`\|y - z\| \le \|v - z\|`, so ``y`` lies in
+        :math:`F \cap \{u \ge L\}` with :math:`L = z - \|v - z\|`.  The projection onto
+        the comprehensive hull of that part (a subset of ``F`` bounded above, holding ``y``)
+        is therefore ``y`` itself; ``v`` is where the diagonal from ``z`` meets the frontier.
+        """
+        if self.bounded_above:
+            return super()._project(z)
+        n = self._n
+        t0, _ = self._gauge(z, np.ones(n))
+        if t0 >= 0:
+            return np.array(z, dtype=np.float64)  # z is in the set
+        if not math.isfinite(t0):  # pragma: no cover - the set is nonempty
+            raise InvalidGameError("the projection onto an empty set is not defined")
+        reach = -t0 * math.sqrt(n) * (1.0 + 1e-9) + 1e-9 * self._scale
+        return self._truncated(z - reach)._project(z)
+
+    def _truncated(self, floor: NDArray[np.float64]) -> _Polyhedral:
+        """The comprehensive hull of the set's points ``u >= floor`` (bounded above)."""
+        n = self._n
+        m, p = self._Ay.shape
+        q = self._E.shape[0]
+        Au = np.vstack([np.eye(n), np.zeros((m, n))])
+        Ay = np.block([[-np.eye(n), np.zeros((n, p))], [self._Au, self._Ay]])
+        b = np.concatenate([np.zeros(n), self._b])
+        E = np.hstack([np.zeros((q, n)), self._E])
+        lo = np.concatenate([floor, self._ylo])
+        hi = np.concatenate([np.full(n, np.inf), self._yhi])
+        return _Polyhedral(Au, Ay, b, E, self._e.copy(), lo, hi, kind="projection",
+                           players=self._players)
 
     def _hull_columns(self) -> list[NDArray[np.float64]]:
         if self._points is not None:
@@ -195,7 +230,34 @@ class _Polyhedral(FeasibleSet):
                            "polished": res.polished, "columns": P.shape[0]}
         return simplicial_decomposition(self, d, w, lambda g: self._support(g, d)[1])
 
+    def _set_weight_domain(
+        self, kind: str, groups: list[tuple[list[int], NDArray[np.float64]]]
+    ) -> None:
+        """Record the weight domain a constructor knows from the set's structure.
+
+        ``kind`` is ``"ray"`` (one group of every player), ``"groups"`` (the support is
+        finite exactly when, within each group, the weights are proportional to the group's
+        ratio) or ``"partial"``; ``groups`` lists ``(positions, ratio)``.  The partnership
+        sets know it from who can pay whom (a money transfer between two members who value
+        money is a line in the set), which spares the ``2n`` LPs of the general test.
+        """
+        if kind not in ("ray", "groups", "partial"):  # pragma: no cover - internal
+            raise InvalidGameError(f"unknown weight domain {kind!r}")
+        self._domain_hint = (kind, [(list(m), np.asarray(r, dtype=float)) for m, r in groups])
+
+    def _domain_groups(self) -> list[tuple[list[int], NDArray[np.float64]]]:
+        """The groups of a ``"groups"`` weight domain (see :meth:`_set_weight_domain`)."""
+        if self._domain_hint is None:  # pragma: no cover - internal
+            return []
+        return self._domain_hint[1]
+
     def _weight_domain(self) -> tuple[str, NDArray[np.float64] | None]:
+        if self._domain_hint is not None:
+            kind, groups = self._domain_hint
+            if kind == "ray":
+                ray = groups[0][1]
+                return "ray", ray / ray.sum()
+            return kind, None
         if self.bounded_above:
             return "all", None
         n = self._n

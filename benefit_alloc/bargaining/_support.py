@@ -49,8 +49,9 @@ class _SupportSet(FeasibleSet):
         return self._cols
 
     def _call(self, nu: NDArray[np.float64]) -> NDArray[np.float64]:
+        out = self._argmax(nu.copy())  # the oracle's own errors propagate as they are
         try:
-            p = np.array(self._argmax(nu.copy()), dtype=np.float64)
+            p = np.array(out, dtype=np.float64)
         except (TypeError, ValueError) as exc:
             raise InvalidGameError(f"argmax({_fmt(nu)}) did not return numbers: {exc}") from None
         if p.shape != (self._n,):

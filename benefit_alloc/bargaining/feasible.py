@@ -342,6 +342,83 @@ class FeasibleSet:
         return _Polyhedral(Au, Ay, b_, E, e, lo, hi, kind="projection", players=players)
 
     @classmethod
+    def from_partnership(
+        cls,
+        partnership: Any,
+        coalition: Any = None,
+        *,
+        side_payments: bool = True,
+        floor: Any = None,
+    ) -> FeasibleSet:
+        r"""The utilities a partnership's coalition reaches by dividing its outputs.
+
+        Each member's utility is in its own units.  A division gives every member a share
+        :math:`y_{ko}` of each rival output, every non-rival output in full, and money
+        :math:`m_k`:
+
+        .. math:: V(S) = \{u : \exists y \ge 0, m:\ u_k \le u_k(\text{bundle}_k),\
+                  \textstyle\sum_k y_{ko} \le q_o(S),\ \sum_k m_k \le M(S),\
+                  m_k \ge \beta_k\}
+
+        with :math:`q(S)` the coalition's outputs (:meth:`Partnership.outputs`),
+        :math:`M(S)` the money it produces (the numeraire output, or 0) and
+        :math:`\beta_k` member ``k``'s break-even floor (with ``side_payments=False`` at
+        least 0, so money only shares out :math:`M(S)`; with side payments a member without
+        a floor may pay the others, the payments summing to zero).  A party alone keeps its
+        own outputs (floors bind divisions among two or more members).
+
+        Linear utilities give the exact polyhedron (:meth:`from_projection`, the plan being
+        the shares and the money).  Custom utilities (:class:`~benefit_alloc.CallableUtility`)
+        must be concave in the bundle; the set is then given by its support
+        (:meth:`from_support`), each maximiser found by Kelley's cutting-plane method over
+        tangent planes of the custom utilities to a relative accuracy of ``1e-11`` (see
+        :mod:`benefit_alloc.bargaining.partnership_sets`).
+
+        Parameters
+        ----------
+        partnership : Partnership
+        coalition : names, indices or bitmask, optional
+            The coalition; default every party.
+        side_payments : bool, default True
+            Allow money to move between members beyond sharing out :math:`M(S)`.
+        floor : None, "standalone" or one utility per member, optional
+            Keep only divisions giving each member at least this utility (the set is then
+            the comprehensive hull of those): ``"standalone"`` is what each member gets
+            alone.  Needed for custom utilities when a member without a floor could pay
+            side payments without limit (the set is unbounded above); bargaining solutions
+            look only at this part anyway.
+
+        Raises
+        ------
+        InvalidScenarioError
+            For a member who does not value money and has no floor while side payments are
+            allowed (its payments would be unbounded), a custom utility without a floor
+            under side payments, or a custom utility that is not concave.
+        InfeasibleError
+            When the members' break-even floors need more money than the coalition
+            produces, or no division reaches ``floor``.
+
+        Examples
+        --------
+        One rival good, 10 units, worth 1 to ``A`` and 2 to ``B``; money at par:
+
+        >>> import benefit_alloc as ba
+        >>> from benefit_alloc.production import TableProduction
+        >>> table = {frozenset({"A"}): {"good": 0.0}, frozenset({"B"}): {"good": 0.0},
+        ...          frozenset({"A", "B"}): {"good": 10.0}}
+        >>> p = ba.Partnership(
+        ...     [ba.Party("A"), ba.Party("B")], ["good"], TableProduction(table),
+        ...     {"A": ba.LinearUtility({"good": 1}), "B": ba.LinearUtility({"good": 2})},
+        ...     numeraire="money")
+        >>> F = FeasibleSet.from_partnership(p)
+        >>> F.contains([10, 10]), F.contains([10.1, 10])
+        (True, False)
+        """
+        from .partnership_sets import partnership_set
+
+        return partnership_set(partnership, coalition, side_payments=side_payments, floor=floor)
+
+    @classmethod
     def from_frontier(
         cls,
         fn: Callable[[float], float],
@@ -623,9 +700,14 @@ class FeasibleSet:
         return np.array([self._support(np.eye(self._n)[i], d)[0] for i in range(self._n)])
 
     def _weight_domain(self) -> tuple[str, NDArray[np.float64] | None]:
-        """Where the support is finite on the simplex: ``("all", None)``, ``("ray", nu)`` or
+        """Where the support is finite on the simplex: ``("all", None)``, ``("ray", nu)``,
+        ``("groups", None)`` (proportional within groups, see :meth:`_domain_groups`) or
         ``("partial", None)``."""
         return ("all", None) if self.bounded_above else ("partial", None)
+
+    def _domain_groups(self) -> list[tuple[list[int], NDArray[np.float64]]]:
+        """``(positions, ratio)`` of each group of a ``"groups"`` weight domain."""
+        return []
 
 
 # ---------------------------------------------------------------------- directions
