@@ -143,7 +143,8 @@ def linprog(
         return LPResult("infeasible")
     if out.status == "unbounded":
         return LPResult("unbounded", value=math.inf)
-    assert out.x is not None and out.ineq_duals is not None and out.eq_duals is not None  # noqa: S101
+    if out.x is None or out.ineq_duals is None or out.eq_duals is None:
+        raise SolverError(f"the LP reported {out.status!r} without a solution and duals")
     x = out.x
     return LPResult(
         "optimal", x, float(c @ x),

@@ -168,7 +168,8 @@ class _Polyhedral(FeasibleSet):
             return math.inf, None
         if res.status == "infeasible":
             return -math.inf, None
-        assert res.x is not None and res.dual_ub is not None  # noqa: S101 - status optimal
+        if res.x is None or res.dual_ub is None:
+            raise SolverError(f"the support LP reported {res.status!r} without a solution and duals")
         nu = Au.T @ np.maximum(res.dual_ub, 0.0)
         s = nu.sum()
         return float(res.x[0]), (nu / s if s > 0 else None)
@@ -176,7 +177,8 @@ class _Polyhedral(FeasibleSet):
     def _gauge_plan(self, o: NDArray[np.float64]) -> NDArray[np.float64]:
         """Convex weights over the points of a point ``>= o + t* 1`` (points sets only)."""
         P = self._points
-        assert P is not None  # noqa: S101 - internal
+        if P is None:
+            raise InvalidGameError("a plan over points exists only for sets given by points")
         m = P.shape[0]
         res = num.linprog(
             np.concatenate([[1.0], np.zeros(m)]), np.column_stack([np.ones(self._n), -P.T]), -o,
@@ -216,7 +218,8 @@ class _Polyhedral(FeasibleSet):
             return math.inf, None
         if res.status == "infeasible":
             return -math.inf, None
-        assert res.x is not None  # noqa: S101 - status optimal
+        if res.x is None:
+            raise SolverError(f"the gauge LP reported {res.status!r} without a solution")
         u = res.x[:n]
         return float(nu @ u), u.copy()
 

@@ -233,7 +233,8 @@ def kalai_smorodinsky(
     tol = _check_tol(tol)
     d = as_vector(disagreement, fs.n, "disagreement", fs.players)
     _, _, ideal = check_disagreement(fs, d, tol, need_ideal=True)
-    assert ideal is not None  # noqa: S101 - need_ideal
+    if ideal is None:  # check_disagreement returns the ideal point when need_ideal is set
+        raise SolverError("kalai_smorodinsky: the ideal point could not be computed")
     r = ideal - d
     t, _ = fs._gauge(d, r)
     if not math.isfinite(t):  # pragma: no cover - the ideal point bounds the ray
