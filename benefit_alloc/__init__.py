@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         Utility,
     )
 
-# bargaining when utility does not transfer (issue 6)
+# bargaining when utility does not transfer
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .bargaining import (
         FeasibleSet,
@@ -103,7 +103,7 @@ _LAZY: dict[str, str] = {
     "ProfitUtility": "benefit_alloc.utility",
     "NonprofitUtility": "benefit_alloc.utility",
     "CallableUtility": "benefit_alloc.utility",
-    # bargaining when utility does not transfer (issue 6)
+    # bargaining when utility does not transfer
     "FeasibleSet": "benefit_alloc.bargaining",
     "nash_bargaining": "benefit_alloc.bargaining",
     "kalai_smorodinsky": "benefit_alloc.bargaining",
@@ -174,7 +174,7 @@ __all__ = [
     "ProfitUtility",
     "NonprofitUtility",
     "CallableUtility",
-    # bargaining when utility does not transfer (issue 6)
+    # bargaining when utility does not transfer
     "FeasibleSet",
     "nash_bargaining",
     "kalai_smorodinsky",
