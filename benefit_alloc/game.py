@@ -514,8 +514,9 @@ class OracleGame:
             )
         k = m.shape[0]
         if self._batch is not None:
+            raw = self._batch(m)  # the user's own errors propagate unchanged
             try:
-                out = np.asarray(self._batch(m), dtype=np.float64)
+                out = np.asarray(raw, dtype=np.float64)
             except (TypeError, ValueError) as exc:
                 raise InvalidGameError(f"the batch function returned non-numbers: {exc}") from None
             if out.shape != (k,):

@@ -227,3 +227,15 @@ class TestOracle:
     def test_empty_coalition_is_zero(self):
         g = ba.OracleGame(lambda s: 5.0, ["a", "b"])
         assert g.value(0) == 0.0
+
+
+def test_oracle_batch_errors_propagate_unchanged():
+    def batch(m):
+        raise ba.InvalidScenarioError("production failed for this coalition")
+
+    g = ba.OracleGame(None, ["a", "b"], batch=batch)
+    with pytest.raises(ba.InvalidScenarioError, match="production failed"):
+        g.value(["a"])
+    g = ba.OracleGame(None, ["a", "b"], batch=lambda m: ["x"] * m.shape[0])
+    with pytest.raises(InvalidGameError, match="non-numbers"):
+        g.value(["a"])
