@@ -230,9 +230,19 @@ def available_solvers() -> tuple[str, ...]:
     return tuple(out)
 
 
+CBC_HINT = (
+    "CBC is not installed: pulp >= 4 ships it in its 'cbc' extra; install it with "
+    "pip install \"benefit-alloc[cbc]\" (or put a cbc binary on PATH), or use solver='highs'"
+)
+
+
 def _cbc_engine() -> Any:
-    """pulp's CBC interface: ``COIN_CMD`` when a ``cbc`` binary is installed, else the
-    ``PULP_CBC_CMD`` that ships its own binary (deprecated by pulp 3.3, hence the filter)."""
+    """pulp's CBC interface, or ``None`` when no CBC binary can be found.
+
+    ``COIN_CMD`` finds a ``cbc`` binary on PATH and, from pulp 4 on, the one of the optional
+    ``cbcbox`` wheel (pulp's ``cbc`` extra). pulp 3 also bundles a binary behind
+    ``PULP_CBC_CMD`` (deprecated by pulp 3.3, hence the filter); pulp 4 removed that class.
+    """
     import warnings
 
     import pulp
@@ -240,9 +250,12 @@ def _cbc_engine() -> Any:
     coin = pulp.COIN_CMD(msg=False)
     if coin.available():
         return coin
+    bundled_cls = getattr(pulp, "PULP_CBC_CMD", None)
+    if bundled_cls is None:
+        return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        bundled = pulp.PULP_CBC_CMD(msg=False)
+        bundled = bundled_cls(msg=False)
     return bundled if bundled.available() else None
 
 
@@ -262,6 +275,8 @@ def check_solver(solver: str) -> str:
             f"{list(available_solvers())}"
         )
     if name not in available_solvers():
+        if name == "cbc":
+            raise InvalidGameError(f"solver={solver!r}: {CBC_HINT}")
         raise InvalidGameError(
             f"solver={solver!r} is not installed here; the available solvers are "
             f"{list(available_solvers())}"
@@ -313,6 +328,33 @@ def _classify(status_text: str, solver: str, what: str) -> None:
     raise SolverError(f"{what} was not solved: {solver} reports {status_text!r}")
 
 
+def _affine(pulp: Any, pairs: list[tuple[Any, float]]) -> Any:
+    """``sum coef * var`` as a pulp expression, on pulp 3 (list constructor) and pulp 4
+    (``LpAffineExpression.from_list``; the constructor there wraps a Rust object)."""
+    from_list = getattr(pulp.LpAffineExpression, "from_list", None)
+    if from_list is not None:
+        return from_list(pairs)
+    return pulp.LpAffineExpression(pairs)
+
+
+def _pulp_status_text(pulp: Any, prob: Any, result: Any) -> str:
+    """The status of a pulp solve as text (``"Optimal"``, ``"Infeasible"``, ``"Not Solved"``...).
+
+    pulp 3 returns an integer code read through ``LpStatus`` (and keeps a separate solution
+    status); pulp 4 returns ``LpSolveStats`` whose ``status`` is an ``LpSolveStatus`` and whose
+    ``has_solution`` says whether a point came back.
+    """
+    if hasattr(pulp, "LpStatus"):  # pulp < 4
+        text = str(pulp.LpStatus[result])
+        if result == pulp.LpStatusOptimal and prob.sol_status != pulp.LpSolutionOptimal:
+            text = str(pulp.LpSolution[prob.sol_status])
+        return text
+    text = pulp.LpSolveStatus(int(getattr(result, "status", result))).name
+    if text == "Optimal" and not getattr(result, "has_solution", True):
+        return "Optimal status without a solution"
+    return "Not Solved" if text == "NotSolved" else text
+
+
 def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") -> LPSolution:
     """Solve a :class:`LinearProgram` with pulp and the chosen solver.
 
@@ -321,8 +363,8 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
     lp : LinearProgram
         The problem (minimised).
     solver : {"highs", "cbc"}
-        HiGHS through pulp's ``HiGHS`` interface (``highspy``) or CBC through
-        ``PULP_CBC_CMD``.
+        HiGHS through pulp's ``HiGHS`` interface (``highspy``) or CBC through pulp's
+        ``COIN_CMD`` (pulp's ``cbc`` extra, or pulp 3's bundled binary).
     what : str
         Name of the problem used in error messages.
 
@@ -364,20 +406,20 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
                 upBound=None if hi == _INF else float(hi),
             )
         )
-    prob += pulp.LpAffineExpression([(xs[j], float(lp.c[j])) for j in range(k)])
+    prob += _affine(pulp, [(xs[j], float(lp.c[j])) for j in range(k)])
 
-    def rows(a: NDArray[np.float64], b: NDArray[np.float64], sense: int, tag: str) -> list[Any]:
+    def rows(a: NDArray[np.float64], b: NDArray[np.float64], equal: bool, tag: str) -> list[Any]:
         out = []
         for i in range(a.shape[0]):
             nz = np.flatnonzero(a[i])
-            expr = pulp.LpAffineExpression([(xs[j], float(a[i, j])) for j in nz])
-            con = pulp.LpConstraint(expr, sense, f"{tag}{i}", float(b[i]))
-            prob.addConstraint(con)
-            out.append(con)
+            expr = _affine(pulp, [(xs[j], float(a[i, j])) for j in nz])
+            con = (expr == float(b[i])) if equal else (expr <= float(b[i]))
+            stored = prob.addConstraint(con, f"{tag}{i}")
+            out.append(con if stored is None else stored)  # pulp 3 returns None
         return out
 
-    ub_rows = rows(lp.A_ub, lp.b_ub, pulp.LpConstraintLE, "u")
-    eq_rows = rows(lp.A_eq, lp.b_eq, pulp.LpConstraintEQ, "e")
+    ub_rows = rows(lp.A_ub, lp.b_ub, False, "u")
+    eq_rows = rows(lp.A_eq, lp.b_eq, True, "e")
     if name == "highs":
         if not _BANNER_SILENCED:
             _new_highs()  # absorbs HiGHS's one-off banner
@@ -392,9 +434,7 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
         model = prob.solverModel
         text = str(model.modelStatusToString(model.getModelStatus()))
     else:
-        text = str(pulp.LpStatus[status])
-        if status == pulp.LpStatusOptimal and prob.sol_status != pulp.LpSolutionOptimal:
-            text = str(pulp.LpSolution[prob.sol_status])
+        text = _pulp_status_text(pulp, prob, status)
     _classify(text, name, what)
     x = np.array([v.varValue if v.varValue is not None else 0.0 for v in xs], dtype=np.float64)
     ineq = np.array([c.pi if c.pi is not None else 0.0 for c in ub_rows], dtype=np.float64)

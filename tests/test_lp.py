@@ -240,3 +240,28 @@ def test_import_does_not_load_solvers():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_missing_cbc_is_one_line_naming_the_extra(monkeypatch):
+    """Without a CBC binary (pulp 4 without its cbc extra) solver='cbc' says how to get it,
+    and HiGHS keeps working: looking for CBC never breaks the default solver."""
+    monkeypatch.setattr(_lp, "_cbc_engine", lambda: None)
+    _lp.available_solvers.cache_clear()
+    try:
+        assert _lp.available_solvers() == ("highs",)
+        with pytest.raises(InvalidGameError, match=r'benefit-alloc\[cbc\]') as info:
+            solve_lp(_small_lp(), solver="cbc")
+        assert "\n" not in str(info.value)
+        assert solve_lp(_small_lp(), solver="highs").status == "Optimal"
+        assert_allclose(ba.least_core(ba.games.glove(1, 2)).epsilon, 0.0, atol=1e-12)
+    finally:
+        _lp.available_solvers.cache_clear()
+
+
+def test_cbc_engine_found_without_pulp3_bundle(monkeypatch):
+    """pulp 4 has no PULP_CBC_CMD: the engine is then COIN_CMD (cbcbox or PATH) or None."""
+    import pulp
+
+    monkeypatch.delattr(pulp, "PULP_CBC_CMD", raising=False)
+    engine = _lp._cbc_engine()
+    assert engine is None or engine.available()
