@@ -70,9 +70,12 @@ def bench_frontier() -> list[tuple[str, str, str, str, str]]:
 
     def baseline():
         return [
-            minimize_scalar(lambda x, a=a: -(a * math.log(x) + (1 - a) * 0.5 * math.log(1 - x)),
-                            bounds=(1e-12, 1 - 1e-12), method="bounded",
-                            options={"xatol": 1e-12}).x
+            minimize_scalar(
+                lambda x, a=a: -(a * math.log(x) + (1 - a) * 0.5 * math.log(1 - x)),
+                bounds=(1e-12, 1 - 1e-12),
+                method="bounded",
+                options={"xatol": 1e-12},
+            ).x
             for a in weights
         ]
 
@@ -81,10 +84,20 @@ def bench_frontier() -> list[tuple[str, str, str, str, str]]:
     e_o = float(np.abs(np.array(ours()) - exact).max())
     e_b = float(np.abs(np.array(baseline()) - exact).max())
     return [
-        ("Nash, sqrt frontier, 5 weights", "benefit_alloc (derivative bisection)",
-         f"{t_o * 1e3:.1f}", f"{e_o:.1e}", "1.00"),
-        ("", "scipy minimize_scalar (bounded Brent)", f"{t_b * 1e3:.1f}", f"{e_b:.1e}",
-         f"{t_b / t_o:.2f}"),
+        (
+            "Nash, sqrt frontier, 5 weights",
+            "benefit_alloc (derivative bisection)",
+            f"{t_o * 1e3:.1f}",
+            f"{e_o:.1e}",
+            "1.00",
+        ),
+        (
+            "",
+            "scipy minimize_scalar (bounded Brent)",
+            f"{t_b * 1e3:.1f}",
+            f"{e_b:.1e}",
+            f"{t_b / t_o:.2f}",
+        ),
     ]
 
 
@@ -101,20 +114,36 @@ def bench_polytope(n: int, m: int, seed: int = 0) -> list[tuple[str, str, str, s
     def slsqp():
         obj = lambda lam: -float(w @ np.log(np.maximum(P.T @ lam - d, 1e-300)))  # noqa: E731
         grad = lambda lam: -(P @ (w / np.maximum(P.T @ lam - d, 1e-300)))  # noqa: E731
-        res = minimize(obj, np.full(m, 1.0 / m), jac=grad, method="SLSQP",
-                       bounds=[(0, 1)] * m,
-                       constraints=[{"type": "eq", "fun": lambda lam: lam.sum() - 1,
-                                     "jac": lambda lam: np.ones(m)}],
-                       options={"ftol": 1e-12, "maxiter": 1000})
+        res = minimize(
+            obj,
+            np.full(m, 1.0 / m),
+            jac=grad,
+            method="SLSQP",
+            bounds=[(0, 1)] * m,
+            constraints=[
+                {"type": "eq", "fun": lambda lam: lam.sum() - 1, "jac": lambda lam: np.ones(m)}
+            ],
+            options={"ftol": 1e-12, "maxiter": 1000},
+        )
         return P.T @ res.x
 
     t_o, t_b = _median_time(ours), _median_time(slsqp)
     u_o, u_b = ours(), slsqp()
     return [
-        (f"Nash, hull of {m} points, n = {n}", "benefit_alloc (away-step FW + face polish)",
-         f"{t_o * 1e3:.1f}", f"KKT {_kkt(P, u_o, d, w):.1e}", "1.00"),
-        ("", "scipy SLSQP on the convex weights", f"{t_b * 1e3:.1f}",
-         f"KKT {_kkt(P, u_b, d, w):.1e}, |du| {np.abs(u_b - u_o).max():.1e}", f"{t_b / t_o:.2f}"),
+        (
+            f"Nash, hull of {m} points, n = {n}",
+            "benefit_alloc (away-step FW + face polish)",
+            f"{t_o * 1e3:.1f}",
+            f"KKT {_kkt(P, u_o, d, w):.1e}",
+            "1.00",
+        ),
+        (
+            "",
+            "scipy SLSQP on the convex weights",
+            f"{t_b * 1e3:.1f}",
+            f"KKT {_kkt(P, u_b, d, w):.1e}, |du| {np.abs(u_b - u_o).max():.1e}",
+            f"{t_b / t_o:.2f}",
+        ),
     ]
 
 
@@ -127,8 +156,13 @@ def bench_tu_value(n: int, seed: int = 0) -> list[tuple[str, str, str, str, str]
     t_b = _median_time(lambda: ba.shapley(game), repeat=3)
     err = float(np.abs(ba.ntu_shapley(ntu).values - ba.shapley(game).values).max())
     return [
-        (f"NTU value of a TU game, n = {n}", "benefit_alloc ntu_shapley", f"{t_o * 1e3:.1f}",
-         f"{err:.1e}", "1.00"),
+        (
+            f"NTU value of a TU game, n = {n}",
+            "benefit_alloc ntu_shapley",
+            f"{t_o * 1e3:.1f}",
+            f"{err:.1e}",
+            "1.00",
+        ),
         ("", "benefit_alloc shapley (TU)", f"{t_b * 1e3:.2f}", "reference", f"{t_b / t_o:.4f}"),
     ]
 
@@ -156,8 +190,15 @@ def bench_ntu(n: int, games: int = 10, seed: int = 0) -> list[tuple[str, str, st
                             own.append([next(ia) if (sub >> i) & 1 else next(ib) for i in members])
                 sub = (sub - 1) & mask
             pts[mask] = own
-        g = ba.NTUGame({frozenset(names[i] for i in range(n) if (m >> i) & 1):
-                        (p[0][0] if bin(m).count("1") == 1 else p) for m, p in pts.items()}, names)
+        g = ba.NTUGame(
+            {
+                frozenset(names[i] for i in range(n) if (m >> i) & 1): (
+                    p[0][0] if bin(m).count("1") == 1 else p
+                )
+                for m, p in pts.items()
+            },
+            names,
+        )
         t = time.perf_counter()
         try:
             a = ba.ntu_shapley(g)
@@ -166,9 +207,15 @@ def bench_ntu(n: int, games: int = 10, seed: int = 0) -> list[tuple[str, str, st
         except ba.SolverError:
             pass
         times.append(time.perf_counter() - t)
-    return [(f"NTU value, {games} random superadditive {n}-player polytope games",
-             "benefit_alloc ntu_shapley (Levenberg-Marquardt)", f"{statistics.median(times) * 1e3:.1f}",
-             f"{ok}/{games} certified, residual <= {worst:.0e}", "")]
+    return [
+        (
+            f"NTU value, {games} random superadditive {n}-player polytope games",
+            "benefit_alloc ntu_shapley (Levenberg-Marquardt)",
+            f"{statistics.median(times) * 1e3:.1f}",
+            f"{ok}/{games} certified, residual <= {worst:.0e}",
+            "",
+        )
+    ]
 
 
 def main() -> None:

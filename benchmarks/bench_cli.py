@@ -50,8 +50,9 @@ def spawn(args: list[str], repeat: int = 5) -> float | None:
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        res = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=False,
-                             capture_output=True, text=True)
+        res = subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env=env, check=False, capture_output=True, text=True
+        )
         if res.returncode != 0:
             print(f"{' '.join(args)} skipped: {res.stderr.strip()}")
             return None
@@ -60,8 +61,10 @@ def spawn(args: list[str], repeat: int = 5) -> float | None:
 
 
 def machine() -> str:
-    return (f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"numpy {np.__version__}")
+    return (
+        f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}"
+    )
 
 
 def main() -> None:
@@ -76,9 +79,10 @@ def main() -> None:
         rows.append((f"round trip {name}", "tomllib.loads alone", rt, base))
     imp = spawn(["-c", "import benefit_alloc"])
     assert imp is not None
-    for task, args in [("benefit-alloc --help", ["--help"]),
-                       ("benefit-alloc validate (table model)",
-                        ["validate", "partner_selection", "-q"])]:
+    for task, args in [
+        ("benefit-alloc --help", ["--help"]),
+        ("benefit-alloc validate (table model)", ["validate", "partner_selection", "-q"]),
+    ]:
         took = spawn(["-m", "benefit_alloc", *args])
         if took is not None:
             rows.append((task, "import benefit_alloc", took, imp))
@@ -98,8 +102,14 @@ def main() -> None:
                 del sys.modules["matplotlib"]
             else:
                 sys.modules["matplotlib"] = saved
-        rows.append(("report with 3 charts (training_centre)", "report without matplotlib",
-                     with_plots, no_plots))
+        rows.append(
+            (
+                "report with 3 charts (training_centre)",
+                "report without matplotlib",
+                with_plots,
+                no_plots,
+            )
+        )
     except (ImportError, NotImplementedError) as exc:
         print(f"report timing skipped: {exc}")
 

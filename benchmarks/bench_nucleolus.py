@@ -109,10 +109,18 @@ def run(sizes: list[int], reps: int, reps_large: int, seed: int, verify: bool) -
                     theirs_ok = ba.verify_nucleolus(g, theirs).is_nucleolus
                     note += f"; differ: Kohlberg says ours {ok}, coopgame {theirs_ok}"
             row = dict(
-                n=n, family=fam, ours=statistics.median(ours_t),
-                theirs=statistics.median(theirs_t), diff=diff, rel=diff / scale,
-                verified=ok, lp_solves=ours.lp_solves, rows=ours.rows,
-                levels=len(ours.levels), reps=r, note=note.strip("; "),
+                n=n,
+                family=fam,
+                ours=statistics.median(ours_t),
+                theirs=statistics.median(theirs_t),
+                diff=diff,
+                rel=diff / scale,
+                verified=ok,
+                lp_solves=ours.lp_solves,
+                rows=ours.rows,
+                levels=len(ours.levels),
+                reps=r,
+                note=note.strip("; "),
             )
             row["ratio"] = row["ours"] / row["theirs"]
             rows.append(row)
@@ -134,18 +142,25 @@ def summary(rows: list[dict], sizes: list[int]) -> list[dict]:
                 continue
             mo = statistics.median(r["ours"] for r in sel)
             mt = statistics.median(r["theirs"] for r in sel)
-            out.append(dict(
-                n=n, families=label, ours=mo, theirs=mt, ratio=mo / mt,
-                median_ratio=statistics.median(r["ratio"] for r in sel),
-                max_ratio=max(r["ratio"] for r in sel),
-                all_verified=all(r["verified"] is not False for r in sel),
-                max_rel_diff=max(r["rel"] for r in sel),
-            ))
+            out.append(
+                dict(
+                    n=n,
+                    families=label,
+                    ours=mo,
+                    theirs=mt,
+                    ratio=mo / mt,
+                    median_ratio=statistics.median(r["ratio"] for r in sel),
+                    max_ratio=max(r["ratio"] for r in sel),
+                    all_verified=all(r["verified"] is not False for r in sel),
+                    max_rel_diff=max(r["rel"] for r in sel),
+                )
+            )
     return out
 
 
-def write_markdown(rows: list[dict], summ: list[dict], path: Path, args: argparse.Namespace,
-                   wall: float) -> None:
+def write_markdown(
+    rows: list[dict], summ: list[dict], path: Path, args: argparse.Namespace, wall: float
+) -> None:
     lines = [
         "# Nucleolus benchmark: benefit_alloc vs coopgame-py",
         "",
@@ -200,8 +215,9 @@ def write_markdown(rows: list[dict], summ: list[dict], path: Path, args: argpars
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
-                        default=[12, 16, 18, 20, 22])
+    parser.add_argument(
+        "--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[12, 16, 18, 20, 22]
+    )
     parser.add_argument("--reps", type=int, default=3, help="repetitions for n < 20")
     parser.add_argument("--reps-large", type=int, default=2, help="repetitions for n >= 20")
     parser.add_argument("--seed", type=int, default=0)
@@ -215,8 +231,10 @@ def main() -> None:
     print()
     print(f"{'n':>3} {'families':15s} {'ours':>8} {'coopgame':>9} {'ratio':>6} {'med.ratio':>9}")
     for s in summ:
-        print(f"{s['n']:3d} {s['families']:15s} {s['ours']:8.3f} {s['theirs']:9.3f} "
-              f"{s['ratio']:6.2f} {s['median_ratio']:9.2f}")
+        print(
+            f"{s['n']:3d} {s['families']:15s} {s['ours']:8.3f} {s['theirs']:9.3f} "
+            f"{s['ratio']:6.2f} {s['median_ratio']:9.2f}"
+        )
     write_markdown(rows, summ, args.out, args, wall)
     print(f"\nwrote {args.out}")
 

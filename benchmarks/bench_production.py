@@ -89,21 +89,32 @@ def linear_production() -> list[tuple[str, str, float, str]]:
     sample = rng.choice(1 << n, size=SAMPLE, replace=False)
     pooled = masks_to_bool(sample, n).astype(float) @ E
     t = time.perf_counter()
-    ref = np.array([-linprog(-p, A_ub=A, b_ub=b, bounds=(0, None), method="highs").fun
-                    for b in pooled])
+    ref = np.array(
+        [-linprog(-p, A_ub=A, b_ub=b, bounds=(0, None), method="highs").fun for b in pooled]
+    )
     t_linprog_sample = time.perf_counter() - t
     t_linprog = t_linprog_sample * (1 << n) / SAMPLE
     err = float(np.max(np.abs(g.values[sample] - ref) / np.maximum(1.0, np.abs(ref))))
     agree = float(np.max(np.abs(g.values - g_lazy.values) / np.maximum(1.0, np.abs(g.values))))
     fam = LinearProduction(A, E, prices=p, method="vertices")._family(p)
-    note = (f"{fam.vertices.shape[0]} dual vertices; max rel. error vs linprog on {SAMPLE} "
-            f"coalitions {err:.1e}")
+    note = (
+        f"{fam.vertices.shape[0]} dual vertices; max rel. error vs linprog on {SAMPLE} "
+        f"coalitions {err:.1e}"
+    )
     rows = [
         ("LinearProduction 20x5x6, all 2^20 values", "vertices (this library)", t_vert, note),
-        ("", "lazy bases + warm HiGHS (this library)", t_lazy,
-         f"max rel. difference to vertices {agree:.1e}"),
-        ("", f"scipy linprog per coalition (extrapolated from {SAMPLE})", t_linprog,
-         f"{t_linprog_sample:.2f} s for the sample"),
+        (
+            "",
+            "lazy bases + warm HiGHS (this library)",
+            t_lazy,
+            f"max rel. difference to vertices {agree:.1e}",
+        ),
+        (
+            "",
+            f"scipy linprog per coalition (extrapolated from {SAMPLE})",
+            t_linprog,
+            f"{t_linprog_sample:.2f} s for the sample",
+        ),
     ]
     # plans for a Partnership: every coalition values the outputs differently (non-rival
     # outputs are worth the sum of the members' valuations), 16 players
@@ -119,16 +130,21 @@ def linear_production() -> list[tuple[str, str, float, str]]:
     psample = rng.choice(1 << k, size=SAMPLE, replace=False)
     pb = masks_to_bool(psample, k).astype(float) @ E[:k]
     t = time.perf_counter()
-    xs = [linprog(-(Y @ q), A_ub=A, b_ub=b, bounds=(0, None), method="highs")
-          for q, b in zip(worth_rows[psample], pb)]
+    xs = [
+        linprog(-(Y @ q), A_ub=A, b_ub=b, bounds=(0, None), method="highs")
+        for q, b in zip(worth_rows[psample], pb)
+    ]
     t_rows_lp = (time.perf_counter() - t) * (1 << k) / SAMPLE
     worth_ref = np.array([-x.fun for x in xs])
     worth_got = np.einsum("km,km->k", outs[psample], worth_rows[psample])
     err_rows = float(np.max(np.abs(worth_got - worth_ref) / np.maximum(1.0, np.abs(worth_ref))))
     rows += [
-        ("LinearProduction plans, 16 players, 65,536 distinct output-price rows",
-         "shared basis pool + warm HiGHS (this library)", t_rows,
-         f"max rel. worth error vs linprog on {SAMPLE} coalitions {err_rows:.1e}"),
+        (
+            "LinearProduction plans, 16 players, 65,536 distinct output-price rows",
+            "shared basis pool + warm HiGHS (this library)",
+            t_rows,
+            f"max rel. worth error vs linprog on {SAMPLE} coalitions {err_rows:.1e}",
+        ),
         ("", f"scipy linprog per coalition (extrapolated from {SAMPLE})", t_rows_lp, ""),
     ]
     checks = [
@@ -147,11 +163,16 @@ def synergy() -> list[tuple[str, str, float, str]]:
     res = ["teaching_hours", "engineers", "lab_hours", "capital", "students"]
     model = ba.Synergy(
         {
-            "graduates": ba.CES(1.0, {"teaching_hours": 0.4, "engineers": 0.3, "students": 0.3},
-                                rho=-0.5, returns=1.1),
+            "graduates": ba.CES(
+                1.0,
+                {"teaching_hours": 0.4, "engineers": 0.3, "students": 0.3},
+                rho=-0.5,
+                returns=1.1,
+            ),
             "patents": ba.CobbDouglas(0.2, {"engineers": 0.6, "lab_hours": 0.5, "capital": 0.2}),
-            "revenue": ba.CES(3.0, {"capital": 0.5, "engineers": 0.25, "teaching_hours": 0.25},
-                              rho=0.3),
+            "revenue": ba.CES(
+                3.0, {"capital": 0.5, "engineers": 0.25, "teaching_hours": 0.25}, rho=0.3
+            ),
         },
         resources=res,
     )
@@ -166,16 +187,24 @@ def synergy() -> list[tuple[str, str, float, str]]:
     t = time.perf_counter()
     loop = np.array([model.produce(players, E, row[None, :])[0] for row in mem])
     t_loop = (time.perf_counter() - t) * (1 << n) / SAMPLE
-    same = bool(np.allclose(out, out_generic, rtol=1e-12, atol=1e-12)
-                and np.allclose(out[sample], loop, rtol=1e-12, atol=1e-12))
+    same = bool(
+        np.allclose(out, out_generic, rtol=1e-12, atol=1e-12)
+        and np.allclose(out[sample], loop, rtol=1e-12, atol=1e-12)
+    )
     rows = [
-        ("Synergy 22 players x 3 outputs x 5 resources", "subset-sum blocks (this library)",
-         t_fast, "all 4,194,304 coalitions"),
+        (
+            "Synergy 22 players x 3 outputs x 5 resources",
+            "subset-sum blocks (this library)",
+            t_fast,
+            "all 4,194,304 coalitions",
+        ),
         ("", "generic ProductionModel.produce_all (masks -> produce)", t_generic, ""),
         ("", f"produce per coalition (extrapolated from {SAMPLE})", t_loop, ""),
     ]
-    checks = [("Synergy: all coalitions <= 5 s", t_fast <= 5.0),
-              ("Synergy: fast, generic and per-coalition outputs agree", same)]
+    checks = [
+        ("Synergy: all coalitions <= 5 s", t_fast <= 5.0),
+        ("Synergy: fast, generic and per-coalition outputs agree", same),
+    ]
     return rows, checks, t_fast
 
 
@@ -185,8 +214,10 @@ LinearProduction = ba.LinearProduction
 def main() -> None:
     lp_rows, lp_checks, _ = linear_production()
     sy_rows, sy_checks, _ = synergy()
-    lines = ["| benchmark | method | time (s) | time / this library's | notes |",
-             "|---|---|---:|---:|---|"]
+    lines = [
+        "| benchmark | method | time (s) | time / this library's | notes |",
+        "|---|---|---:|---:|---|",
+    ]
     base = 1.0
     for name, method, t, note in lp_rows + sy_rows:
         if name:  # each benchmark's first row is this library's method

@@ -105,7 +105,10 @@ def benchmark_games() -> dict[str, tuple[ba.Game, int]]:
     costs = np.sort(rng.integers(1, 100, 20)).astype(float)
     games["airport (n=20)"] = (ba.games.airport(costs), 20_000)
     weights = rng.integers(1, 20, 16).astype(float)
-    games["weighted voting (n=16)"] = (ba.games.weighted_voting(weights, 0.6 * weights.sum()), 8_000)
+    games["weighted voting (n=16)"] = (
+        ba.games.weighted_voting(weights, 0.6 * weights.sum()),
+        8_000,
+    )
     games["linear production (n=16)"] = (linear_production(16, 0)[0], 8_000)
     values = rng.normal(size=1 << 14)
     values[0] = 0.0
@@ -147,16 +150,27 @@ def accuracy(games, runs: int, out: list[str]) -> tuple[float, float]:
             per_run = (time.perf_counter() - start) / runs
             rmse[(method, eff)] = float(np.sqrt(np.mean(np.square(err))))
             cover[(method, eff)].append(np.concatenate(hit))
-            rows.append((name, budget, method + (" +efficient" if eff else ""),
-                         rmse[(method, eff)], None, float(np.mean(hit)), per_run))
+            rows.append(
+                (
+                    name,
+                    budget,
+                    method + (" +efficient" if eff else ""),
+                    rmse[(method, eff)],
+                    None,
+                    float(np.mean(hit)),
+                    per_run,
+                )
+            )
         base = rmse[("permutation", False)]
         for i in range(len(rows) - len(configs), len(rows)):
             r = rows[i]
             key = (r[2].replace(" +efficient", ""), r[2].endswith("+efficient"))
             ratio[key].append(r[3] / base)
             rows[i] = r[:4] + (r[3] / base,) + r[5:]
-    head = ("| game | budget | method | RMSE | RMSE / permutation | 95% coverage | "
-            "ms per run |\n|---|---:|---|---:|---:|---:|---:|")
+    head = (
+        "| game | budget | method | RMSE | RMSE / permutation | 95% coverage | "
+        "ms per run |\n|---|---:|---|---:|---:|---:|---:|"
+    )
     lines = [head] + [
         f"| {g} | {b} | {m} | {e:.4g} | {q:.3f} | {c:.3f} | {t * 1e3:.1f} |"
         for g, b, m, e, q, c, t in rows
@@ -177,7 +191,10 @@ def accuracy(games, runs: int, out: list[str]) -> tuple[float, float]:
 # --------------------------------------------------------------------------- Banzhaf
 def banzhaf_accuracy(games, runs: int, out: list[str]) -> None:
     """The two Banzhaf samplers at equal budget, as for the Shapley methods."""
-    lines = ["| game | method | RMSE / star | 95% coverage | ms per run |", "|---|---|---:|---:|---:|"]
+    lines = [
+        "| game | method | RMSE / star | 95% coverage | ms per run |",
+        "|---|---|---:|---:|---:|",
+    ]
     for name, (game, budget) in games.items():
         exact = ba.banzhaf(game).values
         vary = varying_players(game)
@@ -189,12 +206,25 @@ def banzhaf_accuracy(games, runs: int, out: list[str]) -> None:
                 est = ba.banzhaf_sampled(game, budget, method=method, rng=seed)
                 err.append(est.values - exact)
                 hit.append((np.abs(est.values - exact) <= Z95 * est.stderr + 1e-12)[vary])
-            res[method] = (float(np.sqrt(np.mean(np.square(err)))), float(np.mean(hit)),
-                           (time.perf_counter() - start) / runs)
-        lines += [f"| {name} | {m} | {v[0] / res['star'][0]:.3f} | {v[1]:.3f} | {v[2] * 1e3:.1f} |"
-                  for m, v in res.items()]
-    out += ["## Banzhaf samplers at equal budget", "",
-            f"{runs} seeded runs per game; same games and budgets as above.", ""] + lines + [""]
+            res[method] = (
+                float(np.sqrt(np.mean(np.square(err)))),
+                float(np.mean(hit)),
+                (time.perf_counter() - start) / runs,
+            )
+        lines += [
+            f"| {name} | {m} | {v[0] / res['star'][0]:.3f} | {v[1]:.3f} | {v[2] * 1e3:.1f} |"
+            for m, v in res.items()
+        ]
+    out += (
+        [
+            "## Banzhaf samplers at equal budget",
+            "",
+            f"{runs} seeded runs per game; same games and budgets as above.",
+            "",
+        ]
+        + lines
+        + [""]
+    )
 
 
 # ----------------------------------------------------------------------------- peers
@@ -209,19 +239,26 @@ def peer_estimators(game: ba.Game, budget: int, coopgame, shapiq) -> dict:
     def ours(method: str):
         return lambda seed: ba.shapley_sampled(game, budget, method=method, rng=seed).values
 
-    cands = {f"benefit_alloc {DEFAULT}": ours(DEFAULT), "benefit_alloc permutation": ours("permutation")}
+    cands = {
+        f"benefit_alloc {DEFAULT}": ours(DEFAULT),
+        "benefit_alloc permutation": ours("permutation"),
+    }
     if coopgame is not None:
         cg = coopgame.Game(game.values[1:])
         cands["coopgame shapley_sampling"] = lambda seed: np.array(
-            coopgame.shapley_sampling(cg, (budget - 1) // n, seed=seed)["values"])
+            coopgame.shapley_sampling(cg, (budget - 1) // n, seed=seed)["values"]
+        )
     if shapiq is not None:
+
         def peer(cls: str):
             def run(seed: int) -> np.ndarray:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     iv = getattr(shapiq, cls)(n=n, random_state=seed).approximate(budget, table)
                 return np.array([iv[(i,)] for i in range(n)])
+
             return run
+
         for cls in ("PermutationSamplingSV", "StratifiedSamplingSV", "SVARM"):
             cands[f"shapiq {cls}"] = peer(cls)
     return cands
@@ -245,14 +282,26 @@ def peers(games, runs: int, out: list[str]) -> None:
         for label, fn in peer_estimators(game, budget, coopgame, shapiq).items():
             start = time.perf_counter()
             err = [fn(s) - exact for s in range(runs)]
-            res[label] = (float(np.sqrt(np.mean(np.square(err)))),
-                          (time.perf_counter() - start) / runs)
+            res[label] = (
+                float(np.sqrt(np.mean(np.square(err)))),
+                (time.perf_counter() - start) / runs,
+            )
         base = res["benefit_alloc permutation"][0]
-        lines += [f"| {name} | {k} | {v[0] / base:.3f} | {v[1] * 1e3:.1f} |" for k, v in res.items()]
-    out += ["## Peers at equal budget", "",
+        lines += [
+            f"| {name} | {k} | {v[0] / base:.3f} | {v[1] * 1e3:.1f} |" for k, v in res.items()
+        ]
+    out += (
+        [
+            "## Peers at equal budget",
+            "",
             f"{runs} seeded runs per game and estimator (RMSE ratios are noisier than above).",
             "coopgame counts n evaluations per permutation; shapiq counts distinct coalitions, "
-            "so repeated draws are free to it.", ""] + lines + [""]
+            "so repeated draws are free to it.",
+            "",
+        ]
+        + lines
+        + [""]
+    )
 
 
 # ------------------------------------------------------------------------ throughput
@@ -277,15 +326,18 @@ def throughput(reps: int, budget: int, out: list[str]) -> dict[str, tuple[float,
         "dense Game": (dense, None),
         f"dense Game, batch {matched}": (dense, matched),
         "OracleGame, batch look-up": (
-            ba.OracleGame(None, dense.players, batch=lookup, cost=True), matched),
+            ba.OracleGame(None, dense.players, batch=lookup, cost=True),
+            matched,
+        ),
         "OracleGame, batch formula": (
-            ba.OracleGame(None, dense.players, batch=formula, cost=True), matched),
+            ba.OracleGame(None, dense.players, batch=formula, cost=True),
+            matched,
+        ),
     }
     rate: dict[tuple[str, str], float] = {}
     for method in METHODS:
         for game, batch in games.values():  # warm-up: builds the cached tables of masks
-            ba.shapley_sampled(game, min(budget, 100_000), method=method, rng=99,
-                               batch_size=batch)
+            ba.shapley_sampled(game, min(budget, 100_000), method=method, rng=99, batch_size=batch)
         for rep in range(reps):  # interleaved so that load spikes hit every variant alike
             for label, (game, batch) in games.items():
                 start = time.perf_counter()
@@ -293,8 +345,10 @@ def throughput(reps: int, budget: int, out: list[str]) -> dict[str, tuple[float,
                 r = est.evaluations / (time.perf_counter() - start)
                 rate[(method, label)] = max(rate.get((method, label), 0.0), r)
     same = f"dense Game, batch {matched}"
-    lines = ["| method | " + " | ".join(games) + " | dense / look-up | dense / formula |",
-             "|---|" + "---:|" * (len(games) + 2)]
+    lines = [
+        "| method | " + " | ".join(games) + " | dense / look-up | dense / formula |",
+        "|---|" + "---:|" * (len(games) + 2),
+    ]
     for method in METHODS:
         d = rate[(method, same)]
         lk = rate[(method, "OracleGame, batch look-up")]
@@ -308,7 +362,10 @@ def throughput(reps: int, budget: int, out: list[str]) -> dict[str, tuple[float,
         for _ in range(3):
             fn(sample)
         cost_rows[label] = (time.perf_counter() - start) / 3 / sample.shape[0]
-    out += ["## Throughput", "",
+    out += (
+        [
+            "## Throughput",
+            "",
             f"Airport game with n = {n}, budget = {budget:,} evaluations, best of {reps} after a "
             "warm-up call (million coalition evaluations per second).  Dense games run with "
             f"their default batch ({ba.solutions.sampling.DEFAULT_DENSE_BATCH}) and with the "
@@ -316,10 +373,18 @@ def throughput(reps: int, budget: int, out: list[str]) -> dict[str, tuple[float,
             "membership row into an index of the value table, isolating the library's oracle "
             "path; the formula oracle computes max cost over the members.  The batch "
             f"functions alone cost {cost_rows['look-up'] * 1e9:.0f} ns (look-up) and "
-            f"{cost_rows['formula'] * 1e9:.0f} ns (formula) per coalition.", ""] + lines + [""]
+            f"{cost_rows['formula'] * 1e9:.0f} ns (formula) per coalition.",
+            "",
+        ]
+        + lines
+        + [""]
+    )
     return {
-        m: (rate[(m, "dense Game")], rate[(m, same)] / rate[(m, "OracleGame, batch look-up")],
-            rate[(m, same)] / rate[(m, "OracleGame, batch formula")])
+        m: (
+            rate[(m, "dense Game")],
+            rate[(m, same)] / rate[(m, "OracleGame, batch look-up")],
+            rate[(m, same)] / rate[(m, "OracleGame, batch formula")],
+        )
         for m in METHODS
     }
 
@@ -344,8 +409,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=400, help="seeded runs per game and method")
     parser.add_argument("--peer-runs", type=int, default=10, help="runs per peer estimator")
     parser.add_argument("--quick", action="store_true", help="a smoke run in seconds")
-    parser.add_argument("--output", type=Path,
-                        default=Path(__file__).with_name("results_sampling.md"))
+    parser.add_argument(
+        "--output", type=Path, default=Path(__file__).with_name("results_sampling.md")
+    )
     args = parser.parse_args(argv)
     runs, peer_runs, reps, tbudget = args.runs, args.peer_runs, 3, 1_000_000
     if args.quick:
@@ -355,8 +421,11 @@ def main(argv: list[str] | None = None) -> int:
     games = benchmark_games()
     _, data = linear_production(16, 0)
     gap = check_linear_production(games["linear production (n=16)"][0], data, 200, 1)
-    out += [f"Linear production game: closed form vs scipy.optimize.linprog (HiGHS) on 200 "
-            f"random coalitions, largest gap {gap:.2e}.", ""]
+    out += [
+        f"Linear production game: closed form vs scipy.optimize.linprog (HiGHS) on 200 "
+        f"random coalitions, largest gap {gap:.2e}.",
+        "",
+    ]
     gm, cov = accuracy(games, runs, out)
     banzhaf_accuracy(games, max(runs // 4, 10), out)
     peers(games, peer_runs, out)
@@ -365,7 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     ratios = ", ".join(f"{m} {v[1]:.2f}" for m, v in speed.items())
     formula = ", ".join(f"{m} {v[2]:.2f}" for m, v in speed.items())
     verdict = [
-        "## Targets", "",
+        "## Targets",
+        "",
         f"- default method ({DEFAULT}) RMSE / permutation, geometric mean: {gm:.3f} "
         f"(target <= 0.7): {'met' if gm <= 0.7 else 'NOT met'}",
         f"- nominal 95% interval coverage, default method, pooled: {cov:.4f} "

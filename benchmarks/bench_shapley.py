@@ -161,10 +161,19 @@ def child_n30(repeats: int) -> None:
     t_sh, phi = median_time(lambda: ba.shapley(g), repeats)
     t_bz, _ = median_time(lambda: ba.banzhaf(g), 1)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({
-        "n": n, "bytes": v.nbytes, "peak_rss": peak_kib * 1024, "sum": t_sum, "shapley": t_sh,
-        "banzhaf": t_bz, "efficiency_gap": abs(phi.total - g.grand),
-    }))
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "bytes": v.nbytes,
+                "peak_rss": peak_kib * 1024,
+                "sum": t_sum,
+                "shapley": t_sh,
+                "banzhaf": t_bz,
+                "efficiency_gap": abs(phi.total - g.grand),
+            }
+        )
+    )
 
 
 def available_gib() -> float:
@@ -191,8 +200,16 @@ def bench_size(
     t_bz, _ = median_time(lambda: ba.banzhaf(g), args.repeats)
     rows.append((f"{n}", "values.sum()", f"{t_sum:.4f}", "1.00", "", ""))
     rows.append((f"{n}", "shapley", f"{t_sh:.4f}", f"{t_sh / t_sum:.2f}", "", ""))
-    rows.append((f"{n}", "banzhaf", f"{t_bz:.4f}", f"{t_bz / t_sum:.2f}",
-                 f"banzhaf/shapley {t_bz / t_sh:.2f}", ""))
+    rows.append(
+        (
+            f"{n}",
+            "banzhaf",
+            f"{t_bz:.4f}",
+            f"{t_bz / t_sum:.2f}",
+            f"banzhaf/shapley {t_bz / t_sh:.2f}",
+            "",
+        )
+    )
     targets[f"banzhaf/shapley n={n} <= 1.5"] = (t_bz / t_sh, "", t_bz / t_sh <= 1.5)
     if n == largest:
         targets[f"shapley/sum n={n} <= 5"] = (t_sh / t_sum, "", t_sh / t_sum <= 5)
@@ -203,12 +220,36 @@ def bench_size(
         singles = [list(names[:4])] + [[p] for p in names[4:]]
         t_ow1, _ = median_time(lambda: ba.owen(g, singles), max(1, args.repeats // 2))
         t_ws, _ = median_time(lambda: ba.weighted_shapley(g, np.arange(1.0, n + 1)), 1)
-        rows.append((f"{n}", "owen, 4 unions of 6 (interleaved)", f"{t_ow:.4f}",
-                     f"{t_ow / t_sum:.2f}", f"owen/shapley {t_ow / t_sh:.3f}", ""))
-        rows.append((f"{n}", f"owen, 1 union of 4 + {n - 4} of one", f"{t_ow1:.4f}",
-                     f"{t_ow1 / t_sum:.2f}", f"owen/shapley {t_ow1 / t_sh:.2f}", ""))
-        rows.append((f"{n}", "weighted_shapley", f"{t_ws:.4f}", f"{t_ws / t_sum:.2f}",
-                     f"weighted/shapley {t_ws / t_sh:.2f}", ""))
+        rows.append(
+            (
+                f"{n}",
+                "owen, 4 unions of 6 (interleaved)",
+                f"{t_ow:.4f}",
+                f"{t_ow / t_sum:.2f}",
+                f"owen/shapley {t_ow / t_sh:.3f}",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"{n}",
+                f"owen, 1 union of 4 + {n - 4} of one",
+                f"{t_ow1:.4f}",
+                f"{t_ow1 / t_sum:.2f}",
+                f"owen/shapley {t_ow1 / t_sh:.2f}",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"{n}",
+                "weighted_shapley",
+                f"{t_ws:.4f}",
+                f"{t_ws / t_sum:.2f}",
+                f"weighted/shapley {t_ws / t_sh:.2f}",
+                "",
+            )
+        )
         targets[f"owen(4 unions)/shapley n={n} <= 10"] = (t_ow / t_sh, "", t_ow / t_sh <= 10)
     for label, prep in peers:
         if prep is None:
@@ -221,10 +262,20 @@ def bench_size(
             notes.append(f"{label} ran out of memory at n = {n}")
             continue
         err = rel_err(res, phi.values)
-        rows.append((f"{n}", label, f"{t_peer:.4f}", f"{t_peer / t_sum:.2f}",
-                     f"peer/shapley {t_peer / t_sh:.1f}", f"{err:.1e}"))
+        rows.append(
+            (
+                f"{n}",
+                label,
+                f"{t_peer:.4f}",
+                f"{t_peer / t_sum:.2f}",
+                f"peer/shapley {t_peer / t_sh:.1f}",
+                f"{err:.1e}",
+            )
+        )
         targets[f"{label}/shapley n={n} >= 10"] = (
-            t_peer / t_sh, f"rel err {err:.1e}", t_peer / t_sh >= 10 and err <= 1e-9
+            t_peer / t_sh,
+            f"rel err {err:.1e}",
+            t_peer / t_sh >= 10 and err <= 1e-9,
         )
 
 
@@ -274,11 +325,26 @@ def main() -> None:
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 ratio = r["peak_rss"] / r["bytes"]
                 rows.append(("30", "values.sum()", f"{r['sum']:.3f}", "1.00", "", ""))
-                rows.append(("30", "shapley", f"{r['shapley']:.3f}",
-                             f"{r['shapley'] / r['sum']:.2f}",
-                             f"peak RSS {r['peak_rss'] / 2**30:.3f} GiB = {ratio:.4f} x array", ""))
-                rows.append(("30", "banzhaf", f"{r['banzhaf']:.3f}",
-                             f"{r['banzhaf'] / r['sum']:.2f}", "", ""))
+                rows.append(
+                    (
+                        "30",
+                        "shapley",
+                        f"{r['shapley']:.3f}",
+                        f"{r['shapley'] / r['sum']:.2f}",
+                        f"peak RSS {r['peak_rss'] / 2**30:.3f} GiB = {ratio:.4f} x array",
+                        "",
+                    )
+                )
+                rows.append(
+                    (
+                        "30",
+                        "banzhaf",
+                        f"{r['banzhaf']:.3f}",
+                        f"{r['banzhaf'] / r['sum']:.2f}",
+                        "",
+                        "",
+                    )
+                )
                 targets["peak RSS / array n=30 <= 1.10"] = (ratio, "", ratio <= 1.10)
 
     header = ("n", "method", "median s", "x values.sum()", "ratio", "agreement")
@@ -290,8 +356,10 @@ def main() -> None:
     table = [fmt(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     table += [fmt(r) for r in rows]
     tgt = ["| target | measured | | met |", "|---|---|---|---|"]
-    tgt += [f"| {k} | {val:.3g} | {extra} | {'yes' if ok else 'NO'} |"
-            for k, (val, extra, ok) in targets.items()]
+    tgt += [
+        f"| {k} | {val:.3g} | {extra} | {'yes' if ok else 'NO'} |"
+        for k, (val, extra, ok) in targets.items()
+    ]
     text = "\n".join(table)
     print(text)
     print("\n".join(tgt))

@@ -30,7 +30,9 @@ def collect() -> str:
         if not path.exists():
             continue
         text = path.read_text(encoding="utf-8").strip()
-        demoted = "\n".join("#" + line if line.startswith("#") else line for line in text.splitlines())
+        demoted = "\n".join(
+            "#" + line if line.startswith("#") else line for line in text.splitlines()
+        )
         parts.append(demoted + "\n")
     return "\n".join(parts)
 

@@ -73,7 +73,9 @@ def mask_of(coalition: int | Iterable[str | int], players: Sequence[str]) -> int
             )
         return mask
     if isinstance(coalition, bool):
-        raise InvalidGameError(f"coalition {coalition!r} must be a mask, names or indices, not a bool")
+        raise InvalidGameError(
+            f"coalition {coalition!r} must be a mask, names or indices, not a bool"
+        )
     members: Iterable[str | int] = [coalition] if isinstance(coalition, str) else coalition
     index = {p: i for i, p in enumerate(players)}
     mask = 0
@@ -91,9 +93,7 @@ def mask_of(coalition: int | Iterable[str | int], players: Sequence[str]) -> int
                 )
             i = index[member]
         else:
-            raise InvalidGameError(
-                f"coalition member {member!r} must be a player name or an index"
-            )
+            raise InvalidGameError(f"coalition member {member!r} must be a player name or an index")
         mask |= 1 << i
     return mask
 

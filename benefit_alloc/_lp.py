@@ -83,9 +83,7 @@ def _as_matrix(a: ArrayLike | None, k: int, field_name: str) -> NDArray[np.float
     if arr.ndim == 1 and arr.size == 0:
         arr = arr.reshape(0, k)
     if arr.ndim != 2 or arr.shape[1] != k:
-        raise InvalidGameError(
-            f"{field_name} must have shape (m, {k}) to match c, got {arr.shape}"
-        )
+        raise InvalidGameError(f"{field_name} must have shape (m, {k}) to match c, got {arr.shape}")
     return arr
 
 
@@ -142,14 +140,19 @@ class LinearProgram:
             bounds = np.array(self.bounds, dtype=np.float64, copy=True)
             if bounds.shape != (k, 2):
                 raise InvalidGameError(f"bounds must have shape ({k}, 2), got {bounds.shape}")
-        for name, arr in (("c", c), ("A_ub", a_ub), ("b_ub", b_ub), ("A_eq", a_eq),
-                          ("b_eq", b_eq)):
+        for name, arr in (("c", c), ("A_ub", a_ub), ("b_ub", b_ub), ("A_eq", a_eq), ("b_eq", b_eq)):
             if not np.isfinite(arr).all():
                 raise InvalidGameError(f"{name} of a linear program must be finite")
         if np.isnan(bounds).any() or (bounds[:, 0] > bounds[:, 1]).any():
             raise InvalidGameError("bounds must satisfy lower <= upper and contain no NaN")
-        for name, arr in (("c", c), ("A_ub", a_ub), ("b_ub", b_ub), ("A_eq", a_eq),
-                          ("b_eq", b_eq), ("bounds", bounds)):
+        for name, arr in (
+            ("c", c),
+            ("A_ub", a_ub),
+            ("b_ub", b_ub),
+            ("A_eq", a_eq),
+            ("b_eq", b_eq),
+            ("bounds", bounds),
+        ):
             arr.flags.writeable = False
             object.__setattr__(self, name, arr)
 
@@ -271,8 +274,7 @@ def check_solver(solver: str) -> str:
     name = solver.lower() if isinstance(solver, str) else solver
     if name not in SOLVERS:
         raise InvalidGameError(
-            f"solver={solver!r} is unknown; the available solvers are "
-            f"{list(available_solvers())}"
+            f"solver={solver!r} is unknown; the available solvers are {list(available_solvers())}"
         )
     if name not in available_solvers():
         if name == "cbc":
@@ -491,9 +493,7 @@ def _reused_highs() -> Any:
     return h
 
 
-def solve_lp_status(
-    lp: LinearProgram, *, what: str = "the LP", tol: float = 1e-10
-) -> LPOutcome:
+def solve_lp_status(lp: LinearProgram, *, what: str = "the LP", tol: float = 1e-10) -> LPOutcome:
     """Solve a small :class:`LinearProgram` by HiGHS, reporting infeasible and unbounded.
 
     The model is passed to one reused ``highspy.Highs`` object per thread (no pulp model is
@@ -578,9 +578,7 @@ def solve_lp_status(
     sol = h.getSolution()
     x = np.array(sol.col_value, dtype=np.float64)
     duals = np.array(sol.row_dual, dtype=np.float64)
-    return LPOutcome(
-        "optimal", x, float(lp.c @ x), duals[:m_ub], duals[m_ub:], text
-    )
+    return LPOutcome("optimal", x, float(lp.c @ x), duals[:m_ub], duals[m_ub:], text)
 
 
 def duality_gap(lp: LinearProgram, sol: LPSolution) -> DualityCertificate:

@@ -215,7 +215,8 @@ class List(Node):
             base = "a list of tables (keys: " + ", ".join(item.fields) + ")"
         elif isinstance(item, Tagged):
             base = f"a list of tables with {item.tag} = " + " or ".join(
-                repr(v) for v in item.variants)
+                repr(v) for v in item.variants
+            )
         else:
             base = f"a list of {item.expected()}"
         if self.min_len:
@@ -234,7 +235,9 @@ class List(Node):
                 key = repr(v)
                 if key in seen:
                     raise fail(
-                        join_path(path, i), v, "no repeats",
+                        join_path(path, i),
+                        v,
+                        "no repeats",
                         f"; it already appears at {join_path(path, seen[key])}",
                     )
                 seen[key] = i
@@ -257,7 +260,9 @@ class Map(Node):
         if not isinstance(value, Mapping):
             raise fail(path, value, self.expected())
         if len(value) < self.min_len:
-            raise fail(path, value, f"at least {self.min_len} entr{'ies' if self.min_len > 1 else 'y'}")
+            raise fail(
+                path, value, f"at least {self.min_len} entr{'ies' if self.min_len > 1 else 'y'}"
+            )
         out: dict[str, Any] = {}
         for k, v in value.items():
             if not str(k).strip():
@@ -333,7 +338,8 @@ class Tagged(Node):
             raise fail(path, value, self.expected())
         if self.tag not in value:
             raise fail(
-                join_path(path, self.tag), _MISSING,
+                join_path(path, self.tag),
+                _MISSING,
                 "one of " + ", ".join(repr(v) for v in self.variants) + " (this key is required)",
             )
         kind = Str(tuple(self.variants)).check(value[self.tag], join_path(path, self.tag))
@@ -344,7 +350,9 @@ class Tagged(Node):
         except InvalidScenarioError as exc:
             msg = str(exc)
             if "unknown key" in msg:
-                msg = msg.replace("(valid keys here:", f"(valid keys for {self.tag} = {kind!r}: {self.tag},", 1)
+                msg = msg.replace(
+                    "(valid keys here:", f"(valid keys for {self.tag} = {kind!r}: {self.tag},", 1
+                )
             raise InvalidScenarioError(msg) from None
         return {self.tag: kind, **out}
 

@@ -103,9 +103,7 @@ def named_floats(
     except (TypeError, ValueError) as exc:
         raise error(f"{field} must be numbers: {exc}") from None
     if arr.shape != (n,):
-        raise error(
-            f"{field} has shape {arr.shape}; it needs one {entry} per {item}, shape ({n},)"
-        )
+        raise error(f"{field} has shape {arr.shape}; it needs one {entry} per {item}, shape ({n},)")
     if not np.isfinite(arr).all():
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
         raise error(

@@ -176,9 +176,7 @@ class Allocation:
         ]
 
     def __repr__(self) -> str:
-        items = ", ".join(
-            f"{p}={v}" + (f"±{s}" if s else "") for p, v, s in self._rows()
-        )
+        items = ", ".join(f"{p}={v}" + (f"±{s}" if s else "") for p, v, s in self._rows())
         extra = "".join(
             f", {k}={v:.6g}" if isinstance(v, float) and math.isfinite(v) else ""
             for k, v in self._diagnostics.items()
@@ -186,18 +184,18 @@ class Allocation:
         return f"Allocation({self._method}: {items}{extra})"
 
     def _repr_html_(self) -> str:
-        head = "<tr><th>player</th><th>value</th>" + (
-            "<th>stderr</th>" if self._stderr is not None else ""
-        ) + "</tr>"
+        head = (
+            "<tr><th>player</th><th>value</th>"
+            + ("<th>stderr</th>" if self._stderr is not None else "")
+            + "</tr>"
+        )
         body = "".join(
             f"<tr><td>{html.escape(p)}</td><td>{v}</td>"
             + (f"<td>{s}</td>" if self._stderr is not None else "")
             + "</tr>"
             for p, v, s in self._rows()
         )
-        return (
-            f"<table><caption>{html.escape(self._method)}</caption>{head}{body}</table>"
-        )
+        return f"<table><caption>{html.escape(self._method)}</caption>{head}{body}</table>"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Allocation):

@@ -114,7 +114,9 @@ ScenarioArg = Annotated[
 MethodOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--method", "-m", metavar="M1,M2",
+        "--method",
+        "-m",
+        metavar="M1,M2",
         help="Methods, comma-separated (shapley, banzhaf, owen, shapley_sampled, nucleolus, "
         "least_core, nash, ...). Default: the scenario's [methods] run list.",
         show_default=False,
@@ -125,8 +127,13 @@ FormatOpt = Annotated[
 ]
 ReportOpt = Annotated[
     Path | None,
-    typer.Option("--report", "-r", help="Also write a self-contained HTML report here.",
-                 dir_okay=False, show_default=False),
+    typer.Option(
+        "--report",
+        "-r",
+        help="Also write a self-contained HTML report here.",
+        dir_okay=False,
+        show_default=False,
+    ),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar and no notes on stderr.")
@@ -152,8 +159,10 @@ def _scenario_methods(scenario: Scenario, quiet: bool) -> list[str]:
     methods = [m for m in scenario.methods if scenario.available(m)]
     missing = [m for m in scenario.methods if m not in methods]
     if missing:
-        _note(f"note: skipping {', '.join(missing)}: not available in this version of "
-              "benefit_alloc", quiet)
+        _note(
+            f"note: skipping {', '.join(missing)}: not available in this version of benefit_alloc",
+            quiet,
+        )
     if not methods:
         raise NotImplementedError(
             f"none of the scenario's methods {list(scenario.methods)} is available in this "
@@ -228,8 +237,12 @@ def _plain(x: Any) -> Any:
 
 def _markdown(df: pd.DataFrame, title: str) -> str:
     cols = [str(df.index.name or "")] + [str(c) for c in df.columns]
-    lines = [f"### {title}", "", "| " + " | ".join(cols) + " |",
-             "|" + "|".join(" --- " for _ in cols) + "|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| " + " | ".join(cols) + " |",
+        "|" + "|".join(" --- " for _ in cols) + "|",
+    ]
     for idx, row in df.iterrows():
         cells = [str(idx)] + [_num(v) for v in row.tolist()]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
@@ -314,8 +327,12 @@ class _Progress:
             if self._closed:
                 return
             self._bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(file=sys.stderr),
+                transient=True,
             )
             self._task = self._bar.add_task(self._desc, total=self._total, completed=self._done)
             self._bar.start()
@@ -328,8 +345,9 @@ class _Progress:
             self._started = True
             self._desc = description
             if self._bar is not None:
-                self._bar.update(self._task, completed=min(self._done, self._total),
-                                 description=description)
+                self._bar.update(
+                    self._task, completed=min(self._done, self._total), description=description
+                )
 
     def __exit__(self, *exc: object) -> None:
         with self._lock:
@@ -354,8 +372,10 @@ def _note(message: str, quiet: bool) -> None:
 def _shares_frame(results: Mapping[str, Settlement], parties: Sequence[str]) -> pd.DataFrame:
     import pandas as pd
 
-    df = pd.DataFrame({m: [s.payoffs[p] for p in parties] for m, s in results.items()},
-                      index=pd.Index(list(parties), name="party"))
+    df = pd.DataFrame(
+        {m: [s.payoffs[p] for p in parties] for m, s in results.items()},
+        index=pd.Index(list(parties), name="party"),
+    )
     return df
 
 
@@ -418,8 +438,10 @@ def _run(
 
 
 # ---------------------------------------------------------------------------- commands
-@app.command(epilog="Example: benefit-alloc solve examples/college_enterprise.toml "
-             "--method shapley,nucleolus --format json --report report.html")
+@app.command(
+    epilog="Example: benefit-alloc solve examples/college_enterprise.toml "
+    "--method shapley,nucleolus --format json --report report.html"
+)
 def solve(
     scenario: ScenarioArg,
     method: MethodOpt = None,
@@ -464,7 +486,9 @@ def _report_steps(sc: Scenario) -> int:
     return 1 + (len(sens["amounts"]) if sens else 0)
 
 
-@app.command(epilog="Example: benefit-alloc compare examples/vocational_group.toml --format markdown")
+@app.command(
+    epilog="Example: benefit-alloc compare examples/vocational_group.toml --format markdown"
+)
 def compare(
     scenario: ScenarioArg,
     method: MethodOpt = None,
@@ -500,7 +524,9 @@ def compare(
     _emit(format, tables, payload, flat)
 
 
-@app.command(epilog="Example: benefit-alloc explain examples/college_enterprise.toml --method nucleolus")
+@app.command(
+    epilog="Example: benefit-alloc explain examples/college_enterprise.toml --method nucleolus"
+)
 def explain(
     scenario: ScenarioArg,
     method: Annotated[
@@ -522,16 +548,17 @@ def explain(
     notes = list(info["notes"])
     tables = [
         (f"{sc.name}: why {m} gives what it gives (money, {sc.numeraire})", parties_df),
-        (f"coalitions by excess v(S) - x(S) under {m} (positive: the coalition would do "
-         "better alone)", excess_df),
+        (
+            f"coalitions by excess v(S) - x(S) under {m} (positive: the coalition would do "
+            "better alone)",
+            excess_df,
+        ),
     ]
     payload = {
         "scenario": sc.name,
         "method": m,
         "parties": {str(p): row.to_dict() for p, row in parties_df.iterrows()},
-        "excesses": [
-            {"coalition": str(c), **row.to_dict()} for c, row in excess_df.iterrows()
-        ],
+        "excesses": [{"coalition": str(c), **row.to_dict()} for c, row in excess_df.iterrows()],
         "blocking_coalitions": [list(b) for b in info["blocking"]],
         "notes": notes,
     }
@@ -539,14 +566,18 @@ def explain(
     _emit(format, tables, payload, flat, notes)
 
 
-@app.command(epilog="Example: benefit-alloc partners examples/partner_selection.toml "
-             "--focal Polytechnic --max-size 2")
+@app.command(
+    epilog="Example: benefit-alloc partners examples/partner_selection.toml "
+    "--focal Polytechnic --max-size 2"
+)
 def partners(
     scenario: ScenarioArg,
     focal: Annotated[
         str | None,
-        typer.Option("--focal", help="The party choosing partners (default: the scenario's "
-                     "[partners] focal)."),
+        typer.Option(
+            "--focal",
+            help="The party choosing partners (default: the scenario's [partners] focal).",
+        ),
     ] = None,
     max_size: Annotated[
         int | None,
@@ -581,10 +612,18 @@ def partners(
     with bar, _native_stdout_muted():
         ranking = sc.rank_partners(who, candidates, max_size=size, method=m, progress=bar.step)
     df = ranking.set_index("partners")
-    payload = {"scenario": sc.name, "focal": who, "method": m,
-               "ranking": ranking.to_dict(orient="records")}
-    _emit(format, [(f"{sc.name}: partners for {who}, ranked by {who}'s gain ({m})", df)],
-          payload, ranking)
+    payload = {
+        "scenario": sc.name,
+        "focal": who,
+        "method": m,
+        "ranking": ranking.to_dict(orient="records"),
+    }
+    _emit(
+        format,
+        [(f"{sc.name}: partners for {who}, ranked by {who}'s gain ({m})", df)],
+        payload,
+        ranking,
+    )
 
 
 @app.command(epilog="Example: benefit-alloc validate examples/vocational_group.toml")
@@ -600,11 +639,15 @@ def validate(
     with _native_stdout_muted():
         sc.partnership.game()  # building it runs the partnership's and the model's checks
     summary = sc.summary()
-    shown = [", ".join(f"{k}: {' + '.join(m)}" for k, m in v.items()) if isinstance(v, dict)
-             else ", ".join(map(str, v)) if isinstance(v, list) else str(v)
-             for v in summary.values()]
-    df = pd.DataFrame({"value": shown},
-                      index=pd.Index(list(summary), name="field"))
+    shown = [
+        ", ".join(f"{k}: {' + '.join(m)}" for k, m in v.items())
+        if isinstance(v, dict)
+        else ", ".join(map(str, v))
+        if isinstance(v, list)
+        else str(v)
+        for v in summary.values()
+    ]
+    df = pd.DataFrame({"value": shown}, index=pd.Index(list(summary), name="field"))
     payload = {"valid": True, **summary}
     if format is Format.table:
         print(f"ok: {sc.source} is a valid scenario")
@@ -637,9 +680,16 @@ def demo(
     shares = _shares_frame(results, sc.parties)
     stab = _stability_frame(results)
     _note(f"scenario: {path}", quiet)
-    _emit(Format.table, [(f"{sc.name}: payoff per party by method (money, {sc.numeraire})",
-                          shares), ("stability of each split", stab)], {}, shares,
-          [f"Open {report} in a browser for the full report."])
+    _emit(
+        Format.table,
+        [
+            (f"{sc.name}: payoff per party by method (money, {sc.numeraire})", shares),
+            ("stability of each split", stab),
+        ],
+        {},
+        shares,
+        [f"Open {report} in a browser for the full report."],
+    )
 
 
 # ---------------------------------------------------------------------------- entry point

@@ -29,7 +29,9 @@ MAX_DENSE_PLAYERS = 30
 _CHUNK = 1 << 22
 
 
-def validate_players(players: Sequence[str] | None, n: int, *, field: str = "players") -> tuple[str, ...]:
+def validate_players(
+    players: Sequence[str] | None, n: int, *, field: str = "players"
+) -> tuple[str, ...]:
     """Check player names (unique, non-empty strings, exactly ``n``) or make ``P0..P{n-1}``."""
     if players is None:
         return tuple(f"P{i}" for i in range(n))
@@ -46,9 +48,13 @@ def validate_players(players: Sequence[str] | None, n: int, *, field: str = "pla
         if not isinstance(p, str):
             raise InvalidGameError(f"{field} must be strings; got {p!r} of type {type(p).__name__}")
         if not p.strip():
-            raise InvalidGameError(f"{field} contains an empty name {p!r}; give every player a name")
+            raise InvalidGameError(
+                f"{field} contains an empty name {p!r}; give every player a name"
+            )
         if p in seen:
-            raise InvalidGameError(f"{field} contains the duplicate name {p!r}; names must be unique")
+            raise InvalidGameError(
+                f"{field} contains the duplicate name {p!r}; names must be unique"
+            )
         seen.add(p)
     return names
 
@@ -335,7 +341,9 @@ class Game:
         return _owned(self._values - other._values, self._players, self._cost)
 
     def __mul__(self, scalar: float) -> Game:
-        if not isinstance(scalar, (int, float, np.integer, np.floating)) or isinstance(scalar, bool):
+        if not isinstance(scalar, (int, float, np.integer, np.floating)) or isinstance(
+            scalar, bool
+        ):
             return NotImplemented
         if not math.isfinite(float(scalar)):
             raise InvalidGameError(f"a game can only be scaled by a finite number, got {scalar}")
@@ -509,9 +517,7 @@ class OracleGame:
         """
         m = np.asarray(members, dtype=bool)
         if m.ndim != 2 or m.shape[1] != self._n:
-            raise InvalidGameError(
-                f"members must have shape (k, {self._n}), got {m.shape}"
-            )
+            raise InvalidGameError(f"members must have shape (k, {self._n}), got {m.shape}")
         k = m.shape[0]
         if self._batch is not None:
             raw = self._batch(m)  # the user's own errors propagate unchanged

@@ -23,7 +23,9 @@ def _vector(x: ArrayLike, field: str, *, nonneg: bool = True) -> NDArray[np.floa
     except (TypeError, ValueError) as exc:
         raise InvalidGameError(f"{field} must be numbers: {exc}") from None
     if arr.ndim != 1 or arr.size == 0:
-        raise InvalidGameError(f"{field} must be a non-empty 1-D list of numbers, got shape {arr.shape}")
+        raise InvalidGameError(
+            f"{field} must be a non-empty 1-D list of numbers, got shape {arr.shape}"
+        )
     if arr.size > MAX_DENSE_PLAYERS:
         raise InvalidGameError(
             f"{field} has {arr.size} entries; a dense game has at most {MAX_DENSE_PLAYERS} players"
@@ -37,9 +39,7 @@ def _vector(x: ArrayLike, field: str, *, nonneg: bool = True) -> NDArray[np.floa
     return arr
 
 
-def bankruptcy(
-    estate: float, claims: ArrayLike, *, players: Sequence[str] | None = None
-) -> Game:
+def bankruptcy(estate: float, claims: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
     r"""Bankruptcy game of O'Neill (1982).
 
     .. math:: v(S) = \max\Bigl(0,\; E - \sum_{i \notin S} d_i\Bigr)
@@ -128,9 +128,7 @@ def glove(left: int, right: int, *, players: Sequence[str] | None = None) -> Gam
     return _owned(np.minimum(nl, nr), validate_players(players, n), False)
 
 
-def unanimity(
-    coalition: int | Iterable[str | int], players: Sequence[str] | int
-) -> Game:
+def unanimity(coalition: int | Iterable[str | int], players: Sequence[str] | int) -> Game:
     """Unanimity game ``u_T``: ``v(S) = 1`` when ``T`` is a subset of ``S``, else 0.
 
     ``players`` is a list of names or a number of players.

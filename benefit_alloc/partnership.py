@@ -548,9 +548,7 @@ class Partnership:
     def money_constants(self) -> NDArray[np.float64]:
         """Constant terms in money, :math:`c_i / \\mu_i` (minus fixed costs), shape ``(n,)``."""
         self._require_transferable("money_constants")
-        return np.array(
-            [u.constant / float(u.money or 1.0) for u in self._utilities.values()]
-        )
+        return np.array([u.constant / float(u.money or 1.0) for u in self._utilities.values()])
 
     def _to_model(self, prices: NDArray[np.float64]) -> NDArray[np.float64]:
         """Reorder price columns from our output order to the production model's."""
@@ -558,7 +556,9 @@ class Partnership:
         out[..., self._perm] = prices
         return out
 
-    def _checked(self, q_model: NDArray[np.float64], masks: NDArray[np.int64]) -> NDArray[np.float64]:
+    def _checked(
+        self, q_model: NDArray[np.float64], masks: NDArray[np.int64]
+    ) -> NDArray[np.float64]:
         """Our column order; fail on NaN, negative outputs or a productive empty coalition."""
         q = np.asarray(q_model, dtype=np.float64)
         if q.shape != (masks.size, len(self._out_names)):
@@ -662,7 +662,9 @@ class Partnership:
 
         q = self._outputs_all()[1:]
         labels = [" + ".join(names_of(m, self._names)) for m in range(1, 1 << self.n)]
-        df = pd.DataFrame(q, columns=list(self._out_names), index=pd.Index(labels, name="coalition"))
+        df = pd.DataFrame(
+            q, columns=list(self._out_names), index=pd.Index(labels, name="coalition")
+        )
         if worth:
             df["worth"] = self.game().values[1:]
         return df
@@ -699,7 +701,9 @@ class Partnership:
         def batch(members: NDArray[np.bool_]) -> NDArray[np.float64]:
             members = np.asarray(members, dtype=bool)
             prices = self._prices_of(members)
-            q = self._production.produce(self._names, self._contrib, members, self._to_model(prices))
+            q = self._production.produce(
+                self._names, self._contrib, members, self._to_model(prices)
+            )
             q = self._checked(q, bool_to_masks(members))
             return (prices * q).sum(axis=1) + members.astype(np.float64) @ const
 
@@ -729,8 +733,10 @@ class Partnership:
         cols = self.columns
         amounts = np.array([q.get(c, 0.0) for c in cols])
         rival = np.array(
-            [True if c == self._numeraire else self._outputs[self._out_names.index(c)].rival
-             for c in cols]
+            [
+                True if c == self._numeraire else self._outputs[self._out_names.index(c)].rival
+                for c in cols
+            ]
         )
         us = [self._utilities[m] for m in members]
         coefs = np.array([[u.coefficient(c, self._numeraire) for c in cols] for u in us])
@@ -1008,8 +1014,10 @@ class Partnership:
                 raise InvalidScenarioError(f"candidates {cands} name a party twice")
         if not cands:
             raise InvalidScenarioError("there are no candidate partners to rank")
-        if isinstance(max_size, bool) or not isinstance(max_size, (int, np.integer)) or not (
-            1 <= max_size <= len(cands)
+        if (
+            isinstance(max_size, bool)
+            or not isinstance(max_size, (int, np.integer))
+            or not (1 <= max_size <= len(cands))
         ):
             raise InvalidScenarioError(
                 f"max_size = {max_size!r} must be an integer from 1 to {len(cands)} (the number "
@@ -1062,7 +1070,9 @@ class Partnership:
         from .settlement import solve_method
 
         if party not in self._names:
-            raise InvalidScenarioError(f"unknown party {party!r}; the parties are {list(self._names)}")
+            raise InvalidScenarioError(
+                f"unknown party {party!r}; the parties are {list(self._names)}"
+            )
         if resource not in self._production.resources:
             raise InvalidScenarioError(
                 f"resource {resource!r} is not used by the production model (its resources: "
@@ -1071,7 +1081,9 @@ class Partnership:
         try:
             levels = [float(a) for a in amounts]
         except (TypeError, ValueError):
-            raise InvalidScenarioError(f"amounts must be a list of numbers, got {amounts!r}") from None
+            raise InvalidScenarioError(
+                f"amounts must be a list of numbers, got {amounts!r}"
+            ) from None
         if not levels:
             raise InvalidScenarioError("amounts is empty; give at least one amount")
         rows = []
@@ -1097,4 +1109,3 @@ def _library_function(name: str) -> Callable[..., Any]:
             f"{name} is not available in this version of benefit_alloc; it is needed here"
         )
     return fn  # type: ignore[no-any-return]
-

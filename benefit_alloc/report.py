@@ -47,15 +47,24 @@ __all__ = [
 
 #: The sentence a report shows in place of its charts when matplotlib is missing.
 PLOTS_NEED = (
-    "Plots need matplotlib, which is not installed: "
-    "python -m pip install 'benefit-alloc[report]'"
+    "Plots need matplotlib, which is not installed: python -m pip install 'benefit-alloc[report]'"
 )
 
 #: Numbers smaller than this in absolute value are shown as 0 (rounding noise of the LPs).
 _ZERO = 1e-9
 
-_COLOURS = ["#3465a4", "#f57900", "#4e9a06", "#cc0000", "#75507b", "#c4a000", "#06989a",
-            "#8f5902", "#555753", "#ad7fa8"]
+_COLOURS = [
+    "#3465a4",
+    "#f57900",
+    "#4e9a06",
+    "#cc0000",
+    "#75507b",
+    "#c4a000",
+    "#06989a",
+    "#8f5902",
+    "#555753",
+    "#ad7fa8",
+]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
@@ -106,10 +115,19 @@ def shares_chart(shares: pd.DataFrame, *, unit: str = "") -> Any:
     width = 0.8 / max(1, k)
     pos = np.arange(len(shares))
     for j, col in enumerate(shares.columns):
-        ax.bar(pos + (j - (k - 1) / 2) * width, shares[col].to_numpy(dtype=float), width,
-               label=str(col), color=_COLOURS[j % len(_COLOURS)])
-    ax.set_xticks(pos, [str(p) for p in shares.index],
-                  rotation=20 if len(shares) > 4 else 0, ha="right" if len(shares) > 4 else "center")
+        ax.bar(
+            pos + (j - (k - 1) / 2) * width,
+            shares[col].to_numpy(dtype=float),
+            width,
+            label=str(col),
+            color=_COLOURS[j % len(_COLOURS)],
+        )
+    ax.set_xticks(
+        pos,
+        [str(p) for p in shares.index],
+        rotation=20 if len(shares) > 4 else 0,
+        ha="right" if len(shares) > 4 else "center",
+    )
     ax.axhline(0, color="#444", linewidth=0.8)
     ax.set_ylabel(f"payoff{f' ({unit})' if unit else ''}")
     fig.legend(loc="outside upper center", frameon=False, ncols=min(k, 5))
@@ -199,19 +217,35 @@ def imputation_triangle(game: Game, points: Mapping[str, Sequence[float] | np.nd
     ax = fig.add_subplot()
     ax.add_patch(_polygon(_TRI, fill=False, edgecolor="#333", linewidth=1.2))
     if len(verts):
-        ax.add_patch(_polygon(verts @ _TRI, facecolor="#8ae234", alpha=0.45,
-                              edgecolor="#4e9a06", label="core"))
+        ax.add_patch(
+            _polygon(
+                verts @ _TRI, facecolor="#8ae234", alpha=0.45, edgecolor="#4e9a06", label="core"
+            )
+        )
     for i, name in enumerate(game.players):
         x, y = _TRI[i]
-        ax.annotate(f"{name}\ngets all the surplus", (x, y), ha="center",
-                    va="top" if y < 0.1 else "bottom", xytext=(0, -6 if y < 0.1 else 6),
-                    textcoords="offset points", fontsize=8)
+        ax.annotate(
+            f"{name}\ngets all the surplus",
+            (x, y),
+            ha="center",
+            va="top" if y < 0.1 else "bottom",
+            xytext=(0, -6 if y < 0.1 else 6),
+            textcoords="offset points",
+            fontsize=8,
+        )
     markers = "osD^v<>px*"
     for j, (label, x) in enumerate(points.items()):
         lam = (np.asarray(x, dtype=float) - a) / r
         xy = lam @ _TRI
-        ax.plot(*xy, marker=markers[j % len(markers)], linestyle="none", markersize=9,
-                color=_COLOURS[j % len(_COLOURS)], markeredgecolor="black", label=label)
+        ax.plot(
+            *xy,
+            marker=markers[j % len(markers)],
+            linestyle="none",
+            markersize=9,
+            color=_COLOURS[j % len(_COLOURS)],
+            markeredgecolor="black",
+            label=label,
+        )
     ax.set_aspect("equal")
     ax.axis("off")
     ax.margins(0.12)
@@ -231,12 +265,22 @@ def sensitivity_chart(frame: pd.DataFrame, *, party: str, resource: str, method:
     ax = fig.add_subplot()
     amounts = frame.index.to_numpy(dtype=float)
     for j, col in enumerate(c for c in frame.columns if c != "worth"):
-        ax.plot(amounts, frame[col].to_numpy(dtype=float), marker="o",
-                linewidth=2.6 if col == party else 1.4, color=_COLOURS[j % len(_COLOURS)],
-                label=f"{col}{' (varied)' if col == party else ''}")
+        ax.plot(
+            amounts,
+            frame[col].to_numpy(dtype=float),
+            marker="o",
+            linewidth=2.6 if col == party else 1.4,
+            color=_COLOURS[j % len(_COLOURS)],
+            label=f"{col}{' (varied)' if col == party else ''}",
+        )
     if "worth" in frame.columns:
-        ax.plot(amounts, frame["worth"].to_numpy(dtype=float), linestyle="--", color="#555",
-                label="worth v(N)")
+        ax.plot(
+            amounts,
+            frame["worth"].to_numpy(dtype=float),
+            linestyle="--",
+            color="#555",
+            label="worth v(N)",
+        )
     ax.set_xlabel(f"{party}'s contribution of {resource}")
     ax.set_ylabel(f"payoff ({method})")
     ax.grid(alpha=0.3)
@@ -271,8 +315,10 @@ def _table(df: pd.DataFrame, caption: str = "") -> str:
 
 def _img(fig: Any, alt: str, caption: str) -> str:
     uri = figure_to_data_uri(fig)
-    return (f'<figure><img alt="{_esc(alt)}" src="{uri}">'
-            f"<figcaption>{_esc(caption)}</figcaption></figure>")
+    return (
+        f'<figure><img alt="{_esc(alt)}" src="{uri}">'
+        f"<figcaption>{_esc(caption)}</figcaption></figure>"
+    )
 
 
 def _plot(make: Callable[[], Any], alt: str, caption: str, state: dict[str, Any]) -> str:
@@ -295,16 +341,20 @@ def _summary(sc: Scenario) -> str:
     parties = pd.DataFrame(
         {
             "kind": [p["kind"] for p in spec["party"]],
-            "contributes": [", ".join(f"{k} {v:g}" for k, v in p["contributes"].items()) or "-"
-                            for p in spec["party"]],
+            "contributes": [
+                ", ".join(f"{k} {v:g}" for k, v in p["contributes"].items()) or "-"
+                for p in spec["party"]
+            ],
             "utility": [_utility_text(p.get("utility")) for p in spec["party"]],
         },
         index=pd.Index(sc.parties, name="party"),
     )
     parts.append(_table(parties, "Parties"))
     outputs = pd.DataFrame(
-        {"unit": [o["unit"] for o in spec["output"]],
-         "rival": ["rival" if o["rival"] else "non-rival" for o in spec["output"]]},
+        {
+            "unit": [o["unit"] for o in spec["output"]],
+            "rival": ["rival" if o["rival"] else "non-rival" for o in spec["output"]],
+        },
         index=pd.Index(sc.outputs, name="output"),
     )
     parts.append(_table(outputs, f"Outputs (money: {sc.numeraire})"))
@@ -312,28 +362,39 @@ def _summary(sc: Scenario) -> str:
     if prod["model"] == "linear":
         acts = prod["activity"]
         df = pd.DataFrame(
-            {"uses": [", ".join(f"{k} {v:g}" for k, v in a["uses"].items()) for a in acts],
-             "makes": [", ".join(f"{k} {v:g}" for k, v in a["makes"].items()) for a in acts]},
+            {
+                "uses": [", ".join(f"{k} {v:g}" for k, v in a["uses"].items()) for a in acts],
+                "makes": [", ".join(f"{k} {v:g}" for k, v in a["makes"].items()) for a in acts],
+            },
             index=pd.Index([a["name"] for a in acts], name="activity"),
         )
         parts.append(_table(df, "Linear production (per unit of each activity)"))
     elif prod["model"] == "synergy":
         df = pd.DataFrame(
-            {"form": [f["form"] for f in prod["function"].values()],
-             "parameters": [", ".join(f"{k} {_param(v)}" for k, v in f.items() if k != "form")
-                            for f in prod["function"].values()]},
+            {
+                "form": [f["form"] for f in prod["function"].values()],
+                "parameters": [
+                    ", ".join(f"{k} {_param(v)}" for k, v in f.items() if k != "form")
+                    for f in prod["function"].values()
+                ],
+            },
             index=pd.Index(list(prod["function"]), name="output"),
         )
-        parts.append(_table(df, "Synergy production (one function of the pooled "
-                                "contributions per output)"))
+        parts.append(
+            _table(df, "Synergy production (one function of the pooled contributions per output)")
+        )
     else:
         rows = sc.table_rows or []
-        parts.append(f"<p>Production: a measured table of {len(rows)} coalitions"
-                     + (f" read from <code>{_esc(prod['file'])}</code>" if "file" in prod else "")
-                     + ".</p>")
+        parts.append(
+            f"<p>Production: a measured table of {len(rows)} coalitions"
+            + (f" read from <code>{_esc(prod['file'])}</code>" if "file" in prod else "")
+            + ".</p>"
+        )
     if spec.get("union"):
-        items = "".join(f"<li><b>{_esc(u['name'])}</b>: {_esc(', '.join(u['members']))}</li>"
-                        for u in spec["union"])
+        items = "".join(
+            f"<li><b>{_esc(u['name'])}</b>: {_esc(', '.join(u['members']))}</li>"
+            for u in spec["union"]
+        )
         parts.append(f"<p>A priori unions:</p><ul>{items}</ul>")
     return "".join(parts)
 
@@ -350,9 +411,11 @@ def _utility_text(u: Mapping[str, Any] | None) -> str:
     if u is None:
         return "money only"
     vals = ", ".join(f"{k} {v:g}" for k, v in u["values"].items()) or "no outputs"
-    extra = {"profit": f"cost {u.get('cost', 0):g}",
-             "nonprofit": f"money {u.get('money', 1):g}, break-even {u.get('breakeven', 0):g}",
-             "linear": f"money {u.get('money', 1):g}, constant {u.get('constant', 0):g}"}
+    extra = {
+        "profit": f"cost {u.get('cost', 0):g}",
+        "nonprofit": f"money {u.get('money', 1):g}, break-even {u.get('breakeven', 0):g}",
+        "linear": f"money {u.get('money', 1):g}, constant {u.get('constant', 0):g}",
+    }
     return f"{u['type']}: {vals}; {extra[u['type']]}"
 
 
@@ -387,8 +450,10 @@ def render_report(
     rep = scenario.report
     title = rep["title"]
     parties = scenario.parties
-    shares = pd.DataFrame({m: [s.payoffs[p] for p in parties] for m, s in results.items()},
-                          index=pd.Index(list(parties), name="party"))
+    shares = pd.DataFrame(
+        {m: [s.payoffs[p] for p in parties] for m, s in results.items()},
+        index=pd.Index(list(parties), name="party"),
+    )
     num = scenario.numeraire
     body: list[str] = [
         f"<h1>{_esc(title)}</h1>",
@@ -401,14 +466,22 @@ def render_report(
         _summary(scenario),
         "<h2>Each party's share by method</h2>",
         f"<p>Payoffs in money ({_esc(num)}); the last row is the total v(N) shared.</p>",
-        _table(pd.concat([shares, shares.sum().to_frame("total").T.rename_axis("party")]),
-               "Payoff per party"),
-        _plot(lambda: shares_chart(shares, unit=num), "bar chart of the shares per method",
-              "Each party's payoff under each method.", state),
+        _table(
+            pd.concat([shares, shares.sum().to_frame("total").T.rename_axis("party")]),
+            "Payoff per party",
+        ),
+        _plot(
+            lambda: shares_chart(shares, unit=num),
+            "bar chart of the shares per method",
+            "Each party's payoff under each method.",
+            state,
+        ),
     ]
     body.append("<h2>Settlement bundles</h2>")
-    body.append("<p>What each party receives: its share of every rival output, every "
-                "non-rival output in full, and money (negative: it pays).</p>")
+    body.append(
+        "<p>What each party receives: its share of every rival output, every "
+        "non-rival output in full, and money (negative: it pays).</p>"
+    )
     for m, st in results.items():
         frame = st.to_frame().join(st.bundles.drop(columns=[st.numeraire], errors="ignore"))
         frame.index.name = "party"
@@ -418,21 +491,34 @@ def render_report(
             body.append(_table(st.transfers.set_index("from"), "Money transfers"))
     body.append("<h2>Stability</h2>")
     stab = pd.DataFrame.from_dict(
-        {m: {"efficient": s.checks.efficient,
-             "individually rational": s.checks.individually_rational,
-             "in core": s.checks.in_core, "blocking coalitions": s.checks.n_blocking,
-             "max excess": s.checks.max_excess, "break-even met": s.checks.breakeven_met}
-         for m, s in results.items()}, orient="index")
+        {
+            m: {
+                "efficient": s.checks.efficient,
+                "individually rational": s.checks.individually_rational,
+                "in core": s.checks.in_core,
+                "blocking coalitions": s.checks.n_blocking,
+                "max excess": s.checks.max_excess,
+                "break-even met": s.checks.breakeven_met,
+            }
+            for m, s in results.items()
+        },
+        orient="index",
+    )
     stab.index.name = "method"
-    body.append("<p>A split is in the core when no coalition would do better on its own: "
-                "every excess v(S) - x(S) is at most 0.</p>")
+    body.append(
+        "<p>A split is in the core when no coalition would do better on its own: "
+        "every excess v(S) - x(S) is at most 0.</p>"
+    )
     body.append(_table(stab))
     for m, s in results.items():
         if s.checks.blocking_coalitions:
             shown = "; ".join(" + ".join(c) for c in s.checks.blocking_coalitions[:5])
             more = s.checks.n_blocking - min(5, len(s.checks.blocking_coalitions))
-            body.append(f"<p><b>{_esc(m)}</b> is blocked by: {_esc(shown)}"
-                        + (f" and {more} more" if more > 0 else "") + ".</p>")
+            body.append(
+                f"<p><b>{_esc(m)}</b> is blocked by: {_esc(shown)}"
+                + (f" and {more} more" if more > 0 else "")
+                + ".</p>"
+            )
     game = scenario.partnership.game()
     if game.n == 3:
         body.append("<h2>Imputation triangle</h2>")
@@ -443,10 +529,15 @@ def render_report(
         except ValueError as exc:
             body.append(f"<p>{_esc(exc)}</p>")
         else:
-            body.append(_plot(
-                lambda: imputation_triangle(game, points), "imputation triangle",
-                "Imputations (each party at least its standalone value, the worth shared in "
-                "full); green: the core; markers: the methods' splits.", state))
+            body.append(
+                _plot(
+                    lambda: imputation_triangle(game, points),
+                    "imputation triangle",
+                    "Imputations (each party at least its standalone value, the worth shared in "
+                    "full); green: the core; markers: the methods' splits.",
+                    state,
+                )
+            )
     sens = sensitivity
     if sens is None and rep.get("sensitivity"):
         sens = scenario.sensitivity(progress=step)
@@ -455,15 +546,22 @@ def render_report(
         resource = sens.attrs.get("resource") or rep["sensitivity"]["resource"]
         method = sens.attrs.get("method") or scenario.sensitivity_method()
         body.append("<h2>Sensitivity</h2>")
-        body.append(f"<p>Every party's payoff ({_esc(method)}) as {_esc(party)}'s "
-                    f"contribution of {_esc(resource)} varies.</p>")
-        body.append(_plot(
-            lambda: sensitivity_chart(sens, party=party, resource=resource, method=method),
-            "sensitivity chart", f"Payoffs as {party}'s {resource} varies.", state))
+        body.append(
+            f"<p>Every party's payoff ({_esc(method)}) as {_esc(party)}'s "
+            f"contribution of {_esc(resource)} varies.</p>"
+        )
+        body.append(
+            _plot(
+                lambda: sensitivity_chart(sens, party=party, resource=resource, method=method),
+                "sensitivity chart",
+                f"Payoffs as {party}'s {resource} varies.",
+                state,
+            )
+        )
         body.append(_table(sens))
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>"
         + "\n".join(b for b in body if b)
         + "</body></html>\n"

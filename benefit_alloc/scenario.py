@@ -69,7 +69,8 @@ def _profit_table() -> s.Table:
     return s.Table(
         {
             "values": s.Field(
-                s.Map(_AMOUNT, key_doc="output"), default={},
+                s.Map(_AMOUNT, key_doc="output"),
+                default={},
                 doc="money per unit of each output to this party (a graduate hired, a licence)",
             ),
             "cost": s.Field(_AMOUNT, default=0.0, doc="fixed cost of taking part, in money"),
@@ -82,11 +83,13 @@ def _nonprofit_table() -> s.Table:
     return s.Table(
         {
             "values": s.Field(
-                s.Map(_AMOUNT, key_doc="output"), default={},
+                s.Map(_AMOUNT, key_doc="output"),
+                default={},
                 doc="mission points per unit of each output",
             ),
             "money": s.Field(
-                _AMOUNT, default=1.0,
+                _AMOUNT,
+                default=1.0,
                 doc="mission points per money unit; 0 makes the partnership bargaining-only",
             ),
             "breakeven": s.Field(
@@ -104,7 +107,9 @@ def _linear_table() -> s.Table:
                 s.Map(_AMOUNT, key_doc="output"), default={}, doc="utility per unit of each output"
             ),
             "money": s.Field(_AMOUNT, default=1.0, doc="utility per money unit"),
-            "constant": s.Field(s.Num(), default=0.0, doc="constant term (a fixed cost is negative)"),
+            "constant": s.Field(
+                s.Num(), default=0.0, doc="constant term (a fixed cost is negative)"
+            ),
             "breakeven": s.Field(s.Num(), doc="least money the party must receive (optional)"),
         },
         doc="a general linear utility",
@@ -121,15 +126,18 @@ _PARTY = s.Table(
     {
         "name": s.Field(_NAME, required=True, doc="unique name of the party"),
         "kind": s.Field(
-            s.Str(("nonprofit", "enterprise", "other")), default="other",
+            s.Str(("nonprofit", "enterprise", "other")),
+            default="other",
             doc="nonprofit (college, training centre), enterprise, or other",
         ),
         "contributes": s.Field(
-            s.Map(_AMOUNT, key_doc="resource"), default={},
+            s.Map(_AMOUNT, key_doc="resource"),
+            default={},
             doc="amount of each resource the party brings (teachers, engineers, lab hours ...)",
         ),
         "utility": s.Field(
-            _UTILITY, doc="the party's utility; default: profit for an enterprise, nonprofit "
+            _UTILITY,
+            doc="the party's utility; default: profit for an enterprise, nonprofit "
             "otherwise, valuing nothing but money",
         ),
     },
@@ -141,7 +149,8 @@ _OUTPUT = s.Table(
         "name": s.Field(_NAME, required=True, doc="unique name of the output"),
         "unit": s.Field(s.Str(nonempty=False), default="", doc="unit, for display"),
         "rival": s.Field(
-            s.Bool(), default=True,
+            s.Bool(),
+            default=True,
             doc="true when one party's share is lost to the others (revenue); false when it "
             "serves every member at once (a trained graduate, know-how)",
         ),
@@ -151,13 +160,17 @@ _OUTPUT = s.Table(
 
 _ACTIVITY = s.Table(
     {
-        "name": s.Field(_NAME, required=True, doc="name of the activity (a course, a product line)"),
+        "name": s.Field(
+            _NAME, required=True, doc="name of the activity (a course, a product line)"
+        ),
         "uses": s.Field(
-            s.Map(_AMOUNT, key_doc="resource"), required=True,
+            s.Map(_AMOUNT, key_doc="resource"),
+            required=True,
             doc="resources consumed per unit of the activity",
         ),
         "makes": s.Field(
-            s.Map(_AMOUNT, key_doc="output"), required=True,
+            s.Map(_AMOUNT, key_doc="output"),
+            required=True,
             doc="outputs produced per unit of the activity",
         ),
     },
@@ -186,11 +199,13 @@ _FUNCTION = s.Tagged(
             {
                 "scale": s.Field(_POSITIVE, default=1.0, doc="total factor productivity A > 0"),
                 "shares": s.Field(
-                    _WEIGHTS, required=True,
+                    _WEIGHTS,
+                    required=True,
                     doc="distribution weights a_j > 0 by resource; they must sum to 1",
                 ),
                 "rho": s.Field(
-                    s.Num(maximum=1.0), required=True,
+                    s.Num(maximum=1.0),
+                    required=True,
                     doc="substitution parameter <= 1 (1: substitutes, 0: Cobb-Douglas, "
                     "< 0: complements); elasticity 1 / (1 - rho)",
                 ),
@@ -202,7 +217,8 @@ _FUNCTION = s.Tagged(
             {
                 "scale": s.Field(_POSITIVE, default=1.0, doc="A > 0"),
                 "exponents": s.Field(
-                    _WEIGHTS, required=True,
+                    _WEIGHTS,
+                    required=True,
                     doc="output elasticities alpha_j > 0 by resource (their sum is the "
                     "returns to scale)",
                 ),
@@ -213,7 +229,8 @@ _FUNCTION = s.Tagged(
             {
                 "scale": s.Field(_POSITIVE, default=1.0, doc="A > 0"),
                 "inputs": s.Field(
-                    s.List(_NAME, min_len=1, unique=True), required=True,
+                    s.List(_NAME, min_len=1, unique=True),
+                    required=True,
                     doc="resources used in fixed proportion: A min_j x_j",
                 ),
                 "returns": s.Field(_POSITIVE, default=1.0, doc="returns to scale nu > 0"),
@@ -230,7 +247,8 @@ _PRODUCTION = s.Tagged(
         "linear": s.Table(
             {
                 "activity": s.Field(
-                    s.List(_ACTIVITY, min_len=1), required=True,
+                    s.List(_ACTIVITY, min_len=1),
+                    required=True,
                     doc="the activities; a coalition runs them at the levels that maximise the "
                     "worth of its outputs within its pooled resources (Owen 1975)",
                 ),
@@ -240,9 +258,10 @@ _PRODUCTION = s.Tagged(
         "synergy": s.Table(
             {
                 "function": s.Field(
-                    s.Map(_FUNCTION, key_doc="output", min_len=1), required=True,
+                    s.Map(_FUNCTION, key_doc="output", min_len=1),
+                    required=True,
                     doc="one production function per output, e.g. [production.function."
-                    "graduates] form = \"ces\"",
+                    'graduates] form = "ces"',
                 ),
             },
             doc="knowledge fusion: each output a CES / Cobb-Douglas function of the pooled "
@@ -251,7 +270,8 @@ _PRODUCTION = s.Tagged(
         "table": s.Table(
             {
                 "file": s.Field(
-                    s.Str(), doc="CSV file next to the scenario: a column 'members' (names "
+                    s.Str(),
+                    doc="CSV file next to the scenario: a column 'members' (names "
                     "joined by '+') and one column per output",
                 ),
                 "row": s.Field(s.List(_ROW), doc="the coalitions inline, instead of file"),
@@ -272,7 +292,8 @@ _UNION = s.Table(
     {
         "name": s.Field(_NAME, required=True, doc="name of the union (a group, a cluster)"),
         "members": s.Field(
-            s.List(_NAME, min_len=1, unique=True), required=True,
+            s.List(_NAME, min_len=1, unique=True),
+            required=True,
             doc="its parties; unions must not overlap, and parties in none stand alone",
         ),
     },
@@ -287,7 +308,8 @@ _METHODS = s.Table(
             doc="methods to run, in order: " + ", ".join(METHODS),
         ),
         "options": s.Field(
-            s.Map(s.Map(s.Scalar(), key_doc="option"), key_doc="method"), default={},
+            s.Map(s.Map(s.Scalar(), key_doc="option"), key_doc="method"),
+            default={},
             doc="keyword options per method, e.g. [methods.options.shapley_sampled] budget = 5000",
         ),
     },
@@ -309,9 +331,7 @@ _SENSITIVITY = s.Table(
     {
         "party": s.Field(_NAME, required=True, doc="whose contribution varies"),
         "resource": s.Field(_NAME, required=True, doc="which contribution"),
-        "amounts": s.Field(
-            s.List(_AMOUNT, min_len=2), required=True, doc="the amounts to try"
-        ),
+        "amounts": s.Field(s.List(_AMOUNT, min_len=2), required=True, doc="the amounts to try"),
         "method": s.Field(
             s.Str(TU_METHODS),
             doc="method (default: the first TU method run, else shapley)",
@@ -337,13 +357,15 @@ SCHEMA = s.Table(
                     "name": s.Field(_NAME, default="scenario", doc="short title"),
                     "description": s.Field(s.Str(nonempty=False), default="", doc="free text"),
                     "numeraire": s.Field(
-                        _NAME, default="revenue",
+                        _NAME,
+                        default="revenue",
                         doc="the output that is money; transfers are paid in it",
                     ),
                 },
                 doc="what the scenario is",
             ),
-            default={}, doc="title, description and the money output",
+            default={},
+            doc="title, description and the money output",
         ),
         "party": s.Field(
             s.List(_PARTY, min_len=1), required=True, doc="the partners, as [[party]] tables"
@@ -353,8 +375,9 @@ SCHEMA = s.Table(
         ),
         "production": s.Field(_PRODUCTION, required=True, doc="the production model"),
         "union": s.Field(
-            s.List(_UNION), default=[], doc="a priori unions for the Owen value, as [[union]] "
-            "tables"
+            s.List(_UNION),
+            default=[],
+            doc="a priori unions for the Owen value, as [[union]] tables",
         ),
         "methods": s.Field(_METHODS, default={}, doc="the allocation methods to run"),
         "partners": s.Field(_PARTNERS, doc="partner selection (`benefit-alloc partners`)"),
@@ -377,8 +400,7 @@ def _name_index(items: Sequence[Mapping[str, Any]], what: str) -> dict[str, int]
     return index
 
 
-def _known(path: str, value: str, options: Iterable[str], what: str, *, key: bool = False
-           ) -> None:
+def _known(path: str, value: str, options: Iterable[str], what: str, *, key: bool = False) -> None:
     """Check that ``value`` names one of ``options``; ``key`` when it is the last part of
     ``path`` (a table key) rather than a value."""
     opts = list(options)
@@ -417,8 +439,13 @@ def _cross_check(spec: dict[str, Any]) -> None:
     for i, party in enumerate(spec["party"]):
         if resources is not None:
             for res in party["contributes"]:
-                _known(f"party[{i}].contributes.{res}", res, resources,
-                       "a resource the production model uses", key=True)
+                _known(
+                    f"party[{i}].contributes.{res}",
+                    res,
+                    resources,
+                    "a resource the production model uses",
+                    key=True,
+                )
         util = party.get("utility")
         if util is not None:
             for out in util["values"]:
@@ -433,7 +460,8 @@ def _cross_check(spec: dict[str, Any]) -> None:
         for out in outputs:
             if out not in prod["function"]:
                 raise s.fail(
-                    f"production.function.{out}", s._MISSING,
+                    f"production.function.{out}",
+                    s._MISSING,
                     f"a production function for every output (add [production.function.{out}])",
                 )
         for out, f in prod["function"].items():
@@ -442,14 +470,16 @@ def _cross_check(spec: dict[str, Any]) -> None:
                 total = sum(f["shares"].values())
                 if abs(total - 1.0) > 1e-9:
                     raise s.fail(
-                        f"production.function.{out}.shares", f["shares"],
+                        f"production.function.{out}.shares",
+                        f["shares"],
                         f"weights that sum to 1; they sum to {total:g} (divide each by it)",
                     )
     elif prod["model"] == "table":
         has_file, has_rows = "file" in prod, "row" in prod
         if has_file == has_rows:
             raise s.fail(
-                "production", s._MISSING if not has_file else "file and row",
+                "production",
+                s._MISSING if not has_file else "file and row",
                 "exactly one of production.file (a CSV) or [[production.row]] tables",
             )
         for j, row in enumerate(prod.get("row", [])):
@@ -465,7 +495,9 @@ def _cross_check(spec: dict[str, Any]) -> None:
             if member in owner:
                 other = spec["union"][owner[member]]["name"]
                 raise s.fail(
-                    path, member, "each party in at most one union",
+                    path,
+                    member,
+                    "each party in at most one union",
                     f"; it is already in union[{owner[member]}] ({other!r})",
                 )
             owner[member] = u
@@ -473,7 +505,9 @@ def _cross_check(spec: dict[str, Any]) -> None:
     run = spec["methods"]["run"]
     if "owen" in run and not spec["union"]:
         raise s.fail(
-            "methods.run", run, "[[union]] tables when 'owen' is run",
+            "methods.run",
+            run,
+            "[[union]] tables when 'owen' is run",
             "; add unions or drop 'owen'",
         )
     for method in spec["methods"]["options"]:
@@ -490,16 +524,22 @@ def _cross_check(spec: dict[str, Any]) -> None:
         _known("report.sensitivity.party", sens["party"], parties, "a party")
         if resources is None:
             raise s.fail(
-                "report.sensitivity", s._MISSING,
+                "report.sensitivity",
+                s._MISSING,
                 "a production model that reads contributions (linear or synergy)",
                 "; a measured table does not change with contributions",
             )
-        _known("report.sensitivity.resource", sens["resource"], resources,
-               "a resource the production model uses")
+        _known(
+            "report.sensitivity.resource",
+            sens["resource"],
+            resources,
+            "a resource the production model uses",
+        )
     if numeraire in outputs:
         if not spec["output"][outputs[numeraire]]["rival"]:
             raise s.fail(
-                f"output[{outputs[numeraire]}].rival", False,
+                f"output[{outputs[numeraire]}].rival",
+                False,
                 f"true: {numeraire!r} is the numeraire, and money is rival",
             )
     else:
@@ -507,8 +547,10 @@ def _cross_check(spec: dict[str, Any]) -> None:
         hint = s.suggest(numeraire, list(outputs))
         if hint:
             raise s.fail(
-                "scenario.numeraire", numeraire,
-                "an output's name, or a name for money that is no output's", hint,
+                "scenario.numeraire",
+                numeraire,
+                "an output's name, or a name for money that is no output's",
+                hint,
             )
 
 
@@ -524,8 +566,9 @@ def _bargaining_available(method: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- CSV tables
-def _read_table_csv(path: Path, shown: str, parties: Sequence[str], outputs: Sequence[str]
-                    ) -> list[dict[str, Any]]:
+def _read_table_csv(
+    path: Path, shown: str, parties: Sequence[str], outputs: Sequence[str]
+) -> list[dict[str, Any]]:
     """Rows ``{members, outputs}`` of a coalition table in CSV."""
     where = f"production.file = {shown!r}"
     if not path.is_file():
@@ -718,7 +761,7 @@ class Scenario:
     def union_names(self) -> tuple[str, ...]:
         """Names of :attr:`unions`, a lone party's union being named after it."""
         declared = [u["name"] for u in self._spec["union"]]
-        return tuple(declared) + tuple(u[0] for u in self.unions[len(declared):])
+        return tuple(declared) + tuple(u[0] for u in self.unions[len(declared) :])
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -782,8 +825,11 @@ class Scenario:
             technology = [[a["uses"].get(r, 0.0) for a in acts] for r in resources]
             yields = [[a["makes"].get(o, 0.0) for o in outputs] for a in acts]
             return LinearProduction(
-                technology, yields=yields, resources=resources,
-                activities=[a["name"] for a in acts], outputs=outputs,
+                technology,
+                yields=yields,
+                resources=resources,
+                activities=[a["name"] for a in acts],
+                outputs=outputs,
             )
         if prod["model"] == "synergy":
             from .production import CES, CobbDouglas, Synergy
@@ -796,13 +842,16 @@ class Scenario:
                     funcs[out] = CobbDouglas(f["scale"], f["exponents"])
                 else:
                     k = len(f["inputs"])
-                    funcs[out] = CES(f["scale"], dict.fromkeys(f["inputs"], 1.0 / k),
-                                     -math.inf, f["returns"])
+                    funcs[out] = CES(
+                        f["scale"], dict.fromkeys(f["inputs"], 1.0 / k), -math.inf, f["returns"]
+                    )
             return Synergy(funcs, resources=_resources(self._spec))
         from .production import TableProduction
 
-        table = {frozenset(r["members"]): {o: r["outputs"].get(o, 0.0) for o in self.outputs}
-                 for r in self._rows or []}
+        table = {
+            frozenset(r["members"]): {o: r["outputs"].get(o, 0.0) for o in self.outputs}
+            for r in self._rows or []
+        }
         return TableProduction(table, fill=prod.get("fill"), parties=list(self.parties))
 
     def _build_partnership(self) -> Partnership:
@@ -814,7 +863,10 @@ class Scenario:
             outputs = [Output(o["name"], o["unit"], o["rival"]) for o in spec["output"]]
             utilities = {p["name"]: self._utility(p) for p in spec["party"]}
             return Partnership(
-                parties, outputs, self._production_model(), utilities,
+                parties,
+                outputs,
+                self._production_model(),
+                utilities,
                 numeraire=self.numeraire,
             )
         except (InvalidScenarioError, InvalidGameError) as exc:
@@ -896,9 +948,7 @@ class Scenario:
             return str(sens["method"])
         return next((m for m in self.methods if m in TU_METHODS), "shapley")
 
-    def sensitivity(
-        self, *, progress: Callable[[str], None] | None = None
-    ) -> pd.DataFrame | None:
+    def sensitivity(self, *, progress: Callable[[str], None] | None = None) -> pd.DataFrame | None:
         """The ``[report.sensitivity]`` sweep: every party's payoff (one column each, then
         ``worth``) as the named party's contribution of the named resource takes each amount
         (the index); None when the scenario asks for none.  See
@@ -914,9 +964,11 @@ class Scenario:
         frames = []
         for amount in sens["amounts"]:
             step(f"sensitivity: {sens['party']}.{sens['resource']} = {amount:g}")
-            frames.append(self.partnership.sensitivity(
-                sens["party"], sens["resource"], [amount], method, **opts
-            ))
+            frames.append(
+                self.partnership.sensitivity(
+                    sens["party"], sens["resource"], [amount], method, **opts
+                )
+            )
         out = pd.concat(frames)
         out.attrs.update(party=sens["party"], resource=sens["resource"], method=method)
         return out
@@ -985,8 +1037,9 @@ class Scenario:
                 "excess": excess[order],
                 "blocks": excess[order] > scale,
             },
-            index=pd.Index([" + ".join(names_of(int(m), players)) for m in order],
-                           name="coalition"),
+            index=pd.Index(
+                [" + ".join(names_of(int(m), players)) for m in order], name="coalition"
+            ),
         )
         notes = [
             f"The partnership is worth v(N) = {game.grand:.6g}; alone the parties would make "
@@ -1012,8 +1065,13 @@ class Scenario:
                 f"better alone; the worst, {' + '.join(worst)}, makes {v[mask]:.6g} on its own "
                 f"but receives {v[mask] - excess[mask]:.6g}."
             )
-        return {"parties": parties, "excesses": excesses,
-                "blocking": checks.blocking_coalitions, "notes": notes, "settlement": st}
+        return {
+            "parties": parties,
+            "excesses": excesses,
+            "blocking": checks.blocking_coalitions,
+            "notes": notes,
+            "settlement": st,
+        }
 
     def rank_partners(
         self,
@@ -1038,9 +1096,12 @@ class Scenario:
         """Every method that applies to this scenario and is available: the exact TU
         methods (``owen`` only with unions) and, when the partnership supports bargaining,
         the bargaining solutions."""
-        return [m for m in (*TU_METHODS, *BARGAINING_METHODS)
-                if m != "shapley_sampled"  # an estimate of the exact Shapley value, listed
-                and self.available(m)]
+        return [
+            m
+            for m in (*TU_METHODS, *BARGAINING_METHODS)
+            if m != "shapley_sampled"  # an estimate of the exact Shapley value, listed
+            and self.available(m)
+        ]
 
     def summary(self) -> dict[str, Any]:
         """A short description: parties, outputs, production model, unions, methods."""
@@ -1210,16 +1271,20 @@ def schema_reference() -> str:
     def walk(node: s.Node, path: str, depth: int) -> None:
         if isinstance(node, s.Tagged):
             for tag, table in node.variants.items():
-                lines.append(f"\n{'#' * min(depth + 3, 6)} `{path}` with `{node.tag} = \"{tag}\"`"
-                             f" — {table.doc}\n")
+                lines.append(
+                    f'\n{"#" * min(depth + 3, 6)} `{path}` with `{node.tag} = "{tag}"`'
+                    f" — {table.doc}\n"
+                )
                 lines.append("| key | type | required / default | meaning |")
                 lines.append("| --- | --- | --- | --- |")
-                lines.append(f"| `{node.tag}` | `\"{tag}\"` | required | {node.doc} |")
+                lines.append(f'| `{node.tag}` | `"{tag}"` | required | {node.doc} |')
                 rows(table, path, depth)
             return
         if isinstance(node, s.Table):
-            lines.append(f"\n{'#' * min(depth + 3, 6)} `{path or '(top level)'}` — "
-                         f"{node.doc or 'the document'}\n")
+            lines.append(
+                f"\n{'#' * min(depth + 3, 6)} `{path or '(top level)'}` — "
+                f"{node.doc or 'the document'}\n"
+            )
             lines.append("| key | type | required / default | meaning |")
             lines.append("| --- | --- | --- | --- |")
             rows(node, path, depth)
@@ -1261,4 +1326,3 @@ def _toml_inline(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k} = {_toml_inline(v)}" for k, v in value.items()) + "}"
     return f"{value:g}" if isinstance(value, float) else str(value)
-

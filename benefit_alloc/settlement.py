@@ -74,9 +74,7 @@ METHODS: Mapping[str, tuple[str, Mapping[str, Any]]] = MappingProxyType(
 _MAX_LISTED = 50
 
 
-def solve_method(
-    game: Game, method: str | Callable[..., Allocation], **options: Any
-) -> Allocation:
+def solve_method(game: Game, method: str | Callable[..., Allocation], **options: Any) -> Allocation:
     """Apply a solution concept, given by name (see :data:`METHODS`) or as a function.
 
     Raises
@@ -241,7 +239,15 @@ class Settlement:
         :math:`v(\\{i\\})`, what each party would have alone, in money.
     """
 
-    __slots__ = ("payoffs", "bundles", "utilities", "transfers", "checks", "standalone", "numeraire")
+    __slots__ = (
+        "payoffs",
+        "bundles",
+        "utilities",
+        "transfers",
+        "checks",
+        "standalone",
+        "numeraire",
+    )
 
     def __init__(
         self,
@@ -310,13 +316,19 @@ class Settlement:
         lines += [
             "",
             f"individually rational: {c.individually_rational}; in the core: {c.in_core}"
-            + (f" (blocked by {[list(b) for b in c.blocking_coalitions[:3]]})" if not c.in_core else "")
+            + (
+                f" (blocked by {[list(b) for b in c.blocking_coalitions[:3]]})"
+                if not c.in_core
+                else ""
+            )
             + f"; break-even met: {c.breakeven_met}",
         ]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<Settlement by {self.payoffs.method}: {self.payoffs.to_dict()}, ok={self.checks.ok}>"
+        return (
+            f"<Settlement by {self.payoffs.method}: {self.payoffs.to_dict()}, ok={self.checks.ok}>"
+        )
 
 
 # ---------------------------------------------------------------- the LP
@@ -484,10 +496,7 @@ def realise(
     rhs = vec - shared_value - const
     money = q.get(num, 0.0)
     floors = np.array(
-        [
-            -np.inf if (b := partnership.utilities[p].breakeven) is None else b
-            for p in names
-        ]
+        [-np.inf if (b := partnership.utilities[p].breakeven) is None else b for p in names]
     )
     if not side_payments:
         floors = np.maximum(floors, 0.0)
@@ -575,7 +584,9 @@ def _explain_infeasible(
     return InfeasibleError("cannot realise the payoffs: " + "; ".join(parts))
 
 
-def _transfers(names: Sequence[str], m: NDArray[np.float64], money: float, num: str) -> pd.DataFrame:
+def _transfers(
+    names: Sequence[str], m: NDArray[np.float64], money: float, num: str
+) -> pd.DataFrame:
     """Who pays whom: the joint pot and payers (money < 0) pay receivers (money > 0)."""
     import pandas as pd
 

@@ -121,10 +121,13 @@ def games(
     size = 1 << k
     quarters = st.integers(int(-4 * scale), int(4 * scale))
     if convex:
-        div = np.array(
-            draw(st.lists(st.integers(0, int(4 * scale)), min_size=size, max_size=size)),
-            dtype=float,
-        ) / 4.0
+        div = (
+            np.array(
+                draw(st.lists(st.integers(0, int(4 * scale)), min_size=size, max_size=size)),
+                dtype=float,
+            )
+            / 4.0
+        )
         div[0] = 0.0
         # v(S) = sum over T subset S of div(T): the zeta transform
         vals = div.copy()
@@ -134,7 +137,13 @@ def games(
             has = (idx & bit) != 0
             vals[has] += vals[idx[has] ^ bit]
         if cost:
-            add = np.array(draw(st.lists(st.integers(0, int(16 * scale)), min_size=k, max_size=k)), dtype=float) / 4.0
+            add = (
+                np.array(
+                    draw(st.lists(st.integers(0, int(16 * scale)), min_size=k, max_size=k)),
+                    dtype=float,
+                )
+                / 4.0
+            )
             bits = (np.arange(size)[:, None] >> np.arange(k)[None, :]) & 1
             vals = bits @ (add + vals[1 << np.arange(k)]) - vals
             vals[0] = 0.0
@@ -159,7 +168,9 @@ def unions(draw: st.DrawFn, players: Sequence[str]) -> list[list[str]]:
     names = list(players)
     if not names:
         raise InvalidGameError("unions needs at least one player")
-    labels = draw(st.lists(st.integers(0, len(names) - 1), min_size=len(names), max_size=len(names)))
+    labels = draw(
+        st.lists(st.integers(0, len(names) - 1), min_size=len(names), max_size=len(names))
+    )
     groups: dict[int, list[str]] = {}
     for p, lab in zip(names, labels):
         groups.setdefault(lab, []).append(p)
@@ -353,8 +364,9 @@ def feasible_sets(
         fn, _, lo, hi = draw(frontier_functions(scale))
         return FeasibleSet.from_frontier(fn, lo, hi)
     m = draw(st.integers(1, max_points))
-    pts = draw(st.lists(st.lists(_quarter(0.0, scale), min_size=k, max_size=k),
-                        min_size=m, max_size=m))
+    pts = draw(
+        st.lists(st.lists(_quarter(0.0, scale), min_size=k, max_size=k), min_size=m, max_size=m)
+    )
     return FeasibleSet.from_points(pts)
 
 
@@ -381,8 +393,10 @@ def bargaining_problems(
         base = np.array([x, fs._f(x)])
     else:
         pts = fs.points
-        mix = np.array(draw(st.lists(st.integers(0, 4), min_size=pts.shape[0],
-                                     max_size=pts.shape[0])), dtype=float)
+        mix = np.array(
+            draw(st.lists(st.integers(0, 4), min_size=pts.shape[0], max_size=pts.shape[0])),
+            dtype=float,
+        )
         if mix.sum() == 0:
             mix[0] = 1.0
         base = pts.T @ (mix / mix.sum())
@@ -424,8 +438,17 @@ def ntu_games(
             points[mask] = [[alone[members[0]]]]
             continue
         m = draw(st.integers(1, max_points))
-        pts = draw(st.lists(st.lists(_quarter(0.0, len(members) * scale), min_size=len(members),
-                                     max_size=len(members)), min_size=m, max_size=m))
+        pts = draw(
+            st.lists(
+                st.lists(
+                    _quarter(0.0, len(members) * scale),
+                    min_size=len(members),
+                    max_size=len(members),
+                ),
+                min_size=m,
+                max_size=m,
+            )
+        )
         pts.append([alone[i] for i in members])
         if superadditive:
             low = mask & -mask
@@ -436,8 +459,9 @@ def ntu_games(
                     for a in points[sub]:
                         for b in points[rest]:
                             it_a, it_b = iter(a), iter(b)
-                            pts.append([next(it_a) if (sub >> i) & 1 else next(it_b)
-                                        for i in members])
+                            pts.append(
+                                [next(it_a) if (sub >> i) & 1 else next(it_b) for i in members]
+                            )
                 sub = (sub - 1) & mask
         points[mask] = pts
     sets = {

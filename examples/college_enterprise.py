@@ -76,7 +76,11 @@ def splits(p: ba.Partnership) -> pd.DataFrame:
 def main() -> None:
     p = partnership()
     print("What each party contributes (hours):")
-    print(pd.DataFrame([dict(q.contributes) for q in p.parties], index=p.players).fillna(0).to_string())
+    print(
+        pd.DataFrame([dict(q.contributes) for q in p.parties], index=p.players)
+        .fillna(0)
+        .to_string()
+    )
     print("\nWhat every coalition produces, and its worth in money:")
     print(p.output_table(worth=True).round(2).to_string())
     print("\nThree splits of the worth (money):")

@@ -59,7 +59,9 @@ firm = ba.ProfitUtility({"graduates": 1.5, "patents": 8.0})  # thousands per gra
 # The partnership as it is: the college's custom (concave) utility, with its break-even as
 # a floor on the money it receives in any deal.
 concave = ba.Partnership(
-    parties, outputs, production,
+    parties,
+    outputs,
+    production,
     {"College": ba.CallableUtility(college_mission, breakeven=BREAKEVEN), "Firm": firm},
 )
 # The linear version: the college values every thousand at one mission point (its utility
@@ -67,10 +69,15 @@ concave = ba.Partnership(
 # partners, the partnership is a TU game in money, and its Shapley value is the usual
 # "fair split"; realised as bundles, it can be valued with the college's true utility.
 linear = ba.Partnership(
-    parties, outputs, production,
-    {"College": ba.NonprofitUtility({"graduates": 2.0, "patents": 5.0}, money=1.0,
-                                    breakeven=BREAKEVEN),
-     "Firm": firm},
+    parties,
+    outputs,
+    production,
+    {
+        "College": ba.NonprofitUtility(
+            {"graduates": 2.0, "patents": 5.0}, money=1.0, breakeven=BREAKEVEN
+        ),
+        "Firm": firm,
+    },
 )
 
 
@@ -114,9 +121,11 @@ def main() -> None:
         print()
 
     nash = settlements["Nash"]
-    print(f"Nash certificate: on the frontier {nash.payoffs.on_frontier}, KKT residual "
-          f"{nash.payoffs.kkt_residual:.1e}; checks: individually rational "
-          f"{nash.checks.individually_rational}, break-even met {nash.checks.breakeven_met}\n")
+    print(
+        f"Nash certificate: on the frontier {nash.payoffs.on_frontier}, KKT residual "
+        f"{nash.payoffs.kkt_residual:.1e}; checks: individually rational "
+        f"{nash.checks.individually_rational}, break-even met {nash.checks.breakeven_met}\n"
+    )
 
     # The frontier of the feasible set (the part where both get at least their standalone
     # utilities), for plotting: college utility on x, firm utility on y.

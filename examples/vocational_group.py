@@ -77,7 +77,9 @@ unions = [
 
 def main() -> None:
     game = group.game()
-    print(f"{game.n} parties, {2 ** game.n - 1} coalitions; the whole group is worth {game.grand:.1f}")
+    print(
+        f"{game.n} parties, {2**game.n - 1} coalitions; the whole group is worth {game.grand:.1f}"
+    )
     print("\nWhat the whole group produces:")
     print(pd.Series(group.outputs(group.players)).round(2).to_string())
 

@@ -86,14 +86,23 @@ def three_party_synergy() -> ba.Partnership:
     Graduates are a non-rival output the College and the Firm both value; pairing teachers
     with engineers earns the synergy bonus.
     """
-    model = SynergyDouble(("graduates", "revenue"), ("teachers", "engineers"),
-                          yields=[[1.0, 0.0], [0.0, 1.0]], bonus=[1.0, 2.0])
+    model = SynergyDouble(
+        ("graduates", "revenue"),
+        ("teachers", "engineers"),
+        yields=[[1.0, 0.0], [0.0, 1.0]],
+        bonus=[1.0, 2.0],
+    )
     return ba.Partnership(
-        [ba.Party("College", "nonprofit", {"teachers": 3}),
-         ba.Party("Firm", "enterprise", {"engineers": 2}),
-         ba.Party("Centre", "other", {"teachers": 1, "engineers": 1})],
-        [ba.Output("graduates", rival=False), "revenue"], model,
-        {"College": ba.NonprofitUtility({"graduates": 1.0}),
-         "Firm": ba.ProfitUtility({"graduates": 0.5}),
-         "Centre": ba.ProfitUtility({})},
+        [
+            ba.Party("College", "nonprofit", {"teachers": 3}),
+            ba.Party("Firm", "enterprise", {"engineers": 2}),
+            ba.Party("Centre", "other", {"teachers": 1, "engineers": 1}),
+        ],
+        [ba.Output("graduates", rival=False), "revenue"],
+        model,
+        {
+            "College": ba.NonprofitUtility({"graduates": 1.0}),
+            "Firm": ba.ProfitUtility({"graduates": 0.5}),
+            "Centre": ba.ProfitUtility({}),
+        },
     )

@@ -37,8 +37,15 @@ def reference_nucleolus(
         a_ub = [np.r_[-_bits(s, n), -weight[s]] for s in free]
         b_ub = [-v[s] for s in free]
         c = np.r_[np.zeros(n), 1.0]
-        res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                      bounds=xb + [(None, None)], method="highs")
+        res = linprog(
+            c,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=xb + [(None, None)],
+            method="highs",
+        )
         assert res.status == 0, res.message
         t = float(res.x[n])
         x = res.x[:n]
@@ -51,8 +58,15 @@ def reference_nucleolus(
             e = (v[s] - _bits(s, n) @ x) / weight[s]
             if e < t - 1e-6:
                 continue
-            aux = linprog(-_bits(s, n), A_ub=face_ub, b_ub=face_b, A_eq=face_eq, b_eq=b_eq,
-                          bounds=xb, method="highs")
+            aux = linprog(
+                -_bits(s, n),
+                A_ub=face_ub,
+                b_ub=face_b,
+                A_eq=face_eq,
+                b_eq=b_eq,
+                bounds=xb,
+                method="highs",
+            )
             assert aux.status == 0, aux.message
             lowest = (v[s] + aux.fun) / weight[s]  # min excess over the face
             if lowest >= t - tol:

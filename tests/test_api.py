@@ -21,7 +21,9 @@ def test_import_is_light():
     )
     times = []
     for _ in range(5):  # the best of five runs: other processes share the machine
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         dt, heavy = out.stdout.split(" ", 1)
         assert heavy.strip() == "[]", heavy
         times.append(float(dt))

@@ -53,7 +53,8 @@ class TestConstructors:
     def test_projection_matches_points(self):
         # two parties share 6 units; the college values a unit at 2, the firm at 1
         fs = FeasibleSet.from_projection(
-            A_u=[[1, 0], [0, 1], [0, 0]], A_y=[[-2, 0], [0, -1], [1, 1]], b=[0, 0, 6])
+            A_u=[[1, 0], [0, 1], [0, 0]], A_y=[[-2, 0], [0, -1], [1, 1]], b=[0, 0, 6]
+        )
         poly = FeasibleSet.from_points([[12, 0], [0, 6]])
         for u in ([6, 3], [6, 3.1], [0, 6], [12, 0.1], [-1, 6.5], [3, 4.5]):
             assert fs.contains(u) == poly.contains(u), u
@@ -63,8 +64,14 @@ class TestConstructors:
         # a transfer t in [-1, 1]: u1 <= 2 + t, u2 <= 2 - t
         fs = FeasibleSet.from_projection([[1, 0], [0, 1]], [[-1], [1]], [2, 2], y_bounds=(-1, 1))
         assert fs.contains([3, 1]) and not fs.contains([3.5, 0.5]) and not fs.contains([2.1, 2])
-        fs2 = FeasibleSet.from_projection([[1, 0], [0, 1]], [[-1, 0], [0, -1]], [0, 0],
-                                          A_eq=[[1, 1]], b_eq=[4], y_bounds=[(0, 3), (0, None)])
+        fs2 = FeasibleSet.from_projection(
+            [[1, 0], [0, 1]],
+            [[-1, 0], [0, -1]],
+            [0, 0],
+            A_eq=[[1, 1]],
+            b_eq=[4],
+            y_bounds=[(0, 3), (0, None)],
+        )
         assert fs2.contains([3, 1]) and not fs2.contains([3.5, 0.5])
 
     def test_frontier(self):
@@ -87,8 +94,12 @@ class TestConstructors:
 class TestBadInput:
     @pytest.mark.parametrize(
         "points, match",
-        [([1, 2], "2-D array"), ([[1, np.inf]], "not finite"), ([["a", "b"]], "numbers"),
-         (np.zeros((0, 2)), "at least one point")],
+        [
+            ([1, 2], "2-D array"),
+            ([[1, np.inf]], "not finite"),
+            ([["a", "b"]], "numbers"),
+            (np.zeros((0, 2)), "at least one point"),
+        ],
     )
     def test_points(self, points, match):
         with pytest.raises(InvalidGameError, match=match):
@@ -127,8 +138,11 @@ class TestBadInput:
             FeasibleSet.from_tu(math.nan, 2)
 
     def test_frontier_not_decreasing(self):
-        with pytest.raises(InvalidGameError, match=r"nonincreasing, but fn rises from fn\(0\.5\) = 1\.5 to "
-                           r"fn\(0\.75\) = 1\.75"):
+        with pytest.raises(
+            InvalidGameError,
+            match=r"nonincreasing, but fn rises from fn\(0\.5\) = 1\.5 to "
+            r"fn\(0\.75\) = 1\.75",
+        ):
             FeasibleSet.from_frontier(lambda x: 1 + x if x > 0.5 else 1.5, 0, 1, grid=5)
 
     def test_frontier_not_concave(self):
@@ -245,7 +259,9 @@ def test_projection_by_column_generation_matches_points():
     points = FeasibleSet.from_points(pts)
     oracle = FeasibleSet.from_support(lambda nu: pts[int(np.argmax(pts @ nu))], 3)
     for z in ([3, 3, 3], [5, 0, 0], [1, 1, 4], [0.5, 0.5, 0.5]):
-        assert_allclose(oracle._project(np.array(z, float)), points._project(np.array(z, float)), atol=1e-10)
+        assert_allclose(
+            oracle._project(np.array(z, float)), points._project(np.array(z, float)), atol=1e-10
+        )
 
 
 def test_nnls_projection_against_brute_force():
@@ -270,7 +286,9 @@ def test_derivative_accuracy():
 def test_bisect_and_root():
     assert num.bisect_decreasing(lambda x: 1.0 - x, 0.0, 3.0) == pytest.approx(1.0, abs=1e-15)
     assert num.bisect_decreasing(lambda x: -1.0, 0.0, 3.0) == 0.0
-    assert num.root_decreasing(lambda x: 2.0 - x * x, 0.0, 3.0) == pytest.approx(math.sqrt(2), abs=1e-15)
+    assert num.root_decreasing(lambda x: 2.0 - x * x, 0.0, 3.0) == pytest.approx(
+        math.sqrt(2), abs=1e-15
+    )
     assert num.root_decreasing(lambda x: 1.0, 0.0, 3.0) == 3.0
 
 

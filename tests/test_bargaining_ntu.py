@@ -56,7 +56,9 @@ class TestNTUGame:
             NTUGame({"A": 0, "B": 0, "C": 0, ("A", "B", "C"): [[1, 1, 1]]})
 
     def test_wrong_dimension(self):
-        with pytest.raises(InvalidGameError, match=r"V\(\{'A', 'B'\}\) has points of shape \(1, 3\).*\(m, 2\)"):
+        with pytest.raises(
+            InvalidGameError, match=r"V\(\{'A', 'B'\}\) has points of shape \(1, 3\).*\(m, 2\)"
+        ):
             NTUGame({"A": 0, "B": 0, ("A", "B"): [[1, 2, 3]]})
         with pytest.raises(InvalidGameError, match=r"V\(\{'A', 'B'\}\) has dimension 3"):
             NTUGame({"A": 0, "B": 0, ("A", "B"): FeasibleSet.from_tu(1, 3)})
@@ -116,7 +118,9 @@ def test_two_players_sqrt_frontier():
 @given(games(n=(2, 4)))
 def test_tu_games_give_the_shapley_value(game):
     a = ntu_shapley(NTUGame.from_tu(game))
-    assert_allclose(a.values, ba.shapley(game).values, atol=1e-9 * max(1, np.abs(game.values).max()))
+    assert_allclose(
+        a.values, ba.shapley(game).values, atol=1e-9 * max(1, np.abs(game.values).max())
+    )
     assert_allclose(a.weights, np.full(game.n, 1 / game.n))
     assert "TU-like" in a.algorithm and "one element" not in a.method
 
@@ -124,11 +128,17 @@ def test_tu_games_give_the_shapley_value(game):
 def test_roth_1980():
     """Roth (1980): the unique lambda-transfer value is (1/3, 1/3, 1/3), with equal weights,
     although players 1 and 2 can get (1/2, 1/2) on their own."""
-    g = NTUGame({
-        "1": 0, "2": 0, "3": 0,
-        ("1", "2"): [[0.5, 0.5]], ("1", "3"): [[0.25, 0.75]], ("2", "3"): [[0.25, 0.75]],
-        ("1", "2", "3"): [[0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]],
-    })
+    g = NTUGame(
+        {
+            "1": 0,
+            "2": 0,
+            "3": 0,
+            ("1", "2"): [[0.5, 0.5]],
+            ("1", "3"): [[0.25, 0.75]],
+            ("2", "3"): [[0.25, 0.75]],
+            ("1", "2", "3"): [[0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]],
+        }
+    )
     a = ntu_shapley(g)
     assert_allclose(a.values, [1 / 3] * 3, atol=1e-12)
     assert_allclose(a.weights, [1 / 3] * 3, atol=1e-12)
@@ -137,6 +147,7 @@ def test_roth_1980():
 
 def test_three_player_smooth_game():
     """V(S) are quarter balls of radius |S|: symmetric, so the value is equal utilities."""
+
     def ball(k):
         return FeasibleSet.from_support(lambda nu: k * nu / np.linalg.norm(nu), k)
 
@@ -154,11 +165,17 @@ def test_three_player_smooth_game():
 
 def test_partially_pinned_weights():
     """A TU-like pair fixes lambda_A = lambda_B; the grand set is a polytope."""
-    g = NTUGame({
-        "A": 0, "B": 0, "C": 0,
-        ("A", "B"): FeasibleSet.from_tu(2.0, 2), ("A", "C"): [[1, 1]], ("B", "C"): [[0.5, 1.5]],
-        ("A", "B", "C"): [[2, 1, 1], [1, 1, 2], [1.5, 1.5, 1], [1, 2, 1]],
-    })
+    g = NTUGame(
+        {
+            "A": 0,
+            "B": 0,
+            "C": 0,
+            ("A", "B"): FeasibleSet.from_tu(2.0, 2),
+            ("A", "C"): [[1, 1]],
+            ("B", "C"): [[0.5, 1.5]],
+            ("A", "B", "C"): [[2, 1, 1], [1, 1, 2], [1.5, 1.5, 1], [1, 2, 1]],
+        }
+    )
     a = ntu_shapley(g)
     assert a.weights[0] == pytest.approx(a.weights[1], rel=1e-12)
     _check_value(g, a)
@@ -177,17 +194,26 @@ def test_values_are_certified(game):
 
 class TestErrors:
     def test_inconsistent_pins(self):
-        g = NTUGame({
-            "A": 0, "B": 0, ("A", "B"): FeasibleSet.from_halfspaces([[1, 2]], [3]),
-        })
+        g = NTUGame(
+            {
+                "A": 0,
+                "B": 0,
+                ("A", "B"): FeasibleSet.from_halfspaces([[1, 2]], [3]),
+            }
+        )
         a = ntu_shapley(g)  # one ray: lambda proportional to (1, 2)
         assert_allclose(a.weights, [1 / 3, 2 / 3])
-        g3 = NTUGame({
-            "A": 0, "B": 0, "C": 0,
-            ("A", "B"): FeasibleSet.from_halfspaces([[1, 2]], [3]),
-            ("A", "C"): FeasibleSet.from_tu(1, 2), ("B", "C"): FeasibleSet.from_tu(1, 2),
-            ("A", "B", "C"): FeasibleSet.from_tu(3, 3),
-        })
+        g3 = NTUGame(
+            {
+                "A": 0,
+                "B": 0,
+                "C": 0,
+                ("A", "B"): FeasibleSet.from_halfspaces([[1, 2]], [3]),
+                ("A", "C"): FeasibleSet.from_tu(1, 2),
+                ("B", "C"): FeasibleSet.from_tu(1, 2),
+                ("A", "B", "C"): FeasibleSet.from_tu(3, 3),
+            }
+        )
         with pytest.raises(InfeasibleError, match="inconsistent weight ratios"):
             ntu_shapley(g3)
 
@@ -198,19 +224,34 @@ class TestErrors:
 
     def test_partially_transferable(self):
         grand = FeasibleSet.from_halfspaces([[1, 1, 0], [0, 0, 1]], [1, 1])
-        g = NTUGame({"A": 0, "B": 0, "C": 0, ("A", "B"): [[0, 0]], ("A", "C"): [[0, 0]],
-                     ("B", "C"): [[0, 0]], ("A", "B", "C"): grand})
+        g = NTUGame(
+            {
+                "A": 0,
+                "B": 0,
+                "C": 0,
+                ("A", "B"): [[0, 0]],
+                ("A", "C"): [[0, 0]],
+                ("B", "C"): [[0, 0]],
+                ("A", "B", "C"): grand,
+            }
+        )
         with pytest.raises(NotImplementedError, match="partially transferable"):
             ntu_shapley(g)
 
     def test_pinned_point_outside(self):
         # TU pairs {A, B} and {B, C} pin equal weights; with them C's Shapley payoff is
         # negative, which the grand triangle (every point >= 0 on its face) cannot give
-        g = NTUGame({
-            "A": 0, "B": 0, "C": 0,
-            ("A", "B"): FeasibleSet.from_tu(10.0, 2), ("B", "C"): FeasibleSet.from_tu(0.0, 2),
-            ("A", "C"): [[0, 0]], ("A", "B", "C"): 3 * np.eye(3),
-        })
+        g = NTUGame(
+            {
+                "A": 0,
+                "B": 0,
+                "C": 0,
+                ("A", "B"): FeasibleSet.from_tu(10.0, 2),
+                ("B", "C"): FeasibleSet.from_tu(0.0, 2),
+                ("A", "C"): [[0, 0]],
+                ("A", "B", "C"): 3 * np.eye(3),
+            }
+        )
         with pytest.raises(InfeasibleError, match="fix the weights.*no lambda-transfer value"):
             ntu_shapley(g)
 

@@ -57,12 +57,18 @@ class TestSqrtFrontier:
         assert "asymmetric" in res.method
 
     def test_weights_are_normalised(self):
-        assert_allclose(nash_bargaining(SQRT, [0, 0], weights=[3, 1]).values,
-                        nash_bargaining(SQRT, [0, 0], weights=[0.75, 0.25]).values, atol=1e-14)
+        assert_allclose(
+            nash_bargaining(SQRT, [0, 0], weights=[3, 1]).values,
+            nash_bargaining(SQRT, [0, 0], weights=[0.75, 0.25]).values,
+            atol=1e-14,
+        )
 
     def test_exact_slope_gives_the_same(self):
         fs = FeasibleSet.from_frontier(
-            lambda x: math.sqrt(1 - x), 0, 1, slope=lambda x: -0.5 / math.sqrt(1 - x) if x < 1 else -1e300
+            lambda x: math.sqrt(1 - x),
+            0,
+            1,
+            slope=lambda x: -0.5 / math.sqrt(1 - x) if x < 1 else -1e300,
         )
         assert_allclose(nash_bargaining(fs, [0, 0]).values[0], 2 / 3, atol=1e-14)
 
@@ -143,7 +149,9 @@ def _as_projection(fs):
     """The same points set written as a projection: u <= P^T y, sum y = 1, y >= 0."""
     P = fs.points
     m, n = P.shape
-    return FeasibleSet.from_projection(np.eye(n), -P.T, np.zeros(n), A_eq=np.ones((1, m)), b_eq=[1.0])
+    return FeasibleSet.from_projection(
+        np.eye(n), -P.T, np.zeros(n), A_eq=np.ones((1, m)), b_eq=[1.0]
+    )
 
 
 def _as_support(fs):
@@ -181,7 +189,9 @@ def test_frontier_and_points_agree_on_a_polygon():
     poly = FeasibleSet.from_points(pts)
     for d in ([0, 0], [1, 0.5], [0.5, 2]):
         for rule in (nash_bargaining, kalai_smorodinsky, egalitarian):
-            assert_allclose(rule(curve, d).values, rule(poly, d).values, atol=1e-9, err_msg=rule.__name__)
+            assert_allclose(
+                rule(curve, d).values, rule(poly, d).values, atol=1e-9, err_msg=rule.__name__
+            )
 
 
 # ------------------------------------------------------------------ Nash's axioms
@@ -232,7 +242,9 @@ def test_nash_affine_invariance(problem, data):
 def test_nash_independence_of_irrelevant_alternatives(problem, data):
     fs, d = problem
     u = nash_bargaining(fs, d).values
-    keep = data.draw(st.lists(st.booleans(), min_size=fs.points.shape[0], max_size=fs.points.shape[0]))
+    keep = data.draw(
+        st.lists(st.booleans(), min_size=fs.points.shape[0], max_size=fs.points.shape[0])
+    )
     # a smaller set that still holds the solution (and still gives room to gain)
     smaller = FeasibleSet.from_points(np.vstack([fs.points[np.array(keep, dtype=bool)], u]))
     assert_allclose(nash_bargaining(smaller, d).values, u, atol=1e-9)
@@ -246,7 +258,9 @@ def test_nash_on_frontiers(problem):
     x = a.values[0]
     lo, hi = fs.bounds
     if lo < x < hi:
-        fprime = (fs._f(min(hi, x + 1e-6)) - fs._f(max(lo, x - 1e-6))) / (min(hi, x + 1e-6) - max(lo, x - 1e-6))
+        fprime = (fs._f(min(hi, x + 1e-6)) - fs._f(max(lo, x - 1e-6))) / (
+            min(hi, x + 1e-6) - max(lo, x - 1e-6)
+        )
         g = a.gains
         assert abs(1 / g[0] + fprime / g[1]) <= 1e-3 * (1 / g[0])
 
@@ -271,8 +285,9 @@ def test_ks_monotonicity(problem, data):
     ideal = a.ideal
     # new points between d and the ideal point keep the ideal point
     k = data.draw(st.integers(1, 3))
-    fr = data.draw(st.lists(st.lists(st.integers(0, 4), min_size=fs.n, max_size=fs.n),
-                            min_size=k, max_size=k))
+    fr = data.draw(
+        st.lists(st.lists(st.integers(0, 4), min_size=fs.n, max_size=fs.n), min_size=k, max_size=k)
+    )
     extra = d + np.array(fr) / 4.0 * (ideal - d)
     bigger = FeasibleSet.from_points(np.vstack([fs.points, extra]))
     b = kalai_smorodinsky(bigger, d)
@@ -321,7 +336,10 @@ class TestBadInput:
         with pytest.raises(InvalidGameError, match="not finite"):
             nash_bargaining(self.F, [0, np.nan])
 
-    @pytest.mark.parametrize("w, bad", [([1, 0], r"weights\[1\] \('B'\) = 0.0"), ([-1, 2], r"weights\[0\] \('A'\) = -1.0")])
+    @pytest.mark.parametrize(
+        "w, bad",
+        [([1, 0], r"weights\[1\] \('B'\) = 0.0"), ([-1, 2], r"weights\[0\] \('A'\) = -1.0")],
+    )
     def test_bad_weights(self, w, bad):
         with pytest.raises(InvalidGameError, match=bad):
             nash_bargaining(self.F, [0, 0], weights=w)
@@ -345,8 +363,18 @@ class TestBadInput:
 
 
 def test_allocation_shape_and_diagnostics():
-    a = nash_bargaining(FeasibleSet.from_points([[3, 0], [0, 3]], players=["College", "Firm"]), [0, 0])
+    a = nash_bargaining(
+        FeasibleSet.from_points([[3, 0], [0, 3]], players=["College", "Firm"]), [0, 0]
+    )
     assert isinstance(a, ba.Allocation) and a.players == ("College", "Firm")
-    for key in ("disagreement", "gains", "weights", "normal", "kkt_residual", "on_frontier", "support_gap"):
+    for key in (
+        "disagreement",
+        "gains",
+        "weights",
+        "normal",
+        "kkt_residual",
+        "on_frontier",
+        "support_gap",
+    ):
         assert key in a.diagnostics
     assert_allclose(a.normal, [0.5, 0.5])

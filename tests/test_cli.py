@@ -63,11 +63,15 @@ def test_no_arguments_shows_help(capsys):
         (["solve", "college_enterprise", "--format", "xml"], "'xml' is not one of"),
         (["validate", "no/such/file.toml"], "no/such/file.toml: no such file"),
         (["validate", "college_enterprize"], "college_enterprize: no such file"),
-        (["solve", "college_enterprise", "--method", "shapely"],
-         "--method 'shapely' is not a method; did you mean 'shapley'?"),
+        (
+            ["solve", "college_enterprise", "--method", "shapely"],
+            "--method 'shapely' is not a method; did you mean 'shapley'?",
+        ),
         (["solve", "college_enterprise", "--method", "owen"], "needs unions"),
-        (["partners", "college_enterprise", "--focal", "Colege"],
-         "--focal 'Colege' is not a party; did you mean 'College'?"),
+        (
+            ["partners", "college_enterprise", "--focal", "Colege"],
+            "--focal 'Colege' is not a party; did you mean 'College'?",
+        ),
         (["partners", "college_enterprise"], "--focal is required"),
         (["explain", "college_enterprise", "--top", "0"], "--top"),
     ],
@@ -108,8 +112,12 @@ def test_demo_list(capsys):
     code, out, _ = run(capsys, "demo", "--list")
     assert code == 0
     names = [line.split("\t")[0] for line in out.splitlines()]
-    assert names == ["college_enterprise", "partner_selection", "training_centre",
-                     "vocational_group"]
+    assert names == [
+        "college_enterprise",
+        "partner_selection",
+        "training_centre",
+        "vocational_group",
+    ]
     for line in out.splitlines():
         assert Path(line.split("\t")[1]).is_file()
 
@@ -159,8 +167,9 @@ def college():
 
 def test_solve_json_matches_the_python_api(capsys, college):
     methods = [m for m in ("shapley", "nucleolus", "banzhaf") if m in college.applicable_methods()]
-    code, out, err = run(capsys, "solve", "college_enterprise", "-m", ",".join(methods),
-                         "-f", "json")
+    code, out, err = run(
+        capsys, "solve", "college_enterprise", "-m", ",".join(methods), "-f", "json"
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["parties"] == ["College", "Firm"]
@@ -168,12 +177,12 @@ def test_solve_json_matches_the_python_api(capsys, college):
     api = college.solve(methods)
     for m in methods:
         got = doc["methods"][m]
-        np.testing.assert_allclose([got["payoffs"][p] for p in college.parties],
-                                   api[m].payoffs.values, rtol=1e-12)
+        np.testing.assert_allclose(
+            [got["payoffs"][p] for p in college.parties], api[m].payoffs.values, rtol=1e-12
+        )
         for p in college.parties:
             for col, amount in api[m].bundles.loc[p].items():
-                np.testing.assert_allclose(got["bundles"][p][col], amount, rtol=1e-12,
-                                           atol=1e-12)
+                np.testing.assert_allclose(got["bundles"][p][col], amount, rtol=1e-12, atol=1e-12)
         assert got["checks"]["in_core"] == api[m].checks.in_core
         assert sum(got["payoffs"].values()) == pytest.approx(college.partnership.game().grand)
 
@@ -208,7 +217,8 @@ def test_compare_explain_validate(capsys, college):
     for i, p in enumerate(college.parties):
         assert doc["parties"][p]["standalone"] == pytest.approx(game.singletons[i])
         assert doc["parties"][p]["marginal to all"] == pytest.approx(
-            game.grand - game.value([q for q in college.parties if q != p]))
+            game.grand - game.value([q for q in college.parties if q != p])
+        )
     assert doc["excesses"][0]["excess"] == max(e["excess"] for e in doc["excesses"])
     assert any("v(N)" in n for n in doc["notes"])
 
@@ -224,16 +234,23 @@ def test_partners_ranking(capsys):
     code, out, err = run(capsys, "partners", "partner_selection", "-f", "json", "--max-size", "2")
     assert code == 0, err
     doc = json.loads(out)
-    ranking = sc.partnership.rank_partners("Polytechnic", sc.partners["candidates"],
-                                           max_size=2)
+    ranking = sc.partnership.rank_partners("Polytechnic", sc.partners["candidates"], max_size=2)
     assert [r["partners"] for r in doc["ranking"]] == ranking["partners"].tolist()
     gains = [r["focal_gain"] for r in doc["ranking"]]
     assert gains == sorted(gains, reverse=True)
 
 
 def test_report_write_failure_is_bad_input(capsys, tmp_path):
-    code, _, err = run(capsys, "solve", "college_enterprise", "-m", "shapley", "-q",
-                       "--report", str(tmp_path / "missing" / "r.html"))
+    code, _, err = run(
+        capsys,
+        "solve",
+        "college_enterprise",
+        "-m",
+        "shapley",
+        "-q",
+        "--report",
+        str(tmp_path / "missing" / "r.html"),
+    )
     assert code == cli.EXIT_BAD_INPUT
     assert "cannot write the report" in _one_error_line(err)
 
@@ -241,10 +258,21 @@ def test_report_write_failure_is_bad_input(capsys, tmp_path):
 # ---------------------------------------------------------------------------- subprocesses
 def _spawn(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     # this checkout's package first, wherever the command runs
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
-    return subprocess.run([sys.executable, "-m", "benefit_alloc", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+        ),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "benefit_alloc", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_module_entry_point_and_light_import():
@@ -252,10 +280,13 @@ def test_module_entry_point_and_light_import():
     assert res.returncode == 0
     for command in COMMANDS:
         assert command in res.stdout
-    code = ("import sys, benefit_alloc, benefit_alloc.scenario, benefit_alloc.report; "
-            "print(sorted(m for m in ('typer', 'rich', 'matplotlib') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True)
+    code = (
+        "import sys, benefit_alloc, benefit_alloc.scenario, benefit_alloc.report; "
+        "print(sorted(m for m in ('typer', 'rich', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -268,8 +299,9 @@ def test_subprocess_bad_file_exit_2():
 
 
 def test_subprocess_solve_json_and_demo(tmp_path):
-    res = _spawn("solve", "college_enterprise", "--method", "shapley", "--format", "json",
-                 cwd=tmp_path)
+    res = _spawn(
+        "solve", "college_enterprise", "--method", "shapley", "--format", "json", cwd=tmp_path
+    )
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)  # stdout holds the JSON only, even with native solvers
     assert set(doc["methods"]) == {"shapley"}
@@ -335,9 +367,9 @@ def test_explain_names_blocking_coalitions(capsys, tmp_path):
     assert code == 0, err
     doc = json.loads(out)
     assert {p: d["payoff"] for p, d in doc["parties"].items()} == pytest.approx(
-        {"A": 4.0, "B": 4.0, "C": 4.0})
-    assert sorted(map(tuple, doc["blocking_coalitions"])) == [("A", "B"), ("A", "C"),
-                                                             ("B", "C")]
+        {"A": 4.0, "B": 4.0, "C": 4.0}
+    )
+    assert sorted(map(tuple, doc["blocking_coalitions"])) == [("A", "B"), ("A", "C"), ("B", "C")]
     top = doc["excesses"][:3]
     assert all(e["blocks"] and e["excess"] == pytest.approx(2.0) for e in top)
     assert any("not in the core" in n and "3 coalition(s)" in n for n in doc["notes"])

@@ -41,8 +41,12 @@ def test_excess_accepts_dict_and_allocation():
 
 @pytest.mark.parametrize(
     "bad, match",
-    [([1.0], r"shape \(1,\)"), ([1.0, np.nan], "not finite"), ({"College": 1.0}, "no payoff"),
-     ({"College": 1.0, "Firm": 1.0, "Bank": 0.0}, "unknown")],
+    [
+        ([1.0], r"shape \(1,\)"),
+        ([1.0, np.nan], "not finite"),
+        ({"College": 1.0}, "no payoff"),
+        ({"College": 1.0, "Firm": 1.0, "Bank": 0.0}, "unknown"),
+    ],
 )
 def test_bad_payoffs_raise(bad, match):
     for fn in (ba.excess, ba.is_in_core, ba.blocking_coalitions):
@@ -92,8 +96,15 @@ def test_is_in_core_tolerance_is_relative():
 
 def test_blocking_coalitions_frame():
     g = ba.Game.from_dict(
-        {("A",): 1, ("B",): 1, ("C",): 1, ("A", "B"): 4, ("A", "C"): 3, ("B", "C"): 2,
-         ("A", "B", "C"): 6},
+        {
+            ("A",): 1,
+            ("B",): 1,
+            ("C",): 1,
+            ("A", "B"): 4,
+            ("A", "C"): 3,
+            ("B", "C"): 2,
+            ("A", "B", "C"): 6,
+        },
         ["A", "B", "C"],
     )
     df = ba.blocking_coalitions(g, {"A": 0.5, "B": 1.0, "C": 4.5})

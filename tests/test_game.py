@@ -67,7 +67,13 @@ def test_power_of_two_message_names_valid_sizes():
 
 @pytest.mark.parametrize(
     "players, match",
-    [(["a", "a"], "duplicate"), (["a", ""], "empty name"), (["a"], "2 players"), ("ab", "string"), (["a", 3], "strings")],
+    [
+        (["a", "a"], "duplicate"),
+        (["a", ""], "empty name"),
+        (["a"], "2 players"),
+        ("ab", "string"),
+        (["a", 3], "strings"),
+    ],
 )
 def test_bad_players(players, match):
     with pytest.raises(InvalidGameError, match=match):
@@ -91,7 +97,10 @@ def test_constructors_agree():
     players = ["a", "b", "c"]
     f = lambda s: float(len(s) ** 2 + ("a" in s))  # noqa: E731
     g1 = ba.Game.from_function(f, players)
-    d = {frozenset(c): f(frozenset(c)) for c in [("a",), ("b",), ("c",), ("a", "b"), ("a", "c"), ("b", "c"), ("a", "b", "c")]}
+    d = {
+        frozenset(c): f(frozenset(c))
+        for c in [("a",), ("b",), ("c",), ("a", "b"), ("a", "c"), ("b", "c"), ("a", "b", "c")]
+    }
     g2 = ba.Game.from_dict(d, players)
     g3 = ba.Game.from_frame(g1.to_frame())
     frame = pd.DataFrame({"value": list(d.values())}, index=list(d.keys()))
@@ -181,7 +190,9 @@ def test_properties_match_brute_force(g):
     assert g.is_convex == _brute_convex(g.values, g.n)
     mono = all(
         g.values[s] <= g.values[t] + 1e-12
-        for s in range(1 << g.n) for t in range(1 << g.n) if s & t == s
+        for s in range(1 << g.n)
+        for t in range(1 << g.n)
+        if s & t == s
     )
     assert g.is_monotone == mono
 

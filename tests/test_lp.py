@@ -28,7 +28,11 @@ INF = math.inf
 def _small_lp() -> LinearProgram:
     # min x + y  s.t.  x + 2y >= 2, x - y = 0.5 , x, y >= 0   ->  x = 1, y = 0.5
     return LinearProgram(
-        c=[1.0, 1.0], A_ub=[[-1.0, -2.0]], b_ub=[-2.0], A_eq=[[1.0, -1.0]], b_eq=[0.5],
+        c=[1.0, 1.0],
+        A_ub=[[-1.0, -2.0]],
+        b_ub=[-2.0],
+        A_eq=[[1.0, -1.0]],
+        b_eq=[0.5],
         bounds=[[0, INF], [0, INF]],
     )
 
@@ -51,14 +55,23 @@ def test_certificate_detects_wrong_duals():
     lp = _small_lp()
     sol = solve_lp(lp)
     bad = _lp.LPSolution(
-        x=sol.x, objective=sol.objective, status=sol.status, solver=sol.solver,
-        ineq_duals=sol.ineq_duals * 0.5, eq_duals=sol.eq_duals,
+        x=sol.x,
+        objective=sol.objective,
+        status=sol.status,
+        solver=sol.solver,
+        ineq_duals=sol.ineq_duals * 0.5,
+        eq_duals=sol.eq_duals,
         reduced_costs=sol.reduced_costs,
     )
     assert not duality_gap(lp, bad).ok()
     wrong_x = _lp.LPSolution(
-        x=np.array([0.0, 0.0]), objective=0.0, status="Optimal", solver="highs",
-        ineq_duals=sol.ineq_duals, eq_duals=sol.eq_duals, reduced_costs=sol.reduced_costs,
+        x=np.array([0.0, 0.0]),
+        objective=0.0,
+        status="Optimal",
+        solver="highs",
+        ineq_duals=sol.ineq_duals,
+        eq_duals=sol.eq_duals,
+        reduced_costs=sol.reduced_costs,
     )
     assert duality_gap(lp, wrong_x).primal_residual > 0.1
 
@@ -104,7 +117,8 @@ def test_solver_failure_reports_the_solvers_status(monkeypatch):
     import highspy
 
     monkeypatch.setattr(
-        highspy.Highs, "getModelStatus",
+        highspy.Highs,
+        "getModelStatus",
         lambda self: highspy.HighsModelStatus.kIterationLimit,
     )
     with pytest.raises(SolverError, match="Iteration limit reached"):
@@ -164,7 +178,9 @@ def test_solve_lp_status_reports_and_agrees_with_pulp():
     for _ in range(60):
         k, m = int(rng.integers(1, 5)), int(rng.integers(0, 4))
         lp = LinearProgram(
-            c=rng.uniform(-1, 1, k), A_ub=rng.uniform(-1, 2, (m, k)), b_ub=rng.uniform(-1, 3, m),
+            c=rng.uniform(-1, 1, k),
+            A_ub=rng.uniform(-1, 2, (m, k)),
+            b_ub=rng.uniform(-1, 3, m),
             bounds=[[rng.choice([0.0, -INF]), INF] for _ in range(k)],
         )
         out = _lp.solve_lp_status(lp)
@@ -183,8 +199,7 @@ def test_solve_lp_status_reports_and_agrees_with_pulp():
 
 
 def test_builders_are_plain_data():
-    a, lo, hi = coalition_rows(np.array([1, 3]), np.array([0.0, 1.0, 2.0, 5.0]), 2,
-                               per_capita=True)
+    a, lo, hi = coalition_rows(np.array([1, 3]), np.array([0.0, 1.0, 2.0, 5.0]), 2, per_capita=True)
     assert a.tolist() == [[1.0, 0.0, 1.0], [1.0, 1.0, 2.0]]
     assert lo.tolist() == [1.0, 5.0] and np.isinf(hi).all()
     lp = level_lp(np.array([0.0, 1.0, 2.0, 5.0]), 2, lower=np.array([1.0, 2.0]))
@@ -237,8 +252,7 @@ def test_import_does_not_load_solvers():
         "import sys, benefit_alloc; "
         "print([m for m in ('pulp', 'highspy', 'pandas') if m in sys.modules])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
@@ -249,7 +263,7 @@ def test_missing_cbc_is_one_line_naming_the_extra(monkeypatch):
     _lp.available_solvers.cache_clear()
     try:
         assert _lp.available_solvers() == ("highs",)
-        with pytest.raises(InvalidGameError, match=r'benefit-alloc\[cbc\]') as info:
+        with pytest.raises(InvalidGameError, match=r"benefit-alloc\[cbc\]") as info:
             solve_lp(_small_lp(), solver="cbc")
         assert "\n" not in str(info.value)
         assert solve_lp(_small_lp(), solver="highs").status == "Optimal"

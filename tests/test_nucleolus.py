@@ -262,7 +262,9 @@ def test_cost_nucleolus_mirrors_savings_nucleolus(g):
     if _has_imputations(g):
         y = ba.nucleolus(savings).values
         assert_allclose(ba.nucleolus(g).values, single - y, atol=1e-7 * _scale(g))
-        assert_allclose(ba.nucleolus(g).values, -ba.nucleolus(ba.Game(-c)).values, atol=1e-7 * _scale(g))
+        assert_allclose(
+            ba.nucleolus(g).values, -ba.nucleolus(ba.Game(-c)).values, atol=1e-7 * _scale(g)
+        )
 
 
 @given(games(n=(2, 5)), st.floats(0.5, 4.0), st.lists(st.integers(-8, 8), min_size=5, max_size=5))
@@ -271,16 +273,18 @@ def test_covariance_under_strategic_equivalence(g, a, shift):
     masks = np.arange(1 << g.n)
     bits = (masks[:, None] >> np.arange(g.n)) & 1
     h = ba.Game(a * g.values + bits @ b, g.players)
-    assert_allclose(ba.prenucleolus(h).values, a * ba.prenucleolus(g).values + b,
-                    atol=1e-7 * _scale(h))
+    assert_allclose(
+        ba.prenucleolus(h).values, a * ba.prenucleolus(g).values + b, atol=1e-7 * _scale(h)
+    )
 
 
 @given(games(n=(2, 5)))
 def test_relabelling(g):
     order = list(reversed(g.players))
     h = g.relabel(order)
-    assert_allclose(ba.prenucleolus(h).values, ba.prenucleolus(g).values[::-1],
-                    atol=1e-7 * _scale(g))
+    assert_allclose(
+        ba.prenucleolus(h).values, ba.prenucleolus(g).values[::-1], atol=1e-7 * _scale(g)
+    )
 
 
 # ---------------------------------------------------------------- solvers and paths
@@ -289,8 +293,9 @@ def test_relabelling(g):
 @pytest.mark.skipif("cbc" not in SOLVERS, reason="CBC not installed")
 @given(games(n=(2, 4)))
 def test_cbc_agrees_with_highs(g):
-    assert_allclose(ba.prenucleolus(g, solver="cbc").values, ba.prenucleolus(g).values,
-                    atol=1e-6 * _scale(g))
+    assert_allclose(
+        ba.prenucleolus(g, solver="cbc").values, ba.prenucleolus(g).values, atol=1e-6 * _scale(g)
+    )
 
 
 @given(games(n=(2, 5)))

@@ -26,7 +26,8 @@ def college_firm(grads_rival=False, college=None, firm=None, table=TABLE):
         [ba.Output("graduates", "people", rival=grads_rival), ba.Output("patents"), "revenue"],
         TableDouble(OUT, table),
         {
-            "College": college or ba.NonprofitUtility({"graduates": 1.0, "patents": 3.0}, money=0.5),
+            "College": college
+            or ba.NonprofitUtility({"graduates": 1.0, "patents": 3.0}, money=0.5),
             "Firm": firm or ba.ProfitUtility({"graduates": 1.0, "patents": 10.0}, cost=5.0),
         },
     )
@@ -70,10 +71,16 @@ def test_plans_are_chosen_at_money_metric_prices():
     # outputs declared in another order than the model's, to check the column mapping
     model = PlanDouble(("graduates", "patents"), plans=[[2.0, 0.0], [0.0, 1.0]])
     p = ba.Partnership(
-        [ba.Party("College", "nonprofit", {"hours": 10}), ba.Party("Firm", "enterprise", {"hours": 5})],
+        [
+            ba.Party("College", "nonprofit", {"hours": 10}),
+            ba.Party("Firm", "enterprise", {"hours": 5}),
+        ],
         [ba.Output("patents"), ba.Output("graduates", rival=False)],
         model,
-        {"College": ba.LinearUtility({"graduates": 1.0}), "Firm": ba.ProfitUtility({"patents": 3.0})},
+        {
+            "College": ba.LinearUtility({"graduates": 1.0}),
+            "Firm": ba.ProfitUtility({"patents": 3.0}),
+        },
     )
     # College alone: graduates (2 per hour, worth 1); Firm alone: patents (1 per hour, worth 3);
     # together the patent plan is worth 3 per hour against 2 * (1 + 0) for graduates.
@@ -85,8 +92,10 @@ def test_plans_are_chosen_at_money_metric_prices():
 
 def test_oracle_agrees_with_the_dense_game():
     model = SynergyDouble(
-        ("graduates", "patents", "revenue"), ("teachers", "engineers"),
-        yields=[[1.0, 0.0, 0.5], [0.2, 0.1, 2.0]], bonus=[0.5, 0.05, 1.0],
+        ("graduates", "patents", "revenue"),
+        ("teachers", "engineers"),
+        yields=[[1.0, 0.0, 0.5], [0.2, 0.1, 2.0]],
+        bonus=[0.5, 0.05, 1.0],
     )
     parties = [
         ba.Party("C1", "nonprofit", {"teachers": 4}),
@@ -100,7 +109,9 @@ def test_oracle_agrees_with_the_dense_game():
         "F1": ba.ProfitUtility({"graduates": 0.5, "patents": 8.0}, cost=0.25),
         "F2": ba.ProfitUtility({"patents": 9.0}),
     }
-    p = ba.Partnership(parties, [ba.Output("graduates", rival=False), "patents", "revenue"], model, utilities)
+    p = ba.Partnership(
+        parties, [ba.Output("graduates", rival=False), "patents", "revenue"], model, utilities
+    )
     g = p.game()
     o = p.oracle()
     assert isinstance(o, ba.OracleGame) and o.players == g.players
@@ -159,7 +170,8 @@ def test_with_contribution_returns_a_new_partnership():
     model = PlanDouble(("graduates",), plans=[[1.0]])
     p = ba.Partnership(
         [ba.Party("A", contributes={"hours": 1}), ba.Party("B", contributes={"hours": 2})],
-        ["graduates"], model,
+        ["graduates"],
+        model,
         {"A": ba.ProfitUtility({"graduates": 1.0}), "B": ba.ProfitUtility({"graduates": 1.0})},
     )
     q = p.with_contribution("A", "hours", 5)
@@ -171,12 +183,23 @@ def test_with_contribution_returns_a_new_partnership():
 
 
 def test_sensitivity_matches_shapley_of_each_variant():
-    model = SynergyDouble(("graduates", "revenue"), ("teachers", "engineers"),
-                          yields=[[1.0, 0.0], [0.0, 1.0]], bonus=[1.0, 2.0])
+    model = SynergyDouble(
+        ("graduates", "revenue"),
+        ("teachers", "engineers"),
+        yields=[[1.0, 0.0], [0.0, 1.0]],
+        bonus=[1.0, 2.0],
+    )
     p = ba.Partnership(
-        [ba.Party("College", "nonprofit", {"teachers": 3}), ba.Party("Firm", "enterprise", {"engineers": 2})],
-        [ba.Output("graduates", rival=False), "revenue"], model,
-        {"College": ba.NonprofitUtility({"graduates": 1.0}), "Firm": ba.ProfitUtility({"graduates": 0.5})},
+        [
+            ba.Party("College", "nonprofit", {"teachers": 3}),
+            ba.Party("Firm", "enterprise", {"engineers": 2}),
+        ],
+        [ba.Output("graduates", rival=False), "revenue"],
+        model,
+        {
+            "College": ba.NonprofitUtility({"graduates": 1.0}),
+            "Firm": ba.ProfitUtility({"graduates": 0.5}),
+        },
     )
     df = p.sensitivity("Firm", "engineers", [0, 2, 4])
     assert df.index.name == "Firm.engineers"
@@ -214,16 +237,29 @@ def _core_nonempty_by_lp(value, players):
         for s in itertools.combinations(range(n), k):
             rows.append([-1.0 if i in s else 0.0 for i in range(n)])
             rhs.append(-value([players[i] for i in s]))
-    res = linprog(np.zeros(n), A_ub=rows or None, b_ub=rhs or None, A_eq=[np.ones(n)],
-                  b_eq=[value(players)], bounds=[(None, None)] * n, method="highs")
+    res = linprog(
+        np.zeros(n),
+        A_ub=rows or None,
+        b_ub=rhs or None,
+        A_eq=[np.ones(n)],
+        b_eq=[value(players)],
+        bounds=[(None, None)] * n,
+        method="highs",
+    )
     return res.status == 0
 
 
-@pytest.mark.skipif(not hasattr(ba, "least_core"), reason="least_core comes with the stability module")
+@pytest.mark.skipif(
+    not hasattr(ba, "least_core"), reason="least_core comes with the stability module"
+)
 @pytest.mark.parametrize("max_size", [1, 2])
 def test_rank_partners_agrees_with_brute_force(max_size):
-    model = SynergyDouble(("graduates", "patents", "revenue"), ("teachers", "engineers"),
-                          yields=[[1.0, 0.0, 0.2], [0.1, 0.2, 1.0]], bonus=[0.3, 0.1, 0.5])
+    model = SynergyDouble(
+        ("graduates", "patents", "revenue"),
+        ("teachers", "engineers"),
+        yields=[[1.0, 0.0, 0.2], [0.1, 0.2, 1.0]],
+        bonus=[0.3, 0.1, 0.5],
+    )
     parties = [ba.Party("College", "nonprofit", {"teachers": 6})] + [
         ba.Party(f"F{k}", "enterprise", {"engineers": e, "teachers": t})
         for k, (e, t) in enumerate([(1, 0), (4, 0), (2, 1)])
@@ -231,8 +267,9 @@ def test_rank_partners_agrees_with_brute_force(max_size):
     utilities = {"College": ba.NonprofitUtility({"graduates": 2.0}, money=1.0)}
     for k, c in enumerate([1.0, 0.5, 2.0]):
         utilities[f"F{k}"] = ba.ProfitUtility({"graduates": 0.3 * (k + 1), "patents": 4.0}, cost=c)
-    p = ba.Partnership(parties, [ba.Output("graduates", rival=False), "patents", "revenue"],
-                       model, utilities)
+    p = ba.Partnership(
+        parties, [ba.Output("graduates", rival=False), "patents", "revenue"], model, utilities
+    )
     df = p.rank_partners("College", max_size=max_size)
     assert len(df) == 3 + (3 if max_size == 2 else 0)
     assert (np.diff(df["focal_gain"].to_numpy()) <= 0).all()
@@ -242,9 +279,12 @@ def test_rank_partners_agrees_with_brute_force(max_size):
             return 0.0
         q = p.outputs(names)
         us = [p.utilities[n] for n in names]
-        return (q["graduates"] * sum(u.coefficient("graduates") / u.money for u in us)
-                + q["patents"] * max(u.coefficient("patents") / u.money for u in us)
-                + q["revenue"] + sum(u.constant / u.money for u in us))
+        return (
+            q["graduates"] * sum(u.coefficient("graduates") / u.money for u in us)
+            + q["patents"] * max(u.coefficient("patents") / u.money for u in us)
+            + q["revenue"]
+            + sum(u.constant / u.money for u in us)
+        )
 
     for _, row in df.iterrows():
         group = row["partners"].split(" + ")
@@ -273,16 +313,26 @@ def test_rank_partners_bad_input():
 
 # ------------------------------------------------------------------ bad input
 def _parties():
-    return [ba.Party("College", "nonprofit", {"teachers": 1}), ba.Party("Firm", "enterprise", {"engineers": 1})]
+    return [
+        ba.Party("College", "nonprofit", {"teachers": 1}),
+        ba.Party("Firm", "enterprise", {"engineers": 1}),
+    ]
 
 
 def _model():
-    return SynergyDouble(("graduates", "revenue"), ("teachers", "engineers"),
-                         yields=[[1.0, 0.0], [0.0, 1.0]], bonus=[1.0, 1.0])
+    return SynergyDouble(
+        ("graduates", "revenue"),
+        ("teachers", "engineers"),
+        yields=[[1.0, 0.0], [0.0, 1.0]],
+        bonus=[1.0, 1.0],
+    )
 
 
 def _utils(**override):
-    u = {"College": ba.NonprofitUtility({"graduates": 1.0}), "Firm": ba.ProfitUtility({"graduates": 1.0})}
+    u = {
+        "College": ba.NonprofitUtility({"graduates": 1.0}),
+        "Firm": ba.ProfitUtility({"graduates": 1.0}),
+    }
     u.update(override)
     return u
 
@@ -290,49 +340,119 @@ def _utils(**override):
 @pytest.mark.parametrize(
     ("make", "match"),
     [
-        (lambda: ba.Party("C", "nonprofit", {"teachers": -1}), r"contributes\['teachers'\] = -1.0 is negative"),
-        (lambda: ba.Party("C", "nonprofit", {"teachers": float("nan")}), r"contributes\['teachers'\] = nan"),
+        (
+            lambda: ba.Party("C", "nonprofit", {"teachers": -1}),
+            r"contributes\['teachers'\] = -1.0 is negative",
+        ),
+        (
+            lambda: ba.Party("C", "nonprofit", {"teachers": float("nan")}),
+            r"contributes\['teachers'\] = nan",
+        ),
         (lambda: ba.Party("C", "college"), "kind 'college' is not one of"),
         (lambda: ba.Party("", "other"), "Party.name"),
         (lambda: ba.Party("C", "other", {"t": "3"}), "must be a number"),
         (lambda: ba.Output("g", rival="yes"), "rival must be True or False"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "revenue"], _model(),
-                                _utils(Firm=ba.ProfitUtility({"graduates": 1.0, "patents": 2.0}))),
-         r"utilities\['Firm'\] values 'patents' \(at 2\), which is not an output"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "revenue"], _model(),
-                                {"College": ba.NonprofitUtility({"graduates": 1.0})}),
-         r"no entry for the party\(ies\) \['Firm'\]"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "revenue"], _model(), _utils(Dean=ba.ProfitUtility({}))),
-         r"entries for \['Dean'\], which are not parties"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "revenue"], _model(),
-                                _utils(College=ba.NonprofitUtility({}), Firm=ba.ProfitUtility({}))),
-         "output 'graduates' is valued by no party"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "revenue"], _model(),
-                                _utils(College=ba.NonprofitUtility({"graduates": 1.0}, money=0.0),
-                                       Firm=ba.LinearUtility({"graduates": 1.0}, money=0.0))),
-         "output 'revenue' is valued by no party"),
-        (lambda: ba.Partnership(_parties(), ["graduates"], _model(), _utils()),
-         r"production produces \['revenue'\], which outputs does not declare"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "revenue", "patents"], _model(), _utils()),
-         r"declares \['patents'\], which the production model does not produce"),
-        (lambda: ba.Partnership(_parties(), ["graduates", ba.Output("revenue", rival=False)], _model(), _utils()),
-         "numeraire 'revenue' is declared as a non-rival output"),
-        (lambda: ba.Partnership(_parties() + [ba.Party("College")], ["graduates", "revenue"], _model(), _utils()),
-         "'College' is used twice"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "graduates", "revenue"], _model(), _utils()),
-         "'graduates' is used twice"),
-        (lambda: ba.Partnership([ba.Party("College", contributes={"lab": 2}), _parties()[1]],
-                                ["graduates", "revenue"], _model(), _utils()),
-         r"contributes\['lab'\] = 2, but the production model uses no resource 'lab'"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "revenue"], "model", _utils()),
-         "production must be a ProductionModel"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "revenue"], _model(),
-                                _utils(Firm=ba.LinearUtility({"graduates": 1.0, "revenue": 2.0}, money=1.0))),
-         "values the numeraire 'revenue' at 2 but its money rate is 1"),
+        (
+            lambda: ba.Partnership(
+                _parties(),
+                ["graduates", "revenue"],
+                _model(),
+                _utils(Firm=ba.ProfitUtility({"graduates": 1.0, "patents": 2.0})),
+            ),
+            r"utilities\['Firm'\] values 'patents' \(at 2\), which is not an output",
+        ),
+        (
+            lambda: ba.Partnership(
+                _parties(),
+                ["graduates", "revenue"],
+                _model(),
+                {"College": ba.NonprofitUtility({"graduates": 1.0})},
+            ),
+            r"no entry for the party\(ies\) \['Firm'\]",
+        ),
+        (
+            lambda: ba.Partnership(
+                _parties(), ["graduates", "revenue"], _model(), _utils(Dean=ba.ProfitUtility({}))
+            ),
+            r"entries for \['Dean'\], which are not parties",
+        ),
+        (
+            lambda: ba.Partnership(
+                _parties(),
+                ["graduates", "revenue"],
+                _model(),
+                _utils(College=ba.NonprofitUtility({}), Firm=ba.ProfitUtility({})),
+            ),
+            "output 'graduates' is valued by no party",
+        ),
+        (
+            lambda: ba.Partnership(
+                _parties(),
+                ["graduates", "revenue"],
+                _model(),
+                _utils(
+                    College=ba.NonprofitUtility({"graduates": 1.0}, money=0.0),
+                    Firm=ba.LinearUtility({"graduates": 1.0}, money=0.0),
+                ),
+            ),
+            "output 'revenue' is valued by no party",
+        ),
+        (
+            lambda: ba.Partnership(_parties(), ["graduates"], _model(), _utils()),
+            r"production produces \['revenue'\], which outputs does not declare",
+        ),
+        (
+            lambda: ba.Partnership(
+                _parties(), ["graduates", "revenue", "patents"], _model(), _utils()
+            ),
+            r"declares \['patents'\], which the production model does not produce",
+        ),
+        (
+            lambda: ba.Partnership(
+                _parties(), ["graduates", ba.Output("revenue", rival=False)], _model(), _utils()
+            ),
+            "numeraire 'revenue' is declared as a non-rival output",
+        ),
+        (
+            lambda: ba.Partnership(
+                _parties() + [ba.Party("College")], ["graduates", "revenue"], _model(), _utils()
+            ),
+            "'College' is used twice",
+        ),
+        (
+            lambda: ba.Partnership(
+                _parties(), ["graduates", "graduates", "revenue"], _model(), _utils()
+            ),
+            "'graduates' is used twice",
+        ),
+        (
+            lambda: ba.Partnership(
+                [ba.Party("College", contributes={"lab": 2}), _parties()[1]],
+                ["graduates", "revenue"],
+                _model(),
+                _utils(),
+            ),
+            r"contributes\['lab'\] = 2, but the production model uses no resource 'lab'",
+        ),
+        (
+            lambda: ba.Partnership(_parties(), ["graduates", "revenue"], "model", _utils()),
+            "production must be a ProductionModel",
+        ),
+        (
+            lambda: ba.Partnership(
+                _parties(),
+                ["graduates", "revenue"],
+                _model(),
+                _utils(Firm=ba.LinearUtility({"graduates": 1.0, "revenue": 2.0}, money=1.0)),
+            ),
+            "values the numeraire 'revenue' at 2 but its money rate is 1",
+        ),
         (lambda: ba.Partnership([], ["graduates"], _model(), {}), "parties is empty"),
         (lambda: ba.Partnership(_parties(), [], _model(), _utils()), "outputs is empty"),
-        (lambda: ba.Partnership(_parties(), ["graduates", "revenue"], _model(), _utils(Firm=7)),
-         r"utilities\['Firm'\] must be a Utility"),
+        (
+            lambda: ba.Partnership(_parties(), ["graduates", "revenue"], _model(), _utils(Firm=7)),
+            r"utilities\['Firm'\] must be a Utility",
+        ),
     ],
 )
 def test_bad_scenarios_name_the_field_and_value(make, match):
@@ -345,7 +465,9 @@ def test_bad_outputs_of_the_production_model_are_reported(bad):
     table = TABLE.copy()
     table[2, 1] = bad
     p = college_firm(table=table)
-    with pytest.raises(InvalidScenarioError, match=rf"'patents' = {bad} for the coalition \['Firm'\]"):
+    with pytest.raises(
+        InvalidScenarioError, match=rf"'patents' = {bad} for the coalition \['Firm'\]"
+    ):
         p.game()
     # OracleGame re-raises errors of the batch function as InvalidGameError, message kept
     with pytest.raises(ba.BenefitAllocError, match=r"'patents' = .* for the coalition \['Firm'\]"):
@@ -385,18 +507,27 @@ def test_restrict_gives_the_subgame():
 def test_non_transferable_plans_maximise_summed_utilities():
     model = PlanDouble(("graduates", "patents"), plans=[[2.0, 0.0], [0.0, 1.0]])
     p = ba.Partnership(
-        [ba.Party("College", "nonprofit", {"hours": 10}), ba.Party("Firm", "enterprise", {"hours": 5})],
+        [
+            ba.Party("College", "nonprofit", {"hours": 10}),
+            ba.Party("Firm", "enterprise", {"hours": 5}),
+        ],
         [ba.Output("patents"), ba.Output("graduates", rival=False)],
         model,
-        {"College": ba.NonprofitUtility({"graduates": 1.0}, money=0.0),
-         "Firm": ba.ProfitUtility({"patents": 3.0})},
+        {
+            "College": ba.NonprofitUtility({"graduates": 1.0}, money=0.0),
+            "Firm": ba.ProfitUtility({"patents": 3.0}),
+        },
     )
     # the firm alone picks patents, the pair too (3 per hour against 2 * (1 + 0))
     assert p.outputs(["Firm"]) == {"patents": 5.0, "graduates": 0.0}
     assert p.outputs(["College", "Firm"]) == {"patents": 15.0, "graduates": 0.0}
     assert p.output_table().loc["College", "graduates"] == 20.0
-    q = ba.Partnership(p.parties, p.output_specs, model,
-                       {"College": lambda b: b.get("graduates", 0.0), "Firm": ba.ProfitUtility({"patents": 3.0})})
+    q = ba.Partnership(
+        p.parties,
+        p.output_specs,
+        model,
+        {"College": lambda b: b.get("graduates", 0.0), "Firm": ba.ProfitUtility({"patents": 3.0})},
+    )
     # with a custom utility the model's default plan (plan 0 here) is used
     assert q.outputs(["Firm"]) == {"patents": 0.0, "graduates": 10.0}
 
@@ -413,14 +544,18 @@ def _linear_partnership(engineers=1500.0, college=None):
         outputs=["graduates", "patents", "revenue"],
     )
     return ba.Partnership(
-        [ba.Party("College", "nonprofit", {"teaching": 2000, "lab": 300}),
-         ba.Party("Firm", "enterprise", {"engineers": engineers, "lab": 1000}),
-         ba.Party("Centre", "other", {"lab": 200, "teaching": 100})],
+        [
+            ba.Party("College", "nonprofit", {"teaching": 2000, "lab": 300}),
+            ba.Party("Firm", "enterprise", {"engineers": engineers, "lab": 1000}),
+            ba.Party("Centre", "other", {"lab": 200, "teaching": 100}),
+        ],
         [ba.Output("graduates", rival=False), ba.Output("patents"), ba.Output("revenue")],
         production,
-        {"College": college or ba.NonprofitUtility({"graduates": 3, "patents": 10}, money=1.0),
-         "Firm": ba.ProfitUtility({"graduates": 2, "patents": 15}, cost=5),
-         "Centre": ba.ProfitUtility({"graduates": 0.5}, cost=1)},
+        {
+            "College": college or ba.NonprofitUtility({"graduates": 3, "patents": 10}, money=1.0),
+            "Firm": ba.ProfitUtility({"graduates": 2, "patents": 15}, cost=5),
+            "Centre": ba.ProfitUtility({"graduates": 0.5}, cost=1),
+        },
     )
 
 

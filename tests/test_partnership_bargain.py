@@ -31,7 +31,10 @@ def shared_good(a_values=(1.0, 2.0), alone=(0.0, 0.0), together=10.0):
     """One rival good; A and B value it at ``a_values`` and money at par."""
     return table_partnership(
         {"A": {"good": alone[0]}, "B": {"good": alone[1]}, "A+B": {"good": together}},
-        {"A": ba.LinearUtility({"good": a_values[0]}), "B": ba.LinearUtility({"good": a_values[1]})},
+        {
+            "A": ba.LinearUtility({"good": a_values[0]}),
+            "B": ba.LinearUtility({"good": a_values[1]}),
+        },
     )
 
 
@@ -153,11 +156,17 @@ def test_break_even_floor_binds():
     In money terms the set is x_C + x_F <= 40 (the firm takes the good) cut by the floor,
     x_F <= 20 - 25 + 20 = 15; Nash from 0 is the corner (25, 15): u_C = 12.5."""
     p = table_partnership(
-        {"C": {"good": 0.0, "revenue": 0.0}, "F": {"good": 0.0, "revenue": 0.0},
-         "C+F": {"good": 10.0, "revenue": 20.0}},
-        {"C": ba.NonprofitUtility({"good": 0.5}, money=0.5, breakeven=25.0),
-         "F": ba.ProfitUtility({"good": 2.0})},
-        outputs=("good", "revenue"), numeraire="revenue",
+        {
+            "C": {"good": 0.0, "revenue": 0.0},
+            "F": {"good": 0.0, "revenue": 0.0},
+            "C+F": {"good": 10.0, "revenue": 20.0},
+        },
+        {
+            "C": ba.NonprofitUtility({"good": 0.5}, money=0.5, breakeven=25.0),
+            "F": ba.ProfitUtility({"good": 2.0}),
+        },
+        outputs=("good", "revenue"),
+        numeraire="revenue",
     )
     s = p.bargain("nash")
     assert_allclose(s.payoffs.values, [12.5, 15], atol=1e-8)
@@ -169,10 +178,14 @@ def test_break_even_floor_binds():
         p.bargain("nash", side_payments=False)
     # without the floor the Nash split is the interior point (20, 20) in money
     free = table_partnership(
-        {"C": {"good": 0.0, "revenue": 0.0}, "F": {"good": 0.0, "revenue": 0.0},
-         "C+F": {"good": 10.0, "revenue": 20.0}},
+        {
+            "C": {"good": 0.0, "revenue": 0.0},
+            "F": {"good": 0.0, "revenue": 0.0},
+            "C+F": {"good": 10.0, "revenue": 20.0},
+        },
         {"C": ba.LinearUtility({"good": 0.5}, money=0.5), "F": ba.ProfitUtility({"good": 2.0})},
-        outputs=("good", "revenue"), numeraire="revenue",
+        outputs=("good", "revenue"),
+        numeraire="revenue",
     )
     assert_allclose(free.bargain("nash").payoffs.values, [10, 20], atol=1e-8)
 
@@ -259,7 +272,8 @@ def test_three_parties_with_a_college_that_does_not_value_money():
             "F1": ba.ProfitUtility({"patents": 2.0}),
             "F2": ba.ProfitUtility({"patents": 3.0}),
         },
-        outputs=("patents", "revenue"), numeraire="revenue",
+        outputs=("patents", "revenue"),
+        numeraire="revenue",
     )
     s = p.bargain("ntu_shapley")
     lam = s.payoffs.weights
@@ -300,7 +314,8 @@ def concave_partnership(fn=college_utility, breakeven=BREAKEVEN):
             "College": ba.CallableUtility(fn, breakeven=breakeven),
             "Firm": ba.ProfitUtility({"graduates": 1.5, "patents": 8.0}),
         },
-        outputs=("graduates", "patents", "revenue"), numeraire="revenue",
+        outputs=("graduates", "patents", "revenue"),
+        numeraire="revenue",
         rival={"graduates": False},
     )
 
@@ -331,8 +346,12 @@ def test_concave_nash_matches_a_direct_maximisation(concave):
     def log_product(u):
         return math.log(u[0] - d[0]) + math.log(u[1] - d[1])
 
-    res = minimize_scalar(lambda y: -log_product(utilities(y)), bounds=(0, 8),
-                          method="bounded", options={"xatol": 1e-12})
+    res = minimize_scalar(
+        lambda y: -log_product(utilities(y)),
+        bounds=(0, 8),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
     exact = utilities(res.x)
     assert log_product(nash.payoffs.values) == pytest.approx(log_product(exact), abs=1e-9)
     assert_allclose(nash.payoffs.values, exact, rtol=1e-7)
@@ -429,8 +448,13 @@ def test_party_that_could_pay_without_limit():
 def test_too_many_parties_for_ntu_shapley():
     names = [f"P{i}" for i in range(9)]
     table = TableProduction({frozenset([q]): {"good": 1.0} for q in names}, fill="zero")
-    p = ba.Partnership([ba.Party(q) for q in names], ["good"], table,
-                       {q: ba.LinearUtility({"good": 1.0}) for q in names}, numeraire="money")
+    p = ba.Partnership(
+        [ba.Party(q) for q in names],
+        ["good"],
+        table,
+        {q: ba.LinearUtility({"good": 1.0}) for q in names},
+        numeraire="money",
+    )
     with pytest.raises(InvalidScenarioError, match="n = 9"):
         p.bargain("ntu_shapley")
 
@@ -439,12 +463,23 @@ def test_partially_transferable_ntu_shapley_is_not_implemented():
     """Firm pays a college that values money but has a floor: the domain of the weights is a
     cone; two parties still work (the value is the Nash solution)."""
     rows = {"C": {"good": 1.0}, "F": {"good": 1.0}, "C+F": {"good": 6.0}}
-    utils = {"C": ba.NonprofitUtility({"good": 1.0}, money=0.5), "F": ba.ProfitUtility({"good": 2.0})}
+    utils = {
+        "C": ba.NonprofitUtility({"good": 1.0}, money=0.5),
+        "F": ba.ProfitUtility({"good": 2.0}),
+    }
     two = table_partnership(rows, utils)
-    assert_allclose(two.bargain("ntu_shapley").payoffs.values, two.bargain("nash").payoffs.values,
-                    atol=1e-8)
-    rows3 = {"C": {"good": 1.0}, "F": {"good": 1.0}, "G": {"good": 1.0}, "C+F": {"good": 6.0},
-             "C+G": {"good": 6.0}, "F+G": {"good": 3.0}, "C+F+G": {"good": 9.0}}
+    assert_allclose(
+        two.bargain("ntu_shapley").payoffs.values, two.bargain("nash").payoffs.values, atol=1e-8
+    )
+    rows3 = {
+        "C": {"good": 1.0},
+        "F": {"good": 1.0},
+        "G": {"good": 1.0},
+        "C+F": {"good": 6.0},
+        "C+G": {"good": 6.0},
+        "F+G": {"good": 3.0},
+        "C+F+G": {"good": 9.0},
+    }
     three = table_partnership(rows3, {**utils, "G": ba.ProfitUtility({"good": 1.0})})
     with pytest.raises(NotImplementedError, match="partially transferable"):
         three.bargain("ntu_shapley")

@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 import benefit_alloc as ba
 from benefit_alloc.errors import InfeasibleError, InvalidGameError, InvalidScenarioError
 
-pytest.importorskip("benefit_alloc.production.table", reason="TableProduction comes with the production module")
+pytest.importorskip(
+    "benefit_alloc.production.table", reason="TableProduction comes with the production module"
+)
 
 from benefit_alloc.testing import partnerships  # noqa: E402
 from tests.test_settlement import _certify, _feasible_by_scipy  # noqa: E402

@@ -23,9 +23,13 @@ METHODS = ("vertices", "lazy")
 
 def college_firm(**kw):
     return LinearProduction(
-        [[2, 1], [1, 3]], [[10, 0], [0, 12]], prices=[3, 4],
-        players=["College", "Firm"], resources=["teaching", "lab"],
-        activities=["course", "workshop"], **kw,
+        [[2, 1], [1, 3]],
+        [[10, 0], [0, 12]],
+        prices=[3, 4],
+        players=["College", "Firm"],
+        resources=["teaching", "lab"],
+        activities=["course", "workshop"],
+        **kw,
     )
 
 
@@ -46,7 +50,9 @@ def instances(draw, max_n=4, max_r=3, max_a=4):
     n = draw(st.integers(1, max_n))
     r = draw(st.integers(1, max_r))
     a = draw(st.integers(1, max_a))
-    ints = lambda lo, hi, k: np.array(draw(st.lists(st.integers(lo, hi), min_size=k, max_size=k)), float)
+    ints = lambda lo, hi, k: np.array(
+        draw(st.lists(st.integers(lo, hi), min_size=k, max_size=k)), float
+    )
     A = ints(0, 3, r * a).reshape(r, a)
     A[draw(st.integers(0, r - 1))] += 1  # every activity uses some resource
     p = ints(0, 5, a)
@@ -131,11 +137,15 @@ def test_methods_agree_on_shadow_prices(inst):
     A, p, E = inst
     v, z = (LinearProduction(A, E, prices=p, method=m) for m in METHODS)
     for rule in ("average", "lexmin"):
-        assert_allclose(list(v.shadow_prices(rule).values()),
-                        list(z.shadow_prices(rule).values()), atol=1e-9)
+        assert_allclose(
+            list(v.shadow_prices(rule).values()), list(z.shadow_prices(rule).values()), atol=1e-9
+        )
     last = [v.resources[-1]]
-    assert_allclose(list(v.shadow_prices("lexmin", last).values()),
-                    list(z.shadow_prices("lexmin", last).values()), atol=1e-9)
+    assert_allclose(
+        list(v.shadow_prices("lexmin", last).values()),
+        list(z.shadow_prices("lexmin", last).values()),
+        atol=1e-9,
+    )
 
 
 @given(instances())
@@ -155,8 +165,9 @@ def test_lexmin_is_the_smallest_optimal_dual_vertex(inst):
 
 def test_degenerate_dual_rules():
     # one activity needs one unit of each resource; each player owns one unit of one
-    lp = LinearProduction([[1.0], [1.0]], [[1, 0], [0, 1]], prices=[1.0],
-                          players=["A", "B"], resources=["R", "S"])
+    lp = LinearProduction(
+        [[1.0], [1.0]], [[1, 0], [0, 1]], prices=[1.0], players=["A", "B"], resources=["R", "S"]
+    )
     assert lp.shadow_prices() == {"R": 0.5, "S": 0.5}
     assert lp.shadow_prices("lexmin") == {"R": 0.0, "S": 1.0}
     assert lp.shadow_prices("lexmin", ["S"]) == {"R": 1.0, "S": 0.0}
@@ -180,8 +191,13 @@ def test_average_rule_is_symmetric_in_resources(inst, rnd):
 
 def test_known_flaw_is_reported():
     # the firm's lab time is in surplus, so its shadow price is 0, yet nothing runs without it
-    lp = LinearProduction([[1.0], [1.0]], [[1, 0], [0, 2]], prices=[1.0],
-                          players=["College", "Firm"], resources=["teach", "lab"])
+    lp = LinearProduction(
+        [[1.0], [1.0]],
+        [[1, 0], [0, 2]],
+        prices=[1.0],
+        players=["College", "Firm"],
+        resources=["teach", "lab"],
+    )
     g = lp.game()
     assert g.value(["College"]) == 0.0 and g.grand == 1.0
     a = lp.owen_allocation()
@@ -252,8 +268,9 @@ def test_plans_match_sequential_linprog_and_methods_agree(inst, seed):
     Y = rng.integers(0, 3, (a, 2)).astype(float)
     prices = rng.integers(-1, 3, (1 << n, 2)).astype(float)
     players = [f"P{i}" for i in range(n)]
-    outs = [LinearProduction(A, yields=Y, method=m).produce_all(players, E, prices)
-            for m in METHODS]
+    outs = [
+        LinearProduction(A, yields=Y, method=m).produce_all(players, E, prices) for m in METHODS
+    ]
     assert_allclose(outs[0], outs[1], atol=1e-9)
     b = masks_to_bool(np.arange(1 << n), n).astype(float) @ E
     shared = PerRowFamily(A).plans(b, prices @ Y.T) @ Y  # the pool used for many price rows
@@ -289,8 +306,9 @@ def test_lazy_pool_certifies_most_coalitions():
     g = lp.game()
     fam = lp._family(lp.prices)
     assert fam.method == "lazy" and fam.pool_size < 40  # far fewer solves than 256 coalitions
-    assert_allclose(g.values, LinearProduction(A, E, prices=lp.prices).game().values,
-                    rtol=1e-10, atol=1e-10)
+    assert_allclose(
+        g.values, LinearProduction(A, E, prices=lp.prices).game().values, rtol=1e-10, atol=1e-10
+    )
 
 
 def test_auto_switches_to_lazy_above_threshold():
@@ -306,7 +324,9 @@ def test_dataframe_input_aligns_by_label():
     tech = pd.DataFrame([[2, 1], [1, 3]], index=["teaching", "lab"], columns=["course", "workshop"])
     endow = pd.DataFrame([[0, 10], [12, 0]], index=["College", "Firm"], columns=["lab", "teaching"])
     prices = pd.Series({"workshop": 4, "course": 3})
-    yields = pd.DataFrame([[0, 1], [1, 0]], index=["workshop", "course"], columns=["grads", "papers"])
+    yields = pd.DataFrame(
+        [[0, 1], [1, 0]], index=["workshop", "course"], columns=["grads", "papers"]
+    )
     lp = LinearProduction(tech, endow, prices=prices, yields=yields)
     assert lp.players == ("College", "Firm")
     assert lp.outputs == ("grads", "papers")
@@ -315,8 +335,10 @@ def test_dataframe_input_aligns_by_label():
     assert lp.owen_allocation().to_dict() == pytest.approx({"College": 10.0, "Firm": 12.0})
     plan = lp.produce(["College", "Firm"], lp.endowments, np.array([[True, True]]))
     assert_allclose(plan, [[3.6, 2.8]])  # courses (grads), workshops (papers)
-    assert_allclose(lp.produce(["A", "B"], lp.endowments, np.array([[1, 1]]),
-                               np.array([1.0, 0.0])), [[5.0, 0.0]])
+    assert_allclose(
+        lp.produce(["A", "B"], lp.endowments, np.array([[1, 1]]), np.array([1.0, 0.0])),
+        [[5.0, 0.0]],
+    )
 
 
 def test_inputs_are_not_mutated_and_arrays_are_read_only():
@@ -335,8 +357,14 @@ def test_inputs_are_not_mutated_and_arrays_are_read_only():
 
 
 def test_top_level_exports_load_on_first_use():
-    for name in ("LinearProduction", "Synergy", "CES", "CobbDouglas", "TableProduction",
-                 "ProductionModel"):
+    for name in (
+        "LinearProduction",
+        "Synergy",
+        "CES",
+        "CobbDouglas",
+        "TableProduction",
+        "ProductionModel",
+    ):
         assert name in ba.__all__ and getattr(ba, name) is not None
     assert ba.LinearProduction is LinearProduction
     with pytest.raises(AttributeError, match="no attribute 'Linear'"):
@@ -349,35 +377,67 @@ def test_top_level_exports_load_on_first_use():
         "'benefit_alloc.production.table' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["['benefit_alloc.production.base']",
-                                  "benefit_alloc.production.synergy", "True"]
+    assert out.stdout.split() == [
+        "['benefit_alloc.production.base']",
+        "benefit_alloc.production.synergy",
+        "True",
+    ]
 
 
 # --------------------------------------------------------------- bad input
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"technology": [[1, -1]], "prices": [1, 1]}, r"technology\['R0', 'A1'\] = -1.0 is negative"),
+        (
+            {"technology": [[1, -1]], "prices": [1, 1]},
+            r"technology\['R0', 'A1'\] = -1.0 is negative",
+        ),
         ({"technology": [[1, np.nan]], "prices": [1, 1]}, r"technology\['R0', 'A1'\] = nan"),
         ({"technology": [1, 2], "prices": [1, 1]}, r"technology has shape \(2,\); expected"),
-        ({"technology": [[1, 1]], "endowments": [[1, 2]], "prices": [1, 1]},
-         r"endowments has shape \(1, 2\); expected shape \(1, 1\)"),
-        ({"technology": [[1, 1]], "endowments": [1, 2], "prices": [1, 1]},
-         r"endowments has shape \(2,\); expected shape \(n, 1\)"),
-        ({"technology": [[1, 1]], "yields": [1, 2]}, r"yields has shape \(2,\); expected shape \(2, m\)"),
-        ({"technology": [[1, 1]], "endowments": [[-2]], "prices": [1, 1]},
-         r"endowments\['P0', 'R0'\] = -2.0 is negative"),
+        (
+            {"technology": [[1, 1]], "endowments": [[1, 2]], "prices": [1, 1]},
+            r"endowments has shape \(1, 2\); expected shape \(1, 1\)",
+        ),
+        (
+            {"technology": [[1, 1]], "endowments": [1, 2], "prices": [1, 1]},
+            r"endowments has shape \(2,\); expected shape \(n, 1\)",
+        ),
+        (
+            {"technology": [[1, 1]], "yields": [1, 2]},
+            r"yields has shape \(2,\); expected shape \(2, m\)",
+        ),
+        (
+            {"technology": [[1, 1]], "endowments": [[-2]], "prices": [1, 1]},
+            r"endowments\['P0', 'R0'\] = -2.0 is negative",
+        ),
         ({"technology": [[1, 1]], "endowments": [[np.inf]], "prices": [1, 1]}, "not a finite"),
-        ({"technology": [[1, 1]], "prices": [1]}, r"prices has shape \(1,\); expected shape \(2,\)"),
+        (
+            {"technology": [[1, 1]], "prices": [1]},
+            r"prices has shape \(1,\); expected shape \(2,\)",
+        ),
         ({"technology": [[1, 1]], "prices": [1, np.nan]}, r"prices\['A1'\] = nan"),
-        ({"technology": [[1, 1]], "yields": [[1], [-1]]}, r"yields\['A1', 'O0'\] = -1.0 is negative"),
-        ({"technology": [[1, 1]], "yields": [[1, 1]]}, r"yields has shape \(1, 2\); expected shape \(2, 2\)"),
-        ({"technology": [[1, 0]], "prices": [1, 2], "activities": ["course", "free lunch"]},
-         "activity 'free lunch' uses no resource but has price 2.0"),
-        ({"technology": [[1, 0]], "yields": [[1], [3]]}, "activity 'A1' uses no resource but yields 3.0"),
+        (
+            {"technology": [[1, 1]], "yields": [[1], [-1]]},
+            r"yields\['A1', 'O0'\] = -1.0 is negative",
+        ),
+        (
+            {"technology": [[1, 1]], "yields": [[1, 1]]},
+            r"yields has shape \(1, 2\); expected shape \(2, 2\)",
+        ),
+        (
+            {"technology": [[1, 0]], "prices": [1, 2], "activities": ["course", "free lunch"]},
+            "activity 'free lunch' uses no resource but has price 2.0",
+        ),
+        (
+            {"technology": [[1, 0]], "yields": [[1], [3]]},
+            "activity 'A1' uses no resource but yields 3.0",
+        ),
         ({"technology": [[1, 1]]}, "needs prices"),
         ({"technology": [[1, 1]], "prices": [1, 1], "method": "simplex"}, "method must be"),
-        ({"technology": [[1, 1]], "prices": [1, 1], "resources": ["a", "b"]}, "resources has 2 names"),
+        (
+            {"technology": [[1, 1]], "prices": [1, 1], "resources": ["a", "b"]},
+            "resources has 2 names",
+        ),
         ({"technology": [[1, 1]], "prices": [1, 1], "players": ["x"]}, "give endowments"),
         ({"technology": [["a", 1]], "prices": [1, 1]}, "technology must hold numbers"),
         ({"technology": [[1, 1]], "prices": {"A0": 1, "B": 2}}, r"unknown activity \['B'\]"),
@@ -404,17 +464,28 @@ def test_dataframe_label_conflicts():
 
 
 def test_bad_produce_arguments():
-    lp = LinearProduction([[1.0, 2.0]], prices=[1.0, 1.0], yields=[[1.0], [2.0]],
-                          resources=["hours"], outputs=["grads"])
+    lp = LinearProduction(
+        [[1.0, 2.0]],
+        prices=[1.0, 1.0],
+        yields=[[1.0], [2.0]],
+        resources=["hours"],
+        outputs=["grads"],
+    )
     mem = np.array([[True, True]])
     E = np.array([[1.0], [2.0]])
-    with pytest.raises(InvalidScenarioError, match=r"contributions\['b', 'hours'\] = -1.0 is negative"):
+    with pytest.raises(
+        InvalidScenarioError, match=r"contributions\['b', 'hours'\] = -1.0 is negative"
+    ):
         lp.produce(["a", "b"], np.array([[1.0], [-1.0]]), mem)
-    with pytest.raises(InvalidScenarioError, match=r"contributions has shape \(2, 2\); expected shape \(2, 1\)"):
+    with pytest.raises(
+        InvalidScenarioError, match=r"contributions has shape \(2, 2\); expected shape \(2, 1\)"
+    ):
         lp.produce(["a", "b"], np.ones((2, 2)), mem)
     with pytest.raises(InvalidScenarioError, match=r"contributions\['a', 'hours'\] = nan"):
         lp.produce(["a", "b"], np.array([[np.nan], [1.0]]), mem)
-    with pytest.raises(InvalidScenarioError, match=r"members has shape \(1, 3\); expected shape \(k, 2\)"):
+    with pytest.raises(
+        InvalidScenarioError, match=r"members has shape \(1, 3\); expected shape \(k, 2\)"
+    ):
         lp.produce(["a", "b"], E, np.ones((1, 3), bool))
     with pytest.raises(InvalidScenarioError, match="output_prices has shape"):
         lp.produce(["a", "b"], E, mem, np.ones(3))

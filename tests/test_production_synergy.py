@@ -116,7 +116,9 @@ def test_synergy_resources_and_fast_path_match_generic():
     slow = ProductionModel.produce_all(model, players, contrib)
     assert_allclose(fast, slow, rtol=1e-12, atol=1e-12)
     assert_allclose(fast[0], 0.0)
-    assert_allclose(model.evaluate(contrib[:2]), model.produce(players, contrib, np.eye(7, dtype=bool)[:2]))
+    assert_allclose(
+        model.evaluate(contrib[:2]), model.produce(players, contrib, np.eye(7, dtype=bool)[:2])
+    )
     assert_allclose(model.produce_all(players, contrib, np.ones(2)), fast)
 
 
@@ -173,7 +175,9 @@ def test_bad_parameters(make, match):
 def test_bad_contributions():
     model = Synergy({"g": CES(1.0, {"teaching": 0.5, "engineers": 0.5}, rho=-1.0)})
     mem = np.array([[True, True]])
-    with pytest.raises(InvalidScenarioError, match=r"contributions\['Firm', 'engineers'\] = -2.0 is negative"):
+    with pytest.raises(
+        InvalidScenarioError, match=r"contributions\['Firm', 'engineers'\] = -2.0 is negative"
+    ):
         model.produce(["College", "Firm"], np.array([[1.0, 1.0], [1.0, -2.0]]), mem)
     with pytest.raises(InvalidScenarioError, match=r"contributions\['College', 'teaching'\] = nan"):
         model.produce(["College", "Firm"], np.array([[np.nan, 1.0], [1.0, 2.0]]), mem)

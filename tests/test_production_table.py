@@ -32,8 +32,12 @@ def test_dict_frame_and_boolean_forms_agree():
         index=[frozenset({"College"}), frozenset({"Firm"}), frozenset({"College", "Firm"})],
     )
     flags = pd.DataFrame(
-        {"College": [True, False, True], "Firm": [False, True, True],
-         "graduates": [10.0, 0.0, 25.0], "patents": [0.0, 1.0, 3.0]}
+        {
+            "College": [True, False, True],
+            "Firm": [False, True, True],
+            "graduates": [10.0, 0.0, 25.0],
+            "patents": [0.0, 1.0, 3.0],
+        }
     )
     players = ["College", "Firm"]
     want = [[0, 0], [10, 0], [0, 1], [25, 3]]
@@ -58,32 +62,49 @@ def test_mismatched_players_are_named():
 
 
 def test_missing_coalitions_are_listed_or_filled():
-    partial = {frozenset({"A"}): {"g": 1.0}, frozenset({"B"}): {"g": 2.0},
-               frozenset({"C"}): {"g": 4.0}, frozenset({"A", "B"}): {"g": 5.0}}
-    with pytest.raises(InvalidScenarioError, match=r"missing 3 of the 7 .*\[\['A', 'C'\], "
-                                                    r"\['B', 'C'\], \['A', 'B', 'C'\]\]"):
+    partial = {
+        frozenset({"A"}): {"g": 1.0},
+        frozenset({"B"}): {"g": 2.0},
+        frozenset({"C"}): {"g": 4.0},
+        frozenset({"A", "B"}): {"g": 5.0},
+    }
+    with pytest.raises(
+        InvalidScenarioError,
+        match=r"missing 3 of the 7 .*\[\['A', 'C'\], "
+        r"\['B', 'C'\], \['A', 'B', 'C'\]\]",
+    ):
         TableProduction(partial)
     zero = TableProduction(partial, fill="zero")
-    assert_allclose(zero.produce_all(["A", "B", "C"], np.zeros((3, 0)))[:, 0],
-                    [0, 1, 2, 5, 4, 0, 0, 0])
+    assert_allclose(
+        zero.produce_all(["A", "B", "C"], np.zeros((3, 0)))[:, 0], [0, 1, 2, 5, 4, 0, 0, 0]
+    )
     sup = TableProduction(partial, fill="superadditive")
-    assert_allclose(sup.produce_all(["A", "B", "C"], np.zeros((3, 0)))[:, 0],
-                    [0, 1, 2, 5, 4, 5, 6, 9])
+    assert_allclose(
+        sup.produce_all(["A", "B", "C"], np.zeros((3, 0)))[:, 0], [0, 1, 2, 5, 4, 5, 6, 9]
+    )
     assert not sup.measured[7] and sup.measured[3]
 
 
 def test_superadditive_fill_chooses_by_worth():
-    t = TableProduction({
-        frozenset({"C"}): {"g": 10, "p": 0}, frozenset({"F"}): {"g": 0, "p": 1},
-        frozenset({"L"}): {"g": 2, "p": 2}, frozenset({"C", "F"}): {"g": 25, "p": 3},
-    }, fill="superadditive")
+    t = TableProduction(
+        {
+            frozenset({"C"}): {"g": 10, "p": 0},
+            frozenset({"F"}): {"g": 0, "p": 1},
+            frozenset({"L"}): {"g": 2, "p": 2},
+            frozenset({"C", "F"}): {"g": 25, "p": 3},
+        },
+        fill="superadditive",
+    )
     players = ["C", "F", "L"]
     mem = np.array([[1, 1, 1], [1, 0, 1], [0, 1, 1]], bool)
-    assert_allclose(t.produce(players, np.zeros((3, 0)), mem, np.ones(2)),
-                    [[27, 5], [12, 2], [2, 3]])
+    assert_allclose(
+        t.produce(players, np.zeros((3, 0)), mem, np.ones(2)), [[27, 5], [12, 2], [2, 3]]
+    )
     # per coalition prices; a block worth nothing to the coalition is not run
-    assert_allclose(t.produce(players, np.zeros((3, 0)), mem, np.array([[1, 1], [0, 1], [1, 0]])),
-                    [[27, 5], [2, 2], [2, 2]])
+    assert_allclose(
+        t.produce(players, np.zeros((3, 0)), mem, np.array([[1, 1], [0, 1], [1, 0]])),
+        [[27, 5], [2, 2], [2, 2]],
+    )
     with pytest.raises(InvalidScenarioError, match="needs output_prices"):
         t.produce(players, np.zeros((3, 0)), mem)
 
@@ -118,8 +139,11 @@ def test_superadditive_fill_matches_brute_force(n, seed):
     known[0] = True
     values = rng.integers(0, 5, ((1 << n), 2)).astype(float)
     values[0] = 0.0
-    table = {frozenset(names[i] for i in range(n) if m >> i & 1): dict(zip("gp", values[m]))
-             for m in range(1, 1 << n) if known[m]}
+    table = {
+        frozenset(names[i] for i in range(n) if m >> i & 1): dict(zip("gp", values[m]))
+        for m in range(1, 1 << n)
+        if known[m]
+    }
     if not table:
         return
     parties = sorted({p for k in table for p in k})
@@ -147,11 +171,22 @@ def test_generic_produce_all_and_inputs_untouched():
     [
         ({frozenset({"A"}): {"g": -1}}, {}, r"table\[\['A'\]\]\['g'\] = -1.0 is negative"),
         ({frozenset({"A"}): {"g": np.nan}}, {}, r"table\[\['A'\]\]\['g'\] = nan"),
-        ({("A", "B"): {"g": 1}, ("B", "A"): {"g": 2}, ("A",): {"g": 0}, ("B",): {"g": 0}}, {},
-         r"gives coalition \['A', 'B'\] twice"),
-        ({frozenset(): {"g": 1}, frozenset({"A"}): {"g": 1}}, {}, "empty coalition must produce nothing"),
+        (
+            {("A", "B"): {"g": 1}, ("B", "A"): {"g": 2}, ("A",): {"g": 0}, ("B",): {"g": 0}},
+            {},
+            r"gives coalition \['A', 'B'\] twice",
+        ),
+        (
+            {frozenset(): {"g": 1}, frozenset({"A"}): {"g": 1}},
+            {},
+            "empty coalition must produce nothing",
+        ),
         ({"A": {"g": 1}}, {}, "collections of party names"),
-        ({frozenset({"A"}): {"g": 1}, frozenset({"B"}): {"p": 1}}, {}, r"table\[\['A'\]\] has no amount for outputs \['p'\]"),
+        (
+            {frozenset({"A"}): {"g": 1}, frozenset({"B"}): {"p": 1}},
+            {},
+            r"table\[\['A'\]\] has no amount for outputs \['p'\]",
+        ),
         ({frozenset({"A"}): 3}, {}, "must map output names"),
         ({}, {}, "table is empty"),
         ({frozenset({"A"}): {"g": "lots"}}, {}, "must hold numbers"),
@@ -185,8 +220,11 @@ def test_superadditive_fill_per_coalition_prices_agree(n, seed):
     known[1 << np.arange(n)] = True  # every party appears
     values = rng.integers(0, 5, ((1 << n), 2)).astype(float)
     values[0] = 0.0
-    table = {frozenset(names[i] for i in range(n) if m >> i & 1): dict(zip("gp", values[m]))
-             for m in range(1, 1 << n) if known[m]}
+    table = {
+        frozenset(names[i] for i in range(n) if m >> i & 1): dict(zip("gp", values[m]))
+        for m in range(1, 1 << n)
+        if known[m]
+    }
     model = TableProduction(table, fill="superadditive", parties=names)
     prices = rng.integers(0, 3, ((1 << n), 2)).astype(float)
     one_by_one = model.produce_all(names, np.zeros((n, 0)), prices)
@@ -194,7 +232,8 @@ def test_superadditive_fill_per_coalition_prices_agree(n, seed):
     table_mod._PER_ROW = 10**9
     try:
         per_row = TableProduction(table, fill="superadditive", parties=names).produce_all(
-            names, np.zeros((n, 0)), prices)
+            names, np.zeros((n, 0)), prices
+        )
     finally:
         table_mod._PER_ROW = old
     assert_allclose(one_by_one, per_row)

@@ -38,8 +38,12 @@ def _inside(poly: np.ndarray, p: np.ndarray, *, strict: bool, eps: float = 1e-9)
     ``strict``."""
     if len(poly) < 3:
         return False
-    crosses = np.array([(b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
-                        for a, b in zip(poly, np.roll(poly, -1, axis=0))])
+    crosses = np.array(
+        [
+            (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
+            for a, b in zip(poly, np.roll(poly, -1, axis=0))
+        ]
+    )
     if strict:
         return bool((crosses > eps).all() or (crosses < -eps).all())
     return bool((crosses >= -eps).all() or (crosses <= eps).all())
@@ -84,8 +88,9 @@ def test_core_polygon_known_games():
 @pytest.fixture(scope="module")
 def three_party():
     sc = load_scenario(bundled_scenario_path("training_centre"))
-    tu = [m for m in ("shapley", "nucleolus", "least_core", "banzhaf")
-          if m in sc.applicable_methods()][:3]
+    tu = [
+        m for m in ("shapley", "nucleolus", "least_core", "banzhaf") if m in sc.applicable_methods()
+    ][:3]
     return sc, sc.solve(tu)
 
 
@@ -116,8 +121,13 @@ def test_report_is_self_contained_with_charts(report_html, three_party):
     assert len(imgs) == 3
     for png in imgs:
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    for heading in ("Each party's share by method", "Settlement bundles", "Stability",
-                    "Imputation triangle", "Sensitivity"):
+    for heading in (
+        "Each party's share by method",
+        "Settlement bundles",
+        "Stability",
+        "Imputation triangle",
+        "Sensitivity",
+    ):
         assert heading in text
     for party in sc.parties:
         assert html.escape(party) in text
@@ -162,9 +172,16 @@ window.addEventListener('load', function () {
 </script>"""
 
 _CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--force-device-scale-factor=1",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
 ]
 
 
@@ -191,7 +208,10 @@ def _run_chromium(binary: str, tmp: Path, *args: str) -> subprocess.CompletedPro
     profile.mkdir(exist_ok=True)
     return subprocess.run(
         [binary, *_CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -200,10 +220,18 @@ def test_report_renders_in_headless_chromium(report_html, chromium, tmp_path):
 
     width, height = 1200, 5200
     probed = tmp_path / "probed.html"
-    probed.write_text(report_html.read_text(encoding="utf-8").replace(
-        "<head>", "<head>" + _PROBE, 1), encoding="utf-8")
-    dom = _run_chromium(chromium, tmp_path, f"--window-size={width},{height}",
-                        "--virtual-time-budget=10000", "--dump-dom", probed.as_uri())
+    probed.write_text(
+        report_html.read_text(encoding="utf-8").replace("<head>", "<head>" + _PROBE, 1),
+        encoding="utf-8",
+    )
+    dom = _run_chromium(
+        chromium,
+        tmp_path,
+        f"--window-size={width},{height}",
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        probed.as_uri(),
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.S)
     assert found, dom.stdout[-2000:]
@@ -214,8 +242,13 @@ def test_report_renders_in_headless_chromium(report_html, chromium, tmp_path):
         assert img["complete"] and img["w"] > 100 and img["h"] > 100, img
 
     shot = tmp_path / "shot.png"
-    res = _run_chromium(chromium, tmp_path, f"--window-size={width},{height}",
-                        f"--screenshot={shot}", report_html.as_uri())
+    res = _run_chromium(
+        chromium,
+        tmp_path,
+        f"--window-size={width},{height}",
+        f"--screenshot={shot}",
+        report_html.as_uri(),
+    )
     assert res.returncode == 0 and shot.exists(), res.stderr[-2000:]
     pixels = imread(shot)[..., :3]
     assert pixels.shape[:2] == (height, width)

@@ -218,8 +218,11 @@ def test_budget_counts_every_oracle_row(method):
     g = random_game(9, 4)
     rows = []
     oracle = ba.OracleGame(
-        None, g.players,
-        batch=lambda m: rows.append(m.shape[0]) or g.values[m.astype(np.int64) @ (1 << np.arange(9))],
+        None,
+        g.players,
+        batch=lambda m: (
+            rows.append(m.shape[0]) or g.values[m.astype(np.int64) @ (1 << np.arange(9))]
+        ),
     )
     est = ba.shapley_sampled(oracle, 1234, method=method, rng=0, batch_size=200)
     assert sum(rows) == est.evaluations <= 1234
@@ -277,8 +280,9 @@ def test_efficient_svarm_coverage():
 @pytest.mark.parametrize("method", SHAPLEY_METHODS)
 def test_target_stderr_stops_early(method):
     g = ba.games.airport(np.arange(1.0, 13.0))
-    est = ba.shapley_sampled(g, 2_000_000, method=method, rng=0, target_stderr=0.05,
-                             batch_size=2000)
+    est = ba.shapley_sampled(
+        g, 2_000_000, method=method, rng=0, target_stderr=0.05, batch_size=2000
+    )
     assert est.converged is True
     assert est.evaluations < 2_000_000
     assert est.stderr.max() <= 0.05
@@ -308,8 +312,10 @@ def test_banzhaf_sampled_agrees_with_exact(method, game):
 def test_banzhaf_sampled_on_larger_game(method):
     g = ba.games.weighted_voting([9, 8, 7, 6, 5, 5, 4, 3, 3, 2, 2, 1], 33)
     exact = ba.banzhaf(g).values
-    hits = [within(ba.banzhaf_sampled(g, 1500, method=method, rng=s), exact, 1.959964)
-            for s in range(30)]
+    hits = [
+        within(ba.banzhaf_sampled(g, 1500, method=method, rng=s), exact, 1.959964)
+        for s in range(30)
+    ]
     assert 0.85 <= np.mean(hits) <= 1.0
 
 
@@ -429,7 +435,9 @@ def test_budget_below_minimum_names_the_value():
 
 def test_unknown_method_lists_the_valid_ones():
     g = ba.games.airport([1, 2, 3])
-    with pytest.raises(InvalidGameError, match="'svarm', 'permutation', 'antithetic', 'stratified'"):
+    with pytest.raises(
+        InvalidGameError, match="'svarm', 'permutation', 'antithetic', 'stratified'"
+    ):
         ba.shapley_sampled(g, 100, method="quasi")
     with pytest.raises(InvalidGameError, match="method = 'svarm'.*'msr', 'star'"):
         ba.banzhaf_sampled(g, 100, method="svarm")

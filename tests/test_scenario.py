@@ -50,14 +50,20 @@ activity = [{ name = "course", uses = { teachers = 1, engineers = 0.5 }, makes =
 BAD_CASES = {
     "wrong_type.toml": ["party[1].contributes.engineers = 'two'", "expected a finite number >= 0"],
     "unknown_key.toml": ["party[1].contribute", "unknown key", "did you mean 'contributes'?"],
-    "negative_amount.toml": ["party[1].contributes.engineers = -3", "expected a finite number >= 0"],
+    "negative_amount.toml": [
+        "party[1].contributes.engineers = -3",
+        "expected a finite number >= 0",
+    ],
     "no_parties.toml": ["party: missing", "at least 1 [[party]] table"],
     "unknown_party.toml": ["union[0].members[1] = 'Firrm'", "did you mean 'Firm'?"],
     "overlapping_unions.toml": ["union[1].members[1] = 'College'", "already in union[0]"],
     "unknown_method.toml": ["methods.run[0] = 'shapely'", "did you mean 'shapley'?"],
     "missing_csv.toml": ["production.file = 'no_such_table.csv'", "file not found"],
-    "wrong_csv_columns.toml": ["column 'revenu' is not an output", "did you mean 'revenue'?",
-                               "expected columns: members, revenue"],
+    "wrong_csv_columns.toml": [
+        "column 'revenu' is not an output",
+        "did you mean 'revenue'?",
+        "expected columns: members, revenue",
+    ],
     "not_toml.toml": ["not valid TOML", "line 3"],
 }
 
@@ -84,38 +90,67 @@ def _with(extra: str) -> str:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        (BASE.replace('kind = "nonprofit"', 'kind = "college"'),
-         ["party[0].kind = 'college'", "one of 'nonprofit', 'enterprise', 'other'"]),
-        (BASE.replace('kind = "nonprofit"', 'kind = "nonprofit"\nutility = { type = "profti" }'),
-         ["party[0].utility.type = 'profti'", "did you mean 'profit'?"]),
-        (BASE.replace('contributes = { teachers = 4 }', 'contributes = { teachers = 4, '
-                      'enginers = 1 }'),
-         ["party[0].contributes.enginers", "did you mean 'engineers'?"]),
-        (BASE.replace('contributes = { teachers = 4 }', 'contributes = { teachers = nan }'),
-         ["party[0].contributes.teachers = nan", "finite"]),
-        (BASE.replace('contributes = { teachers = 4 }', 'contributes = { teachers = true }'),
-         ["party[0].contributes.teachers = True", "finite number"]),
-        (BASE.replace('name = "Firm"', 'name = "College"'),
-         ["party[1].name = 'College'", "unique", "party[0] already has it"]),
-        (_with('[scenario]\nnumeraire = "revenu"'),
-         ["scenario.numeraire = 'revenu'", "did you mean 'revenue'?"]),
+        (
+            BASE.replace('kind = "nonprofit"', 'kind = "college"'),
+            ["party[0].kind = 'college'", "one of 'nonprofit', 'enterprise', 'other'"],
+        ),
+        (
+            BASE.replace('kind = "nonprofit"', 'kind = "nonprofit"\nutility = { type = "profti" }'),
+            ["party[0].utility.type = 'profti'", "did you mean 'profit'?"],
+        ),
+        (
+            BASE.replace(
+                "contributes = { teachers = 4 }", "contributes = { teachers = 4, enginers = 1 }"
+            ),
+            ["party[0].contributes.enginers", "did you mean 'engineers'?"],
+        ),
+        (
+            BASE.replace("contributes = { teachers = 4 }", "contributes = { teachers = nan }"),
+            ["party[0].contributes.teachers = nan", "finite"],
+        ),
+        (
+            BASE.replace("contributes = { teachers = 4 }", "contributes = { teachers = true }"),
+            ["party[0].contributes.teachers = True", "finite number"],
+        ),
+        (
+            BASE.replace('name = "Firm"', 'name = "College"'),
+            ["party[1].name = 'College'", "unique", "party[0] already has it"],
+        ),
+        (
+            _with('[scenario]\nnumeraire = "revenu"'),
+            ["scenario.numeraire = 'revenu'", "did you mean 'revenue'?"],
+        ),
         (_with('[methods]\nrun = ["owen"]'), ["methods.run", "[[union]]"]),
         (_with('[methods]\nrun = ["shapley", "shapley"]'), ["methods.run[1]", "no repeats"]),
-        (_with('[partners]\nfocal = "Colege"'), ["partners.focal = 'Colege'",
-                                                 "did you mean 'College'?"]),
-        (_with('[report.sensitivity]\nparty = "Firm"\nresource = "engineer"\namounts = [1, 2]'),
-         ["report.sensitivity.resource = 'engineer'", "did you mean 'engineers'?"]),
-        (_with('[report.sensitivity]\nparty = "Firm"\nresource = "engineers"\namounts = [1]'),
-         ["report.sensitivity.amounts = [1]", "at least 2 items"]),
-        (BASE.replace('model = "linear"', 'model = "linaer"'),
-         ["production.model = 'linaer'", "did you mean 'linear'?"]),
-        (BASE.replace('makes = { revenue = 3 }', 'makes = { revenu = 3 }'),
-         ["production.activity[0].makes.revenu", "did you mean 'revenue'?"]),
-        (_with('[[union]]\nname = "U"\nmembers = []'),
-         ["union[0].members = []", "at least 1 item"]),
-        (BASE + '\nfoo = 1', ["foo: unknown key 'foo'"]),
-        (BASE.replace('name = "revenue"', 'name = "revenue"\nrival = false'),
-         ["output[0].rival = False", "numeraire"]),
+        (
+            _with('[partners]\nfocal = "Colege"'),
+            ["partners.focal = 'Colege'", "did you mean 'College'?"],
+        ),
+        (
+            _with('[report.sensitivity]\nparty = "Firm"\nresource = "engineer"\namounts = [1, 2]'),
+            ["report.sensitivity.resource = 'engineer'", "did you mean 'engineers'?"],
+        ),
+        (
+            _with('[report.sensitivity]\nparty = "Firm"\nresource = "engineers"\namounts = [1]'),
+            ["report.sensitivity.amounts = [1]", "at least 2 items"],
+        ),
+        (
+            BASE.replace('model = "linear"', 'model = "linaer"'),
+            ["production.model = 'linaer'", "did you mean 'linear'?"],
+        ),
+        (
+            BASE.replace("makes = { revenue = 3 }", "makes = { revenu = 3 }"),
+            ["production.activity[0].makes.revenu", "did you mean 'revenue'?"],
+        ),
+        (
+            _with('[[union]]\nname = "U"\nmembers = []'),
+            ["union[0].members = []", "at least 1 item"],
+        ),
+        (BASE + "\nfoo = 1", ["foo: unknown key 'foo'"]),
+        (
+            BASE.replace('name = "revenue"', 'name = "revenue"\nrival = false'),
+            ["output[0].rival = False", "numeraire"],
+        ),
     ],
 )
 def test_invalid_documents_name_the_key_path(text, words):
@@ -144,8 +179,9 @@ model = "table"
     with pytest.raises(InvalidScenarioError, match=r"production.row\[0\].members\[1\] = 'C'"):
         loads_scenario(doc + rows)
     (tmp_path / "t.csv").write_text("members,revenue\nA,1\nA + b,x\n")
-    with pytest.raises(InvalidScenarioError, match="line 3, column 'members': 'b' is not a "
-                       "party; did you mean 'B'"):
+    with pytest.raises(
+        InvalidScenarioError, match="line 3, column 'members': 'b' is not a party; did you mean 'B'"
+    ):
         loads_scenario(doc + 'file = "t.csv"', base_dir=tmp_path)
     (tmp_path / "t.csv").write_text("members,revenue\nA,1\nA + B,-2\n")
     with pytest.raises(InvalidScenarioError, match=r"line 3, column 'revenue' = '-2'"):
@@ -199,8 +235,9 @@ def test_bundled_scenarios_match_examples():
     for name, path in found.items():
         assert filecmp.cmp(path, EXAMPLES / f"{name}.toml", shallow=False), name
     for csv in EXAMPLES.glob("*.csv"):
-        assert filecmp.cmp(csv, bundled_scenario_path("college_enterprise").parent / csv.name,
-                           shallow=False)
+        assert filecmp.cmp(
+            csv, bundled_scenario_path("college_enterprise").parent / csv.name, shallow=False
+        )
     with pytest.raises(InvalidScenarioError, match="did you mean 'college_enterprise'"):
         bundled_scenario_path("college_enterprize")
 
@@ -218,8 +255,17 @@ def test_schema_reference_documents_every_key():
     ref = schema_reference()
     for key in SCHEMA.fields:
         assert f"`{key}`" in ref
-    for key in ("contributes", "activity", "function", "members", "sensitivity", "fill",
-                "breakeven", "exponents", "rho"):
+    for key in (
+        "contributes",
+        "activity",
+        "function",
+        "members",
+        "sensitivity",
+        "fill",
+        "breakeven",
+        "exponents",
+        "rho",
+    ):
         assert f"`{key}`" in ref, key
     doc = (ROOT / "docs" / "scenario.md").read_text()
     assert ref in doc, "docs/scenario.md is out of date: paste scenario.schema_reference()"
@@ -239,24 +285,33 @@ def scenario_docs(draw: st.DrawFn) -> dict:
     outputs = draw(st.lists(_names, min_size=1, max_size=3, unique=True))
     resources = draw(st.lists(_names, min_size=1, max_size=3, unique=True))
     doc: dict = {
-        "scenario": {"name": draw(_names), "description": draw(st.text(max_size=30)),
-                     "numeraire": draw(st.sampled_from(outputs))},
+        "scenario": {
+            "name": draw(_names),
+            "description": draw(st.text(max_size=30)),
+            "numeraire": draw(st.sampled_from(outputs)),
+        },
         "party": [],
-        "output": [{"name": o, "unit": draw(st.text(max_size=5)),
-                    "rival": draw(st.booleans())} for o in outputs],
+        "output": [
+            {"name": o, "unit": draw(st.text(max_size=5)), "rival": draw(st.booleans())}
+            for o in outputs
+        ],
     }
     num = doc["scenario"]["numeraire"]
     for o in doc["output"]:
         if o["name"] == num:
             o["rival"] = True
     for p in parties:
-        party: dict = {"name": p, "kind": draw(st.sampled_from(["nonprofit", "enterprise",
-                                                                 "other"]))}
+        party: dict = {
+            "name": p,
+            "kind": draw(st.sampled_from(["nonprofit", "enterprise", "other"])),
+        }
         party["contributes"] = draw(st.dictionaries(st.sampled_from(resources), _amount))
         kind = draw(st.sampled_from([None, "profit", "nonprofit", "linear"]))
         if kind is not None:
-            u: dict = {"type": kind, "values": draw(st.dictionaries(st.sampled_from(outputs),
-                                                                    _amount))}
+            u: dict = {
+                "type": kind,
+                "values": draw(st.dictionaries(st.sampled_from(outputs), _amount)),
+            }
             if kind == "profit":
                 u["cost"] = draw(_amount)
             elif kind == "nonprofit":
@@ -268,18 +323,31 @@ def scenario_docs(draw: st.DrawFn) -> dict:
         doc["party"].append(party)
     if draw(st.booleans()):
         acts = draw(st.lists(_names, min_size=1, max_size=3, unique=True))
-        doc["production"] = {"model": "linear", "activity": [
-            {"name": a, "uses": {r: draw(_amount) for r in resources},
-             "makes": draw(st.dictionaries(st.sampled_from(outputs), _amount))} for a in acts
-        ]}
+        doc["production"] = {
+            "model": "linear",
+            "activity": [
+                {
+                    "name": a,
+                    "uses": {r: draw(_amount) for r in resources},
+                    "makes": draw(st.dictionaries(st.sampled_from(outputs), _amount)),
+                }
+                for a in acts
+            ],
+        }
     else:
-        doc["production"] = {"model": "table", "row": [
-            {"members": [p], "outputs": {o: draw(_amount) for o in outputs}} for p in parties
-        ], "fill": "zero"}
+        doc["production"] = {
+            "model": "table",
+            "row": [
+                {"members": [p], "outputs": {o: draw(_amount) for o in outputs}} for p in parties
+            ],
+            "fill": "zero",
+        }
     if len(parties) > 1 and draw(st.booleans()):
         doc["union"] = [{"name": "u", "members": parties[: len(parties) // 2]}]
-        doc["methods"] = {"run": ["owen", "shapley"],
-                          "options": {"owen": {"note": draw(st.text(max_size=5))}}}
+        doc["methods"] = {
+            "run": ["owen", "shapley"],
+            "options": {"owen": {"note": draw(st.text(max_size=5))}},
+        }
     if draw(st.booleans()):
         doc["partners"] = {"focal": parties[0], "max_size": draw(st.integers(2, 5))}
     return doc

@@ -24,7 +24,8 @@ def college_firm(college=None):
         [ba.Output("graduates", rival=False), "patents", "revenue"],
         TableDouble(OUT, TABLE),
         {
-            "College": college or ba.NonprofitUtility({"graduates": 1.0, "patents": 3.0}, money=0.5),
+            "College": college
+            or ba.NonprofitUtility({"graduates": 1.0, "patents": 3.0}, money=0.5),
             "Firm": ba.ProfitUtility({"graduates": 1.0, "patents": 10.0}, cost=5.0),
         },
     )
@@ -49,7 +50,11 @@ def test_shapley_settlement_by_hand():
     import json
 
     d = json.loads(json.dumps(s.to_dict()))
-    assert d["bundles"]["Firm"] == {"graduates": 30.0, "patents": 2.0, "revenue": pytest.approx(30.0)}
+    assert d["bundles"]["Firm"] == {
+        "graduates": 30.0,
+        "patents": 2.0,
+        "revenue": pytest.approx(30.0),
+    }
     assert d["checks"]["in_core"] is True and d["method"] == "shapley"
     frame = s.to_frame()
     assert_allclose(frame["gain"], [50, 50])
@@ -58,7 +63,9 @@ def test_shapley_settlement_by_hand():
 
 def test_break_even_floor_that_binds_is_named():
     college = ba.NonprofitUtility({"graduates": 1.0, "patents": 3.0}, money=0.5, breakeven=15.0)
-    with pytest.raises(InfeasibleError, match=r"the break-even floor of 'College' \(money >= 15\) binds"):
+    with pytest.raises(
+        InfeasibleError, match=r"the break-even floor of 'College' \(money >= 15\) binds"
+    ):
         college_firm(college).settle("shapley")
 
 
@@ -69,8 +76,13 @@ def test_side_payments_and_their_absence():
     assert_allclose(s.bundles["revenue"], [-10, 50], atol=1e-9)
     assert s.payoffs.method == "given"
     flows = {(r["from"], r["to"]): r["amount"] for r in s.transfers.to_dict("records")}
-    assert flows == {("joint revenue", "Firm"): pytest.approx(40), ("College", "Firm"): pytest.approx(10)}
-    with pytest.raises(InfeasibleError, match=r"the no-payment floor \(side_payments=False\) of 'College'"):
+    assert flows == {
+        ("joint revenue", "Firm"): pytest.approx(40),
+        ("College", "Firm"): pytest.approx(10),
+    }
+    with pytest.raises(
+        InfeasibleError, match=r"the no-payment floor \(side_payments=False\) of 'College'"
+    ):
         p.realise({"College": 50, "Firm": 95}, side_payments=False)
 
 
@@ -97,9 +109,13 @@ def test_checks_report_blocking_coalitions():
 
 def test_method_registry():
     p = college_firm()
-    with pytest.raises(InvalidGameError, match=r"unknown method 'fair'; valid methods are \[.*'shapley'"):
+    with pytest.raises(
+        InvalidGameError, match=r"unknown method 'fair'; valid methods are \[.*'shapley'"
+    ):
         p.settle("fair")
-    assert_allclose(p.settle(lambda g: ba.Allocation(g.players, [60, 85], "mine")).payoffs.values, [60, 85])
+    assert_allclose(
+        p.settle(lambda g: ba.Allocation(g.players, [60, 85], "mine")).payoffs.values, [60, 85]
+    )
     s = p.settle("banzhaf")
     assert s.payoffs.method == "banzhaf (normalized)" and s.checks.efficient
     with pytest.raises(InvalidGameError, match="must return an Allocation"):
@@ -123,7 +139,9 @@ def linear_partnerships(draw, n=(1, 4)):
     with_revenue = draw(st.booleans())
     outputs = names + (["revenue"] if with_revenue else [])
     q = st.integers(0, 8).map(lambda x: x / 4)
-    yields = np.array(draw(st.lists(q, min_size=2 * len(outputs), max_size=2 * len(outputs)))).reshape(2, -1)
+    yields = np.array(
+        draw(st.lists(q, min_size=2 * len(outputs), max_size=2 * len(outputs)))
+    ).reshape(2, -1)
     bonus = np.array(draw(st.lists(q, min_size=len(outputs), max_size=len(outputs))))
     parties, utilities = [], {}
     for i in range(k):
@@ -134,10 +152,13 @@ def linear_partnerships(draw, n=(1, 4)):
             values = {o: v + 0.25 for o, v in values.items()}  # someone values every good
         money = draw(st.sampled_from([0.5, 1.0, 2.0]))
         breakeven = draw(st.one_of(st.none(), q))
-        utilities[name] = ba.LinearUtility(values, money=money, constant=-draw(q), breakeven=breakeven)
+        utilities[name] = ba.LinearUtility(
+            values, money=money, constant=-draw(q), breakeven=breakeven
+        )
     return ba.Partnership(
         parties,
-        [ba.Output(o, rival=r) for o, r in zip(names, rival)] + (["revenue"] if with_revenue else []),
+        [ba.Output(o, rival=r) for o, r in zip(names, rival)]
+        + (["revenue"] if with_revenue else []),
         SynergyDouble(outputs, ("a", "b"), yields, bonus),
         utilities,
     )
@@ -208,7 +229,7 @@ def _feasible_by_scipy(p, x, side_payments):
     a_ub = np.zeros((r + 1, nv))
     for k in range(r):
         a_ub[k, [i * r + k for i in range(n)]] = 1
-    a_ub[r, n * r:] = 1
+    a_ub[r, n * r :] = 1
     b_ub = [q[o] for o in rival] + [q.get("revenue", 0.0)]
     bounds = [(0, None)] * (n * r)
     for name in names:
@@ -217,7 +238,9 @@ def _feasible_by_scipy(p, x, side_payments):
         if not side_payments:
             lo = max(lo, 0.0)
         bounds.append((None if lo == -np.inf else lo, None))
-    res = linprog(np.zeros(nv), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    res = linprog(
+        np.zeros(nv), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+    )
     return res.status == 0
 
 
@@ -247,8 +270,11 @@ def convex_partnerships(draw):
     names = [f"P{i}" for i in range(k)]
     q = st.integers(0, 8).map(lambda x: x / 4)
     utilities = {
-        n: ba.LinearUtility({"graduates": draw(q) + (0.25 if i == 0 else 0.0)},
-                            money=draw(st.sampled_from([0.5, 1.0])), constant=-draw(q))
+        n: ba.LinearUtility(
+            {"graduates": draw(q) + (0.25 if i == 0 else 0.0)},
+            money=draw(st.sampled_from([0.5, 1.0])),
+            constant=-draw(q),
+        )
         for i, n in enumerate(names)
     }
     return ba.Partnership(
@@ -282,7 +308,9 @@ def test_check_payoffs_matches_a_direct_enumeration():
     g = ba.Game([0, 1, 2, 5, 1, 3, 4, 9], ["a", "b", "c"])
     x = [2.0, 3.0, 4.0]
     c = st_mod.check_payoffs(g, x)
-    direct = [m for m in range(1, 8) if g.values[m] - sum(x[i] for i in range(3) if m >> i & 1) > 1e-9]
+    direct = [
+        m for m in range(1, 8) if g.values[m] - sum(x[i] for i in range(3) if m >> i & 1) > 1e-9
+    ]
     assert c.n_blocking == len(direct)
     assert c.in_core == (not direct)
 

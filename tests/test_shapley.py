@@ -55,9 +55,7 @@ def banzhaf_reference(game: ba.Game) -> list[Fraction]:
     n = game.n
     out = []
     for i in range(n):
-        tot = sum(
-            (v[s | (1 << i)] - v[s] for s in range(1 << n) if not (s >> i) & 1), Fraction(0)
-        )
+        tot = sum((v[s | (1 << i)] - v[s] for s in range(1 << n) if not (s >> i) & 1), Fraction(0))
         out.append(tot / 2 ** (n - 1))
     return out
 
@@ -121,10 +119,12 @@ def _tol(game: ba.Game) -> float:
 @pytest.mark.parametrize("cost", [False, True])
 def test_shapley_and_banzhaf_match_slow_reference(n, cost):
     g = random_game(n, seed=10 + n, cost=cost)
-    assert_allclose(ba.shapley(g).values, [float(x) for x in shapley_reference(g)],
-                    rtol=1e-9, atol=_tol(g))
-    assert_allclose(ba.banzhaf(g).values, [float(x) for x in banzhaf_reference(g)],
-                    rtol=1e-9, atol=_tol(g))
+    assert_allclose(
+        ba.shapley(g).values, [float(x) for x in shapley_reference(g)], rtol=1e-9, atol=_tol(g)
+    )
+    assert_allclose(
+        ba.banzhaf(g).values, [float(x) for x in banzhaf_reference(g)], rtol=1e-9, atol=_tol(g)
+    )
 
 
 @pytest.mark.parametrize(
@@ -399,7 +399,10 @@ def test_glove_game():
     g = ba.games.glove(1, 2)
     assert_allclose(ba.shapley(g).values, [2 / 3, 1 / 6, 1 / 6], rtol=1e-14)
     assert [Fraction(x).limit_denominator(100) for x in ba.shapley(g).values] == [
-        Fraction(2, 3), Fraction(1, 6), Fraction(1, 6)]
+        Fraction(2, 3),
+        Fraction(1, 6),
+        Fraction(1, 6),
+    ]
 
 
 def test_un_security_council_shapley_shubik():
@@ -478,8 +481,15 @@ def test_bankruptcy_shapley_equals_random_arrival(estate, claims):
 
 def test_simple_rules():
     g = ba.Game.from_dict(
-        {("a",): 1, ("b",): 2, ("c",): 3, ("a", "b"): 4, ("a", "c"): 5, ("b", "c"): 6,
-         ("a", "b", "c"): 12},
+        {
+            ("a",): 1,
+            ("b",): 2,
+            ("c",): 3,
+            ("a", "b"): 4,
+            ("a", "c"): 5,
+            ("b", "c"): 6,
+            ("a", "b", "c"): 12,
+        },
         ["a", "b", "c"],
     )
     assert_allclose(ba.equal_split(g).values, [4, 4, 4])

@@ -38,8 +38,11 @@ class _Frontier2D(FeasibleSet):
         if slope is not None and not callable(slope):
             raise InvalidGameError(f"slope must be callable or None, got {slope!r}")
         for name, v in (("lo", lo), ("hi", hi)):
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
-                    or not math.isfinite(float(v)):
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float, np.integer, np.floating))
+                or not math.isfinite(float(v))
+            ):
                 raise InvalidGameError(f"{name} must be a finite number, got {v!r}")
         lo, hi = float(lo), float(hi)
         if not lo < hi:
@@ -101,7 +104,9 @@ class _Frontier2D(FeasibleSet):
         except (TypeError, ValueError) as exc:
             raise InvalidGameError(f"fn({x!r}) did not return a number: {exc}") from None
         if not math.isfinite(y):
-            raise InvalidGameError(f"fn({x:.6g}) = {y} is not finite; fn must be finite on [lo, hi]")
+            raise InvalidGameError(
+                f"fn({x:.6g}) = {y} is not finite; fn must be finite on [lo, hi]"
+            )
         return y
 
     def _fc(self, x: float) -> float:
@@ -148,7 +153,9 @@ class _Frontier2D(FeasibleSet):
         nu = np.array([max(-s, 0.0), 1.0])
         return nu / nu.sum()
 
-    def _gauge(self, o: NDArray[np.float64], r: NDArray[np.float64]) -> tuple[float, NDArray[np.float64] | None]:
+    def _gauge(
+        self, o: NDArray[np.float64], r: NDArray[np.float64]
+    ) -> tuple[float, NDArray[np.float64] | None]:
         lo, hi = self._lo, self._hi
         o1, o2 = float(o[0]), float(o[1])
         r1, r2 = float(r[0]), float(r[1])
@@ -179,8 +186,9 @@ class _Frontier2D(FeasibleSet):
     def _argmax_concave(self, dg: Callable[[float], float], a: float, b: float) -> float:
         return num.root_decreasing(dg, a, b)
 
-    def _support(self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
-                 ) -> tuple[float, NDArray[np.float64] | None]:
+    def _support(
+        self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
+    ) -> tuple[float, NDArray[np.float64] | None]:
         lo, hi = self._lo, self._hi
         a, b = lo, hi
         if floor is not None:
@@ -210,7 +218,9 @@ class _Frontier2D(FeasibleSet):
             i1 = num.root_decreasing(lambda x: self._f(x) - float(d[1]), a, hi)
         return np.array([i1, i2])
 
-    def _nash(self, d: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    def _nash(
+        self, d: NDArray[np.float64], w: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], dict[str, Any]]:
         lo = self._lo
         d1, d2 = float(d[0]), float(d[1])
         a = max(lo, d1)
@@ -227,5 +237,3 @@ class _Frontier2D(FeasibleSet):
 
         x = num.root_decreasing(dg, a, b)
         return np.array([x, self._f(x)]), {"iterations": 0, "polished": True, "columns": 0}
-
-

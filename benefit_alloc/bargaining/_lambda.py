@@ -124,8 +124,11 @@ class _Pins:
                             f"the TU-like coalitions fix inconsistent weight ratios (V("
                             f"{_label(names_of(mask, game.players))}) needs weights proportional "
                             f"to {_fmt(rho)}"
-                            + ("" if len(idx) == bin(mask).count("1") else
-                               f" for {[game.players[k] for k in idx]}")
+                            + (
+                                ""
+                                if len(idx) == bin(mask).count("1")
+                                else f" for {[game.players[k] for k in idx]}"
+                            )
                             + "): no lambda-transfer value exists"
                         )
                     continue
@@ -161,8 +164,15 @@ def lambda_transfer_value(game: NTUGame, tol: float, max_iter: int) -> Allocatio
     tr = _Transfer(game, pins.rays)
     scale = max(fs._scale for fs in game._sets)
 
-    def residual(lam: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArray[np.float64],
-                                                     NDArray[np.float64] | None, NDArray[np.float64]]:
+    def residual(
+        lam: NDArray[np.float64],
+    ) -> tuple[
+        float,
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.float64] | None,
+        NDArray[np.float64],
+    ]:
         t, v = tr.point(lam)
         tau, nu = grand._gauge(t, np.ones(n))
         return float(-tau), t, v, nu, lam
@@ -208,19 +218,29 @@ def lambda_transfer_value(game: NTUGame, tol: float, max_iter: int) -> Allocatio
         )
     kink = _at_kink(grand, t, lam, tol * scale)
     return Allocation(
-        game.players, t,
+        game.players,
+        t,
         "ntu_shapley (Shapley 1969 lambda-transfer value"
-        + ("; one element of the value set, which may hold others" if n > 2 and not pins.pinned
-           else "") + ")",
-        weights=lam, transfer_game=Game(v, game.players), transfer_shapley=lam * t, residual=res,
-        algorithm=algorithm, iterations=iterations, at_kink=kink, on_frontier=True,
+        + (
+            "; one element of the value set, which may hold others"
+            if n > 2 and not pins.pinned
+            else ""
+        )
+        + ")",
+        weights=lam,
+        transfer_game=Game(v, game.players),
+        transfer_shapley=lam * t,
+        residual=res,
+        algorithm=algorithm,
+        iterations=iterations,
+        at_kink=kink,
+        on_frontier=True,
     )
 
 
-
-
-def _search(game: NTUGame, tr: _Transfer, pins: _Pins, tol: float, max_iter: int
-            ) -> tuple[NDArray[np.float64], int]:
+def _search(
+    game: NTUGame, tr: _Transfer, pins: _Pins, tol: float, max_iter: int
+) -> tuple[NDArray[np.float64], int]:
     r"""Weights with :math:`t(\lambda) \in V(N)` for three or more players.
 
     The residual is :math:`R(\lambda) = P(t(\lambda) + c\hat\lambda) - t(\lambda)`, with
@@ -272,8 +292,15 @@ def _search(game: NTUGame, tr: _Transfer, pins: _Pins, tol: float, max_iter: int
             break
         with np.errstate(all="ignore"):
             try:
-                sol = least_squares(resid, z0, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15,
-                                    max_nfev=min(budget, 60 * k))
+                sol = least_squares(
+                    resid,
+                    z0,
+                    method="lm",
+                    xtol=1e-15,
+                    ftol=1e-15,
+                    gtol=1e-15,
+                    max_nfev=min(budget, 60 * k),
+                )
             except ValueError:  # the residual overflowed at an extreme weight: next start
                 nfev += 60 * k
                 continue
@@ -289,7 +316,8 @@ def _search(game: NTUGame, tr: _Transfer, pins: _Pins, tol: float, max_iter: int
         hint = (
             f"; the search drifts towards a zero weight for {game.players[i]!r} "
             f"({lam[i]:.3g}): the game may have no value with positive weights"
-            if lam[i] < 1e-2 / n else ""
+            if lam[i] < 1e-2 / n
+            else ""
         )
         raise SolverError(
             f"ntu_shapley: no lambda-transfer value found from {len(starts)} starting points "

@@ -123,8 +123,10 @@ def linprog(
         box = np.column_stack([np.zeros(k), np.full(k, np.inf)])
     else:
         box = np.array(
-            [[-np.inf if p[0] is None else float(p[0]), np.inf if p[1] is None else float(p[1])]
-             for p in bounds],
+            [
+                [-np.inf if p[0] is None else float(p[0]), np.inf if p[1] is None else float(p[1])]
+                for p in bounds
+            ],
             dtype=np.float64,
         ).reshape(k, 2)
     none = np.zeros((0, k))
@@ -137,7 +139,8 @@ def linprog(
             b_eq=np.zeros(0) if b_eq is None else b_eq,
             bounds=box,
         ),
-        what=f"the {what}", tol=_HIGHS_OPTIONS["primal_feasibility_tolerance"],
+        what=f"the {what}",
+        tol=_HIGHS_OPTIONS["primal_feasibility_tolerance"],
     )
     if out.status == "infeasible":
         return LPResult("infeasible")
@@ -147,19 +150,27 @@ def linprog(
         raise SolverError(f"the LP reported {out.status!r} without a solution and duals")
     x = out.x
     return LPResult(
-        "optimal", x, float(c @ x),
+        "optimal",
+        x,
+        float(c @ x),
         -out.ineq_duals if A_ub is not None else None,
         -out.eq_duals if A_eq is not None else None,
     )
 
 
-def _linprog_scipy(c: NDArray[np.float64], A_ub: Any, b_ub: Any, A_eq: Any, b_eq: Any,
-                   bounds: Any, what: str) -> LPResult:
+def _linprog_scipy(
+    c: NDArray[np.float64], A_ub: Any, b_ub: Any, A_eq: Any, b_eq: Any, bounds: Any, what: str
+) -> LPResult:
     from scipy.optimize import linprog as _linprog
 
     res = _linprog(
-        -c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq,
-        bounds=bounds if bounds is not None else (0, None), method="highs",
+        -c,
+        A_ub=A_ub,
+        b_ub=b_ub,
+        A_eq=A_eq,
+        b_eq=b_eq,
+        bounds=bounds if bounds is not None else (0, None),
+        method="highs",
         options=_HIGHS_OPTIONS,
     )
     if res.status == 2:
@@ -202,9 +213,7 @@ def bisect_decreasing(
     return 0.5 * (a + b)
 
 
-def derivative(
-    fn: Callable[[float], float], x: float, lo: float, hi: float, h: float
-) -> float:
+def derivative(fn: Callable[[float], float], x: float, lo: float, hi: float, h: float) -> float:
     """Derivative of ``fn`` at ``x`` inside ``[lo, hi]`` by Ridders' extrapolation.
 
     Ridders (1982) extrapolates a sequence of difference quotients with shrinking steps
@@ -253,9 +262,7 @@ def derivative(
     return float(best)
 
 
-def root_decreasing(
-    f: Callable[[float], float], a: float, b: float, *, xtol: float = 0.0
-) -> float:
+def root_decreasing(f: Callable[[float], float], a: float, b: float, *, xtol: float = 0.0) -> float:
     """Root of a continuous nonincreasing ``f`` on ``[a, b]`` by Brent's method.
 
     Returns ``a`` when ``f(a) <= 0`` and ``b`` when ``f(b) >= 0``.  Brent (1973) combines
@@ -293,10 +300,12 @@ def project_onto_hull(C: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray
 
     m, n = C.shape
     L = max(1.0, float(np.abs(C - z).max()))
-    M = np.vstack([
-        np.hstack([(C.T - z[:, None]) / L, -np.eye(n)]),
-        np.hstack([np.ones((1, m)), np.zeros((1, n))]),
-    ])
+    M = np.vstack(
+        [
+            np.hstack([(C.T - z[:, None]) / L, -np.eye(n)]),
+            np.hstack([np.ones((1, m)), np.zeros((1, n))]),
+        ]
+    )
     rhs = np.zeros(n + 1)
     rhs[-1] = 1.0
     x, _ = nnls(M, rhs, maxiter=50 * (m + n))
@@ -325,8 +334,9 @@ class NashPoint:
     polished: bool
 
 
-def _line_search(x: NDArray[np.float64], dv: NDArray[np.float64], w: NDArray[np.float64],
-                 gmax: float) -> float:
+def _line_search(
+    x: NDArray[np.float64], dv: NDArray[np.float64], w: NDArray[np.float64], gmax: float
+) -> float:
     """Maximise ``sum w log(x + g dv)`` over ``g`` in ``[0, gmax]`` (``x > 0``, slope at 0 > 0).
 
     The slope is decreasing (the objective is concave), so a safeguarded Newton iteration on
@@ -362,8 +372,13 @@ def _line_search(x: NDArray[np.float64], dv: NDArray[np.float64], w: NDArray[np.
     return lo
 
 
-def _face_newton(C: NDArray[np.float64], idx: NDArray[np.intp], u: NDArray[np.float64],
-                 d: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.float64] | None:
+def _face_newton(
+    C: NDArray[np.float64],
+    idx: NDArray[np.intp],
+    u: NDArray[np.float64],
+    d: NDArray[np.float64],
+    w: NDArray[np.float64],
+) -> NDArray[np.float64] | None:
     """Maximise ``sum w log(u - d)`` over the affine hull of ``C[idx]`` by Newton's method."""
     a0 = C[idx[0]]
     if idx.size == 1:
@@ -399,7 +414,9 @@ def _face_newton(C: NDArray[np.float64], idx: NDArray[np.intp], u: NDArray[np.fl
     return out if np.all(out > d) else None
 
 
-def _convex_weights(P: NDArray[np.float64], u: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
+def _convex_weights(
+    P: NDArray[np.float64], u: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], float]:
     """Nonnegative weights ``mu`` (summing to 1) with ``P.T mu`` closest to ``u``, and the residual."""
     from scipy.optimize import nnls
 
@@ -414,8 +431,13 @@ def _convex_weights(P: NDArray[np.float64], u: NDArray[np.float64]) -> tuple[NDA
 _POLISH_EVERY = 100
 
 
-def _polish(C: NDArray[np.float64], u: NDArray[np.float64], d: NDArray[np.float64],
-            w: NDArray[np.float64], it: int) -> NashPoint | None:
+def _polish(
+    C: NDArray[np.float64],
+    u: NDArray[np.float64],
+    d: NDArray[np.float64],
+    w: NDArray[np.float64],
+    it: int,
+) -> NashPoint | None:
     """The exact Nash point on the face of ``conv(C)`` exposed at ``u``, if certified.
 
     The face is first taken as the points within ``delta`` of the largest value of the

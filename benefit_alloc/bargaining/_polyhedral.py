@@ -61,8 +61,13 @@ class _Polyhedral(FeasibleSet):
             # nonempty iff some plan y satisfies the rows with A_u = 0 (lower u enough for the rest)
             zero = ~(Au > 0).any(axis=1)
             res = num.linprog(
-                np.zeros(Ay.shape[1]), Ay[zero], b[zero], E, e,
-                list(zip(_none(ylo), _none(yhi))), what="emptiness check of the feasible set",
+                np.zeros(Ay.shape[1]),
+                Ay[zero],
+                b[zero],
+                E,
+                e,
+                list(zip(_none(ylo), _none(yhi))),
+                what="emptiness check of the feasible set",
             )
             if res.status != "optimal":
                 raise InvalidGameError(
@@ -123,8 +128,9 @@ class _Polyhedral(FeasibleSet):
         E = np.hstack([np.zeros((q, n)), self._E])
         lo = np.concatenate([floor, self._ylo])
         hi = np.concatenate([np.full(n, np.inf), self._yhi])
-        return _Polyhedral(Au, Ay, b, E, self._e.copy(), lo, hi, kind="projection",
-                           players=self._players)
+        return _Polyhedral(
+            Au, Ay, b, E, self._e.copy(), lo, hi, kind="projection", players=self._players
+        )
 
     def _hull_columns(self) -> list[NDArray[np.float64]]:
         if self._points is not None:
@@ -142,7 +148,9 @@ class _Polyhedral(FeasibleSet):
         return list(zip(_none(self._ylo), _none(self._yhi)))
 
     # the gauge ------------------------------------------------------------------
-    def _gauge(self, o: NDArray[np.float64], r: NDArray[np.float64]) -> tuple[float, NDArray[np.float64] | None]:
+    def _gauge(
+        self, o: NDArray[np.float64], r: NDArray[np.float64]
+    ) -> tuple[float, NDArray[np.float64] | None]:
         Au, b = self._Au, self._b
         rhs = b - Au @ o
         ar = Au @ r
@@ -159,17 +167,21 @@ class _Polyhedral(FeasibleSet):
         p = self._Ay.shape[1]
         res = num.linprog(
             np.concatenate([[1.0], np.zeros(p)]),
-            np.column_stack([ar, self._Ay]), rhs,
+            np.column_stack([ar, self._Ay]),
+            rhs,
             np.column_stack([np.zeros(self._E.shape[0]), self._E]) if self._E.shape[0] else None,
             self._e if self._E.shape[0] else None,
-            [(None, None)] + self._ybounds(), what="ray (gauge) LP",
+            [(None, None)] + self._ybounds(),
+            what="ray (gauge) LP",
         )
         if res.status == "unbounded":
             return math.inf, None
         if res.status == "infeasible":
             return -math.inf, None
         if res.x is None or res.dual_ub is None:
-            raise SolverError(f"the support LP reported {res.status!r} without a solution and duals")
+            raise SolverError(
+                f"the support LP reported {res.status!r} without a solution and duals"
+            )
         nu = Au.T @ np.maximum(res.dual_ub, 0.0)
         s = nu.sum()
         return float(res.x[0]), (nu / s if s > 0 else None)
@@ -181,9 +193,13 @@ class _Polyhedral(FeasibleSet):
             raise InvalidGameError("a plan over points exists only for sets given by points")
         m = P.shape[0]
         res = num.linprog(
-            np.concatenate([[1.0], np.zeros(m)]), np.column_stack([np.ones(self._n), -P.T]), -o,
-            np.concatenate([[0.0], np.ones(m)])[None, :], np.ones(1),
-            [(None, None)] + [(0.0, None)] * m, what="start of the Nash iteration",
+            np.concatenate([[1.0], np.zeros(m)]),
+            np.column_stack([np.ones(self._n), -P.T]),
+            -o,
+            np.concatenate([[0.0], np.ones(m)])[None, :],
+            np.ones(1),
+            [(None, None)] + [(0.0, None)] * m,
+            what="start of the Nash iteration",
         )
         if res.status != "optimal" or res.x is None:  # pragma: no cover - points are bounded
             raise SolverError(f"the start LP of the Nash iteration ended {res.status}")
@@ -191,8 +207,9 @@ class _Polyhedral(FeasibleSet):
         return mu / mu.sum()
 
     # the support ----------------------------------------------------------------
-    def _support(self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
-                 ) -> tuple[float, NDArray[np.float64] | None]:
+    def _support(
+        self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
+    ) -> tuple[float, NDArray[np.float64] | None]:
         n = self._n
         if floor is None and self._points is not None:
             s = self._points @ nu
@@ -209,10 +226,14 @@ class _Polyhedral(FeasibleSet):
         ub = [(None, None)] * n if floor is None else [(float(f), None) for f in floor]
         res = num.linprog(
             np.concatenate([nu, np.zeros(p)]),
-            np.column_stack([self._Au, self._Ay]), self._b,
-            np.column_stack([np.zeros((self._E.shape[0], n)), self._E]) if self._E.shape[0] else None,
+            np.column_stack([self._Au, self._Ay]),
+            self._b,
+            np.column_stack([np.zeros((self._E.shape[0], n)), self._E])
+            if self._E.shape[0]
+            else None,
             self._e if self._E.shape[0] else None,
-            ub + self._ybounds(), what="support LP",
+            ub + self._ybounds(),
+            what="support LP",
         )
         if res.status == "unbounded":
             return math.inf, None
@@ -224,13 +245,19 @@ class _Polyhedral(FeasibleSet):
         return float(nu @ u), u.copy()
 
     # Nash -----------------------------------------------------------------------
-    def _nash(self, d: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    def _nash(
+        self, d: NDArray[np.float64], w: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], dict[str, Any]]:
         if self._points is not None:
             P = self._points
             mu0 = self._gauge_plan(d)
             res = num.nash_over_points(P, d, w, mu0)
-            return res.u, {"fw_gap": res.gap, "iterations": res.iterations,
-                           "polished": res.polished, "columns": P.shape[0]}
+            return res.u, {
+                "fw_gap": res.gap,
+                "iterations": res.iterations,
+                "polished": res.polished,
+                "columns": P.shape[0],
+            }
         return simplicial_decomposition(self, d, w, lambda g: self._support(g, d)[1])
 
     def _set_weight_domain(
@@ -283,11 +310,13 @@ class _Polyhedral(FeasibleSet):
         mrows = Au_full.shape[0]
         q = E.shape[0]
         # variables (lam n, pi mrows >= 0, sigma q free): lam = Au^T pi, Ay^T pi + E^T sigma = 0
-        eq = np.block([
-            [np.eye(n), -Au_full.T, np.zeros((n, q))],
-            [np.zeros((p, n)), Ay_full.T, E.T],
-            [np.ones((1, n)), np.zeros((1, mrows)), np.zeros((1, q))],
-        ])
+        eq = np.block(
+            [
+                [np.eye(n), -Au_full.T, np.zeros((n, q))],
+                [np.zeros((p, n)), Ay_full.T, E.T],
+                [np.ones((1, n)), np.zeros((1, mrows)), np.zeros((1, q))],
+            ]
+        )
         rhs = np.concatenate([np.zeros(n + p), [1.0]])
         bounds = [(0.0, None)] * (n + mrows) + [(None, None)] * q
         lo = np.empty(n)
@@ -342,16 +371,21 @@ def simplicial_decomposition(
         g = w / (u - d)
         p = oracle(g / g.sum())
         if p is None:
-            raise SolverError("the support oracle found no point of the set above the disagreement point")
+            raise SolverError(
+                "the support oracle found no point of the set above the disagreement point"
+            )
         gap = float(g @ (p - u))
         if gap <= tol:
-            return u, {"fw_gap": max(gap, res.gap), "iterations": total_it, "polished": res.polished,
-                       "columns": len(cols), "outer_iterations": outer}
+            return u, {
+                "fw_gap": max(gap, res.gap),
+                "iterations": total_it,
+                "polished": res.polished,
+                "columns": len(cols),
+                "outer_iterations": outer,
+            }
         cols.append(np.asarray(p, dtype=float))
         mu = np.append(res.mu, 0.0)
     raise SolverError(
         f"simplicial decomposition for the Nash solution did not converge in {max_iter} outer "
         f"iterations (last gap {gap:.3g}); the support oracle may be inexact"
     )
-
-

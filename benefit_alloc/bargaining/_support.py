@@ -88,7 +88,9 @@ class _SupportSet(FeasibleSet):
         self._add(p)
         return False
 
-    def _gauge(self, o: NDArray[np.float64], r: NDArray[np.float64]) -> tuple[float, NDArray[np.float64] | None]:
+    def _gauge(
+        self, o: NDArray[np.float64], r: NDArray[np.float64]
+    ) -> tuple[float, NDArray[np.float64] | None]:
         n = self._n
         tol = self._tol * self._scale
         phase_one = False
@@ -96,9 +98,13 @@ class _SupportSet(FeasibleSet):
             C = np.array(self._cols)
             m = C.shape[0]
             res = num.linprog(
-                np.concatenate([[1.0], np.zeros(m)]), np.column_stack([r, -C.T]), -o,
-                np.concatenate([[0.0], np.ones(m)])[None, :], np.ones(1),
-                [(None, None)] + [(0.0, None)] * m, what="column-generation ray LP",
+                np.concatenate([[1.0], np.zeros(m)]),
+                np.column_stack([r, -C.T]),
+                -o,
+                np.concatenate([[0.0], np.ones(m)])[None, :],
+                np.ones(1),
+                [(None, None)] + [(0.0, None)] * m,
+                what="column-generation ray LP",
             )
             if res.status == "infeasible":
                 # some coordinate with r_i = 0 is out of reach of the columns: phase one
@@ -111,7 +117,12 @@ class _SupportSet(FeasibleSet):
                 if t1 < 0:
                     o = o + t1  # within tolerance: relax to what the hull reaches
                 continue
-            if res.status != "optimal" or res.x is None or res.dual_ub is None or res.dual_eq is None:
+            if (
+                res.status != "optimal"
+                or res.x is None
+                or res.dual_ub is None
+                or res.dual_eq is None
+            ):
                 raise SolverError(f"the column-generation ray LP ended {res.status}")
             t = float(res.x[0])
             mu = np.maximum(res.dual_ub, 0.0)
@@ -122,8 +133,9 @@ class _SupportSet(FeasibleSet):
                 return t, mu
         raise SolverError("column generation for the ray did not converge")  # pragma: no cover
 
-    def _support(self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
-                 ) -> tuple[float, NDArray[np.float64] | None]:
+    def _support(
+        self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
+    ) -> tuple[float, NDArray[np.float64] | None]:
         if floor is None:
             if nu.sum() <= 0:  # pragma: no cover - callers pass nonzero weights
                 raise InvalidGameError("support weights must not all be zero")
@@ -135,7 +147,12 @@ class _SupportSet(FeasibleSet):
             C = np.array(self._cols)
             m = C.shape[0]
             res = num.linprog(
-                C @ nu, -C.T, -floor, np.ones((1, m)), np.ones(1), [(0.0, None)] * m,
+                C @ nu,
+                -C.T,
+                -floor,
+                np.ones((1, m)),
+                np.ones(1),
+                [(0.0, None)] * m,
                 what="column-generation support LP",
             )
             if res.status == "infeasible":
@@ -148,7 +165,12 @@ class _SupportSet(FeasibleSet):
                 if t1 < 0:
                     floor = floor + t1  # within tolerance: relax to what the hull reaches
                 continue
-            if res.status != "optimal" or res.x is None or res.dual_ub is None or res.dual_eq is None:
+            if (
+                res.status != "optimal"
+                or res.x is None
+                or res.dual_ub is None
+                or res.dual_eq is None
+            ):
                 raise SolverError(f"the column-generation support LP ended {res.status}")
             lam = np.maximum(res.x, 0.0)
             u = C.T @ lam
@@ -157,7 +179,9 @@ class _SupportSet(FeasibleSet):
                 return float(nu @ u), u
         raise SolverError("column generation for the support did not converge")  # pragma: no cover
 
-    def _nash(self, d: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    def _nash(
+        self, d: NDArray[np.float64], w: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], dict[str, Any]]:
         r"""Simplicial decomposition, then a polish on the supporting normal.
 
         Simplicial decomposition's gap bounds the suboptimality of the log-product, which is
@@ -189,8 +213,9 @@ class _SupportSet(FeasibleSet):
 
         z0 = np.log(nu0[1:] / nu0[0])
         try:
-            sol = least_squares(resid, z0, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15,
-                                max_nfev=100 * n)
+            sol = least_squares(
+                resid, z0, method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=100 * n
+            )
         except (ValueError, FloatingPointError):  # pragma: no cover - defensive
             return u, info
         if float(np.abs(sol.fun).max()) <= 1e-13:
@@ -199,5 +224,3 @@ class _SupportSet(FeasibleSet):
                 info = dict(info, polished=True, polish_evaluations=int(sol.nfev))
                 return p, info
         return u, info
-
-

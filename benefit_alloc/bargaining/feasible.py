@@ -71,7 +71,9 @@ def _matrix(x: ArrayLike, field: str, *, ndim: int = 2) -> NDArray[np.float64]:
     return arr
 
 
-def as_vector(x: Any, n: int, field: str, players: Sequence[str] | None = None) -> NDArray[np.float64]:
+def as_vector(
+    x: Any, n: int, field: str, players: Sequence[str] | None = None
+) -> NDArray[np.float64]:
     """``x`` as a finite float vector of shape ``(n,)`` (a dict keyed by player names is accepted)."""
     if isinstance(x, dict):
         from ..allocation import as_payoff
@@ -150,9 +152,7 @@ class FeasibleSet:
 
     # ---------------------------------------------------------------- constructors
     @classmethod
-    def from_points(
-        cls, points: ArrayLike, *, players: Sequence[str] | None = None
-    ) -> FeasibleSet:
+    def from_points(cls, points: ArrayLike, *, players: Sequence[str] | None = None) -> FeasibleSet:
         r"""Comprehensive convex hull of utility points.
 
         .. math:: F = \{u \in \mathbb R^n : u \le P^\top \mu,\ \mu \ge 0,\ \textstyle\sum_k
@@ -180,8 +180,16 @@ class FeasibleSet:
         from ._polyhedral import _Polyhedral
 
         return _Polyhedral(
-            np.eye(n), -P.T.copy(), np.zeros(n), np.ones((1, m)), np.ones(1),
-            np.zeros(m), np.full(m, np.inf), kind="points", players=players, points=P,
+            np.eye(n),
+            -P.T.copy(),
+            np.zeros(n),
+            np.ones((1, m)),
+            np.ones(1),
+            np.zeros(m),
+            np.full(m, np.inf),
+            kind="points",
+            players=players,
+            points=P,
         )
 
     @classmethod
@@ -217,8 +225,15 @@ class FeasibleSet:
         from ._polyhedral import _Polyhedral
 
         return _Polyhedral(
-            A_, np.zeros((A_.shape[0], 0)), b_, np.zeros((0, 0)), np.zeros(0),
-            np.zeros(0), np.zeros(0), kind="halfspaces", players=players,
+            A_,
+            np.zeros((A_.shape[0], 0)),
+            b_,
+            np.zeros((0, 0)),
+            np.zeros(0),
+            np.zeros(0),
+            np.zeros(0),
+            kind="halfspaces",
+            players=players,
         )
 
     @classmethod
@@ -240,8 +255,15 @@ class FeasibleSet:
         from ._polyhedral import _Polyhedral
 
         out = _Polyhedral(
-            np.ones((1, int(n))), np.zeros((1, 0)), np.array([float(value)]), np.zeros((0, 0)),
-            np.zeros(0), np.zeros(0), np.zeros(0), kind="tu", players=players,
+            np.ones((1, int(n))),
+            np.zeros((1, 0)),
+            np.array([float(value)]),
+            np.zeros((0, 0)),
+            np.zeros(0),
+            np.zeros(0),
+            np.zeros(0),
+            kind="tu",
+            players=players,
         )
         out._tu_value = float(value)
         return out
@@ -255,7 +277,8 @@ class FeasibleSet:
         *,
         A_eq: ArrayLike | None = None,
         b_eq: ArrayLike | None = None,
-        y_bounds: tuple[float | None, float | None] | Sequence[tuple[float | None, float | None]] = (0.0, None),
+        y_bounds: tuple[float | None, float | None]
+        | Sequence[tuple[float | None, float | None]] = (0.0, None),
         players: Sequence[str] | None = None,
     ) -> FeasibleSet:
         r"""Utilities reachable by some plan ``y``: the projection of a polyhedron.
@@ -317,8 +340,11 @@ class FeasibleSet:
                 )
         pairs: list[Any]
         if (
-            isinstance(y_bounds, tuple) and len(y_bounds) == 2
-            and all(v is None or isinstance(v, (int, float, np.integer, np.floating)) for v in y_bounds)
+            isinstance(y_bounds, tuple)
+            and len(y_bounds) == 2
+            and all(
+                v is None or isinstance(v, (int, float, np.integer, np.floating)) for v in y_bounds
+            )
         ):
             pairs = [y_bounds] * p
         else:
@@ -639,7 +665,9 @@ class FeasibleSet:
         from ._numeric import project_onto_hull
 
         if not self.bounded_above:
-            raise InvalidGameError(f"the projection onto an unbounded {self.kind} set is not defined here")
+            raise InvalidGameError(
+                f"the projection onto an unbounded {self.kind} set is not defined here"
+            )
         cols = self._hull_columns()
         tol = 1e-13 * self._scale
         for _ in range(2000):
@@ -656,7 +684,9 @@ class FeasibleSet:
             if np.abs(C - p).max(axis=1).min() <= 1e-12 * self._scale:
                 return y  # the best point is known already: y is optimal up to rounding
             cols.append(p)
-        raise SolverError("the projection onto the feasible set did not converge")  # pragma: no cover
+        raise SolverError(
+            "the projection onto the feasible set did not converge"
+        )  # pragma: no cover
 
     def _hull_columns(self) -> list[NDArray[np.float64]]:
         """Known points of the set to start the projection's column generation from."""
@@ -683,16 +713,21 @@ class FeasibleSet:
             best[i] = p
         return best.min(axis=0)
 
-    def _gauge(self, o: NDArray[np.float64], r: NDArray[np.float64]) -> tuple[float, NDArray[np.float64] | None]:
+    def _gauge(
+        self, o: NDArray[np.float64], r: NDArray[np.float64]
+    ) -> tuple[float, NDArray[np.float64] | None]:
         """``max t: o + t r in F`` (``+inf``/``-inf`` when unbounded/empty) and a normal (sum 1)."""
         raise NotImplementedError  # pragma: no cover
 
-    def _support(self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
-                 ) -> tuple[float, NDArray[np.float64] | None]:
+    def _support(
+        self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
+    ) -> tuple[float, NDArray[np.float64] | None]:
         """``max nu.u`` over ``F`` (and ``u >= floor``): ``(inf, None)``, ``(-inf, None)`` if empty."""
         raise NotImplementedError  # pragma: no cover
 
-    def _nash(self, d: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    def _nash(
+        self, d: NDArray[np.float64], w: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], dict[str, Any]]:
         raise NotImplementedError  # pragma: no cover
 
     def _ideal(self, d: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -774,4 +809,3 @@ def check_disagreement(
             f"disagreement point {_fmt(d)}; bargaining needs a bounded set of gains"
         )
     return t, nu, ideal
-

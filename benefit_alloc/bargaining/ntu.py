@@ -68,7 +68,9 @@ def _key(key: Any) -> frozenset[str]:
         ) from None
     for m in members:
         if not isinstance(m, str):
-            raise InvalidGameError(f"coalition key {key!r} holds {m!r}; members must be player names")
+            raise InvalidGameError(
+                f"coalition key {key!r} holds {m!r}; members must be player names"
+            )
     return frozenset(members)
 
 
@@ -111,7 +113,9 @@ class NTUGame:
         for key, value in sets.items():
             k = _key(key)
             if not k:
-                raise InvalidGameError("sets has an empty coalition; only nonempty coalitions have sets")
+                raise InvalidGameError(
+                    "sets has an empty coalition; only nonempty coalitions have sets"
+                )
             if k in keyed:
                 raise InvalidGameError(f"coalition {_label(sorted(k))} is given twice")
             keyed[k] = value
@@ -168,7 +172,9 @@ class NTUGame:
         try:
             arr = np.array(value, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise InvalidGameError(f"V({label}) must be a FeasibleSet or utility points: {exc}") from None
+            raise InvalidGameError(
+                f"V({label}) must be a FeasibleSet or utility points: {exc}"
+            ) from None
         if arr.ndim == 0 and k == 1:
             arr = arr.reshape(1, 1)
         elif arr.ndim == 1 and arr.shape[0] == k:
@@ -176,8 +182,7 @@ class NTUGame:
         if arr.ndim != 2 or arr.shape[1] != k or arr.shape[0] < 1:
             raise InvalidGameError(
                 f"V({label}) has points of shape {arr.shape}; the coalition has {k} member(s), "
-                f"so give points of shape (m, {k})"
-                + (" or one number" if k == 1 else "")
+                f"so give points of shape (m, {k})" + (" or one number" if k == 1 else "")
             )
         if not np.isfinite(arr).all():
             raise InvalidGameError(f"V({label}) has a non-finite utility: {arr.tolist()}")
@@ -196,7 +201,9 @@ class NTUGame:
         if not isinstance(game, Game):
             raise InvalidGameError(f"from_tu needs a Game, got {type(game).__name__}")
         if game.cost:
-            raise InvalidGameError("from_tu needs a profit game; a cost game's sets are not defined")
+            raise InvalidGameError(
+                "from_tu needs a profit game; a cost game's sets are not defined"
+            )
         names = game.players
         sets = {
             frozenset(names_of(m, names)): FeasibleSet.from_tu(

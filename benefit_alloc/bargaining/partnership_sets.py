@@ -349,7 +349,9 @@ class _DivisionOracle:
         self._static = self._static_rows()
         self._lp: Any = None
         self._added: list[int] = []
-        self.records: list[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]] = []
+        self.records: list[
+            tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+        ] = []
         self.rounds = 0
         scale = [1.0] + ([float(np.abs(lower).max())] if lower is not None else [])
         for c, k in enumerate(self.custom):
@@ -739,7 +741,11 @@ def _realise_concave(
     cost = np.abs(U - u).sum(axis=1)
     sol = solve_lp(
         LinearProgram(
-            c=cost, A_ub=-U.T, b_ub=-(u - slack), A_eq=np.ones((1, k)), b_eq=np.ones(1),
+            c=cost,
+            A_ub=-U.T,
+            b_ub=-(u - slack),
+            A_eq=np.ones((1, k)),
+            b_eq=np.ones(1),
             bounds=np.column_stack([np.zeros(k), np.full(k, np.inf)]),
         ),
         what="the mixture LP of the bargained utilities",
@@ -852,11 +858,17 @@ def bargain(
     if method == "ntu_shapley" and lower is not None and n > 2:
         raise _partially_transferable(names)
     grand = coalition(full)
-    label = {"nash": "Nash", "kalai_smorodinsky": "Kalai-Smorodinsky", "egalitarian": "egalitarian",
-             "ntu_shapley": "NTU Shapley"}[method]
+    label = {
+        "nash": "Nash",
+        "kalai_smorodinsky": "Kalai-Smorodinsky",
+        "egalitarian": "egalitarian",
+        "ntu_shapley": "NTU Shapley",
+    }[method]
     try:
         if method == "ntu_shapley":
-            game_sets = {frozenset(names_of(mask, names)): coalition(mask) for mask in range(1, full + 1)}
+            game_sets = {
+                frozenset(names_of(mask, names)): coalition(mask) for mask in range(1, full + 1)
+            }
             alloc = ntu_shapley(NTUGame(game_sets, names), tol=tol)
         elif method == "nash":
             alloc = nash_bargaining(grand, d, w, tol=tol)
@@ -928,15 +940,20 @@ def bargain(
     )
     diag = dict(alloc.diagnostics)
     diag.update(
-        units="own utility units", disagreement=d, side_payments=side,
+        units="own utility units",
+        disagreement=d,
+        side_payments=side,
         coalitions_without_division=tuple(without_division),
     )
     if lower is not None:
         diag["set_floor"] = lower
-    payoffs = Allocation(
-        names, u, f"{alloc.method}; utilities in each party's own units", **diag
-    )
+    payoffs = Allocation(names, u, f"{alloc.method}; utilities in each party's own units", **diag)
     return Settlement(
-        payoffs, bundles, utilities, _transfers(names, m, grand_div.money, grand_div.numeraire),
-        checks, standalone, grand_div.numeraire,
+        payoffs,
+        bundles,
+        utilities,
+        _transfers(names, m, grand_div.money, grand_div.numeraire),
+        checks,
+        standalone,
+        grand_div.numeraire,
     )

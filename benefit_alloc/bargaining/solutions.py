@@ -186,8 +186,15 @@ def nash_bargaining(
         )
     cert.update(normal=g, support_gap=float(max(h - g @ u, 0.0)))
     return Allocation(
-        fs.players, u, method, disagreement=d, gains=u - d, weights=w, kkt_residual=kkt,
-        **cert, **info,
+        fs.players,
+        u,
+        method,
+        disagreement=d,
+        gains=u - d,
+        weights=w,
+        kkt_residual=kkt,
+        **cert,
+        **info,
     )
 
 
@@ -242,7 +249,14 @@ def kalai_smorodinsky(
     u = d + t * r
     cert = _certificate(fs, u, d, tol, method)
     return Allocation(
-        fs.players, u, method, disagreement=d, gains=u - d, ideal=ideal, ratio=float(t), **cert,
+        fs.players,
+        u,
+        method,
+        disagreement=d,
+        gains=u - d,
+        ideal=ideal,
+        ratio=float(t),
+        **cert,
     )
 
 
@@ -316,6 +330,12 @@ def egalitarian(
     u = d + levels
     cert = _certificate(fs, u, d, tol, method)
     return Allocation(
-        fs.players, u, method, disagreement=d, gains=levels.copy(), gain=float(t0), stages=stages,
+        fs.players,
+        u,
+        method,
+        disagreement=d,
+        gains=levels.copy(),
+        gain=float(t0),
+        stages=stages,
         **cert,
     )

@@ -44,9 +44,7 @@ def is_series(obj: Any) -> bool:
     )
 
 
-def names(
-    given: Sequence[str] | None, count: int, prefix: str, field: str
-) -> tuple[str, ...]:
+def names(given: Sequence[str] | None, count: int, prefix: str, field: str) -> tuple[str, ...]:
     """Validated names (unique non-empty strings, exactly ``count``) or ``prefix0 ..``."""
     if given is None:
         return tuple(f"{prefix}{i}" for i in range(count))
@@ -129,8 +127,9 @@ def vector(
     if isinstance(value, Mapping):
         if labels is None:
             raise InvalidScenarioError(f"{field} given as a mapping needs names to align with")
-        value = align_by_name(value, labels, field, error=InvalidScenarioError, item=meaning,
-                              items=meaning)
+        value = align_by_name(
+            value, labels, field, error=InvalidScenarioError, item=meaning, items=meaning
+        )
     arr = float_array(value, field)
     if arr.shape != (length,):
         raise InvalidScenarioError(
@@ -176,9 +175,7 @@ def check_produce_args(
     return names_, contrib, mem, output_prices_(output_prices, mem.shape[0], outputs)
 
 
-def output_prices_(
-    value: Any, k: int, outputs: Sequence[str]
-) -> NDArray[np.float64] | None:
+def output_prices_(value: Any, k: int, outputs: Sequence[str]) -> NDArray[np.float64] | None:
     """Validated output prices: None, shape ``(m,)`` or ``(k, m)``, finite."""
     if value is None:
         return None

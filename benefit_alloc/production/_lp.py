@@ -452,8 +452,9 @@ class PerRowFamily:
             u = int(np.flatnonzero(which < 0)[0])
             start = self.pool_size
             self._add(self._solve(b[u], c[u]))
-            self._certify(b, full, np.flatnonzero(which < 0), which, xb,
-                          np.arange(start, self.pool_size))
+            self._certify(
+                b, full, np.flatnonzero(which < 0), which, xb, np.arange(start, self.pool_size)
+            )
             if which[u] < 0:
                 raise SolverError(
                     f"the optimal basis found for resources {b[u].tolist()} and worth "

@@ -87,8 +87,12 @@ class ProductionModel(ABC):
         from . import _checks as chk  # the production submodules load on first use
 
         _, contrib, mem, prices = chk.check_produce_args(
-            players, contributions, members, output_prices,
-            resources=self.resources, outputs=self.outputs,
+            players,
+            contributions,
+            members,
+            output_prices,
+            resources=self.resources,
+            outputs=self.outputs,
         )
         return contrib, mem, prices
 

@@ -175,8 +175,7 @@ class LinearProduction(ProductionModel):
         r, a = tech.shape
         self._resources = chk.names(resources, r, "R", "resources")
         self._activities = chk.names(activities, a, "A", "activities")
-        chk.check_entries(tech, "technology", [self._resources, self._activities],
-                          nonnegative=True)
+        chk.check_entries(tech, "technology", [self._resources, self._activities], nonnegative=True)
 
         # endowments: players x resources
         self._players: tuple[str, ...] | None = None
@@ -339,8 +338,7 @@ class LinearProduction(ProductionModel):
         if fam is None:
             if len(self._families) >= _CACHE:
                 self._families.pop(next(iter(self._families)))
-            fam = LPFamily(self._tech, np.array(c, dtype=np.float64), self._method,
-                           self._max_bases)
+            fam = LPFamily(self._tech, np.array(c, dtype=np.float64), self._method, self._max_bases)
             self._families[key] = fam
         return fam
 
@@ -363,8 +361,8 @@ class LinearProduction(ProductionModel):
             return self._family(Y @ output_prices).plans(b) @ Y
         worth = output_prices @ Y.T  # (k, a)
         head = np.unique(worth[: 64 * _PER_ROW], axis=0).shape[0]  # cheap look first
-        rows, inverse = (None, None) if head > _PER_ROW else np.unique(
-            worth, axis=0, return_inverse=True
+        rows, inverse = (
+            (None, None) if head > _PER_ROW else np.unique(worth, axis=0, return_inverse=True)
         )
         if rows is None or inverse is None or rows.shape[0] > _PER_ROW:
             if self._per_row is None:
@@ -432,8 +430,9 @@ class LinearProduction(ProductionModel):
             )
         return self._prices
 
-    def _need_game(self, what: str) -> tuple[tuple[str, ...], NDArray[np.float64],
-                                             NDArray[np.float64]]:
+    def _need_game(
+        self, what: str
+    ) -> tuple[tuple[str, ...], NDArray[np.float64], NDArray[np.float64]]:
         if self._endow is None or self._players is None:
             raise InvalidScenarioError(f"{what} needs endowments (players x resources)")
         if self._prices is None:
@@ -594,10 +593,13 @@ class LinearProduction(ProductionModel):
         order = [self._resources[j] for j in self._priority(priority)]
         method = "owen (Owen 1975), " + (
             "average of lexmin shadow prices over all priority orders"
-            if rule == "average" else f"lexmin shadow prices in priority {order}"
+            if rule == "average"
+            else f"lexmin shadow prices in priority {order}"
         )
         return Allocation(
-            players, pay, method,
+            players,
+            pay,
+            method,
             shadow_prices={j: float(v) for j, v in zip(self._resources, y)},
             rule=rule,
             priority=tuple(order) if rule == "lexmin" else None,
@@ -639,4 +641,3 @@ def _average_lexmin(Y: NDArray[np.float64], tol: float) -> NDArray[np.float64]:
         return memo[key]
 
     return walk(tuple(range(Y.shape[0])), frozenset(range(Y.shape[1]))).copy()
-

@@ -137,8 +137,7 @@ class CES:
 
     def __repr__(self) -> str:
         return (
-            f"CES(scale={self.scale}, shares={self.shares}, rho={self.rho}, "
-            f"returns={self.returns})"
+            f"CES(scale={self.scale}, shares={self.shares}, rho={self.rho}, returns={self.returns})"
         )
 
     def __call__(self, x: NDArray[np.float64], resources: Sequence[str]) -> NDArray[np.float64]:
@@ -318,8 +317,13 @@ class Synergy(ProductionModel):
 
     def evaluate(self, pooled: NDArray[np.float64]) -> NDArray[np.float64]:
         """Outputs ``(k, m)`` of pooled resources ``pooled`` (shape ``(k, r)``, ``>= 0``)."""
-        x = chk.matrix(pooled, "pooled", (None, len(self._resources)),
-                       "coalitions x resources", [None, self._resources])
+        x = chk.matrix(
+            pooled,
+            "pooled",
+            (None, len(self._resources)),
+            "coalitions x resources",
+            [None, self._resources],
+        )
         return self._eval(x)
 
     def _eval(self, x: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -66,8 +66,9 @@ def _coalition_key(key: Any) -> frozenset[str]:
     return frozenset(members)
 
 
-def _rows_from_frame(df: Any) -> tuple[list[frozenset[str]], list[str], NDArray[np.float64],
-                                       list[str] | None]:
+def _rows_from_frame(
+    df: Any,
+) -> tuple[list[frozenset[str]], list[str], NDArray[np.float64], list[str] | None]:
     """Coalitions, output names, output matrix and (boolean form) party order of a frame."""
     flags = [c for c in df.columns if str(df[c].dtype) in ("bool", "boolean")]
     outs = [c for c in df.columns if c not in flags]
@@ -159,8 +160,9 @@ class TableProduction(ProductionModel):
                         "give every output for every coalition"
                     )
                 vals = {str(k): v for k, v in row.items()}
-                values[r_] = chk.float_array([vals[o] for o in outputs],
-                                             f"table[{sorted(coalitions[r_])}]")
+                values[r_] = chk.float_array(
+                    [vals[o] for o in outputs], f"table[{sorted(coalitions[r_])}]"
+                )
         else:
             raise InvalidScenarioError(
                 f"table must be a mapping {{frozenset of parties: {{output: amount}}}} or a "
@@ -186,9 +188,7 @@ class TableProduction(ProductionModel):
         if n == 0:
             raise InvalidScenarioError("the table names no parties")
         if n > MAX_TABLE_PARTIES:
-            raise InvalidScenarioError(
-                f"a table has at most {MAX_TABLE_PARTIES} parties, got {n}"
-            )
+            raise InvalidScenarioError(f"a table has at most {MAX_TABLE_PARTIES} parties, got {n}")
 
         index = {p: i for i, p in enumerate(self._parties)}
         dense = np.full((1 << n, len(self._outputs)), np.nan)
@@ -374,8 +374,9 @@ class TableProduction(ProductionModel):
         try:
             names_ = tuple(players)
         except TypeError:
-            raise InvalidScenarioError(f"players must be a sequence of names, got {players!r}"
-                                       ) from None
+            raise InvalidScenarioError(
+                f"players must be a sequence of names, got {players!r}"
+            ) from None
         perm = self._permutation(names_)
         contrib = np.asarray(contributions)
         if contrib.ndim != 2 or contrib.shape[0] != len(names_):

@@ -477,6 +477,7 @@ def _level_masks(n: int, s: int) -> NDArray[np.int64]:
 
 _TABLES: OrderedDict[tuple[int, int], NDArray[np.int64]] = OrderedDict()
 
+
 def _level_table(n: int, s: int) -> NDArray[np.int64]:
     """Cached read-only table of the size-``s`` masks (least recently used evicted first)."""
     key = (n, s)
@@ -720,7 +721,9 @@ class _LevelEstimator:
         e_out = (lv[:, None] / (n - 1)) * rest[None, :]
         return beta[:, None] * e_in, beta[:, None] * e_out
 
-    def _draw(self, j: int, k: int) -> tuple[NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]:
+    def _draw(
+        self, j: int, k: int
+    ) -> tuple[NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]:
         mem, masks = self.sampler.draw(self.rng, int(self.lv[j]), k)
         y = self.ev.members(mem, masks)
         codes = _byte_codes(mem, masks, self.n)
@@ -734,7 +737,9 @@ class _LevelEstimator:
         codes: NDArray[np.uint8],
         index: NDArray[np.intp],
         y: NDArray[np.float64],
-        cv: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+        cv: tuple[
+            NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
+        ],
     ) -> NDArray[np.float64]:
         """Stratum moments of ``r = y - beta a(S) + beta E[a(S) | stratum]`` into ``batch``;
         returns ``a(S)``."""
@@ -1018,8 +1023,7 @@ def _minimum(method: str, n: int) -> tuple[int, str]:
         return n, f"one random order of {n} players needs {n} coalition evaluations"
     if method == "antithetic":
         return 2 * n - 1, (
-            f"one antithetic pair of orders of {n} players needs {2 * n - 1} coalition "
-            "evaluations"
+            f"one antithetic pair of orders of {n} players needs {2 * n - 1} coalition evaluations"
         )
     if method == "stratified":
         need = 2 * n + 1 + 2 * _MIN_PER_STRATUM * n * max(n - 2, 0)
@@ -1049,5 +1053,3 @@ def _banzhaf_weights(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     w_plus = np.array([0.0] + [math.comb(n - 1, s - 1) * scale for s in range(1, n + 1)])
     w_minus = np.array([math.comb(n - 1, s) * scale for s in range(n)] + [0.0])
     return w_plus, w_minus
-
-

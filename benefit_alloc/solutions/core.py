@@ -251,9 +251,7 @@ def least_core(game: Game, *, solver: str = "highs") -> Allocation:
 
     g = _dense(game, "least_core")
     res = _solve(g, pre=True, per_capita=False, solver=solver, what="least core")
-    return Allocation(
-        g.players, res.x, "least_core", epsilon=res.epsilon, point="prenucleolus"
-    )
+    return Allocation(g.players, res.x, "least_core", epsilon=res.epsilon, point="prenucleolus")
 
 
 def core_is_empty(game: Game, *, tol: float = 1e-9, solver: str = "highs") -> bool:

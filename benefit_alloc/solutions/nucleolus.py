@@ -180,8 +180,9 @@ def level_lp(
     b_eq = np.asarray(values, dtype=np.float64)[eq_masks] - w_eq * np.array(
         [fixed[int(s)] for s in eq_masks]
     )
-    a_eq = np.vstack([np.column_stack([a_eq_bits, np.zeros(eq_masks.size)]),
-                      np.r_[np.ones(n), 0.0]])
+    a_eq = np.vstack(
+        [np.column_stack([a_eq_bits, np.zeros(eq_masks.size)]), np.r_[np.ones(n), 0.0]]
+    )
     b_eq = np.r_[b_eq, float(values[full])]
     bounds = np.column_stack([np.full(n + 1, -np.inf), np.full(n + 1, np.inf)])
     if lower is not None:
@@ -236,7 +237,7 @@ def balancedness_lp(
     opt = np.zeros(0, dtype=np.int64) if optional is None else np.asarray(optional, np.int64)
     avg = np.zeros(n)
     for start in range(0, m.size, 1 << 16):
-        avg += masks_to_bool(m[start:start + (1 << 16)], n).sum(axis=0)
+        avg += masks_to_bool(m[start : start + (1 << 16)], n).sum(axis=0)
     avg /= max(m.size, 1)
     bits = masks_to_bool(cols, n).astype(np.float64).T  # (n, |C|)
     unit = np.zeros((n, opt.size))
@@ -282,7 +283,7 @@ def _balanced_weight(
         if phase1 and sol.objective > 1e-9:
             return 0.0, np.zeros(d0.size)
     k = cols.size
-    return float(sol.x[k + d0.size]), sol.x[k:k + d0.size]
+    return float(sol.x[k + d0.size]), sol.x[k : k + d0.size]
 
 
 # ------------------------------------------------------------------ the solver
@@ -363,14 +364,16 @@ class _Engine:
             lo[:n] = lower
         cost = np.zeros(n + 1)
         cost[n] = 1.0
-        self.lp = row_model(cost, lo, np.full(n + 1, np.inf), solver=solver,
-                            incremental=incremental)
+        self.lp = row_model(
+            cost, lo, np.full(n + 1, np.inf), solver=solver, incremental=incremental
+        )
         self.row_mask: list[int] = []
         self.row_active: list[bool] = []
         self.row_of: dict[int, int] = {}
         grand = np.r_[np.ones(n), 0.0][None, :]
-        self._add_raw(grand, np.array([v[self.full]]), np.array([v[self.full]]), [self.full],
-                      active=False)
+        self._add_raw(
+            grand, np.array([v[self.full]]), np.array([v[self.full]]), [self.full], active=False
+        )
         self.q = np.ones((n, 1)) / np.sqrt(n)  # orthonormal basis of the span
         self.basis_rows: list[NDArray[np.float64]] = [np.ones(n)]
         self.basis_rhs: list[float] = [float(v[self.full])]
@@ -401,8 +404,9 @@ class _Engine:
     def add_coalitions(self, masks: NDArray[np.int64]) -> None:
         masks = np.asarray(masks, dtype=np.int64)
         masks = masks[self.alive[masks]]
-        masks = np.array([s for s in np.unique(masks).tolist() if s not in self.row_of],
-                         dtype=np.int64)
+        masks = np.array(
+            [s for s in np.unique(masks).tolist() if s not in self.row_of], dtype=np.int64
+        )
         if masks.size == 0:
             return
         a, lo, hi = coalition_rows(masks, self.v, self.n, per_capita=self.per_capita)
@@ -466,7 +470,7 @@ class _Engine:
         each (a coalition outside the span passes both only with probability zero).
         """
         q_full, _ = np.linalg.qr(self.q, mode="complete")
-        perp = q_full[:, self.rank:]
+        perp = q_full[:, self.rank :]
         hit = self.alive.copy()
         for _ in range(2):
             w = perp @ self.rng.standard_normal(perp.shape[1])
@@ -504,7 +508,7 @@ class _Engine:
             if cand.size == 0:
                 return y, t, sol
             if cand.size > self.batch:
-                cand = cand[np.argpartition(e[cand], -self.batch)[-self.batch:]]
+                cand = cand[np.argpartition(e[cand], -self.batch)[-self.batch :]]
             self.add_coalitions(cand)
 
     def fix_level(self, t: float, sol: Any) -> None:
@@ -632,8 +636,16 @@ def _solve(
     if n == 1:
         x = np.array([game.grand])
         return _Result(x=x, epsilon=-np.inf, levels=(), lp_solves=0, rows=0)
-    eng = _Engine(v, n, lower=lower, per_capita=per_capita, solver=solver,
-                  incremental=incremental, batch=batch, what=what)
+    eng = _Engine(
+        v,
+        n,
+        lower=lower,
+        per_capita=per_capita,
+        solver=solver,
+        incremental=incremental,
+        batch=batch,
+        what=what,
+    )
     y = eng.run(max_levels=max_levels)
     return _Result(
         x=sign * y,
@@ -893,7 +905,8 @@ def verify_nucleolus(
     gap = float(y.sum() - v[full])
     if abs(gap) > thr:
         return NucleolusReport(
-            False, pre,
+            False,
+            pre,
             f"x is not efficient: it hands out {sign * y.sum():.10g} but the grand coalition's "
             f"{'cost' if g.cost else 'value'} is {g.grand:.10g}",
         )
@@ -904,7 +917,8 @@ def verify_nucleolus(
         if short.size:
             i = int(short[0])
             return NucleolusReport(
-                False, pre,
+                False,
+                pre,
                 f"x is not an imputation: {g.players[i]!r} gets {xv[i]:.10g}, "
                 f"{'more' if g.cost else 'less'} than on its own ({g.values[1 << i]:.10g})",
             )
@@ -922,9 +936,9 @@ def verify_nucleolus(
     for k, (alpha, masks) in enumerate(_sorted_levels(e, thr), start=1):
         outside = np.empty(masks.size, dtype=bool)
         for start in range(0, masks.size, 1 << 16):
-            vecs = masks_to_bool(masks[start:start + (1 << 16)], n).astype(np.float64)
+            vecs = masks_to_bool(masks[start : start + (1 << 16)], n).astype(np.float64)
             resid = vecs - (vecs @ q) @ q.T
-            outside[start:start + vecs.shape[0]] = np.linalg.norm(resid, axis=1) > 1e-7
+            outside[start : start + vecs.shape[0]] = np.linalg.norm(resid, axis=1) > 1e-7
         new = masks[outside]
         if new.size == 0:
             checks.append(LevelCheck(alpha, int(masks.size), 0, q.shape[1], None, True))
@@ -934,11 +948,13 @@ def verify_nucleolus(
         weight = sigma / members.size
         ok = sigma > t
         if not ok:
-            checks.append(LevelCheck(alpha, int(masks.size), int(new.size), q.shape[1], weight,
-                                     False))
+            checks.append(
+                LevelCheck(alpha, int(masks.size), int(new.size), q.shape[1], weight, False)
+            )
             shown = tuple(names_of(int(s), g.players) for s in masks[:20])
             return NucleolusReport(
-                False, pre,
+                False,
+                pre,
                 f"x is not the {kind}: the {masks.size} coalition(s) at excess level {k} "
                 f"(excess {alpha:.10g}) together with those above do not form a balanced "
                 "collection"
@@ -957,13 +973,15 @@ def verify_nucleolus(
         checks.append(LevelCheck(alpha, int(masks.size), int(new.size), q.shape[1], weight, True))
         if q.shape[1] == n:
             return NucleolusReport(
-                True, pre,
+                True,
+                pre,
                 f"x is the {kind}: the collections of the {k} largest excess levels are "
                 f"balanced and span R^{n}",
                 levels=tuple(checks),
             )
     return NucleolusReport(
-        True, pre,
+        True,
+        pre,
         f"x is the {kind}: every excess collection is balanced",
         levels=tuple(checks),
     )

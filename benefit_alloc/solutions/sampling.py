@@ -267,7 +267,12 @@ def _exact_one(game: AnyGame, name: str, target: float | None) -> Allocation:
     ev = core._Evaluator(game)
     v = ev.grand()
     return Allocation(
-        game.players, [v], name, stderr=[0.0], evaluations=ev.count, samples=0,
+        game.players,
+        [v],
+        name,
+        stderr=[0.0],
+        evaluations=ev.count,
+        samples=0,
         converged=None if target is None else True,
     )
 
@@ -406,7 +411,13 @@ def shapley_sampled(
     from . import _sampling_core as core
 
     game, name, gen, batch, target, budget, label = _checked_args(
-        "shapley_sampled", game, method, get_args(ShapleyMethod), budget, rng, batch_size,
+        "shapley_sampled",
+        game,
+        method,
+        get_args(ShapleyMethod),
+        budget,
+        rng,
+        batch_size,
         target_stderr,
     )
     eff = _check_flag(efficient, "efficient")
@@ -416,8 +427,13 @@ def shapley_sampled(
     ev = core._Evaluator(game)
     if name in ("permutation", "antithetic"):
         res = core._run_orders(
-            ev, lambda r, k: core._random_orders(r, k, n), name == "antithetic", budget, batch,
-            target, gen,
+            ev,
+            lambda r, k: core._random_orders(r, k, n),
+            name == "antithetic",
+            budget,
+            batch,
+            target,
+            gen,
         )
     elif name == "stratified":
         res = core._run_position_strata(ev, budget, batch, target, gen)
@@ -486,7 +502,13 @@ def banzhaf_sampled(
     from . import _sampling_core as core
 
     game, name, gen, batch, target, budget, label = _checked_args(
-        "banzhaf_sampled", game, method, get_args(BanzhafMethod), budget, rng, batch_size,
+        "banzhaf_sampled",
+        game,
+        method,
+        get_args(BanzhafMethod),
+        budget,
+        rng,
+        batch_size,
         target_stderr,
     )
     n = game.n
@@ -545,7 +567,13 @@ def owen_sampled(
     from . import _sampling_core as core
 
     game, name, gen, batch, target, budget, label = _checked_args(
-        "owen_sampled", game, method, get_args(OwenMethod), budget, rng, batch_size,
+        "owen_sampled",
+        game,
+        method,
+        get_args(OwenMethod),
+        budget,
+        rng,
+        batch_size,
         target_stderr,
     )
     groups = _validate_unions(unions, game.players)

@@ -329,7 +329,9 @@ def _lattice_chunks(blocks: Sequence[int]) -> Iterator[tuple[int, NDArray[np.int
 
 
 def _lattice_reduce(
-    values: NDArray[np.float64], inner: Sequence[int], outer: Sequence[int],
+    values: NDArray[np.float64],
+    inner: Sequence[int],
+    outer: Sequence[int],
     outer_weight: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     r"""``w(T) = sum_R outer_weight[|R|] v(Q_outer(R) | Q_inner(T))`` for every ``T``.
@@ -339,7 +341,9 @@ def _lattice_reduce(
     """
     p = len(inner)
     blocks = list(inner) + list(outer)
-    identity = all(b == 1 << j for j, b in enumerate(blocks)) and values.shape[0] == 1 << len(blocks)
+    identity = all(b == 1 << j for j, b in enumerate(blocks)) and values.shape[0] == 1 << len(
+        blocks
+    )
     if identity and not outer and outer_weight[0] == 1.0:
         return values
     lattice: Iterator[tuple[int, NDArray[np.float64]]]
@@ -619,14 +623,10 @@ def equal_surplus(game: Game) -> Allocation:
     """
     game = _check_game(game, "equal_surplus")
     alone = game.singletons
-    return Allocation(
-        game.players, alone + (game.grand - alone.sum()) / game.n, "equal_surplus"
-    )
+    return Allocation(game.players, alone + (game.grand - alone.sum()) / game.n, "equal_surplus")
 
 
-def proportional(
-    game: Game, weights: ArrayLike | Mapping[str, float] | None = None
-) -> Allocation:
+def proportional(game: Game, weights: ArrayLike | Mapping[str, float] | None = None) -> Allocation:
     r"""Proportional division: :math:`x_i = v(N)\, w_i / \sum_j w_j`.
 
     With the default weights, the standalone values ``w_i = v(i)`` (the proportional rule of
