@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy
-from _host import cpu_model  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from _host import cpu_model
 from scipy.optimize import minimize, minimize_scalar
 
 HERE = Path(__file__).resolve().parent
@@ -112,8 +112,8 @@ def bench_polytope(n: int, m: int, seed: int = 0) -> list[tuple[str, str, str, s
         return ba.nash_bargaining(fs, d).values
 
     def slsqp():
-        obj = lambda lam: -float(w @ np.log(np.maximum(P.T @ lam - d, 1e-300)))  # noqa: E731
-        grad = lambda lam: -(P @ (w / np.maximum(P.T @ lam - d, 1e-300)))  # noqa: E731
+        obj = lambda lam: -float(w @ np.log(np.maximum(P.T @ lam - d, 1e-300)))
+        grad = lambda lam: -(P @ (w / np.maximum(P.T @ lam - d, 1e-300)))
         res = minimize(
             obj,
             np.full(m, 1.0 / m),

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _host import cpu_model  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from _host import cpu_model
 
 import benefit_alloc as ba
 from benefit_alloc._bits import names_of

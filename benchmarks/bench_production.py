@@ -23,13 +23,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _host import cpu_model  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from _host import cpu_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import benefit_alloc as ba  # noqa: E402
-from benefit_alloc._bits import masks_to_bool  # noqa: E402
-from benefit_alloc.production import ProductionModel  # noqa: E402
+import benefit_alloc as ba
+from benefit_alloc._bits import masks_to_bool
+from benefit_alloc.production import ProductionModel
 
 OUT = Path(__file__).with_name("results_production.md")
 SAMPLE = 300

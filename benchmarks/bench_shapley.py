@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _host import cpu_model  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from _host import cpu_model
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -89,7 +89,7 @@ def machine() -> dict[str, str]:
 
             dist = {"shapley_numba": "shapley-numba", "coopgame": "coopgame-py"}.get(mod, mod)
             versions[mod] = version(dist)
-        except Exception:  # noqa: BLE001 - a missing peer is reported, not fatal
+        except Exception:
             versions[mod] = "not installed"
     return {
         "cpu": cpu,

@@ -445,7 +445,7 @@ def _run(
 def solve(
     scenario: ScenarioArg,
     method: MethodOpt = None,
-    format: FormatOpt = Format.table,  # noqa: A002 - the option is called --format
+    format: FormatOpt = Format.table,
     report: ReportOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -492,7 +492,7 @@ def _report_steps(sc: Scenario) -> int:
 def compare(
     scenario: ScenarioArg,
     method: MethodOpt = None,
-    format: FormatOpt = Format.table,  # noqa: A002
+    format: FormatOpt = Format.table,
     report: ReportOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -532,7 +532,7 @@ def explain(
     method: Annotated[
         str, typer.Option("--method", "-m", help="The method to explain.")
     ] = "shapley",
-    format: FormatOpt = Format.table,  # noqa: A002
+    format: FormatOpt = Format.table,
     top: Annotated[int, typer.Option(help="How many coalitions to list by excess.", min=1)] = 8,
     quiet: QuietOpt = False,
 ) -> None:
@@ -586,7 +586,7 @@ def partners(
     method: Annotated[
         str, typer.Option("--method", "-m", help="How the focal party's share is computed.")
     ] = "shapley",
-    format: FormatOpt = Format.table,  # noqa: A002
+    format: FormatOpt = Format.table,
     quiet: QuietOpt = False,
 ) -> None:
     """Rank candidate partners (or groups of them) for a focal party."""
@@ -629,7 +629,7 @@ def partners(
 @app.command(epilog="Example: benefit-alloc validate examples/vocational_group.toml")
 def validate(
     scenario: ScenarioArg,
-    format: FormatOpt = Format.table,  # noqa: A002
+    format: FormatOpt = Format.table,
     quiet: QuietOpt = False,
 ) -> None:
     """Check a scenario file; print a summary, or the first problem with its key path."""

@@ -5,7 +5,7 @@ from benefit_alloc.testing import games, player_names, unions
 __all__ = ["games", "player_names", "unions"]
 
 # bargaining when utility does not transfer (issue 6)
-from benefit_alloc.testing import (  # noqa: E402
+from benefit_alloc.testing import (
     bargaining_problems,
     feasible_sets,
     frontier_functions,

@@ -95,7 +95,7 @@ def test_errors_are_value_errors():
 
 def test_constructors_agree():
     players = ["a", "b", "c"]
-    f = lambda s: float(len(s) ** 2 + ("a" in s))  # noqa: E731
+    f = lambda s: float(len(s) ** 2 + ("a" in s))
     g1 = ba.Game.from_function(f, players)
     d = {
         frozenset(c): f(frozenset(c))
@@ -215,7 +215,7 @@ def test_strategy_superadditive(g):
 class TestOracle:
     def test_callable_and_batch_agree(self):
         names = ["a", "b", "c"]
-        f = lambda s: float(len(s)) ** 2  # noqa: E731
+        f = lambda s: float(len(s)) ** 2
         g1 = ba.OracleGame(f, names)
         g2 = ba.OracleGame(None, names, batch=lambda m: m.sum(axis=1).astype(float) ** 2)
         assert g1.to_game() == g2.to_game() == ba.Game.from_function(f, names)

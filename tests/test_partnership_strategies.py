@@ -11,8 +11,8 @@ pytest.importorskip(
     "benefit_alloc.production.table", reason="TableProduction comes with the production module"
 )
 
-from benefit_alloc.testing import partnerships  # noqa: E402
-from tests.test_settlement import _certify, _feasible_by_scipy  # noqa: E402
+from benefit_alloc.testing import partnerships
+from tests.test_settlement import _certify, _feasible_by_scipy
 
 
 @given(partnerships(n=(1, 4)))
