@@ -99,7 +99,8 @@ class StabilityDiagnostics:
 
     def summary(self) -> str:
         """One line for reports and example scripts."""
-        ir = "yes" if self.individually_rational else f"no (short: {dict(self.ir_shortfall)})"
+        short = ", ".join(f"{p} by {v:.6g}" for p, v in self.ir_shortfall.items())
+        ir = "yes" if self.individually_rational else f"no ({short})"
         core = "yes" if self.in_core else "no"
         line = (
             f"individually rational: {ir}; in the core: {core}; largest excess "
@@ -327,7 +328,7 @@ def stability_diagnostics(
     >>> d.individually_rational, d.in_core, d.max_excess_coalition, d.distance
     (False, False, ('College',), 0.5)
     >>> d.summary()
-    "individually rational: no (short: {'College': 0.5}); in the core: no; largest excess 0.5 by College; nearest core point at max distance 0.5"
+    'individually rational: no (College by 0.5); in the core: no; largest excess 0.5 by College; nearest core point at max distance 0.5'
     """
     from .core import blocking_coalitions, core_is_empty, excess, is_in_core
 
