@@ -123,6 +123,15 @@ def test_base_rules_by_name_and_callable():
         ba.owen(GAME, [["College", "Firm"], ["Institute"]]).values,
     )
 
+    sampled = ba.corrected_shapley(
+        GAME, SCORES, WEIGHTS, base="shapley_sampled", base_options={"budget": 400, "rng": 7}
+    )
+    again = ba.corrected_shapley(
+        GAME, SCORES, WEIGHTS, base="shapley_sampled", base_options={"budget": 400, "rng": 7}
+    )
+    assert_allclose(sampled.values, again.values)  # reproducible by seed
+    assert_allclose(sampled.total, GAME.grand)
+
     def my_rule(game):
         return ba.equal_split(game)
 
@@ -244,6 +253,7 @@ def test_a_larger_score_never_lowers_a_partys_correction(g, who, extra):
         (SCORES, "risk", "weights must be a mapping"),
         (SCORES, [0.5, 0.3, math.inf], "is not finite"),
         ([1, 2, 3], None, "factors must be a DataFrame"),
+        (pd.DataFrame({"risk": [1, 1, 1, 1]}, index=[*PLAYERS, "Firm"]), None, "must be unique"),
         ({"College": 1}, None, "must be a mapping"),
     ],
 )

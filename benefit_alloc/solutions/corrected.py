@@ -65,10 +65,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["BASE_RULES", "FORMS", "corrected_shapley", "factor_shares"]
 
 #: Base rules known by name: the public function of benefit_alloc and the options always passed
-#: (Banzhaf is normalised so that it is efficient).
+#: (Banzhaf is normalised and the sampled Shapley value made efficient, so that the base is
+#: efficient; the sampled value takes ``budget`` and ``rng`` through ``base_options``).
 BASE_RULES: Mapping[str, tuple[str, Mapping[str, Any]]] = MappingProxyType(
     {
         "shapley": ("shapley", {}),
+        "shapley_sampled": ("shapley_sampled", {"efficient": True}),
         "banzhaf": ("banzhaf", {"normalized": True}),
         "owen": ("owen", {}),
         "weighted_shapley": ("weighted_shapley", {}),
@@ -130,12 +132,14 @@ def factor_shares(factors: Any, players: Sequence[str]) -> pd.DataFrame:
 
     names = [str(p) for p in players]
     if isinstance(factors, pd.DataFrame):
-        table = {
-            str(i): {str(c): factors.loc[i, c] for c in factors.columns} for i in factors.index
-        }
-        if len(table) != factors.shape[0]:
-            raise InvalidGameError(f"factors: the party names {list(factors.index)} repeat")
+        rows_ = [str(i) for i in factors.index]
         columns = [str(c) for c in factors.columns]
+        if len(set(rows_)) != len(rows_) or len(set(columns)) != len(columns):
+            raise InvalidGameError(
+                f"factors: party names {rows_} and factor names {columns} must be unique"
+            )
+        cells = factors.to_numpy(dtype=object)
+        table = {p: dict(zip(columns, cells[r].tolist())) for r, p in enumerate(rows_)}
     elif isinstance(factors, Mapping):
         table = {}
         columns = []
@@ -306,7 +310,7 @@ def corrected_shapley(
         The correction's form; only the additive one is implemented.
     base_options : mapping, optional
         Passed to the base rule (``unions=`` for ``"owen"``, ``weights=`` for
-        ``"weighted_shapley"``).
+        ``"weighted_shapley"``, ``budget=`` and ``rng=`` for ``"shapley_sampled"``).
     nearest : {"max", "total"} or None, default "max"
         Norm of the nearest core point in the diagnostics (None: skip that LP).
     tol : float, default 1e-9
