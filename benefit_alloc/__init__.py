@@ -69,6 +69,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         ntu_shapley,
     )
 
+# allocation rules of school-enterprise practice: corrected Shapley, factor weights, shares
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.corrected import corrected_shapley, factor_shares
+    from .solutions.diagnostics import (
+        StabilityDiagnostics,
+        nearest_core_point,
+        stability_diagnostics,
+    )
+    from .solutions.shares import split_by_investment, split_by_key, split_by_standalone
+    from .solutions.weights import AHPWeights, ConsistencyWarning, ahp_weights, entropy_weights
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.
@@ -116,6 +127,19 @@ _LAZY: dict[str, str] = {
     "loads_scenario": "benefit_alloc.scenario",
     "render_report": "benefit_alloc.report",
     "write_report": "benefit_alloc.report",
+    # allocation rules of school-enterprise practice: corrected Shapley, factor weights, shares
+    "corrected_shapley": "benefit_alloc.solutions.corrected",
+    "factor_shares": "benefit_alloc.solutions.corrected",
+    "ahp_weights": "benefit_alloc.solutions.weights",
+    "entropy_weights": "benefit_alloc.solutions.weights",
+    "AHPWeights": "benefit_alloc.solutions.weights",
+    "ConsistencyWarning": "benefit_alloc.solutions.weights",
+    "split_by_investment": "benefit_alloc.solutions.shares",
+    "split_by_standalone": "benefit_alloc.solutions.shares",
+    "split_by_key": "benefit_alloc.solutions.shares",
+    "stability_diagnostics": "benefit_alloc.solutions.diagnostics",
+    "nearest_core_point": "benefit_alloc.solutions.diagnostics",
+    "StabilityDiagnostics": "benefit_alloc.solutions.diagnostics",
 }
 
 __all__ = [
@@ -187,6 +211,19 @@ __all__ = [
     "loads_scenario",
     "render_report",
     "write_report",
+    # allocation rules of school-enterprise practice: corrected Shapley, factor weights, shares
+    "corrected_shapley",
+    "factor_shares",
+    "ahp_weights",
+    "entropy_weights",
+    "AHPWeights",
+    "ConsistencyWarning",
+    "split_by_investment",
+    "split_by_standalone",
+    "split_by_key",
+    "stability_diagnostics",
+    "nearest_core_point",
+    "StabilityDiagnostics",
 ]
 
 
