@@ -20,7 +20,6 @@ Shapley 1967).  All excesses are computed at once over the value array with
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,53 +28,14 @@ from numpy.typing import NDArray
 from .._bits import names_of, popcount, subset_sums
 from ..allocation import Allocation, as_payoff
 from ..errors import InvalidGameError
-from ..game import Game, OracleGame
+from ..game import Game
+from ._stability import check_tol, dense_game, excess_profit, game_scale
+from .nucleolus import solve_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["excess", "is_in_core", "blocking_coalitions", "least_core", "core_is_empty"]
-
-
-# ------------------------------------------------------------------ shared helpers
-
-
-def _dense(game: Any, fn: str) -> Game:
-    """The game as a dense :class:`Game`, or an error naming what would be valid."""
-    if isinstance(game, Game):
-        return game
-    if isinstance(game, OracleGame):
-        raise InvalidGameError(
-            f"{fn} needs every coalition's value: tabulate the OracleGame with "
-            "game.to_game() (possible up to 30 players)"
-        )
-    raise InvalidGameError(f"{fn} takes a benefit_alloc.Game, got {type(game).__name__}")
-
-
-def _profit_values(game: Game) -> NDArray[np.float64]:
-    """Values in the profit orientation: ``v`` itself, or ``-c`` for a cost game."""
-    return -game.values if game.cost else game.values
-
-
-def _scale(values: NDArray[np.float64]) -> float:
-    """``max(1, max |v(S)|)``, the scale relative tolerances are measured against."""
-    return max(1.0, float(np.max(np.abs(values))))
-
-
-def _check_tol(tol: Any, field: str = "tol") -> float:
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
-        raise InvalidGameError(f"{field} must be a number >= 0, got {tol!r}")
-    t = float(tol)
-    if not math.isfinite(t) or t < 0:
-        raise InvalidGameError(f"{field} = {tol!r} is invalid: it must be a finite number >= 0")
-    return t
-
-
-def _excess_profit(v: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``v(S) - y(S)`` for every mask (profit orientation)."""
-    out = subset_sums(y)
-    np.subtract(v, out, out=out)
-    return out
 
 
 # ------------------------------------------------------------------ public API
@@ -108,9 +68,9 @@ def excess(game: Game, x: Any) -> NDArray[np.float64]:
     >>> excess(g, {"College": 1.5, "Firm": 2.5}).tolist()
     [0.0, -0.5, -0.5, 0.0]
     """
-    g = _dense(game, "excess")
+    g = dense_game(game, "excess")
     xv = as_payoff(x, g.players)
-    e = _excess_profit(g.values, xv)
+    e = excess_profit(g.values, xv)
     if g.cost:
         np.negative(e, out=e)
     e[0] = 0.0
@@ -137,10 +97,10 @@ def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:
     >>> is_in_core(g, [1.5, 2.5]), is_in_core(g, [0.5, 3.5])
     (True, False)
     """
-    t = _check_tol(tol)
-    g = _dense(game, "is_in_core")
+    t = check_tol(tol)
+    g = dense_game(game, "is_in_core")
     e = excess(g, x)
-    thr = t * _scale(g.values)
+    thr = t * game_scale(g.values)
     return bool(abs(e[-1]) <= thr and e.max() <= thr)
 
 
@@ -181,16 +141,16 @@ def blocking_coalitions(
     mask
     1      (College,)     0.5
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas is heavy and only this function needs it
 
-    t = _check_tol(tol)
+    t = check_tol(tol)
     if top is not None and (
         isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1
     ):
         raise InvalidGameError(f"top = {top!r} must be a whole number >= 1, or None for all")
-    g = _dense(game, "blocking_coalitions")
+    g = dense_game(game, "blocking_coalitions")
     e = excess(g, x)
-    thr = t * _scale(g.values)
+    thr = t * game_scale(g.values)
     e[0] = -np.inf
     idx = np.flatnonzero(e > thr)
     order = idx[np.lexsort((idx, -e[idx]))]
@@ -247,10 +207,8 @@ def least_core(game: Game, *, solver: str = "highs") -> Allocation:
     >>> round(lc.epsilon, 6), lc.values.round(6).tolist()
     (0.333333, [0.333333, 0.333333, 0.333333])
     """
-    from .nucleolus import _solve
-
-    g = _dense(game, "least_core")
-    res = _solve(g, pre=True, per_capita=False, solver=solver, what="least core")
+    g = dense_game(game, "least_core")
+    res = solve_sequence(g, pre=True, per_capita=False, solver=solver, what="least core")
     return Allocation(g.players, res.x, "least_core", epsilon=res.epsilon, point="prenucleolus")
 
 
@@ -268,11 +226,11 @@ def core_is_empty(game: Game, *, tol: float = 1e-9, solver: str = "highs") -> bo
     >>> core_is_empty(ba.games.glove(1, 2))
     False
     """
-    from .nucleolus import _solve
-
-    t = _check_tol(tol)
-    g = _dense(game, "core_is_empty")
+    t = check_tol(tol)
+    g = dense_game(game, "core_is_empty")
     if g.n == 1:
         return False
-    res = _solve(g, pre=True, per_capita=False, solver=solver, max_levels=1, what="least core")
-    return bool(res.epsilon > t * _scale(g.values))
+    res = solve_sequence(
+        g, pre=True, per_capita=False, solver=solver, max_levels=1, what="least core"
+    )
+    return bool(res.epsilon > t * game_scale(g.values))

@@ -89,7 +89,7 @@ from .._lp import LinearProgram, check_solver, row_model, solve_lp
 from ..allocation import Allocation, as_payoff
 from ..errors import InfeasibleError, SolverError
 from ..game import Game
-from .core import _check_tol, _dense, _excess_profit, _profit_values, _scale
+from ._stability import check_tol, dense_game, excess_profit, game_scale, profit_values
 
 __all__ = [
     "nucleolus",
@@ -290,7 +290,7 @@ def _balanced_weight(
 
 
 @dataclass
-class _Result:
+class SequenceResult:
     x: NDArray[np.float64]  # in the game's own orientation
     epsilon: float  # first level
     levels: tuple[float, ...]
@@ -346,7 +346,7 @@ class _Engine:
         self.v = v
         self.per_capita = per_capita
         self.what = what
-        self.scale = _scale(v)
+        self.scale = game_scale(v)
         self.tol = 1e-9 * self.scale
         self.batch = batch if batch is not None else max(8, 2 * n)
         # vm: values with -inf where a coalition is fixed (or in the LP), so that one
@@ -603,7 +603,7 @@ class _Engine:
         return x
 
 
-def _solve(
+def solve_sequence(
     game: Game,
     *,
     pre: bool,
@@ -613,17 +613,17 @@ def _solve(
     what: str = "nucleolus",
     incremental: bool = True,
     batch: int | None = None,
-) -> _Result:
+) -> SequenceResult:
     """Run the engine on a game in its own orientation; raise for empty imputation sets."""
     check_solver(solver)
     n = game.n
     full = (1 << n) - 1
-    v = _profit_values(game)
+    v = profit_values(game)
     sign = -1.0 if game.cost else 1.0
     lower = None
     if not pre:
         single = v[1 << np.arange(n)]
-        if single.sum() > v[full] + 1e-12 * _scale(game.values):
+        if single.sum() > v[full] + 1e-12 * game_scale(game.values):
             kind = "cost" if game.cost else "value"
             rel = "below" if game.cost else "above"
             raise InfeasibleError(
@@ -635,7 +635,7 @@ def _solve(
         lower = single
     if n == 1:
         x = np.array([game.grand])
-        return _Result(x=x, epsilon=-np.inf, levels=(), lp_solves=0, rows=0)
+        return SequenceResult(x=x, epsilon=-np.inf, levels=(), lp_solves=0, rows=0)
     eng = _Engine(
         v,
         n,
@@ -647,7 +647,7 @@ def _solve(
         what=what,
     )
     y = eng.run(max_levels=max_levels)
-    return _Result(
+    return SequenceResult(
         x=sign * y,
         epsilon=eng.levels[0],
         levels=tuple(eng.levels),
@@ -656,7 +656,7 @@ def _solve(
     )
 
 
-def _allocation(game: Game, res: _Result, method: str) -> Allocation:
+def _allocation(game: Game, res: SequenceResult, method: str) -> Allocation:
     return Allocation(
         game.players,
         res.x,
@@ -708,8 +708,10 @@ def nucleolus(game: Game, *, solver: str = "highs") -> Allocation:
     >>> nucleolus(ba.games.bankruptcy(200, [100, 200, 300])).values.round(9).tolist()
     [50.0, 75.0, 75.0]
     """
-    g = _dense(game, "nucleolus")
-    return _allocation(g, _solve(g, pre=False, per_capita=False, solver=solver), "nucleolus")
+    g = dense_game(game, "nucleolus")
+    return _allocation(
+        g, solve_sequence(g, pre=False, per_capita=False, solver=solver), "nucleolus"
+    )
 
 
 def prenucleolus(game: Game, *, solver: str = "highs") -> Allocation:
@@ -727,8 +729,8 @@ def prenucleolus(game: Game, *, solver: str = "highs") -> Allocation:
     >>> prenucleolus(g).values.round(9).tolist(), nucleolus(g).values.round(9).tolist()
     ([5.0, 6.0, 1.0], [5.0, 6.0, 1.0])
     """
-    g = _dense(game, "prenucleolus")
-    res = _solve(g, pre=True, per_capita=False, solver=solver, what="prenucleolus")
+    g = dense_game(game, "prenucleolus")
+    res = solve_sequence(g, pre=True, per_capita=False, solver=solver, what="prenucleolus")
     return _allocation(g, res, "prenucleolus")
 
 
@@ -742,8 +744,8 @@ def per_capita_nucleolus(game: Game, *, pre: bool = False, solver: str = "highs"
     >>> per_capita_nucleolus(ba.Game([0, 0, 0, 0, 0, 0, 0, 1])).values.round(9).tolist()
     [0.333333333, 0.333333333, 0.333333333]
     """
-    g = _dense(game, "per_capita_nucleolus")
-    res = _solve(g, pre=pre, per_capita=True, solver=solver, what="per-capita nucleolus")
+    g = dense_game(game, "per_capita_nucleolus")
+    res = solve_sequence(g, pre=pre, per_capita=True, solver=solver, what="per-capita nucleolus")
     return _allocation(g, res, "per_capita_prenucleolus" if pre else "per_capita_nucleolus")
 
 
@@ -889,16 +891,16 @@ def verify_nucleolus(
     >>> r.is_nucleolus, r.failed_level, r.failed_coalitions
     (False, 1, (('P0',), ('P1',)))
     """
-    t = _check_tol(tol)
+    t = check_tol(tol)
     name = check_solver(solver)
-    g = _dense(game, "verify_nucleolus")
+    g = dense_game(game, "verify_nucleolus")
     n = g.n
     full = (1 << n) - 1
     xv = as_payoff(x, g.players)
     sign = -1.0 if g.cost else 1.0
-    v = _profit_values(g)
+    v = profit_values(g)
     y = sign * xv
-    thr = t * _scale(g.values)
+    thr = t * game_scale(g.values)
     kind = "prenucleolus" if pre else "nucleolus"
     if per_capita:
         kind = "per-capita " + kind
@@ -925,7 +927,7 @@ def verify_nucleolus(
         d0 = np.flatnonzero(y <= single + thr)
     if n == 1:
         return NucleolusReport(True, pre, f"x is the {kind}: the only efficient payoff")
-    e = _excess_profit(v, y)
+    e = excess_profit(v, y)
     if per_capita:
         e /= np.maximum(popcount(np.arange(1 << n)), 1)
     e[0] = e[full] = -np.inf
