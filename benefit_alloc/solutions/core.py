@@ -26,10 +26,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._bits import names_of, popcount, subset_sums
+from .._validate import check_game, check_tol, game_scale
 from ..allocation import Allocation, as_payoff
 from ..errors import InvalidGameError
 from ..game import Game
-from ._stability import check_tol, dense_game, excess_profit, game_scale
+from ._stability import excess_profit
 from .nucleolus import solve_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,7 +69,7 @@ def excess(game: Game, x: Any) -> NDArray[np.float64]:
     >>> excess(g, {"College": 1.5, "Firm": 2.5}).tolist()
     [0.0, -0.5, -0.5, 0.0]
     """
-    g = dense_game(game, "excess")
+    g = check_game(game, "excess")
     xv = as_payoff(x, g.players)
     e = excess_profit(g.values, xv)
     if g.cost:
@@ -80,8 +81,9 @@ def excess(game: Game, x: Any) -> NDArray[np.float64]:
 def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:
     r"""Whether ``x`` is in the core: :math:`x(N) = v(N)` and :math:`e(S, x) \le 0` for all S.
 
-    Both conditions are checked up to ``tol * max(1, max |v(S)|)`` (a tolerance relative to
-    the game's scale, so that rounding in :math:`x(S)` does not reject a core point).
+    Both conditions are checked up to ``tol`` times the game's scale (the one scale rule of
+    :mod:`benefit_alloc._validate`), so that rounding in :math:`x(S)` does not reject a core
+    point and the answer does not change when the game is rescaled.
 
     Parameters
     ----------
@@ -98,7 +100,7 @@ def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:
     (True, False)
     """
     t = check_tol(tol)
-    g = dense_game(game, "is_in_core")
+    g = check_game(game, "is_in_core")
     e = excess(g, x)
     thr = t * game_scale(g.values)
     return bool(abs(e[-1]) <= thr and e.max() <= thr)
@@ -110,7 +112,8 @@ def blocking_coalitions(
     r"""The coalitions that would do better on their own at ``x``, worst first.
 
     A coalition *blocks* ``x`` when its excess :math:`e(S, x)` is positive (beyond
-    ``tol * max(1, max |v(S)|)``): for a profit game its members together earn
+    ``tol`` times the game's scale, see :func:`is_in_core`): for a profit game its members
+    together earn
     :math:`v(S) > x(S)` alone, for a cost game they would pay :math:`c(S) < x(S)`.  The grand
     coalition appears when ``x`` hands out less than :math:`v(N)` (or charges more than
     :math:`c(N)`).
@@ -148,7 +151,7 @@ def blocking_coalitions(
         isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1
     ):
         raise InvalidGameError(f"top = {top!r} must be a whole number >= 1, or None for all")
-    g = dense_game(game, "blocking_coalitions")
+    g = check_game(game, "blocking_coalitions")
     e = excess(g, x)
     thr = t * game_scale(g.values)
     e[0] = -np.inf
@@ -171,7 +174,7 @@ def blocking_coalitions(
     return frame
 
 
-def least_core(game: Game, *, solver: str = "highs") -> Allocation:
+def least_core(game: Game, *, solver: str = "highs", tol: float = 1e-9) -> Allocation:
     r"""The least core's :math:`\varepsilon^*` and one canonical point of it.
 
     .. math:: \varepsilon^* = \min\Bigl\{\varepsilon :
@@ -191,6 +194,9 @@ def least_core(game: Game, *, solver: str = "highs") -> Allocation:
         A profit or cost game with at least two players (for one player the least core is
         ``{v(N)}`` with :math:`\varepsilon^* = -\infty`, reported as ``-inf``).
     solver : {"highs", "cbc"}
+    tol : float, default 1e-9
+        Relative tolerance of the LPs' constraint generation, as for
+        :func:`~benefit_alloc.nucleolus`.
 
     Returns
     -------
@@ -207,16 +213,25 @@ def least_core(game: Game, *, solver: str = "highs") -> Allocation:
     >>> round(lc.epsilon, 6), lc.values.round(6).tolist()
     (0.333333, [0.333333, 0.333333, 0.333333])
     """
-    g = dense_game(game, "least_core")
-    res = solve_sequence(g, pre=True, per_capita=False, solver=solver, what="least core")
+    t = check_tol(tol)
+    g = check_game(game, "least_core")
+    res = solve_sequence(g, pre=True, per_capita=False, solver=solver, what="least core", tol=t)
     return Allocation(g.players, res.x, "least_core", epsilon=res.epsilon, point="prenucleolus")
 
 
 def core_is_empty(game: Game, *, tol: float = 1e-9, solver: str = "highs") -> bool:
-    r"""Whether the core is empty: :math:`\varepsilon^* > tol \cdot \max(1, \max|v(S)|)`.
+    r"""Whether the core is empty: :math:`\varepsilon^* > tol \cdot scale(v)`.
 
     Only the least-core LP is solved (with constraint generation), not the whole
     prenucleolus sequence.
+
+    Parameters
+    ----------
+    game : Game
+    tol : float, default 1e-9
+        Relative tolerance, ``>= 0``, times the game's scale (the one scale rule of
+        :mod:`benefit_alloc._validate`); also the LP's constraint-generation tolerance.
+    solver : {"highs", "cbc"}
 
     Examples
     --------
@@ -227,7 +242,7 @@ def core_is_empty(game: Game, *, tol: float = 1e-9, solver: str = "highs") -> bo
     False
     """
     t = check_tol(tol)
-    g = dense_game(game, "core_is_empty")
+    g = check_game(game, "core_is_empty")
     if g.n == 1:
         return False
     res = solve_sequence(

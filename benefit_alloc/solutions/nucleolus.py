@@ -86,10 +86,11 @@ from numpy.typing import NDArray
 
 from .._bits import masks_to_bool, names_of, popcount, subset_sums
 from .._lp import LinearProgram, check_solver, row_model, solve_lp
+from .._validate import check_game, check_tol, game_scale
 from ..allocation import Allocation, as_payoff
 from ..errors import InfeasibleError, SolverError
 from ..game import Game
-from ._stability import check_tol, dense_game, excess_profit, game_scale, profit_values
+from ._stability import excess_profit, profit_values
 
 __all__ = [
     "nucleolus",
@@ -340,6 +341,7 @@ class _Engine:
         incremental: bool = True,
         batch: int | None = None,
         what: str = "nucleolus",
+        tol: float = 1e-9,
     ) -> None:
         self.n = n
         self.full = (1 << n) - 1
@@ -347,7 +349,7 @@ class _Engine:
         self.per_capita = per_capita
         self.what = what
         self.scale = game_scale(v)
-        self.tol = 1e-9 * self.scale
+        self.tol = tol * self.scale
         self.batch = batch if batch is not None else max(8, 2 * n)
         # vm: values with -inf where a coalition is fixed (or in the LP), so that one
         # subtraction yields the excesses of the candidates only
@@ -613,8 +615,13 @@ def solve_sequence(
     what: str = "nucleolus",
     incremental: bool = True,
     batch: int | None = None,
+    tol: float = 1e-9,
 ) -> SequenceResult:
-    """Run the engine on a game in its own orientation; raise for empty imputation sets."""
+    """Run the engine on a game in its own orientation; raise for empty imputation sets.
+
+    ``tol`` is the relative violation tolerance of constraint generation (a coalition joins
+    the LP when its excess exceeds the level by more than ``tol * game_scale``).
+    """
     check_solver(solver)
     n = game.n
     full = (1 << n) - 1
@@ -645,6 +652,7 @@ def solve_sequence(
         incremental=incremental,
         batch=batch,
         what=what,
+        tol=tol,
     )
     y = eng.run(max_levels=max_levels)
     return SequenceResult(
@@ -668,7 +676,7 @@ def _allocation(game: Game, res: SequenceResult, method: str) -> Allocation:
     )
 
 
-def nucleolus(game: Game, *, solver: str = "highs") -> Allocation:
+def nucleolus(game: Game, *, solver: str = "highs", tol: float = 1e-9) -> Allocation:
     r"""The nucleolus (Schmeidler 1969): the imputation that lexicographically minimises the
     decreasingly sorted excesses.
 
@@ -683,6 +691,10 @@ def nucleolus(game: Game, *, solver: str = "highs") -> Allocation:
     game : Game
     solver : {"highs", "cbc"}
         HiGHS (driven incrementally through highspy) or CBC (through pulp).
+    tol : float, default 1e-9
+        Relative tolerance (times the game's scale, see :mod:`benefit_alloc._validate`) of
+        constraint generation: a coalition outside the LP counts as violated when its excess
+        exceeds the level by more than this.
 
     Returns
     -------
@@ -708,19 +720,19 @@ def nucleolus(game: Game, *, solver: str = "highs") -> Allocation:
     >>> nucleolus(ba.games.bankruptcy(200, [100, 200, 300])).values.round(9).tolist()
     [50.0, 75.0, 75.0]
     """
-    g = dense_game(game, "nucleolus")
-    return _allocation(
-        g, solve_sequence(g, pre=False, per_capita=False, solver=solver), "nucleolus"
-    )
+    t = check_tol(tol)
+    g = check_game(game, "nucleolus")
+    res = solve_sequence(g, pre=False, per_capita=False, solver=solver, tol=t)
+    return _allocation(g, res, "nucleolus")
 
 
-def prenucleolus(game: Game, *, solver: str = "highs") -> Allocation:
+def prenucleolus(game: Game, *, solver: str = "highs", tol: float = 1e-9) -> Allocation:
     r"""The prenucleolus (Sobolev 1975): like :func:`nucleolus` over all pre-imputations
     :math:`x(N) = v(N)`, without individual rationality.
 
     It always exists and lies in the least core; it equals the nucleolus whenever the latter
     is strictly individually rational (e.g. when the core is non-empty and the game is
-    zero-monotonic).
+    zero-monotonic).  ``solver`` and ``tol`` as for :func:`nucleolus`.
 
     Examples
     --------
@@ -729,14 +741,18 @@ def prenucleolus(game: Game, *, solver: str = "highs") -> Allocation:
     >>> prenucleolus(g).values.round(9).tolist(), nucleolus(g).values.round(9).tolist()
     ([5.0, 6.0, 1.0], [5.0, 6.0, 1.0])
     """
-    g = dense_game(game, "prenucleolus")
-    res = solve_sequence(g, pre=True, per_capita=False, solver=solver, what="prenucleolus")
+    t = check_tol(tol)
+    g = check_game(game, "prenucleolus")
+    res = solve_sequence(g, pre=True, per_capita=False, solver=solver, what="prenucleolus", tol=t)
     return _allocation(g, res, "prenucleolus")
 
 
-def per_capita_nucleolus(game: Game, *, pre: bool = False, solver: str = "highs") -> Allocation:
+def per_capita_nucleolus(
+    game: Game, *, pre: bool = False, solver: str = "highs", tol: float = 1e-9
+) -> Allocation:
     r"""The per-capita nucleolus (Grotte 1970): lexicographically minimises the per-capita
     excesses :math:`e(S, x) / |S|` (over imputations, or pre-imputations with ``pre=True``).
+    ``solver`` and ``tol`` as for :func:`nucleolus`.
 
     Examples
     --------
@@ -744,8 +760,11 @@ def per_capita_nucleolus(game: Game, *, pre: bool = False, solver: str = "highs"
     >>> per_capita_nucleolus(ba.Game([0, 0, 0, 0, 0, 0, 0, 1])).values.round(9).tolist()
     [0.333333333, 0.333333333, 0.333333333]
     """
-    g = dense_game(game, "per_capita_nucleolus")
-    res = solve_sequence(g, pre=pre, per_capita=True, solver=solver, what="per-capita nucleolus")
+    t = check_tol(tol)
+    g = check_game(game, "per_capita_nucleolus")
+    res = solve_sequence(
+        g, pre=pre, per_capita=True, solver=solver, what="per-capita nucleolus", tol=t
+    )
     return _allocation(g, res, "per_capita_prenucleolus" if pre else "per_capita_nucleolus")
 
 
@@ -872,9 +891,10 @@ def verify_nucleolus(
     per_capita : bool, default False
         Check the per-capita (pre)nucleolus.
     tol : float, default 1e-7
-        Relative tolerance (times ``max(1, max |v(S)|)``) for efficiency, individual
-        rationality and for merging excesses into one level; also the smallest balancing
-        weight accepted.
+        Relative tolerance (times the game's scale, see :mod:`benefit_alloc._validate`) for
+        efficiency, individual rationality and for merging excesses into one level; also the
+        smallest balancing weight accepted.  Looser than the solvers' 1e-9 because the point
+        checked may come from elsewhere: CBC and other libraries report about 8 digits.
     solver : {"highs", "cbc"}
 
     Returns
@@ -893,7 +913,7 @@ def verify_nucleolus(
     """
     t = check_tol(tol)
     name = check_solver(solver)
-    g = dense_game(game, "verify_nucleolus")
+    g = check_game(game, "verify_nucleolus")
     n = g.n
     full = (1 << n) - 1
     xv = as_payoff(x, g.players)

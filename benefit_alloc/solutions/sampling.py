@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import numpy as np
 
 from .._bits import mask_of
+from .._validate import check_game
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game, OracleGame
@@ -99,15 +100,6 @@ def _as_generator(rng: object) -> np.random.Generator:
         f"rng must be a numpy.random.Generator, a non-negative int seed or None, got {rng!r} "
         f"of type {type(rng).__name__}"
     )
-
-
-def _check_game(game: object) -> AnyGame:
-    if not isinstance(game, (Game, OracleGame)):
-        raise InvalidGameError(
-            f"game must be a Game or an OracleGame, got {type(game).__name__}; wrap a "
-            "function of coalitions in OracleGame(fn, players)"
-        )
-    return game
 
 
 def _check_method(method: object, valid: tuple[str, ...]) -> str:
@@ -215,7 +207,7 @@ def _checked_args(
     """
     from . import _sampling_core as core
 
-    game_ = _check_game(game)
+    game_ = check_game(game, func, oracle=True)
     name = _check_method(method, valid)
     gen = _as_generator(rng)
     batch = _check_batch(batch_size, game_)
