@@ -10,7 +10,12 @@ need a dense :class:`~benefit_alloc.game.Game`, the sampling estimators also tak
 Tolerances: every public function of :mod:`benefit_alloc.solutions` that compares numbers
 takes a *relative* ``tol`` (checked by :func:`check_tol`: a finite number ``>= 0``) and
 compares at the absolute threshold ``tol * game_scale(values)``.  :func:`game_scale` is the
-one scale rule: ``max(1, max_S |v(S)|)``.  The defaults are 1e-9 (core membership, blocking
+one scale rule: ``max_S |v(S)|``, the largest value in absolute terms (1 for the zero game).
+It is *relative*: the answers of the comparisons (core membership, blocking coalitions, core
+emptiness, the nucleolus certificate) do not change when a game and the payoffs are
+multiplied by the same positive number, from 1e-12 to 1e18.  The linear programmes of the
+nucleolus family are solved on the game divided by its scale and their results multiplied
+back, so that the solver's own absolute tolerances (about 1e-9) are relative too.  The defaults are 1e-9 (core membership, blocking
 coalitions, core emptiness, the nucleolus LPs' violation test) and 1e-7 for
 ``verify_nucleolus``, which certifies points computed elsewhere (CBC reports 8 significant
 digits, and peers' solvers round similarly) and uses ``tol`` also as the smallest balancing
@@ -215,11 +220,16 @@ def check_tol(tol: Any, field: str = "tol") -> float:
 
 
 def game_scale(values: NDArray[np.float64]) -> float:
-    """The scale relative tolerances multiply: ``max(1, max_S |v(S)|)``.
+    """The scale relative tolerances multiply: ``max_S |v(S)|``, or 1 for the zero game.
 
     Examples
     --------
     >>> game_scale(np.array([0.0, 1.0, 2.0, -5.0]))
     5.0
+    >>> game_scale(np.array([0.0, 1e-9, 3e-9]))
+    3e-09
+    >>> game_scale(np.zeros(4))
+    1.0
     """
-    return max(1.0, float(np.max(np.abs(values))))
+    top = float(np.max(np.abs(values))) if np.size(values) else 0.0
+    return top if top > 0.0 else 1.0

@@ -619,23 +619,30 @@ def solve_sequence(
 ) -> SequenceResult:
     """Run the engine on a game in its own orientation; raise for empty imputation sets.
 
-    ``tol`` is the relative violation tolerance of constraint generation (a coalition joins
-    the LP when its excess exceeds the level by more than ``tol * game_scale``).
+    The engine runs on the profit values divided by the game's scale
+    (:func:`~benefit_alloc._validate.game_scale`), so its fixed thresholds and HiGHS's
+    absolute tolerances are relative to the game; ``x``, ``epsilon`` and ``levels`` are
+    multiplied back.  ``tol`` is the relative violation tolerance of constraint generation
+    (a coalition joins the LP when its excess exceeds the level by more than ``tol``).
     """
     check_solver(solver)
     n = game.n
     full = (1 << n) - 1
-    v = profit_values(game)
+    # solved on the game divided by its scale, so that every tolerance (the solver's too)
+    # is relative; the results are multiplied back
+    scale = game_scale(game.values)
+    v = profit_values(game) / scale
     sign = -1.0 if game.cost else 1.0
     lower = None
     if not pre:
         single = v[1 << np.arange(n)]
-        if single.sum() > v[full] + 1e-12 * game_scale(game.values):
+        if single.sum() > v[full] + 1e-12:
             kind = "cost" if game.cost else "value"
             rel = "below" if game.cost else "above"
+            total = sign * float(game.values[1 << np.arange(n)].sum())
             raise InfeasibleError(
                 f"the imputation set is empty: the singletons' {kind}s sum to "
-                f"{sign * single.sum():.10g}, {rel} the grand coalition's {sign * v[full]:.10g}; "
+                f"{total:.10g}, {rel} the grand coalition's {game.grand:.10g}; "
                 "the nucleolus needs imputations. Use prenucleolus(game), which is defined "
                 "over pre-imputations and always exists"
             )
@@ -656,9 +663,9 @@ def solve_sequence(
     )
     y = eng.run(max_levels=max_levels)
     return SequenceResult(
-        x=sign * y,
-        epsilon=eng.levels[0],
-        levels=tuple(eng.levels),
+        x=sign * scale * y,
+        epsilon=eng.levels[0] * scale,
+        levels=tuple(t * scale for t in eng.levels),
         lp_solves=int(eng.lp.solves),
         rows=int(eng.lp.n_rows),
     )
