@@ -12,7 +12,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import benefit_alloc as ba
 from benefit_alloc.errors import InvalidGameError
-from benefit_alloc.solutions import _sampling_core as core
+from benefit_alloc.solutions import _sampling_levels as levels
+from benefit_alloc.solutions._sampling_common import Evaluator
+from benefit_alloc.solutions._sampling_orders import owen_orders_factory
 from tests.strategies import games, unions
 
 SHAPLEY_METHODS = ["svarm", "permutation", "antithetic", "stratified"]
@@ -256,9 +258,9 @@ def test_efficient_stratified_spreads_gap_by_variance():
 
 def test_svarm_covariance_diagonal_is_the_variance():
     g = random_game(10, 6)
-    w_plus, w_minus = core._shapley_weights(10)
-    res = core._run_levels(
-        core._Evaluator(g), w_plus, w_minus, 3000, 700, None, np.random.default_rng(0), True
+    w_plus, w_minus = levels.shapley_weights(10)
+    res = levels.run_levels(
+        Evaluator(g), w_plus, w_minus, 3000, 700, None, np.random.default_rng(0), True
     )
     assert res.cov is not None
     assert_allclose(np.diag(res.cov), res.stderr**2, rtol=1e-9)
@@ -363,7 +365,7 @@ def test_owen_with_trivial_unions_is_shapley():
 
 def test_owen_orders_keep_unions_together():
     groups = [[0, 3], [1, 4, 5], [2]]
-    draw = core._owen_orders_factory(groups, 6)
+    draw = owen_orders_factory(groups, 6)
     orders = draw(np.random.default_rng(0), 3000)
     union_of = np.array([0, 1, 2, 0, 1, 1])
     blocks = union_of[orders]
@@ -377,27 +379,27 @@ def test_owen_orders_keep_unions_together():
 def test_level_masks_are_every_coalition_of_a_size():
     for n in range(1, 11):
         for s in range(n + 1):
-            masks = np.sort(core._level_masks(n, s))
+            masks = np.sort(levels._level_masks(n, s))
             expect = [m for m in range(1 << n) if bin(m).count("1") == s]
             assert_array_equal(masks, expect)
 
 
 def test_selection_sampling_is_uniform(monkeypatch):
-    monkeypatch.setattr(core, "_TABLE_MAX", 0)  # force Algorithm S instead of the table
-    sampler = core._LevelSampler(5)
+    monkeypatch.setattr(levels, "_TABLE_MAX", 0)  # force Algorithm S instead of the table
+    sampler = levels._LevelSampler(5)
     _, masks = sampler.draw(np.random.default_rng(0), 2, 50_000)
     values, counts = np.unique(masks, return_counts=True)
     assert_array_equal(values, [3, 5, 6, 9, 10, 12, 17, 18, 20, 24])
     chi2 = ((counts - 5000) ** 2 / 5000).sum()
     assert chi2 < 27.9  # 99.9% quantile of chi-square with 9 degrees of freedom
-    big = core._LevelSampler(70)
+    big = levels._LevelSampler(70)
     members, none = big.draw(np.random.default_rng(1), 30, 1000)
     assert none is None and members.shape == (1000, 70)
     assert_array_equal(members.sum(axis=1), 30)
 
 
 def test_targeted_draws_hit_their_stratum():
-    sampler = core._LevelSampler(8)
+    sampler = levels._LevelSampler(8)
     players = np.array([0, 3, 7, 3])
     inside = sampler.draw_stratum(np.random.default_rng(0), 3, players, True)
     outside = sampler.draw_stratum(np.random.default_rng(0), 3, players, False)
@@ -408,11 +410,11 @@ def test_targeted_draws_hit_their_stratum():
 
 
 def test_level_plan():
-    exact, sampled = core._level_plan(20, 20_000)
+    exact, sampled = levels._level_plan(20, 20_000)
     assert {1, 2, 3, 17, 18, 19} <= set(exact) and 10 in sampled
     assert sorted(exact + sampled) == list(range(1, 20))
-    assert core._level_plan(6, 63) == ([1, 2, 3, 4, 5], [])
-    assert core._level_minimum(6) == 63
+    assert levels._level_plan(6, 63) == ([1, 2, 3, 4, 5], [])
+    assert levels.level_minimum(6) == 63
 
 
 # ------------------------------------------------------------------------- bad input

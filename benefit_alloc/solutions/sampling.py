@@ -61,7 +61,7 @@ from ..errors import InvalidGameError
 from ..game import Game, OracleGame
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._sampling_core import _Result
+    from ._sampling_common import SampleResult
 
 __all__ = [
     "shapley_sampled",
@@ -189,6 +189,35 @@ def _validate_unions(unions: object, players: Sequence[str]) -> list[list[int]]:
     return groups
 
 
+def _minimum_budget(method: str, n: int) -> tuple[int, str]:
+    """Smallest budget of a method for ``n`` players, and why."""
+    from ._sampling_common import MIN_PER_STRATUM  # lazy: engines load on first use (import time)
+    from ._sampling_levels import level_minimum  # lazy: engines load on first use (import time)
+
+    if method == "permutation":
+        return n, f"one random order of {n} players needs {n} coalition evaluations"
+    if method == "antithetic":
+        return 2 * n - 1, (
+            f"one antithetic pair of orders of {n} players needs {2 * n - 1} coalition evaluations"
+        )
+    if method == "stratified":
+        need = 2 * n + 1 + 2 * MIN_PER_STRATUM * n * max(n - 2, 0)
+        return need, (
+            f"stratified sampling of {n} players needs 2n + 1 evaluations for the first and "
+            f"last positions and {MIN_PER_STRATUM} pilot samples of 2 evaluations in each "
+            f"of the n(n - 2) other strata, {need} in all; method='permutation' needs only {n}"
+        )
+    if method == "star":
+        return n + 1, f"one random coalition and its {n} neighbours need {n + 1} evaluations"
+    need = level_minimum(n)
+    cheaper = "'star' needs n + 1" if method == "msr" else "'permutation' needs only n"
+    return need, (
+        f"method {method!r} for {n} players needs {need} evaluations (sizes 1 and n - 1 "
+        f"exactly and {MIN_PER_STRATUM} samples in each (player, size) stratum); method "
+        f"{cheaper}"
+    )
+
+
 def _checked_args(
     func: str,
     game: object,
@@ -205,14 +234,12 @@ def _checked_args(
     error, the budget (checked against the method's minimum for this game's size) and the
     label ``"func (method)"`` of the resulting allocation.
     """
-    from . import _sampling_core as core
-
     game_ = check_game(game, func, oracle=True)
     name = _check_method(method, valid)
     gen = _as_generator(rng)
     batch = _check_batch(batch_size, game_)
     target = _check_target(target_stderr)
-    minimum, why = core._minimum(name, game_.n)
+    minimum, why = _minimum_budget(name, game_.n)
     budget_ = _check_budget(budget, max(minimum, 1), why)
     return game_, name, gen, batch, target, budget_, f"{func} ({name})"
 
@@ -220,13 +247,13 @@ def _checked_args(
 # --------------------------------------------------------------------------- public API
 def _finish(
     game: AnyGame,
-    res: _Result,
+    res: SampleResult,
     method: str,
     target: float | None,
     grand: float | None = None,
 ) -> Allocation:
     """Wrap a result; with ``grand`` given, make it efficient first."""
-    from . import _sampling_core as core
+    from ._sampling_common import make_efficient  # lazy: engines load on first use (import time)
 
     values, stderr = res.values, res.stderr
     converged = res.converged
@@ -239,7 +266,7 @@ def _finish(
     }
     diag.update(res.extra)
     if grand is not None:
-        values, stderr, gap = core._make_efficient(res, grand)
+        values, stderr, gap = make_efficient(res, grand)
         diag["efficiency_gap"] = gap
     if target is not None and not converged:
         warnings.warn(
@@ -254,9 +281,9 @@ def _finish(
 
 def _exact_one(game: AnyGame, name: str, target: float | None) -> Allocation:
     """A one-player game: its value is ``v(N)``, exactly."""
-    from . import _sampling_core as core
+    from ._sampling_common import Evaluator  # lazy: engines load on first use (import time)
 
-    ev = core._Evaluator(game)
+    ev = Evaluator(game)
     v = ev.grand()
     return Allocation(
         game.players,
@@ -400,7 +427,18 @@ def shapley_sampled(
     >>> ba.shapley_sampled(g, budget=2_000, rng=7).values.tolist() == est.values.tolist()
     True
     """
-    from . import _sampling_core as core
+    from ._sampling_common import (
+        Evaluator,
+        random_orders,
+    )  # lazy: engines load on first use (import time)
+    from ._sampling_levels import (
+        run_levels,
+        shapley_weights,
+    )  # lazy: engines load on first use (import time)
+    from ._sampling_orders import run_orders  # lazy: engines load on first use (import time)
+    from ._sampling_strata import (
+        run_position_strata,
+    )  # lazy: engines load on first use (import time)
 
     game, name, gen, batch, target, budget, label = _checked_args(
         "shapley_sampled",
@@ -416,11 +454,11 @@ def shapley_sampled(
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
-    ev = core._Evaluator(game)
+    ev = Evaluator(game)
     if name in ("permutation", "antithetic"):
-        res = core._run_orders(
+        res = run_orders(
             ev,
-            lambda r, k: core._random_orders(r, k, n),
+            lambda r, k: random_orders(r, k, n),
             name == "antithetic",
             budget,
             batch,
@@ -428,9 +466,9 @@ def shapley_sampled(
             gen,
         )
     elif name == "stratified":
-        res = core._run_position_strata(ev, budget, batch, target, gen)
+        res = run_position_strata(ev, budget, batch, target, gen)
     else:
-        res = core._run_levels(ev, *core._shapley_weights(n), budget, batch, target, gen, eff)
+        res = run_levels(ev, *shapley_weights(n), budget, batch, target, gen, eff)
     return _finish(game, res, label, target, ev.grand() if eff else None)
 
 
@@ -491,7 +529,12 @@ def banzhaf_sampled(
     >>> bool(np.all(np.abs(est.values - ba.banzhaf(big).values) <= 4 * est.stderr))
     True
     """
-    from . import _sampling_core as core
+    from ._sampling_common import Evaluator  # lazy: engines load on first use (import time)
+    from ._sampling_levels import (
+        banzhaf_weights,
+        run_levels,
+    )  # lazy: engines load on first use (import time)
+    from ._sampling_star import run_star  # lazy: engines load on first use (import time)
 
     game, name, gen, batch, target, budget, label = _checked_args(
         "banzhaf_sampled",
@@ -506,11 +549,11 @@ def banzhaf_sampled(
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
-    ev = core._Evaluator(game)
+    ev = Evaluator(game)
     if name == "star":
-        res = core._run_star(ev, budget, batch, target, gen)
+        res = run_star(ev, budget, batch, target, gen)
     else:
-        res = core._run_levels(ev, *core._banzhaf_weights(n), budget, batch, target, gen, False)
+        res = run_levels(ev, *banzhaf_weights(n), budget, batch, target, gen, False)
     return _finish(game, res, label, target)
 
 
@@ -556,7 +599,11 @@ def owen_sampled(
     >>> est.values.round(2).tolist(), round(est.total, 10)
     ([0.5, 0.5, 0.5, 0.5], 2.0)
     """
-    from . import _sampling_core as core
+    from ._sampling_common import Evaluator  # lazy: engines load on first use (import time)
+    from ._sampling_orders import (
+        owen_orders_factory,
+        run_orders,
+    )  # lazy: engines load on first use (import time)
 
     game, name, gen, batch, target, budget, label = _checked_args(
         "owen_sampled",
@@ -572,8 +619,8 @@ def owen_sampled(
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
-    ev = core._Evaluator(game)
-    res = core._run_orders(
-        ev, core._owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
+    ev = Evaluator(game)
+    res = run_orders(
+        ev, owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
     )
     return _finish(game, res, label, target)
