@@ -34,10 +34,20 @@ AnyGame = Game | OracleGame
 
 # ----------------------------------------------------------------------------- evaluator
 class Evaluator:
-    """Counts evaluations and routes them to the dense table or the oracle's batch call."""
+    """Counts evaluations and routes them to the dense table or the oracle's batch call.
+
+    Values are returned divided by ``scale``, a power of two fixed by the first batch with
+    a non-zero value (at least that batch's largest magnitude), so that squared deviations
+    cannot overflow for values near ``1e300`` nor underflow near ``1e-300``.  Dividing by a
+    power of two is exact, so the estimates, multiplied back by ``scale``, are the same
+    numbers as without it.  ``peak`` is the largest magnitude returned so far (scaled).
+    """
 
     def __init__(self, game: AnyGame) -> None:
         self.n = game.n
+        self.scale = 1.0
+        self.peak = 0.0
+        self._scaled = False
         self.count = 0
         self.dense: NDArray[np.float64] | None = game.values if isinstance(game, Game) else None
         self.oracle = game if isinstance(game, OracleGame) else None
@@ -52,10 +62,27 @@ class Evaluator:
             self._grand = float(self.members(full, None)[0])
         return self._grand
 
+    def _rescale(self, vals: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``vals / scale``, fixing ``scale`` on the first non-zero batch."""
+        if vals.size == 0:
+            return vals
+        top = float(np.max(np.abs(vals)))
+        if not self._scaled and top > 0.0:
+            self.scale = math.ldexp(1.0, math.frexp(top)[1])
+            self._scaled = True
+        out = vals / self.scale
+        self.peak = max(self.peak, top / self.scale)
+        return out
+
     def members(
         self, members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None
     ) -> NDArray[np.float64]:
         """Values of coalitions given as a boolean matrix, as masks, or both."""
+        return self._rescale(self._members(members, masks))
+
+    def _members(
+        self, members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None
+    ) -> NDArray[np.float64]:
         if members is None:
             if masks is None:  # pragma: no cover - internal misuse
                 raise InvalidGameError("internal error: no coalitions to evaluate")
@@ -78,7 +105,7 @@ class Evaluator:
         if self.dense is not None and self.bits is not None:
             masks = np.cumsum(self.bits[orders[:, :-1]], axis=1)
             self.count += masks.size
-            return self.dense[masks]
+            return self._rescale(self.dense[masks])
         if self.bits is not None:
             masks = np.cumsum(self.bits[orders[:, :-1]], axis=1).ravel()
             return self.members(masks_to_members(masks, n), masks).reshape(k, n - 1)
@@ -121,11 +148,40 @@ class Moments:
         self.m2 = np.where(count > 0, self.m2 + m2 + delta**2 * self.count * count / safe, self.m2)
         self.count = total
 
-    def var_of_mean(self) -> NDArray[np.float64]:
-        """``s**2 / c`` per cell; ``inf`` where fewer than two samples exist."""
+    def unvaried(self, spread: float) -> NDArray[np.bool_]:
+        """Cells with at least two samples that showed no variation (relative to ``spread``,
+        the magnitude of the values; rounding below ``1e-12 * spread`` counts as none)."""
+        c = self.count
+        return (c >= 2) & (np.maximum(self.m2, 0.0) <= (1e-12 * spread) ** 2 * c)
+
+    def floor_var(self, spread: float) -> NDArray[np.float64]:
+        r"""Variance of the mean assumed where the samples showed no variation, else 0.
+
+        ``c`` identical draws from a stratum leave unseen values possible: with 95%
+        confidence they make up at most a share :math:`p = 1 - 0.05^{1/c}` of the stratum
+        (about :math:`3 / c`, the "rule of three"; Hanley and Lippman-Hand 1983, JAMA 249).
+        Values that far from the observed one by up to ``spread`` give a variance of at most
+        :math:`p \cdot spread^2`, so the mean's variance is taken as
+        :math:`p \cdot spread^2 / c`.  With ``spread = 0`` (every value seen was 0) nothing
+        bounds the unseen values and the variance is ``inf``.  A standard error of 0 is thus
+        reported only for what was computed exactly.
+        """
+        c = np.maximum(self.count, 2.0)
+        p = 1.0 - 0.05 ** (1.0 / c)
+        bound = p * spread**2 / c if spread > 0.0 else np.full(c.shape, np.inf)
+        return np.where(self.unvaried(spread), bound, 0.0)
+
+    def var_of_mean(self, spread: float | None = None) -> NDArray[np.float64]:
+        """``s**2 / c`` per cell; ``inf`` where fewer than two samples exist.
+
+        With ``spread`` given, cells whose samples showed no variation get
+        :meth:`floor_var` instead of 0.
+        """
         c = self.count
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.where(c >= 2, np.maximum(self.m2, 0.0) / (c * (c - 1)), np.inf)
+        if spread is not None:
+            out = np.where(self.unvaried(spread), self.floor_var(spread), out)
         return out
 
     def std(self) -> NDArray[np.float64]:
@@ -172,8 +228,35 @@ class SampleResult:
     #: every sample's contributions sum to v(N) (orders telescope)
     telescoping: bool = False
 
+    def unscaled(self, scale: float) -> SampleResult:
+        """The result in the game's units: values, errors and the control variate
+        multiplied back by the evaluator's power-of-two ``scale``.  The covariance is
+        dropped: it serves :func:`make_efficient` in the evaluator's units only (its square
+        of the scale may not be representable)."""
+        extra = dict(self.extra)
+        if "control_variate" in extra:
+            extra["control_variate"] = np.asarray(extra["control_variate"]) * scale
+        return SampleResult(
+            self.values * scale,
+            self.stderr * scale,
+            self.evaluations,
+            self.samples,
+            self.converged,
+            None,
+            extra,
+            self.telescoping,
+        )
+
+
+def spread(ev: Evaluator) -> float:
+    """How far an unseen value may lie from a seen one, in the evaluator's units: twice the
+    largest magnitude seen (a bound for values and for differences of two values alike up to
+    a factor 2; used only where the samples show no variation)."""
+    return 2.0 * ev.peak
+
 
 def stop_early(target: float | None, stderr: NDArray[np.float64], units: float) -> bool:
+    """Whether every standard error (in the game's units) has reached ``target``."""
     return target is not None and units >= _MIN_UNITS_FOR_STOP and bool(np.all(stderr <= target))
 
 

@@ -28,6 +28,7 @@ from ._sampling_common import (
     allocate,
     grouped_moments,
     random_orders,
+    spread,
     stop_early,
 )
 
@@ -490,6 +491,8 @@ class _LevelEstimator:
         suu = np.zeros(self.lv.size)
         suy = np.zeros(self.lv.size)
         for j, _, index, y in rows:
+            if y.size == 0:  # an empty half of a one-coalition pilot stratum
+                continue
             u = self.chunks.additive(index, tables)
             u = u - u.mean()
             suu[j] += float(np.einsum("k,k->", u, u))
@@ -518,7 +521,8 @@ class _LevelEstimator:
             cv = self._cv(a, self._beta(suu, suy))
             batch = self._new_batch()
             for j, codes, index, y in rows:
-                self._accumulate(batch, j, codes[h::2], index[:, h::2], y[h::2], cv)
+                if y[h::2].size:  # a stratum with one pilot coalition has an empty half
+                    self._accumulate(batch, j, codes[h::2], index[:, h::2], y[h::2], cv)
             self._merge(batch)
         self.a, self.suu, self.suy = self._fit(rows)
         self.beta = self._beta(self.suu, self.suy)
@@ -569,10 +573,16 @@ class _LevelEstimator:
             self.total += flat.size
 
     def stderr(self) -> NDArray[np.float64]:
-        var = (self.wp[:, None] ** 2) * self.plus.var_of_mean() + (
+        sp = spread(self.ev)
+        var = (self.wp[:, None] ** 2) * self.plus.var_of_mean(sp) + (
             self.wm[:, None] ** 2
-        ) * self.minus.var_of_mean()
+        ) * self.minus.var_of_mean(sp)
         return np.sqrt(var.sum(axis=0))
+
+    def unvaried(self) -> int:
+        """Strata whose samples showed no variation (their variance is a bound)."""
+        sp = spread(self.ev)
+        return int(self.plus.unvaried(sp).sum() + self.minus.unvaried(sp).sum())
 
     def neyman(self) -> NDArray[np.float64]:
         """Shares over sizes: Neyman allocation mixed with the equal-variance rule.
@@ -628,6 +638,12 @@ class _LevelEstimator:
             else:
                 psi = self.wm[lev] * sm[lev, pl] * (f.r - minus.mean[lev, pl])
             cov[np.diag_indices(n)] += np.bincount(pl, weights=psi**2, minlength=n)
+        # strata without variation carry the bound behind stderr on the diagonal
+        width = spread(self.ev)
+        floor = (self.wp[:, None] ** 2) * plus.floor_var(width) + (
+            self.wm[:, None] ** 2
+        ) * minus.floor_var(width)
+        cov[np.diag_indices(n)] += floor.sum(axis=0)
         return cov
 
 
@@ -648,6 +664,7 @@ def run_levels(
     values = est.exact_part(exact)
     extra: dict[str, object] = {"exact_sizes": tuple(exact)}
     if not sampled:
+        extra["unvaried_strata"] = 0
         cov = np.zeros((n, n)) if want_cov else None
         return SampleResult(values, np.zeros(n), ev.count, 0, None, cov, extra)
     est.setup(sampled)
@@ -657,7 +674,7 @@ def run_levels(
     est.fill()
     converged: bool | None = None if target is None else False
     while True:
-        if stop_early(target, est.stderr(), float(est.plus.count.min())):
+        if stop_early(target, est.stderr() * ev.scale, float(est.plus.count.min())):
             converged = True
             break
         left = budget - ev.count
@@ -666,6 +683,7 @@ def run_levels(
         est.round(min(batch_size, left), est.neyman())
     values = values + est.sampled_part()
     extra["control_variate"] = est.a.copy()
+    extra["unvaried_strata"] = est.unvaried()
     cov = est.covariance() if want_cov else None
     return SampleResult(values, est.stderr(), ev.count, est.total, converged, cov, extra)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from ._sampling_common import Evaluator, Moments, SampleResult, random_orders, stop_early
+from ._sampling_common import Evaluator, Moments, SampleResult, random_orders, spread, stop_early
 
 
 def owen_orders_factory(
@@ -68,9 +68,15 @@ def run_orders(
         mean = units.mean(axis=0)
         mom.merge(np.full(n, float(k)), mean, ((units - mean) ** 2).sum(axis=0))
         done += k
-        if stop_early(target, np.sqrt(mom.var_of_mean()), done):
+        if stop_early(target, np.sqrt(mom.var_of_mean(spread(ev))) * ev.scale, done):
             converged = True
             break
     return SampleResult(
-        mom.mean, np.sqrt(mom.var_of_mean()), ev.count, done, converged, telescoping=True
+        mom.mean,
+        np.sqrt(mom.var_of_mean(spread(ev))),
+        ev.count,
+        done,
+        converged,
+        extra={"unvaried_strata": int(mom.unvaried(spread(ev)).sum())},
+        telescoping=True,
     )

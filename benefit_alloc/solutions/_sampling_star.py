@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._bits import bool_to_masks
-from ._sampling_common import Evaluator, Moments, SampleResult, stop_early
+from ._sampling_common import Evaluator, Moments, SampleResult, spread, stop_early
 
 
 # -------------------------------------------------------------------- Banzhaf star design
@@ -37,7 +37,14 @@ def run_star(
         mean = units.mean(axis=0)
         mom.merge(np.full(n, float(k)), mean, ((units - mean) ** 2).sum(axis=0))
         done += k
-        if stop_early(target, np.sqrt(mom.var_of_mean()), done):
+        if stop_early(target, np.sqrt(mom.var_of_mean(spread(ev))) * ev.scale, done):
             converged = True
             break
-    return SampleResult(mom.mean, np.sqrt(mom.var_of_mean()), ev.count, done, converged)
+    return SampleResult(
+        mom.mean,
+        np.sqrt(mom.var_of_mean(spread(ev))),
+        ev.count,
+        done,
+        converged,
+        extra={"unvaried_strata": int(mom.unvaried(spread(ev)).sum())},
+    )

@@ -18,6 +18,7 @@ from ._sampling_common import (
     allocate,
     grouped_moments,
     random_orders,
+    spread,
     stop_early,
 )
 
@@ -69,7 +70,7 @@ def run_position_strata(
         mom.merge(c.reshape(n, inner), m.reshape(n, inner), m2.reshape(n, inner))
 
     def stderr() -> NDArray[np.float64]:
-        return np.sqrt(mom.var_of_mean().sum(axis=1)) / n
+        return np.sqrt(mom.var_of_mean(spread(ev)).sum(axis=1)) / n
 
     samples_left = (budget - ev.count) // 2
     pilot_each = max(
@@ -79,7 +80,7 @@ def run_position_strata(
     sample(np.full((n, inner), pilot_each, dtype=np.int64))
     converged: bool | None = None if target is None else False
     per_round = max(1, batch_size // 2)
-    if stop_early(target, stderr(), pilot_each):
+    if stop_early(target, stderr() * ev.scale, pilot_each):
         converged = True
     else:
         while True:
@@ -92,8 +93,16 @@ def run_position_strata(
             neyman = sd / sd.sum() if sd.sum() > 0 else prior
             counts = allocate(take, DEFENSIVE * prior + (1 - DEFENSIVE) * neyman)
             sample(counts.reshape(n, inner))
-            if stop_early(target, stderr(), mom.count.min()):
+            if stop_early(target, stderr() * ev.scale, mom.count.min()):
                 converged = True
                 break
     values = (first + last + mom.mean.sum(axis=1)) / n
-    return SampleResult(values, stderr(), ev.count, int(mom.count.sum()), converged)
+    unvaried = int(mom.unvaried(spread(ev)).sum())
+    return SampleResult(
+        values,
+        stderr(),
+        ev.count,
+        int(mom.count.sum()),
+        converged,
+        extra={"unvaried_strata": unvaried},
+    )

@@ -16,6 +16,24 @@ first order costs ``n``, every further one ``n - 1``, and each order yields one 
 contribution for every player.  Repeated coalitions are charged again, as an oracle would
 be asked again.
 
+A budget that pays for enumerating everything a method samples from (``n!`` orders of
+``n - 1`` evaluations for ``"permutation"``, the union-respecting orders for
+``owen_sampled``, every stratum's coalitions for ``"stratified"``, every centre for
+``"star"``, every coalition for ``"svarm"`` and ``"msr"``) returns the exact value
+instead, computed from every coalition (``2**n - 1`` evaluations; an oracle of at most 24
+players is tabulated), with ``exact=True`` in the diagnostics; above 24 players the budget
+is capped at that enumeration cost.
+
+Numerics.  Values are divided by a power of two near their magnitude before any moment is
+formed (exact in floating point, so the estimates do not change), so games with values
+near ``1e300`` or ``1e-300`` get finite standard errors and no overflow warnings.  A
+stratum (or, for the order methods, a player) whose samples show no variation gets a
+standard error from the 95% "rule of three" bound on unseen values, not 0: with ``c``
+identical samples, a share of at most ``1 - 0.05**(1/c)`` of its values may differ, by at
+most twice the largest magnitude seen (``inf`` when every value seen was 0).  The number
+of such strata is the diagnostic ``unvaried_strata``; a standard error of 0 is reported
+only for values computed exactly (``exact=True``).
+
 Methods
 -------
 ``"svarm"`` (the default of :func:`shapley_sampled`)
@@ -47,9 +65,10 @@ without adjustment, and they are the fastest per evaluation.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
@@ -59,6 +78,7 @@ from .._validate import check_game
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game, OracleGame
+from .shapley import banzhaf, owen, shapley
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._sampling_common import SampleResult
@@ -250,11 +270,18 @@ def _finish(
     res: SampleResult,
     method: str,
     target: float | None,
+    scale: float,
     grand: float | None = None,
 ) -> Allocation:
-    """Wrap a result; with ``grand`` given, make it efficient first."""
+    """Wrap a result in the evaluator's units (``scale``, a power of two: see
+    ``Evaluator``); with ``grand`` given (in those units too), make it efficient first."""
     from ._sampling_common import make_efficient  # lazy: engines load on first use (import time)
 
+    gap = None
+    if grand is not None:
+        values, stderr, gap = make_efficient(res, grand)
+        res = dataclasses.replace(res, values=values, stderr=stderr)
+    res = res.unscaled(scale)
     values, stderr = res.values, res.stderr
     converged = res.converged
     if target is not None and converged is None:  # exact without sampling
@@ -263,11 +290,11 @@ def _finish(
         "evaluations": res.evaluations,
         "samples": res.samples,
         "converged": converged,
+        "exact": res.samples == 0,
     }
     diag.update(res.extra)
-    if grand is not None:
-        values, stderr, gap = make_efficient(res, grand)
-        diag["efficiency_gap"] = gap
+    if gap is not None:
+        diag["efficiency_gap"] = gap * scale
     if target is not None and not converged:
         warnings.warn(
             f"target_stderr = {target} was not reached within the budget of "
@@ -279,17 +306,87 @@ def _finish(
     return Allocation(game.players, values, method, stderr=stderr, **diag)
 
 
+#: Largest oracle that is tabulated (``2**24`` values, 128 MiB) when the budget pays for
+#: enumerating the method's whole sample space.
+_EXACT_ORACLE_PLAYERS = 24
+
+#: Players up to which the size-stratified methods (``"svarm"``, ``"msr"``) enumerate
+#: every size themselves when the budget covers every coalition (sizes of at most
+#: ``2**22`` coalitions), reporting ``exact_sizes``.
+_LEVELS_EXACT_PLAYERS = 22
+
+
+def _enumeration_cost(method: str, n: int, groups: list[list[int]] | None = None) -> int:
+    """Evaluations that enumerate everything ``method`` samples from, once.
+
+    Orders: ``n!`` orders (``m! * prod |U|!`` that keep the unions together) of ``n - 1``
+    evaluations each, plus ``v(N)``; Castro strata: ``2n + 1`` for the exact positions and
+    two per coalition of every other (player, position) stratum; star: ``n + 1`` per centre,
+    ``2**n`` centres; the size-stratified methods: every coalition, ``2**n - 1``.
+    """
+    if method in ("permutation", "antithetic"):
+        orders = math.factorial(n)
+        if groups is not None:
+            orders = math.factorial(len(groups)) * math.prod(math.factorial(len(g)) for g in groups)
+        return orders * (n - 1) + 1
+    if method == "stratified":
+        return 2 * n + 1 + 2 * n * ((1 << (n - 1)) - 2)
+    if method == "star":
+        return (n + 1) << n
+    return (1 << n) - 1
+
+
+def _exact_instead(
+    game: AnyGame,
+    method: str,
+    budget: int,
+    cost: int,
+    label: str,
+    target: float | None,
+    value: Callable[[Game], Allocation],
+    efficient: bool = False,
+) -> Allocation | None:
+    """The exact value when ``budget`` reaches ``cost``, the method's enumeration cost.
+
+    Sampling with replacement beyond the size of its own sample space costs more than
+    enumerating it, and ``budget=10**30`` would never end; the exact value is computed
+    from every coalition instead (a dense game is read, an oracle tabulated by
+    :meth:`OracleGame.to_game`, which asks for ``2**n`` values, up to
+    ``_EXACT_ORACLE_PLAYERS`` players).  Diagnostics say ``exact=True``.
+    """
+    n = game.n
+    dense = isinstance(game, Game)
+    if budget < cost or (not dense and n > _EXACT_ORACLE_PLAYERS):
+        return None
+    if method in ("svarm", "msr") and n <= _LEVELS_EXACT_PLAYERS:
+        return None  # the engine goes exact by itself
+    table = game if isinstance(game, Game) else game.to_game()
+    extra: dict[str, object] = {"efficiency_gap": 0.0} if efficient else {}
+    return Allocation(
+        game.players,
+        value(table).values,
+        label,
+        stderr=np.zeros(n),
+        evaluations=(1 << n) - 1 if dense else 1 << n,
+        samples=0,
+        converged=None if target is None else True,
+        exact=True,
+        **extra,
+    )
+
+
 def _exact_one(game: AnyGame, name: str, target: float | None) -> Allocation:
     """A one-player game: its value is ``v(N)``, exactly."""
     from ._sampling_common import Evaluator  # lazy: engines load on first use (import time)
 
     ev = Evaluator(game)
-    v = ev.grand()
+    v = ev.grand() * ev.scale
     return Allocation(
         game.players,
         [v],
         name,
         stderr=[0.0],
+        exact=True,
         evaluations=ev.count,
         samples=0,
         converged=None if target is None else True,
@@ -356,8 +453,10 @@ def shapley_sampled(
 
             Standard errors come from the stratum variances, which assumes each stratum
             shows its variation in the sample: on a game whose few non-zero coalitions are
-            never drawn (a sparse game at a tiny budget), the estimate and its standard
-            error both miss them.
+            never drawn (a sparse game at a tiny budget), the estimate misses them; the
+            strata that showed no variation then carry the rule-of-three bound of the
+            module notes (``inf`` when every value seen was 0), never a standard error of
+            0.
         ``"permutation"``
             Castro, Gómez and Tejada (2009), "Polynomial calculation of the Shapley value
             based on sampling", Computers & Operations Research 36(5): the mean marginal
@@ -406,8 +505,11 @@ def shapley_sampled(
     Allocation
         ``values``, ``stderr`` and diagnostics ``evaluations`` (coalitions evaluated),
         ``samples`` (orders, pairs or sampled coalitions), ``converged`` (None without a
-        target), and for ``"svarm"`` ``exact_sizes`` and ``control_variate``.  Players with
-        no sampling variance get ``stderr`` 0; with fewer than two samples it is ``inf``.
+        target), ``exact`` (whether the value was computed exactly, with standard errors
+        0), ``unvaried_strata`` (strata whose samples showed no variation; their variance
+        is the rule-of-three bound of the module notes), and for ``"svarm"``
+        ``exact_sizes`` and ``control_variate``.  With fewer than two samples a standard
+        error is ``inf``.
 
     Raises
     ------
@@ -454,6 +556,11 @@ def shapley_sampled(
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
+    cost = _enumeration_cost(name, n)
+    exact = _exact_instead(game, name, budget, cost, label, target, shapley, eff)
+    if exact is not None:
+        return exact
+    budget = min(budget, cost)
     ev = Evaluator(game)
     if name in ("permutation", "antithetic"):
         res = run_orders(
@@ -469,7 +576,7 @@ def shapley_sampled(
         res = run_position_strata(ev, budget, batch, target, gen)
     else:
         res = run_levels(ev, *shapley_weights(n), budget, batch, target, gen, eff)
-    return _finish(game, res, label, target, ev.grand() if eff else None)
+    return _finish(game, res, label, target, ev.scale, ev.grand() if eff else None)
 
 
 def banzhaf_sampled(
@@ -549,12 +656,17 @@ def banzhaf_sampled(
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
+    cost = _enumeration_cost(name, n)
+    exact = _exact_instead(game, name, budget, cost, label, target, banzhaf)
+    if exact is not None:
+        return exact
+    budget = min(budget, cost)
     ev = Evaluator(game)
     if name == "star":
         res = run_star(ev, budget, batch, target, gen)
     else:
         res = run_levels(ev, *banzhaf_weights(n), budget, batch, target, gen, False)
-    return _finish(game, res, label, target)
+    return _finish(game, res, label, target, ev.scale)
 
 
 def owen_sampled(
@@ -619,8 +731,14 @@ def owen_sampled(
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
+    names = [[game.players[i] for i in g] for g in groups]
+    cost = _enumeration_cost(name, n, groups)
+    exact = _exact_instead(game, name, budget, cost, label, target, lambda d: owen(d, names))
+    if exact is not None:
+        return exact
+    budget = min(budget, cost)
     ev = Evaluator(game)
     res = run_orders(
         ev, owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
     )
-    return _finish(game, res, label, target)
+    return _finish(game, res, label, target, ev.scale)
