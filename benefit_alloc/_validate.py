@@ -1,14 +1,42 @@
-"""Shared input checks: one float per named item, given as a sequence or a mapping."""
+"""Shared input checks, and the one tolerance policy of the solution concepts.
+
+Named vectors: one float per named item, given as a sequence or a mapping
+(:func:`align_by_name`, :func:`named_floats`).
+
+Games: :func:`check_game` is the one check of a ``game`` argument; exact solution concepts
+need a dense :class:`~benefit_alloc.game.Game`, the sampling estimators also take an
+:class:`~benefit_alloc.game.OracleGame`.
+
+Tolerances: every public function of :mod:`benefit_alloc.solutions` that compares numbers
+takes a *relative* ``tol`` (checked by :func:`check_tol`: a finite number ``>= 0``) and
+compares at the absolute threshold ``tol * game_scale(values)``.  :func:`game_scale` is the
+one scale rule: ``max_S |v(S)|``, the largest value in absolute terms (1 for the zero game).
+It is *relative*: the answers of the comparisons (core membership, blocking coalitions, core
+emptiness, the nucleolus certificate) do not change when a game and the payoffs are
+multiplied by the same positive number, from 1e-12 to 1e18.  The linear programmes of the
+nucleolus family are solved on the game divided by its scale and their results multiplied
+back, so that the solver's own absolute tolerances (about 1e-9) are relative too.  The defaults are 1e-9 (core membership, blocking
+coalitions, core emptiness, the nucleolus LPs' violation test) and 1e-7 for
+``verify_nucleolus``, which certifies points computed elsewhere (CBC reports 8 significant
+digits, and peers' solvers round similarly) and uses ``tol`` also as the smallest balancing
+weight it accepts.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["align_by_name", "named_floats"]
+from .errors import InvalidGameError
+
+if TYPE_CHECKING:  # pragma: no cover - game.py imports this module, so only for annotations
+    from .game import Game, OracleGame
+
+__all__ = ["align_by_name", "named_floats", "check_game", "check_tol", "game_scale"]
 
 
 def align_by_name(
@@ -111,3 +139,97 @@ def named_floats(
             "a finite number"
         )
     return arr
+
+
+# ------------------------------------------------------------------ games and tolerances
+
+
+def _is_a(obj: object, name: str) -> bool:
+    """``isinstance(obj, benefit_alloc.game.<name>)``, read from the class hierarchy by name.
+
+    ``game.py`` imports this module (named vectors), so this module cannot import it back
+    without an import cycle; the classes are recognised by their defining module instead.
+    """
+    return any(
+        c.__module__ == "benefit_alloc.game" and c.__qualname__ == name for c in type(obj).__mro__
+    )
+
+
+@overload
+def check_game(game: Any, func: str, *, oracle: Literal[False] = ...) -> Game: ...
+@overload
+def check_game(game: Any, func: str, *, oracle: bool) -> Game | OracleGame: ...
+def check_game(game: Any, func: str, *, oracle: bool = False) -> Game | OracleGame:
+    """``game`` itself when it is a dense :class:`~benefit_alloc.game.Game` (or, with
+    ``oracle=True``, an :class:`~benefit_alloc.game.OracleGame`), else an
+    :class:`~benefit_alloc.errors.InvalidGameError` naming ``func`` and the fix.
+
+    Parameters
+    ----------
+    game : object
+    func : str
+        The public function's name, for the message.
+    oracle : bool, default False
+        Whether an :class:`~benefit_alloc.game.OracleGame` is accepted too (the sampling
+        estimators).
+
+    Examples
+    --------
+    >>> check_game([0, 1], "shapley")
+    Traceback (most recent call last):
+    ...
+    benefit_alloc.errors.InvalidGameError: shapley needs a dense Game, got list; build one with benefit_alloc.Game(values) or Game.from_function(fn, players)
+    """
+    if _is_a(game, "Game") or (oracle and _is_a(game, "OracleGame")):
+        return game  # type: ignore[no-any-return]
+    if oracle:
+        raise InvalidGameError(
+            f"{func}: game must be a Game or an OracleGame, got {type(game).__name__}; wrap a "
+            "function of coalitions in OracleGame(fn, players)"
+        )
+    if _is_a(game, "OracleGame"):
+        raise InvalidGameError(
+            f"{func} needs a dense Game, got OracleGame: it needs every coalition's value; "
+            "tabulate the oracle with game.to_game() (possible up to 30 players), or use the "
+            "sampling estimators where they exist"
+        )
+    raise InvalidGameError(
+        f"{func} needs a dense Game, got {type(game).__name__}; build one with "
+        "benefit_alloc.Game(values) or Game.from_function(fn, players)"
+    )
+
+
+def check_tol(tol: Any, field: str = "tol") -> float:
+    """``tol`` as a float, or an :class:`InvalidGameError` naming ``field``.
+
+    Examples
+    --------
+    >>> check_tol(1e-9)
+    1e-09
+    >>> check_tol(-1)
+    Traceback (most recent call last):
+    ...
+    benefit_alloc.errors.InvalidGameError: tol = -1 is invalid: it must be a finite number >= 0
+    """
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
+        raise InvalidGameError(f"{field} must be a number >= 0, got {tol!r}")
+    t = float(tol)
+    if not math.isfinite(t) or t < 0:
+        raise InvalidGameError(f"{field} = {tol!r} is invalid: it must be a finite number >= 0")
+    return t
+
+
+def game_scale(values: NDArray[np.float64]) -> float:
+    """The scale relative tolerances multiply: ``max_S |v(S)|``, or 1 for the zero game.
+
+    Examples
+    --------
+    >>> game_scale(np.array([0.0, 1.0, 2.0, -5.0]))
+    5.0
+    >>> game_scale(np.array([0.0, 1e-9, 3e-9]))
+    3e-09
+    >>> game_scale(np.zeros(4))
+    1.0
+    """
+    top = float(np.max(np.abs(values))) if np.size(values) else 0.0
+    return top if top > 0.0 else 1.0

@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 import benefit_alloc as ba
 from benefit_alloc._lp import available_solvers
 from benefit_alloc.errors import InfeasibleError, InvalidGameError
-from benefit_alloc.solutions.nucleolus import _solve
+from benefit_alloc.solutions.nucleolus import solve_sequence
 from tests.nucleolus_reference import reference_nucleolus
 from tests.strategies import games
 
@@ -300,8 +300,8 @@ def test_cbc_agrees_with_highs(g):
 
 @given(games(n=(2, 5)))
 def test_rebuilt_pulp_path_agrees_with_incremental(g):
-    a = _solve(g, pre=True, per_capita=False, solver="highs", incremental=False)
-    b = _solve(g, pre=True, per_capita=False, solver="highs", incremental=True)
+    a = solve_sequence(g, pre=True, per_capita=False, solver="highs", incremental=False)
+    b = solve_sequence(g, pre=True, per_capita=False, solver="highs", incremental=True)
     assert_allclose(a.x, b.x, atol=1e-7 * _scale(g))
 
 
@@ -310,8 +310,8 @@ def test_small_batches_force_many_generation_rounds():
     v = np.r_[0.0, rng.integers(0, 100, 255).astype(float)]
     v[1 << np.arange(8)] = 0.0
     g = ba.Game(v)
-    a = _solve(g, pre=False, per_capita=False, solver="highs", batch=1)
-    b = _solve(g, pre=False, per_capita=False, solver="highs")
+    a = solve_sequence(g, pre=False, per_capita=False, solver="highs", batch=1)
+    b = solve_sequence(g, pre=False, per_capita=False, solver="highs")
     assert a.lp_solves > b.lp_solves
     assert_allclose(a.x, b.x, atol=1e-7 * _scale(g))
     assert ba.verify_nucleolus(g, a.x)

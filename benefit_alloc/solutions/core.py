@@ -20,62 +20,23 @@ Shapley 1967).  All excesses are computed at once over the value array with
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._bits import names_of, popcount, subset_sums
+from .._validate import check_game, check_tol, game_scale
 from ..allocation import Allocation, as_payoff
 from ..errors import InvalidGameError
-from ..game import Game, OracleGame
+from ..game import Game
+from ._stability import excess_profit
+from .nucleolus import solve_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["excess", "is_in_core", "blocking_coalitions", "least_core", "core_is_empty"]
-
-
-# ------------------------------------------------------------------ shared helpers
-
-
-def _dense(game: Any, fn: str) -> Game:
-    """The game as a dense :class:`Game`, or an error naming what would be valid."""
-    if isinstance(game, Game):
-        return game
-    if isinstance(game, OracleGame):
-        raise InvalidGameError(
-            f"{fn} needs every coalition's value: tabulate the OracleGame with "
-            "game.to_game() (possible up to 30 players)"
-        )
-    raise InvalidGameError(f"{fn} takes a benefit_alloc.Game, got {type(game).__name__}")
-
-
-def _profit_values(game: Game) -> NDArray[np.float64]:
-    """Values in the profit orientation: ``v`` itself, or ``-c`` for a cost game."""
-    return -game.values if game.cost else game.values
-
-
-def _scale(values: NDArray[np.float64]) -> float:
-    """``max(1, max |v(S)|)``, the scale relative tolerances are measured against."""
-    return max(1.0, float(np.max(np.abs(values))))
-
-
-def _check_tol(tol: Any, field: str = "tol") -> float:
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
-        raise InvalidGameError(f"{field} must be a number >= 0, got {tol!r}")
-    t = float(tol)
-    if not math.isfinite(t) or t < 0:
-        raise InvalidGameError(f"{field} = {tol!r} is invalid: it must be a finite number >= 0")
-    return t
-
-
-def _excess_profit(v: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``v(S) - y(S)`` for every mask (profit orientation)."""
-    out = subset_sums(y)
-    np.subtract(v, out, out=out)
-    return out
 
 
 # ------------------------------------------------------------------ public API
@@ -108,9 +69,9 @@ def excess(game: Game, x: Any) -> NDArray[np.float64]:
     >>> excess(g, {"College": 1.5, "Firm": 2.5}).tolist()
     [0.0, -0.5, -0.5, 0.0]
     """
-    g = _dense(game, "excess")
+    g = check_game(game, "excess")
     xv = as_payoff(x, g.players)
-    e = _excess_profit(g.values, xv)
+    e = excess_profit(g.values, xv)
     if g.cost:
         np.negative(e, out=e)
     e[0] = 0.0
@@ -120,8 +81,9 @@ def excess(game: Game, x: Any) -> NDArray[np.float64]:
 def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:
     r"""Whether ``x`` is in the core: :math:`x(N) = v(N)` and :math:`e(S, x) \le 0` for all S.
 
-    Both conditions are checked up to ``tol * max(1, max |v(S)|)`` (a tolerance relative to
-    the game's scale, so that rounding in :math:`x(S)` does not reject a core point).
+    Both conditions are checked up to ``tol`` times the game's scale (the one scale rule of
+    :mod:`benefit_alloc._validate`), so that rounding in :math:`x(S)` does not reject a core
+    point and the answer does not change when the game is rescaled.
 
     Parameters
     ----------
@@ -137,10 +99,10 @@ def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:
     >>> is_in_core(g, [1.5, 2.5]), is_in_core(g, [0.5, 3.5])
     (True, False)
     """
-    t = _check_tol(tol)
-    g = _dense(game, "is_in_core")
+    t = check_tol(tol)
+    g = check_game(game, "is_in_core")
     e = excess(g, x)
-    thr = t * _scale(g.values)
+    thr = t * game_scale(g.values)
     return bool(abs(e[-1]) <= thr and e.max() <= thr)
 
 
@@ -150,7 +112,8 @@ def blocking_coalitions(
     r"""The coalitions that would do better on their own at ``x``, worst first.
 
     A coalition *blocks* ``x`` when its excess :math:`e(S, x)` is positive (beyond
-    ``tol * max(1, max |v(S)|)``): for a profit game its members together earn
+    ``tol`` times the game's scale, see :func:`is_in_core`): for a profit game its members
+    together earn
     :math:`v(S) > x(S)` alone, for a cost game they would pay :math:`c(S) < x(S)`.  The grand
     coalition appears when ``x`` hands out less than :math:`v(N)` (or charges more than
     :math:`c(N)`).
@@ -181,16 +144,16 @@ def blocking_coalitions(
     mask
     1      (College,)     0.5
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas is heavy and only this function needs it
 
-    t = _check_tol(tol)
+    t = check_tol(tol)
     if top is not None and (
         isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1
     ):
         raise InvalidGameError(f"top = {top!r} must be a whole number >= 1, or None for all")
-    g = _dense(game, "blocking_coalitions")
+    g = check_game(game, "blocking_coalitions")
     e = excess(g, x)
-    thr = t * _scale(g.values)
+    thr = t * game_scale(g.values)
     e[0] = -np.inf
     idx = np.flatnonzero(e > thr)
     order = idx[np.lexsort((idx, -e[idx]))]
@@ -211,7 +174,7 @@ def blocking_coalitions(
     return frame
 
 
-def least_core(game: Game, *, solver: str = "highs") -> Allocation:
+def least_core(game: Game, *, solver: str = "highs", tol: float = 1e-9) -> Allocation:
     r"""The least core's :math:`\varepsilon^*` and one canonical point of it.
 
     .. math:: \varepsilon^* = \min\Bigl\{\varepsilon :
@@ -231,6 +194,9 @@ def least_core(game: Game, *, solver: str = "highs") -> Allocation:
         A profit or cost game with at least two players (for one player the least core is
         ``{v(N)}`` with :math:`\varepsilon^* = -\infty`, reported as ``-inf``).
     solver : {"highs", "cbc"}
+    tol : float, default 1e-9
+        Relative tolerance of the LPs' constraint generation, as for
+        :func:`~benefit_alloc.nucleolus`.
 
     Returns
     -------
@@ -247,18 +213,25 @@ def least_core(game: Game, *, solver: str = "highs") -> Allocation:
     >>> round(lc.epsilon, 6), lc.values.round(6).tolist()
     (0.333333, [0.333333, 0.333333, 0.333333])
     """
-    from .nucleolus import _solve
-
-    g = _dense(game, "least_core")
-    res = _solve(g, pre=True, per_capita=False, solver=solver, what="least core")
+    t = check_tol(tol)
+    g = check_game(game, "least_core")
+    res = solve_sequence(g, pre=True, per_capita=False, solver=solver, what="least core", tol=t)
     return Allocation(g.players, res.x, "least_core", epsilon=res.epsilon, point="prenucleolus")
 
 
 def core_is_empty(game: Game, *, tol: float = 1e-9, solver: str = "highs") -> bool:
-    r"""Whether the core is empty: :math:`\varepsilon^* > tol \cdot \max(1, \max|v(S)|)`.
+    r"""Whether the core is empty: :math:`\varepsilon^* > tol \cdot scale(v)`.
 
     Only the least-core LP is solved (with constraint generation), not the whole
     prenucleolus sequence.
+
+    Parameters
+    ----------
+    game : Game
+    tol : float, default 1e-9
+        Relative tolerance, ``>= 0``, times the game's scale (the one scale rule of
+        :mod:`benefit_alloc._validate`); also the LP's constraint-generation tolerance.
+    solver : {"highs", "cbc"}
 
     Examples
     --------
@@ -268,11 +241,11 @@ def core_is_empty(game: Game, *, tol: float = 1e-9, solver: str = "highs") -> bo
     >>> core_is_empty(ba.games.glove(1, 2))
     False
     """
-    from .nucleolus import _solve
-
-    t = _check_tol(tol)
-    g = _dense(game, "core_is_empty")
+    t = check_tol(tol)
+    g = check_game(game, "core_is_empty")
     if g.n == 1:
         return False
-    res = _solve(g, pre=True, per_capita=False, solver=solver, max_levels=1, what="least core")
-    return bool(res.epsilon > t * _scale(g.values))
+    res = solve_sequence(
+        g, pre=True, per_capita=False, solver=solver, max_levels=1, what="least core"
+    )
+    return bool(res.epsilon > t * game_scale(g.values))

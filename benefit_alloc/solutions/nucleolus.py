@@ -86,10 +86,11 @@ from numpy.typing import NDArray
 
 from .._bits import masks_to_bool, names_of, popcount, subset_sums
 from .._lp import LinearProgram, check_solver, row_model, solve_lp
+from .._validate import check_game, check_tol, game_scale
 from ..allocation import Allocation, as_payoff
 from ..errors import InfeasibleError, SolverError
 from ..game import Game
-from .core import _check_tol, _dense, _excess_profit, _profit_values, _scale
+from ._stability import excess_profit, profit_values
 
 __all__ = [
     "nucleolus",
@@ -290,7 +291,7 @@ def _balanced_weight(
 
 
 @dataclass
-class _Result:
+class SequenceResult:
     x: NDArray[np.float64]  # in the game's own orientation
     epsilon: float  # first level
     levels: tuple[float, ...]
@@ -340,14 +341,15 @@ class _Engine:
         incremental: bool = True,
         batch: int | None = None,
         what: str = "nucleolus",
+        tol: float = 1e-9,
     ) -> None:
         self.n = n
         self.full = (1 << n) - 1
         self.v = v
         self.per_capita = per_capita
         self.what = what
-        self.scale = _scale(v)
-        self.tol = 1e-9 * self.scale
+        self.scale = game_scale(v)
+        self.tol = tol * self.scale
         self.batch = batch if batch is not None else max(8, 2 * n)
         # vm: values with -inf where a coalition is fixed (or in the LP), so that one
         # subtraction yields the excesses of the candidates only
@@ -603,7 +605,7 @@ class _Engine:
         return x
 
 
-def _solve(
+def solve_sequence(
     game: Game,
     *,
     pre: bool,
@@ -613,29 +615,41 @@ def _solve(
     what: str = "nucleolus",
     incremental: bool = True,
     batch: int | None = None,
-) -> _Result:
-    """Run the engine on a game in its own orientation; raise for empty imputation sets."""
+    tol: float = 1e-9,
+) -> SequenceResult:
+    """Run the engine on a game in its own orientation; raise for empty imputation sets.
+
+    The engine runs on the profit values divided by the game's scale
+    (:func:`~benefit_alloc._validate.game_scale`), so its fixed thresholds and HiGHS's
+    absolute tolerances are relative to the game; ``x``, ``epsilon`` and ``levels`` are
+    multiplied back.  ``tol`` is the relative violation tolerance of constraint generation
+    (a coalition joins the LP when its excess exceeds the level by more than ``tol``).
+    """
     check_solver(solver)
     n = game.n
     full = (1 << n) - 1
-    v = _profit_values(game)
+    # solved on the game divided by its scale, so that every tolerance (the solver's too)
+    # is relative; the results are multiplied back
+    scale = game_scale(game.values)
+    v = profit_values(game) / scale
     sign = -1.0 if game.cost else 1.0
     lower = None
     if not pre:
         single = v[1 << np.arange(n)]
-        if single.sum() > v[full] + 1e-12 * _scale(game.values):
+        if single.sum() > v[full] + 1e-12:
             kind = "cost" if game.cost else "value"
             rel = "below" if game.cost else "above"
+            total = sign * float(game.values[1 << np.arange(n)].sum())
             raise InfeasibleError(
                 f"the imputation set is empty: the singletons' {kind}s sum to "
-                f"{sign * single.sum():.10g}, {rel} the grand coalition's {sign * v[full]:.10g}; "
+                f"{total:.10g}, {rel} the grand coalition's {game.grand:.10g}; "
                 "the nucleolus needs imputations. Use prenucleolus(game), which is defined "
                 "over pre-imputations and always exists"
             )
         lower = single
     if n == 1:
         x = np.array([game.grand])
-        return _Result(x=x, epsilon=-np.inf, levels=(), lp_solves=0, rows=0)
+        return SequenceResult(x=x, epsilon=-np.inf, levels=(), lp_solves=0, rows=0)
     eng = _Engine(
         v,
         n,
@@ -645,18 +659,19 @@ def _solve(
         incremental=incremental,
         batch=batch,
         what=what,
+        tol=tol,
     )
     y = eng.run(max_levels=max_levels)
-    return _Result(
-        x=sign * y,
-        epsilon=eng.levels[0],
-        levels=tuple(eng.levels),
+    return SequenceResult(
+        x=sign * scale * y,
+        epsilon=eng.levels[0] * scale,
+        levels=tuple(t * scale for t in eng.levels),
         lp_solves=int(eng.lp.solves),
         rows=int(eng.lp.n_rows),
     )
 
 
-def _allocation(game: Game, res: _Result, method: str) -> Allocation:
+def _allocation(game: Game, res: SequenceResult, method: str) -> Allocation:
     return Allocation(
         game.players,
         res.x,
@@ -668,7 +683,7 @@ def _allocation(game: Game, res: _Result, method: str) -> Allocation:
     )
 
 
-def nucleolus(game: Game, *, solver: str = "highs") -> Allocation:
+def nucleolus(game: Game, *, solver: str = "highs", tol: float = 1e-9) -> Allocation:
     r"""The nucleolus (Schmeidler 1969): the imputation that lexicographically minimises the
     decreasingly sorted excesses.
 
@@ -683,6 +698,10 @@ def nucleolus(game: Game, *, solver: str = "highs") -> Allocation:
     game : Game
     solver : {"highs", "cbc"}
         HiGHS (driven incrementally through highspy) or CBC (through pulp).
+    tol : float, default 1e-9
+        Relative tolerance (times the game's scale, see :mod:`benefit_alloc._validate`) of
+        constraint generation: a coalition outside the LP counts as violated when its excess
+        exceeds the level by more than this.
 
     Returns
     -------
@@ -708,17 +727,19 @@ def nucleolus(game: Game, *, solver: str = "highs") -> Allocation:
     >>> nucleolus(ba.games.bankruptcy(200, [100, 200, 300])).values.round(9).tolist()
     [50.0, 75.0, 75.0]
     """
-    g = _dense(game, "nucleolus")
-    return _allocation(g, _solve(g, pre=False, per_capita=False, solver=solver), "nucleolus")
+    t = check_tol(tol)
+    g = check_game(game, "nucleolus")
+    res = solve_sequence(g, pre=False, per_capita=False, solver=solver, tol=t)
+    return _allocation(g, res, "nucleolus")
 
 
-def prenucleolus(game: Game, *, solver: str = "highs") -> Allocation:
+def prenucleolus(game: Game, *, solver: str = "highs", tol: float = 1e-9) -> Allocation:
     r"""The prenucleolus (Sobolev 1975): like :func:`nucleolus` over all pre-imputations
     :math:`x(N) = v(N)`, without individual rationality.
 
     It always exists and lies in the least core; it equals the nucleolus whenever the latter
     is strictly individually rational (e.g. when the core is non-empty and the game is
-    zero-monotonic).
+    zero-monotonic).  ``solver`` and ``tol`` as for :func:`nucleolus`.
 
     Examples
     --------
@@ -727,14 +748,18 @@ def prenucleolus(game: Game, *, solver: str = "highs") -> Allocation:
     >>> prenucleolus(g).values.round(9).tolist(), nucleolus(g).values.round(9).tolist()
     ([5.0, 6.0, 1.0], [5.0, 6.0, 1.0])
     """
-    g = _dense(game, "prenucleolus")
-    res = _solve(g, pre=True, per_capita=False, solver=solver, what="prenucleolus")
+    t = check_tol(tol)
+    g = check_game(game, "prenucleolus")
+    res = solve_sequence(g, pre=True, per_capita=False, solver=solver, what="prenucleolus", tol=t)
     return _allocation(g, res, "prenucleolus")
 
 
-def per_capita_nucleolus(game: Game, *, pre: bool = False, solver: str = "highs") -> Allocation:
+def per_capita_nucleolus(
+    game: Game, *, pre: bool = False, solver: str = "highs", tol: float = 1e-9
+) -> Allocation:
     r"""The per-capita nucleolus (Grotte 1970): lexicographically minimises the per-capita
     excesses :math:`e(S, x) / |S|` (over imputations, or pre-imputations with ``pre=True``).
+    ``solver`` and ``tol`` as for :func:`nucleolus`.
 
     Examples
     --------
@@ -742,8 +767,11 @@ def per_capita_nucleolus(game: Game, *, pre: bool = False, solver: str = "highs"
     >>> per_capita_nucleolus(ba.Game([0, 0, 0, 0, 0, 0, 0, 1])).values.round(9).tolist()
     [0.333333333, 0.333333333, 0.333333333]
     """
-    g = _dense(game, "per_capita_nucleolus")
-    res = _solve(g, pre=pre, per_capita=True, solver=solver, what="per-capita nucleolus")
+    t = check_tol(tol)
+    g = check_game(game, "per_capita_nucleolus")
+    res = solve_sequence(
+        g, pre=pre, per_capita=True, solver=solver, what="per-capita nucleolus", tol=t
+    )
     return _allocation(g, res, "per_capita_prenucleolus" if pre else "per_capita_nucleolus")
 
 
@@ -870,9 +898,10 @@ def verify_nucleolus(
     per_capita : bool, default False
         Check the per-capita (pre)nucleolus.
     tol : float, default 1e-7
-        Relative tolerance (times ``max(1, max |v(S)|)``) for efficiency, individual
-        rationality and for merging excesses into one level; also the smallest balancing
-        weight accepted.
+        Relative tolerance (times the game's scale, see :mod:`benefit_alloc._validate`) for
+        efficiency, individual rationality and for merging excesses into one level; also the
+        smallest balancing weight accepted.  Looser than the solvers' 1e-9 because the point
+        checked may come from elsewhere: CBC and other libraries report about 8 digits.
     solver : {"highs", "cbc"}
 
     Returns
@@ -889,16 +918,16 @@ def verify_nucleolus(
     >>> r.is_nucleolus, r.failed_level, r.failed_coalitions
     (False, 1, (('P0',), ('P1',)))
     """
-    t = _check_tol(tol)
+    t = check_tol(tol)
     name = check_solver(solver)
-    g = _dense(game, "verify_nucleolus")
+    g = check_game(game, "verify_nucleolus")
     n = g.n
     full = (1 << n) - 1
     xv = as_payoff(x, g.players)
     sign = -1.0 if g.cost else 1.0
-    v = _profit_values(g)
+    v = profit_values(g)
     y = sign * xv
-    thr = t * _scale(g.values)
+    thr = t * game_scale(g.values)
     kind = "prenucleolus" if pre else "nucleolus"
     if per_capita:
         kind = "per-capita " + kind
@@ -925,7 +954,7 @@ def verify_nucleolus(
         d0 = np.flatnonzero(y <= single + thr)
     if n == 1:
         return NucleolusReport(True, pre, f"x is the {kind}: the only efficient payoff")
-    e = _excess_profit(v, y)
+    e = excess_profit(v, y)
     if per_capita:
         e /= np.maximum(popcount(np.arange(1 << n)), 1)
     e[0] = e[full] = -np.inf

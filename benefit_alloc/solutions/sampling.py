@@ -16,6 +16,24 @@ first order costs ``n``, every further one ``n - 1``, and each order yields one 
 contribution for every player.  Repeated coalitions are charged again, as an oracle would
 be asked again.
 
+A budget that pays for enumerating everything a method samples from (``n!`` orders of
+``n - 1`` evaluations for ``"permutation"``, the union-respecting orders for
+``owen_sampled``, every stratum's coalitions for ``"stratified"``, every centre for
+``"star"``, every coalition for ``"svarm"`` and ``"msr"``) returns the exact value
+instead, computed from every coalition (``2**n - 1`` evaluations; an oracle of at most 24
+players is tabulated), with ``exact=True`` in the diagnostics; above 24 players the budget
+is capped at that enumeration cost.
+
+Numerics.  Values are divided by a power of two near their magnitude before any moment is
+formed (exact in floating point, so the estimates do not change), so games with values
+near ``1e300`` or ``1e-300`` get finite standard errors and no overflow warnings.  A
+stratum (or, for the order methods, a player) whose samples show no variation gets a
+standard error from the 95% "rule of three" bound on unseen values, not 0: with ``c``
+identical samples, a share of at most ``1 - 0.05**(1/c)`` of its values may differ, by at
+most twice the largest magnitude seen (``inf`` when every value seen was 0).  The number
+of such strata is the diagnostic ``unvaried_strata``; a standard error of 0 is reported
+only for values computed exactly (``exact=True``).
+
 Methods
 -------
 ``"svarm"`` (the default of :func:`shapley_sampled`)
@@ -47,20 +65,23 @@ without adjustment, and they are the fastest per evaluation.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 
 from .._bits import mask_of
+from .._validate import check_game
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game, OracleGame
+from .shapley import banzhaf, owen, shapley
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._sampling_core import _Result
+    from ._sampling_common import SampleResult
 
 __all__ = [
     "shapley_sampled",
@@ -99,15 +120,6 @@ def _as_generator(rng: object) -> np.random.Generator:
         f"rng must be a numpy.random.Generator, a non-negative int seed or None, got {rng!r} "
         f"of type {type(rng).__name__}"
     )
-
-
-def _check_game(game: object) -> AnyGame:
-    if not isinstance(game, (Game, OracleGame)):
-        raise InvalidGameError(
-            f"game must be a Game or an OracleGame, got {type(game).__name__}; wrap a "
-            "function of coalitions in OracleGame(fn, players)"
-        )
-    return game
 
 
 def _check_method(method: object, valid: tuple[str, ...]) -> str:
@@ -197,6 +209,35 @@ def _validate_unions(unions: object, players: Sequence[str]) -> list[list[int]]:
     return groups
 
 
+def _minimum_budget(method: str, n: int) -> tuple[int, str]:
+    """Smallest budget of a method for ``n`` players, and why."""
+    from ._sampling_common import MIN_PER_STRATUM  # lazy: engines load on first use (import time)
+    from ._sampling_levels import level_minimum  # lazy: engines load on first use (import time)
+
+    if method == "permutation":
+        return n, f"one random order of {n} players needs {n} coalition evaluations"
+    if method == "antithetic":
+        return 2 * n - 1, (
+            f"one antithetic pair of orders of {n} players needs {2 * n - 1} coalition evaluations"
+        )
+    if method == "stratified":
+        need = 2 * n + 1 + 2 * MIN_PER_STRATUM * n * max(n - 2, 0)
+        return need, (
+            f"stratified sampling of {n} players needs 2n + 1 evaluations for the first and "
+            f"last positions and {MIN_PER_STRATUM} pilot samples of 2 evaluations in each "
+            f"of the n(n - 2) other strata, {need} in all; method='permutation' needs only {n}"
+        )
+    if method == "star":
+        return n + 1, f"one random coalition and its {n} neighbours need {n + 1} evaluations"
+    need = level_minimum(n)
+    cheaper = "'star' needs n + 1" if method == "msr" else "'permutation' needs only n"
+    return need, (
+        f"method {method!r} for {n} players needs {need} evaluations (sizes 1 and n - 1 "
+        f"exactly and {MIN_PER_STRATUM} samples in each (player, size) stratum); method "
+        f"{cheaper}"
+    )
+
+
 def _checked_args(
     func: str,
     game: object,
@@ -213,14 +254,12 @@ def _checked_args(
     error, the budget (checked against the method's minimum for this game's size) and the
     label ``"func (method)"`` of the resulting allocation.
     """
-    from . import _sampling_core as core
-
-    game_ = _check_game(game)
+    game_ = check_game(game, func, oracle=True)
     name = _check_method(method, valid)
     gen = _as_generator(rng)
     batch = _check_batch(batch_size, game_)
     target = _check_target(target_stderr)
-    minimum, why = core._minimum(name, game_.n)
+    minimum, why = _minimum_budget(name, game_.n)
     budget_ = _check_budget(budget, max(minimum, 1), why)
     return game_, name, gen, batch, target, budget_, f"{func} ({name})"
 
@@ -228,14 +267,21 @@ def _checked_args(
 # --------------------------------------------------------------------------- public API
 def _finish(
     game: AnyGame,
-    res: _Result,
+    res: SampleResult,
     method: str,
     target: float | None,
+    scale: float,
     grand: float | None = None,
 ) -> Allocation:
-    """Wrap a result; with ``grand`` given, make it efficient first."""
-    from . import _sampling_core as core
+    """Wrap a result in the evaluator's units (``scale``, a power of two: see
+    ``Evaluator``); with ``grand`` given (in those units too), make it efficient first."""
+    from ._sampling_common import make_efficient  # lazy: engines load on first use (import time)
 
+    gap = None
+    if grand is not None:
+        values, stderr, gap = make_efficient(res, grand)
+        res = dataclasses.replace(res, values=values, stderr=stderr)
+    res = res.unscaled(scale)
     values, stderr = res.values, res.stderr
     converged = res.converged
     if target is not None and converged is None:  # exact without sampling
@@ -244,11 +290,11 @@ def _finish(
         "evaluations": res.evaluations,
         "samples": res.samples,
         "converged": converged,
+        "exact": res.samples == 0,
     }
     diag.update(res.extra)
-    if grand is not None:
-        values, stderr, gap = core._make_efficient(res, grand)
-        diag["efficiency_gap"] = gap
+    if gap is not None:
+        diag["efficiency_gap"] = gap * scale
     if target is not None and not converged:
         warnings.warn(
             f"target_stderr = {target} was not reached within the budget of "
@@ -260,17 +306,87 @@ def _finish(
     return Allocation(game.players, values, method, stderr=stderr, **diag)
 
 
+#: Largest oracle that is tabulated (``2**24`` values, 128 MiB) when the budget pays for
+#: enumerating the method's whole sample space.
+_EXACT_ORACLE_PLAYERS = 24
+
+#: Players up to which the size-stratified methods (``"svarm"``, ``"msr"``) enumerate
+#: every size themselves when the budget covers every coalition (sizes of at most
+#: ``2**22`` coalitions), reporting ``exact_sizes``.
+_LEVELS_EXACT_PLAYERS = 22
+
+
+def _enumeration_cost(method: str, n: int, groups: list[list[int]] | None = None) -> int:
+    """Evaluations that enumerate everything ``method`` samples from, once.
+
+    Orders: ``n!`` orders (``m! * prod |U|!`` that keep the unions together) of ``n - 1``
+    evaluations each, plus ``v(N)``; Castro strata: ``2n + 1`` for the exact positions and
+    two per coalition of every other (player, position) stratum; star: ``n + 1`` per centre,
+    ``2**n`` centres; the size-stratified methods: every coalition, ``2**n - 1``.
+    """
+    if method in ("permutation", "antithetic"):
+        orders = math.factorial(n)
+        if groups is not None:
+            orders = math.factorial(len(groups)) * math.prod(math.factorial(len(g)) for g in groups)
+        return orders * (n - 1) + 1
+    if method == "stratified":
+        return 2 * n + 1 + 2 * n * ((1 << (n - 1)) - 2)
+    if method == "star":
+        return (n + 1) << n
+    return (1 << n) - 1
+
+
+def _exact_instead(
+    game: AnyGame,
+    method: str,
+    budget: int,
+    cost: int,
+    label: str,
+    target: float | None,
+    value: Callable[[Game], Allocation],
+    efficient: bool = False,
+) -> Allocation | None:
+    """The exact value when ``budget`` reaches ``cost``, the method's enumeration cost.
+
+    Sampling with replacement beyond the size of its own sample space costs more than
+    enumerating it, and ``budget=10**30`` would never end; the exact value is computed
+    from every coalition instead (a dense game is read, an oracle tabulated by
+    :meth:`OracleGame.to_game`, which asks for ``2**n`` values, up to
+    ``_EXACT_ORACLE_PLAYERS`` players).  Diagnostics say ``exact=True``.
+    """
+    n = game.n
+    dense = isinstance(game, Game)
+    if budget < cost or (not dense and n > _EXACT_ORACLE_PLAYERS):
+        return None
+    if method in ("svarm", "msr") and n <= _LEVELS_EXACT_PLAYERS:
+        return None  # the engine goes exact by itself
+    table = game if isinstance(game, Game) else game.to_game()
+    extra: dict[str, object] = {"efficiency_gap": 0.0} if efficient else {}
+    return Allocation(
+        game.players,
+        value(table).values,
+        label,
+        stderr=np.zeros(n),
+        evaluations=(1 << n) - 1 if dense else 1 << n,
+        samples=0,
+        converged=None if target is None else True,
+        exact=True,
+        **extra,
+    )
+
+
 def _exact_one(game: AnyGame, name: str, target: float | None) -> Allocation:
     """A one-player game: its value is ``v(N)``, exactly."""
-    from . import _sampling_core as core
+    from ._sampling_common import Evaluator  # lazy: engines load on first use (import time)
 
-    ev = core._Evaluator(game)
-    v = ev.grand()
+    ev = Evaluator(game)
+    v = ev.grand() * ev.scale
     return Allocation(
         game.players,
         [v],
         name,
         stderr=[0.0],
+        exact=True,
         evaluations=ev.count,
         samples=0,
         converged=None if target is None else True,
@@ -337,8 +453,10 @@ def shapley_sampled(
 
             Standard errors come from the stratum variances, which assumes each stratum
             shows its variation in the sample: on a game whose few non-zero coalitions are
-            never drawn (a sparse game at a tiny budget), the estimate and its standard
-            error both miss them.
+            never drawn (a sparse game at a tiny budget), the estimate misses them; the
+            strata that showed no variation then carry the rule-of-three bound of the
+            module notes (``inf`` when every value seen was 0), never a standard error of
+            0.
         ``"permutation"``
             Castro, Gómez and Tejada (2009), "Polynomial calculation of the Shapley value
             based on sampling", Computers & Operations Research 36(5): the mean marginal
@@ -387,8 +505,11 @@ def shapley_sampled(
     Allocation
         ``values``, ``stderr`` and diagnostics ``evaluations`` (coalitions evaluated),
         ``samples`` (orders, pairs or sampled coalitions), ``converged`` (None without a
-        target), and for ``"svarm"`` ``exact_sizes`` and ``control_variate``.  Players with
-        no sampling variance get ``stderr`` 0; with fewer than two samples it is ``inf``.
+        target), ``exact`` (whether the value was computed exactly, with standard errors
+        0), ``unvaried_strata`` (strata whose samples showed no variation; their variance
+        is the rule-of-three bound of the module notes), and for ``"svarm"``
+        ``exact_sizes`` and ``control_variate``.  With fewer than two samples a standard
+        error is ``inf``.
 
     Raises
     ------
@@ -408,7 +529,18 @@ def shapley_sampled(
     >>> ba.shapley_sampled(g, budget=2_000, rng=7).values.tolist() == est.values.tolist()
     True
     """
-    from . import _sampling_core as core
+    from ._sampling_common import (
+        Evaluator,
+        random_orders,
+    )  # lazy: engines load on first use (import time)
+    from ._sampling_levels import (
+        run_levels,
+        shapley_weights,
+    )  # lazy: engines load on first use (import time)
+    from ._sampling_orders import run_orders  # lazy: engines load on first use (import time)
+    from ._sampling_strata import (
+        run_position_strata,
+    )  # lazy: engines load on first use (import time)
 
     game, name, gen, batch, target, budget, label = _checked_args(
         "shapley_sampled",
@@ -424,11 +556,16 @@ def shapley_sampled(
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
-    ev = core._Evaluator(game)
+    cost = _enumeration_cost(name, n)
+    exact = _exact_instead(game, name, budget, cost, label, target, shapley, eff)
+    if exact is not None:
+        return exact
+    budget = min(budget, cost)
+    ev = Evaluator(game)
     if name in ("permutation", "antithetic"):
-        res = core._run_orders(
+        res = run_orders(
             ev,
-            lambda r, k: core._random_orders(r, k, n),
+            lambda r, k: random_orders(r, k, n),
             name == "antithetic",
             budget,
             batch,
@@ -436,10 +573,10 @@ def shapley_sampled(
             gen,
         )
     elif name == "stratified":
-        res = core._run_position_strata(ev, budget, batch, target, gen)
+        res = run_position_strata(ev, budget, batch, target, gen)
     else:
-        res = core._run_levels(ev, *core._shapley_weights(n), budget, batch, target, gen, eff)
-    return _finish(game, res, label, target, ev.grand() if eff else None)
+        res = run_levels(ev, *shapley_weights(n), budget, batch, target, gen, eff)
+    return _finish(game, res, label, target, ev.scale, ev.grand() if eff else None)
 
 
 def banzhaf_sampled(
@@ -499,7 +636,12 @@ def banzhaf_sampled(
     >>> bool(np.all(np.abs(est.values - ba.banzhaf(big).values) <= 4 * est.stderr))
     True
     """
-    from . import _sampling_core as core
+    from ._sampling_common import Evaluator  # lazy: engines load on first use (import time)
+    from ._sampling_levels import (
+        banzhaf_weights,
+        run_levels,
+    )  # lazy: engines load on first use (import time)
+    from ._sampling_star import run_star  # lazy: engines load on first use (import time)
 
     game, name, gen, batch, target, budget, label = _checked_args(
         "banzhaf_sampled",
@@ -514,12 +656,17 @@ def banzhaf_sampled(
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
-    ev = core._Evaluator(game)
+    cost = _enumeration_cost(name, n)
+    exact = _exact_instead(game, name, budget, cost, label, target, banzhaf)
+    if exact is not None:
+        return exact
+    budget = min(budget, cost)
+    ev = Evaluator(game)
     if name == "star":
-        res = core._run_star(ev, budget, batch, target, gen)
+        res = run_star(ev, budget, batch, target, gen)
     else:
-        res = core._run_levels(ev, *core._banzhaf_weights(n), budget, batch, target, gen, False)
-    return _finish(game, res, label, target)
+        res = run_levels(ev, *banzhaf_weights(n), budget, batch, target, gen, False)
+    return _finish(game, res, label, target, ev.scale)
 
 
 def owen_sampled(
@@ -564,7 +711,11 @@ def owen_sampled(
     >>> est.values.round(2).tolist(), round(est.total, 10)
     ([0.5, 0.5, 0.5, 0.5], 2.0)
     """
-    from . import _sampling_core as core
+    from ._sampling_common import Evaluator  # lazy: engines load on first use (import time)
+    from ._sampling_orders import (
+        owen_orders_factory,
+        run_orders,
+    )  # lazy: engines load on first use (import time)
 
     game, name, gen, batch, target, budget, label = _checked_args(
         "owen_sampled",
@@ -580,8 +731,14 @@ def owen_sampled(
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
-    ev = core._Evaluator(game)
-    res = core._run_orders(
-        ev, core._owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
+    names = [[game.players[i] for i in g] for g in groups]
+    cost = _enumeration_cost(name, n, groups)
+    exact = _exact_instead(game, name, budget, cost, label, target, lambda d: owen(d, names))
+    if exact is not None:
+        return exact
+    budget = min(budget, cost)
+    ev = Evaluator(game)
+    res = run_orders(
+        ev, owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
     )
-    return _finish(game, res, label, target)
+    return _finish(game, res, label, target, ev.scale)

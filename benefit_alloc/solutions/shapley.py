@@ -55,7 +55,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._bits import popcount
-from .._validate import named_floats
+from .._validate import check_game, named_floats
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game
@@ -85,16 +85,6 @@ _TRANSPOSED_BITS = 6
 
 
 # ----------------------------------------------------------------------------- kernels
-def _check_game(game: Any, func: str) -> Game:
-    if not isinstance(game, Game):
-        raise InvalidGameError(
-            f"{func} needs a dense Game, got {type(game).__name__}; build one with "
-            "benefit_alloc.Game(values) or Game.from_function (an OracleGame needs the sampling "
-            "estimators)"
-        )
-    return game
-
-
 def _bit_sums(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """``out[j] = sum of x[m]`` over masks ``m`` with bit ``j`` set; ``x`` has length ``2**b``."""
     b = x.shape[0].bit_length() - 1
@@ -204,7 +194,7 @@ def shapley(game: Game) -> Allocation:
     >>> ba.shapley(ba.games.glove(1, 2)).values.round(4).tolist()
     [0.6667, 0.1667, 0.1667]
     """
-    game = _check_game(game, "shapley")
+    game = check_game(game, "shapley")
     return Allocation(game.players, _shapley_array(game.values, game.n), "shapley")
 
 
@@ -248,7 +238,7 @@ def banzhaf(game: Game, normalized: bool = False) -> Allocation:
     >>> ba.banzhaf(g, normalized=True).values.tolist()
     [0.6, 0.2, 0.2]
     """
-    game = _check_game(game, "banzhaf")
+    game = check_game(game, "banzhaf")
     if not isinstance(normalized, (bool, np.bool_)):
         raise InvalidGameError(f"normalized must be True or False, got {normalized!r}")
     n = game.n
@@ -415,7 +405,7 @@ def owen(game: Game, unions: Sequence[Sequence[str]]) -> Allocation:
     >>> ba.owen(g, [["L", "R1"], ["R2"]]).values.tolist()
     [0.75, 0.25, 0.0]
     """
-    game = _check_game(game, "owen")
+    game = check_game(game, "owen")
     members = _validate_unions(unions, game.players)
     n = game.n
     v = game.values
@@ -577,7 +567,7 @@ def weighted_shapley(game: Game, weights: ArrayLike | Mapping[str, float]) -> Al
     >>> ba.weighted_shapley(g, [1, 3, 5]).values.tolist()
     [0.25, 0.75, 0.0]
     """
-    game = _check_game(game, "weighted_shapley")
+    game = check_game(game, "weighted_shapley")
     w = _weight_vector(weights, game.players, "weighted_shapley", positive=True)
     share = _dividend_shares(game.values, w)
     return Allocation(game.players, w * share, "weighted_shapley", weights=tuple(w.tolist()))
@@ -603,7 +593,7 @@ def equal_split(game: Game) -> Allocation:
     >>> ba.equal_split(ba.Game([0, 1, 2, 4])).values.tolist()
     [2.0, 2.0]
     """
-    game = _check_game(game, "equal_split")
+    game = check_game(game, "equal_split")
     return Allocation(game.players, np.full(game.n, game.grand / game.n), "equal_split")
 
 
@@ -621,7 +611,7 @@ def equal_surplus(game: Game) -> Allocation:
     >>> ba.equal_surplus(ba.Game([0, 1, 2, 4])).values.tolist()
     [1.5, 2.5]
     """
-    game = _check_game(game, "equal_surplus")
+    game = check_game(game, "equal_surplus")
     alone = game.singletons
     return Allocation(game.players, alone + (game.grand - alone.sum()) / game.n, "equal_surplus")
 
@@ -657,7 +647,7 @@ def proportional(game: Game, weights: ArrayLike | Mapping[str, float] | None = N
     >>> ba.proportional(ba.Game([0, 1, 3, 8])).values.tolist()
     [2.0, 6.0]
     """
-    game = _check_game(game, "proportional")
+    game = check_game(game, "proportional")
     if weights is None:
         alone = game.singletons
         neg = {p: float(a) for p, a in zip(game.players, alone) if a < 0}

@@ -1,15 +1,17 @@
-"""Engines behind :mod:`benefit_alloc.solutions.sampling`.
+"""Size-stratified coalition sampling of semivalues: ``"svarm"`` (Shapley) and ``"msr"``
+(Banzhaf).
 
-Imported on first use, so that ``import benefit_alloc`` stays light.  Nothing here is
-public; the maths, references and budget rules are documented on the public functions.
+Stratified SVARM (Kolpaczki, Bengs, Muschalik and Hüllermeier 2024) and maximum sample reuse
+(Wang and Jia 2023), with exact small sizes, Neyman allocation over sizes and an additive
+control variate.  Internal to :mod:`benefit_alloc.solutions.sampling`.
 """
 
 from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from itertools import combinations, islice
 
 import numpy as np
@@ -17,103 +19,46 @@ from numpy.typing import NDArray
 
 from .._bits import bool_to_masks
 from ..errors import InvalidGameError
-from ..game import Game, OracleGame
-
-#: Early stopping is considered only once this many independent sampling units exist.
-_MIN_UNITS_FOR_STOP = 32
-
-#: Share of each allocation round spread by the prior (equal-variance) rule, so that a
-#: stratum whose pilot happened to show no variation is still revisited.
-_DEFENSIVE = 0.25
+from ._sampling_common import (
+    DEFENSIVE,
+    MIN_PER_STRATUM,
+    Evaluator,
+    Moments,
+    SampleResult,
+    allocate,
+    grouped_moments,
+    random_orders,
+    spread,
+    stop_early,
+)
 
 #: Share of the sampling budget spent on the pilot round of the two-phase methods.
 _PILOT_SHARE = 0.25
 
+
 #: Rows per player, spread over the sampled sizes, for the least-squares control variate.
 _FIT_ROWS_PER_PLAYER = 64
+
 
 #: Widest chunk of membership bits for the per-player sums (2**8 bins per bincount).
 _CHUNK_BITS = 8
 
-#: Samples per stratum that the fill step guarantees (2 are needed for a variance).
-_MIN_PER_STRATUM = 2
 
 #: Largest size level (number of coalitions) whose table of masks is built and cached:
 #: every size of up to 24 players.  A full set of tables for n players is as large as a
 #: dense game's value array (``2**n`` int64).
 _TABLE_MAX = 1 << 22
 
+
 #: Total entries kept in the cache of mask tables (8 bytes each, 128 MiB).
 _TABLE_CACHE_ENTRIES = 1 << 24
+
 
 #: Largest size level that may be enumerated exactly.
 _EXACT_MAX = 1 << 22
 
-AnyGame = Game | OracleGame
 
-
-# ----------------------------------------------------------------------------- evaluator
-class _Evaluator:
-    """Counts evaluations and routes them to the dense table or the oracle's batch call."""
-
-    def __init__(self, game: AnyGame) -> None:
-        self.n = game.n
-        self.count = 0
-        self.dense: NDArray[np.float64] | None = game.values if isinstance(game, Game) else None
-        self.oracle = game if isinstance(game, OracleGame) else None
-        self.bits = (
-            np.left_shift(np.int64(1), np.arange(self.n, dtype=np.int64)) if self.n <= 62 else None
-        )
-        self._grand: float | None = None
-
-    def grand(self) -> float:
-        if self._grand is None:
-            full = np.ones((1, self.n), dtype=bool)
-            self._grand = float(self.members(full, None)[0])
-        return self._grand
-
-    def members(
-        self, members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None
-    ) -> NDArray[np.float64]:
-        """Values of coalitions given as a boolean matrix, as masks, or both."""
-        if members is None:
-            if masks is None:  # pragma: no cover - internal misuse
-                raise InvalidGameError("internal error: no coalitions to evaluate")
-            if self.dense is not None:
-                self.count += masks.shape[0]
-                return self.dense[masks]
-            members = _masks_to_members(masks, self.n)
-        self.count += members.shape[0]
-        if self.dense is not None:
-            if masks is None:
-                masks = bool_to_masks(members)
-            return self.dense[masks]
-        if self.oracle is None:  # pragma: no cover - constructor sets one of them
-            raise InvalidGameError("internal error: no game to evaluate")
-        return self.oracle.evaluate(members)
-
-    def prefixes(self, orders: NDArray[np.int64]) -> NDArray[np.float64]:
-        """Values of the prefixes of sizes ``1 .. n-1`` of each order, shape ``(k, n-1)``."""
-        k, n = orders.shape
-        if self.dense is not None and self.bits is not None:
-            masks = np.cumsum(self.bits[orders[:, :-1]], axis=1)
-            self.count += masks.size
-            return self.dense[masks]
-        if self.bits is not None:
-            masks = np.cumsum(self.bits[orders[:, :-1]], axis=1).ravel()
-            return self.members(_masks_to_members(masks, n), masks).reshape(k, n - 1)
-        position = np.empty_like(orders)
-        np.put_along_axis(position, orders, np.broadcast_to(np.arange(n), orders.shape), axis=1)
-        mem = position[:, None, :] < np.arange(1, n)[None, :, None]
-        vals = self.members(mem.reshape(k * (n - 1), n), None)
-        return vals.reshape(k, n - 1)
-
-
-def _masks_to_members(masks: NDArray[np.int64], n: int) -> NDArray[np.bool_]:
-    raw = np.ascontiguousarray(masks, dtype="<i8").view(np.uint8).reshape(-1, 8)
-    return np.unpackbits(raw, axis=1, count=n, bitorder="little").view(bool)
-
-
+# ------------------------------------------------------------------ packed coalitions
 def _byte_codes(
     members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None, n: int
 ) -> NDArray[np.uint8]:
@@ -201,265 +146,6 @@ class _Chunks:
             )
             out[w * c : w * c + w] = np.einsum("xj,xq->jq", self.bits, hist)
         return out[: self.n]
-
-
-# ------------------------------------------------------------------------------- moments
-@dataclass
-class _Moments:
-    """Running count, mean and sum of squared deviations, merged batch by batch.
-
-    Batches are combined with the pairwise update of Chan, Golub and LeVeque (1979), which
-    stays accurate when the mean is large compared with the spread.
-    """
-
-    count: NDArray[np.float64]
-    mean: NDArray[np.float64]
-    m2: NDArray[np.float64]
-
-    @classmethod
-    def zeros(cls, shape: tuple[int, ...]) -> _Moments:
-        return cls(np.zeros(shape), np.zeros(shape), np.zeros(shape))
-
-    def merge(
-        self, count: NDArray[np.float64], mean: NDArray[np.float64], m2: NDArray[np.float64]
-    ) -> None:
-        total = self.count + count
-        safe = np.where(total > 0, total, 1.0)
-        delta = mean - self.mean
-        self.mean = np.where(count > 0, self.mean + delta * count / safe, self.mean)
-        self.m2 = np.where(count > 0, self.m2 + m2 + delta**2 * self.count * count / safe, self.m2)
-        self.count = total
-
-    def var_of_mean(self) -> NDArray[np.float64]:
-        """``s**2 / c`` per cell; ``inf`` where fewer than two samples exist."""
-        c = self.count
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.where(c >= 2, np.maximum(self.m2, 0.0) / (c * (c - 1)), np.inf)
-        return out
-
-    def std(self) -> NDArray[np.float64]:
-        c = self.count
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(c >= 2, np.sqrt(np.maximum(self.m2, 0.0) / (c - 1)), np.nan)
-
-
-def _grouped_moments(
-    index: NDArray[np.int64], x: NDArray[np.float64], size: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Count, mean and two-pass sum of squared deviations of ``x`` grouped by ``index``."""
-    count = np.bincount(index, minlength=size).astype(np.float64)
-    safe = np.where(count > 0, count, 1.0)
-    mean = np.bincount(index, weights=x, minlength=size) / safe
-    m2 = np.bincount(index, weights=(x - mean[index]) ** 2, minlength=size).astype(np.float64)
-    return count, mean, m2
-
-
-def _allocate(total: int, shares: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Split ``total`` into integers proportional to ``shares`` (largest remainders)."""
-    shares = np.asarray(shares, dtype=np.float64)
-    if total <= 0 or shares.sum() <= 0:
-        return np.zeros(shares.shape, dtype=np.int64)
-    exact = total * shares / shares.sum()
-    base = np.floor(exact).astype(np.int64)
-    rest = int(total - base.sum())
-    if rest > 0:
-        order = np.argsort(-(exact - base), kind="stable")
-        base[order[:rest]] += 1
-    return base
-
-
-# ------------------------------------------------------------------------------ results
-@dataclass
-class _Result:
-    values: NDArray[np.float64]
-    stderr: NDArray[np.float64]
-    evaluations: int
-    samples: int
-    converged: bool | None
-    cov: NDArray[np.float64] | None = None
-    extra: dict[str, object] = field(default_factory=dict)
-    #: every sample's contributions sum to v(N) (orders telescope)
-    telescoping: bool = False
-
-
-def _stop(target: float | None, stderr: NDArray[np.float64], units: float) -> bool:
-    return target is not None and units >= _MIN_UNITS_FOR_STOP and bool(np.all(stderr <= target))
-
-
-def _make_efficient(
-    res: _Result, grand: float
-) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
-    r"""Adjust an estimate to sum to ``v(N)``; return values, stderr and the gap closed.
-
-    With ``Sigma`` the estimated covariance of the estimate ``x`` and ``g = v(N) - 1'x``,
-
-    .. math:: x^* = x + \frac{\Sigma 1}{1'\Sigma 1}\, g, \qquad
-              \operatorname{Cov}(x^*) = \Sigma - \frac{\Sigma 1 1' \Sigma}{1'\Sigma 1},
-
-    the best linear unbiased estimate under the constraint ``1'x = v(N)`` (a regression
-    of ``x`` on its own sum).  When the players' estimates are independent (method
-    ``"stratified"``), ``Sigma`` is diagonal and the gap is spread in proportion to the
-    variances, each standard error shrinking by ``sqrt(1 - w_i)``.  When the sum has no
-    variance (orders telescope to ``v(N)``), the remaining gap is floating-point rounding
-    and is split equally; it is split equally too when no stratum shows any variance.
-    """
-    x = res.values
-    se = res.stderr
-    gap = grand - float(x.sum())
-    if res.telescoping:
-        return x + gap / x.size, se, gap
-    cov = res.cov if res.cov is not None else np.diag(se**2)
-    h = cov.sum(axis=1)
-    t = float(h.sum())
-    if not (math.isfinite(t) and t > 0.0):
-        return x + gap / x.size, se, gap
-    adj = x + h / t * gap
-    var = np.diag(cov) - h**2 / t
-    # a Schur complement of a positive semidefinite matrix: >= 0 up to rounding
-    return adj, np.sqrt(np.maximum(var, 0.0)), gap
-
-
-# ---------------------------------------------------------------------- order designs
-def _random_orders(rng: np.random.Generator, k: int, n: int) -> NDArray[np.int64]:
-    return rng.permuted(np.tile(np.arange(n, dtype=np.int64), (k, 1)), axis=1)
-
-
-def _owen_orders_factory(
-    groups: list[list[int]], n: int
-) -> Callable[[np.random.Generator, int], NDArray[np.int64]]:
-    union_of = np.empty(n, dtype=np.int64)
-    for u, members in enumerate(groups):
-        union_of[members] = u
-    m = len(groups)
-
-    def draw(rng: np.random.Generator, k: int) -> NDArray[np.int64]:
-        # a uniformly random order of the unions, then of the players inside each union
-        union_rank = _random_orders(rng, k, m).argsort(axis=1).astype(np.float64)
-        key = union_rank[:, union_of] + rng.random((k, n))
-        return np.argsort(key, axis=1, kind="stable").astype(np.int64)
-
-    return draw
-
-
-def _run_orders(
-    ev: _Evaluator,
-    draw: Callable[[np.random.Generator, int], NDArray[np.int64]],
-    antithetic: bool,
-    budget: int,
-    batch_size: int,
-    target: float | None,
-    rng: np.random.Generator,
-) -> _Result:
-    """Mean marginal contribution over random orders (one unit = one order, or a pair)."""
-    n = ev.n
-    grand = ev.grand()
-    q = 2 if antithetic else 1
-    cost = q * (n - 1)
-    max_units = (budget - ev.count) // cost
-    per_batch = max(1, batch_size // cost)
-    mom = _Moments.zeros((n,))
-    done = 0
-    converged: bool | None = None if target is None else False
-    while done < max_units:
-        k = min(per_batch, max_units - done)
-        orders = draw(rng, k)
-        if antithetic:
-            orders = np.concatenate([orders, orders[:, ::-1]])
-        vals = ev.prefixes(orders)
-        rows = orders.shape[0]
-        path = np.empty((rows, n + 1))
-        path[:, 0] = 0.0
-        path[:, 1:n] = vals
-        path[:, n] = grand
-        marg = np.empty((rows, n))
-        np.put_along_axis(marg, orders, np.diff(path, axis=1), axis=1)
-        units = 0.5 * (marg[:k] + marg[k:]) if antithetic else marg
-        mean = units.mean(axis=0)
-        mom.merge(np.full(n, float(k)), mean, ((units - mean) ** 2).sum(axis=0))
-        done += k
-        if _stop(target, np.sqrt(mom.var_of_mean()), done):
-            converged = True
-            break
-    return _Result(
-        mom.mean, np.sqrt(mom.var_of_mean()), ev.count, done, converged, telescoping=True
-    )
-
-
-# ------------------------------------------------------------- Castro et al. 2017 strata
-def _run_position_strata(
-    ev: _Evaluator,
-    budget: int,
-    batch_size: int,
-    target: float | None,
-    rng: np.random.Generator,
-) -> _Result:
-    """Stratified sampling by (player, position) with Neyman allocation."""
-    n = ev.n
-    grand = ev.grand()
-    eye = np.eye(n, dtype=bool)
-    first = ev.members(eye, ev.bits)  # v({i})
-    last = grand - ev.members(~eye, None if ev.bits is None else ev.bits.sum() - ev.bits)
-    inner = n - 2
-    if inner == 0:  # two players: both positions are exact
-        return _Result((first + last) / n, np.zeros(n), ev.count, 0, None)
-    mom = _Moments.zeros((n, inner))
-    n_strata = n * inner
-    ar = np.arange(n - 1, dtype=np.int64)
-    player_of = np.repeat(np.arange(n), inner)
-    size_of = np.tile(np.arange(1, n - 1), n)
-
-    def sample(counts: NDArray[np.int64]) -> None:
-        flat = np.repeat(np.arange(n_strata), counts.ravel())
-        if flat.size == 0:
-            return
-        players = player_of[flat]
-        sizes = size_of[flat]
-        others = _random_orders(rng, flat.size, n - 1)
-        others = others + (others >= players[:, None])
-        chosen = ar[None, :] < sizes[:, None]
-        mem = np.zeros((flat.size, n), dtype=bool)
-        np.put_along_axis(mem, others, chosen, axis=1)
-        with_i = mem.copy()
-        with_i[np.arange(flat.size), players] = True
-        both = np.concatenate([with_i, mem])
-        masks = None
-        if ev.bits is not None:
-            base = np.where(chosen, ev.bits[others], 0).sum(axis=1)
-            masks = np.concatenate([base | ev.bits[players], base])
-        vals = ev.members(both, masks)
-        x = vals[: flat.size] - vals[flat.size :]
-        c, m, m2 = _grouped_moments(flat, x, n_strata)
-        mom.merge(c.reshape(n, inner), m.reshape(n, inner), m2.reshape(n, inner))
-
-    def stderr() -> NDArray[np.float64]:
-        return np.sqrt(mom.var_of_mean().sum(axis=1)) / n
-
-    samples_left = (budget - ev.count) // 2
-    pilot_each = max(
-        _MIN_PER_STRATUM,
-        min(samples_left // 2, max(batch_size // 2, n_strata * _MIN_PER_STRATUM)) // n_strata,
-    )
-    sample(np.full((n, inner), pilot_each, dtype=np.int64))
-    converged: bool | None = None if target is None else False
-    per_round = max(1, batch_size // 2)
-    if _stop(target, stderr(), pilot_each):
-        converged = True
-    else:
-        while True:
-            left = (budget - ev.count) // 2
-            if left <= 0:
-                break
-            take = min(per_round, left)
-            sd = np.nan_to_num(mom.std(), nan=0.0).ravel()
-            prior = np.full(n_strata, 1.0 / n_strata)
-            neyman = sd / sd.sum() if sd.sum() > 0 else prior
-            counts = _allocate(take, _DEFENSIVE * prior + (1 - _DEFENSIVE) * neyman)
-            sample(counts.reshape(n, inner))
-            if _stop(target, stderr(), mom.count.min()):
-                converged = True
-                break
-    values = (first + last + mom.mean.sum(axis=1)) / n
-    return _Result(values, stderr(), ev.count, int(mom.count.sum()), converged)
 
 
 # ---------------------------------------------------- size-stratified coalition sampling
@@ -553,7 +239,7 @@ class _LevelSampler:
     ) -> NDArray[np.bool_]:
         """One uniform coalition of size ``s`` per entry of ``players``, with it or without."""
         k = players.size
-        orders = _random_orders(rng, k, self.n)
+        orders = random_orders(rng, k, self.n)
         rows = np.arange(k)
         where = np.argmax(orders == players[:, None], axis=1)
         slot = 0 if inside else self.n - 1
@@ -579,7 +265,7 @@ def _level_plan(n: int, budget: int) -> tuple[list[int], list[int]]:
         budget >= (1 << n) - 1 and all(math.comb(n, s) <= _EXACT_MAX for s in middle)
     ):
         return list(range(1, n)), []
-    reserve = 2 * _MIN_PER_STRATUM * n
+    reserve = 2 * MIN_PER_STRATUM * n
     exact = sorted({1, n - 1})
     avail = budget - (2 * n + 1)
     undecided = []
@@ -599,11 +285,11 @@ def _level_plan(n: int, budget: int) -> tuple[list[int], list[int]]:
     return sorted(exact), sorted(undecided)
 
 
-def _level_minimum(n: int) -> int:
+def level_minimum(n: int) -> int:
     """Smallest budget the size-stratified estimator accepts for ``n`` players."""
     if n <= 3:
         return (1 << n) - 1
-    reserve = 2 * _MIN_PER_STRATUM * n
+    reserve = 2 * MIN_PER_STRATUM * n
     need = 2 * n + 1 + sum(min(math.comb(n, s), reserve) for s in range(2, n - 1))
     return min(need, (1 << n) - 1)
 
@@ -647,7 +333,7 @@ class _LevelEstimator:
 
     def __init__(
         self,
-        ev: _Evaluator,
+        ev: Evaluator,
         w_plus: NDArray[np.float64],
         w_minus: NDArray[np.float64],
         rng: np.random.Generator,
@@ -700,8 +386,8 @@ class _LevelEstimator:
         prior_k = self.wp**2 / self.frac_in + self.wm**2 / (1.0 - self.frac_in)
         self.prior = np.sqrt(prior_k) / np.sqrt(prior_k).sum()
         shape = (lv.size, n)
-        self.plus = _Moments.zeros(shape)
-        self.minus = _Moments.zeros(shape)
+        self.plus = Moments.zeros(shape)
+        self.minus = Moments.zeros(shape)
         # the control variate before any fit: the mean of the first and last marginal
         # contributions (exact, from sizes 1 and n - 1)
         self.a0 = 0.5 * (self.single + self.ev.grand() - self.drop)
@@ -805,6 +491,8 @@ class _LevelEstimator:
         suu = np.zeros(self.lv.size)
         suy = np.zeros(self.lv.size)
         for j, _, index, y in rows:
+            if y.size == 0:  # an empty half of a one-coalition pilot stratum
+                continue
             u = self.chunks.additive(index, tables)
             u = u - u.mean()
             suu[j] += float(np.einsum("k,k->", u, u))
@@ -824,7 +512,7 @@ class _LevelEstimator:
         each value meets a control variate independent of it and every stratum mean stays
         unbiased.  The fit on the whole pilot then serves all later rounds.
         """
-        counts = _allocate(evals, shares)
+        counts = allocate(evals, shares)
         rows = [(int(j), *self._draw(int(j), int(counts[j]))) for j in np.flatnonzero(counts)]
         halves = [[(j, c[h::2], i[:, h::2], y[h::2]) for j, c, i, y in rows] for h in (0, 1)]
         fits = [self._fit(half) for half in halves]
@@ -833,7 +521,8 @@ class _LevelEstimator:
             cv = self._cv(a, self._beta(suu, suy))
             batch = self._new_batch()
             for j, codes, index, y in rows:
-                self._accumulate(batch, j, codes[h::2], index[:, h::2], y[h::2], cv)
+                if y[h::2].size:  # a stratum with one pilot coalition has an empty half
+                    self._accumulate(batch, j, codes[h::2], index[:, h::2], y[h::2], cv)
             self._merge(batch)
         self.a, self.suu, self.suy = self._fit(rows)
         self.beta = self._beta(self.suu, self.suy)
@@ -845,7 +534,7 @@ class _LevelEstimator:
         per-size coefficients ``beta_s = Cov(v(S), a(S)) / Var(a(S))`` within size ``s`` (the
         variance-minimising control-variate coefficient) are refined with the new values.
         """
-        counts = _allocate(evals, shares)
+        counts = allocate(evals, shares)
         cv = self._cv(self.a, self.beta)
         batch = self._new_batch()
         for j in np.flatnonzero(counts):
@@ -858,12 +547,12 @@ class _LevelEstimator:
         self.beta = self._beta(self.suu, self.suy)
 
     def fill(self) -> None:
-        """Top every stratum up to ``_MIN_PER_STRATUM`` samples with targeted draws."""
+        """Top every stratum up to ``MIN_PER_STRATUM`` samples with targeted draws."""
         n = self.n
         e_in, e_out = self.corrections(self.a, self.beta)
         tables = self.chunks.tables(self.a)
         for inside, mom, e in ((True, self.plus, e_in), (False, self.minus, e_out)):
-            need = np.maximum(_MIN_PER_STRATUM - mom.count, 0).astype(np.int64)
+            need = np.maximum(MIN_PER_STRATUM - mom.count, 0).astype(np.int64)
             flat = np.repeat(np.arange(need.size), need.ravel())
             if flat.size == 0:
                 continue
@@ -877,17 +566,23 @@ class _LevelEstimator:
                     index, tables
                 )
             r = z + e[levels, players]
-            c, m, m2 = _grouped_moments(flat, r, need.size)
+            c, m, m2 = grouped_moments(flat, r, need.size)
             mom.merge(c.reshape(need.shape), m.reshape(need.shape), m2.reshape(need.shape))
             if self.want_cov:
                 self.fills.append(_Fill(levels, players, r, inside))
             self.total += flat.size
 
     def stderr(self) -> NDArray[np.float64]:
-        var = (self.wp[:, None] ** 2) * self.plus.var_of_mean() + (
+        sp = spread(self.ev)
+        var = (self.wp[:, None] ** 2) * self.plus.var_of_mean(sp) + (
             self.wm[:, None] ** 2
-        ) * self.minus.var_of_mean()
+        ) * self.minus.var_of_mean(sp)
         return np.sqrt(var.sum(axis=0))
+
+    def unvaried(self) -> int:
+        """Strata whose samples showed no variation (their variance is a bound)."""
+        sp = spread(self.ev)
+        return int(self.plus.unvaried(sp).sum() + self.minus.unvaried(sp).sum())
 
     def neyman(self) -> NDArray[np.float64]:
         """Shares over sizes: Neyman allocation mixed with the equal-variance rule.
@@ -903,7 +598,7 @@ class _LevelEstimator:
         )
         root = np.sqrt(k_s)
         opt = root / root.sum() if root.sum() > 0 else self.prior
-        return _DEFENSIVE * self.prior + (1.0 - _DEFENSIVE) * opt
+        return DEFENSIVE * self.prior + (1.0 - DEFENSIVE) * opt
 
     def sampled_part(self) -> NDArray[np.float64]:
         return (self.wp[:, None] * self.plus.mean - self.wm[:, None] * self.minus.mean).sum(axis=0)
@@ -943,11 +638,17 @@ class _LevelEstimator:
             else:
                 psi = self.wm[lev] * sm[lev, pl] * (f.r - minus.mean[lev, pl])
             cov[np.diag_indices(n)] += np.bincount(pl, weights=psi**2, minlength=n)
+        # strata without variation carry the bound behind stderr on the diagonal
+        width = spread(self.ev)
+        floor = (self.wp[:, None] ** 2) * plus.floor_var(width) + (
+            self.wm[:, None] ** 2
+        ) * minus.floor_var(width)
+        cov[np.diag_indices(n)] += floor.sum(axis=0)
         return cov
 
 
-def _run_levels(
-    ev: _Evaluator,
+def run_levels(
+    ev: Evaluator,
     w_plus: NDArray[np.float64],
     w_minus: NDArray[np.float64],
     budget: int,
@@ -955,7 +656,7 @@ def _run_levels(
     target: float | None,
     rng: np.random.Generator,
     want_cov: bool,
-) -> _Result:
+) -> SampleResult:
     """Drive :class:`_LevelEstimator`: exact sizes, pilot, fill, then Neyman rounds."""
     n = ev.n
     est = _LevelEstimator(ev, w_plus, w_minus, rng, batch_size, want_cov)
@@ -963,16 +664,17 @@ def _run_levels(
     values = est.exact_part(exact)
     extra: dict[str, object] = {"exact_sizes": tuple(exact)}
     if not sampled:
+        extra["unvaried_strata"] = 0
         cov = np.zeros((n, n)) if want_cov else None
-        return _Result(values, np.zeros(n), ev.count, 0, None, cov, extra)
+        return SampleResult(values, np.zeros(n), ev.count, 0, None, cov, extra)
     est.setup(sampled)
-    reserve = 2 * _MIN_PER_STRATUM * n * len(sampled)
+    reserve = 2 * MIN_PER_STRATUM * n * len(sampled)
     pilot = max(0, min(batch_size, int(_PILOT_SHARE * (budget - ev.count - reserve))))
     est.pilot(pilot, est.prior)
     est.fill()
     converged: bool | None = None if target is None else False
     while True:
-        if _stop(target, est.stderr(), float(est.plus.count.min())):
+        if stop_early(target, est.stderr() * ev.scale, float(est.plus.count.min())):
             converged = True
             break
         left = budget - ev.count
@@ -981,74 +683,17 @@ def _run_levels(
         est.round(min(batch_size, left), est.neyman())
     values = values + est.sampled_part()
     extra["control_variate"] = est.a.copy()
+    extra["unvaried_strata"] = est.unvaried()
     cov = est.covariance() if want_cov else None
-    return _Result(values, est.stderr(), ev.count, est.total, converged, cov, extra)
+    return SampleResult(values, est.stderr(), ev.count, est.total, converged, cov, extra)
 
 
-# -------------------------------------------------------------------- Banzhaf star design
-def _run_star(
-    ev: _Evaluator, budget: int, batch_size: int, target: float | None, rng: np.random.Generator
-) -> _Result:
-    """Banzhaf: a uniform random coalition and its ``n`` one-player neighbours per unit."""
-    n = ev.n
-    cost = n + 1
-    max_units = budget // cost
-    per_batch = max(1, batch_size // cost)
-    eye = np.eye(n, dtype=bool)
-    mom = _Moments.zeros((n,))
-    done = 0
-    converged: bool | None = None if target is None else False
-    while done < max_units:
-        k = min(per_batch, max_units - done)
-        centre = rng.random((k, n)) < 0.5
-        flips = centre[:, None, :] ^ eye[None, :, :]
-        allm = np.concatenate([centre[:, None, :], flips], axis=1).reshape(k * cost, n)
-        masks = None if ev.bits is None else bool_to_masks(allm)
-        vals = ev.members(allm, masks).reshape(k, cost)
-        sign = np.where(centre, -1.0, 1.0)
-        units = sign * (vals[:, 1:] - vals[:, :1])
-        mean = units.mean(axis=0)
-        mom.merge(np.full(n, float(k)), mean, ((units - mean) ** 2).sum(axis=0))
-        done += k
-        if _stop(target, np.sqrt(mom.var_of_mean()), done):
-            converged = True
-            break
-    return _Result(mom.mean, np.sqrt(mom.var_of_mean()), ev.count, done, converged)
-
-
-# ------------------------------------------------------------------- budgets and weights
-def _minimum(method: str, n: int) -> tuple[int, str]:
-    """Smallest budget of a method for ``n`` players, and why."""
-    if method == "permutation":
-        return n, f"one random order of {n} players needs {n} coalition evaluations"
-    if method == "antithetic":
-        return 2 * n - 1, (
-            f"one antithetic pair of orders of {n} players needs {2 * n - 1} coalition evaluations"
-        )
-    if method == "stratified":
-        need = 2 * n + 1 + 2 * _MIN_PER_STRATUM * n * max(n - 2, 0)
-        return need, (
-            f"stratified sampling of {n} players needs 2n + 1 evaluations for the first and "
-            f"last positions and {_MIN_PER_STRATUM} pilot samples of 2 evaluations in each "
-            f"of the n(n - 2) other strata, {need} in all; method='permutation' needs only {n}"
-        )
-    if method == "star":
-        return n + 1, f"one random coalition and its {n} neighbours need {n + 1} evaluations"
-    need = _level_minimum(n)
-    cheaper = "'star' needs n + 1" if method == "msr" else "'permutation' needs only n"
-    return need, (
-        f"method {method!r} for {n} players needs {need} evaluations (sizes 1 and n - 1 "
-        f"exactly and {_MIN_PER_STRATUM} samples in each (player, size) stratum); method "
-        f"{cheaper}"
-    )
-
-
-def _shapley_weights(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def shapley_weights(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     w = np.full(n + 1, 1.0 / n)
     return w, w.copy()
 
 
-def _banzhaf_weights(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def banzhaf_weights(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     scale = 2.0 ** -(n - 1)
     w_plus = np.array([0.0] + [math.comb(n - 1, s - 1) * scale for s in range(1, n + 1)])
     w_minus = np.array([math.comb(n - 1, s) * scale for s in range(n)] + [0.0])

@@ -1,0 +1,298 @@
+"""What the sampling estimators share: coalition evaluation with budget accounting,
+running moments, allocation of samples, the result record and the efficiency adjustment.
+
+Internal to :mod:`benefit_alloc.solutions.sampling`; the estimators live one per module
+(``_sampling_orders``, ``_sampling_strata``, ``_sampling_levels``, ``_sampling_star``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._bits import bool_to_masks
+from ..errors import InvalidGameError
+from ..game import Game, OracleGame
+
+#: Early stopping is considered only once this many independent sampling units exist.
+_MIN_UNITS_FOR_STOP = 32
+
+
+#: Share of each allocation round spread by the prior (equal-variance) rule, so that a
+#: stratum whose pilot happened to show no variation is still revisited.
+DEFENSIVE = 0.25
+
+
+#: Samples per stratum that the fill step guarantees (2 are needed for a variance).
+MIN_PER_STRATUM = 2
+
+AnyGame = Game | OracleGame
+
+
+# ----------------------------------------------------------------------------- evaluator
+class Evaluator:
+    """Counts evaluations and routes them to the dense table or the oracle's batch call.
+
+    Values are returned divided by ``scale``, a power of two fixed by the first batch with
+    a non-zero value (at least that batch's largest magnitude), so that squared deviations
+    cannot overflow for values near ``1e300`` nor underflow near ``1e-300``.  Dividing by a
+    power of two is exact, so the estimates, multiplied back by ``scale``, are the same
+    numbers as without it.  ``peak`` is the largest magnitude returned so far (scaled).
+    """
+
+    def __init__(self, game: AnyGame) -> None:
+        self.n = game.n
+        self.scale = 1.0
+        self.peak = 0.0
+        self._scaled = False
+        self.count = 0
+        self.dense: NDArray[np.float64] | None = game.values if isinstance(game, Game) else None
+        self.oracle = game if isinstance(game, OracleGame) else None
+        self.bits = (
+            np.left_shift(np.int64(1), np.arange(self.n, dtype=np.int64)) if self.n <= 62 else None
+        )
+        self._grand: float | None = None
+
+    def grand(self) -> float:
+        if self._grand is None:
+            full = np.ones((1, self.n), dtype=bool)
+            self._grand = float(self.members(full, None)[0])
+        return self._grand
+
+    def _rescale(self, vals: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``vals / scale``, fixing ``scale`` on the first non-zero batch."""
+        if vals.size == 0:
+            return vals
+        top = float(np.max(np.abs(vals)))
+        if not self._scaled and top > 0.0:
+            self.scale = math.ldexp(1.0, math.frexp(top)[1])
+            self._scaled = True
+        out = vals / self.scale
+        self.peak = max(self.peak, top / self.scale)
+        return out
+
+    def members(
+        self, members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None
+    ) -> NDArray[np.float64]:
+        """Values of coalitions given as a boolean matrix, as masks, or both."""
+        return self._rescale(self._members(members, masks))
+
+    def _members(
+        self, members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None
+    ) -> NDArray[np.float64]:
+        if members is None:
+            if masks is None:  # pragma: no cover - internal misuse
+                raise InvalidGameError("internal error: no coalitions to evaluate")
+            if self.dense is not None:
+                self.count += masks.shape[0]
+                return self.dense[masks]
+            members = masks_to_members(masks, self.n)
+        self.count += members.shape[0]
+        if self.dense is not None:
+            if masks is None:
+                masks = bool_to_masks(members)
+            return self.dense[masks]
+        if self.oracle is None:  # pragma: no cover - constructor sets one of them
+            raise InvalidGameError("internal error: no game to evaluate")
+        return self.oracle.evaluate(members)
+
+    def prefixes(self, orders: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Values of the prefixes of sizes ``1 .. n-1`` of each order, shape ``(k, n-1)``."""
+        k, n = orders.shape
+        if self.dense is not None and self.bits is not None:
+            masks = np.cumsum(self.bits[orders[:, :-1]], axis=1)
+            self.count += masks.size
+            return self._rescale(self.dense[masks])
+        if self.bits is not None:
+            masks = np.cumsum(self.bits[orders[:, :-1]], axis=1).ravel()
+            return self.members(masks_to_members(masks, n), masks).reshape(k, n - 1)
+        position = np.empty_like(orders)
+        np.put_along_axis(position, orders, np.broadcast_to(np.arange(n), orders.shape), axis=1)
+        mem = position[:, None, :] < np.arange(1, n)[None, :, None]
+        vals = self.members(mem.reshape(k * (n - 1), n), None)
+        return vals.reshape(k, n - 1)
+
+
+def masks_to_members(masks: NDArray[np.int64], n: int) -> NDArray[np.bool_]:
+    raw = np.ascontiguousarray(masks, dtype="<i8").view(np.uint8).reshape(-1, 8)
+    return np.unpackbits(raw, axis=1, count=n, bitorder="little").view(bool)
+
+
+# ------------------------------------------------------------------------------- moments
+@dataclass
+class Moments:
+    """Running count, mean and sum of squared deviations, merged batch by batch.
+
+    Batches are combined with the pairwise update of Chan, Golub and LeVeque (1979), which
+    stays accurate when the mean is large compared with the spread.
+    """
+
+    count: NDArray[np.float64]
+    mean: NDArray[np.float64]
+    m2: NDArray[np.float64]
+
+    @classmethod
+    def zeros(cls, shape: tuple[int, ...]) -> Moments:
+        return cls(np.zeros(shape), np.zeros(shape), np.zeros(shape))
+
+    def merge(
+        self, count: NDArray[np.float64], mean: NDArray[np.float64], m2: NDArray[np.float64]
+    ) -> None:
+        total = self.count + count
+        safe = np.where(total > 0, total, 1.0)
+        delta = mean - self.mean
+        self.mean = np.where(count > 0, self.mean + delta * count / safe, self.mean)
+        self.m2 = np.where(count > 0, self.m2 + m2 + delta**2 * self.count * count / safe, self.m2)
+        self.count = total
+
+    def unvaried(self, spread: float) -> NDArray[np.bool_]:
+        """Cells with at least two samples that showed no variation (relative to ``spread``,
+        the magnitude of the values; rounding below ``1e-12 * spread`` counts as none)."""
+        c = self.count
+        return (c >= 2) & (np.maximum(self.m2, 0.0) <= (1e-12 * spread) ** 2 * c)
+
+    def floor_var(self, spread: float) -> NDArray[np.float64]:
+        r"""Variance of the mean assumed where the samples showed no variation, else 0.
+
+        ``c`` identical draws from a stratum leave unseen values possible: with 95%
+        confidence they make up at most a share :math:`p = 1 - 0.05^{1/c}` of the stratum
+        (about :math:`3 / c`, the "rule of three"; Hanley and Lippman-Hand 1983, JAMA 249).
+        Values that far from the observed one by up to ``spread`` give a variance of at most
+        :math:`p \cdot spread^2`, so the mean's variance is taken as
+        :math:`p \cdot spread^2 / c`.  With ``spread = 0`` (every value seen was 0) nothing
+        bounds the unseen values and the variance is ``inf``.  A standard error of 0 is thus
+        reported only for what was computed exactly.
+        """
+        c = np.maximum(self.count, 2.0)
+        p = 1.0 - 0.05 ** (1.0 / c)
+        bound = p * spread**2 / c if spread > 0.0 else np.full(c.shape, np.inf)
+        return np.where(self.unvaried(spread), bound, 0.0)
+
+    def var_of_mean(self, spread: float | None = None) -> NDArray[np.float64]:
+        """``s**2 / c`` per cell; ``inf`` where fewer than two samples exist.
+
+        With ``spread`` given, cells whose samples showed no variation get
+        :meth:`floor_var` instead of 0.
+        """
+        c = self.count
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.where(c >= 2, np.maximum(self.m2, 0.0) / (c * (c - 1)), np.inf)
+        if spread is not None:
+            out = np.where(self.unvaried(spread), self.floor_var(spread), out)
+        return out
+
+    def std(self) -> NDArray[np.float64]:
+        c = self.count
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(c >= 2, np.sqrt(np.maximum(self.m2, 0.0) / (c - 1)), np.nan)
+
+
+def grouped_moments(
+    index: NDArray[np.int64], x: NDArray[np.float64], size: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Count, mean and two-pass sum of squared deviations of ``x`` grouped by ``index``."""
+    count = np.bincount(index, minlength=size).astype(np.float64)
+    safe = np.where(count > 0, count, 1.0)
+    mean = np.bincount(index, weights=x, minlength=size) / safe
+    m2 = np.bincount(index, weights=(x - mean[index]) ** 2, minlength=size).astype(np.float64)
+    return count, mean, m2
+
+
+def allocate(total: int, shares: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Split ``total`` into integers proportional to ``shares`` (largest remainders)."""
+    shares = np.asarray(shares, dtype=np.float64)
+    if total <= 0 or shares.sum() <= 0:
+        return np.zeros(shares.shape, dtype=np.int64)
+    exact = total * shares / shares.sum()
+    base = np.floor(exact).astype(np.int64)
+    rest = int(total - base.sum())
+    if rest > 0:
+        order = np.argsort(-(exact - base), kind="stable")
+        base[order[:rest]] += 1
+    return base
+
+
+# ------------------------------------------------------------------------------ results
+@dataclass
+class SampleResult:
+    values: NDArray[np.float64]
+    stderr: NDArray[np.float64]
+    evaluations: int
+    samples: int
+    converged: bool | None
+    cov: NDArray[np.float64] | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+    #: every sample's contributions sum to v(N) (orders telescope)
+    telescoping: bool = False
+
+    def unscaled(self, scale: float) -> SampleResult:
+        """The result in the game's units: values, errors and the control variate
+        multiplied back by the evaluator's power-of-two ``scale``.  The covariance is
+        dropped: it serves :func:`make_efficient` in the evaluator's units only (its square
+        of the scale may not be representable)."""
+        extra = dict(self.extra)
+        if "control_variate" in extra:
+            extra["control_variate"] = np.asarray(extra["control_variate"]) * scale
+        return SampleResult(
+            self.values * scale,
+            self.stderr * scale,
+            self.evaluations,
+            self.samples,
+            self.converged,
+            None,
+            extra,
+            self.telescoping,
+        )
+
+
+def spread(ev: Evaluator) -> float:
+    """How far an unseen value may lie from a seen one, in the evaluator's units: twice the
+    largest magnitude seen (a bound for values and for differences of two values alike up to
+    a factor 2; used only where the samples show no variation)."""
+    return 2.0 * ev.peak
+
+
+def stop_early(target: float | None, stderr: NDArray[np.float64], units: float) -> bool:
+    """Whether every standard error (in the game's units) has reached ``target``."""
+    return target is not None and units >= _MIN_UNITS_FOR_STOP and bool(np.all(stderr <= target))
+
+
+def make_efficient(
+    res: SampleResult, grand: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    r"""Adjust an estimate to sum to ``v(N)``; return values, stderr and the gap closed.
+
+    With ``Sigma`` the estimated covariance of the estimate ``x`` and ``g = v(N) - 1'x``,
+
+    .. math:: x^* = x + \frac{\Sigma 1}{1'\Sigma 1}\, g, \qquad
+              \operatorname{Cov}(x^*) = \Sigma - \frac{\Sigma 1 1' \Sigma}{1'\Sigma 1},
+
+    the best linear unbiased estimate under the constraint ``1'x = v(N)`` (a regression
+    of ``x`` on its own sum).  When the players' estimates are independent (method
+    ``"stratified"``), ``Sigma`` is diagonal and the gap is spread in proportion to the
+    variances, each standard error shrinking by ``sqrt(1 - w_i)``.  When the sum has no
+    variance (orders telescope to ``v(N)``), the remaining gap is floating-point rounding
+    and is split equally; it is split equally too when no stratum shows any variance.
+    """
+    x = res.values
+    se = res.stderr
+    gap = grand - float(x.sum())
+    if res.telescoping:
+        return x + gap / x.size, se, gap
+    cov = res.cov if res.cov is not None else np.diag(se**2)
+    h = cov.sum(axis=1)
+    t = float(h.sum())
+    if not (math.isfinite(t) and t > 0.0):
+        return x + gap / x.size, se, gap
+    adj = x + h / t * gap
+    var = np.diag(cov) - h**2 / t
+    # a Schur complement of a positive semidefinite matrix: >= 0 up to rounding
+    return adj, np.sqrt(np.maximum(var, 0.0)), gap
+
+
+# ---------------------------------------------------------------------- order designs
+def random_orders(rng: np.random.Generator, k: int, n: int) -> NDArray[np.int64]:
+    return rng.permuted(np.tile(np.arange(n, dtype=np.int64), (k, 1)), axis=1)

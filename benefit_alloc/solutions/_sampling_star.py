@@ -1,0 +1,50 @@
+"""Banzhaf star sampling: a uniform random coalition and its ``n`` one-player neighbours.
+
+Method ``"star"`` of ``banzhaf_sampled``.  Internal to
+:mod:`benefit_alloc.solutions.sampling`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._bits import bool_to_masks
+from ._sampling_common import Evaluator, Moments, SampleResult, spread, stop_early
+
+
+# -------------------------------------------------------------------- Banzhaf star design
+def run_star(
+    ev: Evaluator, budget: int, batch_size: int, target: float | None, rng: np.random.Generator
+) -> SampleResult:
+    """Banzhaf: a uniform random coalition and its ``n`` one-player neighbours per unit."""
+    n = ev.n
+    cost = n + 1
+    max_units = budget // cost
+    per_batch = max(1, batch_size // cost)
+    eye = np.eye(n, dtype=bool)
+    mom = Moments.zeros((n,))
+    done = 0
+    converged: bool | None = None if target is None else False
+    while done < max_units:
+        k = min(per_batch, max_units - done)
+        centre = rng.random((k, n)) < 0.5
+        flips = centre[:, None, :] ^ eye[None, :, :]
+        allm = np.concatenate([centre[:, None, :], flips], axis=1).reshape(k * cost, n)
+        masks = None if ev.bits is None else bool_to_masks(allm)
+        vals = ev.members(allm, masks).reshape(k, cost)
+        sign = np.where(centre, -1.0, 1.0)
+        units = sign * (vals[:, 1:] - vals[:, :1])
+        mean = units.mean(axis=0)
+        mom.merge(np.full(n, float(k)), mean, ((units - mean) ** 2).sum(axis=0))
+        done += k
+        if stop_early(target, np.sqrt(mom.var_of_mean(spread(ev))) * ev.scale, done):
+            converged = True
+            break
+    return SampleResult(
+        mom.mean,
+        np.sqrt(mom.var_of_mean(spread(ev))),
+        ev.count,
+        done,
+        converged,
+        extra={"unvaried_strata": int(mom.unvaried(spread(ev)).sum())},
+    )
