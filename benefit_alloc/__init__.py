@@ -69,6 +69,18 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         ntu_shapley,
     )
 
+# power indices of simple and weighted voting games
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.power import (
+        ColemanIndices,
+        banzhaf_index,
+        coleman_indices,
+        deegan_packel_index,
+        holler_index,
+        johnston_index,
+        shapley_shubik_index,
+    )
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.
@@ -116,6 +128,14 @@ _LAZY: dict[str, str] = {
     "loads_scenario": "benefit_alloc.scenario",
     "render_report": "benefit_alloc.report",
     "write_report": "benefit_alloc.report",
+    # power indices of simple and weighted voting games
+    "banzhaf_index": "benefit_alloc.solutions.power",
+    "shapley_shubik_index": "benefit_alloc.solutions.power",
+    "coleman_indices": "benefit_alloc.solutions.power",
+    "ColemanIndices": "benefit_alloc.solutions.power",
+    "holler_index": "benefit_alloc.solutions.power",
+    "deegan_packel_index": "benefit_alloc.solutions.power",
+    "johnston_index": "benefit_alloc.solutions.power",
 }
 
 __all__ = [
@@ -187,6 +207,14 @@ __all__ = [
     "loads_scenario",
     "render_report",
     "write_report",
+    # power indices of simple and weighted voting games
+    "banzhaf_index",
+    "shapley_shubik_index",
+    "coleman_indices",
+    "ColemanIndices",
+    "holler_index",
+    "deegan_packel_index",
+    "johnston_index",
 ]
 
 
