@@ -81,6 +81,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         shapley_shubik_index,
     )
 
+# claims rules for bankruptcy problems
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.claims import (
+        claims_constrained_equal_awards,
+        claims_constrained_equal_losses,
+        claims_proportional,
+        claims_random_arrival,
+        claims_talmud,
+    )
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.
@@ -136,6 +146,12 @@ _LAZY: dict[str, str] = {
     "holler_index": "benefit_alloc.solutions.power",
     "deegan_packel_index": "benefit_alloc.solutions.power",
     "johnston_index": "benefit_alloc.solutions.power",
+    # claims rules for bankruptcy problems
+    "claims_proportional": "benefit_alloc.solutions.claims",
+    "claims_constrained_equal_awards": "benefit_alloc.solutions.claims",
+    "claims_constrained_equal_losses": "benefit_alloc.solutions.claims",
+    "claims_talmud": "benefit_alloc.solutions.claims",
+    "claims_random_arrival": "benefit_alloc.solutions.claims",
 }
 
 __all__ = [
@@ -215,6 +231,12 @@ __all__ = [
     "holler_index",
     "deegan_packel_index",
     "johnston_index",
+    # claims rules for bankruptcy problems
+    "claims_proportional",
+    "claims_constrained_equal_awards",
+    "claims_constrained_equal_losses",
+    "claims_talmud",
+    "claims_random_arrival",
 ]
 
 
