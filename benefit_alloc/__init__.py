@@ -91,6 +91,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         claims_talmud,
     )
 
+# where synergy comes from: Harsanyi dividends and interaction indices
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.interaction import (
+        banzhaf_interaction,
+        dividends_array,
+        harsanyi_dividends,
+        shapley_interaction,
+    )
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.
@@ -152,6 +161,11 @@ _LAZY: dict[str, str] = {
     "claims_constrained_equal_losses": "benefit_alloc.solutions.claims",
     "claims_talmud": "benefit_alloc.solutions.claims",
     "claims_random_arrival": "benefit_alloc.solutions.claims",
+    # where synergy comes from: Harsanyi dividends and interaction indices
+    "harsanyi_dividends": "benefit_alloc.solutions.interaction",
+    "dividends_array": "benefit_alloc.solutions.interaction",
+    "shapley_interaction": "benefit_alloc.solutions.interaction",
+    "banzhaf_interaction": "benefit_alloc.solutions.interaction",
 }
 
 __all__ = [
@@ -237,6 +251,11 @@ __all__ = [
     "claims_constrained_equal_losses",
     "claims_talmud",
     "claims_random_arrival",
+    # where synergy comes from: Harsanyi dividends and interaction indices
+    "harsanyi_dividends",
+    "dividends_array",
+    "shapley_interaction",
+    "banzhaf_interaction",
 ]
 
 
