@@ -100,6 +100,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         shapley_interaction,
     )
 
+# the shape of the core: vertices and the Weber set
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.geometry import core_vertices, marginal_vectors, weber_set
+
+# rules for spanning-tree and assignment games (the game classes are in games)
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.network import assignment_core, bird_rule
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.
@@ -166,6 +174,13 @@ _LAZY: dict[str, str] = {
     "dividends_array": "benefit_alloc.solutions.interaction",
     "shapley_interaction": "benefit_alloc.solutions.interaction",
     "banzhaf_interaction": "benefit_alloc.solutions.interaction",
+    # the shape of the core: vertices and the Weber set
+    "core_vertices": "benefit_alloc.solutions.geometry",
+    "weber_set": "benefit_alloc.solutions.geometry",
+    "marginal_vectors": "benefit_alloc.solutions.geometry",
+    # rules for spanning-tree and assignment games (the game classes are in games)
+    "bird_rule": "benefit_alloc.solutions.network",
+    "assignment_core": "benefit_alloc.solutions.network",
 }
 
 __all__ = [
@@ -256,6 +271,13 @@ __all__ = [
     "dividends_array",
     "shapley_interaction",
     "banzhaf_interaction",
+    # the shape of the core: vertices and the Weber set
+    "core_vertices",
+    "weber_set",
+    "marginal_vectors",
+    # rules for spanning-tree and assignment games (the game classes are in games)
+    "bird_rule",
+    "assignment_core",
 ]
 
 
