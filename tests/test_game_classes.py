@@ -213,3 +213,66 @@ def test_bird_rule_example() -> None:
 def test_bad_input(call, match) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidGameError, match=match):
         call()
+
+
+# ----------------------------------------------------------------------------- flow games
+def _min_cut(
+    edges: list[tuple[int, int, int, str]], nodes: int, owned: set[str]
+) -> tuple[float, set]:
+    """Minimum cut by enumeration of the node sets holding the source (0) but not the sink."""
+    best, best_side = float("inf"), set()
+    middle = list(range(1, nodes - 1))
+    for r in range(len(middle) + 1):
+        for extra in itertools.combinations(middle, r):
+            side = {0, *extra}
+            cut = sum(c for u, w, c, o in edges if o in owned and u in side and w not in side)
+            if cut < best:
+                best, best_side = cut, side
+    return best, best_side
+
+
+flow_edges = st.lists(
+    st.tuples(
+        st.integers(0, 4),
+        st.integers(0, 4),
+        st.integers(0, 5),
+        st.sampled_from(["A", "B", "C", "D"]),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(flow_edges)
+def test_flow_game_is_the_min_cut_and_the_cut_is_in_the_core(edges: list) -> None:  # type: ignore[type-arg]
+    edges = [*edges, (0, 4, 0, "A")]  # make sure source and sink appear
+    g = ba.games.flow(edges, source=0, sink=4, players=["A", "B", "C", "D"])
+    for mask in range(1 << 4):
+        owned = {p for i, p in enumerate("ABCD") if (mask >> i) & 1}
+        # max-flow min-cut theorem (Ford and Fulkerson 1956)
+        assert g.values[mask] == _min_cut(edges, 5, owned)[0]
+    # Kalai and Zemel (1982): crediting each owner with its edges in a minimum cut is a core point
+    _, side = _min_cut(edges, 5, set("ABCD"))
+    x = [sum(c for u, w, c, o in edges if o == p and u in side and w not in side) for p in "ABCD"]
+    assert ba.is_in_core(g, x)
+
+
+def test_flow_bad_input() -> None:
+    e = [("s", "t", 1, "A")]
+    with pytest.raises(
+        InvalidGameError, match=r"capacity 1.5 must be a finite whole number.*scale"
+    ):
+        ba.games.flow([("s", "t", 1.5, "A")], source="s", sink="t")
+    with pytest.raises(InvalidGameError, match="sink = 'x' is not a node"):
+        ba.games.flow(e, source="s", sink="x")
+    with pytest.raises(InvalidGameError, match="same node"):
+        ba.games.flow(e, source="s", sink="s")
+    with pytest.raises(InvalidGameError, match=r"owners \['A'\] are not among the players"):
+        ba.games.flow(e, source="s", sink="t", players=["B"])
+    with pytest.raises(InvalidGameError, match="must be \\(u, w, capacity, owner\\)"):
+        ba.games.flow([("s", "t", 1)], source="s", sink="t")  # type: ignore[list-item]
+    with pytest.raises(InvalidGameError, match="non-empty list"):
+        ba.games.flow([], source="s", sink="t")
+    with pytest.raises(InvalidGameError, match="stops at 14"):
+        ba.games.flow([("s", "t", 1, f"P{i}") for i in range(15)], source="s", sink="t")
