@@ -79,6 +79,44 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     )
     from .solutions.shares import split_by_investment, split_by_key, split_by_standalone
     from .solutions.weights import AHPWeights, ConsistencyWarning, ahp_weights, entropy_weights
+# power indices of simple and weighted voting games
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.power import (
+        ColemanIndices,
+        banzhaf_index,
+        coleman_indices,
+        deegan_packel_index,
+        holler_index,
+        johnston_index,
+        shapley_shubik_index,
+    )
+
+# claims rules for bankruptcy problems
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.claims import (
+        claims_constrained_equal_awards,
+        claims_constrained_equal_losses,
+        claims_proportional,
+        claims_random_arrival,
+        claims_talmud,
+    )
+
+# where synergy comes from: Harsanyi dividends and interaction indices
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.interaction import (
+        banzhaf_interaction,
+        dividends_array,
+        harsanyi_dividends,
+        shapley_interaction,
+    )
+
+# the shape of the core: vertices and the Weber set
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.geometry import core_vertices, marginal_vectors, weber_set
+
+# rules for spanning-tree and assignment games (the game classes are in games)
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.network import assignment_core, bird_rule
 
 __version__ = "0.1.0"
 
@@ -140,6 +178,32 @@ _LAZY: dict[str, str] = {
     "stability_diagnostics": "benefit_alloc.solutions.diagnostics",
     "nearest_core_point": "benefit_alloc.solutions.diagnostics",
     "StabilityDiagnostics": "benefit_alloc.solutions.diagnostics",
+    # power indices of simple and weighted voting games
+    "banzhaf_index": "benefit_alloc.solutions.power",
+    "shapley_shubik_index": "benefit_alloc.solutions.power",
+    "coleman_indices": "benefit_alloc.solutions.power",
+    "ColemanIndices": "benefit_alloc.solutions.power",
+    "holler_index": "benefit_alloc.solutions.power",
+    "deegan_packel_index": "benefit_alloc.solutions.power",
+    "johnston_index": "benefit_alloc.solutions.power",
+    # claims rules for bankruptcy problems
+    "claims_proportional": "benefit_alloc.solutions.claims",
+    "claims_constrained_equal_awards": "benefit_alloc.solutions.claims",
+    "claims_constrained_equal_losses": "benefit_alloc.solutions.claims",
+    "claims_talmud": "benefit_alloc.solutions.claims",
+    "claims_random_arrival": "benefit_alloc.solutions.claims",
+    # where synergy comes from: Harsanyi dividends and interaction indices
+    "harsanyi_dividends": "benefit_alloc.solutions.interaction",
+    "dividends_array": "benefit_alloc.solutions.interaction",
+    "shapley_interaction": "benefit_alloc.solutions.interaction",
+    "banzhaf_interaction": "benefit_alloc.solutions.interaction",
+    # the shape of the core: vertices and the Weber set
+    "core_vertices": "benefit_alloc.solutions.geometry",
+    "weber_set": "benefit_alloc.solutions.geometry",
+    "marginal_vectors": "benefit_alloc.solutions.geometry",
+    # rules for spanning-tree and assignment games (the game classes are in games)
+    "bird_rule": "benefit_alloc.solutions.network",
+    "assignment_core": "benefit_alloc.solutions.network",
 }
 
 __all__ = [
@@ -224,6 +288,32 @@ __all__ = [
     "stability_diagnostics",
     "nearest_core_point",
     "StabilityDiagnostics",
+    # power indices of simple and weighted voting games
+    "banzhaf_index",
+    "shapley_shubik_index",
+    "coleman_indices",
+    "ColemanIndices",
+    "holler_index",
+    "deegan_packel_index",
+    "johnston_index",
+    # claims rules for bankruptcy problems
+    "claims_proportional",
+    "claims_constrained_equal_awards",
+    "claims_constrained_equal_losses",
+    "claims_talmud",
+    "claims_random_arrival",
+    # where synergy comes from: Harsanyi dividends and interaction indices
+    "harsanyi_dividends",
+    "dividends_array",
+    "shapley_interaction",
+    "banzhaf_interaction",
+    # the shape of the core: vertices and the Weber set
+    "core_vertices",
+    "weber_set",
+    "marginal_vectors",
+    # rules for spanning-tree and assignment games (the game classes are in games)
+    "bird_rule",
+    "assignment_core",
 ]
 
 
