@@ -21,9 +21,11 @@ import os
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from . import _schema as s
+from . import registry
 from .errors import InvalidGameError, InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,22 +45,16 @@ __all__ = [
     "schema_reference",
 ]
 
-#: Allocation methods a scenario may ask for, with what each one is.  ``owen`` needs unions;
-#: the bargaining solutions (``nash`` ...) work on the parties' own utilities.
-METHODS: Mapping[str, str] = {
-    "shapley": "Shapley value: average marginal contribution over all orders of joining",
-    "banzhaf": "normalised Banzhaf value: average marginal contribution over all coalitions",
-    "owen": "Owen value: Shapley value with a priori unions (needs [[union]])",
-    "shapley_sampled": "Monte Carlo Shapley value with standard errors (options: budget, rng)",
-    "nucleolus": "nucleolus: lexicographically minimises the largest coalition complaint",
-    "least_core": "least-core point: smallest uniform subsidy epsilon making the core non-empty",
-    "nash": "Nash bargaining solution over the parties' own utilities",
-    "kalai_smorodinsky": "Kalai-Smorodinsky bargaining solution",
-    "egalitarian": "egalitarian bargaining solution (equal utility gains)",
-    "ntu_shapley": "NTU Shapley value (Shapley 1969 lambda-transfer value)",
-}
-TU_METHODS = ("shapley", "banzhaf", "owen", "shapley_sampled", "nucleolus", "least_core")
-BARGAINING_METHODS = ("nash", "kalai_smorodinsky", "egalitarian", "ntu_shapley")
+#: Allocation methods a scenario may ask for, with what each one is: the methods of the
+#: registry (:mod:`benefit_alloc.registry`) that the scenario format offers.  ``owen`` needs
+#: unions; the bargaining solutions (``nash`` ...) work on the parties' own utilities.
+METHODS: Mapping[str, str] = MappingProxyType(
+    {name: registry.get(name).summary for name in registry.names(scenario=True)}
+)
+#: The methods that split the money-metric game.
+TU_METHODS = registry.names(runner="game", scenario=True)
+#: The methods that bargain over the parties' own utilities.
+BARGAINING_METHODS = registry.names(runner="bargaining", scenario=True)
 
 _NAME = s.Str(doc="a name")
 _AMOUNT = s.Num(minimum=0)
@@ -503,13 +499,14 @@ def _cross_check(spec: dict[str, Any]) -> None:
             owner[member] = u
     _name_index(spec["union"], "union")
     run = spec["methods"]["run"]
-    if "owen" in run and not spec["union"]:
-        raise s.fail(
-            "methods.run",
-            run,
-            "[[union]] tables when 'owen' is run",
-            "; add unions or drop 'owen'",
-        )
+    for method in run:
+        if registry.Need.UNIONS in registry.get(method).needs and not spec["union"]:
+            raise s.fail(
+                "methods.run",
+                run,
+                f"[[union]] tables when {method!r} is run",
+                f"; add unions or drop {method!r}",
+            )
     for method in spec["methods"]["options"]:
         _known(f"methods.options.{method}", method, METHODS, "a method", key=True)
     partners = spec.get("partners")
@@ -556,13 +553,6 @@ def _cross_check(spec: dict[str, Any]) -> None:
 
 def _silent(description: str) -> None:
     """A progress callback that does nothing."""
-
-
-def _bargaining_available(method: str) -> bool:
-    import benefit_alloc
-
-    name = {"nash": "nash_bargaining"}.get(method, method)
-    return hasattr(benefit_alloc, name)
 
 
 # ---------------------------------------------------------------------------- CSV tables
@@ -896,30 +886,32 @@ class Scenario:
                 f"(methods: {', '.join(METHODS)})"
             )
         opts = self.options_for(method)
-        if method in BARGAINING_METHODS:
-            bargain = getattr(self.partnership, "bargain", None)
-            if bargain is None or not _bargaining_available(method):
-                raise NotImplementedError(
-                    f"method {method!r} needs bargaining over the partnership "
-                    "(Partnership.bargain), which this version of benefit_alloc does not have"
-                )
-            return bargain(method=method, **opts)
+        if registry.get(method).is_bargaining:
+            return self.partnership.bargain(method=method, **opts)  # type: ignore[arg-type]
         return self.partnership.settle(method, **opts)
 
+    def why_not(self, method: str) -> str | None:
+        """Why ``method`` does not apply to this scenario (``"needs a priori unions ..."``),
+        or None when it does: the registry's applicability test
+        (:func:`benefit_alloc.registry.why_not`) with the scenario's unions and options.
+
+        Raises
+        ------
+        InvalidScenarioError
+            For a name that is not a method, or a partnership that cannot be built.
+        """
+        if method not in METHODS:
+            raise InvalidScenarioError(
+                f"method {method!r} is not known{s.suggest(method, list(METHODS))} "
+                f"(methods: {', '.join(METHODS)})"
+            )
+        return registry.why_not(method, self)
+
     def available(self, method: str) -> bool:
-        """True when ``method`` can run in this version of the library on this scenario
-        (its solution concept exists; ``owen`` also needs unions)."""
-        import benefit_alloc
-
-        if method in BARGAINING_METHODS:
-            from .partnership import Partnership
-
-            return hasattr(Partnership, "bargain") and _bargaining_available(method)
-        if method == "owen" and not self._spec["union"]:
-            return False
-        from .settlement import METHODS as SETTLE
-
-        return method in SETTLE and hasattr(benefit_alloc, SETTLE[method][0])
+        """True when ``method`` applies to this scenario (see :meth:`why_not`): ``owen``
+        needs unions, the TU methods transferable utility, ``ntu_shapley`` bounded feasible
+        sets, and so on."""
+        return self.why_not(method) is None
 
     def solve(
         self,
@@ -1093,15 +1085,9 @@ class Scenario:
         )
 
     def applicable_methods(self) -> list[str]:
-        """Every method that applies to this scenario and is available: the exact TU
-        methods (``owen`` only with unions) and, when the partnership supports bargaining,
-        the bargaining solutions."""
-        return [
-            m
-            for m in (*TU_METHODS, *BARGAINING_METHODS)
-            if m != "shapley_sampled"  # an estimate of the exact Shapley value, listed
-            and self.available(m)
-        ]
+        """Every method of :data:`METHODS` that applies to this scenario (:meth:`available`),
+        less estimates of another listed method (``shapley_sampled``)."""
+        return [m for m in METHODS if registry.get(m).listed and self.available(m)]
 
     def summary(self) -> dict[str, Any]:
         """A short description: parties, outputs, production model, unions, methods."""

@@ -67,7 +67,7 @@ def test_no_arguments_shows_help(capsys):
             ["solve", "college_enterprise", "--method", "shapely"],
             "--method 'shapely' is not a method; did you mean 'shapley'?",
         ),
-        (["solve", "college_enterprise", "--method", "owen"], "needs unions"),
+        (["solve", "college_enterprise", "--method", "owen"], "needs a priori unions"),
         (
             ["partners", "college_enterprise", "--focal", "Colege"],
             "--focal 'Colege' is not a party; did you mean 'College'?",
