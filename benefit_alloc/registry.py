@@ -138,14 +138,18 @@ class Method:
         """The options the function takes by keyword: its parameters less what the runner
         supplies (the game, the partnership, or the set and the disagreement point) and less
         the fixed options."""
-        supplied = 2 if self.runner == "bargaining" else 1
-        params = list(inspect.signature(self.load()).parameters.values())
-        return {
-            p.name: p
-            for p in params[supplied:]
-            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.POSITIONAL_ONLY)
-            and p.name not in self.fixed
-        }
+        supplied = 2 if self.runner == "bargaining" else 1  # at most; ntu_shapley takes one
+        out: dict[str, inspect.Parameter] = {}
+        for p in inspect.signature(self.load()).parameters.values():
+            positional = p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            if supplied and positional and p.default is p.empty:
+                supplied -= 1
+                continue
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.POSITIONAL_ONLY):
+                continue
+            if p.name not in self.fixed:
+                out[p.name] = p
+        return out
 
 
 def _entry(*args: Any, **kwargs: Any) -> tuple[str, Method]:
@@ -497,9 +501,30 @@ def applies(method: str | Method, subject: Any, options: Mapping[str, Any] | Non
     return why_not(method, subject, options) is None
 
 
+#: Options the partnership layer takes itself for each runner (they reach
+#: :meth:`Partnership.settle` or :meth:`Partnership.bargain`, not the method's function).
+RUNNER_OPTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "game": ("side_payments", "tol"),
+        "partnership": ("side_payments", "tol"),
+        "bargaining": ("side_payments",),
+    }
+)
+
+
+def _bargain_parameters() -> set[str]:
+    """The keyword parameters of :meth:`Partnership.bargain` (what it passes on)."""
+    bargain = Method("bargain", "benefit_alloc.partnership", "Partnership.bargain", "").load()
+    return set(inspect.signature(bargain).parameters) - {"self", "method"}
+
+
 def option_problems(
-    method: str | Method, given: Iterable[str], *, supplied: Iterable[str] = ()
-) -> tuple[list[str], list[str]]:
+    method: str | Method,
+    given: Iterable[str],
+    *,
+    supplied: Iterable[str] = (),
+    via: Literal["function", "partnership"] = "function",
+) -> tuple[list[str], list[str], list[str]]:
     """Check option names against the method's signature.
 
     Parameters
@@ -508,22 +533,34 @@ def option_problems(
     given : iterable of str
         The option names to pass.
     supplied : iterable of str
-        Names the caller passes itself (a scenario supplies ``unions`` to ``owen``) or
-        takes itself (``tol`` and ``side_payments`` of :meth:`Partnership.settle`).
+        Names the caller passes itself (a scenario supplies ``unions`` to ``owen``).
+    via : {"function", "partnership"}
+        Whether the options go to the function itself, or through
+        :meth:`Partnership.settle` / :meth:`Partnership.bargain`, which take
+        :data:`RUNNER_OPTIONS` themselves (and ``bargain`` passes on only its own
+        parameters).
 
     Returns
     -------
-    unknown, missing : list of str
-        Options the function does not take, and required ones not given.
+    unknown, missing, valid : list of str
+        Options the method does not take, required ones neither given nor supplied, and
+        every option name it takes (for messages).
     """
     m = method if isinstance(method, Method) else METHODS[method]
     params = m.parameters()
+    own: tuple[str, ...] = ()
+    if via == "partnership":
+        own = RUNNER_OPTIONS[m.runner]
+        if m.is_bargaining:
+            passed = _bargain_parameters()
+            params = {k: p for k, p in params.items() if k in passed}
     extra = set(supplied)
     given = list(given)
-    unknown = [g for g in given if g not in params and g not in extra]
+    valid = [k for k in params if k not in extra] + [k for k in own if k not in params]
+    unknown = [g for g in given if g not in valid and g not in extra]
     missing = [
         name
         for name, p in params.items()
         if p.default is inspect.Parameter.empty and name not in given and name not in extra
     ]
-    return unknown, missing
+    return unknown, missing, valid

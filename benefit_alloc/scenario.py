@@ -306,7 +306,8 @@ _METHODS = s.Table(
         "options": s.Field(
             s.Map(s.Map(s.Scalar(), key_doc="option"), key_doc="method"),
             default={},
-            doc="keyword options per method, e.g. [methods.options.shapley_sampled] budget = 5000",
+            doc="keyword options per method, checked against its signature (plus side_payments "
+            "and tol), e.g. [methods.options.shapley_sampled] budget = 5000",
         ),
     },
     doc="the allocation methods to run",
@@ -426,6 +427,33 @@ def _resources(spec: Mapping[str, Any]) -> list[str] | None:
     return None
 
 
+def _supplied_options(method: str) -> tuple[str, ...]:
+    """Options a scenario passes to ``method`` itself (see :meth:`Scenario.options_for`)."""
+    return ("unions",) if registry.Need.UNIONS in registry.get(method).needs else ()
+
+
+def _check_options(method: str, given: Mapping[str, Any]) -> None:
+    """``[methods.options.<method>]`` against the method's signature (through the registry):
+    an unknown option, with a close match, or a required one that is missing."""
+    unknown, missing, valid = registry.option_problems(
+        method, given, supplied=_supplied_options(method), via="partnership"
+    )
+    path = f"methods.options.{method}"
+    if unknown:
+        key = unknown[0]
+        raise InvalidScenarioError(
+            f"{path}.{key}: unknown option {key!r} of {method}{s.suggest(key, valid)} "
+            f"(valid options: {', '.join(valid) or 'none'})"
+        )
+    if missing:
+        key = missing[0]
+        raise s.fail(
+            f"{path}.{key}",
+            s._MISSING,
+            f"a value: {method} needs the option {key!r} (add [{path}] {key} = ...)",
+        )
+
+
 def _cross_check(spec: dict[str, Any]) -> None:
     """Checks that relate one part of the document to another (names that must exist)."""
     parties = _name_index(spec["party"], "party")
@@ -507,8 +535,12 @@ def _cross_check(spec: dict[str, Any]) -> None:
                 f"[[union]] tables when {method!r} is run",
                 f"; add unions or drop {method!r}",
             )
-    for method in spec["methods"]["options"]:
+    options = spec["methods"]["options"]
+    for method in options:
         _known(f"methods.options.{method}", method, METHODS, "a method", key=True)
+    sens_method = (spec["report"].get("sensitivity") or {}).get("method")
+    for method in dict.fromkeys([*options, *run, *([sens_method] if sens_method else [])]):
+        _check_options(method, options.get(method, {}))
     partners = spec.get("partners")
     if partners is not None:
         _known("partners.focal", partners["focal"], parties, "a party")
@@ -865,12 +897,13 @@ class Scenario:
     # -------------------------------------------------------------- running methods
     def options_for(self, method: str) -> dict[str, Any]:
         """The keyword options :meth:`settle` passes for ``method``: the scenario's own, plus
-        the unions for ``owen`` and a fixed seed (``rng = 0``) for ``shapley_sampled`` unless
-        the scenario gives one, so that results are reproducible."""
+        the unions for a method that needs them (``owen``) and a fixed seed (``rng = 0``)
+        for a method that samples (``shapley_sampled``) unless the scenario gives one, so
+        that results are reproducible."""
         opts = self.method_options(method)
-        if method == "owen":
+        if "unions" in _supplied_options(method):
             opts.setdefault("unions", [list(u) for u in self.unions])
-        if method == "shapley_sampled":
+        if "rng" in registry.get(method).parameters():
             opts.setdefault("rng", 0)
         return opts
 

@@ -416,3 +416,24 @@ def test_explain_names_blocking_coalitions(capsys, tmp_path):
     code, out, _ = run(capsys, "compare", str(path), "-m", "shapley", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["in core"] == "False" and rows[0]["blocking coalitions"] == "3"
+
+
+@pytest.mark.parametrize(
+    ("methods", "words"),
+    [
+        ({"options": {"nucleolus": {"solvr": "highs"}}}, "did you mean 'solver'?"),
+        ({"run": ["shapley_sampled"]}, "needs the option 'budget'"),
+    ],
+)
+def test_validate_checks_method_options(capsys, tmp_path, methods, words):
+    """Bad [methods.options.*] are bad input at validate, not a TypeError at solve."""
+    import tomli_w
+
+    doc = tomllib.loads(bundled_scenario_path("college_enterprise").read_text())
+    doc["methods"] = methods
+    path = tmp_path / "opts.toml"
+    path.write_text(tomli_w.dumps(doc))
+    for command in ("validate", "solve"):
+        code, out, err = run(capsys, command, str(path))
+        assert code == cli.EXIT_BAD_INPUT and out == ""
+        assert words in _one_error_line(err)

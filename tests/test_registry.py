@@ -114,9 +114,19 @@ def test_ntu_shapley_applies_exactly_when_the_bargaining_layer_takes_it(data):
 
 
 def test_option_problems_read_the_signature():
-    assert registry.option_problems("nucleolus", ["solver"]) == ([], [])
-    assert registry.option_problems("nucleolus", ["solvr"]) == (["solvr"], [])
-    assert registry.option_problems("shapley_sampled", ["rng"]) == ([], ["budget"])
-    assert registry.option_problems("banzhaf", ["normalized"]) == (["normalized"], [])
-    assert registry.option_problems("nash", ["weights", "tol"]) == ([], [])
-    assert registry.option_problems("owen", [], supplied=["unions"]) == ([], [])
+    problems = registry.option_problems
+    assert problems("nucleolus", ["solver"])[:2] == ([], [])
+    assert problems("nucleolus", ["solvr"])[:2] == (["solvr"], [])
+    assert problems("shapley_sampled", ["rng"])[:2] == ([], ["budget"])
+    assert problems("banzhaf", ["normalized"])[:2] == (["normalized"], [])  # fixed
+    assert problems("nash", ["weights", "tol"])[:2] == ([], [])
+    assert problems("owen", [], supplied=["unions"])[:2] == ([], [])
+    assert problems("owen", [])[:2] == ([], ["unions"])
+    # through a partnership: settle takes tol and side_payments itself; bargain passes on
+    # only its own parameters (ntu_shapley's max_iter is not one)
+    assert problems("nucleolus", ["tol"])[0] == ["tol"]
+    assert problems("nucleolus", ["tol", "side_payments"], via="partnership")[:2] == ([], [])
+    assert problems("ntu_shapley", ["max_iter"])[0] == []
+    unknown, _, valid = problems("ntu_shapley", ["max_iter"], via="partnership")
+    assert unknown == ["max_iter"] and set(valid) == {"tol", "side_payments"}
+    assert problems("kalai_smorodinsky", ["weights"], via="partnership")[0] == ["weights"]

@@ -147,6 +147,30 @@ def _with(extra: str) -> str:
             ["union[0].members = []", "at least 1 item"],
         ),
         (BASE + "\nfoo = 1", ["foo: unknown key 'foo'"]),
+        # options are checked against each method's signature (through the registry)
+        (
+            _with('[methods.options.nucleolus]\nsolvr = "highs"'),
+            [
+                "methods.options.nucleolus.solvr: unknown option 'solvr' of nucleolus",
+                "did you mean 'solver'?",
+                "valid options: solver, side_payments, tol",
+            ],
+        ),
+        (
+            _with('[methods]\nrun = ["shapley_sampled"]'),
+            [
+                "methods.options.shapley_sampled.budget: missing",
+                "shapley_sampled needs the option 'budget'",
+            ],
+        ),
+        (
+            _with("[methods.options.ntu_shapley]\nmax_iter = 5"),
+            ["methods.options.ntu_shapley.max_iter: unknown option", "tol, side_payments"],
+        ),
+        (
+            _with("[methods.options.kalai_smorodinsky]\nweights = 1"),
+            ["methods.options.kalai_smorodinsky.weights: unknown option"],
+        ),
         (
             BASE.replace('name = "revenue"', 'name = "revenue"\nrival = false'),
             ["output[0].rival = False", "numeraire"],
@@ -346,7 +370,7 @@ def scenario_docs(draw: st.DrawFn) -> dict:
         doc["union"] = [{"name": "u", "members": parties[: len(parties) // 2]}]
         doc["methods"] = {
             "run": ["owen", "shapley"],
-            "options": {"owen": {"note": draw(st.text(max_size=5))}},
+            "options": {"owen": {"side_payments": draw(st.booleans())}},
         }
     if draw(st.booleans()):
         doc["partners"] = {"focal": parties[0], "max_size": draw(st.integers(2, 5))}
