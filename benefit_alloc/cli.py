@@ -673,11 +673,22 @@ def validate(
     _emit(format, [(f"{sc.name}", df)], payload, df.reset_index())
 
 
-@app.command(epilog="Example: benefit-alloc demo --scenario vocational_group --report demo.html")
+@app.command(epilog="Example: benefit-alloc demo vocational_group --report demo.html")
 def demo(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]",
+            help="Which bundled scenario to run (as --scenario; see --list).",
+            show_default=False,
+        ),
+    ] = None,
     scenario: Annotated[
-        str, typer.Option("--scenario", "-s", help="Which bundled scenario to run.")
-    ] = "training_centre",
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Which bundled scenario to run (default: training_centre)."
+        ),
+    ] = None,
     report: Annotated[
         Path, typer.Option("--report", "-r", help="Where to write the HTML report.", dir_okay=False)
     ] = Path("benefit_alloc_demo.html"),
@@ -693,7 +704,11 @@ def demo(
         for name, path in bundled_scenarios().items():
             print(f"{name}\t{path}")
         return
-    path = bundled_scenario_path(scenario)
+    if name is not None and scenario is not None and name != scenario:
+        raise BadInput(
+            f"demo got two scenarios, {name!r} and --scenario {scenario!r}; give one of them"
+        )
+    path = bundled_scenario_path(name or scenario or "training_centre")
     sc = _load(str(path))
     results = _run(sc, _scenario_methods(sc, quiet), report, quiet)
     shares = _shares_frame(results, sc.parties)

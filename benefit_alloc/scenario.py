@@ -289,7 +289,12 @@ class Scenario:
     def partnership(self) -> Partnership:
         """The :class:`~benefit_alloc.Partnership` the scenario describes (built once)."""
         if self._partnership is None:
-            self._partnership = build_partnership(self._spec, self._rows)
+            try:
+                self._partnership = build_partnership(self._spec, self._rows)
+            except InvalidScenarioError as exc:
+                if self._source is None:
+                    raise
+                raise InvalidScenarioError(f"{self._source}: {exc}") from None
         return self._partnership
 
     # -------------------------------------------------------------- running methods
@@ -472,6 +477,10 @@ def loads_scenario(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidScenarioError(f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise InvalidScenarioError(
+            "not valid TOML for a scenario: arrays or inline tables nested too deeply"
+        ) from None
     return Scenario(data, base_dir=base_dir, source=source)
 
 

@@ -437,3 +437,37 @@ def test_validate_checks_method_options(capsys, tmp_path, methods, words):
         code, out, err = run(capsys, command, str(path))
         assert code == cli.EXIT_BAD_INPUT and out == ""
         assert words in _one_error_line(err)
+
+
+def test_demo_takes_the_scenario_as_a_positional_name(capsys, tmp_path):
+    report = tmp_path / "demo.html"
+    code, out, err = run(capsys, "demo", "college_enterprise", "-q", "-r", str(report))
+    assert code == 0, err
+    assert "College-enterprise" in out and report.is_file()
+    code, out, err = run(
+        capsys, "demo", "college_enterprise", "-s", "training_centre", "-r", str(report)
+    )
+    assert code == cli.EXIT_BAD_INPUT
+    assert "give one of them" in _one_error_line(err)
+
+
+def test_a_deeply_nested_file_exits_2_with_one_line(capsys, tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("a = " + "[" * 1000 + "]" * 1000 + "\n")
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == cli.EXIT_BAD_INPUT and out == ""
+    assert _one_error_line(err) == (
+        f"error: {path}: not valid TOML for a scenario: arrays or inline tables nested too deeply"
+    )
+
+
+def test_a_partnership_error_names_the_file(capsys, tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text(
+        '[[party]]\nname = "A"\n[[party]]\nname = "B"\n[[output]]\nname = "revenue"\n'
+        '[production]\nmodel = "table"\n[[production.row]]\nmembers = ["A"]\n'
+        "outputs = { revenue = 1 }\n"
+    )
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == cli.EXIT_BAD_INPUT
+    assert _one_error_line(err).startswith(f"error: {path}: the partnership of [[party]]")

@@ -99,4 +99,14 @@ def build_partnership(
             numeraire=spec["scenario"]["numeraire"],
         )
     except (InvalidScenarioError, InvalidGameError) as exc:
-        raise InvalidScenarioError(f"the partnership is not valid: {exc}") from None
+        raise InvalidScenarioError(f"{_where(spec, str(exc))}: {exc}") from None
+
+
+def _where(spec: Mapping[str, Any], message: str) -> str:
+    """The key path a partnership's error is about: ``party[i]`` or ``output[k]`` when it
+    names one, else the tables the partnership is built from."""
+    for kind, items in (("Party", spec["party"]), ("output", spec["output"])):
+        for i, item in enumerate(items):
+            if f"{kind} {item['name']!r}" in message:
+                return f"{kind.lower()}[{i}] ({item['name']!r})"
+    return "the partnership of [[party]], [[output]] and [production]"

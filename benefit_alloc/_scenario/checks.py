@@ -90,6 +90,27 @@ def _check_options(method: str, given: Mapping[str, Any]) -> None:
         )
 
 
+def _valued(party: Mapping[str, Any], output: str) -> bool:
+    util = party.get("utility")
+    return util is not None and util["values"].get(output, 0.0) > 0
+
+
+def _check_valued_without_numeraire(spec: Mapping[str, Any], numeraire: str) -> None:
+    """When the numeraire is no output, every output must still be valued by some party:
+    without a ``utility`` table a party values only money, so a money output such as
+    ``revenue`` is worth nothing unless it is the numeraire.  Say so, naming the numeraire
+    (the partnership's own check would only say that the output is valued by no party)."""
+    for k, out in enumerate(spec["output"]):
+        name = out["name"]
+        if not any(_valued(p, name) for p in spec["party"]):
+            raise InvalidScenarioError(
+                f"scenario.numeraire = {numeraire!r}: the numeraire (the money parties value) "
+                f"is no output, and output[{k}] {name!r} is valued by no party (a party "
+                f"without a utility table values only money); set numeraire = {name!r} if "
+                f"{name!r} is money, or value {name!r} in some party's utility.values"
+            )
+
+
 def cross_check(spec: dict[str, Any]) -> None:
     """Checks that relate one part of the document to another (names that must exist)."""
     parties = _name_index(spec["party"], "party")
@@ -188,11 +209,12 @@ def cross_check(spec: dict[str, Any]) -> None:
     if sens is not None:
         _known("report.sensitivity.party", sens["party"], parties, "a party")
         if used is None:
-            raise s.fail(
-                "report.sensitivity",
-                s._MISSING,
-                "a production model that reads contributions (linear or synergy)",
-                "; a measured table does not change with contributions",
+            raise InvalidScenarioError(
+                f"report.sensitivity: varying {sens['party']}'s {sens['resource']!r} needs a "
+                "production model that reads contributions (linear or synergy), but "
+                "production.model = 'table' is measured outputs, which do not change with "
+                "contributions; drop [report.sensitivity] or describe the production as "
+                "linear or synergy"
             )
         _known(
             "report.sensitivity.resource",
@@ -217,3 +239,4 @@ def cross_check(spec: dict[str, Any]) -> None:
                 "an output's name, or a name for money that is no output's",
                 hint,
             )
+        _check_valued_without_numeraire(spec, numeraire)

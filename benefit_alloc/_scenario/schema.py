@@ -291,16 +291,33 @@ _PARTNERS = s.Table(
         "candidates": s.Field(
             s.List(_NAME, unique=True), doc="parties it may choose among (default: all others)"
         ),
-        "max_size": s.Field(s.Int(minimum=2), doc="largest partnership considered"),
+        "max_size": s.Field(
+            s.Int(minimum=1),
+            doc="largest group of partners considered (1: one partner at a time), as `--max-size`",
+        ),
     },
     doc="partner selection for `benefit-alloc partners`",
 )
+
+#: At most this many amounts in a sensitivity sweep (each one settles the partnership).
+MAX_SENSITIVITY_AMOUNTS = 1000
+#: Nonzero sensitivity amounts lie between these (what the production models solve).
+MIN_AMOUNT, MAX_AMOUNT = 1e-8, 1e8
 
 _SENSITIVITY = s.Table(
     {
         "party": s.Field(_NAME, required=True, doc="whose contribution varies"),
         "resource": s.Field(_NAME, required=True, doc="which contribution"),
-        "amounts": s.Field(s.List(_AMOUNT, min_len=2), required=True, doc="the amounts to try"),
+        "amounts": s.Field(
+            s.List(
+                s.Num(minimum=0, maximum=MAX_AMOUNT, smallest=MIN_AMOUNT),
+                min_len=2,
+                max_len=MAX_SENSITIVITY_AMOUNTS,
+            ),
+            required=True,
+            doc="the amounts to try (at most 1,000; each 0 or from 1e-8 to 1e8, the range "
+            "the production models solve)",
+        ),
         "method": s.Field(
             s.Str(TU_METHODS),
             doc="method (default: the first TU method run, else shapley)",
