@@ -855,11 +855,10 @@ class Partnership:
             When the production model is not a LinearProduction with yields, or utility is
             not transferable.
         """
-        import benefit_alloc.production as production
+        from .production.linear import LinearProduction as linear
 
-        linear = getattr(production, "LinearProduction", None)
         model = self._production
-        if linear is None or not isinstance(model, linear) or model.yields is None:
+        if not isinstance(model, linear) or model.yields is None:
             raise InvalidScenarioError(
                 "owen_allocation needs a LinearProduction with yields as the production model, "
                 f"got {model!r}"

@@ -39,6 +39,7 @@ __all__ = [
     "why_not",
     "applies",
     "option_problems",
+    "RUNNER_OPTIONS",
     "MAX_BARGAIN_PARTIES",
     "MAX_NTU_SHAPLEY_PARTIES",
 ]
