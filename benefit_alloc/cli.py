@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from . import registry
 from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -117,9 +118,9 @@ MethodOpt = Annotated[
         "--method",
         "-m",
         metavar="M1,M2",
-        help="Methods, comma-separated (shapley, banzhaf, owen, shapley_sampled, nucleolus, "
-        "least_core, nash, ...). Default: the scenario's [methods] run list, less the "
-        "methods that do not apply (each named in a note).",
+        help=f"Methods, comma-separated ({', '.join(registry.names(scenario=True))}). "
+        "Default: the scenario's [methods] run list, less the methods that do not apply "
+        "(each named in a note).",
         show_default=False,
     ),
 ]
