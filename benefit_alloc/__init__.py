@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from . import games
+from . import registry as _registry
 from .allocation import Allocation
 from .errors import (
     BenefitAllocError,
@@ -120,7 +121,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 
 __version__ = "0.1.0"
 
-#: Names loaded on first use, and the module that defines each.
+#: Names loaded on first use, and the module that defines each.  The allocation methods
+#: (``nucleolus``, ``nash_bargaining`` ...) are added from the method registry below.
 _LAZY: dict[str, str] = {
     # production models
     "LinearProduction": "benefit_alloc.production.linear",
@@ -132,11 +134,7 @@ _LAZY: dict[str, str] = {
     "excess": "benefit_alloc.solutions.core",
     "is_in_core": "benefit_alloc.solutions.core",
     "blocking_coalitions": "benefit_alloc.solutions.core",
-    "least_core": "benefit_alloc.solutions.core",
     "core_is_empty": "benefit_alloc.solutions.core",
-    "nucleolus": "benefit_alloc.solutions.nucleolus",
-    "prenucleolus": "benefit_alloc.solutions.nucleolus",
-    "per_capita_nucleolus": "benefit_alloc.solutions.nucleolus",
     "verify_nucleolus": "benefit_alloc.solutions.nucleolus",
     "NucleolusReport": "benefit_alloc.solutions.nucleolus",
     "LevelCheck": "benefit_alloc.solutions.nucleolus",
@@ -154,11 +152,7 @@ _LAZY: dict[str, str] = {
     "CallableUtility": "benefit_alloc.utility",
     # bargaining when utility does not transfer
     "FeasibleSet": "benefit_alloc.bargaining",
-    "nash_bargaining": "benefit_alloc.bargaining",
-    "kalai_smorodinsky": "benefit_alloc.bargaining",
-    "egalitarian": "benefit_alloc.bargaining",
     "NTUGame": "benefit_alloc.bargaining",
-    "ntu_shapley": "benefit_alloc.bargaining",
     # scenarios and reports (the command line, benefit_alloc.cli, loads only with the command)
     "Scenario": "benefit_alloc.scenario",
     "load_scenario": "benefit_alloc.scenario",
@@ -315,6 +309,15 @@ __all__ = [
     "bird_rule",
     "assignment_core",
 ]
+
+
+# allocation methods: lazy exports read from the method registry (benefit_alloc.registry)
+for _method in _registry.METHODS.values():
+    if _method.export and _method.attr not in globals():
+        _LAZY.setdefault(_method.attr, _method.module)
+    if _method.export and _method.attr not in __all__:
+        __all__.append(_method.attr)
+del _method
 
 
 def __getattr__(name: str) -> Any:

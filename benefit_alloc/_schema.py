@@ -121,6 +121,7 @@ class Num(Node):
     minimum: float | None = None
     exclusive: bool = False
     maximum: float | None = None
+    smallest: float | None = None
     doc: str = ""
 
     def expected(self) -> str:
@@ -129,7 +130,10 @@ class Num(Node):
             parts.append(f"{'>' if self.exclusive else '>='} {self.minimum:g}")
         if self.maximum is not None:
             parts.append(f"<= {self.maximum:g}")
-        return " ".join(parts)
+        text = " ".join(parts)
+        if self.smallest is not None:
+            text += f", 0 or at least {self.smallest:g} in magnitude"
+        return text
 
     def check(self, value: Any, path: str) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -142,6 +146,8 @@ class Num(Node):
         ):
             raise fail(path, value, self.expected())
         if self.maximum is not None and x > self.maximum:
+            raise fail(path, value, self.expected())
+        if self.smallest is not None and x != 0 and abs(x) < self.smallest:
             raise fail(path, value, self.expected())
         return x
 
@@ -188,16 +194,16 @@ class Scalar(Node):
     def expected(self) -> str:
         return "a string, a number, true/false or a list of them"
 
-    def check(self, value: Any, path: str) -> Any:
+    def check(self, value: Any, path: str, *, item: bool = False) -> Any:
         if isinstance(value, (str, bool, int)):
             return value
         if isinstance(value, float):
             if not math.isfinite(value):
                 raise fail(path, value, "a finite number")
             return value
-        if isinstance(value, list):
-            return [self.check(v, join_path(path, i)) for i, v in enumerate(value)]
-        raise fail(path, value, self.expected())
+        if isinstance(value, list) and not item:
+            return [self.check(v, join_path(path, i), item=True) for i, v in enumerate(value)]
+        raise fail(path, value, "a string, a number or true/false" if item else self.expected())
 
 
 @dataclass(frozen=True)
@@ -207,6 +213,7 @@ class List(Node):
     item: Node
     min_len: int = 0
     unique: bool = False
+    max_len: int | None = None
     doc: str = ""
 
     def expected(self) -> str:
@@ -221,6 +228,8 @@ class List(Node):
             base = f"a list of {item.expected()}"
         if self.min_len:
             base += f" with at least {self.min_len} item{'s' if self.min_len > 1 else ''}"
+        if self.max_len is not None:
+            base += f"{' and' if self.min_len else ' with'} at most {self.max_len:,} items"
         return base
 
     def check(self, value: Any, path: str) -> list[Any]:
@@ -228,6 +237,10 @@ class List(Node):
             raise fail(path, value, self.expected())
         if len(value) < self.min_len:
             raise fail(path, value, self.expected())
+        if self.max_len is not None and len(value) > self.max_len:
+            raise InvalidScenarioError(
+                f"{path or 'the document'}: {len(value):,} items; expected {self.expected()}"
+            )
         out = [self.item.check(v, join_path(path, i)) for i, v in enumerate(value)]
         if self.unique:
             seen: dict[Any, int] = {}
@@ -384,4 +397,10 @@ def check(node: Node, value: Any, path: str = "") -> Any:
     ...
     benefit_alloc.errors.InvalidScenarioError: party[0].contributes.engineers = -3: expected a finite number >= 0
     """
-    return node.check(value, path)
+    try:
+        return node.check(value, path)
+    except RecursionError:
+        raise InvalidScenarioError(
+            f"{path or 'the document'}: nested too deeply; expected the tables and lists of "
+            "a scenario, a few levels deep"
+        ) from None

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from . import registry
 from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -117,8 +118,9 @@ MethodOpt = Annotated[
         "--method",
         "-m",
         metavar="M1,M2",
-        help="Methods, comma-separated (shapley, banzhaf, owen, shapley_sampled, nucleolus, "
-        "least_core, nash, ...). Default: the scenario's [methods] run list.",
+        help=f"Methods, comma-separated ({', '.join(registry.names(scenario=True))}). "
+        "Default: the scenario's [methods] run list, less the methods that do not apply "
+        "(each named in a note).",
         show_default=False,
     ),
 ]
@@ -154,26 +156,41 @@ def _load(ref: str) -> Scenario:
 
 
 def _scenario_methods(scenario: Scenario, quiet: bool) -> list[str]:
-    """The scenario's own methods that this version can run; the others are named in a
-    note on stderr (asked for by name with --method, they are an error instead)."""
-    methods = [m for m in scenario.methods if scenario.available(m)]
-    missing = [m for m in scenario.methods if m not in methods]
-    if missing:
-        _note(
-            f"note: skipping {', '.join(missing)}: not available in this version of benefit_alloc",
-            quiet,
-        )
+    """The scenario's own methods that apply to it (the registry's applicability test);
+    each one that does not is skipped with a note on stderr saying why (asked for by name
+    with --method, it is an error instead)."""
+    methods = []
+    for m in scenario.methods:
+        reason = scenario.why_not(m)
+        if reason is None:
+            methods.append(m)
+        else:
+            _note(f"note: skipping {m}: it {reason}", quiet)
     if not methods:
-        raise NotImplementedError(
-            f"none of the scenario's methods {list(scenario.methods)} is available in this "
-            "version; choose others with --method"
+        raise BadInput(
+            f"none of the scenario's methods {list(scenario.methods)} applies to it; "
+            "choose others with --method"
         )
+    return methods
+
+
+def _applicable_methods(scenario: Scenario, quiet: bool) -> list[str]:
+    """Every listed method that applies to the scenario
+    (:meth:`Scenario.applicable_methods`); each that does not is named in a note."""
+    from .registry import get
+    from .scenario import METHODS
+
+    methods = scenario.applicable_methods()
+    for m in METHODS:
+        if get(m).listed and m not in methods:
+            _note(f"note: skipping {m}: it {scenario.why_not(m)}", quiet)
     return methods
 
 
 def _methods(given: list[str] | None, scenario: Scenario, quiet: bool = False) -> list[str]:
     """The methods asked for on the command line (comma-separated, repeatable) or the
-    scenario's own list (see :func:`_scenario_methods`)."""
+    scenario's own list (see :func:`_scenario_methods`).  A method asked for by name that
+    does not apply to the scenario is an error."""
     from . import _schema
     from .scenario import METHODS
 
@@ -194,8 +211,10 @@ def _methods(given: list[str] | None, scenario: Scenario, quiet: bool = False) -
                 out.append(name)
     if not out:
         raise BadInput("--method is empty; give one or more methods separated by commas")
-    if "owen" in out and len(scenario.unions) == len(scenario.parties):
-        raise BadInput("--method owen needs unions: add [[union]] tables to the scenario")
+    for name in out:
+        reason = scenario.why_not(name)
+        if reason is not None:
+            raise BadInput(f"--method {name} does not apply to this scenario: it {reason}")
     return out
 
 
@@ -498,11 +517,12 @@ def compare(
 ) -> None:
     """Every applicable method side by side, with stability checks.
 
-    Without --method: every method the scenario allows (owen only with unions, bargaining
-    solutions only when they are available for the scenario).
+    Without --method: every method that applies to the scenario (owen only with unions,
+    the TU methods only with transferable utility, ntu_shapley only with bounded feasible
+    sets ...).
     """
     sc = _load(scenario)
-    methods = _methods(method, sc) if method else sc.applicable_methods()
+    methods = _methods(method, sc) if method else _applicable_methods(sc, quiet)
     results = _run(sc, methods, report, quiet)
     shares = _shares_frame(results, sc.parties)
     stab = _stability_frame(results)
@@ -654,11 +674,22 @@ def validate(
     _emit(format, [(f"{sc.name}", df)], payload, df.reset_index())
 
 
-@app.command(epilog="Example: benefit-alloc demo --scenario vocational_group --report demo.html")
+@app.command(epilog="Example: benefit-alloc demo vocational_group --report demo.html")
 def demo(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]",
+            help="Which bundled scenario to run (as --scenario; see --list).",
+            show_default=False,
+        ),
+    ] = None,
     scenario: Annotated[
-        str, typer.Option("--scenario", "-s", help="Which bundled scenario to run.")
-    ] = "training_centre",
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Which bundled scenario to run (default: training_centre)."
+        ),
+    ] = None,
     report: Annotated[
         Path, typer.Option("--report", "-r", help="Where to write the HTML report.", dir_okay=False)
     ] = Path("benefit_alloc_demo.html"),
@@ -674,7 +705,11 @@ def demo(
         for name, path in bundled_scenarios().items():
             print(f"{name}\t{path}")
         return
-    path = bundled_scenario_path(scenario)
+    if name is not None and scenario is not None and name != scenario:
+        raise BadInput(
+            f"demo got two scenarios, {name!r} and --scenario {scenario!r}; give one of them"
+        )
+    path = bundled_scenario_path(name or scenario or "training_centre")
     sc = _load(str(path))
     results = _run(sc, _scenario_methods(sc, quiet), report, quiet)
     shares = _shares_frame(results, sc.parties)

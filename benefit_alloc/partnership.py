@@ -855,11 +855,10 @@ class Partnership:
             When the production model is not a LinearProduction with yields, or utility is
             not transferable.
         """
-        import benefit_alloc.production as production
+        from .production.linear import LinearProduction as linear
 
-        linear = getattr(production, "LinearProduction", None)
         model = self._production
-        if linear is None or not isinstance(model, linear) or model.yields is None:
+        if not isinstance(model, linear) or model.yields is None:
             raise InvalidScenarioError(
                 "owen_allocation needs a LinearProduction with yields as the production model, "
                 f"got {model!r}"
@@ -1023,7 +1022,8 @@ class Partnership:
                 f"max_size = {max_size!r} must be an integer from 1 to {len(cands)} (the number "
                 "of candidates)"
             )
-        least_core = _library_function("least_core")
+        from .solutions.core import least_core
+
         game = self.game()
         alone = game.value([focal])
         rows = []
@@ -1097,15 +1097,3 @@ class Partnership:
             index=pd.Index(levels, name=f"{party}.{resource}"),
             columns=[*self._names, "worth"],
         )
-
-
-def _library_function(name: str) -> Callable[..., Any]:
-    """A public function of benefit_alloc by name, or NotImplementedError saying it is missing."""
-    import benefit_alloc
-
-    fn = getattr(benefit_alloc, name, None)
-    if fn is None:
-        raise NotImplementedError(
-            f"{name} is not available in this version of benefit_alloc; it is needed here"
-        )
-    return fn  # type: ignore[no-any-return]

@@ -420,6 +420,21 @@ def _utility_text(u: Mapping[str, Any] | None) -> str:
 
 
 # ---------------------------------------------------------------------------- the report
+def _method_list(results: Mapping[str, Settlement]) -> str:
+    """What each method is (from the method registry); bargaining solutions are in each
+    party's own utility units, which the list says."""
+    from .registry import METHODS
+
+    items = []
+    for m in results:
+        entry = METHODS.get(m)
+        if entry is None:
+            continue
+        units = " (in each party's own utility units)" if entry.is_bargaining else ""
+        items.append(f"<li><b>{_esc(m)}</b>: {_esc(entry.summary)}{units}</li>")
+    return f"<ul>{''.join(items)}</ul>" if items else ""
+
+
 def render_report(
     scenario: Scenario,
     results: Mapping[str, Settlement],
@@ -465,6 +480,7 @@ def render_report(
         "<h2>Scenario</h2>",
         _summary(scenario),
         "<h2>Each party's share by method</h2>",
+        _method_list(results),
         f"<p>Payoffs in money ({_esc(num)}); the last row is the total v(N) shared.</p>",
         _table(
             pd.concat([shares, shares.sum().to_frame("total").T.rename_axis("party")]),

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import registry
 from ._bits import names_of
 from .allocation import Allocation, as_payoff
 from .errors import InfeasibleError, InvalidGameError, SolverError
@@ -47,28 +48,16 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .partnership import Partnership
+    from .registry import Method
 
 __all__ = ["METHODS", "Settlement", "SettlementChecks", "realise", "solve_method", "check_payoffs"]
 
-#: Solution concepts :meth:`Partnership.settle` knows by name: the public function of
-#: ``benefit_alloc`` it calls and the options it always passes (Banzhaf is normalised so that
+#: Solution concepts :func:`solve_method` (and so :meth:`Partnership.settle`) knows by name:
+#: the registry's methods that split a TU game (:mod:`benefit_alloc.registry`), each with
+#: where its function lives and the options it always passes (Banzhaf is normalised so that
 #: the split is efficient).
-METHODS: Mapping[str, tuple[str, Mapping[str, Any]]] = MappingProxyType(
-    {
-        "shapley": ("shapley", {}),
-        "banzhaf": ("banzhaf", {"normalized": True}),
-        "owen": ("owen", {}),
-        "weighted_shapley": ("weighted_shapley", {}),
-        "proportional": ("proportional", {}),
-        "equal_split": ("equal_split", {}),
-        "equal_surplus": ("equal_surplus", {}),
-        "shapley_sampled": ("shapley_sampled", {}),
-        "owen_sampled": ("owen_sampled", {}),
-        "nucleolus": ("nucleolus", {}),
-        "prenucleolus": ("prenucleolus", {}),
-        "per_capita_nucleolus": ("per_capita_nucleolus", {}),
-        "least_core": ("least_core", {}),
-    }
+METHODS: Mapping[str, Method] = MappingProxyType(
+    {name: registry.get(name) for name in registry.names(runner="game")}
 )
 
 _MAX_LISTED = 50
@@ -82,8 +71,6 @@ def solve_method(game: Game, method: str | Callable[..., Allocation], **options:
     InvalidGameError
         For an unknown name (the message lists the valid ones) or a function that does not
         return an :class:`~benefit_alloc.Allocation` for the game's players.
-    NotImplementedError
-        When the named concept is not available in this version of the library.
 
     Examples
     --------
@@ -97,23 +84,23 @@ def solve_method(game: Game, method: str | Callable[..., Allocation], **options:
         kwargs = dict(options)
     elif isinstance(method, str):
         if method not in METHODS:
+            other = registry.METHODS.get(method)
+            if other is not None:
+                use = (
+                    "Partnership.settle" if other.runner == "partnership" else "Partnership.bargain"
+                )
+                raise InvalidGameError(
+                    f"method {method!r} does not split a TU game; it runs on a partnership "
+                    f"through {use}; the methods of a game are {sorted(METHODS)}"
+                )
             raise InvalidGameError(
                 f"unknown method {method!r}; valid methods are {sorted(METHODS)} (or pass a "
                 "function game -> Allocation; Partnership.settle also takes 'owen_allocation')"
             )
-        import benefit_alloc
-
-        attr, fixed = METHODS[method]
-        found = getattr(benefit_alloc, attr, None)
-        if found is None:
-            raise NotImplementedError(
-                f"method {method!r} is not available in this version of benefit_alloc "
-                f"(benefit_alloc.{attr} does not exist yet); available now: "
-                f"{sorted(m for m, (a, _) in METHODS.items() if hasattr(benefit_alloc, a))}"
-            )
-        fn = found
+        entry = METHODS[method]
+        fn = entry.load()
         label = method
-        kwargs = {**fixed, **options}
+        kwargs = {**entry.fixed, **options}
     else:
         raise InvalidGameError(
             f"method must be a name from {sorted(METHODS)} or a function, got {method!r}"

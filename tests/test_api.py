@@ -16,7 +16,8 @@ def test_import_is_light():
     code = (
         "import sys, time; t = time.perf_counter(); import benefit_alloc; "
         "dt = time.perf_counter() - t; "
-        "heavy = [m for m in ('pandas', 'pulp', 'scipy.optimize', 'hypothesis') if m in sys.modules]; "
+        "heavy = [m for m in ('pandas', 'pulp', 'scipy.optimize', 'hypothesis', "
+        "'benefit_alloc.solutions.nucleolus', 'benefit_alloc.bargaining') if m in sys.modules]; "
         "print(dt, heavy)"
     )
     times = []

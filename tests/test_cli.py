@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from benefit_alloc import cli
+from benefit_alloc import scenario as scenario_mod
 from benefit_alloc.scenario import bundled_scenario_path, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +68,7 @@ def test_no_arguments_shows_help(capsys):
             ["solve", "college_enterprise", "--method", "shapely"],
             "--method 'shapely' is not a method; did you mean 'shapley'?",
         ),
-        (["solve", "college_enterprise", "--method", "owen"], "needs unions"),
+        (["solve", "college_enterprise", "--method", "owen"], "needs a priori unions"),
         (
             ["partners", "college_enterprise", "--focal", "Colege"],
             "--focal 'Colege' is not a party; did you mean 'College'?",
@@ -313,19 +314,58 @@ def test_subprocess_solve_json_and_demo(tmp_path):
     assert "payoff per party" in res.stdout
 
 
-def test_scenario_methods_not_available_are_named(capsys, college):
+def test_the_scenarios_methods_all_run_when_they_apply(capsys, college):
     code, out, err = run(capsys, "solve", "college_enterprise", "-f", "json")
     assert code == 0, err
-    ran = list(json.loads(out)["methods"])
-    assert ran == [m for m in college.methods if college.available(m)]
-    missing = [m for m in college.methods if m not in ran]
-    if missing:
-        assert f"note: skipping {', '.join(missing)}" in err
-        code, _, err = run(capsys, "solve", "college_enterprise", "-m", missing[0])
-        assert code == cli.EXIT_INTERNAL
-        assert "not available" in _one_error_line(err)
+    assert list(json.loads(out)["methods"]) == list(college.methods)
+    assert all(college.available(m) for m in college.methods)
+    assert err == ""
+
+
+@pytest.mark.parametrize(
+    "name", ["college_enterprise", "partner_selection", "training_centre", "vocational_group"]
+)
+def test_compare_without_method_runs_on_every_bundled_scenario(capsys, name):
+    """Every method that applies runs; each one that does not is named once with why
+    (the README's example `compare examples/vocational_group.toml --format markdown`)."""
+    fmt = "markdown" if name == "vocational_group" else "json"
+    code, out, err = run(capsys, "compare", name, "-f", fmt)
+    assert code == 0, err
+    sc = load_scenario(bundled_scenario_path(name))
+    ran = sc.applicable_methods()
+    skipped = [m for m in scenario_mod.METHODS if m not in ran and m != "shapley_sampled"]
+    if fmt == "json":
+        assert list(json.loads(out)["methods"]) == ran
     else:
-        assert err == ""
+        assert all(f"| {m} |" in out for m in ran)
+    notes = err.strip().splitlines()
+    assert notes == [f"note: skipping {m}: it {sc.why_not(m)}" for m in skipped]
+
+
+def test_a_method_in_the_run_list_that_does_not_apply_is_skipped_with_one_note(capsys, tmp_path):
+    import tomli_w
+
+    doc = load_scenario(bundled_scenario_path("training_centre")).to_dict(inline_data=True)
+    doc["methods"]["run"] = ["shapley", "ntu_shapley", "nash"]
+    path = tmp_path / "centre.toml"
+    path.write_text(tomli_w.dumps(doc))
+    code, out, err = run(capsys, "solve", str(path), "-f", "json")
+    assert code == 0, err
+    assert list(json.loads(out)["methods"]) == ["shapley", "nash"]
+    (note,) = err.strip().splitlines()
+    assert note.startswith("note: skipping ntu_shapley: it needs bounded feasible sets")
+    # asked for by name, it is bad input naming why
+    code, out, err = run(capsys, "solve", str(path), "-m", "ntu_shapley")
+    assert code == cli.EXIT_BAD_INPUT and out == ""
+    assert "--method ntu_shapley does not apply to this scenario: it needs bounded" in (
+        _one_error_line(err)
+    )
+    # when none applies, that is bad input too
+    doc["methods"]["run"] = ["ntu_shapley"]
+    path.write_text(tomli_w.dumps(doc))
+    code, out, err = run(capsys, "solve", str(path))
+    assert code == cli.EXIT_BAD_INPUT and out == ""
+    assert "none of the scenario's methods ['ntu_shapley'] applies" in err.splitlines()[-1]
 
 
 MAJORITY = """
@@ -376,3 +416,58 @@ def test_explain_names_blocking_coalitions(capsys, tmp_path):
     code, out, _ = run(capsys, "compare", str(path), "-m", "shapley", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["in core"] == "False" and rows[0]["blocking coalitions"] == "3"
+
+
+@pytest.mark.parametrize(
+    ("methods", "words"),
+    [
+        ({"options": {"nucleolus": {"solvr": "highs"}}}, "did you mean 'solver'?"),
+        ({"run": ["shapley_sampled"]}, "needs the option 'budget'"),
+    ],
+)
+def test_validate_checks_method_options(capsys, tmp_path, methods, words):
+    """Bad [methods.options.*] are bad input at validate, not a TypeError at solve."""
+    import tomli_w
+
+    doc = tomllib.loads(bundled_scenario_path("college_enterprise").read_text())
+    doc["methods"] = methods
+    path = tmp_path / "opts.toml"
+    path.write_text(tomli_w.dumps(doc))
+    for command in ("validate", "solve"):
+        code, out, err = run(capsys, command, str(path))
+        assert code == cli.EXIT_BAD_INPUT and out == ""
+        assert words in _one_error_line(err)
+
+
+def test_demo_takes_the_scenario_as_a_positional_name(capsys, tmp_path):
+    report = tmp_path / "demo.html"
+    code, out, err = run(capsys, "demo", "college_enterprise", "-q", "-r", str(report))
+    assert code == 0, err
+    assert "College-enterprise" in out and report.is_file()
+    code, out, err = run(
+        capsys, "demo", "college_enterprise", "-s", "training_centre", "-r", str(report)
+    )
+    assert code == cli.EXIT_BAD_INPUT
+    assert "give one of them" in _one_error_line(err)
+
+
+def test_a_deeply_nested_file_exits_2_with_one_line(capsys, tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("a = " + "[" * 1000 + "]" * 1000 + "\n")
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == cli.EXIT_BAD_INPUT and out == ""
+    assert _one_error_line(err) == (
+        f"error: {path}: not valid TOML for a scenario: arrays or inline tables nested too deeply"
+    )
+
+
+def test_a_partnership_error_names_the_file(capsys, tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text(
+        '[[party]]\nname = "A"\n[[party]]\nname = "B"\n[[output]]\nname = "revenue"\n'
+        '[production]\nmodel = "table"\n[[production.row]]\nmembers = ["A"]\n'
+        "outputs = { revenue = 1 }\n"
+    )
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == cli.EXIT_BAD_INPUT
+    assert _one_error_line(err).startswith(f"error: {path}: the partnership of [[party]]")

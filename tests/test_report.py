@@ -19,6 +19,7 @@ from hypothesis import given
 
 from benefit_alloc import Game
 from benefit_alloc.errors import InvalidGameError
+from benefit_alloc.registry import METHODS
 from benefit_alloc.scenario import bundled_scenario_path, load_scenario
 from benefit_alloc.testing import games
 
@@ -133,6 +134,8 @@ def test_report_is_self_contained_with_charts(report_html, three_party):
         assert html.escape(party) in text
     for m, st in results.items():
         assert f"<h3>{m}</h3>" in text
+        # what each method is, from the method registry
+        assert f"<li><b>{m}</b>: {html.escape(METHODS[m].summary)}</li>" in text
         for p in sc.parties:
             assert f"{st.payoffs[p]:.6g}" in text
 

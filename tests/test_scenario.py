@@ -134,6 +134,40 @@ def _with(extra: str) -> str:
             _with('[report.sensitivity]\nparty = "Firm"\nresource = "engineers"\namounts = [1]'),
             ["report.sensitivity.amounts = [1]", "at least 2 items"],
         ),
+        # sensitivity amounts: at most 1,000, each 0 or within 1e-8..1e8 (issue 10 item 14)
+        (
+            _with(
+                '[report.sensitivity]\nparty = "Firm"\nresource = "engineers"\namounts = [1, 1e308]'
+            ),
+            ["report.sensitivity.amounts[1] = 1e+308", "<= 1e+08"],
+        ),
+        (
+            _with(
+                '[report.sensitivity]\nparty = "Firm"\nresource = "engineers"\namounts = [1, 1e-9]'
+            ),
+            ["report.sensitivity.amounts[1] = 1e-09", "0 or at least 1e-08 in magnitude"],
+        ),
+        (
+            _with(
+                '[report.sensitivity]\nparty = "Firm"\nresource = "engineers"\n'
+                f"amounts = [{', '.join(['1'] * 1001)}]"
+            ),
+            ["report.sensitivity.amounts: 1,001 items", "at most 1,000 items"],
+        ),
+        # messages a new user found unclear (issue 10 item 19)
+        (
+            _with('[scenario]\nnumeraire = "money"'),
+            [
+                "scenario.numeraire = 'money'",
+                "output[0] 'revenue' is valued by no party",
+                "set numeraire = 'revenue'",
+            ],
+        ),
+        # option values are flat: a nested list is refused with its path
+        (
+            _with('[methods.options.nucleolus]\nsolver = [["highs"]]'),
+            ["methods.options.nucleolus.solver[0] = ['highs']", "a string, a number or true"],
+        ),
         (
             BASE.replace('model = "linear"', 'model = "linaer"'),
             ["production.model = 'linaer'", "did you mean 'linear'?"],
@@ -147,6 +181,30 @@ def _with(extra: str) -> str:
             ["union[0].members = []", "at least 1 item"],
         ),
         (BASE + "\nfoo = 1", ["foo: unknown key 'foo'"]),
+        # options are checked against each method's signature (through the registry)
+        (
+            _with('[methods.options.nucleolus]\nsolvr = "highs"'),
+            [
+                "methods.options.nucleolus.solvr: unknown option 'solvr' of nucleolus",
+                "did you mean 'solver'?",
+                "valid options: solver, side_payments, tol",
+            ],
+        ),
+        (
+            _with('[methods]\nrun = ["shapley_sampled"]'),
+            [
+                "methods.options.shapley_sampled.budget: missing",
+                "shapley_sampled needs the option 'budget'",
+            ],
+        ),
+        (
+            _with("[methods.options.ntu_shapley]\nmax_iter = 5"),
+            ["methods.options.ntu_shapley.max_iter: unknown option", "tol, side_payments"],
+        ),
+        (
+            _with("[methods.options.kalai_smorodinsky]\nweights = 1"),
+            ["methods.options.kalai_smorodinsky.weights: unknown option"],
+        ),
         (
             BASE.replace('name = "revenue"', 'name = "revenue"\nrival = false'),
             ["output[0].rival = False", "numeraire"],
@@ -346,10 +404,10 @@ def scenario_docs(draw: st.DrawFn) -> dict:
         doc["union"] = [{"name": "u", "members": parties[: len(parties) // 2]}]
         doc["methods"] = {
             "run": ["owen", "shapley"],
-            "options": {"owen": {"note": draw(st.text(max_size=5))}},
+            "options": {"owen": {"side_payments": draw(st.booleans())}},
         }
     if draw(st.booleans()):
-        doc["partners"] = {"focal": parties[0], "max_size": draw(st.integers(2, 5))}
+        doc["partners"] = {"focal": parties[0], "max_size": draw(st.integers(1, 5))}
     return doc
 
 
@@ -366,3 +424,82 @@ def test_to_toml_round_trips(doc):
 @given(st.sampled_from(sorted(METHODS)))
 def test_every_method_is_described(m):
     assert METHODS[m]
+
+
+def test_sensitivity_of_a_table_model_says_why_not_that_a_key_is_missing():
+    doc = """
+[[party]]
+name = "A"
+contributes = { x = 1 }
+[[party]]
+name = "B"
+[[output]]
+name = "revenue"
+[production]
+model = "table"
+fill = "zero"
+[[production.row]]
+members = ["A"]
+outputs = { revenue = 1 }
+[report.sensitivity]
+party = "A"
+resource = "x"
+amounts = [1, 2]
+"""
+    with pytest.raises(InvalidScenarioError) as info:
+        loads_scenario(doc)
+    msg = str(info.value)
+    assert "missing" not in msg
+    assert msg.startswith("report.sensitivity: varying A's 'x' needs a production model")
+    assert "production.model = 'table'" in msg
+
+
+def test_sensitivity_amounts_within_range_pass():
+    text = _with(
+        '[report.sensitivity]\nparty = "Firm"\nresource = "engineers"\n'
+        f"amounts = [0, 1e-8, 1e8, {', '.join(['2'] * 997)}]"
+    )
+    sens = loads_scenario(text).report["sensitivity"]
+    assert len(sens["amounts"]) == 1000 and sens["amounts"][:3] == [0.0, 1e-8, 1e8]
+
+
+def test_partners_max_size_1_is_allowed_as_on_the_command_line():
+    sc = loads_scenario(_with('[partners]\nfocal = "College"\nmax_size = 1'))
+    assert sc.partners == {"focal": "College", "max_size": 1}
+
+
+@pytest.mark.parametrize("depth", [1000, 100_000])
+def test_deeply_nested_toml_is_one_line_error(depth):
+    text = "a = " + "[" * depth + "]" * depth
+    with pytest.raises(InvalidScenarioError, match="^not valid TOML.*nested too deeply$"):
+        loads_scenario(text)
+    inline = "a = " + "{b = " * depth + "1" + "}" * depth
+    with pytest.raises(InvalidScenarioError, match="nested too deeply"):
+        loads_scenario(inline)
+
+
+def test_deeply_nested_data_is_one_line_error():
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(InvalidScenarioError, match="nested too deeply|expected"):
+        Scenario.from_dict({"party": deep})
+
+
+def test_a_partnership_error_names_the_file_and_the_key_path(tmp_path):
+    from benefit_alloc._scenario.build import build_partnership
+
+    spec = loads_scenario(BASE).spec
+    spec["party"][1]["contributes"] = {"engineers": -1.0}  # past the schema
+    with pytest.raises(InvalidScenarioError, match=r"^party\[1\] \('Firm'\): Party 'Firm'"):
+        build_partnership(spec, None)
+    path = tmp_path / "t.toml"
+    path.write_text(
+        '[[party]]\nname = "A"\n[[party]]\nname = "B"\n[[output]]\nname = "revenue"\n'
+        '[production]\nmodel = "table"\n[[production.row]]\nmembers = ["A"]\n'
+        "outputs = { revenue = 1 }\n"
+    )
+    sc = load_scenario(path)
+    with pytest.raises(InvalidScenarioError) as info:
+        sc.partnership  # noqa: B018 - building it runs the partnership's checks
+    assert str(info.value).startswith(f"{path}: the partnership of [[party]], [[output]]")

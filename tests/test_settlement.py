@@ -122,10 +122,12 @@ def test_method_registry():
         p.settle(lambda g: [1, 2])
 
 
-def test_a_method_missing_from_the_library_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr(st_mod, "METHODS", {**st_mod.METHODS, "ghost": ("no_such_value", {})})
-    with pytest.raises(NotImplementedError, match="'ghost' is not available"):
-        college_firm().settle("ghost")
+def test_a_method_that_does_not_split_a_game_names_where_it_runs():
+    g = ba.Game([0, 1, 2, 4], ["a", "b"])
+    with pytest.raises(InvalidGameError, match=r"'nash' does not split a TU game.*bargain"):
+        st_mod.solve_method(g, "nash")
+    with pytest.raises(InvalidGameError, match=r"'owen_allocation'.*Partnership.settle"):
+        st_mod.solve_method(g, "owen_allocation")
 
 
 # ------------------------------------------------------------------ properties

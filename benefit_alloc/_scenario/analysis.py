@@ -1,0 +1,196 @@
+"""What-if analysis of a scenario: why a method gives what it gives, a party's share as one
+contribution varies, partners ranked for a focal party, and a short summary.
+
+Each function takes a :class:`~benefit_alloc.scenario.Scenario`; the scenario's methods of
+the same names delegate here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .checks import resources
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..scenario import Scenario
+
+__all__ = ["explain", "rank_partners", "sensitivity", "summary"]
+
+
+def _silent(description: str) -> None:
+    """A progress callback that does nothing."""
+
+
+def sensitivity(
+    sc: Scenario, *, progress: Callable[[str], None] | None = None
+) -> pd.DataFrame | None:
+    """The ``[report.sensitivity]`` sweep: every party's payoff (one column each, then
+    ``worth``) as the named party's contribution of the named resource takes each amount
+    (the index); None when the scenario asks for none.  See
+    :meth:`Partnership.sensitivity`."""
+    import pandas as pd
+
+    sens = sc.report.get("sensitivity")
+    if sens is None:
+        return None
+    step = progress or _silent
+    method = sc.sensitivity_method()
+    opts = sc.options_for(method)
+    frames = []
+    for amount in sens["amounts"]:
+        step(f"sensitivity: {sens['party']}.{sens['resource']} = {amount:g}")
+        frames.append(
+            sc.partnership.sensitivity(sens["party"], sens["resource"], [amount], method, **opts)
+        )
+    out = pd.concat(frames)
+    out.attrs.update(party=sens["party"], resource=sens["resource"], method=method)
+    return out
+
+
+def explain(
+    sc: Scenario,
+    method: str,
+    *,
+    top: int = 8,
+    tol: float = 1e-7,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Why ``method`` gives each party what it gives.
+
+    Returns a dict with
+
+    ``parties``
+        DataFrame per party: ``standalone`` :math:`v(\\{i\\})`, ``marginal to all``
+        :math:`v(N) - v(N \\setminus i)`, ``average marginal (shapley)`` (the Shapley
+        value, Shapley 1953), ``payoff`` under the method and ``gain`` over standalone.
+    ``excesses``
+        The ``top`` coalitions by excess :math:`e(S) = v(S) - x(S)` (how much better
+        ``S`` would do alone; positive means ``S`` blocks the split, the core being
+        :math:`e(S) \\le 0` for all ``S``, Gillies 1959), with ``v(S)``, ``x(S)``.
+    ``blocking``
+        Blocking coalitions, worst first (from the settlement's checks).
+    ``notes``
+        Plain-language sentences.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .._bits import names_of, subset_sums
+    from ..solutions.shapley import shapley
+
+    step = progress or _silent
+    step("building the game")
+    game = sc.partnership.game()
+    step(f"solving: {method}")
+    st = sc.settle(method)
+    players = game.players
+    n = game.n
+    v = game.values
+    x = np.asarray(st.payoffs.values, dtype=float)
+    full = (1 << n) - 1
+    alone = game.singletons
+    marginal = np.array([v[full] - v[full ^ (1 << i)] for i in range(n)])
+    parties = pd.DataFrame(
+        {
+            "standalone": alone,
+            "marginal to all": marginal,
+            "average marginal (shapley)": shapley(game).values,
+            "payoff": x,
+            "gain": x - alone,
+        },
+        index=pd.Index(players, name="party"),
+    )
+    excess = v - subset_sums(x)
+    masks = np.arange(1, 1 << n)
+    order = masks[np.argsort(-excess[1:], kind="stable")][:top]
+    scale = tol * (1.0 + float(np.abs(v).max(initial=0.0)))
+    excesses = pd.DataFrame(
+        {
+            "v(S)": v[order],
+            "x(S)": v[order] - excess[order],
+            "excess": excess[order],
+            "blocks": excess[order] > scale,
+        },
+        index=pd.Index([" + ".join(names_of(int(m), players)) for m in order], name="coalition"),
+    )
+    notes = [
+        f"The partnership is worth v(N) = {game.grand:.6g}; alone the parties would make "
+        f"{float(alone.sum()):.6g} in all, so cooperation adds "
+        f"{game.grand - float(alone.sum()):.6g}."
+    ]
+    for i, p in enumerate(players):
+        notes.append(
+            f"{p} gets {x[i]:.6g} under {method}: {x[i] - alone[i]:+.6g} over what it makes "
+            f"alone ({alone[i]:.6g}); the others would lose {marginal[i]:.6g} without it."
+        )
+    checks = st.checks
+    if checks.in_core:
+        notes.append(
+            f"No coalition can do better on its own: the split is in the core (largest "
+            f"excess {checks.max_excess:.6g})."
+        )
+    else:
+        worst = checks.blocking_coalitions[0]
+        mask = game.mask(worst)
+        notes.append(
+            f"The split is not in the core: {checks.n_blocking} coalition(s) would do "
+            f"better alone; the worst, {' + '.join(worst)}, makes {v[mask]:.6g} on its own "
+            f"but receives {v[mask] - excess[mask]:.6g}."
+        )
+    return {
+        "parties": parties,
+        "excesses": excesses,
+        "blocking": checks.blocking_coalitions,
+        "notes": notes,
+        "settlement": st,
+    }
+
+
+def rank_partners(
+    sc: Scenario,
+    focal: str,
+    candidates: Sequence[str] | None = None,
+    *,
+    max_size: int = 1,
+    method: str = "shapley",
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """Rank partners for ``focal`` (:meth:`Partnership.rank_partners`) with the scenario's
+    options for ``method``."""
+    step = progress or _silent
+    step("building the game")
+    sc.partnership.game()
+    step("ranking partners")
+    return sc.partnership.rank_partners(
+        focal, candidates, max_size=max_size, method=method, **sc.options_for(method)
+    )
+
+
+def summary(sc: Scenario) -> dict[str, Any]:
+    """A short description: parties, outputs, production model, unions, methods."""
+    spec = sc.spec
+    prod = spec["production"]
+    out: dict[str, Any] = {
+        "name": sc.name,
+        "parties": list(sc.parties),
+        "kinds": [p["kind"] for p in spec["party"]],
+        "outputs": list(sc.outputs),
+        "numeraire": sc.numeraire,
+        "production": prod["model"],
+    }
+    res = resources(spec)
+    if res is not None:
+        out["resources"] = res
+    if prod["model"] == "linear":
+        out["activities"] = [a["name"] for a in prod["activity"]]
+    if prod["model"] == "table":
+        out["table rows"] = len(sc.table_rows or [])
+    if spec["union"]:
+        out["unions"] = {u["name"]: list(u["members"]) for u in spec["union"]}
+    out["methods"] = list(sc.methods)
+    if sc.partners is not None:
+        out["partners focal"] = sc.partners["focal"]
+    return out

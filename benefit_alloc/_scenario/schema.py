@@ -1,0 +1,372 @@
+"""The scenario format: one declarative schema (:data:`SCHEMA`) and the methods a scenario
+may run.
+
+:mod:`benefit_alloc._schema` supplies the node types; this module says what a scenario
+document holds.  ``docs/scenario.md`` is generated from :data:`SCHEMA`
+(:func:`benefit_alloc.scenario.schema_reference`), so the documentation cannot drift from
+the checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from .. import _schema as s
+from .. import registry
+
+__all__ = ["METHODS", "TU_METHODS", "BARGAINING_METHODS", "SCHEMA"]
+
+#: Allocation methods a scenario may ask for, with what each one is: the methods of the
+#: registry (:mod:`benefit_alloc.registry`) that the scenario format offers.  ``owen`` needs
+#: unions; the bargaining solutions (``nash`` ...) work on the parties' own utilities.
+METHODS: Mapping[str, str] = MappingProxyType(
+    {name: registry.get(name).summary for name in registry.names(scenario=True)}
+)
+#: The methods that split the money-metric game.
+TU_METHODS = registry.names(runner="game", scenario=True)
+#: The methods that bargain over the parties' own utilities.
+BARGAINING_METHODS = registry.names(runner="bargaining", scenario=True)
+
+_NAME = s.Str(doc="a name")
+_AMOUNT = s.Num(minimum=0)
+_AMOUNTS = s.Map(_AMOUNT, key_doc="name")
+
+
+def _profit_table() -> s.Table:
+    return s.Table(
+        {
+            "values": s.Field(
+                s.Map(_AMOUNT, key_doc="output"),
+                default={},
+                doc="money per unit of each output to this party (a graduate hired, a licence)",
+            ),
+            "cost": s.Field(_AMOUNT, default=0.0, doc="fixed cost of taking part, in money"),
+        },
+        doc="an enterprise: outputs at money prices, money at par, less a fixed cost",
+    )
+
+
+def _nonprofit_table() -> s.Table:
+    return s.Table(
+        {
+            "values": s.Field(
+                s.Map(_AMOUNT, key_doc="output"),
+                default={},
+                doc="mission points per unit of each output",
+            ),
+            "money": s.Field(
+                _AMOUNT,
+                default=1.0,
+                doc="mission points per money unit; 0 makes the partnership bargaining-only",
+            ),
+            "breakeven": s.Field(
+                s.Num(), default=0.0, doc="least money the party must receive in a settlement"
+            ),
+        },
+        doc="a college: mission points for outputs, money valued only as a means",
+    )
+
+
+def _linear_table() -> s.Table:
+    return s.Table(
+        {
+            "values": s.Field(
+                s.Map(_AMOUNT, key_doc="output"), default={}, doc="utility per unit of each output"
+            ),
+            "money": s.Field(_AMOUNT, default=1.0, doc="utility per money unit"),
+            "constant": s.Field(
+                s.Num(), default=0.0, doc="constant term (a fixed cost is negative)"
+            ),
+            "breakeven": s.Field(s.Num(), doc="least money the party must receive (optional)"),
+        },
+        doc="a general linear utility",
+    )
+
+
+_UTILITY = s.Tagged(
+    "type",
+    {"profit": _profit_table(), "nonprofit": _nonprofit_table(), "linear": _linear_table()},
+    doc="how the party values a bundle of outputs and money",
+)
+
+_PARTY = s.Table(
+    {
+        "name": s.Field(_NAME, required=True, doc="unique name of the party"),
+        "kind": s.Field(
+            s.Str(("nonprofit", "enterprise", "other")),
+            default="other",
+            doc="nonprofit (college, training centre), enterprise, or other",
+        ),
+        "contributes": s.Field(
+            s.Map(_AMOUNT, key_doc="resource"),
+            default={},
+            doc="amount of each resource the party brings (teachers, engineers, lab hours ...)",
+        ),
+        "utility": s.Field(
+            _UTILITY,
+            doc="the party's utility; default: profit for an enterprise, nonprofit "
+            "otherwise, valuing nothing but money",
+        ),
+    },
+    doc="one [[party]] table per partner, in player order",
+)
+
+_OUTPUT = s.Table(
+    {
+        "name": s.Field(_NAME, required=True, doc="unique name of the output"),
+        "unit": s.Field(s.Str(nonempty=False), default="", doc="unit, for display"),
+        "rival": s.Field(
+            s.Bool(),
+            default=True,
+            doc="true when one party's share is lost to the others (revenue); false when it "
+            "serves every member at once (a trained graduate, know-how)",
+        ),
+    },
+    doc="one [[output]] table per thing the partnership produces",
+)
+
+_ACTIVITY = s.Table(
+    {
+        "name": s.Field(
+            _NAME, required=True, doc="name of the activity (a course, a product line)"
+        ),
+        "uses": s.Field(
+            s.Map(_AMOUNT, key_doc="resource"),
+            required=True,
+            doc="resources consumed per unit of the activity",
+        ),
+        "makes": s.Field(
+            s.Map(_AMOUNT, key_doc="output"),
+            required=True,
+            doc="outputs produced per unit of the activity",
+        ),
+    },
+    doc="an activity of a linear production model",
+)
+
+_ROW = s.Table(
+    {
+        "members": s.Field(
+            s.List(_NAME, min_len=1, unique=True), required=True, doc="the coalition's parties"
+        ),
+        "outputs": s.Field(
+            s.Map(_AMOUNT, key_doc="output"), required=True, doc="what the coalition produces"
+        ),
+    },
+    doc="one measured coalition of a table production model",
+)
+
+_POSITIVE = s.Num(minimum=0, exclusive=True)
+_WEIGHTS = s.Map(_POSITIVE, key_doc="resource", min_len=1)
+
+_FUNCTION = s.Tagged(
+    "form",
+    {
+        "ces": s.Table(
+            {
+                "scale": s.Field(_POSITIVE, default=1.0, doc="total factor productivity A > 0"),
+                "shares": s.Field(
+                    _WEIGHTS,
+                    required=True,
+                    doc="distribution weights a_j > 0 by resource; they must sum to 1",
+                ),
+                "rho": s.Field(
+                    s.Num(maximum=1.0),
+                    required=True,
+                    doc="substitution parameter <= 1 (1: substitutes, 0: Cobb-Douglas, "
+                    "< 0: complements); elasticity 1 / (1 - rho)",
+                ),
+                "returns": s.Field(_POSITIVE, default=1.0, doc="returns to scale nu > 0"),
+            },
+            doc="A (sum_j a_j x_j^rho)^(nu / rho)",
+        ),
+        "cobb_douglas": s.Table(
+            {
+                "scale": s.Field(_POSITIVE, default=1.0, doc="A > 0"),
+                "exponents": s.Field(
+                    _WEIGHTS,
+                    required=True,
+                    doc="output elasticities alpha_j > 0 by resource (their sum is the "
+                    "returns to scale)",
+                ),
+            },
+            doc="A prod_j x_j^alpha_j",
+        ),
+        "leontief": s.Table(
+            {
+                "scale": s.Field(_POSITIVE, default=1.0, doc="A > 0"),
+                "inputs": s.Field(
+                    s.List(_NAME, min_len=1, unique=True),
+                    required=True,
+                    doc="resources used in fixed proportion: A min_j x_j",
+                ),
+                "returns": s.Field(_POSITIVE, default=1.0, doc="returns to scale nu > 0"),
+            },
+            doc="A (min_j x_j)^nu, the rho -> -inf limit of CES",
+        ),
+    },
+    doc="the production function of one output",
+)
+
+_PRODUCTION = s.Tagged(
+    "model",
+    {
+        "linear": s.Table(
+            {
+                "activity": s.Field(
+                    s.List(_ACTIVITY, min_len=1),
+                    required=True,
+                    doc="the activities; a coalition runs them at the levels that maximise the "
+                    "worth of its outputs within its pooled resources (Owen 1975)",
+                ),
+            },
+            doc="linear production (Owen 1975)",
+        ),
+        "synergy": s.Table(
+            {
+                "function": s.Field(
+                    s.Map(_FUNCTION, key_doc="output", min_len=1),
+                    required=True,
+                    doc="one production function per output, e.g. [production.function."
+                    'graduates] form = "ces"',
+                ),
+            },
+            doc="knowledge fusion: each output a CES / Cobb-Douglas function of the pooled "
+            "contributions",
+        ),
+        "table": s.Table(
+            {
+                "file": s.Field(
+                    s.Str(),
+                    doc="CSV file next to the scenario: a column 'members' (names "
+                    "joined by '+') and one column per output",
+                ),
+                "row": s.Field(s.List(_ROW), doc="the coalitions inline, instead of file"),
+                "fill": s.Field(
+                    s.Str(("zero", "superadditive")),
+                    doc="what a coalition missing from the table produces: 'zero' nothing, "
+                    "'superadditive' the best disjoint measured coalitions inside it side by "
+                    "side (default: every coalition must be listed)",
+                ),
+            },
+            doc="measured outputs per coalition",
+        ),
+    },
+    doc="how pooled contributions become outputs",
+)
+
+_UNION = s.Table(
+    {
+        "name": s.Field(_NAME, required=True, doc="name of the union (a group, a cluster)"),
+        "members": s.Field(
+            s.List(_NAME, min_len=1, unique=True),
+            required=True,
+            doc="its parties; unions must not overlap, and parties in none stand alone",
+        ),
+    },
+    doc="an a priori union for the Owen value",
+)
+
+_METHODS = s.Table(
+    {
+        "run": s.Field(
+            s.List(s.Str(tuple(METHODS)), min_len=1, unique=True),
+            default=["shapley", "nucleolus"],
+            doc="methods to run, in order: " + ", ".join(METHODS),
+        ),
+        "options": s.Field(
+            s.Map(s.Map(s.Scalar(), key_doc="option"), key_doc="method"),
+            default={},
+            doc="keyword options per method, checked against its signature (plus side_payments "
+            "and tol), e.g. [methods.options.shapley_sampled] budget = 5000",
+        ),
+    },
+    doc="the allocation methods to run",
+)
+
+_PARTNERS = s.Table(
+    {
+        "focal": s.Field(_NAME, required=True, doc="the party looking for partners"),
+        "candidates": s.Field(
+            s.List(_NAME, unique=True), doc="parties it may choose among (default: all others)"
+        ),
+        "max_size": s.Field(
+            s.Int(minimum=1),
+            doc="largest group of partners considered (1: one partner at a time), as `--max-size`",
+        ),
+    },
+    doc="partner selection for `benefit-alloc partners`",
+)
+
+#: At most this many amounts in a sensitivity sweep (each one settles the partnership).
+MAX_SENSITIVITY_AMOUNTS = 1000
+#: Nonzero sensitivity amounts lie between these (what the production models solve).
+MIN_AMOUNT, MAX_AMOUNT = 1e-8, 1e8
+
+_SENSITIVITY = s.Table(
+    {
+        "party": s.Field(_NAME, required=True, doc="whose contribution varies"),
+        "resource": s.Field(_NAME, required=True, doc="which contribution"),
+        "amounts": s.Field(
+            s.List(
+                s.Num(minimum=0, maximum=MAX_AMOUNT, smallest=MIN_AMOUNT),
+                min_len=2,
+                max_len=MAX_SENSITIVITY_AMOUNTS,
+            ),
+            required=True,
+            doc="the amounts to try (at most 1,000; each 0 or from 1e-8 to 1e8, the range "
+            "the production models solve)",
+        ),
+        "method": s.Field(
+            s.Str(TU_METHODS),
+            doc="method (default: the first TU method run, else shapley)",
+        ),
+    },
+    doc="a party's share as one contribution varies",
+)
+
+_REPORT = s.Table(
+    {
+        "title": s.Field(s.Str(), doc="report title (default: the scenario name)"),
+        "sensitivity": s.Field(_SENSITIVITY, doc="the sensitivity chart"),
+    },
+    doc="options of the HTML report",
+)
+
+#: The whole scenario format.
+SCHEMA = s.Table(
+    {
+        "scenario": s.Field(
+            s.Table(
+                {
+                    "name": s.Field(_NAME, default="scenario", doc="short title"),
+                    "description": s.Field(s.Str(nonempty=False), default="", doc="free text"),
+                    "numeraire": s.Field(
+                        _NAME,
+                        default="revenue",
+                        doc="the output that is money; transfers are paid in it",
+                    ),
+                },
+                doc="what the scenario is",
+            ),
+            default={},
+            doc="title, description and the money output",
+        ),
+        "party": s.Field(
+            s.List(_PARTY, min_len=1), required=True, doc="the partners, as [[party]] tables"
+        ),
+        "output": s.Field(
+            s.List(_OUTPUT, min_len=1), required=True, doc="what they produce, as [[output]] tables"
+        ),
+        "production": s.Field(_PRODUCTION, required=True, doc="the production model"),
+        "union": s.Field(
+            s.List(_UNION),
+            default=[],
+            doc="a priori unions for the Owen value, as [[union]] tables",
+        ),
+        "methods": s.Field(_METHODS, default={}, doc="the allocation methods to run"),
+        "partners": s.Field(_PARTNERS, doc="partner selection (`benefit-alloc partners`)"),
+        "report": s.Field(_REPORT, default={}, doc="options of the HTML report"),
+    }
+)

@@ -1,0 +1,132 @@
+"""The method registry: one table of methods read by the package, settlements, scenarios and
+the command; applicability tests checked against what the methods do."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import benefit_alloc as ba
+import benefit_alloc.settlement as st_mod
+from benefit_alloc import registry, scenario
+from benefit_alloc.bargaining import partnership_sets
+from benefit_alloc.registry import METHODS, Need, applies, why_not
+from benefit_alloc.testing import partnerships
+
+GAME = ba.Game([0, 1, 2, 4], ["a", "b"])
+
+
+@pytest.mark.parametrize("name", list(METHODS))
+def test_every_method_loads_and_is_the_public_name(name):
+    m = METHODS[name]
+    fn = m.load()
+    assert callable(fn)
+    assert m.summary and m.name == name
+    if m.export:
+        assert getattr(ba, m.attr) is fn
+        assert m.attr in ba.__all__
+    assert m.parameters() is not None  # the signature can be read
+
+
+def test_every_reader_takes_its_methods_from_the_registry():
+    assert set(st_mod.METHODS) == {m for m, e in METHODS.items() if e.runner == "game"}
+    assert list(scenario.METHODS) == [m for m, e in METHODS.items() if e.scenario]
+    assert set(scenario.TU_METHODS) | set(scenario.BARGAINING_METHODS) == set(scenario.METHODS)
+    assert all(METHODS[m].is_bargaining for m in scenario.BARGAINING_METHODS)
+    assert all(scenario.METHODS[m] == METHODS[m].summary for m in scenario.METHODS)
+    assert "nucleolus" not in ba._LAZY or ba._LAZY["nucleolus"] == METHODS["nucleolus"].module
+
+
+def test_limits_are_those_of_the_bargaining_layer():
+    assert registry.MAX_BARGAIN_PARTIES == partnership_sets.MAX_BARGAIN_PARTIES
+    assert registry.MAX_NTU_SHAPLEY_PARTIES == partnership_sets.MAX_NTU_SHAPLEY_PARTIES
+    assert set(registry.names(runner="bargaining")) == set(partnership_sets.METHODS)
+
+
+def test_fixed_options_are_passed():
+    assert st_mod.solve_method(GAME, "banzhaf").method == ba.banzhaf(GAME, True).method
+
+
+def test_what_a_game_needs():
+    assert applies("shapley", GAME)
+    assert why_not("owen", GAME) == f"needs {Need.UNIONS.value}"
+    assert applies("owen", GAME, {"unions": [["a"], ["b"]]})
+    assert why_not("weighted_shapley", GAME) == f"needs {Need.WEIGHTS.value}"
+    assert applies("weighted_shapley", GAME, {"weights": [1, 2]})
+    assert why_not("nash", GAME) == f"needs {Need.PARTNERSHIP.value}"
+    oracle = ba.OracleGame(lambda s: float(len(s)), ["a", "b", "c"])
+    assert why_not("shapley", oracle) == f"needs {Need.DENSE_GAME.value}"
+    assert applies("shapley_sampled", oracle)
+    assert not applies("owen_sampled", oracle)
+    with pytest.raises(KeyError):
+        why_not("fair", GAME)
+    with pytest.raises(TypeError, match="Game, OracleGame, Partnership or Scenario"):
+        why_not("shapley", [1, 2])
+
+
+def test_party_counts():
+    one = ba.Game([0, 1], ["a"])
+    assert why_not("nash", one) == "needs at least 2 parties (has 1)"
+    big = ba.OracleGame(lambda s: 1.0, [f"p{i}" for i in range(13)])
+    assert why_not("kalai_smorodinsky", big) == "takes at most 12 parties (has 13)"
+
+
+def test_partnership_needs():
+    sc = scenario.load_scenario(scenario.bundled_scenario_path("college_enterprise"))
+    p = sc.partnership
+    assert applies("shapley", p) and applies("ntu_shapley", p)  # two parties
+    assert applies("owen_allocation", p) == (sc.spec["production"]["model"] == "linear")
+    assert why_not("owen", p) == f"needs {Need.UNIONS.value}"
+    centre = scenario.load_scenario(scenario.bundled_scenario_path("training_centre"))
+    assert why_not("ntu_shapley", centre) == f"needs {Need.BOUNDED_SETS.value}"
+    assert applies("ntu_shapley", centre.partnership, {"side_payments": False})
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_tu_applicability_is_what_the_game_allows(data):
+    p = data.draw(partnerships(n=(2, 3), transferable=data.draw(st.booleans())))
+    if applies("shapley", p):
+        p.game()
+    else:
+        assert why_not("shapley", p) == f"needs {Need.TRANSFERABLE.value}"
+        with pytest.raises(ba.InvalidScenarioError, match="transferable utility"):
+            p.game()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_ntu_shapley_applies_exactly_when_the_bargaining_layer_takes_it(data):
+    """The applicability test reads only the utilities; the bargaining layer finds a
+    partially transferable set while building the sets.  They agree."""
+    p = data.draw(
+        partnerships(n=3, transferable=data.draw(st.booleans()), breakeven=data.draw(st.booleans()))
+    )
+    side = data.draw(st.booleans())
+    ok = applies("ntu_shapley", p, {"side_payments": side})
+    try:
+        p.bargain("ntu_shapley", side_payments=side)
+    except NotImplementedError:
+        assert not ok
+    except (ba.InvalidScenarioError, ba.InfeasibleError, ba.InvalidGameError):
+        pass  # nothing to bargain over, floors that cannot be met: data, not the method
+    else:
+        assert ok
+
+
+def test_option_problems_read_the_signature():
+    problems = registry.option_problems
+    assert problems("nucleolus", ["solver"])[:2] == ([], [])
+    assert problems("nucleolus", ["solvr"])[:2] == (["solvr"], [])
+    assert problems("shapley_sampled", ["rng"])[:2] == ([], ["budget"])
+    assert problems("banzhaf", ["normalized"])[:2] == (["normalized"], [])  # fixed
+    assert problems("nash", ["weights", "tol"])[:2] == ([], [])
+    assert problems("owen", [], supplied=["unions"])[:2] == ([], [])
+    assert problems("owen", [])[:2] == ([], ["unions"])
+    # through a partnership: settle takes tol and side_payments itself; bargain passes on
+    # only its own parameters (ntu_shapley's max_iter is not one)
+    assert problems("nucleolus", ["tol"])[0] == ["tol"]
+    assert problems("nucleolus", ["tol", "side_payments"], via="partnership")[:2] == ([], [])
+    assert problems("ntu_shapley", ["max_iter"])[0] == []
+    unknown, _, valid = problems("ntu_shapley", ["max_iter"], via="partnership")
+    assert unknown == ["max_iter"] and set(valid) == {"tol", "side_payments"}
+    assert problems("kalai_smorodinsky", ["weights"], via="partnership")[0] == ["weights"]
