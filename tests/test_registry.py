@@ -124,7 +124,8 @@ def test_option_problems_read_the_signature():
     assert problems("owen", [])[:2] == ([], ["unions"])
     # through a partnership: settle takes tol and side_payments itself; bargain passes on
     # only its own parameters (ntu_shapley's max_iter is not one)
-    assert problems("nucleolus", ["tol"])[0] == ["tol"]
+    assert problems("shapley", ["tol"])[0] == ["tol"]
+    assert problems("nucleolus", ["tol"])[0] == []  # nucleolus takes its own tol
     assert problems("nucleolus", ["tol", "side_payments"], via="partnership")[:2] == ([], [])
     assert problems("ntu_shapley", ["max_iter"])[0] == []
     unknown, _, valid = problems("ntu_shapley", ["max_iter"], via="partnership")

@@ -187,7 +187,7 @@ def _with(extra: str) -> str:
             [
                 "methods.options.nucleolus.solvr: unknown option 'solvr' of nucleolus",
                 "did you mean 'solver'?",
-                "valid options: solver, side_payments, tol",
+                "valid options: solver, tol, side_payments",
             ],
         ),
         (
