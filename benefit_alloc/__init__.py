@@ -69,6 +69,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         ntu_shapley,
     )
 
+# more allocation rules: tau, Gately, solidarity, consensus, semivalues, structure, kernel
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.compromise import gately, minimal_rights, tau_value, utopia_payoffs
+    from .solutions.consensus import consensus
+    from .solutions.solidarity import solidarity
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.
@@ -116,6 +122,13 @@ _LAZY: dict[str, str] = {
     "loads_scenario": "benefit_alloc.scenario",
     "render_report": "benefit_alloc.report",
     "write_report": "benefit_alloc.report",
+    # more allocation rules: tau, Gately, solidarity, consensus, semivalues, structure, kernel
+    "utopia_payoffs": "benefit_alloc.solutions.compromise",
+    "minimal_rights": "benefit_alloc.solutions.compromise",
+    "tau_value": "benefit_alloc.solutions.compromise",
+    "gately": "benefit_alloc.solutions.compromise",
+    "solidarity": "benefit_alloc.solutions.solidarity",
+    "consensus": "benefit_alloc.solutions.consensus",
 }
 
 __all__ = [
@@ -187,6 +200,13 @@ __all__ = [
     "loads_scenario",
     "render_report",
     "write_report",
+    # more allocation rules: tau, Gately, solidarity, consensus, semivalues, structure, kernel
+    "utopia_payoffs",
+    "minimal_rights",
+    "tau_value",
+    "gately",
+    "solidarity",
+    "consensus",
 ]
 
 
