@@ -73,6 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.compromise import gately, minimal_rights, tau_value, utopia_payoffs
     from .solutions.consensus import consensus
+    from .solutions.shapley import semivalue, weighted_banzhaf
     from .solutions.solidarity import solidarity
 
 __version__ = "0.1.0"
@@ -129,6 +130,8 @@ _LAZY: dict[str, str] = {
     "gately": "benefit_alloc.solutions.compromise",
     "solidarity": "benefit_alloc.solutions.solidarity",
     "consensus": "benefit_alloc.solutions.consensus",
+    "semivalue": "benefit_alloc.solutions.shapley",
+    "weighted_banzhaf": "benefit_alloc.solutions.shapley",
 }
 
 __all__ = [
@@ -207,6 +210,8 @@ __all__ = [
     "gately",
     "solidarity",
     "consensus",
+    "semivalue",
+    "weighted_banzhaf",
 ]
 
 
