@@ -73,8 +73,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.compromise import gately, minimal_rights, tau_value, utopia_payoffs
     from .solutions.consensus import consensus
+    from .solutions.kernel import in_bargaining_set, kernel, prekernel, surpluses
+    from .solutions.nucleolus_variants import (
+        disruption_nucleolus,
+        proportional_nucleolus,
+        weighted_nucleolus,
+    )
     from .solutions.shapley import semivalue, weighted_banzhaf
     from .solutions.solidarity import solidarity
+    from .solutions.structure import aumann_dreze, graph_game, myerson, structure_nucleolus
 
 __version__ = "0.1.0"
 
@@ -132,6 +139,17 @@ _LAZY: dict[str, str] = {
     "consensus": "benefit_alloc.solutions.consensus",
     "semivalue": "benefit_alloc.solutions.shapley",
     "weighted_banzhaf": "benefit_alloc.solutions.shapley",
+    "graph_game": "benefit_alloc.solutions.structure",
+    "myerson": "benefit_alloc.solutions.structure",
+    "aumann_dreze": "benefit_alloc.solutions.structure",
+    "structure_nucleolus": "benefit_alloc.solutions.structure",
+    "surpluses": "benefit_alloc.solutions.kernel",
+    "prekernel": "benefit_alloc.solutions.kernel",
+    "kernel": "benefit_alloc.solutions.kernel",
+    "in_bargaining_set": "benefit_alloc.solutions.kernel",
+    "weighted_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
+    "proportional_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
+    "disruption_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
 }
 
 __all__ = [
@@ -212,6 +230,17 @@ __all__ = [
     "consensus",
     "semivalue",
     "weighted_banzhaf",
+    "graph_game",
+    "myerson",
+    "aumann_dreze",
+    "structure_nucleolus",
+    "surpluses",
+    "prekernel",
+    "kernel",
+    "in_bargaining_set",
+    "weighted_nucleolus",
+    "proportional_nucleolus",
+    "disruption_nucleolus",
 ]
 
 
