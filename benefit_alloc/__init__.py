@@ -74,8 +74,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.compromise import gately, minimal_rights, tau_value, utopia_payoffs
     from .solutions.consensus import consensus
     from .solutions.kernel import in_bargaining_set, kernel, prekernel, surpluses
+    from .solutions.nucleolus_exact import verify_nucleolus_exact
     from .solutions.nucleolus_variants import (
         disruption_nucleolus,
+        modiclus,
         proportional_nucleolus,
         weighted_nucleolus,
     )
@@ -150,6 +152,8 @@ _LAZY: dict[str, str] = {
     "weighted_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
     "proportional_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
     "disruption_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
+    "verify_nucleolus_exact": "benefit_alloc.solutions.nucleolus_exact",
+    "modiclus": "benefit_alloc.solutions.nucleolus_variants",
 }
 
 __all__ = [
@@ -241,6 +245,8 @@ __all__ = [
     "weighted_nucleolus",
     "proportional_nucleolus",
     "disruption_nucleolus",
+    "verify_nucleolus_exact",
+    "modiclus",
 ]
 
 

@@ -118,3 +118,50 @@ def test_bad_inputs_are_refused_by_name():
         ba.weighted_nucleolus(ba.Game([0, 2, 2, 1]), [1, 1, 1, 1])
     with pytest.raises(InvalidGameError, match="^proportional_nucleolus: n = 11 players"):
         ba.proportional_nucleolus(ba.Game(np.ones(1 << 11) - np.eye(1, 1 << 11)[0]))
+
+
+# ----------------------------------------------------------------------------- modiclus
+def _constant_sum(g: ba.Game) -> ba.Game:
+    """The game with v(N \\ S) replaced by v(N) - v(S) for the lower half of the masks."""
+    n = g.n
+    full = (1 << n) - 1
+    v = np.array(g.values)
+    for s in range(1, full):
+        if s < full ^ s:
+            v[full ^ s] = v[full] - v[s]
+    return ba.Game(v, g.players)
+
+
+def _dual(g: ba.Game) -> ba.Game:
+    full = (1 << g.n) - 1
+    masks = np.arange(1 << g.n)
+    return ba.Game(g.grand - g.values[full ^ masks], g.players)
+
+
+@given(games(n=(1, 4)))
+def test_modiclus_of_a_constant_sum_game_is_the_prenucleolus(g):
+    # Sudhoelter (1997): on constant-sum games the modiclus coincides with the prenucleolus
+    c = _constant_sum(g)
+    assert_allclose(ba.modiclus(c).values, ba.prenucleolus(c).values, atol=1e-6 * _scale(c))
+
+
+@given(games(n=(1, 4)), st.data())
+def test_modiclus_is_self_dual_symmetric_and_efficient(g, data):
+    x = ba.modiclus(g).values
+    assert x.sum() == pytest.approx(g.grand, abs=1e-7 * _scale(g))
+    assert_allclose(ba.modiclus(_dual(g)).values, x, atol=1e-6 * _scale(g))
+    if g.n >= 2:
+        i, j = data.draw(st.sampled_from([(a, b) for a in range(g.n) for b in range(a + 1, g.n)]))
+        y = ba.modiclus(symmetrised(g, i, j)).values
+        assert y[i] == pytest.approx(y[j], abs=1e-6 * _scale(g))
+
+
+def test_modiclus_of_two_players_and_of_a_cost_game():
+    assert_allclose(ba.modiclus(ba.Game([0, 1, 2, 6])).values, [2.5, 3.5])
+    c = ba.games.airport([1.0, 2.0, 4.0])
+    assert_allclose(ba.modiclus(c).values, -ba.modiclus(ba.Game(-c.values)).values, atol=1e-9)
+
+
+def test_modiclus_refuses_more_than_six_players():
+    with pytest.raises(InvalidGameError, match="^modiclus: n = 7 players is above"):
+        ba.modiclus(ba.Game(np.zeros(1 << 7)))

@@ -64,7 +64,12 @@ from ..errors import InfeasibleError, InvalidGameError, SolverError
 from ..game import Game
 from ._rule_tools import dense_game, orientation, profit_values, scale_of
 
-__all__ = ["weighted_nucleolus", "proportional_nucleolus", "disruption_nucleolus"]
+__all__ = [
+    "weighted_nucleolus",
+    "proportional_nucleolus",
+    "disruption_nucleolus",
+    "modiclus",
+]
 
 #: Largest game the sequential LPs here accept (one LP per tight coalition per level).
 MAX_VARIANT_PLAYERS = 10
@@ -93,34 +98,46 @@ def _lexmin(
         return np.array([w[full]]), []
     masks = np.arange(1, full)
     member = masks_to_bool(masks, n).astype(np.float64)
-    free = np.ones(masks.size, dtype=bool)
+    return _lexmin_rows(member, w[masks], weight[masks], alone, float(w[full]), eps, func)
+
+
+def _lexmin_rows(
+    member: NDArray[np.float64],
+    rhs: NDArray[np.float64],
+    weight: NDArray[np.float64],
+    lower: NDArray[np.float64],
+    grand: float,
+    eps: float,
+    func: str,
+) -> tuple[NDArray[np.float64], list[float]]:
+    """Lexicographic minimum of ``(rhs_r - member_r . x) / weight_r`` over ``x(N) = grand``,
+    ``x >= lower`` (the sequential LPs of the module docstring, on arbitrary excess rows)."""
+    n = member.shape[1]
+    free = np.ones(member.shape[0], dtype=bool)
     fixed_rows: list[NDArray[np.float64]] = [np.ones(n)]
-    fixed_vals: list[float] = [float(w[full])]
-    bounds = np.column_stack([np.append(alone, -np.inf), np.full(n + 1, np.inf)])
+    fixed_vals: list[float] = [grand]
+    bounds = np.column_stack([np.append(lower, -np.inf), np.full(n + 1, np.inf)])
     levels: list[float] = []
-    x = alone.copy()
     while np.linalg.matrix_rank(np.array(fixed_rows)) < n:
         idx = np.flatnonzero(free)
-        a_ub = np.hstack([-member[idx], -weight[masks[idx]][:, None]])
-        b_ub = -w[masks[idx]]
+        a_ub = np.hstack([-member[idx], -weight[idx][:, None]])
         a_eq = np.hstack([np.array(fixed_rows), np.zeros((len(fixed_rows), 1))])
         b_eq = np.array(fixed_vals)
         cost = np.zeros(n + 1)
         cost[n] = 1.0
         sol, t_k = _solve(
-            LinearProgram(c=cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds),
+            LinearProgram(c=cost, A_ub=a_ub, b_ub=-rhs[idx], A_eq=a_eq, b_eq=b_eq, bounds=bounds),
             f"{func}: level {len(levels) + 1} LP",
         )
         levels.append(t_k)
         x = sol[:n]
-        face_b = -w[masks[idx]] + weight[masks[idx]] * t_k  # -x(S) <= -(v(S) - w_S t_k)
-        tight = idx[np.abs(member[idx] @ x + weight[masks[idx]] * t_k - w[masks[idx]]) <= eps]
+        face_b = -rhs[idx] + weight[idx] * t_k  # -r.x <= -(rhs - w t_k)
+        tight = idx[np.abs(member[idx] @ x + weight[idx] * t_k - rhs[idx]) <= eps]
         newly = []
         for k in tight:
-            obj = np.append(-member[k], 0.0)
             _, best = _solve(
                 LinearProgram(
-                    c=obj[:n],
+                    c=-member[k],
                     A_ub=-member[idx],
                     b_ub=face_b,
                     A_eq=np.array(fixed_rows),
@@ -129,7 +146,7 @@ def _lexmin(
                 ),
                 f"{func}: level {len(levels)} face LP",
             )
-            target = float(w[masks[k]] - weight[masks[k]] * t_k)
+            target = float(rhs[k] - weight[k] * t_k)
             if -best <= target + eps:
                 newly.append((k, target))
         if not newly:
@@ -141,7 +158,7 @@ def _lexmin(
             free[k] = False
             fixed_rows.append(member[k])
             fixed_vals.append(target)
-        # free coalitions in the span of the fixed rows have a determined x(S): drop them
+        # free rows in the span of the fixed rows have a determined value: drop them
         basis = np.array(fixed_rows)
         rank = np.linalg.matrix_rank(basis)
         for k in np.flatnonzero(free):
@@ -319,3 +336,88 @@ def disruption_nucleolus(game: Game) -> Allocation:
     gain[0] = gain[-1] = 1.0
     x, levels = _lexmin(w, g.n, gain, "disruption_nucleolus")
     return Allocation(g.players, orientation(g) * x, "disruption_nucleolus", levels=tuple(levels))
+
+
+#: Largest game :func:`modiclus` accepts: it ranks ``4**n`` pairs of coalitions.
+MAX_MODICLUS_PLAYERS = 6
+
+
+def modiclus(game: Game) -> Allocation:
+    r"""Modiclus (Sudhoelter 1997): the lexicographic minimum of the *bi-excesses*.
+
+    Over the pre-imputations (:math:`x(N) = v(N)`), lexicographically minimises the
+    decreasingly sorted vector of all differences of excesses
+
+    .. math:: e(S, x) - e(T, x) = v(S) - v(T) - x(S) + x(T), \qquad S, T \subseteq N,
+
+    so that no coalition's complaint exceeds another's by more than necessary.  It is
+    symmetric, self-dual (the modiclus of :math:`v^*(S) = v(N) - v(N \setminus S)` is the
+    same), and on a constant-sum game (:math:`v(S) + v(N \setminus S) = v(N)`) it is the
+    prenucleolus (Sudhoelter 1997).  Computed by the sequential LPs of the module docstring
+    on the rows :math:`1_S - 1_T` (for each row, only the pair with the largest
+    :math:`v(S) - v(T)` can bind, so the others are dropped; rows along :math:`1_N` are
+    constant and dropped too).
+
+    Parameters
+    ----------
+    game : Game
+        A dense game of at most 6 players (profit or cost; a cost game is solved as ``-c``).
+
+    Returns
+    -------
+    Allocation
+        Method ``"modiclus"``, diagnostic ``levels``.
+
+    Raises
+    ------
+    InvalidGameError
+        On more than 6 players.
+    SolverError
+        If an LP fails.
+
+    References
+    ----------
+    Sudhoelter, P. (1997). The modified nucleolus: properties and axiomatizations.
+    *International Journal of Game Theory* 26, 147-182.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> ba.modiclus(ba.Game([0, 1, 2, 6])).values.tolist()
+    [2.5, 3.5]
+    """
+    g = dense_game(game, "modiclus")
+    n = g.n
+    if n > MAX_MODICLUS_PLAYERS:
+        raise InvalidGameError(
+            f"modiclus: n = {n} players is above the limit of {MAX_MODICLUS_PLAYERS}; it ranks "
+            "4**n pairs of coalitions"
+        )
+    w = profit_values(g)
+    full = (1 << n) - 1
+    if n == 1:
+        return Allocation(g.players, orientation(g) * np.array([w[full]]), "modiclus", levels=())
+    masks = np.arange(1 << n)
+    member = masks_to_bool(masks, n).astype(np.float64)
+    best: dict[tuple[int, ...], tuple[float, NDArray[np.float64]]] = {}
+    for s_mask in range(1 << n):
+        for t_mask in range(1 << n):
+            row = member[s_mask] - member[t_mask]
+            if not row.any() or np.all(row == row[0]):
+                continue  # constant on the pre-imputations
+            key = tuple(int(a) for a in row)
+            val = float(w[s_mask] - w[t_mask])
+            if key not in best or val > best[key][0]:
+                best[key] = (val, row)
+    rows = np.array([r for _, r in best.values()])
+    rhs = np.array([v for v, _ in best.values()])
+    x, levels = _lexmin_rows(
+        rows,
+        rhs,
+        np.ones(rows.shape[0]),
+        np.full(n, -np.inf),
+        float(w[full]),
+        1e-9 * scale_of(w),
+        "modiclus",
+    )
+    return Allocation(g.players, orientation(g) * x, "modiclus", levels=tuple(levels))
