@@ -167,3 +167,60 @@ def test_bargaining_set_refuses_more_than_six_players_and_bad_payoffs():
         ba.in_bargaining_set(ba.Game(np.zeros(1 << 7)), np.zeros(7))
     with pytest.raises(InvalidGameError, match=r"^in_bargaining_set: x has shape \(2,\)"):
         ba.in_bargaining_set(ba.games.glove(1, 2), [1.0, 0.0])
+
+
+def grid_justified_objection(v: list[Fraction], x: list[Fraction], step: Fraction) -> bool:
+    """Search, by definition, for a justified objection at x in a 3-player game with y on a
+    grid: S contains i and not j, y(S) = v(S), y_k > x_k on S, and for every T containing j
+    and not i, v(T) < y(T & S) + x(T minus S) (no counter-objection z exists)."""
+    n = 3
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            for s in range(1 << n):
+                if not (s >> i) & 1 or (s >> j) & 1:
+                    continue
+                members = [k for k in range(n) if (s >> k) & 1]
+                candidates = []
+                if len(members) == 1:
+                    candidates = [{members[0]: v[s]}]
+                else:
+                    a, b = members
+                    y_a = x[a] + step
+                    while y_a < v[s] - x[b]:
+                        candidates.append({a: y_a, b: v[s] - y_a})
+                        y_a += step
+                for y in candidates:
+                    if any(y[k] <= x[k] for k in members):
+                        continue
+                    countered = False
+                    for t in range(1 << n):
+                        if not (t >> j) & 1 or (t >> i) & 1:
+                            continue
+                        have = sum(
+                            (y[k] if (s >> k) & 1 else x[k] for k in range(n) if (t >> k) & 1),
+                            Fraction(0),
+                        )
+                        if v[t] >= have:
+                            countered = True
+                            break
+                    if not countered:
+                        return True
+    return False
+
+
+@given(games(n=3, superadditive=True), st.data())
+def test_bargaining_set_agrees_with_a_grid_search_by_definition(g, data):
+    v = [Fraction(float(a)) for a in g.values]
+    alone = [v[1], v[2], v[4]]
+    surplus = v[7] - sum(alone)
+    # an imputation on a grid of 1/8 of the surplus
+    a = data.draw(st.integers(0, 8))
+    b = data.draw(st.integers(0, 8 - a))
+    x = [alone[0] + surplus * a / 8, alone[1] + surplus * b / 8]
+    x.append(v[7] - x[0] - x[1])
+    found = grid_justified_objection(v, x, Fraction(1, 64))
+    inside = ba.in_bargaining_set(g, [float(c) for c in x])
+    if found:  # a justified objection on the grid: x is outside
+        assert not inside

@@ -769,8 +769,9 @@ def semivalue(game: Game, weights: ArrayLike) -> Allocation:
         \psi_i(v) = \sum_{S \subseteq N \setminus i} p(|S|)\,\bigl(v(S \cup i) - v(S)\bigr),
         \qquad p(s) = \frac{q(s)}{\binom{n-1}{s}}, \quad \sum_{s=0}^{n-1} q(s) = 1.
 
-    Every linear, symmetric value with the null-player property that is positive on monotone
-    games is of this form (Dubey, Neyman and Weber 1981).  ``q(s) = 1/n`` gives the Shapley
+    Every value that is linear, symmetric, nonnegative on monotone games and gives a dummy
+    player (:math:`v(S \cup i) = v(S) + v(i)` for every ``S``) its standalone worth ``v(i)``
+    is of this form (Dubey, Neyman and Weber 1981).  ``q(s) = 1/n`` gives the Shapley
     value, :math:`q(s) = \binom{n-1}{s} / 2^{n-1}` the Banzhaf value; a semivalue other than
     the Shapley value is not efficient in general.
 
@@ -799,6 +800,11 @@ def semivalue(game: Game, weights: ArrayLike) -> Allocation:
     the one-pass kernel of :func:`shapley`, plus one total that the same pass yields from its
     popcount-class sums.  So the time is that of :func:`shapley`
     (``benchmarks/bench_semivalues.py``).
+
+    References
+    ----------
+    Dubey, P., Neyman, A. and Weber, R. J. (1981). Value theory without efficiency.
+    *Mathematics of Operations Research* 6, 122-128.
 
     Examples
     --------
@@ -848,6 +854,16 @@ def weighted_banzhaf(game: Game, p: float = 0.5) -> Allocation:
     ------
     InvalidGameError
         If ``p`` is not a number in ``[0, 1]``.
+
+    References
+    ----------
+    Puente, M. A. (2000). *Contributions to the representability of simple games and to the
+    calculus of solutions for this class of games*. PhD thesis, Universitat Politecnica de
+    Catalunya.
+
+    Marichal, J.-L. and Mathonet, P. (2011). Weighted Banzhaf power and interaction indexes
+    through weighted approximations of games. *European Journal of Operational Research* 211,
+    352-358.
 
     Examples
     --------
