@@ -118,6 +118,21 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 # rules for spanning-tree and assignment games (the game classes are in games)
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.network import assignment_core, bird_rule
+# more allocation rules: tau, Gately, solidarity, consensus, semivalues, structure, kernel
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.compromise import gately, minimal_rights, tau_value, utopia_payoffs
+    from .solutions.consensus import consensus
+    from .solutions.kernel import in_bargaining_set, kernel, prekernel, surpluses
+    from .solutions.nucleolus_exact import verify_nucleolus_exact
+    from .solutions.nucleolus_variants import (
+        disruption_nucleolus,
+        modiclus,
+        proportional_nucleolus,
+        weighted_nucleolus,
+    )
+    from .solutions.shapley import semivalue, weighted_banzhaf
+    from .solutions.solidarity import solidarity
+    from .solutions.structure import aumann_dreze, graph_game, myerson, structure_nucleolus
 
 __version__ = "0.1.0"
 
@@ -198,6 +213,28 @@ _LAZY: dict[str, str] = {
     # rules for spanning-tree and assignment games (the game classes are in games)
     "bird_rule": "benefit_alloc.solutions.network",
     "assignment_core": "benefit_alloc.solutions.network",
+    # more allocation rules: tau, Gately, solidarity, consensus, semivalues, structure, kernel
+    "utopia_payoffs": "benefit_alloc.solutions.compromise",
+    "minimal_rights": "benefit_alloc.solutions.compromise",
+    "tau_value": "benefit_alloc.solutions.compromise",
+    "gately": "benefit_alloc.solutions.compromise",
+    "solidarity": "benefit_alloc.solutions.solidarity",
+    "consensus": "benefit_alloc.solutions.consensus",
+    "semivalue": "benefit_alloc.solutions.shapley",
+    "weighted_banzhaf": "benefit_alloc.solutions.shapley",
+    "graph_game": "benefit_alloc.solutions.structure",
+    "myerson": "benefit_alloc.solutions.structure",
+    "aumann_dreze": "benefit_alloc.solutions.structure",
+    "structure_nucleolus": "benefit_alloc.solutions.structure",
+    "surpluses": "benefit_alloc.solutions.kernel",
+    "prekernel": "benefit_alloc.solutions.kernel",
+    "kernel": "benefit_alloc.solutions.kernel",
+    "in_bargaining_set": "benefit_alloc.solutions.kernel",
+    "weighted_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
+    "proportional_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
+    "disruption_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
+    "verify_nucleolus_exact": "benefit_alloc.solutions.nucleolus_exact",
+    "modiclus": "benefit_alloc.solutions.nucleolus_variants",
 }
 
 __all__ = [
@@ -308,6 +345,28 @@ __all__ = [
     # rules for spanning-tree and assignment games (the game classes are in games)
     "bird_rule",
     "assignment_core",
+    # more allocation rules: tau, Gately, solidarity, consensus, semivalues, structure, kernel
+    "utopia_payoffs",
+    "minimal_rights",
+    "tau_value",
+    "gately",
+    "solidarity",
+    "consensus",
+    "semivalue",
+    "weighted_banzhaf",
+    "graph_game",
+    "myerson",
+    "aumann_dreze",
+    "structure_nucleolus",
+    "surpluses",
+    "prekernel",
+    "kernel",
+    "in_bargaining_set",
+    "weighted_nucleolus",
+    "proportional_nucleolus",
+    "disruption_nucleolus",
+    "verify_nucleolus_exact",
+    "modiclus",
 ]
 
 

@@ -670,3 +670,213 @@ def proportional(game: Game, weights: ArrayLike | Mapping[str, float] | None = N
     return Allocation(
         game.players, game.grand * w / total, "proportional", weights=tuple(w.tolist())
     )
+
+
+# ----------------------------------------------------------------------------- semivalues
+__all__ += ["semivalue", "weighted_banzhaf"]
+
+
+def _semivalue_sums(
+    values: NDArray[np.float64],
+    n: int,
+    size_weight: NDArray[np.float64],
+    outside_weight: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], float]:
+    r"""Membership sums with weight ``c`` and the total :math:`\sum_S b(|S|)\, v(S)`, in one pass.
+
+    The pass of :func:`_membership_sums`; the total with the second weight ``b`` comes free from
+    the popcount-class sums ``G[k]`` (every row of class ``k`` added up), as
+    :math:`\sum_k \sum_{lo} B[k, lo]\, G[k, lo]` with ``B[k, lo] = b(k + |lo|)``.
+    """
+    h, low = _split(n)
+    rows_n, cols_n = 1 << h, 1 << low
+    mat = values.reshape(rows_n, cols_n)
+    rows = np.empty(rows_n)
+    low_size = popcount(np.arange(cols_n))
+    index = np.arange(h + 1)[:, None] + low_size[None, :]
+    ctab = size_weight[index]
+    gsum = np.zeros((h + 1, cols_n))
+    high_size = popcount(np.arange(rows_n)).tolist()
+    dot, add = np.dot, np.add
+    for r in range(rows_n):
+        k = high_size[r]
+        row = mat[r]
+        rows[r] = dot(row, ctab[k])
+        g = gsum[k]
+        add(g, row, out=g)
+    colsum = np.einsum("kl,kl->l", gsum, ctab)
+    outside = float(np.einsum("kl,kl->", gsum, outside_weight[index]))
+    members = np.concatenate([_bit_sums(colsum), _bit_sums(rows)])
+    return members, outside
+
+
+def _semivalue_array(
+    values: NDArray[np.float64], n: int, q: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Semivalue with size distribution ``q`` (length ``n``) of a value array."""
+    p = np.zeros(n + 1)  # p(s) for s = 0 .. n, p(n) = 0
+    for s in range(n):
+        p[s] = q[s] / comb(n - 1, s)
+    c = np.zeros(n + 1)
+    c[1:] = p[:-1] + p[1:]
+    members, outside = _semivalue_sums(values, n, c, p)
+    return members - outside
+
+
+def _size_distribution(weights: Any, n: int) -> NDArray[np.float64]:
+    try:
+        q = np.array(weights, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise InvalidGameError(f"semivalue: weights must be numbers: {exc}") from None
+    if q.shape != (n,):
+        raise InvalidGameError(
+            f"semivalue: weights has shape {q.shape}; it needs one probability per size of the "
+            f"coalition of the others, 0 .. n-1, shape ({n},)"
+        )
+    if not np.isfinite(q).all() or (q < 0).any():
+        bad = int(np.flatnonzero(~np.isfinite(q) | (q < 0))[0])
+        raise InvalidGameError(
+            f"semivalue: weights[{bad}] = {q[bad]} is invalid; every weight must be a finite "
+            "number >= 0"
+        )
+    total = float(q.sum())
+    if abs(total - 1.0) > 1e-9:
+        raise InvalidGameError(
+            f"semivalue: weights {q.tolist()} sum to {total:.12g}; a semivalue's weights over the "
+            "coalition sizes 0 .. n-1 must sum to one"
+        )
+    return q
+
+
+def semivalue(game: Game, weights: ArrayLike) -> Allocation:
+    r"""Semivalue with a given distribution of coalition sizes (Dubey, Neyman and Weber 1981).
+
+    Player ``i`` joins a random coalition ``S`` of the others whose size ``s`` is drawn with
+    probability ``q(s)`` and whose members are then uniform among the :math:`\binom{n-1}{s}`
+    coalitions of that size; it receives its expected marginal contribution:
+
+    .. math::
+        \psi_i(v) = \sum_{S \subseteq N \setminus i} p(|S|)\,\bigl(v(S \cup i) - v(S)\bigr),
+        \qquad p(s) = \frac{q(s)}{\binom{n-1}{s}}, \quad \sum_{s=0}^{n-1} q(s) = 1.
+
+    Every value that is linear, symmetric, nonnegative on monotone games and gives a dummy
+    player (:math:`v(S \cup i) = v(S) + v(i)` for every ``S``) its standalone worth ``v(i)``
+    is of this form (Dubey, Neyman and Weber 1981).  ``q(s) = 1/n`` gives the Shapley
+    value, :math:`q(s) = \binom{n-1}{s} / 2^{n-1}` the Banzhaf value; a semivalue other than
+    the Shapley value is not efficient in general.
+
+    Parameters
+    ----------
+    game : Game
+        A dense game (profit or cost).
+    weights : array_like, shape (n,)
+        ``q(0) .. q(n-1)``: nonnegative, summing to one (within ``1e-9``).
+
+    Returns
+    -------
+    Allocation
+        Method ``"semivalue"``, diagnostic ``weights``.
+
+    Raises
+    ------
+    InvalidGameError
+        If ``weights`` has the wrong length, a negative or non-finite entry, or does not sum
+        to one.
+
+    Notes
+    -----
+    With ``p(n) = 0`` and :math:`c(s) = p(s-1) + p(s)`,
+    :math:`\psi_i = \sum_{S \ni i} c(|S|)\, v(S) - \sum_S p(|S|)\, v(S)`: the membership sums of
+    the one-pass kernel of :func:`shapley`, plus one total that the same pass yields from its
+    popcount-class sums.  So the time is that of :func:`shapley`
+    (``benchmarks/bench_semivalues.py``).
+
+    References
+    ----------
+    Dubey, P., Neyman, A. and Weber, R. J. (1981). Value theory without efficiency.
+    *Mathematics of Operations Research* 6, 122-128.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.games.weighted_voting([2, 1, 1], quota=3)
+    >>> ba.semivalue(g, [1 / 3, 1 / 3, 1 / 3]).values.round(4).tolist()  # Shapley
+    [0.6667, 0.1667, 0.1667]
+    >>> ba.semivalue(g, [0.25, 0.5, 0.25]).values.tolist()  # Banzhaf
+    [0.75, 0.25, 0.25]
+    """
+    game = _check_game(game, "semivalue")
+    q = _size_distribution(weights, game.n)
+    return Allocation(
+        game.players,
+        _semivalue_array(game.values, game.n, q),
+        "semivalue",
+        weights=tuple(q.tolist()),
+    )
+
+
+def weighted_banzhaf(game: Game, p: float = 0.5) -> Allocation:
+    r"""Weighted (``p``-binomial) Banzhaf value: each other player is present with probability ``p``.
+
+    The semivalue whose coalition of the others includes each of them independently with
+    probability ``p`` (Puente 2000; Marichal and Mathonet 2011):
+
+    .. math::
+        \beta^p_i(v) = \sum_{S \subseteq N \setminus i} p^{|S|} (1-p)^{n-1-|S|}
+                       \bigl(v(S \cup i) - v(S)\bigr).
+
+    ``p = 1/2`` is the Banzhaf value; ``p = 0`` gives ``v(i)`` and ``p = 1`` gives
+    :math:`v(N) - v(N \setminus i)`.
+
+    Parameters
+    ----------
+    game : Game
+        A dense game (profit or cost).
+    p : float, default 0.5
+        The probability, in ``[0, 1]``.
+
+    Returns
+    -------
+    Allocation
+        Method ``"weighted_banzhaf"``, diagnostic ``p``.
+
+    Raises
+    ------
+    InvalidGameError
+        If ``p`` is not a number in ``[0, 1]``.
+
+    References
+    ----------
+    Puente, M. A. (2000). *Contributions to the representability of simple games and to the
+    calculus of solutions for this class of games*. PhD thesis, Universitat Politecnica de
+    Catalunya.
+
+    Marichal, J.-L. and Mathonet, P. (2011). Weighted Banzhaf power and interaction indexes
+    through weighted approximations of games. *European Journal of Operational Research* 211,
+    352-358.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.games.weighted_voting([2, 1, 1], quota=3)
+    >>> ba.weighted_banzhaf(g, 0.5).values.tolist()
+    [0.75, 0.25, 0.25]
+    >>> ba.weighted_banzhaf(g, 1.0).values.tolist()
+    [1.0, 0.0, 0.0]
+    """
+    game = _check_game(game, "weighted_banzhaf")
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise InvalidGameError(f"weighted_banzhaf: p must be a number in [0, 1], got {p!r}")
+    prob = float(p)
+    if not 0.0 <= prob <= 1.0:
+        raise InvalidGameError(
+            f"weighted_banzhaf: p = {p!r} is not a probability; it must be in [0, 1]"
+        )
+    n = game.n
+    q = np.array([comb(n - 1, s) * prob**s * (1.0 - prob) ** (n - 1 - s) for s in range(n)])
+    return Allocation(
+        game.players,
+        _semivalue_array(game.values, n, q / q.sum()),
+        "weighted_banzhaf",
+        p=prob,
+    )
