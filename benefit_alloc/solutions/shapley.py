@@ -805,7 +805,7 @@ def semivalue(game: Game, weights: ArrayLike) -> Allocation:
     >>> ba.semivalue(g, [0.25, 0.5, 0.25]).values.tolist()  # Banzhaf
     [0.75, 0.25, 0.25]
     """
-    game = _check_game(game, "semivalue")
+    game = check_game(game, "semivalue")
     q = _size_distribution(weights, game.n)
     return Allocation(
         game.players,
@@ -864,7 +864,7 @@ def weighted_banzhaf(game: Game, p: float = 0.5) -> Allocation:
     >>> ba.weighted_banzhaf(g, 1.0).values.tolist()
     [1.0, 0.0, 0.0]
     """
-    game = _check_game(game, "weighted_banzhaf")
+    game = check_game(game, "weighted_banzhaf")
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
         raise InvalidGameError(f"weighted_banzhaf: p must be a number in [0, 1], got {p!r}")
     prob = float(p)
