@@ -44,8 +44,10 @@ from numpy.typing import NDArray
 
 from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, subset_max, subset_sums
 from .allocation import Allocation
+from .bargaining.feasible import FeasibleSet
 from .errors import InvalidScenarioError
 from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned
+from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
 from .utility import Utility, as_utility
 
@@ -826,9 +828,35 @@ class Partnership:
         >>> s.payoffs.to_dict(), s.bundles["good"].to_dict()
         ({'College': 9.75, 'Firm': 20.5}, {'College': 9.75, 'Firm': 0.25})
         """
-        from .bargaining.partnership_sets import bargain
-
         return bargain(self, method, weights=weights, side_payments=side_payments, tol=tol)
+
+    def feasible_set(
+        self,
+        coalition: int | Iterable[str | int] | None = None,
+        *,
+        side_payments: bool = True,
+        floor: Any = None,
+    ) -> FeasibleSet:
+        """The utilities ``coalition`` reaches by dividing its outputs, in each member's units.
+
+        The same as :meth:`FeasibleSet.from_partnership(self, coalition, ...)
+        <benefit_alloc.FeasibleSet.from_partnership>`, which documents the set, the
+        parameters and the errors; built by :mod:`benefit_alloc.partnership_sets`.
+
+        Examples
+        --------
+        >>> import benefit_alloc as ba
+        >>> from benefit_alloc.production import TableProduction
+        >>> table = {frozenset({"A"}): {"good": 0.0}, frozenset({"B"}): {"good": 0.0},
+        ...          frozenset({"A", "B"}): {"good": 10.0}}
+        >>> p = ba.Partnership(
+        ...     [ba.Party("A"), ba.Party("B")], ["good"], TableProduction(table),
+        ...     {"A": ba.LinearUtility({"good": 1}), "B": ba.LinearUtility({"good": 2})},
+        ...     numeraire="money")
+        >>> p.feasible_set().contains([10, 10]), p.feasible_set(["A"]).contains([0.1])
+        (True, False)
+        """
+        return partnership_set(self, coalition, side_payments=side_payments, floor=floor)
 
     # ------------------------------------------------------- Owen's dual split
     def owen_allocation(self, **options: Any) -> Allocation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,9 +12,12 @@ from .._bits import names_of
 from ..allocation import Allocation
 from ..errors import InfeasibleError, SolverError
 from ..game import Game
+from ..solutions.shapley import shapley
 from . import _numeric as num
-from .feasible import FeasibleSet, _fmt
-from .ntu import NTUGame, _label
+from .feasible import FeasibleSet, _fmt, coalition_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .ntu import NTUGame
 
 __all__ = ["lambda_transfer_value"]
 
@@ -48,14 +52,12 @@ class _Transfer:
                     self.grand_point = p
             if not math.isfinite(v[mask]):
                 raise InfeasibleError(
-                    f"v_lambda({_label(names_of(mask, self.game.players))}) is infinite at weights "
+                    f"v_lambda({coalition_label(names_of(mask, self.game.players))}) is infinite at weights "
                     f"{_fmt(lam)}: that coalition's set is unbounded in the weighted direction"
                 )
         return v
 
     def point(self, lam: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        from ..solutions.shapley import shapley
-
         v = self.values(lam)
         phi = shapley(Game(v, self.game.players)).values
         return phi / lam, v
@@ -79,7 +81,7 @@ class _Pins:
         for mask in range(1, 1 << n):
             fs = game._sets[mask - 1]
             kind, ray = fs._weight_domain()
-            label = _label(names_of(mask, game.players))
+            label = coalition_label(names_of(mask, game.players))
             idx = [i for i in range(n) if (mask >> i) & 1]
             if kind == "all":
                 continue
@@ -122,7 +124,7 @@ class _Pins:
                     if not math.isclose(ratio[i], want, rel_tol=1e-9):
                         raise InfeasibleError(
                             f"the TU-like coalitions fix inconsistent weight ratios (V("
-                            f"{_label(names_of(mask, game.players))}) needs weights proportional "
+                            f"{coalition_label(names_of(mask, game.players))}) needs weights proportional "
                             f"to {_fmt(rho)}"
                             + (
                                 ""

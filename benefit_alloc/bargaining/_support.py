@@ -12,11 +12,12 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InvalidGameError, SolverError
 from . import _numeric as num
 from ._polyhedral import simplicial_decomposition
-from .feasible import FeasibleSet, _fmt
+from .feasible import FeasibleSet, _fmt, representation
 
 __all__ = ["_SupportSet"]
 
 
+@representation("support")
 class _SupportSet(FeasibleSet):
     """The comprehensive convex hull of the maximisers returned by a support oracle."""
 

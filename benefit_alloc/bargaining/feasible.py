@@ -37,13 +37,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import InvalidGameError, SolverError
+from ..allocation import as_payoff
+from ..errors import InvalidGameError, InvalidScenarioError, SolverError
 from ..game import validate_players
+from ._numeric import project_onto_hull
 
 __all__ = ["FeasibleSet"]
 
@@ -76,8 +78,6 @@ def as_vector(
 ) -> NDArray[np.float64]:
     """``x`` as a finite float vector of shape ``(n,)`` (a dict keyed by player names is accepted)."""
     if isinstance(x, dict):
-        from ..allocation import as_payoff
-
         if players is None:  # pragma: no cover - callers pass players with dicts
             raise InvalidGameError(f"{field} given as a dict needs player names")
         return as_payoff(x, players, field=field)
@@ -109,6 +109,31 @@ def _weights(weights: Any, n: int, field: str = "weights") -> NDArray[np.float64
 
 def _fmt(x: NDArray[np.float64]) -> str:
     return "[" + ", ".join(f"{v:.6g}" for v in x) + "]"
+
+
+def coalition_label(members: Sequence[str]) -> str:
+    """A coalition as ``{'A', 'B'}`` for messages (used across the bargaining modules)."""
+    return "{" + ", ".join(repr(m) for m in members) + "}"
+
+
+# -------------------------------------------------------------- the representations
+#: The concrete representations by name: ``"polyhedral"`` (points, half-spaces, TU
+#: half-spaces, projections), ``"frontier"`` and ``"support"``.  Each module defining one
+#: registers its class with :func:`representation`; the package ``__init__`` imports them
+#: all, so the constructors below find them without this module importing theirs.
+_REPRESENTATIONS: dict[str, Callable[..., FeasibleSet]] = {}
+
+_R = TypeVar("_R", bound="type[FeasibleSet]")
+
+
+def representation(name: str) -> Callable[[_R], _R]:
+    """Class decorator registering a concrete :class:`FeasibleSet` under ``name``."""
+
+    def register(cls: _R) -> _R:
+        _REPRESENTATIONS[name] = cls
+        return cls
+
+    return register
 
 
 # ------------------------------------------------------------------------ the base class
@@ -177,9 +202,7 @@ class FeasibleSet:
                 f"points has shape {P.shape}; give at least one point of at least one utility"
             )
         m, n = P.shape
-        from ._polyhedral import _Polyhedral
-
-        return _Polyhedral(
+        return _REPRESENTATIONS["polyhedral"](
             np.eye(n),
             -P.T.copy(),
             np.zeros(n),
@@ -222,9 +245,7 @@ class FeasibleSet:
             raise InvalidGameError(
                 f"A has {A_.shape[0]} rows but b has {b_.shape[0]} entries; give one bound per row"
             )
-        from ._polyhedral import _Polyhedral
-
-        return _Polyhedral(
+        return _REPRESENTATIONS["polyhedral"](
             A_,
             np.zeros((A_.shape[0], 0)),
             b_,
@@ -252,9 +273,7 @@ class FeasibleSet:
             raise InvalidGameError(f"value = {value} is not finite")
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise InvalidGameError(f"n must be a positive integer, got {n!r}")
-        from ._polyhedral import _Polyhedral
-
-        out = _Polyhedral(
+        return _REPRESENTATIONS["polyhedral"](
             np.ones((1, int(n))),
             np.zeros((1, 0)),
             np.array([float(value)]),
@@ -264,9 +283,8 @@ class FeasibleSet:
             np.zeros(0),
             kind="tu",
             players=players,
+            tu_value=float(value),
         )
-        out._tu_value = float(value)
-        return out
 
     @classmethod
     def from_projection(
@@ -363,9 +381,9 @@ class FeasibleSet:
         if (lo > hi).any():
             j = int(np.flatnonzero(lo > hi)[0])
             raise InvalidGameError(f"y_bounds[{j}] = {pairs[j]} has lo > hi")
-        from ._polyhedral import _Polyhedral
-
-        return _Polyhedral(Au, Ay, b_, E, e, lo, hi, kind="projection", players=players)
+        return _REPRESENTATIONS["polyhedral"](
+            Au, Ay, b_, E, e, lo, hi, kind="projection", players=players
+        )
 
     @classmethod
     def from_partnership(
@@ -398,7 +416,9 @@ class FeasibleSet:
         must be concave in the bundle; the set is then given by its support
         (:meth:`from_support`), each maximiser found by Kelley's cutting-plane method over
         tangent planes of the custom utilities to a relative accuracy of ``1e-11`` (see
-        :mod:`benefit_alloc.bargaining.partnership_sets`).
+        :mod:`benefit_alloc.partnership_sets`).  The set is built by the partnership's own
+        :meth:`~benefit_alloc.Partnership.feasible_set`, so this module does not depend on
+        what a partnership is.
 
         Parameters
         ----------
@@ -440,9 +460,18 @@ class FeasibleSet:
         >>> F.contains([10, 10]), F.contains([10.1, 10])
         (True, False)
         """
-        from .partnership_sets import partnership_set
-
-        return partnership_set(partnership, coalition, side_payments=side_payments, floor=floor)
+        build = getattr(partnership, "feasible_set", None)
+        if not callable(build):
+            raise InvalidScenarioError(
+                f"from_partnership needs a Partnership, got {type(partnership).__name__}"
+            )
+        out = build(coalition, side_payments=side_payments, floor=floor)
+        if not isinstance(out, FeasibleSet):
+            raise InvalidScenarioError(
+                f"from_partnership needs a Partnership, got {type(partnership).__name__} whose "
+                f"feasible_set returned {type(out).__name__}"
+            )
+        return out
 
     @classmethod
     def from_frontier(
@@ -485,9 +514,7 @@ class FeasibleSet:
         >>> F.contains([0.75, 0.5]), F.contains([0.75, 0.51])
         (True, False)
         """
-        from ._frontier import _Frontier2D
-
-        return _Frontier2D(fn, lo, hi, slope=slope, grid=grid, players=players)
+        return _REPRESENTATIONS["frontier"](fn, lo, hi, slope=slope, grid=grid, players=players)
 
     @classmethod
     def from_support(
@@ -535,9 +562,9 @@ class FeasibleSet:
             raise InvalidGameError(f"n must be a positive integer, got {n!r}")
         if not (isinstance(tol, float) and 0 < tol < 1e-2):
             raise InvalidGameError(f"tol must be a float in (0, 0.01), got {tol!r}")
-        from ._support import _SupportSet
-
-        return _SupportSet(argmax, int(n), players=players, tol=tol, max_columns=max_columns)
+        return _REPRESENTATIONS["support"](
+            argmax, int(n), players=players, tol=tol, max_columns=max_columns
+        )
 
     # ---------------------------------------------------------------- properties
     @property
@@ -662,8 +689,6 @@ class FeasibleSet:
         the set in direction :math:`\nu` does not improve on :math:`\nu^\top y`, ``y`` is the
         projection onto the set itself.  Finite for polyhedra.
         """
-        from ._numeric import project_onto_hull
-
         if not self.bounded_above:
             raise InvalidGameError(
                 f"the projection onto an unbounded {self.kind} set is not defined here"
