@@ -66,6 +66,7 @@ __all__ = [
     "solve_lp_status",
     "duality_gap",
     "row_model",
+    "new_highs",
 ]
 
 #: Solver names accepted by ``solver=`` (those installed are listed by available_solvers()).
@@ -289,7 +290,7 @@ def check_solver(solver: str) -> str:
 _BANNER_SILENCED = False
 
 
-def _new_highs() -> Any:
+def new_highs() -> Any:
     """A silent ``highspy.Highs`` object.
 
     HiGHS prints a banner to the C-level standard output when the first object of a process
@@ -424,7 +425,7 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
     eq_rows = rows(lp.A_eq, lp.b_eq, True, "e")
     if name == "highs":
         if not _BANNER_SILENCED:
-            _new_highs()  # absorbs HiGHS's one-off banner
+            new_highs()  # absorbs HiGHS's one-off banner
         engine: Any = pulp.HiGHS(msg=False)
     else:
         engine = _cbc_engine()
@@ -485,10 +486,10 @@ _LOCAL = threading.local()
 
 
 def _reused_highs() -> Any:
-    """This thread's silent ``highspy.Highs`` object (created once, see :func:`_new_highs`)."""
+    """This thread's silent ``highspy.Highs`` object (created once, see :func:`new_highs`)."""
     h = getattr(_LOCAL, "highs", None)
     if h is None:
-        h = _new_highs()
+        h = new_highs()
         _LOCAL.highs = h
     return h
 
@@ -675,7 +676,7 @@ class IncrementalLP:
         self._hs = highspy
         c = np.asarray(cost, dtype=np.float64)
         self._k = c.size
-        h = _new_highs()
+        h = new_highs()
         h.setOptionValue("presolve", "off")
         h.setOptionValue("primal_feasibility_tolerance", float(tol))
         h.setOptionValue("dual_feasibility_tolerance", float(tol))

@@ -68,11 +68,11 @@ from ._bits import mask_of, names_of
 from ._lp import IncrementalLP, LinearProgram, solve_lp
 from .allocation import Allocation
 from .bargaining import _numeric as num
-from .bargaining.feasible import FeasibleSet, _fmt
+from .bargaining.feasible import FeasibleSet, fmt
 from .bargaining.ntu import NTUGame, ntu_shapley
 from .bargaining.solutions import egalitarian, kalai_smorodinsky, nash_bargaining
 from .errors import InfeasibleError, InvalidGameError, InvalidScenarioError, SolverError
-from .settlement import Settlement, SettlementChecks, _transfers
+from .settlement import Settlement, SettlementChecks, transfers
 
 if TYPE_CHECKING:  # pragma: no cover
     from .partnership import Partnership
@@ -285,7 +285,7 @@ def _linear_set(div: _Division, lower: NDArray[np.float64] | None) -> FeasibleSe
         if lower is not None and "empty" in str(exc):
             raise InfeasibleError(
                 f"no division of the coalition {list(div.members)}'s outputs gives every member "
-                f"at least the floor utilities {_fmt(lower)}"
+                f"at least the floor utilities {fmt(lower)}"
             ) from None
         raise  # pragma: no cover - the rows are built consistently above
     if lower is None:
@@ -481,7 +481,7 @@ class _DivisionOracle:
         except InfeasibleError:
             raise InfeasibleError(
                 f"no division of the coalition {list(div.members)}'s outputs gives every member "
-                f"at least the floor utilities {_fmt(self.lower) if self.lower is not None else ''}"
+                f"at least the floor utilities {fmt(self.lower) if self.lower is not None else ''}"
             ) from None
         return np.asarray(sol.x, dtype=np.float64)
 
@@ -527,7 +527,7 @@ class _DivisionOracle:
                 self._add_cut(c, k, z, f)
         raise SolverError(
             f"the cutting-plane method for the coalition {list(div.members)} did not reach its "
-            f"tolerance in {_MAX_CUT_ROUNDS} rounds at weights {_fmt(nu)}"
+            f"tolerance in {_MAX_CUT_ROUNDS} rounds at weights {fmt(nu)}"
         )
 
 
@@ -936,7 +936,7 @@ def bargain(
         payoffs,
         bundles,
         utilities,
-        _transfers(names, m, grand_div.money, grand_div.numeraire),
+        transfers(names, m, grand_div.money, grand_div.numeraire),
         checks,
         standalone,
         grand_div.numeraire,

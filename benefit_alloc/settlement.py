@@ -542,7 +542,7 @@ def realise(
     checks = SettlementChecks(**{**checks.__dict__, "breakeven_met": met})
     standalone = pd.Series(game.singletons, index=bundles.index, name="standalone")
     return Settlement(
-        alloc, bundles, utils, _transfers(names, m, money, num), checks, standalone, num
+        alloc, bundles, utils, transfers(names, m, money, num), checks, standalone, num
     )
 
 
@@ -584,9 +584,7 @@ def _explain_infeasible(
     return InfeasibleError("cannot realise the payoffs: " + "; ".join(parts))
 
 
-def _transfers(
-    names: Sequence[str], m: NDArray[np.float64], money: float, num: str
-) -> pd.DataFrame:
+def transfers(names: Sequence[str], m: NDArray[np.float64], money: float, num: str) -> pd.DataFrame:
     """Who pays whom: the joint pot and payers (money < 0) pay receivers (money > 0)."""
     import pandas as pd
 

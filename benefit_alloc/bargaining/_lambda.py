@@ -14,7 +14,7 @@ from ..errors import InfeasibleError, SolverError
 from ..game import Game
 from ..solutions.shapley import shapley
 from . import _numeric as num
-from .feasible import FeasibleSet, _fmt, coalition_label
+from .feasible import FeasibleSet, coalition_label, fmt
 
 if TYPE_CHECKING:  # pragma: no cover
     from .ntu import NTUGame
@@ -53,7 +53,7 @@ class _Transfer:
             if not math.isfinite(v[mask]):
                 raise InfeasibleError(
                     f"v_lambda({coalition_label(names_of(mask, self.game.players))}) is infinite at weights "
-                    f"{_fmt(lam)}: that coalition's set is unbounded in the weighted direction"
+                    f"{fmt(lam)}: that coalition's set is unbounded in the weighted direction"
                 )
         return v
 
@@ -88,7 +88,7 @@ class _Pins:
             if kind == "ray" and ray is not None:
                 if (ray <= 1e-12).any():
                     raise InfeasibleError(
-                        f"V({label}) has a finite support only for weights {_fmt(ray)}, with a "
+                        f"V({label}) has a finite support only for weights {fmt(ray)}, with a "
                         "zero weight: no lambda-transfer value with positive weights exists"
                     )
                 if len(idx) > 1:
@@ -101,7 +101,7 @@ class _Pins:
                         raise InfeasibleError(
                             f"V({label}) has a finite support only when the weights of "
                             f"{[game.players[idx[j]] for j in members]} are proportional to "
-                            f"{_fmt(rho)}, with a zero weight: no lambda-transfer value with "
+                            f"{fmt(rho)}, with a zero weight: no lambda-transfer value with "
                             "positive weights exists"
                         )
                     if len(members) > 1:
@@ -125,7 +125,7 @@ class _Pins:
                         raise InfeasibleError(
                             f"the TU-like coalitions fix inconsistent weight ratios (V("
                             f"{coalition_label(names_of(mask, game.players))}) needs weights proportional "
-                            f"to {_fmt(rho)}"
+                            f"to {fmt(rho)}"
                             + (
                                 ""
                                 if len(idx) == bin(mask).count("1")
@@ -209,13 +209,13 @@ def lambda_transfer_value(game: NTUGame, tol: float, max_iter: int) -> Allocatio
     res, t, v, nu, _ = residual(lam)
     if not res <= tol * scale and pins.pinned:
         raise InfeasibleError(
-            f"ntu_shapley: the TU-like coalitions fix the weights to {_fmt(lam)}, and there "
-            f"phi(v_lambda) / lambda = {_fmt(t)} lies {res:.3g} outside V(N): the game has no "
+            f"ntu_shapley: the TU-like coalitions fix the weights to {fmt(lam)}, and there "
+            f"phi(v_lambda) / lambda = {fmt(t)} lies {res:.3g} outside V(N): the game has no "
             "lambda-transfer value"
         )
     if not res <= tol * scale:
         raise SolverError(
-            f"ntu_shapley: {algorithm} stopped at weights {_fmt(lam)} with u = {_fmt(t)} still "
+            f"ntu_shapley: {algorithm} stopped at weights {fmt(lam)} with u = {fmt(t)} still "
             f"{res:.3g} outside V(N) (tolerance {tol * scale:.3g}); no value was certified"
         )
     kink = _at_kink(grand, t, lam, tol * scale)
@@ -323,7 +323,7 @@ def _search(
         )
         raise SolverError(
             f"ntu_shapley: no lambda-transfer value found from {len(starts)} starting points "
-            f"(best residual {best_r:.3g} at weights {_fmt(lam)}, tolerance {tol:.3g}){hint}"
+            f"(best residual {best_r:.3g} at weights {fmt(lam)}, tolerance {tol:.3g}){hint}"
         )
     return lam, nfev
 

@@ -35,6 +35,7 @@ imported lazily; every status is checked.
 
 from __future__ import annotations
 
+import abc
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -107,7 +108,8 @@ def _weights(weights: Any, n: int, field: str = "weights") -> NDArray[np.float64
     return w
 
 
-def _fmt(x: NDArray[np.float64]) -> str:
+def fmt(x: NDArray[np.float64]) -> str:
+    """A vector as ``[1, 2.5]`` (six significant digits) for messages."""
     return "[" + ", ".join(f"{v:.6g}" for v in x) + "]"
 
 
@@ -137,12 +139,20 @@ def representation(name: str) -> Callable[[_R], _R]:
 
 
 # ------------------------------------------------------------------------ the base class
-class FeasibleSet:
+class FeasibleSet(abc.ABC):
     r"""A comprehensive closed convex set of utility vectors (one coordinate per player).
 
     Build one with a constructor: :meth:`from_points`, :meth:`from_halfspaces`,
     :meth:`from_projection`, :meth:`from_tu`, :meth:`from_frontier` or
     :meth:`from_support`.  The set is immutable.
+
+    The class is abstract.  A representation subclasses it, calls :meth:`_setup` and
+    implements the protected interface the bargaining solutions are written against:
+    :meth:`_support` (support function with a maximiser), :meth:`_gauge` (largest step
+    along a ray, with a supporting normal) and :meth:`_nash` (the Nash maximiser); it reads
+    the protected attribute ``_scale``.  It may override :meth:`_ideal`,
+    :meth:`_weight_domain`, :meth:`_domain_groups`, :meth:`_project` and
+    :meth:`_hull_columns`, whose defaults use :meth:`_support` only.
 
     Examples
     --------
@@ -158,13 +168,17 @@ class FeasibleSet:
     _n: int
     _players: tuple[str, ...]
     _named: bool
+    #: Protected: the magnitude of the set's data (``>= 1``), which absolute tolerances of
+    #: the representations and the bargaining solutions are relative to.
     _scale: float
 
-    def __init__(self) -> None:
-        raise InvalidGameError(
-            "build a FeasibleSet with a constructor: FeasibleSet.from_points, from_halfspaces, "
-            "from_projection, from_tu, from_frontier or from_support"
-        )
+    def __new__(cls, *args: Any, **kwargs: Any) -> FeasibleSet:
+        if cls is FeasibleSet:
+            raise InvalidGameError(
+                "build a FeasibleSet with a constructor: FeasibleSet.from_points, "
+                "from_halfspaces, from_projection, from_tu, from_frontier or from_support"
+            )
+        return super().__new__(cls)
 
     def _setup(self, n: int, players: Sequence[str] | None, scale: float) -> None:
         if n < 1:
@@ -666,14 +680,14 @@ class FeasibleSet:
         else:
             o = as_vector(origin, n, "origin", self._players)
             if not self.contains(o, tol=0.0):
-                raise InvalidGameError(f"origin {_fmt(o)} is not in the feasible set")
+                raise InvalidGameError(f"origin {fmt(o)} is not in the feasible set")
         dirs = _directions(n, int(k))
         out = np.empty((int(k), n))
         for j, r in enumerate(dirs):
             t, _ = self._gauge(o, r)
             if not math.isfinite(t):
                 raise InvalidGameError(
-                    f"the ray from {_fmt(o)} along {_fmt(r)} never leaves the set (it is "
+                    f"the ray from {fmt(o)} along {fmt(r)} never leaves the set (it is "
                     "unbounded that way); frontier() needs a set bounded along every ray"
                 )
             out[j] = o + max(t, 0.0) * r
@@ -738,22 +752,80 @@ class FeasibleSet:
             best[i] = p
         return best.min(axis=0)
 
+    # ------------------------------------------- the protected interface (abstract)
+    @abc.abstractmethod
     def _gauge(
         self, o: NDArray[np.float64], r: NDArray[np.float64]
     ) -> tuple[float, NDArray[np.float64] | None]:
-        """``max t: o + t r in F`` (``+inf``/``-inf`` when unbounded/empty) and a normal (sum 1)."""
-        raise NotImplementedError  # pragma: no cover
+        r"""The gauge along a ray: :math:`t^* = \max\{t : o + t r \in F\}` and a normal.
 
+        Parameters
+        ----------
+        o : ndarray, shape (n,)
+            The origin of the ray (need not lie in ``F``: then :math:`t^* < 0`).
+        r : ndarray, shape (n,)
+            A direction :math:`r \ge 0`, not zero.
+
+        Returns
+        -------
+        t : float
+            :math:`t^*`; ``math.inf`` when the ray never leaves ``F``, ``-math.inf`` when no
+            point of the line is in ``F``.
+        normal : ndarray, shape (n,), or None
+            A supporting normal :math:`\nu \ge 0`, :math:`\sum_i \nu_i = 1`, of ``F`` at
+            :math:`o + t^* r` (``None`` when ``t`` is infinite).  Used by
+            :mod:`benefit_alloc.bargaining.solutions` for the frontier certificates,
+            :meth:`contains` and :meth:`frontier`.
+        """
+
+    @abc.abstractmethod
     def _support(
         self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
     ) -> tuple[float, NDArray[np.float64] | None]:
-        """``max nu.u`` over ``F`` (and ``u >= floor``): ``(inf, None)``, ``(-inf, None)`` if empty."""
-        raise NotImplementedError  # pragma: no cover
+        r"""The support function :math:`h(\nu) = \max\{\nu^\top u : u \in F,\ u \ge
+        \text{floor}\}` and a maximiser.
 
+        Parameters
+        ----------
+        nu : ndarray, shape (n,)
+            Weights :math:`\nu \ge 0`, not all zero (callers normalise them to sum 1).
+        floor : ndarray, shape (n,), optional
+            Restrict to :math:`F \cap \{u \ge \text{floor}\}` (bounded even when ``F``
+            is a TU half-space).
+
+        Returns
+        -------
+        value : float
+            :math:`h(\nu)`; ``math.inf`` when unbounded, ``-math.inf`` when the
+            intersection with the floor is empty.
+        point : ndarray, shape (n,), or None
+            A maximiser (``None`` when ``value`` is infinite).
+        """
+
+    @abc.abstractmethod
     def _nash(
         self, d: NDArray[np.float64], w: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], dict[str, Any]]:
-        raise NotImplementedError  # pragma: no cover
+        r"""The (weighted) Nash maximiser :math:`\arg\max_{u \in F,\ u > d} \sum_i w_i
+        \log(u_i - d_i)` (Nash 1950; Kalai 1977 for weights).
+
+        Parameters
+        ----------
+        d : ndarray, shape (n,)
+            The disagreement point, already checked by :func:`check_disagreement` (inside
+            ``F`` with room to gain, gains bounded).
+        w : ndarray, shape (n,)
+            Positive weights summing to 1.
+
+        Returns
+        -------
+        u : ndarray, shape (n,)
+            The maximiser, on the frontier up to the representation's accuracy.
+        info : dict
+            Diagnostics of the method used (``algorithm``, iterations, gaps ...), copied into
+            the :class:`~benefit_alloc.Allocation`; :func:`~benefit_alloc.nash_bargaining`
+            certifies ``u`` independently with :meth:`_gauge` and :meth:`_support`.
+        """
 
     def _ideal(self, d: NDArray[np.float64]) -> NDArray[np.float64]:
         """``I_i = max u_i`` over ``F`` with ``u >= d`` (``inf`` when unbounded)."""
@@ -816,12 +888,12 @@ def check_disagreement(
     scale = max(fs._scale, float(np.abs(d).max(initial=0.0)))
     if t < -tol * scale:
         raise InvalidGameError(
-            f"the disagreement point {_fmt(d)} is outside the feasible set (every utility would "
+            f"the disagreement point {fmt(d)} is outside the feasible set (every utility would "
             f"have to drop by {-t:.3g} to make it feasible); disagreement must be feasible"
         )
     if not math.isinf(t) and t <= tol * scale:
         raise InvalidGameError(
-            f"the disagreement point {_fmt(d)} leaves no room to gain: no feasible point gives "
+            f"the disagreement point {fmt(d)} leaves no room to gain: no feasible point gives "
             f"every player more than it (the largest common gain is {max(t, 0.0):.3g})"
         )
     if not need_ideal and fs.bounded_above:
@@ -831,6 +903,6 @@ def check_disagreement(
         i = int(np.flatnonzero(~np.isfinite(ideal))[0])
         raise InvalidGameError(
             f"player {fs.players[i]!r}'s utility is unbounded on the feasible set above the "
-            f"disagreement point {_fmt(d)}; bargaining needs a bounded set of gains"
+            f"disagreement point {fmt(d)}; bargaining needs a bounded set of gains"
         )
     return t, nu, ideal

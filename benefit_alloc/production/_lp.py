@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._lp import new_highs
 from ..errors import SolverError
 
 __all__ = ["LPFamily", "PerRowFamily", "lex_simplex", "lex_objective", "DEFAULT_MAX_BASES"]
@@ -129,13 +130,11 @@ class _Highs:
     """A HiGHS model of ``max c.x s.t. A x <= b, x >= 0`` re-solved for many ``b``."""
 
     def __init__(self, A: NDArray[np.float64], c: NDArray[np.float64]) -> None:
-        import highspy
-
-        from .._lp import _new_highs
+        import highspy  # deliberately lazy: a compiled solver, loaded on first use
 
         self._hs = highspy
         r, a = A.shape
-        h = _new_highs()  # silent, and without the banner on the process's first object
+        h = new_highs()  # silent, and without the banner on the process's first object
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         h.setOptionValue("dual_feasibility_tolerance", 1e-10)
         lp = highspy.HighsLp()
