@@ -43,6 +43,8 @@ import math
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -67,6 +69,7 @@ __all__ = [
     "duality_gap",
     "row_model",
     "new_highs",
+    "native_stdout_muted",
 ]
 
 #: Solver names accepted by ``solver=`` (those installed are listed by available_solvers()).
@@ -290,32 +293,53 @@ def check_solver(solver: str) -> str:
 _BANNER_SILENCED = False
 
 
+@contextmanager
+def native_stdout_muted() -> Iterator[None]:
+    """Send what native code writes straight to file descriptor 1 (a solver's banner) to
+    ``os.devnull`` while the block runs; Python-level output is unaffected.
+
+    The one way the library silences C-level standard output: :func:`new_highs` uses it for
+    HiGHS's one-off banner, and the command runs its computations inside it so that JSON and
+    CSV on stdout stay parseable.  Without a usable file descriptor (an embedded
+    interpreter) the block runs unchanged.
+    """
+    stdout = sys.__stdout__
+    try:
+        fd = stdout.fileno() if stdout is not None else -1
+        if fd >= 0 and stdout is not None:
+            if sys.stdout is not None:
+                sys.stdout.flush()
+            stdout.flush()
+            saved = os.dup(fd)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - no file descriptor
+        fd = -1
+    if fd < 0:  # pragma: no cover - no file descriptor to redirect
+        yield
+        return
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
 def new_highs() -> Any:
     """A silent ``highspy.Highs`` object.
 
     HiGHS prints a banner to the C-level standard output when the first object of a process
-    is created; that first construction runs with file descriptor 1 sent to ``os.devnull``.
+    is created; that first construction runs inside :func:`native_stdout_muted`.
     """
     global _BANNER_SILENCED
-    import highspy
+    import highspy  # deliberately lazy: a compiled solver, loaded on first use
 
     if _BANNER_SILENCED:
         h = highspy.Highs()
     else:
-        try:
-            sys.stdout.flush()
-            saved = os.dup(1)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-        except (OSError, ValueError, AttributeError):  # pragma: no cover - no fd 1
+        with native_stdout_muted():
             h = highspy.Highs()
-        else:
-            try:
-                os.dup2(devnull, 1)
-                h = highspy.Highs()
-            finally:
-                os.dup2(saved, 1)
-                os.close(saved)
-                os.close(devnull)
         _BANNER_SILENCED = True
     h.silent()
     return h

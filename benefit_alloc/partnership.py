@@ -49,6 +49,7 @@ from .errors import InvalidScenarioError
 from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned
 from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
+from .solutions.core import core_is_empty
 from .utility import Utility, as_utility
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1070,7 +1071,7 @@ class Partnership:
                         "focal_payoff": alloc[focal],
                         "focal_gain": alloc[focal] - alone,
                         "partner_gain": partner_gain,
-                        "core_nonempty": eps <= tol * (1.0 + abs(sub.grand)),
+                        "core_nonempty": not core_is_empty(sub, tol=tol),
                         "least_core_epsilon": eps,
                     }
                 )

@@ -38,10 +38,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._bits import names_of
+from ._lp import LinearProgram, solve_lp
 from .allocation import Allocation, as_payoff
 from .errors import InfeasibleError, InvalidGameError, SolverError
 from .game import Game
+from .solutions.core import blocking_coalitions
+from .solutions.core import excess as excesses
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -183,9 +185,11 @@ def check_payoffs(game: Game, x: Any, *, tol: float = 1e-7) -> SettlementChecks:
     """Efficiency, individual rationality and core membership of payoffs ``x`` in ``game``.
 
     Excesses :math:`e(S) = v(S) - x(S)` are computed for all coalitions at once (``O(2**n)``,
-    :func:`benefit_alloc.excess`);
-    a coalition blocks when :math:`e(S) > \\text{tol}\\,(1 + \\max |v|)`.  ``breakeven_met`` is
-    True here; :func:`realise` fills it from the bundles.
+    :func:`benefit_alloc.excess`) and the blocking coalitions by
+    :func:`benefit_alloc.blocking_coalitions`: a coalition blocks when
+    :math:`e(S) > \\text{tol} \\cdot \\max(1, \\max |v|)`, the scale the core functions use;
+    efficiency is checked to the same tolerance.  ``breakeven_met`` is True here;
+    :func:`realise` fills it from the bundles.
 
     Examples
     --------
@@ -194,23 +198,19 @@ def check_payoffs(game: Game, x: Any, *, tol: float = 1e-7) -> SettlementChecks:
     >>> c.individually_rational, c.in_core, c.blocking_coalitions
     (False, False, (('b',),))
     """
-    from .solutions.core import excess as excesses
-
     vec = as_payoff(x, game.players)
-    v = game.values
-    scale = tol * (1.0 + float(np.abs(v).max(initial=0.0)))
     excess = excesses(game, vec)  # v(S) - x(S) for every coalition (a profit game)
-    excess[0] = -np.inf
-    blocking = np.flatnonzero(excess > scale)
-    order = blocking[np.argsort(-excess[blocking], kind="stable")]
-    single = excess[1 << np.arange(game.n)]
-    short = {p: float(e) for p, e in zip(game.players, single) if e > scale}
+    blocking = blocking_coalitions(game, vec, top=None, tol=tol)
+    threshold = tol * max(1.0, float(np.abs(game.values).max(initial=0.0)))
+    alone = blocking[blocking["size"] == 1]
+    short_by = {c[0]: float(e) for c, e in zip(alone["coalition"], alone["excess"])}
+    short = {p: short_by[p] for p in game.players if p in short_by}
     return SettlementChecks(
-        efficient=bool(abs(vec.sum() - game.grand) <= scale),
+        efficient=bool(abs(vec.sum() - game.grand) <= threshold),
         individually_rational=not short,
-        in_core=blocking.size == 0,
-        blocking_coalitions=tuple(names_of(int(m), game.players) for m in order[:_MAX_LISTED]),
-        n_blocking=int(blocking.size),
+        in_core=blocking.empty,
+        blocking_coalitions=tuple(blocking["coalition"].iloc[:_MAX_LISTED]),
+        n_blocking=len(blocking),
         max_excess=float(excess[1:].max(initial=-np.inf)),
         breakeven_met=True,
         shortfalls=short,
@@ -332,21 +332,6 @@ class Settlement:
 
 
 # ---------------------------------------------------------------- the LP
-@dataclass(frozen=True)
-class _LP:
-    """``min c x`` s.t. ``A_ub x <= b_ub``, ``A_eq x = b_eq``, ``lower <= x <= upper``."""
-
-    c: NDArray[np.float64]
-    A_ub: NDArray[np.float64]
-    b_ub: NDArray[np.float64]
-    ub_names: tuple[str, ...]
-    A_eq: NDArray[np.float64]
-    b_eq: NDArray[np.float64]
-    eq_names: tuple[str, ...]
-    lower: NDArray[np.float64]
-    upper: NDArray[np.float64]
-
-
 def _bundle_lp(
     w_rival: NDArray[np.float64],
     supply: NDArray[np.float64],
@@ -355,9 +340,11 @@ def _bundle_lp(
     floors: NDArray[np.float64],
     *,
     elastic: bool,
-) -> _LP:
-    """Build the bundle LP (pure).  Variables: ``y`` (n x R, row-major), ``m`` (n), then ``p``
-    (n, out-of-pocket payments) or, when ``elastic``, ``s`` (n, floor violations)."""
+) -> LinearProgram:
+    """Build the bundle LP as a :class:`~benefit_alloc._lp.LinearProgram` (pure).
+
+    Variables: ``y`` (n x R, row-major), ``m`` (n), then ``p`` (n, out-of-pocket payments)
+    or, when ``elastic``, ``s`` (n, floor violations)."""
     n, r = w_rival.shape
     nv = n * r + 2 * n
     iy = np.arange(n * r).reshape(n, r)
@@ -370,18 +357,15 @@ def _bundle_lp(
     c[ia] = 1.0
     ub_rows: list[NDArray[np.float64]] = []
     b_ub: list[float] = []
-    ub_names: list[str] = []
     for k in range(r):
         row = np.zeros(nv)
         row[iy[:, k]] = 1.0
         ub_rows.append(row)
         b_ub.append(float(supply[k]))
-        ub_names.append(f"supply_{k}")
     row = np.zeros(nv)
     row[im] = 1.0
     ub_rows.append(row)
     b_ub.append(float(money))
-    ub_names.append("money")
     for i in range(n):
         row = np.zeros(nv)
         if elastic:  # m_i + s_i >= floor_i
@@ -390,51 +374,36 @@ def _bundle_lp(
             row[im[i]] = -1.0
             row[ia[i]] = -1.0
             b_ub.append(-float(floors[i]))
-            ub_names.append(f"floor_{i}")
         else:  # p_i >= -m_i
             row[im[i]] = -1.0
             row[ia[i]] = -1.0
             b_ub.append(0.0)
-            ub_names.append(f"pocket_{i}")
         ub_rows.append(row)
     a_eq = np.zeros((n, nv))
     for i in range(n):
         a_eq[i, iy[i]] = w_rival[i]
         a_eq[i, im[i]] = 1.0
-    return _LP(
-        c,
-        np.array(ub_rows).reshape(len(ub_rows), nv),
-        np.array(b_ub),
-        tuple(ub_names),
-        a_eq,
-        np.asarray(rhs, dtype=np.float64),
-        tuple(f"target_{i}" for i in range(n)),
-        lower,
-        upper,
+    return LinearProgram(
+        c=c,
+        A_ub=np.array(ub_rows).reshape(len(ub_rows), nv),
+        b_ub=np.array(b_ub),
+        A_eq=a_eq,
+        b_eq=np.asarray(rhs, dtype=np.float64),
+        bounds=np.column_stack([lower, upper]),
     )
 
 
-def _solve(lp: _LP) -> NDArray[np.float64] | None:
+def _solve(lp: LinearProgram) -> NDArray[np.float64] | None:
     """Solve with HiGHS through :func:`benefit_alloc._lp.solve_lp` (status checked there).
 
     Returns None when the LP is infeasible; any other failure raises SolverError.
     """
-    from ._lp import LinearProgram, solve_lp
-
-    program = LinearProgram(
-        c=lp.c,
-        A_ub=lp.A_ub,
-        b_ub=lp.b_ub,
-        A_eq=lp.A_eq,
-        b_eq=lp.b_eq,
-        bounds=np.column_stack([lp.lower, lp.upper]),
-    )
     try:
-        sol = solve_lp(program, what="the bundle LP")
+        sol = solve_lp(lp, what="the bundle LP")
     except InfeasibleError:
         return None
     out = np.asarray(sol.x, dtype=np.float64)
-    if out.shape != (lp.c.size,) or not np.isfinite(out).all():
+    if out.shape != (lp.n_vars,) or not np.isfinite(out).all():
         raise SolverError("HiGHS reported an optimal bundle LP but returned no usable values")
     return out
 

@@ -279,3 +279,16 @@ def test_cbc_engine_found_without_pulp3_bundle(monkeypatch):
     monkeypatch.delattr(pulp, "PULP_CBC_CMD", raising=False)
     engine = _lp._cbc_engine()
     assert engine is None or engine.available()
+
+
+def test_native_stdout_muted_silences_file_descriptor_1(capfd):
+    """One way of silencing C-level output: what is written to fd 1 inside is dropped."""
+    import os
+
+    os.write(1, b"before\n")
+    with _lp.native_stdout_muted():
+        os.write(1, b"banner\n")
+        print("python-level", flush=True)  # sys.stdout is fd 1 here as well
+    os.write(1, b"after\n")
+    out = capfd.readouterr().out
+    assert "before" in out and "after" in out and "banner" not in out

@@ -12,7 +12,7 @@ import benefit_alloc.settlement as st_mod
 from benefit_alloc._bits import masks_to_bool
 from benefit_alloc.errors import InfeasibleError, InvalidGameError
 from tests.doubles import SynergyDouble, TableDouble, three_party_synergy
-from tests.strategies import unions
+from tests.strategies import games, unions
 
 OUT = ("graduates", "patents", "revenue")
 TABLE = np.array([[0, 0, 0], [10, 0, 0], [0, 1, 20], [30, 2, 40]], dtype=float)
@@ -313,6 +313,40 @@ def test_check_payoffs_matches_a_direct_enumeration():
     ]
     assert c.n_blocking == len(direct)
     assert c.in_core == (not direct)
+
+
+@given(games(n=(1, 5), named=True), st.data())
+def test_check_payoffs_agrees_with_the_core_functions(g, data):
+    """check_payoffs reports what excess, blocking_coalitions and is_in_core say."""
+    x = data.draw(
+        st.lists(st.floats(-10, 10, allow_nan=False), min_size=g.n, max_size=g.n), label="x"
+    )
+    c = st_mod.check_payoffs(g, x, tol=1e-7)
+    frame = ba.blocking_coalitions(g, x, top=None, tol=1e-7)
+    assert c.n_blocking == len(frame)
+    assert c.blocking_coalitions == tuple(frame["coalition"].iloc[:50])
+    assert c.in_core == frame.empty
+    assert c.max_excess == pytest.approx(float(ba.excess(g, x)[1:].max()))
+    if c.efficient:
+        assert c.in_core == ba.is_in_core(g, x, tol=1e-7)
+    singles = {p: -float(v) for p, v in zip(g.players, np.asarray(x) - g.singletons)}
+    assert set(c.shortfalls) == {p for p in g.players if (p,) in c.blocking_coalitions} or (
+        c.n_blocking > 50
+    )
+    for p, short in c.shortfalls.items():
+        assert short == pytest.approx(singles[p])
+
+
+def test_bundle_lp_is_the_library_lp_record():
+    from benefit_alloc._lp import LinearProgram
+
+    lp = st_mod._bundle_lp(
+        np.ones((2, 1)), np.array([3.0]), 1.0, np.array([1.0, 2.0]), np.zeros(2), elastic=False
+    )
+    assert isinstance(lp, LinearProgram) and lp.n_vars == 6
+    x = st_mod._solve(lp)
+    assert_allclose(x[:2] + x[2:4], [1.0, 2.0], atol=1e-9)  # each target met: y_i + m_i
+    assert x[:2].sum() <= 3.0 + 1e-9 and x[2:4].sum() <= 1.0 + 1e-9
 
 
 def test_settling_a_three_party_synergy():
