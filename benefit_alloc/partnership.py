@@ -33,7 +33,6 @@ given the coalition's money-metric output prices :math:`(\\max_{i\\in S} w_{io})
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
@@ -42,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from . import what_if
 from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, subset_max, subset_sums
 from .allocation import Allocation
 from .bargaining.feasible import FeasibleSet
@@ -49,7 +49,6 @@ from .errors import InvalidScenarioError
 from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned
 from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
-from .solutions.core import core_is_empty
 from .utility import Utility, as_utility
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1008,78 +1007,12 @@ class Partnership:
     ) -> pd.DataFrame:
         """Rank candidate partners (or groups of up to ``max_size``) for ``focal``.
 
-        For every set ``T`` of candidates with ``1 <= |T| <= max_size`` the game is restricted
-        to ``{focal} + T`` and split by ``method`` (Shapley by default).  One row per ``T``:
-
-        ``partners`` (names joined by ``" + "``), ``size``, ``worth`` :math:`v(\\{f\\} \\cup T)`,
-        ``focal_payoff``, ``focal_gain`` (over ``focal`` alone, :math:`v(\\{f\\})`),
-        ``partner_gain`` (the partners' payoffs less their standalone values, summed),
-        ``core_nonempty`` and ``least_core_epsilon`` (the least-core :math:`\\varepsilon` of the
-        subgame, Maschler, Peleg and Shapley 1979: the core is non-empty iff
-        :math:`\\varepsilon \\le 0`).  Rows are sorted by ``focal_gain``, largest first.
+        The same as :func:`benefit_alloc.what_if.rank_partners(self, ...)
+        <benefit_alloc.what_if.rank_partners>`, which documents the columns.
         """
-        import pandas as pd
-
-        from .settlement import solve_method
-
-        if focal not in self._names:
-            raise InvalidScenarioError(f"focal party {focal!r} is not one of {list(self._names)}")
-        if candidates is None:
-            cands = [p for p in self._names if p != focal]
-        else:
-            if isinstance(candidates, str):
-                raise InvalidScenarioError(
-                    f"candidates must be a list of names, got the string {candidates!r}"
-                )
-            cands = list(candidates)
-            for c in cands:
-                if c not in self._names:
-                    raise InvalidScenarioError(
-                        f"candidate {c!r} is not a party; the parties are {list(self._names)}"
-                    )
-                if c == focal:
-                    raise InvalidScenarioError(f"candidates include the focal party {focal!r}")
-            if len(set(cands)) != len(cands):
-                raise InvalidScenarioError(f"candidates {cands} name a party twice")
-        if not cands:
-            raise InvalidScenarioError("there are no candidate partners to rank")
-        if (
-            isinstance(max_size, bool)
-            or not isinstance(max_size, (int, np.integer))
-            or not (1 <= max_size <= len(cands))
-        ):
-            raise InvalidScenarioError(
-                f"max_size = {max_size!r} must be an integer from 1 to {len(cands)} (the number "
-                "of candidates)"
-            )
-        least_core = _library_function("least_core")
-        game = self.game()
-        alone = game.value([focal])
-        rows = []
-        for size in range(1, int(max_size) + 1):
-            for group in itertools.combinations(cands, size):
-                members = [p for p in self._names if p == focal or p in group]
-                sub = game.subgame(members)
-                alloc = solve_method(sub, method, **options)
-                partner_gain = sum(alloc[p] - sub.value([p]) for p in group)
-                eps = float(least_core(sub).epsilon)
-                rows.append(
-                    {
-                        "partners": " + ".join(group),
-                        "size": size,
-                        "worth": sub.grand,
-                        "focal_payoff": alloc[focal],
-                        "focal_gain": alloc[focal] - alone,
-                        "partner_gain": partner_gain,
-                        "core_nonempty": not core_is_empty(sub, tol=tol),
-                        "least_core_epsilon": eps,
-                    }
-                )
-        df = pd.DataFrame(rows)
-        df = df.sort_values("focal_gain", ascending=False, kind="stable").reset_index(drop=True)
-        df.attrs["focal"] = focal
-        df.attrs["method"] = method if isinstance(method, str) else getattr(method, "__name__", "")
-        return df
+        return what_if.rank_partners(
+            self, focal, candidates, max_size=max_size, method=method, tol=tol, **options
+        )
 
     def sensitivity(
         self,
@@ -1091,41 +1024,11 @@ class Partnership:
     ) -> pd.DataFrame:
         """Every party's payoff as ``party``'s contribution of ``resource`` varies.
 
-        Returns a DataFrame indexed by the amounts (index name ``"party.resource"``), one
-        column per party (payoffs by ``method``) and a last ``worth`` column :math:`v(N)`.
+        The same as :func:`benefit_alloc.what_if.sensitivity(self, ...)
+        <benefit_alloc.what_if.sensitivity>`: a DataFrame indexed by the amounts, one column
+        per party and a last ``worth`` column :math:`v(N)`.
         """
-        import pandas as pd
-
-        from .settlement import solve_method
-
-        if party not in self._names:
-            raise InvalidScenarioError(
-                f"unknown party {party!r}; the parties are {list(self._names)}"
-            )
-        if resource not in self._production.resources:
-            raise InvalidScenarioError(
-                f"resource {resource!r} is not used by the production model (its resources: "
-                f"{list(self._production.resources)})"
-            )
-        try:
-            levels = [float(a) for a in amounts]
-        except (TypeError, ValueError):
-            raise InvalidScenarioError(
-                f"amounts must be a list of numbers, got {amounts!r}"
-            ) from None
-        if not levels:
-            raise InvalidScenarioError("amounts is empty; give at least one amount")
-        rows = []
-        for a in levels:
-            variant = self.with_contribution(party, resource, a)
-            g = variant.game()
-            alloc = solve_method(g, method, **options)
-            rows.append([*alloc.values.tolist(), g.grand])
-        return pd.DataFrame(
-            rows,
-            index=pd.Index(levels, name=f"{party}.{resource}"),
-            columns=[*self._names, "worth"],
-        )
+        return what_if.sensitivity(self, party, resource, amounts, method, **options)
 
 
 def _library_function(name: str) -> Callable[..., Any]:
