@@ -69,6 +69,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         ntu_shapley,
     )
 
+# Owen's (1975) dual split of linear production games
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.dual_split import shadow_price_split
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.
@@ -116,6 +120,8 @@ _LAZY: dict[str, str] = {
     "loads_scenario": "benefit_alloc.scenario",
     "render_report": "benefit_alloc.report",
     "write_report": "benefit_alloc.report",
+    # Owen's (1975) dual split of linear production games
+    "shadow_price_split": "benefit_alloc.solutions.dual_split",
 }
 
 __all__ = [
@@ -187,6 +193,8 @@ __all__ = [
     "loads_scenario",
     "render_report",
     "write_report",
+    # Owen's (1975) dual split of linear production games
+    "shadow_price_split",
 ]
 
 

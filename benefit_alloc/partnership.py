@@ -49,6 +49,8 @@ from .errors import InvalidScenarioError
 from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned
 from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
+from .production.linear import LinearProduction
+from .solutions.dual_split import shadow_price_split
 from .utility import Utility, as_utility
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -859,23 +861,30 @@ class Partnership:
         return partnership_set(self, coalition, side_payments=side_payments, floor=floor)
 
     # ------------------------------------------------------- Owen's dual split
-    def owen_allocation(self, **options: Any) -> Allocation:
-        """Owen's (1975) dual allocation for a :class:`~benefit_alloc.production.LinearProduction`.
+    def shadow_price_split(
+        self,
+        rule: Literal["average", "lexmin"] = "average",
+        priority: Sequence[str] | None = None,
+    ) -> Allocation:
+        """Owen's (1975) dual split for a :class:`~benefit_alloc.production.LinearProduction`.
 
         Each activity is priced at what its yields are worth to the grand coalition,
         :math:`p = Y \\pi(N)` with :math:`\\pi(N)` the grand coalition's money-metric output
         prices, and every party is paid its contribution at the shadow prices :math:`y^*` of
-        that linear programme, plus its money constant: :math:`x_i = y^* \\cdot b_i + k_i`.
-        The split is efficient, and it lies in the core of the partnership's game: a coalition
-        values outputs at most at the grand coalition's prices (a maximum or a sum over fewer
+        that linear programme, plus its money constant: :math:`x_i = y^* \\cdot b_i + k_i`
+        (:func:`~benefit_alloc.shadow_price_split` of that programme).  The split is
+        efficient, and it lies in the core of the partnership's game: a coalition values
+        outputs at most at the grand coalition's prices (a maximum or a sum over fewer
         members of nonnegative values), so :math:`v(S) \\le v_{\\text{LP}}(S) + k(S) \\le
         x(S)`, the second inequality being Owen's theorem.
 
         Parameters
         ----------
-        **options
-            Passed to ``LinearProduction.owen_allocation`` (``rule=``, ``priority=``, which
-            choose among several optimal shadow prices).
+        rule : {"average", "lexmin"}, default "average"
+            How to choose among several optimal shadow prices
+            (:meth:`LinearProduction.shadow_prices <benefit_alloc.production.LinearProduction.shadow_prices>`).
+        priority : sequence of str, optional
+            For ``rule="lexmin"``: resources whose prices are minimised first.
 
         Raises
         ------
@@ -883,19 +892,16 @@ class Partnership:
             When the production model is not a LinearProduction with yields, or utility is
             not transferable.
         """
-        import benefit_alloc.production as production
-
-        linear = getattr(production, "LinearProduction", None)
         model = self._production
-        if linear is None or not isinstance(model, linear) or model.yields is None:
+        if not isinstance(model, LinearProduction) or model.yields is None:
             raise InvalidScenarioError(
-                "owen_allocation needs a LinearProduction with yields as the production model, "
-                f"got {model!r}"
+                "shadow_price_split (owen_allocation) needs a LinearProduction with yields as "
+                f"the production model, got {model!r}"
             )
-        self._require_transferable("owen_allocation()")
+        self._require_transferable("shadow_price_split()")
         grand = self._prices_all()[-1]
         activity_prices = np.asarray(model.yields) @ self._to_model(grand)
-        lp = linear(
+        lp = LinearProduction(
             model.technology,
             self._contrib,
             prices=activity_prices,
@@ -903,11 +909,22 @@ class Partnership:
             resources=model.resources,
             activities=model.activities,
         )
-        dual = lp.owen_allocation(**options)
+        dual = shadow_price_split(lp, rule, priority)
         pay = dual.values + self.money_constants()
         return Allocation(
-            self._names, pay, "owen_allocation (Owen 1975 dual)", **dict(dual.diagnostics)
+            self._names,
+            pay,
+            "shadow_price_split (Owen 1975 dual; formerly owen_allocation)",
+            **dict(dual.diagnostics),
         )
+
+    def owen_allocation(self, **options: Any) -> Allocation:
+        """Owen's dual split under its former name: the same as :meth:`shadow_price_split`.
+
+        Kept as an alias (the name collides with :func:`~benefit_alloc.owen`, the value for
+        a priori unions); it will be deprecated from the next release on.
+        """
+        return self.shadow_price_split(**options)
 
     # -------------------------------------------------------------- settlement
     def settle(
@@ -925,8 +942,9 @@ class Partnership:
         method : str or callable
             A name from :data:`benefit_alloc.settlement.METHODS` (``"shapley"``, ``"owen"``,
             ``"nucleolus"``, ``"least_core"``, ``"banzhaf"`` (normalised), ...), or
-            ``"owen_allocation"`` (Owen's dual split of a linear production model, see
-            :meth:`owen_allocation`), or a function ``f(game, **options) -> Allocation``.
+            ``"shadow_price_split"`` (Owen's dual split of a linear production model, see
+            :meth:`shadow_price_split`; ``"owen_allocation"`` is its former name), or a
+            function ``f(game, **options) -> Allocation``.
         side_payments : bool, default True
             Allow a party's money to be negative (it pays the others).  With False, money only
             shares out the money produced.
@@ -942,8 +960,8 @@ class Partnership:
         """
         from .settlement import solve_method
 
-        if method == "owen_allocation":
-            alloc = self.owen_allocation(**options)
+        if method in ("shadow_price_split", "owen_allocation"):
+            alloc = self.shadow_price_split(**options)
         else:
             alloc = solve_method(self.game(), method, **options)
         return self.realise(alloc, side_payments=side_payments, tol=tol)
