@@ -35,7 +35,14 @@ from ..errors import InvalidScenarioError
 from ..game import MAX_DENSE_PLAYERS, Game, _owned
 from ..solutions.dual_split import shadow_price_split
 from . import _checks as chk
-from ._lp import DEFAULT_MAX_BASES, LPFamily, PerRowFamily, lex_simplex
+from ._lp import (
+    COEFFICIENT_RANGE,
+    DEFAULT_MAX_BASES,
+    PerRowFamily,
+    ScaledFamily,
+    lex_simplex,
+    row_scales,
+)
 from ._pool import pooled_blocks
 from .base import ProductionModel
 
@@ -272,11 +279,13 @@ class LinearProduction(ProductionModel):
                     f"{self._outputs[j]!r} per unit, so its output is unbounded; give it a "
                     "resource use"
                 )
+        _check_range(tech, self._resources, self._activities)
         self._tech = tech
+        self._row_scale = row_scales(tech)
         for arr_ in (self._tech, self._endow, self._prices, self._yields):
             if arr_ is not None:
                 arr_.flags.writeable = False
-        self._families: dict[bytes, LPFamily] = {}
+        self._families: dict[bytes, ScaledFamily] = {}
         self._per_row: PerRowFamily | None = None
 
     # -------------------------------------------------------------- accessors
@@ -333,13 +342,19 @@ class LinearProduction(ProductionModel):
         )
 
     # ------------------------------------------------------------------ solving
-    def _family(self, c: NDArray[np.float64]) -> LPFamily:
+    def _family(self, c: NDArray[np.float64]) -> ScaledFamily:
         key = np.ascontiguousarray(c, dtype=np.float64).tobytes()
         fam = self._families.get(key)
         if fam is None:
             if len(self._families) >= _CACHE:
                 self._families.pop(next(iter(self._families)))
-            fam = LPFamily(self._tech, np.array(c, dtype=np.float64), self._method, self._max_bases)
+            fam = ScaledFamily(
+                self._tech,
+                np.array(c, dtype=np.float64),
+                self._row_scale,
+                self._method,
+                self._max_bases,
+            )
             self._families[key] = fam
         return fam
 
@@ -605,6 +620,22 @@ class LinearProduction(ProductionModel):
         ({'College': 1.0, 'Firm': 0.0}, ('Firm',))
         """
         return shadow_price_split(self, rule, priority)
+
+
+def _check_range(
+    tech: NDArray[np.float64], resources: Sequence[str], activities: Sequence[str]
+) -> None:
+    """Refuse a nonzero technology coefficient outside :data:`COEFFICIENT_RANGE`."""
+    lo, hi = COEFFICIENT_RANGE
+    bad = (tech != 0) & ((tech < lo) | (tech > hi))
+    if bad.any():
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+        raise InvalidScenarioError(
+            f"technology[{resources[i]!r}, {activities[j]!r}] = {tech[i, j]:.6g} is outside "
+            f"[{lo:g}, {hi:g}], the range of nonzero coefficients the production programme is "
+            "solved exactly for; express the resource or the activity in other units (say "
+            "thousands) to bring it into range"
+        )
 
 
 def _lexmin_index(Y: NDArray[np.float64], order: Sequence[int], tol: float) -> int:
