@@ -689,8 +689,10 @@ class Partnership:
                 self._production.produce_all(self._names, self._contrib, self._to_model(prices)),
                 np.arange(1 << self.n, dtype=np.int64),
             )
-            vals = (prices * q).sum(axis=1) + subset_sums(self.money_constants())
+            with np.errstate(over="ignore", invalid="ignore"):
+                vals = (prices * q).sum(axis=1) + subset_sums(self.money_constants())
             vals[0] = 0.0
+            _check_finite_worth(vals, q, self._names, self.output_names)
             self._game = _owned(vals, self._names, False)
         return self._game
 
@@ -1047,6 +1049,25 @@ class Partnership:
         per party and a last ``worth`` column :math:`v(N)`.
         """
         return what_if.sensitivity(self, party, resource, amounts, method, **options)
+
+
+def _check_finite_worth(
+    vals: NDArray[np.float64],
+    q: NDArray[np.float64],
+    names: tuple[str, ...],
+    outputs: tuple[str, ...],
+) -> None:
+    """Refuse a money-metric value that overflows, naming the coalition, the value and the
+    largest output behind it."""
+    bad = np.flatnonzero(~np.isfinite(vals))
+    if bad.size:
+        mask = int(bad[0])
+        o = int(np.argmax(q[mask]))
+        raise InvalidScenarioError(
+            f"the money-metric value of {list(names_of(mask, names))} is {vals[mask]} (it "
+            f"overflows): it produces {q[mask, o]:.6g} of {outputs[o]!r}; express the outputs "
+            "or money in larger units"
+        )
 
 
 def _library_function(name: str) -> Callable[..., Any]:

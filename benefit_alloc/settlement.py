@@ -393,16 +393,63 @@ def _bundle_lp(
     )
 
 
-def _solve(lp: LinearProgram) -> NDArray[np.float64] | None:
-    """Solve with HiGHS through :func:`benefit_alloc._lp.solve_lp` (status checked there).
+def _pow2(m: float) -> float:
+    """The power of two nearest ``m > 0`` (1 for 0): scaling by it is exact."""
+    return math.ldexp(1.0, round(math.log2(m))) if m > 0 else 1.0
+
+
+def _column_scales(n: int, supply: NDArray[np.float64], money_scale: float) -> NDArray[np.float64]:
+    """Units for the bundle LP's variables: each rival output's shares in units of its supply,
+    money and payments in units of ``money_scale`` (powers of two).
+
+    HiGHS's tolerances are absolute (1e-7 to 1e-9) and it reads a bound or right-hand side
+    of 1e20 as infinite, so a partnership producing 1e15 or 1e20 of something must be solved
+    in units in which its amounts are about 1; the solution is scaled back exactly.
+    ``money_scale`` is the largest money amount the targets are computed from (payoffs,
+    values of the shared outputs, constants, money produced, floors), not the targets
+    themselves: a target is a difference, and its rounding must stay small in the LP's units.
+    """
+    r = supply.size
+    col = np.empty(n * r + 2 * n)
+    col[: n * r] = np.tile([_pow2(float(q)) for q in supply], n)
+    col[n * r :] = _pow2(money_scale)
+    return col
+
+
+def _scale_lp(lp: LinearProgram, col: NDArray[np.float64]) -> LinearProgram:
+    """The LP in the variables ``x' = x / col``, each row divided by a power of two near its
+    largest coefficient (the same programme, exactly, in well-scaled units)."""
+
+    def rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[Any, Any]:
+        a = a * col[None, :]
+        top = np.abs(a).max(axis=1, initial=0.0)
+        unit = np.array([_pow2(float(t)) for t in top]).reshape(-1)
+        return a / unit[:, None], b / unit
+
+    a_ub, b_ub = rows(lp.A_ub, lp.b_ub)
+    a_eq, b_eq = rows(lp.A_eq, lp.b_eq)
+    c = lp.c * col
+    return LinearProgram(
+        c=c / _pow2(float(np.abs(c).max(initial=0.0))),
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=lp.bounds / col[:, None],
+    )
+
+
+def _solve(lp: LinearProgram, col: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """Solve with HiGHS through :func:`benefit_alloc._lp.solve_lp` (status checked there), in
+    the units ``col`` (:func:`_column_scales`); the solution is returned in the original ones.
 
     Returns None when the LP is infeasible; any other failure raises SolverError.
     """
     try:
-        sol = solve_lp(lp, what="the bundle LP")
+        sol = solve_lp(_scale_lp(lp, col), what="the bundle LP")
     except InfeasibleError:
         return None
-    out = np.asarray(sol.x, dtype=np.float64)
+    out = np.asarray(sol.x, dtype=np.float64) * col
     if out.shape != (lp.n_vars,) or not np.isfinite(out).all():
         raise SolverError("HiGHS reported an optimal bundle LP but returned no usable values")
     return out
@@ -470,10 +517,15 @@ def realise(
     if not side_payments:
         floors = np.maximum(floors, 0.0)
     supply = np.array([q[o] for o in rival])
-    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=False))
+    money_scale = max(
+        float(np.abs(a).max(initial=0.0))
+        for a in (vec, shared_value, const, np.array([money]), floors[np.isfinite(floors)])
+    )
+    units = _column_scales(n, supply, money_scale)
+    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=False), units)
     if sol is None:
         raise _explain_infeasible(
-            names, w_rival, supply, money, rhs, floors, side_payments, vec, scale
+            names, w_rival, supply, money, rhs, floors, side_payments, vec, scale, units
         )
     y = sol[: n * len(rival)].reshape(n, len(rival))
     m = sol[n * len(rival) : n * len(rival) + n]
@@ -525,9 +577,10 @@ def _explain_infeasible(
     side_payments: bool,
     vec: NDArray[np.float64],
     scale: float,
+    units: NDArray[np.float64],
 ) -> InfeasibleError:
     """The InfeasibleError naming the floors that bind (found by the elastic LP)."""
-    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=True))
+    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=True), units)
     if sol is None:
         return InfeasibleError(
             "the payoffs cannot be realised even without break-even floors: the outputs "

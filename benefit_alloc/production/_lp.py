@@ -127,6 +127,20 @@ def lex_simplex(
     raise SolverError(f"lexicographic simplex did not finish within {max_pivots} pivots")
 
 
+def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``v`` divided by the power of two nearest its largest magnitude (``v`` if all zero).
+
+    An optimal basis of ``max c.x s.t. A x <= b, x >= 0`` does not change when ``c`` or ``b``
+    is multiplied by a positive number, so HiGHS is given both in units in which they are
+    about 1: its tolerances are absolute, and it refuses or reads as infinite costs and
+    bounds near 1e20 (a partnership producing 1e15 of an output priced at 1e5).
+    """
+    m = float(np.abs(v).max(initial=0.0))
+    if not m > 0 or not np.isfinite(m):
+        return v
+    return v / float(np.exp2(np.round(np.log2(m))))
+
+
 class _Highs:
     """A HiGHS model of ``max c.x s.t. A x <= b, x >= 0`` re-solved for many ``b``."""
 
@@ -141,7 +155,7 @@ class _Highs:
         lp = highspy.HighsLp()
         lp.num_col_ = a
         lp.num_row_ = r
-        lp.col_cost_ = np.asarray(c, dtype=np.float64)
+        lp.col_cost_ = _unit(np.asarray(c, dtype=np.float64))
         lp.col_lower_ = np.zeros(a)
         lp.col_upper_ = np.full(a, highspy.kHighsInf)
         lp.row_lower_ = np.full(r, -highspy.kHighsInf)
@@ -167,14 +181,14 @@ class _Highs:
     def set_cost(self, c: NDArray[np.float64]) -> None:
         """Change the worth vector (the next solve is warm-started from the last basis)."""
         self._h.changeColsCost(  # type: ignore[attr-defined]
-            self._a, np.arange(self._a, dtype=np.int32), np.asarray(c, dtype=np.float64)
+            self._a, np.arange(self._a, dtype=np.int32), _unit(np.asarray(c, dtype=np.float64))
         )
 
     def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
         """An optimal basis (indices into the columns of ``[A | I]``) for right-hand side ``b``."""
         hs, h = self._hs, self._h
         h.changeRowsBounds(  # type: ignore[attr-defined]
-            self._r, self._rows, self._lower, np.asarray(b, dtype=np.float64)
+            self._r, self._rows, self._lower, _unit(np.asarray(b, dtype=np.float64))
         )
         h.run()
         status = h.getModelStatus()
