@@ -480,7 +480,10 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
 
 @dataclass(frozen=True)
 class LPOutcome:
-    """Outcome of :func:`solve_lp_status`.
+    """Outcome of an LP for which infeasible and unbounded are answers, not errors.
+
+    The one result type of :func:`solve_lp_status` (a minimisation) and of the bargaining
+    layer's maximisations (:func:`benefit_alloc.bargaining._numeric.linprog`).
 
     Attributes
     ----------
@@ -489,21 +492,41 @@ class LPOutcome:
     x : ndarray or None
         The solution when optimal.
     objective : float
-        ``c @ x`` when optimal, ``-inf`` when unbounded (a minimisation), ``nan`` when
-        infeasible.
+        ``c @ x`` when optimal, ``-inf`` (a minimisation) or ``+inf`` (a maximisation) when
+        unbounded, ``nan`` when infeasible.
     ineq_duals, eq_duals : ndarray or None
-        Marginals of the inequality and equality rows when optimal (the convention of
-        :class:`LPSolution`: derivatives of the minimum with respect to ``b_ub`` and ``b_eq``).
+        Marginals of the inequality and equality rows when optimal: derivatives of the
+        optimal value with respect to ``b_ub`` and ``b_eq`` (the convention of
+        :class:`LPSolution`; ``<= 0`` for the ``<=`` rows of a minimisation, ``>= 0``, the
+        shadow prices, for those of a maximisation).
     solver_status : str
-        HiGHS's own status text.
+        The solver's own status text.
+    sense : {"min", "max"}
+        Which optimum ``objective`` is.
     """
 
     status: str
-    x: NDArray[np.float64] | None
-    objective: float
-    ineq_duals: NDArray[np.float64] | None
-    eq_duals: NDArray[np.float64] | None
-    solver_status: str
+    x: NDArray[np.float64] | None = None
+    objective: float = math.nan
+    ineq_duals: NDArray[np.float64] | None = None
+    eq_duals: NDArray[np.float64] | None = None
+    solver_status: str = ""
+    sense: Literal["min", "max"] = "min"
+
+    @property
+    def value(self) -> float:
+        """The optimal value, :attr:`objective` (the bargaining layer's name)."""
+        return self.objective
+
+    @property
+    def dual_ub(self) -> NDArray[np.float64] | None:
+        """:attr:`ineq_duals` (the bargaining layer's name for the shadow prices)."""
+        return self.ineq_duals
+
+    @property
+    def dual_eq(self) -> NDArray[np.float64] | None:
+        """:attr:`eq_duals` (the bargaining layer's name)."""
+        return self.eq_duals
 
 
 _LOCAL = threading.local()
