@@ -133,6 +133,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.shapley import semivalue, weighted_banzhaf
     from .solutions.solidarity import solidarity
     from .solutions.structure import aumann_dreze, graph_game, myerson, structure_nucleolus
+# Owen's (1975) dual split of linear production games
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.dual_split import shadow_price_split
 
 __version__ = "0.1.0"
 
@@ -235,6 +238,8 @@ _LAZY: dict[str, str] = {
     "disruption_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
     "verify_nucleolus_exact": "benefit_alloc.solutions.nucleolus_exact",
     "modiclus": "benefit_alloc.solutions.nucleolus_variants",
+    # Owen's (1975) dual split of linear production games
+    "shadow_price_split": "benefit_alloc.solutions.dual_split",
 }
 
 __all__ = [
@@ -367,6 +372,8 @@ __all__ = [
     "disruption_nucleolus",
     "verify_nucleolus_exact",
     "modiclus",
+    # Owen's (1975) dual split of linear production games
+    "shadow_price_split",
 ]
 
 

@@ -43,6 +43,8 @@ import math
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,6 +68,8 @@ __all__ = [
     "solve_lp_status",
     "duality_gap",
     "row_model",
+    "new_highs",
+    "native_stdout_muted",
 ]
 
 #: Solver names accepted by ``solver=`` (those installed are listed by available_solvers()).
@@ -289,32 +293,53 @@ def check_solver(solver: str) -> str:
 _BANNER_SILENCED = False
 
 
-def _new_highs() -> Any:
+@contextmanager
+def native_stdout_muted() -> Iterator[None]:
+    """Send what native code writes straight to file descriptor 1 (a solver's banner) to
+    ``os.devnull`` while the block runs; Python-level output is unaffected.
+
+    The one way the library silences C-level standard output: :func:`new_highs` uses it for
+    HiGHS's one-off banner, and the command runs its computations inside it so that JSON and
+    CSV on stdout stay parseable.  Without a usable file descriptor (an embedded
+    interpreter) the block runs unchanged.
+    """
+    stdout = sys.__stdout__
+    try:
+        fd = stdout.fileno() if stdout is not None else -1
+        if fd >= 0 and stdout is not None:
+            if sys.stdout is not None:
+                sys.stdout.flush()
+            stdout.flush()
+            saved = os.dup(fd)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - no file descriptor
+        fd = -1
+    if fd < 0:  # pragma: no cover - no file descriptor to redirect
+        yield
+        return
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+def new_highs() -> Any:
     """A silent ``highspy.Highs`` object.
 
     HiGHS prints a banner to the C-level standard output when the first object of a process
-    is created; that first construction runs with file descriptor 1 sent to ``os.devnull``.
+    is created; that first construction runs inside :func:`native_stdout_muted`.
     """
     global _BANNER_SILENCED
-    import highspy
+    import highspy  # deliberately lazy: a compiled solver, loaded on first use
 
     if _BANNER_SILENCED:
         h = highspy.Highs()
     else:
-        try:
-            sys.stdout.flush()
-            saved = os.dup(1)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-        except (OSError, ValueError, AttributeError):  # pragma: no cover - no fd 1
+        with native_stdout_muted():
             h = highspy.Highs()
-        else:
-            try:
-                os.dup2(devnull, 1)
-                h = highspy.Highs()
-            finally:
-                os.dup2(saved, 1)
-                os.close(saved)
-                os.close(devnull)
         _BANNER_SILENCED = True
     h.silent()
     return h
@@ -424,7 +449,7 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
     eq_rows = rows(lp.A_eq, lp.b_eq, True, "e")
     if name == "highs":
         if not _BANNER_SILENCED:
-            _new_highs()  # absorbs HiGHS's one-off banner
+            new_highs()  # absorbs HiGHS's one-off banner
         engine: Any = pulp.HiGHS(msg=False)
     else:
         engine = _cbc_engine()
@@ -455,7 +480,10 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
 
 @dataclass(frozen=True)
 class LPOutcome:
-    """Outcome of :func:`solve_lp_status`.
+    """Outcome of an LP for which infeasible and unbounded are answers, not errors.
+
+    The one result type of :func:`solve_lp_status` (a minimisation) and of the bargaining
+    layer's maximisations (:func:`benefit_alloc.bargaining._numeric.linprog`).
 
     Attributes
     ----------
@@ -464,31 +492,51 @@ class LPOutcome:
     x : ndarray or None
         The solution when optimal.
     objective : float
-        ``c @ x`` when optimal, ``-inf`` when unbounded (a minimisation), ``nan`` when
-        infeasible.
+        ``c @ x`` when optimal, ``-inf`` (a minimisation) or ``+inf`` (a maximisation) when
+        unbounded, ``nan`` when infeasible.
     ineq_duals, eq_duals : ndarray or None
-        Marginals of the inequality and equality rows when optimal (the convention of
-        :class:`LPSolution`: derivatives of the minimum with respect to ``b_ub`` and ``b_eq``).
+        Marginals of the inequality and equality rows when optimal: derivatives of the
+        optimal value with respect to ``b_ub`` and ``b_eq`` (the convention of
+        :class:`LPSolution`; ``<= 0`` for the ``<=`` rows of a minimisation, ``>= 0``, the
+        shadow prices, for those of a maximisation).
     solver_status : str
-        HiGHS's own status text.
+        The solver's own status text.
+    sense : {"min", "max"}
+        Which optimum ``objective`` is.
     """
 
     status: str
-    x: NDArray[np.float64] | None
-    objective: float
-    ineq_duals: NDArray[np.float64] | None
-    eq_duals: NDArray[np.float64] | None
-    solver_status: str
+    x: NDArray[np.float64] | None = None
+    objective: float = math.nan
+    ineq_duals: NDArray[np.float64] | None = None
+    eq_duals: NDArray[np.float64] | None = None
+    solver_status: str = ""
+    sense: Literal["min", "max"] = "min"
+
+    @property
+    def value(self) -> float:
+        """The optimal value, :attr:`objective` (the bargaining layer's name)."""
+        return self.objective
+
+    @property
+    def dual_ub(self) -> NDArray[np.float64] | None:
+        """:attr:`ineq_duals` (the bargaining layer's name for the shadow prices)."""
+        return self.ineq_duals
+
+    @property
+    def dual_eq(self) -> NDArray[np.float64] | None:
+        """:attr:`eq_duals` (the bargaining layer's name)."""
+        return self.eq_duals
 
 
 _LOCAL = threading.local()
 
 
 def _reused_highs() -> Any:
-    """This thread's silent ``highspy.Highs`` object (created once, see :func:`_new_highs`)."""
+    """This thread's silent ``highspy.Highs`` object (created once, see :func:`new_highs`)."""
     h = getattr(_LOCAL, "highs", None)
     if h is None:
-        h = _new_highs()
+        h = new_highs()
         _LOCAL.highs = h
     return h
 
@@ -675,7 +723,7 @@ class IncrementalLP:
         self._hs = highspy
         c = np.asarray(cost, dtype=np.float64)
         self._k = c.size
-        h = _new_highs()
+        h = new_highs()
         h.setOptionValue("presolve", "off")
         h.setOptionValue("primal_feasibility_tolerance", float(tol))
         h.setOptionValue("dual_feasibility_tolerance", float(tol))

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import registry
+from ._lp import native_stdout_muted as _native_stdout_muted
 from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -730,31 +731,6 @@ def demo(
 # ---------------------------------------------------------------------------- entry point
 def _one_line(message: str) -> str:
     return " ".join(str(message).split())
-
-
-@contextmanager
-def _native_stdout_muted() -> Iterator[None]:
-    """Send what native libraries write straight to file descriptor 1 (a solver's banner)
-    to the null device while the library computes, so that stdout holds only the result
-    (JSON and CSV stay parseable).  Python-level output is unaffected."""
-    stdout = sys.__stdout__
-    try:
-        fd = stdout.fileno() if stdout is not None else -1
-    except (AttributeError, OSError, ValueError):
-        fd = -1
-    if fd < 0 or stdout is None:
-        yield
-        return
-    stdout.flush()
-    saved = os.dup(fd)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
-        yield
-    finally:
-        os.dup2(saved, fd)
-        os.close(saved)
-        os.close(devnull)
 
 
 @contextmanager

@@ -33,7 +33,6 @@ given the coalition's money-metric output prices :math:`(\\max_{i\\in S} w_{io})
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
@@ -42,11 +41,16 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from . import what_if
 from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, subset_max, subset_sums
 from .allocation import Allocation
+from .bargaining.feasible import FeasibleSet
 from .errors import InvalidScenarioError
 from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned
+from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
+from .production.linear import LinearProduction
+from .solutions.dual_split import shadow_price_split
 from .utility import Utility, as_utility
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -685,8 +689,10 @@ class Partnership:
                 self._production.produce_all(self._names, self._contrib, self._to_model(prices)),
                 np.arange(1 << self.n, dtype=np.int64),
             )
-            vals = (prices * q).sum(axis=1) + subset_sums(self.money_constants())
+            with np.errstate(over="ignore", invalid="ignore"):
+                vals = (prices * q).sum(axis=1) + subset_sums(self.money_constants())
             vals[0] = 0.0
+            _check_finite_worth(vals, q, self._names, self.output_names)
             self._game = _owned(vals, self._names, False)
         return self._game
 
@@ -826,28 +832,61 @@ class Partnership:
         >>> s.payoffs.to_dict(), s.bundles["good"].to_dict()
         ({'College': 9.75, 'Firm': 20.5}, {'College': 9.75, 'Firm': 0.25})
         """
-        from .bargaining.partnership_sets import bargain
-
         return bargain(self, method, weights=weights, side_payments=side_payments, tol=tol)
 
+    def feasible_set(
+        self,
+        coalition: int | Iterable[str | int] | None = None,
+        *,
+        side_payments: bool = True,
+        floor: Any = None,
+    ) -> FeasibleSet:
+        """The utilities ``coalition`` reaches by dividing its outputs, in each member's units.
+
+        The same as :meth:`FeasibleSet.from_partnership(self, coalition, ...)
+        <benefit_alloc.FeasibleSet.from_partnership>`, which documents the set, the
+        parameters and the errors; built by :mod:`benefit_alloc.partnership_sets`.
+
+        Examples
+        --------
+        >>> import benefit_alloc as ba
+        >>> from benefit_alloc.production import TableProduction
+        >>> table = {frozenset({"A"}): {"good": 0.0}, frozenset({"B"}): {"good": 0.0},
+        ...          frozenset({"A", "B"}): {"good": 10.0}}
+        >>> p = ba.Partnership(
+        ...     [ba.Party("A"), ba.Party("B")], ["good"], TableProduction(table),
+        ...     {"A": ba.LinearUtility({"good": 1}), "B": ba.LinearUtility({"good": 2})},
+        ...     numeraire="money")
+        >>> p.feasible_set().contains([10, 10]), p.feasible_set(["A"]).contains([0.1])
+        (True, False)
+        """
+        return partnership_set(self, coalition, side_payments=side_payments, floor=floor)
+
     # ------------------------------------------------------- Owen's dual split
-    def owen_allocation(self, **options: Any) -> Allocation:
-        """Owen's (1975) dual allocation for a :class:`~benefit_alloc.production.LinearProduction`.
+    def shadow_price_split(
+        self,
+        rule: Literal["average", "lexmin"] = "average",
+        priority: Sequence[str] | None = None,
+    ) -> Allocation:
+        """Owen's (1975) dual split for a :class:`~benefit_alloc.production.LinearProduction`.
 
         Each activity is priced at what its yields are worth to the grand coalition,
         :math:`p = Y \\pi(N)` with :math:`\\pi(N)` the grand coalition's money-metric output
         prices, and every party is paid its contribution at the shadow prices :math:`y^*` of
-        that linear programme, plus its money constant: :math:`x_i = y^* \\cdot b_i + k_i`.
-        The split is efficient, and it lies in the core of the partnership's game: a coalition
-        values outputs at most at the grand coalition's prices (a maximum or a sum over fewer
+        that linear programme, plus its money constant: :math:`x_i = y^* \\cdot b_i + k_i`
+        (:func:`~benefit_alloc.shadow_price_split` of that programme).  The split is
+        efficient, and it lies in the core of the partnership's game: a coalition values
+        outputs at most at the grand coalition's prices (a maximum or a sum over fewer
         members of nonnegative values), so :math:`v(S) \\le v_{\\text{LP}}(S) + k(S) \\le
         x(S)`, the second inequality being Owen's theorem.
 
         Parameters
         ----------
-        **options
-            Passed to ``LinearProduction.owen_allocation`` (``rule=``, ``priority=``, which
-            choose among several optimal shadow prices).
+        rule : {"average", "lexmin"}, default "average"
+            How to choose among several optimal shadow prices
+            (:meth:`LinearProduction.shadow_prices <benefit_alloc.production.LinearProduction.shadow_prices>`).
+        priority : sequence of str, optional
+            For ``rule="lexmin"``: resources whose prices are minimised first.
 
         Raises
         ------
@@ -855,18 +894,16 @@ class Partnership:
             When the production model is not a LinearProduction with yields, or utility is
             not transferable.
         """
-        from .production.linear import LinearProduction as linear
-
         model = self._production
-        if not isinstance(model, linear) or model.yields is None:
+        if not isinstance(model, LinearProduction) or model.yields is None:
             raise InvalidScenarioError(
-                "owen_allocation needs a LinearProduction with yields as the production model, "
-                f"got {model!r}"
+                "shadow_price_split (owen_allocation) needs a LinearProduction with yields as "
+                f"the production model, got {model!r}"
             )
-        self._require_transferable("owen_allocation()")
+        self._require_transferable("shadow_price_split()")
         grand = self._prices_all()[-1]
         activity_prices = np.asarray(model.yields) @ self._to_model(grand)
-        lp = linear(
+        lp = LinearProduction(
             model.technology,
             self._contrib,
             prices=activity_prices,
@@ -874,11 +911,22 @@ class Partnership:
             resources=model.resources,
             activities=model.activities,
         )
-        dual = lp.owen_allocation(**options)
+        dual = shadow_price_split(lp, rule, priority)
         pay = dual.values + self.money_constants()
         return Allocation(
-            self._names, pay, "owen_allocation (Owen 1975 dual)", **dict(dual.diagnostics)
+            self._names,
+            pay,
+            "shadow_price_split (Owen 1975 dual; formerly owen_allocation)",
+            **dict(dual.diagnostics),
         )
+
+    def owen_allocation(self, **options: Any) -> Allocation:
+        """Owen's dual split under its former name: the same as :meth:`shadow_price_split`.
+
+        Kept as an alias (the name collides with :func:`~benefit_alloc.owen`, the value for
+        a priori unions); it will be deprecated from the next release on.
+        """
+        return self.shadow_price_split(**options)
 
     # -------------------------------------------------------------- settlement
     def settle(
@@ -896,8 +944,9 @@ class Partnership:
         method : str or callable
             A name from :data:`benefit_alloc.settlement.METHODS` (``"shapley"``, ``"owen"``,
             ``"nucleolus"``, ``"least_core"``, ``"banzhaf"`` (normalised), ...), or
-            ``"owen_allocation"`` (Owen's dual split of a linear production model, see
-            :meth:`owen_allocation`), or a function ``f(game, **options) -> Allocation``.
+            ``"shadow_price_split"`` (Owen's dual split of a linear production model, see
+            :meth:`shadow_price_split`; ``"owen_allocation"`` is its former name), or a
+            function ``f(game, **options) -> Allocation``.
         side_payments : bool, default True
             Allow a party's money to be negative (it pays the others).  With False, money only
             shares out the money produced.
@@ -913,8 +962,8 @@ class Partnership:
         """
         from .settlement import solve_method
 
-        if method == "owen_allocation":
-            alloc = self.owen_allocation(**options)
+        if method in ("shadow_price_split", "owen_allocation"):
+            alloc = self.shadow_price_split(**options)
         else:
             alloc = solve_method(self.game(), method, **options)
         return self.realise(alloc, side_payments=side_payments, tol=tol)
@@ -978,79 +1027,12 @@ class Partnership:
     ) -> pd.DataFrame:
         """Rank candidate partners (or groups of up to ``max_size``) for ``focal``.
 
-        For every set ``T`` of candidates with ``1 <= |T| <= max_size`` the game is restricted
-        to ``{focal} + T`` and split by ``method`` (Shapley by default).  One row per ``T``:
-
-        ``partners`` (names joined by ``" + "``), ``size``, ``worth`` :math:`v(\\{f\\} \\cup T)`,
-        ``focal_payoff``, ``focal_gain`` (over ``focal`` alone, :math:`v(\\{f\\})`),
-        ``partner_gain`` (the partners' payoffs less their standalone values, summed),
-        ``core_nonempty`` and ``least_core_epsilon`` (the least-core :math:`\\varepsilon` of the
-        subgame, Maschler, Peleg and Shapley 1979: the core is non-empty iff
-        :math:`\\varepsilon \\le 0`).  Rows are sorted by ``focal_gain``, largest first.
+        The same as :func:`benefit_alloc.what_if.rank_partners(self, ...)
+        <benefit_alloc.what_if.rank_partners>`, which documents the columns.
         """
-        import pandas as pd
-
-        from .settlement import solve_method
-
-        if focal not in self._names:
-            raise InvalidScenarioError(f"focal party {focal!r} is not one of {list(self._names)}")
-        if candidates is None:
-            cands = [p for p in self._names if p != focal]
-        else:
-            if isinstance(candidates, str):
-                raise InvalidScenarioError(
-                    f"candidates must be a list of names, got the string {candidates!r}"
-                )
-            cands = list(candidates)
-            for c in cands:
-                if c not in self._names:
-                    raise InvalidScenarioError(
-                        f"candidate {c!r} is not a party; the parties are {list(self._names)}"
-                    )
-                if c == focal:
-                    raise InvalidScenarioError(f"candidates include the focal party {focal!r}")
-            if len(set(cands)) != len(cands):
-                raise InvalidScenarioError(f"candidates {cands} name a party twice")
-        if not cands:
-            raise InvalidScenarioError("there are no candidate partners to rank")
-        if (
-            isinstance(max_size, bool)
-            or not isinstance(max_size, (int, np.integer))
-            or not (1 <= max_size <= len(cands))
-        ):
-            raise InvalidScenarioError(
-                f"max_size = {max_size!r} must be an integer from 1 to {len(cands)} (the number "
-                "of candidates)"
-            )
-        from .solutions.core import least_core
-
-        game = self.game()
-        alone = game.value([focal])
-        rows = []
-        for size in range(1, int(max_size) + 1):
-            for group in itertools.combinations(cands, size):
-                members = [p for p in self._names if p == focal or p in group]
-                sub = game.subgame(members)
-                alloc = solve_method(sub, method, **options)
-                partner_gain = sum(alloc[p] - sub.value([p]) for p in group)
-                eps = float(least_core(sub).epsilon)
-                rows.append(
-                    {
-                        "partners": " + ".join(group),
-                        "size": size,
-                        "worth": sub.grand,
-                        "focal_payoff": alloc[focal],
-                        "focal_gain": alloc[focal] - alone,
-                        "partner_gain": partner_gain,
-                        "core_nonempty": eps <= tol * (1.0 + abs(sub.grand)),
-                        "least_core_epsilon": eps,
-                    }
-                )
-        df = pd.DataFrame(rows)
-        df = df.sort_values("focal_gain", ascending=False, kind="stable").reset_index(drop=True)
-        df.attrs["focal"] = focal
-        df.attrs["method"] = method if isinstance(method, str) else getattr(method, "__name__", "")
-        return df
+        return what_if.rank_partners(
+            self, focal, candidates, max_size=max_size, method=method, tol=tol, **options
+        )
 
     def sensitivity(
         self,
@@ -1062,38 +1044,27 @@ class Partnership:
     ) -> pd.DataFrame:
         """Every party's payoff as ``party``'s contribution of ``resource`` varies.
 
-        Returns a DataFrame indexed by the amounts (index name ``"party.resource"``), one
-        column per party (payoffs by ``method``) and a last ``worth`` column :math:`v(N)`.
+        The same as :func:`benefit_alloc.what_if.sensitivity(self, ...)
+        <benefit_alloc.what_if.sensitivity>`: a DataFrame indexed by the amounts, one column
+        per party and a last ``worth`` column :math:`v(N)`.
         """
-        import pandas as pd
+        return what_if.sensitivity(self, party, resource, amounts, method, **options)
 
-        from .settlement import solve_method
 
-        if party not in self._names:
-            raise InvalidScenarioError(
-                f"unknown party {party!r}; the parties are {list(self._names)}"
-            )
-        if resource not in self._production.resources:
-            raise InvalidScenarioError(
-                f"resource {resource!r} is not used by the production model (its resources: "
-                f"{list(self._production.resources)})"
-            )
-        try:
-            levels = [float(a) for a in amounts]
-        except (TypeError, ValueError):
-            raise InvalidScenarioError(
-                f"amounts must be a list of numbers, got {amounts!r}"
-            ) from None
-        if not levels:
-            raise InvalidScenarioError("amounts is empty; give at least one amount")
-        rows = []
-        for a in levels:
-            variant = self.with_contribution(party, resource, a)
-            g = variant.game()
-            alloc = solve_method(g, method, **options)
-            rows.append([*alloc.values.tolist(), g.grand])
-        return pd.DataFrame(
-            rows,
-            index=pd.Index(levels, name=f"{party}.{resource}"),
-            columns=[*self._names, "worth"],
+def _check_finite_worth(
+    vals: NDArray[np.float64],
+    q: NDArray[np.float64],
+    names: tuple[str, ...],
+    outputs: tuple[str, ...],
+) -> None:
+    """Refuse a money-metric value that overflows, naming the coalition, the value and the
+    largest output behind it."""
+    bad = np.flatnonzero(~np.isfinite(vals))
+    if bad.size:
+        mask = int(bad[0])
+        o = int(np.argmax(q[mask]))
+        raise InvalidScenarioError(
+            f"the money-metric value of {list(names_of(mask, names))} is {vals[mask]} (it "
+            f"overflows): it produces {q[mask, o]:.6g} of {outputs[o]!r}; express the outputs "
+            "or money in larger units"
         )

@@ -40,9 +40,12 @@ from numpy.typing import NDArray
 
 from . import registry
 from ._bits import names_of
+from ._lp import LinearProgram, solve_lp
 from .allocation import Allocation, as_payoff
 from .errors import InfeasibleError, InvalidGameError, SolverError
 from .game import Game
+from .solutions.core import blocking_coalitions
+from .solutions.core import excess as excesses
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -170,9 +173,11 @@ def check_payoffs(game: Game, x: Any, *, tol: float = 1e-7) -> SettlementChecks:
     """Efficiency, individual rationality and core membership of payoffs ``x`` in ``game``.
 
     Excesses :math:`e(S) = v(S) - x(S)` are computed for all coalitions at once (``O(2**n)``,
-    :func:`benefit_alloc.excess`);
-    a coalition blocks when :math:`e(S) > \\text{tol}\\,(1 + \\max |v|)`.  ``breakeven_met`` is
-    True here; :func:`realise` fills it from the bundles.
+    :func:`benefit_alloc.excess`) and the blocking coalitions by
+    :func:`benefit_alloc.blocking_coalitions`: a coalition blocks when
+    :math:`e(S) > \\text{tol} \\cdot \\max(1, \\max |v|)`, the scale the core functions use;
+    efficiency is checked to the same tolerance.  ``breakeven_met`` is True here;
+    :func:`realise` fills it from the bundles.
 
     Examples
     --------
@@ -181,23 +186,19 @@ def check_payoffs(game: Game, x: Any, *, tol: float = 1e-7) -> SettlementChecks:
     >>> c.individually_rational, c.in_core, c.blocking_coalitions
     (False, False, (('b',),))
     """
-    from .solutions.core import excess as excesses
-
     vec = as_payoff(x, game.players)
-    v = game.values
-    scale = tol * (1.0 + float(np.abs(v).max(initial=0.0)))
     excess = excesses(game, vec)  # v(S) - x(S) for every coalition (a profit game)
-    excess[0] = -np.inf
-    blocking = np.flatnonzero(excess > scale)
-    order = blocking[np.argsort(-excess[blocking], kind="stable")]
-    single = excess[1 << np.arange(game.n)]
-    short = {p: float(e) for p, e in zip(game.players, single) if e > scale}
+    blocking = blocking_coalitions(game, vec, top=None, tol=tol)
+    threshold = tol * max(1.0, float(np.abs(game.values).max(initial=0.0)))
+    alone = blocking[blocking["size"] == 1]
+    short_by = {c[0]: float(e) for c, e in zip(alone["coalition"], alone["excess"])}
+    short = {p: short_by[p] for p in game.players if p in short_by}
     return SettlementChecks(
-        efficient=bool(abs(vec.sum() - game.grand) <= scale),
+        efficient=bool(abs(vec.sum() - game.grand) <= threshold),
         individually_rational=not short,
-        in_core=blocking.size == 0,
-        blocking_coalitions=tuple(names_of(int(m), game.players) for m in order[:_MAX_LISTED]),
-        n_blocking=int(blocking.size),
+        in_core=blocking.empty,
+        blocking_coalitions=tuple(blocking["coalition"].iloc[:_MAX_LISTED]),
+        n_blocking=len(blocking),
         max_excess=float(excess[1:].max(initial=-np.inf)),
         breakeven_met=True,
         shortfalls=short,
@@ -319,21 +320,6 @@ class Settlement:
 
 
 # ---------------------------------------------------------------- the LP
-@dataclass(frozen=True)
-class _LP:
-    """``min c x`` s.t. ``A_ub x <= b_ub``, ``A_eq x = b_eq``, ``lower <= x <= upper``."""
-
-    c: NDArray[np.float64]
-    A_ub: NDArray[np.float64]
-    b_ub: NDArray[np.float64]
-    ub_names: tuple[str, ...]
-    A_eq: NDArray[np.float64]
-    b_eq: NDArray[np.float64]
-    eq_names: tuple[str, ...]
-    lower: NDArray[np.float64]
-    upper: NDArray[np.float64]
-
-
 def _bundle_lp(
     w_rival: NDArray[np.float64],
     supply: NDArray[np.float64],
@@ -342,9 +328,11 @@ def _bundle_lp(
     floors: NDArray[np.float64],
     *,
     elastic: bool,
-) -> _LP:
-    """Build the bundle LP (pure).  Variables: ``y`` (n x R, row-major), ``m`` (n), then ``p``
-    (n, out-of-pocket payments) or, when ``elastic``, ``s`` (n, floor violations)."""
+) -> LinearProgram:
+    """Build the bundle LP as a :class:`~benefit_alloc._lp.LinearProgram` (pure).
+
+    Variables: ``y`` (n x R, row-major), ``m`` (n), then ``p`` (n, out-of-pocket payments)
+    or, when ``elastic``, ``s`` (n, floor violations)."""
     n, r = w_rival.shape
     nv = n * r + 2 * n
     iy = np.arange(n * r).reshape(n, r)
@@ -357,18 +345,15 @@ def _bundle_lp(
     c[ia] = 1.0
     ub_rows: list[NDArray[np.float64]] = []
     b_ub: list[float] = []
-    ub_names: list[str] = []
     for k in range(r):
         row = np.zeros(nv)
         row[iy[:, k]] = 1.0
         ub_rows.append(row)
         b_ub.append(float(supply[k]))
-        ub_names.append(f"supply_{k}")
     row = np.zeros(nv)
     row[im] = 1.0
     ub_rows.append(row)
     b_ub.append(float(money))
-    ub_names.append("money")
     for i in range(n):
         row = np.zeros(nv)
         if elastic:  # m_i + s_i >= floor_i
@@ -377,51 +362,83 @@ def _bundle_lp(
             row[im[i]] = -1.0
             row[ia[i]] = -1.0
             b_ub.append(-float(floors[i]))
-            ub_names.append(f"floor_{i}")
         else:  # p_i >= -m_i
             row[im[i]] = -1.0
             row[ia[i]] = -1.0
             b_ub.append(0.0)
-            ub_names.append(f"pocket_{i}")
         ub_rows.append(row)
     a_eq = np.zeros((n, nv))
     for i in range(n):
         a_eq[i, iy[i]] = w_rival[i]
         a_eq[i, im[i]] = 1.0
-    return _LP(
-        c,
-        np.array(ub_rows).reshape(len(ub_rows), nv),
-        np.array(b_ub),
-        tuple(ub_names),
-        a_eq,
-        np.asarray(rhs, dtype=np.float64),
-        tuple(f"target_{i}" for i in range(n)),
-        lower,
-        upper,
+    return LinearProgram(
+        c=c,
+        A_ub=np.array(ub_rows).reshape(len(ub_rows), nv),
+        b_ub=np.array(b_ub),
+        A_eq=a_eq,
+        b_eq=np.asarray(rhs, dtype=np.float64),
+        bounds=np.column_stack([lower, upper]),
     )
 
 
-def _solve(lp: _LP) -> NDArray[np.float64] | None:
-    """Solve with HiGHS through :func:`benefit_alloc._lp.solve_lp` (status checked there).
+def _pow2(m: float) -> float:
+    """The power of two nearest ``m > 0`` (1 for 0): scaling by it is exact."""
+    return math.ldexp(1.0, round(math.log2(m))) if m > 0 else 1.0
+
+
+def _column_scales(n: int, supply: NDArray[np.float64], money_scale: float) -> NDArray[np.float64]:
+    """Units for the bundle LP's variables: each rival output's shares in units of its supply,
+    money and payments in units of ``money_scale`` (powers of two).
+
+    HiGHS's tolerances are absolute (1e-7 to 1e-9) and it reads a bound or right-hand side
+    of 1e20 as infinite, so a partnership producing 1e15 or 1e20 of something must be solved
+    in units in which its amounts are about 1; the solution is scaled back exactly.
+    ``money_scale`` is the largest money amount the targets are computed from (payoffs,
+    values of the shared outputs, constants, money produced, floors), not the targets
+    themselves: a target is a difference, and its rounding must stay small in the LP's units.
+    """
+    r = supply.size
+    col = np.empty(n * r + 2 * n)
+    col[: n * r] = np.tile([_pow2(float(q)) for q in supply], n)
+    col[n * r :] = _pow2(money_scale)
+    return col
+
+
+def _scale_lp(lp: LinearProgram, col: NDArray[np.float64]) -> LinearProgram:
+    """The LP in the variables ``x' = x / col``, each row divided by a power of two near its
+    largest coefficient (the same programme, exactly, in well-scaled units)."""
+
+    def rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[Any, Any]:
+        a = a * col[None, :]
+        top = np.abs(a).max(axis=1, initial=0.0)
+        unit = np.array([_pow2(float(t)) for t in top]).reshape(-1)
+        return a / unit[:, None], b / unit
+
+    a_ub, b_ub = rows(lp.A_ub, lp.b_ub)
+    a_eq, b_eq = rows(lp.A_eq, lp.b_eq)
+    c = lp.c * col
+    return LinearProgram(
+        c=c / _pow2(float(np.abs(c).max(initial=0.0))),
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=lp.bounds / col[:, None],
+    )
+
+
+def _solve(lp: LinearProgram, col: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """Solve with HiGHS through :func:`benefit_alloc._lp.solve_lp` (status checked there), in
+    the units ``col`` (:func:`_column_scales`); the solution is returned in the original ones.
 
     Returns None when the LP is infeasible; any other failure raises SolverError.
     """
-    from ._lp import LinearProgram, solve_lp
-
-    program = LinearProgram(
-        c=lp.c,
-        A_ub=lp.A_ub,
-        b_ub=lp.b_ub,
-        A_eq=lp.A_eq,
-        b_eq=lp.b_eq,
-        bounds=np.column_stack([lp.lower, lp.upper]),
-    )
     try:
-        sol = solve_lp(program, what="the bundle LP")
+        sol = solve_lp(_scale_lp(lp, col), what="the bundle LP")
     except InfeasibleError:
         return None
-    out = np.asarray(sol.x, dtype=np.float64)
-    if out.shape != (lp.c.size,) or not np.isfinite(out).all():
+    out = np.asarray(sol.x, dtype=np.float64) * col
+    if out.shape != (lp.n_vars,) or not np.isfinite(out).all():
         raise SolverError("HiGHS reported an optimal bundle LP but returned no usable values")
     return out
 
@@ -488,10 +505,15 @@ def realise(
     if not side_payments:
         floors = np.maximum(floors, 0.0)
     supply = np.array([q[o] for o in rival])
-    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=False))
+    money_scale = max(
+        float(np.abs(a).max(initial=0.0))
+        for a in (vec, shared_value, const, np.array([money]), floors[np.isfinite(floors)])
+    )
+    units = _column_scales(n, supply, money_scale)
+    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=False), units)
     if sol is None:
         raise _explain_infeasible(
-            names, w_rival, supply, money, rhs, floors, side_payments, vec, scale
+            names, w_rival, supply, money, rhs, floors, side_payments, vec, scale, units
         )
     y = sol[: n * len(rival)].reshape(n, len(rival))
     m = sol[n * len(rival) : n * len(rival) + n]
@@ -529,7 +551,7 @@ def realise(
     checks = SettlementChecks(**{**checks.__dict__, "breakeven_met": met})
     standalone = pd.Series(game.singletons, index=bundles.index, name="standalone")
     return Settlement(
-        alloc, bundles, utils, _transfers(names, m, money, num), checks, standalone, num
+        alloc, bundles, utils, transfers(names, m, money, num), checks, standalone, num
     )
 
 
@@ -543,9 +565,10 @@ def _explain_infeasible(
     side_payments: bool,
     vec: NDArray[np.float64],
     scale: float,
+    units: NDArray[np.float64],
 ) -> InfeasibleError:
     """The InfeasibleError naming the floors that bind (found by the elastic LP)."""
-    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=True))
+    sol = _solve(_bundle_lp(w_rival, supply, money, rhs, floors, elastic=True), units)
     if sol is None:
         return InfeasibleError(
             "the payoffs cannot be realised even without break-even floors: the outputs "
@@ -571,9 +594,7 @@ def _explain_infeasible(
     return InfeasibleError("cannot realise the payoffs: " + "; ".join(parts))
 
 
-def _transfers(
-    names: Sequence[str], m: NDArray[np.float64], money: float, num: str
-) -> pd.DataFrame:
+def transfers(names: Sequence[str], m: NDArray[np.float64], money: float, num: str) -> pd.DataFrame:
     """Who pays whom: the joint pot and payers (money < 0) pay receivers (money > 0)."""
     import pandas as pd
 

@@ -90,6 +90,24 @@ class TestConstructors:
         with pytest.raises(InvalidGameError, match="constructor"):
             FeasibleSet()
 
+    def test_the_protected_interface_is_abstract(self):
+        import inspect
+
+        assert inspect.isabstract(FeasibleSet)
+        assert FeasibleSet.__abstractmethods__ == {"_gauge", "_support", "_nash"}
+        for name in ("_gauge", "_support", "_nash"):
+            assert getattr(FeasibleSet, name).__doc__  # documented, not a bare stub
+
+        class Partial(FeasibleSet):  # a representation that forgot _nash
+            def _gauge(self, o, r):
+                return 0.0, None
+
+            def _support(self, nu, floor=None):
+                return 0.0, None
+
+        with pytest.raises(TypeError, match="_nash"):
+            Partial()
+
 
 class TestBadInput:
     @pytest.mark.parametrize(

@@ -279,3 +279,32 @@ def test_cbc_engine_found_without_pulp3_bundle(monkeypatch):
     monkeypatch.delattr(pulp, "PULP_CBC_CMD", raising=False)
     engine = _lp._cbc_engine()
     assert engine is None or engine.available()
+
+
+def test_native_stdout_muted_silences_file_descriptor_1(capfd):
+    """One way of silencing C-level output: what is written to fd 1 inside is dropped."""
+    import os
+
+    os.write(1, b"before\n")
+    with _lp.native_stdout_muted():
+        os.write(1, b"banner\n")
+        print("python-level", flush=True)  # sys.stdout is fd 1 here as well
+    os.write(1, b"after\n")
+    out = capfd.readouterr().out
+    assert "before" in out and "after" in out and "banner" not in out
+
+
+def test_one_outcome_type_for_status_reporting_lps():
+    """solve_lp_status and the bargaining layer's maximisations return the same record."""
+    from benefit_alloc.bargaining import _numeric as num
+
+    low = _lp.solve_lp_status(LinearProgram(c=[1.0], A_ub=[[-1.0]], b_ub=[-2.0]))
+    high = num.linprog(np.array([1.0]), np.array([[1.0]]), np.array([2.0]))
+    assert type(low) is type(high) is _lp.LPOutcome
+    assert (low.sense, high.sense) == ("min", "max")
+    # min x s.t. x >= 2 and max x s.t. x <= 2: value 2; d(min)/d(-2) = -1, d(max)/d(2) = 1
+    assert low.objective == pytest.approx(2.0) and high.value == pytest.approx(2.0)
+    assert_allclose(low.ineq_duals, [-1.0], atol=1e-9)
+    assert_allclose(high.dual_ub, [1.0], atol=1e-9)
+    unbounded = num.linprog(np.array([1.0]), None, None)
+    assert unbounded.status == "unbounded" and unbounded.objective == math.inf

@@ -208,6 +208,42 @@ def test_feasible_set_of_a_coalition():
         ba.FeasibleSet.from_partnership(p, floor=[11, 0])
 
 
+def test_feasible_set_method_is_what_from_partnership_delegates_to():
+    p = college_firm_money0()
+    F = p.feasible_set(["College", "Firm"], floor="standalone")
+    G = ba.FeasibleSet.from_partnership(p, ["College", "Firm"], floor="standalone")
+    for nu in ([1, 0], [0, 1], [0.3, 0.7]):
+        assert_allclose(F.support(nu)[0], G.support(nu)[0], rtol=1e-12)
+
+    class Stub:  # any object with a feasible_set method is accepted
+        def feasible_set(self, coalition, *, side_payments, floor):
+            return ba.FeasibleSet.from_points([[1.0, 2.0]])
+
+    assert ba.FeasibleSet.from_partnership(Stub()).contains([1, 2])
+
+    class Wrong:
+        def feasible_set(self, coalition, *, side_payments, floor):
+            return [[1.0, 2.0]]
+
+    with pytest.raises(InvalidScenarioError, match="Partnership.*returned list"):
+        ba.FeasibleSet.from_partnership(Wrong())
+
+
+def test_bargaining_package_does_not_load_partnerships():
+    """The bargaining solvers know nothing of partnerships or settlements (no import edge)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, benefit_alloc.bargaining as b; "
+        "b.nash_bargaining(b.FeasibleSet.from_points([[1, 0], [0, 1]]), [0, 0]); "
+        "print(sorted(m for m in sys.modules if m.startswith('benefit_alloc.') and "
+        "m.split('.')[1] in ('partnership', 'settlement', 'partnership_sets')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 # --------------------------------------------------------------------- cross-checks
 @given(partnerships(n=(2, 3)))
 def test_ntu_shapley_is_the_tu_shapley_value(p):

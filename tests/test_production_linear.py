@@ -542,3 +542,78 @@ def test_all_values_paths_agree(monkeypatch):
     monkeypatch.setattr(_lp, "_SUBSET_VERTICES", 0)  # as if there were too many vertices
     by_products = LinearProduction(A, E, prices=p).game().values
     assert_allclose(by_subset_sums, by_products, rtol=1e-12, atol=1e-12)
+
+
+# ------------------------------------------------------- extreme coefficients (scaling)
+def _linprog_game(A, E, p):
+    """Every coalition's value by scipy.optimize.linprog (HiGHS, its own scaling)."""
+    n = E.shape[0]
+    out = np.zeros(1 << n)
+    for mask in range(1, 1 << n):
+        b = pooled(E, mask)
+        res = linprog(
+            -p,
+            A_ub=A,
+            b_ub=b,
+            bounds=(0, None),
+            method="highs",
+            options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+        )
+        assert res.status == 0
+        out[mask] = -res.fun
+    return out
+
+
+@pytest.mark.parametrize(
+    "coef, expected",
+    [(1e6, [0, 0, 0, 20]), (1e-8, [0, 0, 0, 2e7]), (1e8, [0, 0, 0, 0.2]), (1.0, [0, 0, 0, 2e7])],
+)
+def test_extreme_coefficient_reproductions(coef, expected):
+    """The reported cases: [[1e6], [1]] gave [0, 20, 0, 20]; each value now matches linprog."""
+    A, E, p = np.array([[coef], [1.0]]), np.array([[2.0, 0.0], [0.0, 2.0]]), np.array([1e7])
+    g = LinearProduction(A, E, prices=p).game()
+    assert_allclose(g.values, expected, rtol=1e-9, atol=0)
+    assert_allclose(g.values, _linprog_game(A, E, p), rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("coef", [1e-10, 1e12, 1e-8 * 0.99, 1.01e8])
+def test_coefficients_beyond_the_range_are_refused_by_name(coef):
+    with pytest.raises(InvalidScenarioError, match=r"technology\['R0', 'A0'\] = .* outside"):
+        LinearProduction([[coef], [1.0]], [[2, 0], [0, 2]], prices=[1e7])
+
+
+@st.composite
+def extreme_instances(draw):
+    """Small programmes whose technology coefficients are 10**k, k in [-8, 8], times 1..3."""
+    n = draw(st.integers(1, 3))
+    r = draw(st.integers(1, 3))
+    a = draw(st.integers(1, 3))
+    exps = st.integers(-8, 8)
+    mant = st.sampled_from([1.0, 1.5, 2.0, 3.0])
+
+    def entry(zero_ok):
+        if zero_ok and draw(st.booleans()):
+            return 0.0
+        return min(max(draw(mant) * 10.0 ** draw(exps), 1e-8), 1e8)
+
+    A = np.array([[entry(True) for _ in range(a)] for _ in range(r)])
+    for j in range(a):  # every activity uses some resource
+        if not (A[:, j] > 0).any():
+            A[draw(st.integers(0, r - 1)), j] = entry(False)
+    small = st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0])  # endowments and prices as issued
+    E = np.array([[draw(small) for _ in range(r)] for _ in range(n)])
+    p = np.array([draw(small) for _ in range(a)])
+    return A, E, p
+
+
+@given(extreme_instances())
+def test_extreme_coefficients_agree_with_linprog(inst):
+    """Technology coefficients from 1e-8 to 1e8: every value as linprog's to relative 1e-9
+    (scipy's HiGHS scales the programme itself, a reference independent of ours; at its
+    tightest tolerances, 1e-10, which are absolute, so endowments and prices stay moderate)."""
+    A, E, p = inst
+    for method in ("vertices", "auto"):
+        got = LinearProduction(A, E, prices=p, method=method).game().values
+        ref = _linprog_game(A, E, p)
+        # relative 1e-9 of each value; a zero value to 1e-12 of the game's largest
+        assert_allclose(got, ref, rtol=1e-9, atol=1e-12 * np.abs(ref).max(initial=0.0))

@@ -11,8 +11,9 @@ import benefit_alloc as ba
 import benefit_alloc.settlement as st_mod
 from benefit_alloc._bits import masks_to_bool
 from benefit_alloc.errors import InfeasibleError, InvalidGameError
+from benefit_alloc.production import TableProduction
 from tests.doubles import SynergyDouble, TableDouble, three_party_synergy
-from tests.strategies import unions
+from tests.strategies import games, unions
 
 OUT = ("graduates", "patents", "revenue")
 TABLE = np.array([[0, 0, 0], [10, 0, 0], [0, 1, 20], [30, 2, 40]], dtype=float)
@@ -317,7 +318,95 @@ def test_check_payoffs_matches_a_direct_enumeration():
     assert c.in_core == (not direct)
 
 
+@given(games(n=(1, 5), named=True), st.data())
+def test_check_payoffs_agrees_with_the_core_functions(g, data):
+    """check_payoffs reports what excess, blocking_coalitions and is_in_core say."""
+    x = data.draw(
+        st.lists(st.floats(-10, 10, allow_nan=False), min_size=g.n, max_size=g.n), label="x"
+    )
+    c = st_mod.check_payoffs(g, x, tol=1e-7)
+    frame = ba.blocking_coalitions(g, x, top=None, tol=1e-7)
+    assert c.n_blocking == len(frame)
+    assert c.blocking_coalitions == tuple(frame["coalition"].iloc[:50])
+    assert c.in_core == frame.empty
+    assert c.max_excess == pytest.approx(float(ba.excess(g, x)[1:].max()))
+    if c.efficient:
+        assert c.in_core == ba.is_in_core(g, x, tol=1e-7)
+    singles = {p: -float(v) for p, v in zip(g.players, np.asarray(x) - g.singletons)}
+    assert set(c.shortfalls) == {p for p in g.players if (p,) in c.blocking_coalitions} or (
+        c.n_blocking > 50
+    )
+    for p, short in c.shortfalls.items():
+        assert short == pytest.approx(singles[p])
+
+
+def test_bundle_lp_is_the_library_lp_record():
+    from benefit_alloc._lp import LinearProgram
+
+    lp = st_mod._bundle_lp(
+        np.ones((2, 1)), np.array([3.0]), 1.0, np.array([1.0, 2.0]), np.zeros(2), elastic=False
+    )
+    assert isinstance(lp, LinearProgram) and lp.n_vars == 6
+    x = st_mod._solve(lp, np.ones(lp.n_vars))
+    assert_allclose(x[:2] + x[2:4], [1.0, 2.0], atol=1e-9)  # each target met: y_i + m_i
+    assert x[:2].sum() <= 3.0 + 1e-9 and x[2:4].sum() <= 1.0 + 1e-9
+
+
 def test_settling_a_three_party_synergy():
     p = three_party_synergy()
     s = p.settle("shapley")
     _certify(p, s, True)
+
+
+# ------------------------------------------------------------- extreme magnitudes
+def _linear_yields(scale, n=3, method="auto"):
+    production = ba.LinearProduction(
+        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
+        resources=["teaching", "lab", "engineers"],
+        activities=["course", "apprenticeship", "research"],
+        yields=np.array([[1, 0, 0], [1, 0, 1], [0, 0.5, 20]]) * scale,
+        outputs=["graduates", "patents", "revenue"],
+        method=method,
+    )
+    rng = np.random.default_rng(0)
+    parties = [
+        ba.Party(f"P{i}", "other", dict(zip(production.resources, rng.integers(0, 300, 3) * 1.0)))
+        for i in range(n)
+    ]
+    utilities = {
+        f"P{i}": ba.LinearUtility({"graduates": 0.5 + i, "patents": 1.0 + i % 3}, money=1.0)
+        for i in range(n)
+    }
+    outputs = [ba.Output("graduates", rival=False), ba.Output("patents"), ba.Output("revenue")]
+    return ba.Partnership(parties, outputs, production, utilities)
+
+
+@pytest.mark.parametrize("scale", [1e15, 1e20])
+@pytest.mark.parametrize("n, method", [(3, "auto"), (5, "lazy")])
+def test_settling_huge_yields_is_the_same_settlement_scaled(scale, n, method):
+    """Yields of 1e20 raised IndexError inside pulp's HiGHS wrapper and 1e15 a false
+    infeasibility or "HiGHS rejected the production programme": the bundle LP and the
+    production programmes are now solved in units in which their amounts are about 1."""
+    base = _linear_yields(1.0, n, method).settle("shapley")
+    big = _linear_yields(scale, n, method).settle("shapley")
+    assert_allclose(big.payoffs.values / scale, base.payoffs.values, rtol=1e-9)
+    assert_allclose(big.bundles.to_numpy() / scale, base.bundles.to_numpy(), rtol=1e-7, atol=1e-9)
+    assert big.checks.efficient and big.checks.in_core == base.checks.in_core
+
+
+def test_an_overflowing_worth_is_refused_by_name():
+    table = {
+        frozenset({"A"}): {"good": 1e300},
+        frozenset({"B"}): {"good": 0.0},
+        frozenset({"A", "B"}): {"good": 1e300},
+    }
+    p = ba.Partnership(
+        [ba.Party("A"), ba.Party("B")],
+        ["good"],
+        TableProduction(table),
+        {"A": ba.ProfitUtility({"good": 1e10}), "B": ba.ProfitUtility({"good": 1.0})},
+    )
+    with pytest.raises(
+        ba.InvalidScenarioError, match=r"\['A'\] is inf .*overflows.*1e\+300 of 'good'"
+    ):
+        p.game()

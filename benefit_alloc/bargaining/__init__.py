@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+# the representation modules register their classes with FeasibleSet's constructors
+from . import _frontier, _polyhedral, _support  # noqa: F401
 from .feasible import FeasibleSet
 from .ntu import NTUGame, ntu_shapley
 from .solutions import egalitarian, kalai_smorodinsky, nash_bargaining

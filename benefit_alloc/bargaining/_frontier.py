@@ -11,13 +11,14 @@ from numpy.typing import NDArray
 
 from ..errors import InvalidGameError
 from . import _numeric as num
-from .feasible import FeasibleSet
+from .feasible import FeasibleSet, representation
 
 __all__ = ["_Frontier2D"]
 
 _EPS = float(np.finfo(float).eps)
 
 
+@representation("frontier")
 class _Frontier2D(FeasibleSet):
     """``{u : u1 <= hi, u2 <= f(max(u1, lo))}`` for a concave nonincreasing ``f``."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,9 +12,12 @@ from .._bits import names_of
 from ..allocation import Allocation
 from ..errors import InfeasibleError, SolverError
 from ..game import Game
+from ..solutions.shapley import shapley
 from . import _numeric as num
-from .feasible import FeasibleSet, _fmt
-from .ntu import NTUGame, _label
+from .feasible import FeasibleSet, coalition_label, fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .ntu import NTUGame
 
 __all__ = ["lambda_transfer_value"]
 
@@ -48,14 +52,12 @@ class _Transfer:
                     self.grand_point = p
             if not math.isfinite(v[mask]):
                 raise InfeasibleError(
-                    f"v_lambda({_label(names_of(mask, self.game.players))}) is infinite at weights "
-                    f"{_fmt(lam)}: that coalition's set is unbounded in the weighted direction"
+                    f"v_lambda({coalition_label(names_of(mask, self.game.players))}) is infinite at weights "
+                    f"{fmt(lam)}: that coalition's set is unbounded in the weighted direction"
                 )
         return v
 
     def point(self, lam: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        from ..solutions.shapley import shapley
-
         v = self.values(lam)
         phi = shapley(Game(v, self.game.players)).values
         return phi / lam, v
@@ -79,14 +81,14 @@ class _Pins:
         for mask in range(1, 1 << n):
             fs = game._sets[mask - 1]
             kind, ray = fs._weight_domain()
-            label = _label(names_of(mask, game.players))
+            label = coalition_label(names_of(mask, game.players))
             idx = [i for i in range(n) if (mask >> i) & 1]
             if kind == "all":
                 continue
             if kind == "ray" and ray is not None:
                 if (ray <= 1e-12).any():
                     raise InfeasibleError(
-                        f"V({label}) has a finite support only for weights {_fmt(ray)}, with a "
+                        f"V({label}) has a finite support only for weights {fmt(ray)}, with a "
                         "zero weight: no lambda-transfer value with positive weights exists"
                     )
                 if len(idx) > 1:
@@ -99,7 +101,7 @@ class _Pins:
                         raise InfeasibleError(
                             f"V({label}) has a finite support only when the weights of "
                             f"{[game.players[idx[j]] for j in members]} are proportional to "
-                            f"{_fmt(rho)}, with a zero weight: no lambda-transfer value with "
+                            f"{fmt(rho)}, with a zero weight: no lambda-transfer value with "
                             "positive weights exists"
                         )
                     if len(members) > 1:
@@ -122,8 +124,8 @@ class _Pins:
                     if not math.isclose(ratio[i], want, rel_tol=1e-9):
                         raise InfeasibleError(
                             f"the TU-like coalitions fix inconsistent weight ratios (V("
-                            f"{_label(names_of(mask, game.players))}) needs weights proportional "
-                            f"to {_fmt(rho)}"
+                            f"{coalition_label(names_of(mask, game.players))}) needs weights proportional "
+                            f"to {fmt(rho)}"
                             + (
                                 ""
                                 if len(idx) == bin(mask).count("1")
@@ -207,13 +209,13 @@ def lambda_transfer_value(game: NTUGame, tol: float, max_iter: int) -> Allocatio
     res, t, v, nu, _ = residual(lam)
     if not res <= tol * scale and pins.pinned:
         raise InfeasibleError(
-            f"ntu_shapley: the TU-like coalitions fix the weights to {_fmt(lam)}, and there "
-            f"phi(v_lambda) / lambda = {_fmt(t)} lies {res:.3g} outside V(N): the game has no "
+            f"ntu_shapley: the TU-like coalitions fix the weights to {fmt(lam)}, and there "
+            f"phi(v_lambda) / lambda = {fmt(t)} lies {res:.3g} outside V(N): the game has no "
             "lambda-transfer value"
         )
     if not res <= tol * scale:
         raise SolverError(
-            f"ntu_shapley: {algorithm} stopped at weights {_fmt(lam)} with u = {_fmt(t)} still "
+            f"ntu_shapley: {algorithm} stopped at weights {fmt(lam)} with u = {fmt(t)} still "
             f"{res:.3g} outside V(N) (tolerance {tol * scale:.3g}); no value was certified"
         )
     kink = _at_kink(grand, t, lam, tol * scale)
@@ -321,7 +323,7 @@ def _search(
         )
         raise SolverError(
             f"ntu_shapley: no lambda-transfer value found from {len(starts)} starting points "
-            f"(best residual {best_r:.3g} at weights {_fmt(lam)}, tolerance {tol:.3g}){hint}"
+            f"(best residual {best_r:.3g} at weights {fmt(lam)}, tolerance {tol:.3g}){hint}"
         )
     return lam, nfev
 

@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._lp import LinearProgram, LPOutcome, solve_lp_status
 from ..errors import InvalidGameError, SolverError
 
 __all__ = [
-    "LPResult",
     "linprog",
     "bisect_decreasing",
     "derivative",
@@ -48,23 +48,6 @@ _EPS = np.finfo(float).eps
 _HIGHS_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 
-@dataclass(frozen=True)
-class LPResult:
-    """Outcome of one linear programme in maximisation form.
-
-    ``status`` is ``"optimal"``, ``"unbounded"`` or ``"infeasible"``.  For an optimal LP,
-    ``x`` is the solution, ``value`` the maximum, ``dual_ub`` the (nonnegative) shadow prices of
-    the ``<=`` rows (the increase of the maximum per unit of right-hand side) and ``dual_eq``
-    those of the equality rows.
-    """
-
-    status: str
-    x: NDArray[np.float64] | None = None
-    value: float = math.nan
-    dual_ub: NDArray[np.float64] | None = None
-    dual_eq: NDArray[np.float64] | None = None
-
-
 def linprog(
     c: NDArray[np.float64],
     A_ub: NDArray[np.float64] | None,
@@ -75,7 +58,7 @@ def linprog(
     *,
     what: str = "linear programme",
     backend: str = "highspy",
-) -> LPResult:
+) -> LPOutcome:
     r"""Solve :math:`\max c^\top x` s.t. :math:`A_{ub} x \le b_{ub},\ A_{eq} x = b_{eq}` by HiGHS.
 
     Parameters
@@ -98,8 +81,10 @@ def linprog(
 
     Returns
     -------
-    LPResult
-        Unbounded and infeasible problems are reported in ``status``, not raised: the callers
+    LPOutcome
+        The library's one result type of LPs that may be infeasible or unbounded, here with
+        ``sense="max"``: ``value`` (``objective``) the maximum and ``dual_ub``, ``dual_eq``
+        (``ineq_duals``, ``eq_duals``) the nonnegative shadow prices.  Unbounded and infeasible problems are reported in ``status``, not raised: the callers
         give them a meaning (an infinite support value, an empty intersection).
 
     Raises
@@ -116,8 +101,6 @@ def linprog(
         return _linprog_scipy(c, A_ub, b_ub, A_eq, b_eq, bounds, what)
     if backend != "highspy":
         raise InvalidGameError(f"backend must be 'highspy' or 'scipy', got {backend!r}")
-    from .._lp import LinearProgram, solve_lp_status
-
     k = c.shape[0]
     if bounds is None:
         box = np.column_stack([np.zeros(k), np.full(k, np.inf)])
@@ -143,24 +126,28 @@ def linprog(
         tol=_HIGHS_OPTIONS["primal_feasibility_tolerance"],
     )
     if out.status == "infeasible":
-        return LPResult("infeasible")
+        return LPOutcome("infeasible", solver_status=out.solver_status, sense="max")
     if out.status == "unbounded":
-        return LPResult("unbounded", value=math.inf)
+        return LPOutcome(
+            "unbounded", objective=math.inf, solver_status=out.solver_status, sense="max"
+        )
     if out.x is None or out.ineq_duals is None or out.eq_duals is None:
         raise SolverError(f"the LP reported {out.status!r} without a solution and duals")
     x = out.x
-    return LPResult(
+    return LPOutcome(
         "optimal",
         x,
         float(c @ x),
         -out.ineq_duals if A_ub is not None else None,
         -out.eq_duals if A_eq is not None else None,
+        out.solver_status,
+        "max",
     )
 
 
 def _linprog_scipy(
     c: NDArray[np.float64], A_ub: Any, b_ub: Any, A_eq: Any, b_eq: Any, bounds: Any, what: str
-) -> LPResult:
+) -> LPOutcome:
     from scipy.optimize import linprog as _linprog
 
     res = _linprog(
@@ -174,14 +161,24 @@ def _linprog_scipy(
         options=_HIGHS_OPTIONS,
     )
     if res.status == 2:
-        return LPResult("infeasible")
+        return LPOutcome("infeasible", solver_status=str(res.message), sense="max")
     if res.status == 3:
-        return LPResult("unbounded", value=math.inf)
+        return LPOutcome(
+            "unbounded", objective=math.inf, solver_status=str(res.message), sense="max"
+        )
     if res.status != 0:
         raise SolverError(f"HiGHS failed on the {what}: status {res.status}, {res.message}")
     dual_ub = None if A_ub is None else -np.asarray(res.ineqlin.marginals, dtype=float)
     dual_eq = None if A_eq is None else -np.asarray(res.eqlin.marginals, dtype=float)
-    return LPResult("optimal", np.asarray(res.x, dtype=float), float(-res.fun), dual_ub, dual_eq)
+    return LPOutcome(
+        "optimal",
+        np.asarray(res.x, dtype=float),
+        float(-res.fun),
+        dual_ub,
+        dual_eq,
+        str(res.message),
+        "max",
+    )
 
 
 def bisect_decreasing(

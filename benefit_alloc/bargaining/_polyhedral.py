@@ -11,11 +11,12 @@ from numpy.typing import NDArray
 
 from ..errors import InvalidGameError, SolverError
 from . import _numeric as num
-from .feasible import FeasibleSet
+from .feasible import FeasibleSet, representation
 
 __all__ = ["_Polyhedral", "simplicial_decomposition"]
 
 
+@representation("polyhedral")
 class _Polyhedral(FeasibleSet):
     r"""``{u : exists y, lo <= y <= hi, A_u u + A_y y <= b, E y = e}`` with ``A_u >= 0``."""
 
@@ -32,6 +33,7 @@ class _Polyhedral(FeasibleSet):
         kind: str,
         players: Sequence[str] | None,
         points: NDArray[np.float64] | None = None,
+        tu_value: float | None = None,
     ) -> None:
         m, n = Au.shape
         if (Au < 0).any():
@@ -47,7 +49,7 @@ class _Polyhedral(FeasibleSet):
         self._Au, self._Ay, self._b, self._E, self._e = Au, Ay, b, E, e
         self._ylo, self._yhi = ylo, yhi
         self._points = points
-        self._tu_value: float | None = None
+        self._tu_value = tu_value
         self._domain_hint: tuple[str, list[tuple[list[int], NDArray[np.float64]]]] | None = None
         self._hrep = Ay.shape[1] == 0 and E.shape[0] == 0
         if self._hrep:

@@ -12,11 +12,12 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InvalidGameError, SolverError
 from . import _numeric as num
 from ._polyhedral import simplicial_decomposition
-from .feasible import FeasibleSet, _fmt
+from .feasible import FeasibleSet, fmt, representation
 
 __all__ = ["_SupportSet"]
 
 
+@representation("support")
 class _SupportSet(FeasibleSet):
     """The comprehensive convex hull of the maximisers returned by a support oracle."""
 
@@ -53,14 +54,14 @@ class _SupportSet(FeasibleSet):
         try:
             p = np.array(out, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise InvalidGameError(f"argmax({_fmt(nu)}) did not return numbers: {exc}") from None
+            raise InvalidGameError(f"argmax({fmt(nu)}) did not return numbers: {exc}") from None
         if p.shape != (self._n,):
             raise InvalidGameError(
-                f"argmax({_fmt(nu)}) returned shape {p.shape}; it must return a point of shape "
+                f"argmax({fmt(nu)}) returned shape {p.shape}; it must return a point of shape "
                 f"({self._n},)"
             )
         if not np.isfinite(p).all():
-            raise InvalidGameError(f"argmax({_fmt(nu)}) returned {p.tolist()}, which is not finite")
+            raise InvalidGameError(f"argmax({fmt(nu)}) returned {p.tolist()}, which is not finite")
         return p
 
     def _add(self, p: NDArray[np.float64]) -> None:

@@ -35,15 +35,18 @@ imported lazily; every status is checked.
 
 from __future__ import annotations
 
+import abc
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import InvalidGameError, SolverError
+from ..allocation import as_payoff
+from ..errors import InvalidGameError, InvalidScenarioError, SolverError
 from ..game import validate_players
+from ._numeric import project_onto_hull
 
 __all__ = ["FeasibleSet"]
 
@@ -76,8 +79,6 @@ def as_vector(
 ) -> NDArray[np.float64]:
     """``x`` as a finite float vector of shape ``(n,)`` (a dict keyed by player names is accepted)."""
     if isinstance(x, dict):
-        from ..allocation import as_payoff
-
         if players is None:  # pragma: no cover - callers pass players with dicts
             raise InvalidGameError(f"{field} given as a dict needs player names")
         return as_payoff(x, players, field=field)
@@ -107,17 +108,51 @@ def _weights(weights: Any, n: int, field: str = "weights") -> NDArray[np.float64
     return w
 
 
-def _fmt(x: NDArray[np.float64]) -> str:
+def fmt(x: NDArray[np.float64]) -> str:
+    """A vector as ``[1, 2.5]`` (six significant digits) for messages."""
     return "[" + ", ".join(f"{v:.6g}" for v in x) + "]"
 
 
+def coalition_label(members: Sequence[str]) -> str:
+    """A coalition as ``{'A', 'B'}`` for messages (used across the bargaining modules)."""
+    return "{" + ", ".join(repr(m) for m in members) + "}"
+
+
+# -------------------------------------------------------------- the representations
+#: The concrete representations by name: ``"polyhedral"`` (points, half-spaces, TU
+#: half-spaces, projections), ``"frontier"`` and ``"support"``.  Each module defining one
+#: registers its class with :func:`representation`; the package ``__init__`` imports them
+#: all, so the constructors below find them without this module importing theirs.
+_REPRESENTATIONS: dict[str, Callable[..., FeasibleSet]] = {}
+
+_R = TypeVar("_R", bound="type[FeasibleSet]")
+
+
+def representation(name: str) -> Callable[[_R], _R]:
+    """Class decorator registering a concrete :class:`FeasibleSet` under ``name``."""
+
+    def register(cls: _R) -> _R:
+        _REPRESENTATIONS[name] = cls
+        return cls
+
+    return register
+
+
 # ------------------------------------------------------------------------ the base class
-class FeasibleSet:
+class FeasibleSet(abc.ABC):
     r"""A comprehensive closed convex set of utility vectors (one coordinate per player).
 
     Build one with a constructor: :meth:`from_points`, :meth:`from_halfspaces`,
     :meth:`from_projection`, :meth:`from_tu`, :meth:`from_frontier` or
     :meth:`from_support`.  The set is immutable.
+
+    The class is abstract.  A representation subclasses it, calls :meth:`_setup` and
+    implements the protected interface the bargaining solutions are written against:
+    :meth:`_support` (support function with a maximiser), :meth:`_gauge` (largest step
+    along a ray, with a supporting normal) and :meth:`_nash` (the Nash maximiser); it reads
+    the protected attribute ``_scale``.  It may override :meth:`_ideal`,
+    :meth:`_weight_domain`, :meth:`_domain_groups`, :meth:`_project` and
+    :meth:`_hull_columns`, whose defaults use :meth:`_support` only.
 
     Examples
     --------
@@ -133,13 +168,17 @@ class FeasibleSet:
     _n: int
     _players: tuple[str, ...]
     _named: bool
+    #: Protected: the magnitude of the set's data (``>= 1``), which absolute tolerances of
+    #: the representations and the bargaining solutions are relative to.
     _scale: float
 
-    def __init__(self) -> None:
-        raise InvalidGameError(
-            "build a FeasibleSet with a constructor: FeasibleSet.from_points, from_halfspaces, "
-            "from_projection, from_tu, from_frontier or from_support"
-        )
+    def __new__(cls, *args: Any, **kwargs: Any) -> FeasibleSet:
+        if cls is FeasibleSet:
+            raise InvalidGameError(
+                "build a FeasibleSet with a constructor: FeasibleSet.from_points, "
+                "from_halfspaces, from_projection, from_tu, from_frontier or from_support"
+            )
+        return super().__new__(cls)
 
     def _setup(self, n: int, players: Sequence[str] | None, scale: float) -> None:
         if n < 1:
@@ -177,9 +216,7 @@ class FeasibleSet:
                 f"points has shape {P.shape}; give at least one point of at least one utility"
             )
         m, n = P.shape
-        from ._polyhedral import _Polyhedral
-
-        return _Polyhedral(
+        return _REPRESENTATIONS["polyhedral"](
             np.eye(n),
             -P.T.copy(),
             np.zeros(n),
@@ -222,9 +259,7 @@ class FeasibleSet:
             raise InvalidGameError(
                 f"A has {A_.shape[0]} rows but b has {b_.shape[0]} entries; give one bound per row"
             )
-        from ._polyhedral import _Polyhedral
-
-        return _Polyhedral(
+        return _REPRESENTATIONS["polyhedral"](
             A_,
             np.zeros((A_.shape[0], 0)),
             b_,
@@ -252,9 +287,7 @@ class FeasibleSet:
             raise InvalidGameError(f"value = {value} is not finite")
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise InvalidGameError(f"n must be a positive integer, got {n!r}")
-        from ._polyhedral import _Polyhedral
-
-        out = _Polyhedral(
+        return _REPRESENTATIONS["polyhedral"](
             np.ones((1, int(n))),
             np.zeros((1, 0)),
             np.array([float(value)]),
@@ -264,9 +297,8 @@ class FeasibleSet:
             np.zeros(0),
             kind="tu",
             players=players,
+            tu_value=float(value),
         )
-        out._tu_value = float(value)
-        return out
 
     @classmethod
     def from_projection(
@@ -363,9 +395,9 @@ class FeasibleSet:
         if (lo > hi).any():
             j = int(np.flatnonzero(lo > hi)[0])
             raise InvalidGameError(f"y_bounds[{j}] = {pairs[j]} has lo > hi")
-        from ._polyhedral import _Polyhedral
-
-        return _Polyhedral(Au, Ay, b_, E, e, lo, hi, kind="projection", players=players)
+        return _REPRESENTATIONS["polyhedral"](
+            Au, Ay, b_, E, e, lo, hi, kind="projection", players=players
+        )
 
     @classmethod
     def from_partnership(
@@ -398,7 +430,9 @@ class FeasibleSet:
         must be concave in the bundle; the set is then given by its support
         (:meth:`from_support`), each maximiser found by Kelley's cutting-plane method over
         tangent planes of the custom utilities to a relative accuracy of ``1e-11`` (see
-        :mod:`benefit_alloc.bargaining.partnership_sets`).
+        :mod:`benefit_alloc.partnership_sets`).  The set is built by the partnership's own
+        :meth:`~benefit_alloc.Partnership.feasible_set`, so this module does not depend on
+        what a partnership is.
 
         Parameters
         ----------
@@ -440,9 +474,18 @@ class FeasibleSet:
         >>> F.contains([10, 10]), F.contains([10.1, 10])
         (True, False)
         """
-        from .partnership_sets import partnership_set
-
-        return partnership_set(partnership, coalition, side_payments=side_payments, floor=floor)
+        build = getattr(partnership, "feasible_set", None)
+        if not callable(build):
+            raise InvalidScenarioError(
+                f"from_partnership needs a Partnership, got {type(partnership).__name__}"
+            )
+        out = build(coalition, side_payments=side_payments, floor=floor)
+        if not isinstance(out, FeasibleSet):
+            raise InvalidScenarioError(
+                f"from_partnership needs a Partnership, got {type(partnership).__name__} whose "
+                f"feasible_set returned {type(out).__name__}"
+            )
+        return out
 
     @classmethod
     def from_frontier(
@@ -485,9 +528,7 @@ class FeasibleSet:
         >>> F.contains([0.75, 0.5]), F.contains([0.75, 0.51])
         (True, False)
         """
-        from ._frontier import _Frontier2D
-
-        return _Frontier2D(fn, lo, hi, slope=slope, grid=grid, players=players)
+        return _REPRESENTATIONS["frontier"](fn, lo, hi, slope=slope, grid=grid, players=players)
 
     @classmethod
     def from_support(
@@ -535,9 +576,9 @@ class FeasibleSet:
             raise InvalidGameError(f"n must be a positive integer, got {n!r}")
         if not (isinstance(tol, float) and 0 < tol < 1e-2):
             raise InvalidGameError(f"tol must be a float in (0, 0.01), got {tol!r}")
-        from ._support import _SupportSet
-
-        return _SupportSet(argmax, int(n), players=players, tol=tol, max_columns=max_columns)
+        return _REPRESENTATIONS["support"](
+            argmax, int(n), players=players, tol=tol, max_columns=max_columns
+        )
 
     # ---------------------------------------------------------------- properties
     @property
@@ -639,14 +680,14 @@ class FeasibleSet:
         else:
             o = as_vector(origin, n, "origin", self._players)
             if not self.contains(o, tol=0.0):
-                raise InvalidGameError(f"origin {_fmt(o)} is not in the feasible set")
+                raise InvalidGameError(f"origin {fmt(o)} is not in the feasible set")
         dirs = _directions(n, int(k))
         out = np.empty((int(k), n))
         for j, r in enumerate(dirs):
             t, _ = self._gauge(o, r)
             if not math.isfinite(t):
                 raise InvalidGameError(
-                    f"the ray from {_fmt(o)} along {_fmt(r)} never leaves the set (it is "
+                    f"the ray from {fmt(o)} along {fmt(r)} never leaves the set (it is "
                     "unbounded that way); frontier() needs a set bounded along every ray"
                 )
             out[j] = o + max(t, 0.0) * r
@@ -662,8 +703,6 @@ class FeasibleSet:
         the set in direction :math:`\nu` does not improve on :math:`\nu^\top y`, ``y`` is the
         projection onto the set itself.  Finite for polyhedra.
         """
-        from ._numeric import project_onto_hull
-
         if not self.bounded_above:
             raise InvalidGameError(
                 f"the projection onto an unbounded {self.kind} set is not defined here"
@@ -713,22 +752,80 @@ class FeasibleSet:
             best[i] = p
         return best.min(axis=0)
 
+    # ------------------------------------------- the protected interface (abstract)
+    @abc.abstractmethod
     def _gauge(
         self, o: NDArray[np.float64], r: NDArray[np.float64]
     ) -> tuple[float, NDArray[np.float64] | None]:
-        """``max t: o + t r in F`` (``+inf``/``-inf`` when unbounded/empty) and a normal (sum 1)."""
-        raise NotImplementedError  # pragma: no cover
+        r"""The gauge along a ray: :math:`t^* = \max\{t : o + t r \in F\}` and a normal.
 
+        Parameters
+        ----------
+        o : ndarray, shape (n,)
+            The origin of the ray (need not lie in ``F``: then :math:`t^* < 0`).
+        r : ndarray, shape (n,)
+            A direction :math:`r \ge 0`, not zero.
+
+        Returns
+        -------
+        t : float
+            :math:`t^*`; ``math.inf`` when the ray never leaves ``F``, ``-math.inf`` when no
+            point of the line is in ``F``.
+        normal : ndarray, shape (n,), or None
+            A supporting normal :math:`\nu \ge 0`, :math:`\sum_i \nu_i = 1`, of ``F`` at
+            :math:`o + t^* r` (``None`` when ``t`` is infinite).  Used by
+            :mod:`benefit_alloc.bargaining.solutions` for the frontier certificates,
+            :meth:`contains` and :meth:`frontier`.
+        """
+
+    @abc.abstractmethod
     def _support(
         self, nu: NDArray[np.float64], floor: NDArray[np.float64] | None = None
     ) -> tuple[float, NDArray[np.float64] | None]:
-        """``max nu.u`` over ``F`` (and ``u >= floor``): ``(inf, None)``, ``(-inf, None)`` if empty."""
-        raise NotImplementedError  # pragma: no cover
+        r"""The support function :math:`h(\nu) = \max\{\nu^\top u : u \in F,\ u \ge
+        \text{floor}\}` and a maximiser.
 
+        Parameters
+        ----------
+        nu : ndarray, shape (n,)
+            Weights :math:`\nu \ge 0`, not all zero (callers normalise them to sum 1).
+        floor : ndarray, shape (n,), optional
+            Restrict to :math:`F \cap \{u \ge \text{floor}\}` (bounded even when ``F``
+            is a TU half-space).
+
+        Returns
+        -------
+        value : float
+            :math:`h(\nu)`; ``math.inf`` when unbounded, ``-math.inf`` when the
+            intersection with the floor is empty.
+        point : ndarray, shape (n,), or None
+            A maximiser (``None`` when ``value`` is infinite).
+        """
+
+    @abc.abstractmethod
     def _nash(
         self, d: NDArray[np.float64], w: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], dict[str, Any]]:
-        raise NotImplementedError  # pragma: no cover
+        r"""The (weighted) Nash maximiser :math:`\arg\max_{u \in F,\ u > d} \sum_i w_i
+        \log(u_i - d_i)` (Nash 1950; Kalai 1977 for weights).
+
+        Parameters
+        ----------
+        d : ndarray, shape (n,)
+            The disagreement point, already checked by :func:`check_disagreement` (inside
+            ``F`` with room to gain, gains bounded).
+        w : ndarray, shape (n,)
+            Positive weights summing to 1.
+
+        Returns
+        -------
+        u : ndarray, shape (n,)
+            The maximiser, on the frontier up to the representation's accuracy.
+        info : dict
+            Diagnostics of the method used (``algorithm``, iterations, gaps ...), copied into
+            the :class:`~benefit_alloc.Allocation`; :func:`~benefit_alloc.nash_bargaining`
+            certifies ``u`` independently with :meth:`_gauge` and :meth:`_support`.
+        """
 
     def _ideal(self, d: NDArray[np.float64]) -> NDArray[np.float64]:
         """``I_i = max u_i`` over ``F`` with ``u >= d`` (``inf`` when unbounded)."""
@@ -791,12 +888,12 @@ def check_disagreement(
     scale = max(fs._scale, float(np.abs(d).max(initial=0.0)))
     if t < -tol * scale:
         raise InvalidGameError(
-            f"the disagreement point {_fmt(d)} is outside the feasible set (every utility would "
+            f"the disagreement point {fmt(d)} is outside the feasible set (every utility would "
             f"have to drop by {-t:.3g} to make it feasible); disagreement must be feasible"
         )
     if not math.isinf(t) and t <= tol * scale:
         raise InvalidGameError(
-            f"the disagreement point {_fmt(d)} leaves no room to gain: no feasible point gives "
+            f"the disagreement point {fmt(d)} leaves no room to gain: no feasible point gives "
             f"every player more than it (the largest common gain is {max(t, 0.0):.3g})"
         )
     if not need_ideal and fs.bounded_above:
@@ -806,6 +903,6 @@ def check_disagreement(
         i = int(np.flatnonzero(~np.isfinite(ideal))[0])
         raise InvalidGameError(
             f"player {fs.players[i]!r}'s utility is unbounded on the feasible set above the "
-            f"disagreement point {_fmt(d)}; bargaining needs a bounded set of gains"
+            f"disagreement point {fmt(d)}; bargaining needs a bounded set of gains"
         )
     return t, nu, ideal

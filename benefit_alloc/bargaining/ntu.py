@@ -49,7 +49,8 @@ from .._bits import mask_of, names_of
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game, validate_players
-from .feasible import FeasibleSet
+from ._lambda import lambda_transfer_value
+from .feasible import FeasibleSet, coalition_label
 
 __all__ = ["NTUGame", "ntu_shapley", "MAX_NTU_PLAYERS"]
 
@@ -72,10 +73,6 @@ def _key(key: Any) -> frozenset[str]:
                 f"coalition key {key!r} holds {m!r}; members must be player names"
             )
     return frozenset(members)
-
-
-def _label(members: Sequence[str]) -> str:
-    return "{" + ", ".join(repr(m) for m in members) + "}"
 
 
 class NTUGame:
@@ -117,7 +114,7 @@ class NTUGame:
                     "sets has an empty coalition; only nonempty coalitions have sets"
                 )
             if k in keyed:
-                raise InvalidGameError(f"coalition {_label(sorted(k))} is given twice")
+                raise InvalidGameError(f"coalition {coalition_label(sorted(k))} is given twice")
             keyed[k] = value
         if players is None:
             names = tuple(sorted(set().union(*keyed))) if keyed else ()
@@ -136,14 +133,14 @@ class NTUGame:
             unknown = sorted(k - known)
             if unknown:
                 raise InvalidGameError(
-                    f"coalition {_label(sorted(k))} names unknown players {unknown}; the players "
+                    f"coalition {coalition_label(sorted(k))} names unknown players {unknown}; the players "
                     f"are {list(names)}"
                 )
             mask = mask_of(list(k), names)
             out[mask] = self._coerce(value, names_of(mask, names))
         missing = [names_of(m, names) for m in range(1, 1 << n) if out[m] is None]
         if missing:
-            shown = ", ".join(_label(c) for c in missing[:5])
+            shown = ", ".join(coalition_label(c) for c in missing[:5])
             raise InvalidGameError(
                 f"the NTU game is missing {len(missing)} coalition(s): {shown}"
                 + (" ..." if len(missing) > 5 else "")
@@ -156,7 +153,7 @@ class NTUGame:
     @staticmethod
     def _coerce(value: Any, members: tuple[str, ...]) -> FeasibleSet:
         k = len(members)
-        label = _label(members)
+        label = coalition_label(members)
         if isinstance(value, FeasibleSet):
             if value.n != k:
                 raise InvalidGameError(
@@ -320,6 +317,4 @@ def ntu_shapley(game: NTUGame, *, tol: float = 1e-9, max_iter: int = 1000) -> Al
     tol = _check_tol(tol)
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
         raise InvalidGameError(f"max_iter must be a positive integer, got {max_iter!r}")
-    from ._lambda import lambda_transfer_value
-
     return lambda_transfer_value(game, tol, max_iter)

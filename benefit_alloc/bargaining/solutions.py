@@ -42,7 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..allocation import Allocation
 from ..errors import InvalidGameError, SolverError
-from .feasible import FeasibleSet, _fmt, as_vector, check_disagreement
+from .feasible import FeasibleSet, as_vector, check_disagreement, fmt
 
 __all__ = ["nash_bargaining", "kalai_smorodinsky", "egalitarian"]
 
@@ -75,7 +75,7 @@ def _certificate(
     t, nu = fs._gauge(u, np.ones(n))
     if not (math.isfinite(t) and abs(t) <= tol * scale):
         raise SolverError(
-            f"{method}: the computed point {_fmt(u)} is not on the frontier of the feasible set "
+            f"{method}: the computed point {fmt(u)} is not on the frontier of the feasible set "
             f"(every utility could still move by {t:.3g}); the solver did not converge"
         )
     if nu is None:
@@ -169,7 +169,7 @@ def nash_bargaining(
                 "positive bargaining weight"
             )
         w = w / w.sum()
-        method = "nash_bargaining (asymmetric, weights " + _fmt(w) + ")"
+        method = "nash_bargaining (asymmetric, weights " + fmt(w) + ")"
     check_disagreement(fs, d, tol)
     u, info = fs._nash(d, w)
     cert = _certificate(fs, u, d, tol, method)
@@ -182,7 +182,7 @@ def nash_bargaining(
     if not kkt <= max(tol, 1e-12) * 10:
         raise SolverError(
             f"{method}: the optimality certificate failed (relative support gap of the Nash "
-            f"gradient {kkt:.3g} > {tol:g}) at {_fmt(u)}"
+            f"gradient {kkt:.3g} > {tol:g}) at {fmt(u)}"
         )
     cert.update(normal=g, support_gap=float(max(h - g @ u, 0.0)))
     return Allocation(

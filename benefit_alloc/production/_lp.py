@@ -45,7 +45,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._lp import new_highs
 from ..errors import SolverError
+from ._pool import pooled_blocks
 
 __all__ = ["LPFamily", "PerRowFamily", "lex_simplex", "lex_objective", "DEFAULT_MAX_BASES"]
 
@@ -125,23 +127,35 @@ def lex_simplex(
     raise SolverError(f"lexicographic simplex did not finish within {max_pivots} pivots")
 
 
+def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``v`` divided by the power of two nearest its largest magnitude (``v`` if all zero).
+
+    An optimal basis of ``max c.x s.t. A x <= b, x >= 0`` does not change when ``c`` or ``b``
+    is multiplied by a positive number, so HiGHS is given both in units in which they are
+    about 1: its tolerances are absolute, and it refuses or reads as infinite costs and
+    bounds near 1e20 (a partnership producing 1e15 of an output priced at 1e5).
+    """
+    m = float(np.abs(v).max(initial=0.0))
+    if not m > 0 or not np.isfinite(m):
+        return v
+    return v / float(np.exp2(np.round(np.log2(m))))
+
+
 class _Highs:
     """A HiGHS model of ``max c.x s.t. A x <= b, x >= 0`` re-solved for many ``b``."""
 
     def __init__(self, A: NDArray[np.float64], c: NDArray[np.float64]) -> None:
-        import highspy
-
-        from .._lp import _new_highs
+        import highspy  # deliberately lazy: a compiled solver, loaded on first use
 
         self._hs = highspy
         r, a = A.shape
-        h = _new_highs()  # silent, and without the banner on the process's first object
+        h = new_highs()  # silent, and without the banner on the process's first object
         h.setOptionValue("primal_feasibility_tolerance", 1e-10)
         h.setOptionValue("dual_feasibility_tolerance", 1e-10)
         lp = highspy.HighsLp()
         lp.num_col_ = a
         lp.num_row_ = r
-        lp.col_cost_ = np.asarray(c, dtype=np.float64)
+        lp.col_cost_ = _unit(np.asarray(c, dtype=np.float64))
         lp.col_lower_ = np.zeros(a)
         lp.col_upper_ = np.full(a, highspy.kHighsInf)
         lp.row_lower_ = np.full(r, -highspy.kHighsInf)
@@ -167,14 +181,14 @@ class _Highs:
     def set_cost(self, c: NDArray[np.float64]) -> None:
         """Change the worth vector (the next solve is warm-started from the last basis)."""
         self._h.changeColsCost(  # type: ignore[attr-defined]
-            self._a, np.arange(self._a, dtype=np.int32), np.asarray(c, dtype=np.float64)
+            self._a, np.arange(self._a, dtype=np.int32), _unit(np.asarray(c, dtype=np.float64))
         )
 
     def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
         """An optimal basis (indices into the columns of ``[A | I]``) for right-hand side ``b``."""
         hs, h = self._hs, self._h
         h.changeRowsBounds(  # type: ignore[attr-defined]
-            self._r, self._rows, self._lower, np.asarray(b, dtype=np.float64)
+            self._r, self._rows, self._lower, _unit(np.asarray(b, dtype=np.float64))
         )
         h.run()
         status = h.getModelStatus()
@@ -246,7 +260,14 @@ class LPFamily:
             if chunk.size == 0:
                 break
             B = np.transpose(self.M[:, chunk], (1, 0, 2))  # (K, r, r)
-            sv = np.linalg.svd(B, compute_uv=False)
+            # singular or not is a property of B up to row and column scaling: test the
+            # condition of B with every row, then every column, brought to a largest entry 1
+            # (an all-zero row or column stays zero, and the basis singular)
+            top = np.abs(B).max(axis=2, keepdims=True)
+            Bs = B / np.where(top > 0, top, 1.0)
+            top = np.abs(Bs).max(axis=1, keepdims=True)
+            Bs = Bs / np.where(top > 0, top, 1.0)
+            sv = np.linalg.svd(Bs, compute_uv=False)
             keep = sv[:, -1] > 1e-11 * sv[:, 0]
             chunk, B = chunk[keep], B[keep]
             if chunk.size == 0:
@@ -256,9 +277,20 @@ class LPFamily:
             CB = np.transpose(self.C[:, chunk], (1, 0, 2))  # (K, 1 + a, r)
             D = self.C[None] - CB @ T
             np.put_along_axis(D, np.repeat(chunk[:, None, :], 1 + a, axis=1), 0.0, axis=2)
-            dual_ok = (D[:, 0, :] <= self._ctol).all(axis=1)
             # duals of the worth objective, B^T y = c_B (solved, not multiplied, for accuracy)
             y = np.linalg.solve(np.transpose(B, (0, 2, 1)), CB[:, 0, :, None])[..., 0]
+            # a basic slack column e_i makes y_i = 0 exactly (its row of B^T y = c_B reads
+            # y_i = 0); put back the zero the solve rounds
+            rows, cols = np.nonzero(chunk >= a)
+            y[rows, chunk[rows, cols] - a] = 0.0
+            # dual feasibility, A^T y >= c and y >= 0 (the worth row of D), checked on y with
+            # a tolerance relative to the terms of each product: a large dual with tiny
+            # coefficients is judged on its own scale, not on the worth's
+            slack = y @ self.A - self.c
+            terms = np.abs(y) @ np.abs(self.A)
+            dual_ok = (slack >= -(self._ctol + 1e-12 * terms)).all(axis=1) & (y >= -self._ctol).all(
+                axis=1
+            )
             all_y.append(y[dual_ok])
             lex = _lex_nonpositive(D, self._ctol).all(axis=1) & dual_ok
             lex_bases.append(chunk[lex])
@@ -268,7 +300,8 @@ class LPFamily:
                 "the dual region {y >= 0 : A^T y >= c} has no vertex: the production programme "
                 "is unbounded"
             )
-        self.vertices = _prune(np.concatenate(all_y))
+        # vertices of {y >= 0 : A^T y >= c}: a rounding below 0 is put back on the bound
+        self.vertices = _prune(np.maximum(np.concatenate(all_y), 0.0))
         self._pool_basis = [list(map(int, row)) for row in np.concatenate(lex_bases)]
         self._pool_inv = np.concatenate(lex_inv)
 
@@ -293,8 +326,6 @@ class LPFamily:
         (:func:`~benefit_alloc.production._pool.pooled_blocks`) and minimised over ``k`` --
         additions instead of a matrix product per coalition.
         """
-        from ._pool import pooled_blocks
-
         n = contrib.shape[0]
         out = np.empty(1 << n)
         if self.vertices is not None and self.vertices.shape[0] <= _SUBSET_VERTICES:
@@ -512,6 +543,126 @@ class PerRowFamily:
         return lex_simplex(self.M, b, lex_objective(c, self.r), basis, tol=ctol)
 
 
+# ------------------------------------------------------------------ scaling
+#: Nonzero technology coefficients the scaled programme is exact for (see :func:`row_scales`).
+COEFFICIENT_RANGE = (1e-8, 1e8)
+
+
+def row_scales(A: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""Row scales ``R`` that bring the largest entry of each row of ``A`` near 1.
+
+    Each row is divided by its largest magnitude (row equilibration in the infinity norm),
+    rounded to a power of two so that scaling and unscaling are exact in floating point.
+    (The geometric mean of the largest and smallest entry, the row half of Curtis and
+    Reid's 1972 scaling, was tried first: on a row holding 1e-6 and 1e5 it made well-posed
+    bases look singular to the enumeration's condition test.)  The scaled
+    programme :math:`\max\{c^\top x : (RA) x \le Rb,\ x \ge 0\}` is the same programme
+    (a row and its right-hand side multiplied by the same positive number), with dual
+    :math:`y = R y'`.  Columns are not scaled: a scaled column changes the secondary rows of
+    the lexicographic objective, and the pool's pivoting (:func:`lex_simplex`) then cycled on
+    badly scaled technologies.  An all-zero row gets 1.
+
+    References
+    ----------
+    Curtis, A. R. and Reid, J. K. (1972). On the automatic scaling of matrices for Gaussian
+    elimination. IMA Journal of Applied Mathematics 10(1), 118-124.
+    """
+    top = np.abs(A).max(axis=1, initial=0.0)
+    return np.exp2(-np.round(np.log2(np.where(top > 0, top, 1.0))))
+
+
+def _power_of_two(m: float) -> float:
+    """The power of two nearest ``m > 0`` (1 for ``m = 0``)."""
+    return float(np.exp2(np.round(np.log2(m)))) if m > 0 else 1.0
+
+
+class ScaledFamily:
+    """The programmes of one ``(A, c)``, with the game's values from the scaled programme.
+
+    For the ``vertices`` method the dual vertices are enumerated for the row-scaled
+    technology ``R A`` (:func:`row_scales`) and the worth divided by a power of two
+    ``sigma`` near its largest entry, so every basis is about as well conditioned as the
+    technology allows: values are ``sigma`` times ``min_k v'_k . (R b)``, vertices
+    ``sigma R v'``.  Plans and optimal bases come from the unscaled family (built on first
+    use), as does everything for the ``lazy`` method, whose certificates are tolerances
+    on the original units.
+    """
+
+    def __init__(
+        self,
+        A: NDArray[np.float64],
+        c: NDArray[np.float64],
+        row: NDArray[np.float64],
+        method: str = "auto",
+        max_bases: int = DEFAULT_MAX_BASES,
+    ) -> None:
+        self.A = A
+        self.c = c
+        r, a = A.shape
+        if method == "auto":
+            method = "vertices" if comb(a + r, r) <= max_bases else "lazy"
+        self.method = method
+        self._max_bases = max_bases
+        self._plain: LPFamily | None = None
+        self._scaled: LPFamily | None = None
+        self.row = row if method == "vertices" else np.ones(r)
+        self.sigma = (
+            _power_of_two(float(np.abs(c).max(initial=0.0))) if method == "vertices" else 1.0
+        )
+        if method != "vertices":
+            self._plain = LPFamily(A, c, method, max_bases)
+
+    @property
+    def family(self) -> LPFamily:
+        """The family the values come from: the scaled one (``vertices``, built on first
+        use) or the unscaled one (``lazy``)."""
+        if self.method != "vertices":
+            return self.plain
+        if self._scaled is None:
+            self._scaled = LPFamily(
+                self.row[:, None] * self.A, self.c / self.sigma, "vertices", self._max_bases
+            )
+        return self._scaled
+
+    @property
+    def vertices(self) -> NDArray[np.float64] | None:
+        """The dual vertices in the original units, ``sigma R v'`` (None for ``lazy``)."""
+        v = self.family.vertices
+        return None if v is None else v * (self.sigma * self.row)[None, :]
+
+    @property
+    def plain(self) -> LPFamily:
+        """The unscaled family (plans, bases)."""
+        if self._plain is None:
+            self._plain = LPFamily(self.A, self.c, self.method, self._max_bases)
+        return self._plain
+
+    @property
+    def pool_size(self) -> int:
+        """Number of bases in the pool of the unscaled family."""
+        return self.plain.pool_size
+
+    def values(self, b: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Optimal worth for each row of ``b`` (shape ``(k, r)``)."""
+        if self.method != "vertices":
+            return self.family.values(b)
+        return self.sigma * self.family.values(b * self.row)
+
+    def all_values(self, contrib: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Optimal worth of every coalition (see :meth:`LPFamily.all_values`)."""
+        if self.method != "vertices":
+            return self.family.all_values(contrib)
+        return self.sigma * self.family.all_values(contrib * self.row)
+
+    def plans(self, b: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Preferred plans ``(k, a)`` for right-hand sides ``b`` (see :meth:`LPFamily.plans`)."""
+        return self.plain.plans(b)
+
+    def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
+        """A lexicographically optimal basis for ``b`` (see :meth:`LPFamily.optimal_basis`)."""
+        return self.plain.optimal_basis(b)
+
+
 def _take(it: Any, k: int) -> list[Any]:
     out = []
     for _ in range(k):
@@ -523,12 +674,17 @@ def _take(it: Any, k: int) -> list[Any]:
 
 
 def _prune(Y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Distinct dual vertices, dropping any ``y`` with another ``y' <= y`` (never the minimum)."""
-    scale = 1.0 + float(np.abs(Y).max(initial=0.0))
-    key = np.round(Y / (scale * 1e-10)).astype(np.int64)
+    """Distinct dual vertices, dropping any ``y`` with another ``y' <= y`` (never the minimum).
+
+    Comparisons are to ``1e-10`` of each coordinate's own largest magnitude: the prices of
+    resources measured in very different units differ by many orders of magnitude, and one
+    tolerance for all would call a vertex dominated by one that is larger where it is zero.
+    """
+    tol = 1e-10 * np.abs(Y).max(axis=0, initial=0.0)
+    unit = np.where(tol > 0, tol, 1.0)
+    key = np.round(Y / unit).astype(np.int64)
     _, first = np.unique(key, axis=0, return_index=True)
     Y = Y[np.sort(first)]
-    tol = 1e-10 * scale
     keep = np.ones(Y.shape[0], dtype=bool)
     for i in range(Y.shape[0]):
         if not keep[i]:

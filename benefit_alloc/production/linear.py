@@ -33,8 +33,16 @@ from numpy.typing import NDArray
 from ..allocation import Allocation
 from ..errors import InvalidScenarioError
 from ..game import MAX_DENSE_PLAYERS, Game, _owned
+from ..solutions.dual_split import shadow_price_split
 from . import _checks as chk
-from ._lp import DEFAULT_MAX_BASES, LPFamily, PerRowFamily, lex_simplex
+from ._lp import (
+    COEFFICIENT_RANGE,
+    DEFAULT_MAX_BASES,
+    PerRowFamily,
+    ScaledFamily,
+    lex_simplex,
+    row_scales,
+)
 from ._pool import pooled_blocks
 from .base import ProductionModel
 
@@ -271,11 +279,13 @@ class LinearProduction(ProductionModel):
                     f"{self._outputs[j]!r} per unit, so its output is unbounded; give it a "
                     "resource use"
                 )
+        _check_range(tech, self._resources, self._activities)
         self._tech = tech
+        self._row_scale = row_scales(tech)
         for arr_ in (self._tech, self._endow, self._prices, self._yields):
             if arr_ is not None:
                 arr_.flags.writeable = False
-        self._families: dict[bytes, LPFamily] = {}
+        self._families: dict[bytes, ScaledFamily] = {}
         self._per_row: PerRowFamily | None = None
 
     # -------------------------------------------------------------- accessors
@@ -332,13 +342,19 @@ class LinearProduction(ProductionModel):
         )
 
     # ------------------------------------------------------------------ solving
-    def _family(self, c: NDArray[np.float64]) -> LPFamily:
+    def _family(self, c: NDArray[np.float64]) -> ScaledFamily:
         key = np.ascontiguousarray(c, dtype=np.float64).tobytes()
         fam = self._families.get(key)
         if fam is None:
             if len(self._families) >= _CACHE:
                 self._families.pop(next(iter(self._families)))
-            fam = LPFamily(self._tech, np.array(c, dtype=np.float64), self._method, self._max_bases)
+            fam = ScaledFamily(
+                self._tech,
+                np.array(c, dtype=np.float64),
+                self._row_scale,
+                self._method,
+                self._max_bases,
+            )
             self._families[key] = fam
         return fam
 
@@ -558,52 +574,67 @@ class LinearProduction(ProductionModel):
         z[basis] = np.linalg.solve(Md[:, basis], p)
         return np.maximum(z[:r], 0.0)
 
+    def worth(self, pooled: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The game's value for pooled resources: ``max {p.x : A x <= b, x >= 0}`` per row.
+
+        Parameters
+        ----------
+        pooled : ndarray, shape (k, r)
+            One row of pooled resources ``b`` per coalition (in resource order).
+
+        Returns
+        -------
+        ndarray, shape (k,)
+            The optimal worth at the model's ``prices``.
+
+        Examples
+        --------
+        >>> LinearProduction([[1.0]], prices=[3.0]).worth(np.array([[1.0], [2.5]])).tolist()
+        [3.0, 7.5]
+        """
+        b = np.asarray(pooled, dtype=np.float64)
+        if b.ndim != 2 or b.shape[1] != len(self._resources):
+            raise InvalidScenarioError(
+                f"pooled must have shape (k, {len(self._resources)}), one column per resource "
+                f"{list(self._resources)}; got shape {b.shape}"
+            )
+        return self._family(self._need_prices()).values(b)
+
     def owen_allocation(
         self,
         rule: Literal["average", "lexmin"] = "average",
         priority: Sequence[str] | None = None,
     ) -> Allocation:
-        r"""Owen's allocation ``x_i = y* . b_i``: each endowment valued at shadow prices.
+        r"""Owen's dual split, under its former name: :func:`~benefit_alloc.shadow_price_split`.
 
-        It lies in the core (Owen 1975).  ``rule`` and ``priority`` choose ``y*`` when the
-        dual is degenerate (class notes).  Diagnostics: ``shadow_prices`` (dict), ``rule``,
-        ``priority`` and ``unrewarded`` -- the players whose marginal contribution
-        ``v(N) - v(N \ i)`` is positive but whose payoff is zero (the flaw Perea, Puerto and
-        Fernandez 2012 address).
+        ``x_i = y* . b_i``: each endowment valued at the shadow prices (Owen 1975); it lies in
+        the core.  Kept as an alias (the name collides with :func:`~benefit_alloc.owen`, the
+        value for a priori unions); it will be deprecated from the next release on.
 
         Examples
         --------
-        A firm with surplus lab time is needed by every course yet paid nothing:
-
         >>> lp = LinearProduction([[1.0], [1.0]], [[1, 0], [0, 2]], prices=[1.0],
         ...                       players=["College", "Firm"], resources=["teach", "lab"])
         >>> a = lp.owen_allocation()
         >>> a.to_dict(), a.unrewarded
         ({'College': 1.0, 'Firm': 0.0}, ('Firm',))
         """
-        players, endow, prices = self._need_game("owen_allocation()")
-        y = self._owen_prices(rule, priority)
-        pay = endow @ y
-        fam = self._family(prices)
-        bN = endow.sum(axis=0)
-        vN = float(fam.values(bN[None])[0])
-        marginal = vN - fam.values(bN[None, :] - endow)
-        tol = _TOL * (1.0 + abs(vN))
-        unrewarded = tuple(p for p, mg, x in zip(players, marginal, pay) if mg > tol and x <= tol)
-        order = [self._resources[j] for j in self._priority(priority)]
-        method = "owen (Owen 1975), " + (
-            "average of lexmin shadow prices over all priority orders"
-            if rule == "average"
-            else f"lexmin shadow prices in priority {order}"
-        )
-        return Allocation(
-            players,
-            pay,
-            method,
-            shadow_prices={j: float(v) for j, v in zip(self._resources, y)},
-            rule=rule,
-            priority=tuple(order) if rule == "lexmin" else None,
-            unrewarded=unrewarded,
+        return shadow_price_split(self, rule, priority)
+
+
+def _check_range(
+    tech: NDArray[np.float64], resources: Sequence[str], activities: Sequence[str]
+) -> None:
+    """Refuse a nonzero technology coefficient outside :data:`COEFFICIENT_RANGE`."""
+    lo, hi = COEFFICIENT_RANGE
+    bad = (tech != 0) & ((tech < lo) | (tech > hi))
+    if bad.any():
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+        raise InvalidScenarioError(
+            f"technology[{resources[i]!r}, {activities[j]!r}] = {tech[i, j]:.6g} is outside "
+            f"[{lo:g}, {hi:g}], the range of nonzero coefficients the production programme is "
+            "solved exactly for; express the resource or the activity in other units (say "
+            "thousands) to bring it into range"
         )
 
 

@@ -64,16 +64,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._bits import mask_of, names_of
-from ..allocation import Allocation
-from ..errors import InfeasibleError, InvalidGameError, InvalidScenarioError, SolverError
-from . import _numeric as num
-from .feasible import FeasibleSet, _fmt
+from ._bits import mask_of, names_of
+from ._lp import IncrementalLP, LinearProgram, solve_lp
+from .allocation import Allocation
+from .bargaining import _numeric as num
+from .bargaining.feasible import FeasibleSet, fmt
+from .bargaining.ntu import NTUGame, ntu_shapley
+from .bargaining.solutions import egalitarian, kalai_smorodinsky, nash_bargaining
+from .errors import InfeasibleError, InvalidGameError, InvalidScenarioError, SolverError
+from .settlement import Settlement, SettlementChecks, transfers
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..partnership import Partnership
-    from ..settlement import Settlement
-    from ..utility import Utility
+    from .partnership import Partnership
+    from .utility import Utility
 
 __all__ = [
     "METHODS",
@@ -282,7 +285,7 @@ def _linear_set(div: _Division, lower: NDArray[np.float64] | None) -> FeasibleSe
         if lower is not None and "empty" in str(exc):
             raise InfeasibleError(
                 f"no division of the coalition {list(div.members)}'s outputs gives every member "
-                f"at least the floor utilities {_fmt(lower)}"
+                f"at least the floor utilities {fmt(lower)}"
             ) from None
         raise  # pragma: no cover - the rows are built consistently above
     if lower is None:
@@ -446,8 +449,6 @@ class _DivisionOracle:
         """Maximise the weighted utilities over the cuts: one HiGHS model kept between calls
         (:class:`benefit_alloc._lp.IncrementalLP`), new cuts added as rows and the
         objective changed in place, each solve warm-started from the previous basis."""
-        from .._lp import IncrementalLP
-
         div, s, R = self.div, self.div.s, self.R
         iy, im, it = self.iy, self.im, self.it
         cost = np.zeros(self.nv)
@@ -480,7 +481,7 @@ class _DivisionOracle:
         except InfeasibleError:
             raise InfeasibleError(
                 f"no division of the coalition {list(div.members)}'s outputs gives every member "
-                f"at least the floor utilities {_fmt(self.lower) if self.lower is not None else ''}"
+                f"at least the floor utilities {fmt(self.lower) if self.lower is not None else ''}"
             ) from None
         return np.asarray(sol.x, dtype=np.float64)
 
@@ -526,7 +527,7 @@ class _DivisionOracle:
                 self._add_cut(c, k, z, f)
         raise SolverError(
             f"the cutting-plane method for the coalition {list(div.members)} did not reach its "
-            f"tolerance in {_MAX_CUT_ROUNDS} rounds at weights {_fmt(nu)}"
+            f"tolerance in {_MAX_CUT_ROUNDS} rounds at weights {fmt(nu)}"
         )
 
 
@@ -598,12 +599,6 @@ def partnership_set(
     floor: Any = None,
 ) -> FeasibleSet:
     """The body of :meth:`FeasibleSet.from_partnership` (see there)."""
-    from ..partnership import Partnership
-
-    if not isinstance(partnership, Partnership):
-        raise InvalidScenarioError(
-            f"from_partnership needs a Partnership, got {type(partnership).__name__}"
-        )
     if not isinstance(side_payments, (bool, np.bool_)):
         raise InvalidScenarioError(f"side_payments must be True or False, got {side_payments!r}")
     names = partnership.players
@@ -681,8 +676,6 @@ def _realise_linear(
               \\sum_k y_{ko} \\le q_o,\\ \\sum_k m_k \\le M,\\ p_k \\ge -m_k,\\
               m_k \\ge \\beta_k,\\ y, p \\ge 0
     """
-    from .._lp import LinearProgram, solve_lp
-
     s, R = div.s, len(div.rival)
     a_r, mu, const = div.linear_terms()
     nv = s * R + 2 * s
@@ -734,8 +727,6 @@ def _realise_concave(
     by a mixture of them; the mixed division is feasible (the constraints are linear) and, by
     concavity, worth at least the mixture of the utilities to every member.
     """
-    from .._lp import LinearProgram, solve_lp
-
     U = np.array([rec[0] for rec in oracle.records])
     k = U.shape[0]
     cost = np.abs(U - u).sum(axis=1)
@@ -783,15 +774,8 @@ def bargain(
     tol: float = 1e-9,
 ) -> Settlement:
     """The body of :meth:`Partnership.bargain` (see there)."""
-    import pandas as pd
+    import pandas as pd  # deliberately lazy: a heavy dependency, needed only here
 
-    from ..partnership import Partnership
-    from ..settlement import Settlement, SettlementChecks, _transfers
-    from .ntu import NTUGame, ntu_shapley
-    from .solutions import egalitarian, kalai_smorodinsky, nash_bargaining
-
-    if not isinstance(partnership, Partnership):  # pragma: no cover - called as a method
-        raise InvalidScenarioError(f"bargain needs a Partnership, got {type(partnership).__name__}")
     if not isinstance(method, str) or method not in METHODS:
         raise InvalidScenarioError(
             f"unknown bargaining method {method!r}; valid methods are {list(METHODS)}"
@@ -952,7 +936,7 @@ def bargain(
         payoffs,
         bundles,
         utilities,
-        _transfers(names, m, grand_div.money, grand_div.numeraire),
+        transfers(names, m, grand_div.money, grand_div.numeraire),
         checks,
         standalone,
         grand_div.numeraire,

@@ -1,0 +1,228 @@
+r"""What-if analysis of a partnership: whom to partner with, and what a contribution is worth.
+
+Functions of a :class:`~benefit_alloc.Partnership` (networkx style: the data model stays
+small, the analyses are functions taking it), built on the stability functions of
+:mod:`benefit_alloc.solutions.core`:
+
+* :func:`rank_partners`: for a focal party, every group of up to ``max_size`` candidate
+  partners, the subgame of the focal party and the group split by a solution concept, with
+  each side's gain over standing alone (negated singleton excesses,
+  :func:`~benefit_alloc.excess`) and whether the subgame's core is empty
+  (:func:`~benefit_alloc.core_is_empty`, with its least-core :math:`\varepsilon`,
+  Maschler, Peleg and Shapley 1979);
+* :func:`sensitivity`: every party's payoff as one party's contribution of one resource
+  varies.
+
+:meth:`Partnership.rank_partners` and :meth:`Partnership.sensitivity` call these.
+
+References
+----------
+Maschler, M., Peleg, B. and Shapley, L. S. (1979). Geometric properties of the kernel,
+nucleolus and related solution concepts. Mathematics of Operations Research 4(4), 303-338.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .allocation import Allocation
+from .errors import InvalidScenarioError
+from .settlement import solve_method
+from .solutions.core import core_is_empty, excess, least_core
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .partnership import Partnership
+
+__all__ = ["rank_partners", "sensitivity"]
+
+
+def _candidates(names: tuple[str, ...], focal: str, candidates: Sequence[str] | None) -> list[str]:
+    """The candidate partners of ``focal``, checked (default: every other party)."""
+    if focal not in names:
+        raise InvalidScenarioError(f"focal party {focal!r} is not one of {list(names)}")
+    if candidates is None:
+        cands = [p for p in names if p != focal]
+    else:
+        if isinstance(candidates, str):
+            raise InvalidScenarioError(
+                f"candidates must be a list of names, got the string {candidates!r}"
+            )
+        cands = list(candidates)
+        for c in cands:
+            if c not in names:
+                raise InvalidScenarioError(
+                    f"candidate {c!r} is not a party; the parties are {list(names)}"
+                )
+            if c == focal:
+                raise InvalidScenarioError(f"candidates include the focal party {focal!r}")
+        if len(set(cands)) != len(cands):
+            raise InvalidScenarioError(f"candidates {cands} name a party twice")
+    if not cands:
+        raise InvalidScenarioError("there are no candidate partners to rank")
+    return cands
+
+
+def rank_partners(
+    partnership: Partnership,
+    focal: str,
+    candidates: Sequence[str] | None = None,
+    *,
+    max_size: int = 1,
+    method: str | Callable[..., Allocation] = "shapley",
+    tol: float = 1e-9,
+    **options: Any,
+) -> pd.DataFrame:
+    r"""Rank candidate partners (or groups of up to ``max_size``) for ``focal``.
+
+    For every set ``T`` of candidates with ``1 <= |T| <= max_size`` the partnership's game is
+    restricted to :math:`\{f\} \cup T` and split by ``method`` (Shapley by default).
+
+    Parameters
+    ----------
+    partnership : Partnership
+        A transferable partnership (its money-metric game is analysed).
+    focal : str
+        The party looking for partners.
+    candidates : sequence of str, optional
+        The parties it may choose among; default every other party.
+    max_size : int, default 1
+        Largest group of partners considered.
+    method : str or callable, default "shapley"
+        The solution concept splitting each subgame (a name or a function, as for
+        :meth:`Partnership.settle`).
+    tol : float, default 1e-9
+        Relative tolerance of the core test (:func:`~benefit_alloc.core_is_empty`).
+    **options
+        Passed to ``method``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``T``: ``partners`` (names joined by ``" + "``), ``size``, ``worth``
+        :math:`v(\{f\} \cup T)`, ``focal_payoff`` :math:`x_f`, ``focal_gain``
+        :math:`x_f - v(\{f\}) = -e(\{f\}, x)`, ``partner_gain``
+        :math:`\sum_{p \in T} x_p - v(\{p\}) = -\sum_{p \in T} e(\{p\}, x)`,
+        ``core_nonempty`` and ``least_core_epsilon`` (the least-core :math:`\varepsilon` of
+        the subgame, Maschler, Peleg and Shapley 1979: the core is non-empty iff
+        :math:`\varepsilon \le 0`).  Sorted by ``focal_gain``, largest first; ``attrs``
+        hold ``focal`` and ``method``.
+
+    Raises
+    ------
+    InvalidScenarioError
+        For an unknown focal party or candidate, the focal party among the candidates, a
+        party named twice, no candidates, or ``max_size`` outside ``1..len(candidates)``.
+    """
+    import pandas as pd  # deliberately lazy: a heavy dependency
+
+    names = partnership.players
+    cands = _candidates(names, focal, candidates)
+    if (
+        isinstance(max_size, bool)
+        or not isinstance(max_size, (int, np.integer))
+        or not (1 <= max_size <= len(cands))
+    ):
+        raise InvalidScenarioError(
+            f"max_size = {max_size!r} must be an integer from 1 to {len(cands)} (the number "
+            "of candidates)"
+        )
+    game = partnership.game()
+    rows = []
+    for size in range(1, int(max_size) + 1):
+        for group in itertools.combinations(cands, size):
+            members = [p for p in names if p == focal or p in group]
+            sub = game.subgame(members)
+            alloc = solve_method(sub, method, **options)
+            e = excess(sub, alloc)  # v(S) - x(S); singletons at the masks 1 << i
+            alone = {p: float(e[1 << i]) for i, p in enumerate(sub.players)}
+            rows.append(
+                {
+                    "partners": " + ".join(group),
+                    "size": size,
+                    "worth": sub.grand,
+                    "focal_payoff": alloc[focal],
+                    "focal_gain": -alone[focal],
+                    "partner_gain": sum(-alone[p] for p in group),
+                    "core_nonempty": not core_is_empty(sub, tol=tol),
+                    "least_core_epsilon": float(least_core(sub).epsilon),
+                }
+            )
+    df = pd.DataFrame(rows)
+    df = df.sort_values("focal_gain", ascending=False, kind="stable").reset_index(drop=True)
+    df.attrs["focal"] = focal
+    df.attrs["method"] = method if isinstance(method, str) else getattr(method, "__name__", "")
+    return df
+
+
+def sensitivity(
+    partnership: Partnership,
+    party: str,
+    resource: str,
+    amounts: Sequence[float],
+    method: str | Callable[..., Allocation] = "shapley",
+    **options: Any,
+) -> pd.DataFrame:
+    """Every party's payoff as ``party``'s contribution of ``resource`` varies.
+
+    Each amount gives a variant of the partnership
+    (:meth:`Partnership.with_contribution`) whose money-metric game is split by ``method``.
+
+    Parameters
+    ----------
+    partnership : Partnership
+    party : str
+        Whose contribution varies.
+    resource : str
+        A resource the production model uses.
+    amounts : sequence of float
+        The contributions to try (at least one).
+    method : str or callable, default "shapley"
+        The solution concept (as for :meth:`Partnership.settle`).
+    **options
+        Passed to ``method``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the amounts (index name ``"party.resource"``), one column per party
+        (payoffs by ``method``) and a last ``worth`` column :math:`v(N)`.
+
+    Raises
+    ------
+    InvalidScenarioError
+        For an unknown party or resource, or amounts that are not a non-empty list of
+        numbers.
+    """
+    import pandas as pd  # deliberately lazy: a heavy dependency
+
+    names = partnership.players
+    if party not in names:
+        raise InvalidScenarioError(f"unknown party {party!r}; the parties are {list(names)}")
+    resources = partnership.production.resources
+    if resource not in resources:
+        raise InvalidScenarioError(
+            f"resource {resource!r} is not used by the production model (its resources: "
+            f"{list(resources)})"
+        )
+    try:
+        levels = [float(a) for a in amounts]
+    except (TypeError, ValueError):
+        raise InvalidScenarioError(f"amounts must be a list of numbers, got {amounts!r}") from None
+    if not levels:
+        raise InvalidScenarioError("amounts is empty; give at least one amount")
+    rows = []
+    for a in levels:
+        g = partnership.with_contribution(party, resource, a).game()
+        alloc = solve_method(g, method, **options)
+        rows.append([*alloc.values.tolist(), g.grand])
+    return pd.DataFrame(
+        rows,
+        index=pd.Index(levels, name=f"{party}.{resource}"),
+        columns=[*names, "worth"],
+    )
