@@ -39,7 +39,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import registry
-from ._bits import names_of
 from ._lp import LinearProgram, solve_lp
 from .allocation import Allocation, as_payoff
 from .errors import InfeasibleError, InvalidGameError, SolverError
