@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, popcount
+from ._validate import is_series
 from .errors import InvalidGameError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -75,6 +76,38 @@ def _n_from_length(length: int) -> int:
     return n
 
 
+def _series_by_mask(values: Any) -> NDArray[np.float64]:
+    """A ``pandas.Series`` of coalition values read by its index of masks, never by position."""
+    index = values.index
+    kind = np.asarray(index).dtype.kind
+    if kind not in "iu" or index.has_duplicates:
+        shown = list(index[:6]) + (["..."] if len(index) > 6 else [])
+        why = "has duplicate labels" if kind in "iu" else "is not made of integer masks"
+        raise InvalidGameError(
+            f"values is a pandas Series whose index {shown} {why}; a Series is read by label, "
+            "so its index must be the coalition masks 0 .. 2**n - 1, each once (use "
+            "Game.from_frame for an index of coalitions, or values.to_numpy() for values in "
+            "mask order)"
+        )
+    masks = np.asarray(index, dtype=np.int64)
+    length = masks.shape[0]
+    _n_from_length(length)
+    outside = masks[(masks < 0) | (masks >= length)]
+    if outside.size:
+        raise InvalidGameError(
+            f"values is a pandas Series with {length} entries indexed by masks that include "
+            f"{outside[:5].tolist()}; with {length} values the index must be the masks 0 .. "
+            f"{length - 1}, each once"
+        )
+    try:
+        data = values.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidGameError(f"values must be numbers: {exc}") from None
+    arr = np.empty(length, dtype=np.float64)
+    arr[masks] = data
+    return arr
+
+
 def _check_finite(values: NDArray[np.float64]) -> None:
     for start in range(0, values.shape[0], _CHUNK):
         block = values[start : start + _CHUNK]
@@ -93,7 +126,9 @@ class Game:
     ----------
     values : array_like, shape (2**n,)
         ``values[S]`` is the worth (or cost) of coalition ``S``, where bit ``i`` of the
-        integer ``S`` is set when player ``i`` is a member.  ``values[0]`` must be 0.
+        integer ``S`` is set when player ``i`` is a member.  ``values[0]`` must be 0.  A
+        ``pandas.Series`` is read by label: its index must be the masks ``0 .. 2**n - 1``
+        (in any order, each once).
     players : sequence of str, optional
         Player names in bit order; default ``"P0" .. "P{n-1}"``.
     cost : bool, default False
@@ -120,6 +155,8 @@ class Game:
         cost: bool = False,
         copy: bool = True,
     ) -> None:
+        if is_series(values):
+            values, copy = _series_by_mask(values), True
         if copy:
             try:
                 arr = np.array(values, dtype=np.float64, copy=True)

@@ -5,19 +5,35 @@ Each constructor takes ``players=`` for names (default ``P0 .. P{n-1}``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._bits import mask_of, subset_max, subset_sums
+from ._validate import is_series, named_floats
 from .errors import InvalidGameError
 from .game import MAX_DENSE_PLAYERS, Game, _owned, validate_players
 
 __all__ = ["bankruptcy", "airport", "weighted_voting", "glove", "unanimity"]
 
 
-def _vector(x: ArrayLike, field: str, *, nonneg: bool = True) -> NDArray[np.float64]:
+def _vector(
+    x: ArrayLike | Mapping[str, float],
+    field: str,
+    players: Sequence[str] | None,
+    *,
+    nonneg: bool = True,
+) -> NDArray[np.float64]:
+    """One finite float per player; a mapping or a ``pandas.Series`` is read by player name."""
+    if isinstance(x, Mapping) or is_series(x):
+        size = len(x)  # type: ignore[arg-type]
+        if size > MAX_DENSE_PLAYERS:
+            raise InvalidGameError(
+                f"{field} has {size} entries; a dense game has at most {MAX_DENSE_PLAYERS} players"
+            )
+        names = validate_players(players, size)
+        x = named_floats(x, names, field, error=InvalidGameError)
     try:
         arr = np.array(x, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as exc:
@@ -51,15 +67,16 @@ def bankruptcy(estate: float, claims: ArrayLike, *, players: Sequence[str] | Non
     ----------
     estate : float
         The estate ``E >= 0``.
-    claims : array_like, shape (n,)
-        Claims ``d_i >= 0``.
+    claims : array_like, shape (n,), or mapping
+        Claims ``d_i >= 0``; a ``{name: claim}`` mapping or a ``pandas.Series`` is read by
+        player name (the names of ``players``, default ``P0 .. P{n-1}``).
 
     Examples
     --------
     >>> bankruptcy(200, [100, 200, 300]).values.tolist()
     [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 200.0]
     """
-    d = _vector(claims, "claims")
+    d = _vector(claims, "claims", players)
     if not np.isfinite(estate) or estate < 0:
         raise InvalidGameError(f"estate = {estate} must be a finite number >= 0")
     sums = subset_sums(d)
@@ -81,7 +98,7 @@ def airport(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
     >>> airport([1, 3]).values.tolist()
     [0.0, 1.0, 3.0, 3.0]
     """
-    c = _vector(costs, "costs")
+    c = _vector(costs, "costs", players)
     return _owned(subset_max(c), validate_players(players, c.size), True)
 
 
@@ -95,7 +112,7 @@ def weighted_voting(
     >>> weighted_voting([2, 1, 1], 3).values.tolist()
     [0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
     """
-    w = _vector(weights, "weights")
+    w = _vector(weights, "weights", players)
     if not np.isfinite(quota) or quota <= 0:
         raise InvalidGameError(f"quota = {quota} must be a finite number > 0")
     sums = subset_sums(w)

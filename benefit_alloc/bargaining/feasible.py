@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._validate import is_series
 from ..errors import InvalidGameError, SolverError
 from ..game import validate_players
 
@@ -75,7 +76,7 @@ def as_vector(
     x: Any, n: int, field: str, players: Sequence[str] | None = None
 ) -> NDArray[np.float64]:
     """``x`` as a finite float vector of shape ``(n,)`` (a dict keyed by player names is accepted)."""
-    if isinstance(x, dict):
+    if isinstance(x, dict) or is_series(x):
         from ..allocation import as_payoff
 
         if players is None:  # pragma: no cover - callers pass players with dicts

@@ -65,6 +65,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._bits import mask_of, names_of
+from .._validate import is_series
 from ..allocation import Allocation
 from ..errors import InfeasibleError, InvalidGameError, InvalidScenarioError, SolverError
 from . import _numeric as num
@@ -572,6 +573,8 @@ def _floor_vector(
             )
         d = standalone_utilities(partnership)
         return d[[partnership.players.index(m) for m in members]]
+    if is_series(floor):  # read by label, never by position
+        floor = dict(zip(floor.index, floor.tolist()))
     if isinstance(floor, Mapping):
         missing = [m for m in members if m not in floor]
         if missing:
