@@ -27,6 +27,11 @@ __all__ = ["Game", "OracleGame", "MAX_DENSE_PLAYERS", "validate_players"]
 
 #: Largest number of players a dense game may have (2**30 float64 values are 8 GiB).
 MAX_DENSE_PLAYERS = 30
+#: What to use instead of a dense game, for the messages that refuse one.
+_LARGE_GAMES = (
+    "for more players use OracleGame (a value function evaluated on demand) with the sampled "
+    "methods shapley_sampled, banzhaf_sampled or owen_sampled"
+)
 _CHUNK = 1 << 22
 
 
@@ -291,20 +296,18 @@ class Game:
         >>> Game.from_dict({("a",): 1, ("b",): 1, ("a", "b"): 3}, ["a", "b"]).grand
         3.0
         """
-        names = validate_players(players, len(tuple(players)))
-        n = len(names)
-        vals = np.full(1 << n, np.nan)
-        vals[0] = 0.0
-        for key, val in mapping.items():
-            vals[mask_of(key, names)] = val
-        missing = np.flatnonzero(np.isnan(vals))
-        if missing.size:
-            shown = [names_of(int(m), names) for m in missing[:5]]
+        if not isinstance(mapping, Mapping):
             raise InvalidGameError(
-                f"from_dict is missing {missing.size} coalition(s), e.g. {shown}; every nonempty "
-                "coalition needs a value"
+                f"from_dict: mapping must be a dict {{coalition: value}}, got "
+                f"{type(mapping).__name__}"
             )
-        return _owned(vals, names, cost)
+        names = validate_players(players, len(tuple(players)))
+        return _tabulate(
+            ((key, val, f"the key {key!r}") for key, val in mapping.items()),
+            names,
+            cost,
+            "from_dict",
+        )
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, *, value: str = "value", cost: bool = False) -> Game:
@@ -319,22 +322,25 @@ class Game:
                 f"from_frame needs a {value!r} column; the frame has columns {list(df.columns)}"
             )
         if len(df.columns) == 1:
-            coalitions = [frozenset(k) for k in df.index]
+            coalitions = [_index_coalition(k, pos, value) for pos, k in enumerate(df.index)]
             seen: dict[str, None] = {}
             for c in coalitions:
                 for p in sorted(c):
                     seen.setdefault(p, None)
-            names = list(seen)
-            return cls.from_dict(dict(zip(coalitions, df[value].to_numpy())), names, cost=cost)
-        names = [str(c) for c in df.columns if c != value]
+            names = validate_players(list(seen), len(seen))
+            rows = zip(coalitions, df[value].tolist(), _row_names(df))
+            return _tabulate(rows, names, cost, "from_frame")
+        columns = [str(c) for c in df.columns if c != value]
         members = df[[c for c in df.columns if c != value]].to_numpy()
         if members.dtype != bool:
             raise InvalidGameError(
                 "from_frame: the player columns must be boolean membership flags, got dtype "
                 f"{members.dtype}"
             )
+        names = validate_players(columns, len(columns))
         masks = bool_to_masks(members)
-        return cls.from_dict(dict(zip(masks.tolist(), df[value].to_numpy())), names, cost=cost)
+        rows = zip(masks.tolist(), df[value].tolist(), _row_names(df))
+        return _tabulate(rows, names, cost, "from_frame")
 
     def to_frame(self) -> pd.DataFrame:
         """DataFrame with one boolean column per player and a ``value`` column, by mask."""
@@ -466,6 +472,81 @@ class Game:
     def sizes(self) -> NDArray[np.int64]:
         """Size of every coalition, by mask."""
         return popcount(np.arange(1 << self._n))
+
+
+def _index_coalition(label: Any, pos: int, value: str) -> frozenset[str]:
+    """The coalition a frame's index label names: an iterable of player names."""
+    if isinstance(label, str) or not isinstance(label, Iterable):
+        raise InvalidGameError(
+            f"from_frame: row {pos} has the index {label!r}; with only a {value!r} column the "
+            "index must hold coalitions (frozensets of player names); otherwise give one "
+            "boolean column per player"
+        )
+    members = frozenset(label)
+    bad = [p for p in members if not isinstance(p, str)]
+    if bad:
+        raise InvalidGameError(
+            f"from_frame: row {pos} has the coalition {set(members)!r}, whose members {bad!r} "
+            "are not player names (strings)"
+        )
+    return members
+
+
+def _row_names(df: pd.DataFrame) -> list[str]:
+    """How the messages name each row of a frame: its position and its index label."""
+    return [f"row {pos} (index {label!r})" for pos, label in enumerate(df.index)]
+
+
+def _tabulate(
+    items: Iterable[tuple[Any, Any, str]], names: Sequence[str], cost: bool, func: str
+) -> Game:
+    """A game from ``(coalition, value, where)`` triples; each nonempty coalition exactly once.
+
+    ``where`` says where an entry came from (a dict key, a frame row) for the messages: a
+    coalition given twice is refused naming both places, never silently overwritten.
+    """
+    n = len(names)
+    if n > MAX_DENSE_PLAYERS:
+        raise InvalidGameError(
+            f"{func}: {n} players is too many for a dense game (at most {MAX_DENSE_PLAYERS}, "
+            f"2**n values); {_LARGE_GAMES}"
+        )
+    if n == 0:
+        raise InvalidGameError(f"{func}: players is empty; a game needs at least one player")
+    vals = np.zeros(1 << n)
+    seen: dict[int, str] = {}
+    for key, val, where in items:
+        mask = mask_of(key, names)
+        if mask in seen:
+            raise InvalidGameError(
+                f"{func}: {seen[mask]} and {where} are the same coalition "
+                f"{list(names_of(mask, names))}; give each coalition once"
+            )
+        seen[mask] = where
+        try:
+            number = float(val)
+        except (TypeError, ValueError):
+            raise InvalidGameError(
+                f"{func}: {where} has the value {val!r}; coalition values must be numbers"
+            ) from None
+        if not math.isfinite(number):
+            raise InvalidGameError(
+                f"{func}: {where} has the value {number}; coalition values must be finite"
+            )
+        if mask == 0 and number != 0.0:
+            raise InvalidGameError(
+                f"{func}: {where} gives the empty coalition the value {number}; it must be 0"
+            )
+        vals[mask] = number
+    seen.setdefault(0, "")
+    if len(seen) < vals.shape[0]:
+        missing = [m for m in range(1, vals.shape[0]) if m not in seen]
+        shown = [names_of(m, names) for m in missing[:5]]
+        raise InvalidGameError(
+            f"{func} is missing {len(missing)} coalition(s), e.g. {shown}; every nonempty "
+            "coalition needs a value"
+        )
+    return _owned(vals, names, cost)
 
 
 def _owned(values: NDArray[np.float64], players: Sequence[str], cost: bool) -> Game:
