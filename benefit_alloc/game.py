@@ -23,7 +23,7 @@ from .errors import InvalidGameError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Game", "OracleGame", "MAX_DENSE_PLAYERS", "validate_players"]
+__all__ = ["Game", "OracleGame", "MAX_DENSE_PLAYERS", "check_dense_size", "validate_players"]
 
 #: Largest number of players a dense game may have (2**30 float64 values are 8 GiB).
 MAX_DENSE_PLAYERS = 30
@@ -73,12 +73,22 @@ def _n_from_length(length: int) -> int:
             f"needs 2**n values (valid lengths near it: {lo} or {lo * 2})"
         )
     n = length.bit_length() - 1
+    check_dense_size(n, "values")
+    return n
+
+
+def check_dense_size(n: int, field: str, *, alternative: str = _LARGE_GAMES) -> None:
+    """Refuse a dense game of ``n > MAX_DENSE_PLAYERS`` players before anything is allocated.
+
+    A dense game tabulates ``2**n`` float64 values: 8 GiB at ``n = 30``, 16 GiB at 31.  The
+    message names ``field`` (the argument that fixed ``n``) and ``alternative``, what to use
+    instead (by default an :class:`OracleGame` with the sampled methods).
+    """
     if n > MAX_DENSE_PLAYERS:
         raise InvalidGameError(
-            f"a dense game has at most {MAX_DENSE_PLAYERS} players, got n = {n}; "
-            "use OracleGame for larger games"
+            f"{field}: {n} players are too many for a dense game (at most "
+            f"{MAX_DENSE_PLAYERS}; it stores 2**n values); {alternative}"
         )
-    return n
 
 
 def _series_by_mask(values: Any) -> NDArray[np.float64]:
@@ -272,8 +282,7 @@ class Game:
         """
         names = validate_players(players, len(tuple(players)))
         n = len(names)
-        if n > MAX_DENSE_PLAYERS:
-            raise InvalidGameError(f"{n} players is too many for a dense game; use OracleGame")
+        check_dense_size(n, "from_function(players=...)")
         vals = np.zeros(1 << n)
         for mask in range(1, 1 << n):
             vals[mask] = f(frozenset(names_of(mask, names)))
@@ -506,11 +515,7 @@ def _tabulate(
     coalition given twice is refused naming both places, never silently overwritten.
     """
     n = len(names)
-    if n > MAX_DENSE_PLAYERS:
-        raise InvalidGameError(
-            f"{func}: {n} players is too many for a dense game (at most {MAX_DENSE_PLAYERS}, "
-            f"2**n values); {_LARGE_GAMES}"
-        )
+    check_dense_size(n, f"{func}(players=...)")
     if n == 0:
         raise InvalidGameError(f"{func}: players is empty; a game needs at least one player")
     vals = np.zeros(1 << n)
@@ -684,10 +689,7 @@ class OracleGame:
 
     def to_game(self) -> Game:
         """Tabulate every coalition (only sensible for small n)."""
-        if self._n > MAX_DENSE_PLAYERS:
-            raise InvalidGameError(
-                f"cannot tabulate {self._n} players; a dense game has at most {MAX_DENSE_PLAYERS}"
-            )
+        check_dense_size(self._n, "to_game()")
         vals = np.empty(1 << self._n)
         masks = np.arange(1 << self._n, dtype=np.int64)
         for start in range(0, masks.size, 1 << 16):

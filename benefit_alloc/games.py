@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 from ._bits import mask_of, subset_max, subset_sums
 from ._validate import is_series, named_floats
 from .errors import InvalidGameError
-from .game import MAX_DENSE_PLAYERS, Game, _owned, validate_players
+from .game import Game, _owned, check_dense_size, validate_players
 
 __all__ = ["bankruptcy", "airport", "weighted_voting", "glove", "unanimity"]
 
@@ -28,10 +28,7 @@ def _vector(
     """One finite float per player; a mapping or a ``pandas.Series`` is read by player name."""
     if isinstance(x, Mapping) or is_series(x):
         size = len(x)  # type: ignore[arg-type]
-        if size > MAX_DENSE_PLAYERS:
-            raise InvalidGameError(
-                f"{field} has {size} entries; a dense game has at most {MAX_DENSE_PLAYERS} players"
-            )
+        check_dense_size(size, field)
         names = validate_players(players, size)
         x = named_floats(x, names, field, error=InvalidGameError)
     try:
@@ -42,10 +39,7 @@ def _vector(
         raise InvalidGameError(
             f"{field} must be a non-empty 1-D list of numbers, got shape {arr.shape}"
         )
-    if arr.size > MAX_DENSE_PLAYERS:
-        raise InvalidGameError(
-            f"{field} has {arr.size} entries; a dense game has at most {MAX_DENSE_PLAYERS} players"
-        )
+    check_dense_size(arr.size, field)
     if not np.isfinite(arr).all():
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
         raise InvalidGameError(f"{field}[{bad}] = {arr[bad]} is not finite")
@@ -135,10 +129,9 @@ def glove(left: int, right: int, *, players: Sequence[str] | None = None) -> Gam
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 0:
             raise InvalidGameError(f"{name} = {k!r} must be a whole number >= 0")
     n = int(left) + int(right)
-    if n == 0 or n > MAX_DENSE_PLAYERS:
-        raise InvalidGameError(
-            f"left + right = {n} players; a dense game needs 1 .. {MAX_DENSE_PLAYERS}"
-        )
+    check_dense_size(n, "left + right")
+    if n == 0:
+        raise InvalidGameError("left + right = 0 players; a game needs at least one player")
     is_left = np.arange(n) < left
     nl = subset_sums(is_left.astype(float))
     nr = subset_sums((~is_left).astype(float))
@@ -155,10 +148,21 @@ def unanimity(coalition: int | Iterable[str | int], players: Sequence[str] | int
     >>> unanimity(["a"], ["a", "b"]).values.tolist()
     [0.0, 1.0, 0.0, 1.0]
     """
-    if isinstance(players, (int, np.integer)):
+    if isinstance(players, (int, np.integer)) and not isinstance(players, bool):
+        if players < 1:
+            raise InvalidGameError(f"players = {players} must be at least 1 (or a list of names)")
+        check_dense_size(int(players), "players")
         names = validate_players(None, int(players))
+    elif isinstance(players, str) or not isinstance(players, Iterable):
+        raise InvalidGameError(
+            f"players must be a list of names or a number of players, got {players!r}"
+        )
     else:
-        names = validate_players(players, len(tuple(players)))
+        names = tuple(players)
+        check_dense_size(len(names), "players")
+        names = validate_players(names, len(names))
+        if not names:
+            raise InvalidGameError("players is empty; a game needs at least one player")
     t = mask_of(coalition, names)
     if t == 0:
         raise InvalidGameError("the unanimity coalition T must be nonempty")

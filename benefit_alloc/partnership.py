@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, subset_max, subset_sums
 from .allocation import Allocation
 from .errors import InvalidScenarioError
-from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned
+from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned, check_dense_size
 from .production.base import ProductionModel
 from .utility import Utility, as_utility
 
@@ -680,6 +680,11 @@ class Partnership:
         """
         if self._game is None:
             self._require_transferable("game()")
+            check_dense_size(
+                self.n,
+                "the partnership",
+                alternative="use oracle() with shapley_sampled, banzhaf_sampled or owen_sampled",
+            )
             prices = self._prices_all()
             q = self._checked(
                 self._production.produce_all(self._names, self._contrib, self._to_model(prices)),

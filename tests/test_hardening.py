@@ -2,6 +2,7 @@
 
 import warnings
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +11,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 import benefit_alloc as ba
+from benefit_alloc.errors import InvalidGameError
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 # ------------------------------------------------------------------ proportional at any scale
 
@@ -51,3 +55,46 @@ def test_proportional_is_efficient_and_proportional(grand, w):
     exact = [float(Fraction(grand) * Fraction(v) / total) for v in w]
     # shares below 1e-308 of the total lose digits as subnormals: judged against the total
     assert_allclose(x, exact, rtol=1e-12, atol=1e-15 * grand)
+
+
+# ------------------------------------------------------------ at most 30 players in a dense game
+NAMES_31 = [f"p{i}" for i in range(31)]
+
+
+@pytest.mark.parametrize(
+    "build, field",
+    [
+        (lambda: ba.Game.from_dict({}, NAMES_31), r"from_dict\(players=...\)"),
+        (lambda: ba.Game.from_function(len, NAMES_31), r"from_function\(players=...\)"),
+        (lambda: ba.games.unanimity([0], 31), "players"),
+        (lambda: ba.games.unanimity([0], NAMES_31), "players"),
+        (lambda: ba.games.airport([1.0] * 31), "costs"),
+        (lambda: ba.games.bankruptcy(1.0, dict.fromkeys(NAMES_31, 1.0)), "claims"),
+        (lambda: ba.games.glove(16, 15), r"left \+ right"),
+        (lambda: ba.OracleGame(len, NAMES_31).to_game(), r"to_game\(\)"),
+    ],
+)
+def test_more_than_30_players_fail_at_once_naming_the_alternatives(build, field):
+    with pytest.raises(InvalidGameError, match=rf"^{field}: 31 players are too many") as err:
+        build()
+    msg = str(err.value)
+    assert "\n" not in msg
+    assert "OracleGame" in msg and "shapley_sampled" in msg
+
+
+def test_a_partnership_of_31_parties_refuses_its_dense_game():
+    # the vocational group of examples/ with 23 one-engineer firms added: 31 parties
+    text = (EXAMPLES / "vocational_group.toml").read_text(encoding="utf-8")
+    firms = "".join(
+        f'[[party]]\nname = "Firm{i}"\nkind = "enterprise"\ncontributes = {{ engineers = 1 }}\n'
+        f'utility = {{ type = "profit", values = {{ graduates = 1.0 }} }}\n\n'
+        for i in range(23)
+    )
+    text = text.replace("[[output]]", firms + "[[output]]", 1)
+    text = text.replace(
+        '"SoftServe"]', '"SoftServe"' + "".join(f', "Firm{i}"' for i in range(23)) + "]"
+    )
+    partnership = ba.loads_scenario(text, base_dir=EXAMPLES).partnership
+    assert partnership.n == 31
+    with pytest.raises(InvalidGameError, match="^the partnership: 31 players .* use oracle"):
+        partnership.game()
