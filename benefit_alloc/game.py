@@ -73,6 +73,11 @@ def _n_from_length(length: int) -> int:
             f"needs 2**n values (valid lengths near it: {lo} or {lo * 2})"
         )
     n = length.bit_length() - 1
+    if n == 0:
+        raise InvalidGameError(
+            "values has length 1, a game with no players; a game needs at least one player "
+            "(2**n values for n >= 1 players, e.g. [0, v1] for one)"
+        )
     check_dense_size(n, "values")
     return n
 
@@ -141,7 +146,8 @@ class Game:
     ----------
     values : array_like, shape (2**n,)
         ``values[S]`` is the worth (or cost) of coalition ``S``, where bit ``i`` of the
-        integer ``S`` is set when player ``i`` is a member.  ``values[0]`` must be 0.  A
+        integer ``S`` is set when player ``i`` is a member.  ``values[0]`` must be 0, and
+        ``n >= 1``: a game without players is refused (its solutions would be empty).  A
         ``pandas.Series`` is read by label: its index must be the masks ``0 .. 2**n - 1``
         (in any order, each once).
     players : sequence of str, optional
@@ -365,6 +371,10 @@ class Game:
     def subgame(self, players: Iterable[str | int]) -> Game:
         """The game restricted to ``players`` (kept in the order they have in this game)."""
         mask = self.mask(list(players))
+        if mask == 0:
+            raise InvalidGameError(
+                f"subgame: players is empty; name at least one of {list(self._players)}"
+            )
         idx = [i for i in range(self._n) if (mask >> i) & 1]
         k = len(idx)
         sub = np.zeros(1 << k, dtype=np.int64)

@@ -98,3 +98,33 @@ def test_a_partnership_of_31_parties_refuses_its_dense_game():
     assert partnership.n == 31
     with pytest.raises(InvalidGameError, match="^the partnership: 31 players .* use oracle"):
         partnership.game()
+
+
+# ------------------------------------------------------------------- a game with no players
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: ba.Game([0.0]),
+        lambda: ba.Game(np.zeros(1), copy=False),
+        lambda: ba.Game.from_dict({}, []),
+        lambda: ba.Game.from_function(len, []),
+        lambda: ba.Game([0.0, 1.0], players=["a"]).subgame([]),
+        lambda: ba.games.unanimity([0], []),
+        lambda: ba.games.glove(0, 0),
+        lambda: ba.OracleGame(len, []),
+    ],
+)
+def test_a_game_without_players_is_refused_at_construction(build):
+    # refused once, at construction, so that shapley, nucleolus, equal_surplus and every other
+    # solution never see n = 0 (they used to fail with ZeroDivisionError, a numpy reduction
+    # error and a RuntimeWarning)
+    with pytest.raises(InvalidGameError, match="no players|at least one player|is empty"):
+        build()
+
+
+@pytest.mark.parametrize("solve", [ba.shapley, ba.nucleolus, ba.equal_surplus, ba.equal_split])
+def test_the_smallest_game_has_one_player(solve):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = solve(ba.Game([0.0, 5.0], players=["alone"]))
+    assert x.to_dict() == {"alone": 5.0}
