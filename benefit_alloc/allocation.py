@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validate import named_floats
 from .errors import InvalidGameError
+from .game import validate_players
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -20,12 +21,20 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Allocation", "as_payoff"]
 
 
-def _frozen(arr: ArrayLike | None, n: int, field: str) -> NDArray[np.float64] | None:
+def _frozen(
+    arr: ArrayLike | None, n: int, field: str, *, finite: bool = True
+) -> NDArray[np.float64] | None:
     if arr is None:
         return None
-    out = np.array(arr, dtype=np.float64, copy=True).reshape(-1)
+    try:
+        out = np.array(arr, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise InvalidGameError(f"{field} must be numbers, one per player: {exc}") from None
     if out.shape != (n,):
         raise InvalidGameError(f"{field} must have one entry per player ({n}), got {out.shape}")
+    if finite and not np.isfinite(out).all():
+        bad = int(np.flatnonzero(~np.isfinite(out))[0])
+        raise InvalidGameError(f"{field}[{bad}] = {out[bad]} is not finite")
     out.flags.writeable = False
     return out
 
@@ -65,13 +74,17 @@ class Allocation:
         stderr: ArrayLike | None = None,
         **diagnostics: Any,
     ) -> None:
-        self._players = tuple(players)
+        self._players = validate_players(players, None)
         n = len(self._players)
+        if n == 0:
+            raise InvalidGameError(
+                "players is empty; an Allocation splits among at least one player"
+            )
         vals = _frozen(values, n, "values")
         if vals is None:  # pragma: no cover - values is required
             raise InvalidGameError("values is required")
         self._values = vals
-        self._stderr = _frozen(stderr, n, "stderr")
+        self._stderr = _frozen(stderr, n, "stderr", finite=False)
         self._method = str(method)
         self._diagnostics: Mapping[str, Any] = MappingProxyType(dict(diagnostics))
 

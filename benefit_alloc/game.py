@@ -36,18 +36,27 @@ _CHUNK = 1 << 22
 
 
 def validate_players(
-    players: Sequence[str] | None, n: int, *, field: str = "players"
+    players: Sequence[str] | None, n: int | None, *, field: str = "players"
 ) -> tuple[str, ...]:
-    """Check player names (unique, non-empty strings, exactly ``n``) or make ``P0..P{n-1}``."""
+    """Check player names (unique, non-empty strings, exactly ``n``) or make ``P0..P{n-1}``.
+
+    With ``n=None`` any number of names is accepted, and ``players`` is required.
+    """
     if players is None:
+        if n is None:
+            raise InvalidGameError(f"{field} is required: give a list of player names")
         return tuple(f"P{i}" for i in range(n))
     if isinstance(players, str):
         raise InvalidGameError(
             f"{field} must be a sequence of names, got the string {players!r}; "
             f"write [{players!r}] for one player"
         )
+    if not isinstance(players, Iterable):
+        raise InvalidGameError(
+            f"{field} must be a sequence of names, got {players!r} of type {type(players).__name__}"
+        )
     names = tuple(players)
-    if len(names) != n:
+    if n is not None and len(names) != n:
         raise InvalidGameError(f"{field} has {len(names)} names but the game has {n} players")
     seen: set[str] = set()
     for p in names:
@@ -286,7 +295,7 @@ class Game:
         >>> g.value(["a", "b"])
         4.0
         """
-        names = validate_players(players, len(tuple(players)))
+        names = validate_players(players, None)
         n = len(names)
         check_dense_size(n, "from_function(players=...)")
         vals = np.zeros(1 << n)
@@ -316,7 +325,7 @@ class Game:
                 f"from_dict: mapping must be a dict {{coalition: value}}, got "
                 f"{type(mapping).__name__}"
             )
-        names = validate_players(players, len(tuple(players)))
+        names = validate_players(players, None)
         return _tabulate(
             ((key, val, f"the key {key!r}") for key, val in mapping.items()),
             names,
@@ -607,7 +616,7 @@ class OracleGame:
             raise InvalidGameError(f"fn must be callable, got {fn!r}")
         if batch is not None and not callable(batch):
             raise InvalidGameError(f"batch must be callable, got {batch!r}")
-        names = validate_players(players, len(tuple(players)))
+        names = validate_players(players, None)
         if not names:
             raise InvalidGameError("an OracleGame needs at least one player")
         self._fn = fn

@@ -158,7 +158,7 @@ def unanimity(coalition: int | Iterable[str | int], players: Sequence[str] | int
             f"players must be a list of names or a number of players, got {players!r}"
         )
     else:
-        names = tuple(players)
+        names = validate_players(players, None)
         check_dense_size(len(names), "players")
         names = validate_players(names, len(names))
         if not names:

@@ -442,9 +442,12 @@ class Partnership:
             return  # custom utilities may value anything
         for o in self._out_names:
             if not any(u.coefficient(o, self._numeraire) > 0 for u in us):
+                money = f"the numeraire is {self._numeraire!r}" + (
+                    "" if self._numeraire in self._out_names else ", which is not an output"
+                )
                 raise InvalidScenarioError(
-                    f"output {o!r} is valued by no party (every utility gives it 0); value it in "
-                    "some party's utility or remove it, nothing is dropped silently"
+                    f"output {o!r} is valued by no party (every utility gives it 0; {money}); "
+                    "value it in some party's utility or remove it, nothing is dropped silently"
                 )
 
     # ------------------------------------------------------------- accessors

@@ -128,3 +128,46 @@ def test_the_smallest_game_has_one_player(solve):
         warnings.simplefilter("error")
         x = solve(ba.Game([0.0, 5.0], players=["alone"]))
     assert x.to_dict() == {"alone": 5.0}
+
+
+# ------------------------------------------- argument errors the fuzzing sweep found, pinned
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: ba.Game([0.0, 1.0], players=3.5), "players must be a sequence of names"),
+        (lambda: ba.OracleGame(len, 3.5), "players must be a sequence of names"),
+        (lambda: ba.FeasibleSet.from_points([[1.0, 1.0]], players=3.5), "players must be"),
+        (lambda: ba.loads_scenario(b"[scenario]"), "text must be the TOML document as a str"),
+        (lambda: ba.loads_scenario(None), "text must be the TOML document as a str"),
+        (lambda: ba.CES("1.0", {"a": 1.0}, rho=0.5), "CES scale must be a number"),
+        (lambda: ba.CES(1.0, {"a": 1.0}, rho="0.5"), "CES rho must be a number"),
+        (lambda: ba.CobbDouglas(1.0, {"a": "0.5"}), "must be a number"),
+        (lambda: ba.render_report(None, {}), "scenario must be a Scenario"),
+    ],
+)
+def test_bad_arguments_found_by_fuzzing_name_the_argument(call, match):
+    with pytest.raises((ba.BenefitAllocError, ValueError), match=match):
+        call()
+
+
+def test_report_arguments_are_checked(tmp_path):
+    scenario = ba.load_scenario(EXAMPLES / "vocational_group.toml")
+    with pytest.raises(ba.InvalidScenarioError, match=r"results\['shapley'\] must be a Settlement"):
+        ba.render_report(scenario, {"shapley": 1.0})
+    with pytest.raises(ba.InvalidScenarioError, match="results must be a mapping"):
+        ba.write_report(tmp_path / "r.html", scenario, [])
+    with pytest.raises(ba.InvalidScenarioError, match="path must name the HTML file"):
+        ba.write_report("", scenario, {})
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_an_unvalued_output_message_names_the_numeraire():
+    prod = ba.LinearProduction([[1.0]], yields=[[2.0]], resources=["t"], outputs=["revenue"])
+    with pytest.raises(ba.InvalidScenarioError, match="the numeraire is 'money', which is not an"):
+        ba.Partnership(
+            [ba.Party("A", "nonprofit", {"t": 1.0})],
+            ["revenue"],
+            prod,
+            {"A": ba.ProfitUtility({})},
+            numeraire="money",
+        )
