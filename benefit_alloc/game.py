@@ -23,7 +23,14 @@ from .errors import InvalidGameError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Game", "OracleGame", "MAX_DENSE_PLAYERS", "check_dense_size", "validate_players"]
+__all__ = [
+    "Game",
+    "OracleGame",
+    "MAX_DENSE_PLAYERS",
+    "check_dense_size",
+    "owned_game",
+    "validate_players",
+]
 
 #: Largest number of players a dense game may have (2**30 float64 values are 8 GiB).
 MAX_DENSE_PLAYERS = 30
@@ -301,7 +308,7 @@ class Game:
         vals = np.zeros(1 << n)
         for mask in range(1, 1 << n):
             vals[mask] = f(frozenset(names_of(mask, names)))
-        return _owned(vals, names, cost)
+        return owned_game(vals, names, cost)
 
     @classmethod
     def from_dict(
@@ -403,13 +410,13 @@ class Game:
         if not isinstance(other, Game):
             return NotImplemented
         self._check_compatible(other)
-        return _owned(self._values + other._values, self._players, self._cost)
+        return owned_game(self._values + other._values, self._players, self._cost)
 
     def __sub__(self, other: Game) -> Game:
         if not isinstance(other, Game):
             return NotImplemented
         self._check_compatible(other)
-        return _owned(self._values - other._values, self._players, self._cost)
+        return owned_game(self._values - other._values, self._players, self._cost)
 
     def __mul__(self, scalar: float) -> Game:
         if not isinstance(scalar, (int, float, np.integer, np.floating)) or isinstance(
@@ -418,7 +425,7 @@ class Game:
             return NotImplemented
         if not math.isfinite(float(scalar)):
             raise InvalidGameError(f"a game can only be scaled by a finite number, got {scalar}")
-        return _owned(self._values * float(scalar), self._players, self._cost)
+        return owned_game(self._values * float(scalar), self._players, self._cost)
 
     __rmul__ = __mul__
 
@@ -570,11 +577,17 @@ def _tabulate(
             f"{func} is missing {len(missing)} coalition(s), e.g. {shown}; every nonempty "
             "coalition needs a value"
         )
-    return _owned(vals, names, cost)
+    return owned_game(vals, names, cost)
 
 
-def _owned(values: NDArray[np.float64], players: Sequence[str], cost: bool) -> Game:
-    """Wrap an array the library just built (no copy) and make it read-only."""
+def owned_game(values: NDArray[np.float64], players: Sequence[str], cost: bool) -> Game:
+    """Wrap an array the library just built (no copy) and make it read-only.
+
+    The internal constructor of the package's own modules (the classic games, production
+    models, partnerships): ``values`` must be a fresh array nobody else holds, since it is
+    adopted without a copy; ``players`` and the values are checked as by :class:`Game`.
+    Not part of the public API.
+    """
     game = Game(np.ascontiguousarray(values, dtype=np.float64), players, cost=cost, copy=False)
     game.values.flags.writeable = False
     return game
@@ -714,4 +727,4 @@ class OracleGame:
         for start in range(0, masks.size, 1 << 16):
             block = masks[start : start + (1 << 16)]
             vals[block] = self.evaluate(masks_to_bool(block, self._n))
-        return _owned(vals, self._players, self._cost)
+        return owned_game(vals, self._players, self._cost)

@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 from ._bits import mask_of, subset_max, subset_sums
 from ._validate import is_series, named_floats
 from .errors import InvalidGameError
-from .game import Game, _owned, check_dense_size, validate_players
+from .game import Game, check_dense_size, owned_game, validate_players
 
 __all__ = ["bankruptcy", "airport", "weighted_voting", "glove", "unanimity"]
 
@@ -76,7 +76,7 @@ def bankruptcy(estate: float, claims: ArrayLike, *, players: Sequence[str] | Non
     sums = subset_sums(d)
     vals = np.maximum(0.0, float(estate) - (d.sum() - sums))
     vals[0] = 0.0
-    return _owned(vals, validate_players(players, d.size), False)
+    return owned_game(vals, validate_players(players, d.size), False)
 
 
 def airport(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
@@ -93,7 +93,7 @@ def airport(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
     [0.0, 1.0, 3.0, 3.0]
     """
     c = _vector(costs, "costs", players)
-    return _owned(subset_max(c), validate_players(players, c.size), True)
+    return owned_game(subset_max(c), validate_players(players, c.size), True)
 
 
 def weighted_voting(
@@ -112,7 +112,7 @@ def weighted_voting(
     sums = subset_sums(w)
     vals = (sums >= float(quota) - 1e-12 * max(1.0, abs(float(quota)))).astype(np.float64)
     vals[0] = 0.0
-    return _owned(vals, validate_players(players, w.size), False)
+    return owned_game(vals, validate_players(players, w.size), False)
 
 
 def glove(left: int, right: int, *, players: Sequence[str] | None = None) -> Game:
@@ -135,7 +135,7 @@ def glove(left: int, right: int, *, players: Sequence[str] | None = None) -> Gam
     is_left = np.arange(n) < left
     nl = subset_sums(is_left.astype(float))
     nr = subset_sums((~is_left).astype(float))
-    return _owned(np.minimum(nl, nr), validate_players(players, n), False)
+    return owned_game(np.minimum(nl, nr), validate_players(players, n), False)
 
 
 def unanimity(coalition: int | Iterable[str | int], players: Sequence[str] | int) -> Game:
@@ -167,4 +167,4 @@ def unanimity(coalition: int | Iterable[str | int], players: Sequence[str] | int
     if t == 0:
         raise InvalidGameError("the unanimity coalition T must be nonempty")
     masks = np.arange(1 << len(names), dtype=np.int64)
-    return _owned(((masks & t) == t).astype(np.float64), names, False)
+    return owned_game(((masks & t) == t).astype(np.float64), names, False)

@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, subset_max, subset_sums
 from .allocation import Allocation
 from .errors import InvalidScenarioError
-from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned, check_dense_size
+from .game import MAX_DENSE_PLAYERS, Game, OracleGame, check_dense_size, owned_game
 from .production.base import ProductionModel
 from .utility import Utility, as_utility
 
@@ -695,7 +695,7 @@ class Partnership:
             )
             vals = (prices * q).sum(axis=1) + subset_sums(self.money_constants())
             vals[0] = 0.0
-            self._game = _owned(vals, self._names, False)
+            self._game = owned_game(vals, self._names, False)
         return self._game
 
     def oracle(self) -> OracleGame:

@@ -296,3 +296,13 @@ def test_from_frame_names_an_index_that_is_not_coalitions():
         ba.Game.from_frame(pd.DataFrame({"value": [1.0, 2.0]}))
     with pytest.raises(InvalidGameError, match="not player names"):
         ba.Game.from_frame(pd.DataFrame({"value": [1.0]}, index=[frozenset({1})]))
+
+
+def test_owned_game_adopts_the_array_read_only():
+    from benefit_alloc import game as game_module
+
+    vals = np.array([0.0, 1.0, 2.0, 4.0])
+    g = game_module.owned_game(vals, ("a", "b"), False)
+    assert g.values is vals and not vals.flags.writeable
+    assert g == ba.Game([0, 1, 2, 4], players=["a", "b"])
+    assert "owned_game" in game_module.__all__ and not hasattr(game_module, "_owned")
