@@ -17,10 +17,12 @@ minute; ``pytest tests/test_fuzz_api.py --hypothesis-profile fuzz`` runs the lon
 
 from __future__ import annotations
 
+import atexit
 import copy
 import functools
 import math
 import pickle
+import shutil
 import signal
 import tempfile
 import tomllib
@@ -120,6 +122,9 @@ def bad_rngs() -> st.SearchStrategy[Any]:
 # ------------------------------------------------------------------------- the good calls
 PLAYERS = ("College", "Firm", "Centre")
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vocational_group.toml"
+#: Where the good call of write_report writes; removed when the tests end.
+REPORT_DIR = Path(tempfile.mkdtemp(prefix="benefit_alloc_fuzz_"))
+atexit.register(shutil.rmtree, REPORT_DIR, ignore_errors=True)
 
 
 def game3() -> ba.Game:
@@ -420,7 +425,7 @@ SPECS: dict[str, Spec] = {
     ),
     "write_report": Spec(
         ba.write_report,
-        lambda: {"path": Path(tempfile.mkdtemp()) / "report.html", **report_args()},
+        lambda: {"path": REPORT_DIR / "report.html", **report_args()},
         {
             "path": st.sampled_from([None, 3, ""]),
             "scenario": st.sampled_from([None, "x", 3]),
