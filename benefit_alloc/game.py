@@ -98,6 +98,13 @@ def _n_from_length(length: int) -> int:
     return n
 
 
+def check_flag(value: Any, field: str) -> bool:
+    """``value`` as a bool, refusing anything but ``True`` and ``False`` (no truthiness)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidGameError(f"{field} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_dense_size(n: int, field: str, *, alternative: str = _LARGE_GAMES) -> None:
     """Refuse a dense game of ``n > MAX_DENSE_PLAYERS`` players before anything is allocated.
 
@@ -221,7 +228,7 @@ class Game:
         self._values = arr
         self._n = n
         self._players = validate_players(players, n)
-        self._cost = bool(cost)
+        self._cost = check_flag(cost, "cost")
 
     # ------------------------------------------------------------------ basics
     @property
@@ -636,7 +643,7 @@ class OracleGame:
         self._batch = batch
         self._players = names
         self._n = len(names)
-        self._cost = bool(cost)
+        self._cost = check_flag(cost, "cost")
 
     @property
     def n(self) -> int:

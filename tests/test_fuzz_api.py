@@ -114,6 +114,11 @@ def bad_mappings() -> st.SearchStrategy[Any]:
     return st.sampled_from([{"x": NAN}, {"x": INF}, {"x": "a"}, {3: 1.0}, [1.0, 2.0], "x", 1.0])
 
 
+def bad_flags() -> st.SearchStrategy[Any]:
+    """Values that are not True or False."""
+    return st.sampled_from(["yes", "False", 2, None, NAN, [True]])
+
+
 def bad_rngs() -> st.SearchStrategy[Any]:
     """Values that are not a Generator, a seed or None."""
     return st.sampled_from(["seed", 1.5, -1, [object()], object()])
@@ -218,13 +223,18 @@ SPECS: dict[str, Spec] = {
                 [[], [0.0], [0.0, 1.0, 2.0], [1.0, 1.0], [0.0, NAN], [0.0, INF], "ab", None, 1.5]
             ),
             "players": bad_name_lists(),
+            "cost": bad_flags(),
         },
         {"values": ("values", "player")},
     ),
     "OracleGame": Spec(
         ba.OracleGame,
         lambda: {"fn": len, "players": ["a", "b"]},
-        {"fn": st.sampled_from([1.5, "len", [len]]), "players": bad_name_lists()},
+        {
+            "fn": st.sampled_from([1.5, "len", [len]]),
+            "players": bad_name_lists(),
+            "cost": bad_flags(),
+        },
         {"players": ("players", "player")},
     ),
     "Allocation": Spec(
@@ -233,21 +243,38 @@ SPECS: dict[str, Spec] = {
         {"players": bad_name_lists(), "values": bad_vectors(("a", "b"))},
     ),
     "shapley": _game_only(ba.shapley),
-    "banzhaf": _game_only(ba.banzhaf),
+    "banzhaf": Spec(
+        ba.banzhaf,
+        lambda: {"game": game3(), "normalized": False},
+        {"game": bad_games(), "normalized": bad_flags()},
+    ),
     "owen": Spec(
         ba.owen,
         lambda: {"game": game3(), "unions": [["College", "Firm"], ["Centre"]]},
         {
             "game": bad_games(),
             "unions": st.sampled_from(
-                [[["College"]], [["College", "Nobody"], ["Firm", "Centre"]], "College", 1.5, []]
+                [
+                    [["College"]],
+                    [["College", "Nobody"], ["Firm", "Centre"]],
+                    [["College", "Firm"], ["Firm", "Centre"]],
+                    [["College", 3], ["Firm", "Centre"]],
+                    [[], ["College", "Firm", "Centre"]],
+                    "College",
+                    1.5,
+                    [],
+                ]
             ),
         },
     ),
-    "weighted_shapley": _vector_spec(ba.weighted_shapley, "weights"),
+    "weighted_shapley": _vector_spec(
+        ba.weighted_shapley, "weights", weights=st.sampled_from([[0.0, 1.0, 1.0], [-1.0, 1, 1]])
+    ),
     "equal_split": _game_only(ba.equal_split),
     "equal_surplus": _game_only(ba.equal_surplus),
-    "proportional": _vector_spec(ba.proportional, "weights"),
+    "proportional": _vector_spec(
+        ba.proportional, "weights", weights=st.sampled_from([[0.0, 0.0, 0.0], [-1.0, 1, 1]])
+    ),
     "shapley_sampled": Spec(
         ba.shapley_sampled,
         lambda: {"game": game3(), "budget": 200, "rng": 1},
@@ -344,17 +371,31 @@ SPECS: dict[str, Spec] = {
     "Party": Spec(
         ba.Party,
         lambda: {"name": "A", "kind": "nonprofit", "contributes": {"teachers": 1.0}},
-        {"name": st.sampled_from(["", 3, None]), "kind": bad_strings("nonprofit")},
+        {
+            "name": st.sampled_from(["", 3, None]),
+            "kind": bad_strings("nonprofit"),
+            "contributes": bad_mappings(),
+        },
+        {"contributes": ("contributes", "resource")},
     ),
     "Output": Spec(
         ba.Output,
         lambda: {"name": "graduates", "unit": "person"},
-        {"name": st.sampled_from(["", 3, None]), "unit": st.sampled_from([3, None, [1]])},
+        {
+            "name": st.sampled_from(["", 3, None]),
+            "unit": st.sampled_from([3, None, [1]]),
+            "rival": bad_flags(),
+        },
     ),
     "LinearUtility": Spec(
         ba.LinearUtility,
         lambda: {"values": {"graduates": 1.0}, "money": 1.0},
-        {"values": bad_mappings(), "money": bad_numbers()},
+        {
+            "values": bad_mappings(),
+            "money": bad_numbers(),
+            "constant": bad_numbers(),
+            "breakeven": bad_numbers().filter(lambda b: b is not None),
+        },
     ),
     "ProfitUtility": Spec(
         ba.ProfitUtility,
@@ -369,7 +410,10 @@ SPECS: dict[str, Spec] = {
     "CallableUtility": Spec(
         ba.CallableUtility,
         lambda: {"fn": len},
-        {"fn": st.sampled_from([1.5, "len", None])},
+        {
+            "fn": st.sampled_from([1.5, "len", None]),
+            "breakeven": bad_numbers().filter(lambda b: b is not None),
+        },
         {"fn": ("fn", "callable")},
     ),
     "FeasibleSet": Spec(
@@ -389,10 +433,11 @@ SPECS: dict[str, Spec] = {
         {
             "sets": st.sampled_from(
                 [{}, {"A": NAN}, {"A": 0, "B": 0, ("A", "B"): [[NAN, 0.0]]}, "x", [1.0]]
-            )
+            ),
+            "players": bad_name_lists().filter(lambda p: p != []),
         },
         # an NTU game's message names the coalition's set V(S) it refuses
-        {"sets": ("sets", "V(", "player")},
+        {"sets": ("sets", "V(", "player"), "players": ("players", "player")},
     ),
     "ntu_shapley": Spec(
         ba.ntu_shapley,

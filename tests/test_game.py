@@ -306,3 +306,12 @@ def test_owned_game_adopts_the_array_read_only():
     assert g.values is vals and not vals.flags.writeable
     assert g == ba.Game([0, 1, 2, 4], players=["a", "b"])
     assert "owned_game" in game_module.__all__ and not hasattr(game_module, "_owned")
+
+
+@pytest.mark.parametrize("cost", ["yes", "False", 2, None, [True]])
+def test_cost_must_be_a_bool(cost):
+    with pytest.raises(InvalidGameError, match="cost must be True or False"):
+        ba.Game([0.0, 1.0], cost=cost)
+    with pytest.raises(InvalidGameError, match="cost must be True or False"):
+        ba.OracleGame(len, ["a"], cost=cost)
+    assert ba.Game([0.0, 1.0], cost=np.bool_(True)).cost is True

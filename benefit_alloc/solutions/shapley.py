@@ -448,7 +448,7 @@ def _weight_vector(
     if bad.size:
         shown = {players[int(i)]: float(w[i]) for i in bad}
         need = "> 0" if positive else ">= 0"
-        raise InvalidGameError(f"{func}: every weight must be {need}; got {shown}")
+        raise InvalidGameError(f"{func}: weights must be {need} for every player; got {shown}")
     return w
 
 
