@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validate import named_floats
+from ._validate import align_by_name, is_series, named_floats, series_by_name
 from .errors import InvalidGameError
 from .game import validate_players
 
@@ -22,10 +22,22 @@ __all__ = ["Allocation", "as_payoff"]
 
 
 def _frozen(
-    arr: ArrayLike | None, n: int, field: str, *, finite: bool = True
+    arr: ArrayLike | None,
+    players: Sequence[str],
+    field: str,
+    *,
+    finite: bool = True,
 ) -> NDArray[np.float64] | None:
     if arr is None:
         return None
+    n = len(players)
+    if is_series(arr):  # read by label, never by position
+        arr = align_by_name(
+            series_by_name(arr, players, field, error=InvalidGameError),
+            players,
+            field,
+            error=InvalidGameError,
+        )
     try:
         out = np.array(arr, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as exc:
@@ -47,7 +59,8 @@ class Allocation:
     players : sequence of str
         Player names; ``values`` follows this order.
     values : array_like, shape (n,)
-        Payoff (or, for a cost game, cost share) per player.
+        Payoff (or, for a cost game, cost share) per player, finite; a ``pandas.Series`` is
+        read by its labels, the player names.
     method : str
         Name of the solution concept that produced it, with its options.
     stderr : array_like, shape (n,), optional
@@ -80,11 +93,11 @@ class Allocation:
             raise InvalidGameError(
                 "players is empty; an Allocation splits among at least one player"
             )
-        vals = _frozen(values, n, "values")
+        vals = _frozen(values, self._players, "values")
         if vals is None:  # pragma: no cover - values is required
             raise InvalidGameError("values is required")
         self._values = vals
-        self._stderr = _frozen(stderr, n, "stderr", finite=False)
+        self._stderr = _frozen(stderr, self._players, "stderr", finite=False)
         self._method = str(method)
         self._diagnostics: Mapping[str, Any] = MappingProxyType(dict(diagnostics))
 

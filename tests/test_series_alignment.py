@@ -133,3 +133,13 @@ def test_no_pandas_import_for_the_check():
 def test_utility_reads_a_series_bundle_by_label():
     u = ba.LinearUtility({"x": 1.0, "y": 2.0})
     assert u.value(pd.Series({"y": 1.0, "x": 10.0})) == u.value({"x": 10.0, "y": 1.0}) == 12.0
+
+
+def test_allocation_reads_a_series_by_label():
+    a = ba.Allocation(
+        ["a", "b"], pd.Series({"b": 2.0, "a": 1.0}), "m", stderr=pd.Series({"b": 0.2, "a": 0.1})
+    )
+    assert a.to_dict() == {"a": 1.0, "b": 2.0}
+    assert a.stderr.tolist() == [0.1, 0.2]
+    with pytest.raises(InvalidGameError, match="player names"):
+        ba.Allocation(["a", "b"], pd.Series([1.0, 2.0]), "m")
