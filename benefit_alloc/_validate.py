@@ -25,6 +25,7 @@ weight it accepts.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -36,7 +37,15 @@ from .errors import InvalidGameError
 if TYPE_CHECKING:  # pragma: no cover - game.py imports this module, so only for annotations
     from .game import Game, OracleGame
 
-__all__ = ["align_by_name", "named_floats", "check_game", "check_tol", "game_scale"]
+__all__ = [
+    "align_by_name",
+    "named_floats",
+    "is_series",
+    "series_by_name",
+    "check_game",
+    "check_tol",
+    "game_scale",
+]
 
 
 def align_by_name(
@@ -124,6 +133,8 @@ def named_floats(
     ValueError: x has shape (3,); it needs one entry per player, shape (2,)
     """
     n = len(names)
+    if is_series(value):
+        value = series_by_name(value, names, field, error=error, item=item)
     if isinstance(value, Mapping):
         value = align_by_name(value, names, field, error=error, item=item, entry=entry)
     try:
@@ -233,3 +244,68 @@ def game_scale(values: NDArray[np.float64]) -> float:
     """
     top = float(np.max(np.abs(values))) if np.size(values) else 0.0
     return top if top > 0.0 else 1.0
+
+
+# ------------------------------------------------------------ pandas Series, read by label
+def is_series(value: Any) -> bool:
+    """True when ``value`` is a ``pandas.Series`` (pandas is not imported to find out).
+
+    A Series can only exist once pandas has been imported, so the check looks pandas up in
+    ``sys.modules`` and the library never loads pandas for it.
+    """
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.Series)
+
+
+def series_by_name(
+    value: Any,
+    names: Sequence[str],
+    field: str,
+    *,
+    error: type[ValueError],
+    item: str = "player",
+) -> dict[Any, Any]:
+    """A ``pandas.Series`` indexed by ``names`` as a ``{name: value}`` dict, read by label.
+
+    A Series carries its own labels, so it is read like a mapping and never by position: a
+    Series whose index is not exactly ``names`` (in any order, each once) is refused, because
+    reading it by position would silently give one item's value to another.
+
+    Parameters
+    ----------
+    value : pandas.Series
+        The values, indexed by name.
+    names, field, error, item
+        As in :func:`align_by_name`.
+
+    Returns
+    -------
+    dict
+        ``{label: value}`` in the Series' order; :func:`align_by_name` puts it in ``names``
+        order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> series_by_name(pd.Series({"b": 2.0, "a": 1.0}), ["a", "b"], "x", error=ValueError)
+    {'b': 2.0, 'a': 1.0}
+    >>> series_by_name(pd.Series([1.0, 2.0]), ["a", "b"], "x", error=ValueError)
+    Traceback (most recent call last):
+    ...
+    ValueError: x is a pandas Series indexed by [0, 1]; it is read by label, so its index must be the player names ['a', 'b'] (pass the Series' .to_numpy() to give the values in player order)
+    """
+    labels = list(value.index)
+    dup = sorted({str(k) for k in value.index[value.index.duplicated()]})
+    if dup:
+        raise error(
+            f"{field} is a pandas Series with the duplicate labels {dup}; give each {item} one "
+            "value"
+        )
+    if set(labels) != set(names):
+        shown = labels if len(labels) <= 10 else labels[:10] + ["..."]
+        raise error(
+            f"{field} is a pandas Series indexed by {shown}; it is read by label, so its index "
+            f"must be the {item} names {list(names)} (pass the Series' .to_numpy() to give the "
+            f"values in {item} order)"
+        )
+    return dict(zip(labels, value.tolist()))

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validate import named_floats
+from ._validate import align_by_name, is_series, named_floats, series_by_name
 from .errors import InvalidGameError
+from .game import validate_players
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -20,12 +21,32 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Allocation", "as_payoff"]
 
 
-def _frozen(arr: ArrayLike | None, n: int, field: str) -> NDArray[np.float64] | None:
+def _frozen(
+    arr: ArrayLike | None,
+    players: Sequence[str],
+    field: str,
+    *,
+    finite: bool = True,
+) -> NDArray[np.float64] | None:
     if arr is None:
         return None
-    out = np.array(arr, dtype=np.float64, copy=True).reshape(-1)
+    n = len(players)
+    if is_series(arr):  # read by label, never by position
+        arr = align_by_name(
+            series_by_name(arr, players, field, error=InvalidGameError),
+            players,
+            field,
+            error=InvalidGameError,
+        )
+    try:
+        out = np.array(arr, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise InvalidGameError(f"{field} must be numbers, one per player: {exc}") from None
     if out.shape != (n,):
         raise InvalidGameError(f"{field} must have one entry per player ({n}), got {out.shape}")
+    if finite and not np.isfinite(out).all():
+        bad = int(np.flatnonzero(~np.isfinite(out))[0])
+        raise InvalidGameError(f"{field}[{bad}] = {out[bad]} is not finite")
     out.flags.writeable = False
     return out
 
@@ -38,7 +59,8 @@ class Allocation:
     players : sequence of str
         Player names; ``values`` follows this order.
     values : array_like, shape (n,)
-        Payoff (or, for a cost game, cost share) per player.
+        Payoff (or, for a cost game, cost share) per player, finite; a ``pandas.Series`` is
+        read by its labels, the player names.
     method : str
         Name of the solution concept that produced it, with its options.
     stderr : array_like, shape (n,), optional
@@ -65,13 +87,17 @@ class Allocation:
         stderr: ArrayLike | None = None,
         **diagnostics: Any,
     ) -> None:
-        self._players = tuple(players)
+        self._players = validate_players(players, None)
         n = len(self._players)
-        vals = _frozen(values, n, "values")
+        if n == 0:
+            raise InvalidGameError(
+                "players is empty; an Allocation splits among at least one player"
+            )
+        vals = _frozen(values, self._players, "values")
         if vals is None:  # pragma: no cover - values is required
             raise InvalidGameError("values is required")
         self._values = vals
-        self._stderr = _frozen(stderr, n, "stderr")
+        self._stderr = _frozen(stderr, self._players, "stderr", finite=False)
         self._method = str(method)
         self._diagnostics: Mapping[str, Any] = MappingProxyType(dict(diagnostics))
 

@@ -17,31 +17,53 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, popcount
+from ._validate import is_series
 from .errors import InvalidGameError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Game", "OracleGame", "MAX_DENSE_PLAYERS", "validate_players"]
+__all__ = [
+    "Game",
+    "OracleGame",
+    "MAX_DENSE_PLAYERS",
+    "check_dense_size",
+    "owned_game",
+    "validate_players",
+]
 
 #: Largest number of players a dense game may have (2**30 float64 values are 8 GiB).
 MAX_DENSE_PLAYERS = 30
+#: What to use instead of a dense game, for the messages that refuse one.
+_LARGE_GAMES = (
+    "for more players use OracleGame (a value function evaluated on demand) with the sampled "
+    "methods shapley_sampled, banzhaf_sampled or owen_sampled"
+)
 _CHUNK = 1 << 22
 
 
 def validate_players(
-    players: Sequence[str] | None, n: int, *, field: str = "players"
+    players: Sequence[str] | None, n: int | None, *, field: str = "players"
 ) -> tuple[str, ...]:
-    """Check player names (unique, non-empty strings, exactly ``n``) or make ``P0..P{n-1}``."""
+    """Check player names (unique, non-empty strings, exactly ``n``) or make ``P0..P{n-1}``.
+
+    With ``n=None`` any number of names is accepted, and ``players`` is required.
+    """
     if players is None:
+        if n is None:
+            raise InvalidGameError(f"{field} is required: give a list of player names")
         return tuple(f"P{i}" for i in range(n))
     if isinstance(players, str):
         raise InvalidGameError(
             f"{field} must be a sequence of names, got the string {players!r}; "
             f"write [{players!r}] for one player"
         )
+    if not isinstance(players, Iterable):
+        raise InvalidGameError(
+            f"{field} must be a sequence of names, got {players!r} of type {type(players).__name__}"
+        )
     names = tuple(players)
-    if len(names) != n:
+    if n is not None and len(names) != n:
         raise InvalidGameError(f"{field} has {len(names)} names but the game has {n} players")
     seen: set[str] = set()
     for p in names:
@@ -67,12 +89,66 @@ def _n_from_length(length: int) -> int:
             f"needs 2**n values (valid lengths near it: {lo} or {lo * 2})"
         )
     n = length.bit_length() - 1
+    if n == 0:
+        raise InvalidGameError(
+            "values has length 1, a game with no players; a game needs at least one player "
+            "(2**n values for n >= 1 players, e.g. [0, v1] for one)"
+        )
+    check_dense_size(n, "values")
+    return n
+
+
+def check_flag(value: Any, field: str) -> bool:
+    """``value`` as a bool, refusing anything but ``True`` and ``False`` (no truthiness)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidGameError(f"{field} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_dense_size(n: int, field: str, *, alternative: str = _LARGE_GAMES) -> None:
+    """Refuse a dense game of ``n > MAX_DENSE_PLAYERS`` players before anything is allocated.
+
+    A dense game tabulates ``2**n`` float64 values: 8 GiB at ``n = 30``, 16 GiB at 31.  The
+    message names ``field`` (the argument that fixed ``n``) and ``alternative``, what to use
+    instead (by default an :class:`OracleGame` with the sampled methods).
+    """
     if n > MAX_DENSE_PLAYERS:
         raise InvalidGameError(
-            f"a dense game has at most {MAX_DENSE_PLAYERS} players, got n = {n}; "
-            "use OracleGame for larger games"
+            f"{field}: {n} players are too many for a dense game (at most "
+            f"{MAX_DENSE_PLAYERS}; it stores 2**n values); {alternative}"
         )
-    return n
+
+
+def _series_by_mask(values: Any) -> NDArray[np.float64]:
+    """A ``pandas.Series`` of coalition values read by its index of masks, never by position."""
+    index = values.index
+    kind = np.asarray(index).dtype.kind
+    if kind not in "iu" or index.has_duplicates:
+        shown = list(index[:6]) + (["..."] if len(index) > 6 else [])
+        why = "has duplicate labels" if kind in "iu" else "is not made of integer masks"
+        raise InvalidGameError(
+            f"values is a pandas Series whose index {shown} {why}; a Series is read by label, "
+            "so its index must be the coalition masks 0 .. 2**n - 1, each once (use "
+            "Game.from_frame for an index of coalitions, or values.to_numpy() for values in "
+            "mask order)"
+        )
+    masks = np.asarray(index, dtype=np.int64)
+    length = masks.shape[0]
+    _n_from_length(length)
+    outside = masks[(masks < 0) | (masks >= length)]
+    if outside.size:
+        raise InvalidGameError(
+            f"values is a pandas Series with {length} entries indexed by masks that include "
+            f"{outside[:5].tolist()}; with {length} values the index must be the masks 0 .. "
+            f"{length - 1}, each once"
+        )
+    try:
+        data = values.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidGameError(f"values must be numbers: {exc}") from None
+    arr = np.empty(length, dtype=np.float64)
+    arr[masks] = data
+    return arr
 
 
 def _check_finite(values: NDArray[np.float64]) -> None:
@@ -93,7 +169,10 @@ class Game:
     ----------
     values : array_like, shape (2**n,)
         ``values[S]`` is the worth (or cost) of coalition ``S``, where bit ``i`` of the
-        integer ``S`` is set when player ``i`` is a member.  ``values[0]`` must be 0.
+        integer ``S`` is set when player ``i`` is a member.  ``values[0]`` must be 0, and
+        ``n >= 1``: a game without players is refused (its solutions would be empty).  A
+        ``pandas.Series`` is read by label: its index must be the masks ``0 .. 2**n - 1``
+        (in any order, each once).
     players : sequence of str, optional
         Player names in bit order; default ``"P0" .. "P{n-1}"``.
     cost : bool, default False
@@ -120,6 +199,8 @@ class Game:
         cost: bool = False,
         copy: bool = True,
     ) -> None:
+        if is_series(values):
+            values, copy = _series_by_mask(values), True
         if copy:
             try:
                 arr = np.array(values, dtype=np.float64, copy=True)
@@ -147,7 +228,7 @@ class Game:
         self._values = arr
         self._n = n
         self._players = validate_players(players, n)
-        self._cost = bool(cost)
+        self._cost = check_flag(cost, "cost")
 
     # ------------------------------------------------------------------ basics
     @property
@@ -228,14 +309,13 @@ class Game:
         >>> g.value(["a", "b"])
         4.0
         """
-        names = validate_players(players, len(tuple(players)))
+        names = validate_players(players, None)
         n = len(names)
-        if n > MAX_DENSE_PLAYERS:
-            raise InvalidGameError(f"{n} players is too many for a dense game; use OracleGame")
+        check_dense_size(n, "from_function(players=...)")
         vals = np.zeros(1 << n)
         for mask in range(1, 1 << n):
             vals[mask] = f(frozenset(names_of(mask, names)))
-        return _owned(vals, names, cost)
+        return owned_game(vals, names, cost)
 
     @classmethod
     def from_dict(
@@ -254,20 +334,18 @@ class Game:
         >>> Game.from_dict({("a",): 1, ("b",): 1, ("a", "b"): 3}, ["a", "b"]).grand
         3.0
         """
-        names = validate_players(players, len(tuple(players)))
-        n = len(names)
-        vals = np.full(1 << n, np.nan)
-        vals[0] = 0.0
-        for key, val in mapping.items():
-            vals[mask_of(key, names)] = val
-        missing = np.flatnonzero(np.isnan(vals))
-        if missing.size:
-            shown = [names_of(int(m), names) for m in missing[:5]]
+        if not isinstance(mapping, Mapping):
             raise InvalidGameError(
-                f"from_dict is missing {missing.size} coalition(s), e.g. {shown}; every nonempty "
-                "coalition needs a value"
+                f"from_dict: mapping must be a dict {{coalition: value}}, got "
+                f"{type(mapping).__name__}"
             )
-        return _owned(vals, names, cost)
+        names = validate_players(players, None)
+        return _tabulate(
+            ((key, val, f"the key {key!r}") for key, val in mapping.items()),
+            names,
+            cost,
+            "from_dict",
+        )
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, *, value: str = "value", cost: bool = False) -> Game:
@@ -282,22 +360,25 @@ class Game:
                 f"from_frame needs a {value!r} column; the frame has columns {list(df.columns)}"
             )
         if len(df.columns) == 1:
-            coalitions = [frozenset(k) for k in df.index]
+            coalitions = [_index_coalition(k, pos, value) for pos, k in enumerate(df.index)]
             seen: dict[str, None] = {}
             for c in coalitions:
                 for p in sorted(c):
                     seen.setdefault(p, None)
-            names = list(seen)
-            return cls.from_dict(dict(zip(coalitions, df[value].to_numpy())), names, cost=cost)
-        names = [str(c) for c in df.columns if c != value]
+            names = validate_players(list(seen), len(seen))
+            rows = zip(coalitions, df[value].tolist(), _row_names(df))
+            return _tabulate(rows, names, cost, "from_frame")
+        columns = [str(c) for c in df.columns if c != value]
         members = df[[c for c in df.columns if c != value]].to_numpy()
         if members.dtype != bool:
             raise InvalidGameError(
                 "from_frame: the player columns must be boolean membership flags, got dtype "
                 f"{members.dtype}"
             )
+        names = validate_players(columns, len(columns))
         masks = bool_to_masks(members)
-        return cls.from_dict(dict(zip(masks.tolist(), df[value].to_numpy())), names, cost=cost)
+        rows = zip(masks.tolist(), df[value].tolist(), _row_names(df))
+        return _tabulate(rows, names, cost, "from_frame")
 
     def to_frame(self) -> pd.DataFrame:
         """DataFrame with one boolean column per player and a ``value`` column, by mask."""
@@ -313,6 +394,10 @@ class Game:
     def subgame(self, players: Iterable[str | int]) -> Game:
         """The game restricted to ``players`` (kept in the order they have in this game)."""
         mask = self.mask(list(players))
+        if mask == 0:
+            raise InvalidGameError(
+                f"subgame: players is empty; name at least one of {list(self._players)}"
+            )
         idx = [i for i in range(self._n) if (mask >> i) & 1]
         k = len(idx)
         sub = np.zeros(1 << k, dtype=np.int64)
@@ -332,13 +417,13 @@ class Game:
         if not isinstance(other, Game):
             return NotImplemented
         self._check_compatible(other)
-        return _owned(self._values + other._values, self._players, self._cost)
+        return owned_game(self._values + other._values, self._players, self._cost)
 
     def __sub__(self, other: Game) -> Game:
         if not isinstance(other, Game):
             return NotImplemented
         self._check_compatible(other)
-        return _owned(self._values - other._values, self._players, self._cost)
+        return owned_game(self._values - other._values, self._players, self._cost)
 
     def __mul__(self, scalar: float) -> Game:
         if not isinstance(scalar, (int, float, np.integer, np.floating)) or isinstance(
@@ -347,7 +432,7 @@ class Game:
             return NotImplemented
         if not math.isfinite(float(scalar)):
             raise InvalidGameError(f"a game can only be scaled by a finite number, got {scalar}")
-        return _owned(self._values * float(scalar), self._players, self._cost)
+        return owned_game(self._values * float(scalar), self._players, self._cost)
 
     __rmul__ = __mul__
 
@@ -431,8 +516,85 @@ class Game:
         return popcount(np.arange(1 << self._n))
 
 
-def _owned(values: NDArray[np.float64], players: Sequence[str], cost: bool) -> Game:
-    """Wrap an array the library just built (no copy) and make it read-only."""
+def _index_coalition(label: Any, pos: int, value: str) -> frozenset[str]:
+    """The coalition a frame's index label names: an iterable of player names."""
+    if isinstance(label, str) or not isinstance(label, Iterable):
+        raise InvalidGameError(
+            f"from_frame: row {pos} has the index {label!r}; with only a {value!r} column the "
+            "index must hold coalitions (frozensets of player names); otherwise give one "
+            "boolean column per player"
+        )
+    members = frozenset(label)
+    bad = [p for p in members if not isinstance(p, str)]
+    if bad:
+        raise InvalidGameError(
+            f"from_frame: row {pos} has the coalition {set(members)!r}, whose members {bad!r} "
+            "are not player names (strings)"
+        )
+    return members
+
+
+def _row_names(df: pd.DataFrame) -> list[str]:
+    """How the messages name each row of a frame: its position and its index label."""
+    return [f"row {pos} (index {label!r})" for pos, label in enumerate(df.index)]
+
+
+def _tabulate(
+    items: Iterable[tuple[Any, Any, str]], names: Sequence[str], cost: bool, func: str
+) -> Game:
+    """A game from ``(coalition, value, where)`` triples; each nonempty coalition exactly once.
+
+    ``where`` says where an entry came from (a dict key, a frame row) for the messages: a
+    coalition given twice is refused naming both places, never silently overwritten.
+    """
+    n = len(names)
+    check_dense_size(n, f"{func}(players=...)")
+    if n == 0:
+        raise InvalidGameError(f"{func}: players is empty; a game needs at least one player")
+    vals = np.zeros(1 << n)
+    seen: dict[int, str] = {}
+    for key, val, where in items:
+        mask = mask_of(key, names)
+        if mask in seen:
+            raise InvalidGameError(
+                f"{func}: {seen[mask]} and {where} are the same coalition "
+                f"{list(names_of(mask, names))}; give each coalition once"
+            )
+        seen[mask] = where
+        try:
+            number = float(val)
+        except (TypeError, ValueError):
+            raise InvalidGameError(
+                f"{func}: {where} has the value {val!r}; coalition values must be numbers"
+            ) from None
+        if not math.isfinite(number):
+            raise InvalidGameError(
+                f"{func}: {where} has the value {number}; coalition values must be finite"
+            )
+        if mask == 0 and number != 0.0:
+            raise InvalidGameError(
+                f"{func}: {where} gives the empty coalition the value {number}; it must be 0"
+            )
+        vals[mask] = number
+    seen.setdefault(0, "")
+    if len(seen) < vals.shape[0]:
+        missing = [m for m in range(1, vals.shape[0]) if m not in seen]
+        shown = [names_of(m, names) for m in missing[:5]]
+        raise InvalidGameError(
+            f"{func} is missing {len(missing)} coalition(s), e.g. {shown}; every nonempty "
+            "coalition needs a value"
+        )
+    return owned_game(vals, names, cost)
+
+
+def owned_game(values: NDArray[np.float64], players: Sequence[str], cost: bool) -> Game:
+    """Wrap an array the library just built (no copy) and make it read-only.
+
+    The internal constructor of the package's own modules (the classic games, production
+    models, partnerships): ``values`` must be a fresh array nobody else holds, since it is
+    adopted without a copy; ``players`` and the values are checked as by :class:`Game`.
+    Not part of the public API.
+    """
     game = Game(np.ascontiguousarray(values, dtype=np.float64), players, cost=cost, copy=False)
     game.values.flags.writeable = False
     return game
@@ -474,14 +636,14 @@ class OracleGame:
             raise InvalidGameError(f"fn must be callable, got {fn!r}")
         if batch is not None and not callable(batch):
             raise InvalidGameError(f"batch must be callable, got {batch!r}")
-        names = validate_players(players, len(tuple(players)))
+        names = validate_players(players, None)
         if not names:
             raise InvalidGameError("an OracleGame needs at least one player")
         self._fn = fn
         self._batch = batch
         self._players = names
         self._n = len(names)
-        self._cost = bool(cost)
+        self._cost = check_flag(cost, "cost")
 
     @property
     def n(self) -> int:
@@ -566,13 +728,10 @@ class OracleGame:
 
     def to_game(self) -> Game:
         """Tabulate every coalition (only sensible for small n)."""
-        if self._n > MAX_DENSE_PLAYERS:
-            raise InvalidGameError(
-                f"cannot tabulate {self._n} players; a dense game has at most {MAX_DENSE_PLAYERS}"
-            )
+        check_dense_size(self._n, "to_game()")
         vals = np.empty(1 << self._n)
         masks = np.arange(1 << self._n, dtype=np.int64)
         for start in range(0, masks.size, 1 << 16):
             block = masks[start : start + (1 << 16)]
             vals[block] = self.evaluate(masks_to_bool(block, self._n))
-        return _owned(vals, self._players, self._cost)
+        return owned_game(vals, self._players, self._cost)

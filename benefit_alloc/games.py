@@ -5,19 +5,32 @@ Each constructor takes ``players=`` for names (default ``P0 .. P{n-1}``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._bits import mask_of, subset_max, subset_sums
+from ._validate import is_series, named_floats
 from .errors import InvalidGameError
-from .game import MAX_DENSE_PLAYERS, Game, _owned, validate_players
+from .game import Game, check_dense_size, owned_game, validate_players
 
 __all__ = ["bankruptcy", "airport", "weighted_voting", "glove", "unanimity"]
 
 
-def _vector(x: ArrayLike, field: str, *, nonneg: bool = True) -> NDArray[np.float64]:
+def _vector(
+    x: ArrayLike | Mapping[str, float],
+    field: str,
+    players: Sequence[str] | None,
+    *,
+    nonneg: bool = True,
+) -> NDArray[np.float64]:
+    """One finite float per player; a mapping or a ``pandas.Series`` is read by player name."""
+    if isinstance(x, Mapping) or is_series(x):
+        size = len(x)  # type: ignore[arg-type]
+        check_dense_size(size, field)
+        names = validate_players(players, size)
+        x = named_floats(x, names, field, error=InvalidGameError)
     try:
         arr = np.array(x, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as exc:
@@ -26,10 +39,7 @@ def _vector(x: ArrayLike, field: str, *, nonneg: bool = True) -> NDArray[np.floa
         raise InvalidGameError(
             f"{field} must be a non-empty 1-D list of numbers, got shape {arr.shape}"
         )
-    if arr.size > MAX_DENSE_PLAYERS:
-        raise InvalidGameError(
-            f"{field} has {arr.size} entries; a dense game has at most {MAX_DENSE_PLAYERS} players"
-        )
+    check_dense_size(arr.size, field)
     if not np.isfinite(arr).all():
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
         raise InvalidGameError(f"{field}[{bad}] = {arr[bad]} is not finite")
@@ -51,21 +61,22 @@ def bankruptcy(estate: float, claims: ArrayLike, *, players: Sequence[str] | Non
     ----------
     estate : float
         The estate ``E >= 0``.
-    claims : array_like, shape (n,)
-        Claims ``d_i >= 0``.
+    claims : array_like, shape (n,), or mapping
+        Claims ``d_i >= 0``; a ``{name: claim}`` mapping or a ``pandas.Series`` is read by
+        player name (the names of ``players``, default ``P0 .. P{n-1}``).
 
     Examples
     --------
     >>> bankruptcy(200, [100, 200, 300]).values.tolist()
     [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 200.0]
     """
-    d = _vector(claims, "claims")
+    d = _vector(claims, "claims", players)
     if not np.isfinite(estate) or estate < 0:
         raise InvalidGameError(f"estate = {estate} must be a finite number >= 0")
     sums = subset_sums(d)
     vals = np.maximum(0.0, float(estate) - (d.sum() - sums))
     vals[0] = 0.0
-    return _owned(vals, validate_players(players, d.size), False)
+    return owned_game(vals, validate_players(players, d.size), False)
 
 
 def airport(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
@@ -81,8 +92,8 @@ def airport(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
     >>> airport([1, 3]).values.tolist()
     [0.0, 1.0, 3.0, 3.0]
     """
-    c = _vector(costs, "costs")
-    return _owned(subset_max(c), validate_players(players, c.size), True)
+    c = _vector(costs, "costs", players)
+    return owned_game(subset_max(c), validate_players(players, c.size), True)
 
 
 def weighted_voting(
@@ -95,13 +106,13 @@ def weighted_voting(
     >>> weighted_voting([2, 1, 1], 3).values.tolist()
     [0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
     """
-    w = _vector(weights, "weights")
+    w = _vector(weights, "weights", players)
     if not np.isfinite(quota) or quota <= 0:
         raise InvalidGameError(f"quota = {quota} must be a finite number > 0")
     sums = subset_sums(w)
     vals = (sums >= float(quota) - 1e-12 * max(1.0, abs(float(quota)))).astype(np.float64)
     vals[0] = 0.0
-    return _owned(vals, validate_players(players, w.size), False)
+    return owned_game(vals, validate_players(players, w.size), False)
 
 
 def glove(left: int, right: int, *, players: Sequence[str] | None = None) -> Game:
@@ -118,14 +129,13 @@ def glove(left: int, right: int, *, players: Sequence[str] | None = None) -> Gam
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 0:
             raise InvalidGameError(f"{name} = {k!r} must be a whole number >= 0")
     n = int(left) + int(right)
-    if n == 0 or n > MAX_DENSE_PLAYERS:
-        raise InvalidGameError(
-            f"left + right = {n} players; a dense game needs 1 .. {MAX_DENSE_PLAYERS}"
-        )
+    check_dense_size(n, "left + right")
+    if n == 0:
+        raise InvalidGameError("left + right = 0 players; a game needs at least one player")
     is_left = np.arange(n) < left
     nl = subset_sums(is_left.astype(float))
     nr = subset_sums((~is_left).astype(float))
-    return _owned(np.minimum(nl, nr), validate_players(players, n), False)
+    return owned_game(np.minimum(nl, nr), validate_players(players, n), False)
 
 
 def unanimity(coalition: int | Iterable[str | int], players: Sequence[str] | int) -> Game:
@@ -138,15 +148,26 @@ def unanimity(coalition: int | Iterable[str | int], players: Sequence[str] | int
     >>> unanimity(["a"], ["a", "b"]).values.tolist()
     [0.0, 1.0, 0.0, 1.0]
     """
-    if isinstance(players, (int, np.integer)):
+    if isinstance(players, (int, np.integer)) and not isinstance(players, bool):
+        if players < 1:
+            raise InvalidGameError(f"players = {players} must be at least 1 (or a list of names)")
+        check_dense_size(int(players), "players")
         names = validate_players(None, int(players))
+    elif isinstance(players, str) or not isinstance(players, Iterable):
+        raise InvalidGameError(
+            f"players must be a list of names or a number of players, got {players!r}"
+        )
     else:
-        names = validate_players(players, len(tuple(players)))
+        names = validate_players(players, None)
+        check_dense_size(len(names), "players")
+        names = validate_players(names, len(names))
+        if not names:
+            raise InvalidGameError("players is empty; a game needs at least one player")
     t = mask_of(coalition, names)
     if t == 0:
         raise InvalidGameError("the unanimity coalition T must be nonempty")
     masks = np.arange(1 << len(names), dtype=np.int64)
-    return _owned(((masks & t) == t).astype(np.float64), names, False)
+    return owned_game(((masks & t) == t).astype(np.float64), names, False)
 
 
 # ----------------------------------------------------------------------------- more game classes
@@ -194,7 +215,7 @@ def dual(game: Game) -> Game:
     if not isinstance(game, Game):
         raise InvalidGameError(f"dual needs a dense Game, got {type(game).__name__}")
     v = game.values
-    return _owned(v[-1] - v[::-1], game.players, game.cost)
+    return owned_game(v[-1] - v[::-1], game.players, game.cost)
 
 
 def savings(cost_game: Game) -> Game:
@@ -220,7 +241,7 @@ def savings(cost_game: Game) -> Game:
         )
     v = subset_sums(cost_game.singletons) - cost_game.values
     v[0] = 0.0
-    return _owned(v, cost_game.players, False)
+    return owned_game(v, cost_game.players, False)
 
 
 def induced_subgraph(weights: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
@@ -260,7 +281,7 @@ def induced_subgraph(weights: ArrayLike, *, players: Sequence[str] | None = None
     for i in range(n):  # v(S + i) = v(S) + w_ii + sum_{j in S} w_ij for S within players < i
         half = 1 << i
         v[half : 2 * half] = v[:half] + w[i, i] + subset_sums(w[i, :i])
-    return _owned(v, validate_players(players, n), False)
+    return owned_game(v, validate_players(players, n), False)
 
 
 def leontief_market(
@@ -305,7 +326,7 @@ def leontief_market(
             f"endowments has {n} rows; a dense game has at most {MAX_DENSE_PLAYERS} players"
         )
     pooled = subset_sums(e)  # shape (2**n, m)
-    return _owned(np.min(pooled / r, axis=1), validate_players(players, n), False)
+    return owned_game(np.min(pooled / r, axis=1), validate_players(players, n), False)
 
 
 def assignment(
@@ -359,7 +380,7 @@ def assignment(
             sub = a[np.ix_(r_idx, c_idx)]
             ri, ci = linear_sum_assignment(sub, maximize=True)
             v[mask] = float(sub[ri, ci].sum())
-    return _owned(v, names, False)
+    return owned_game(v, names, False)
 
 
 def _assignment_matrix(surplus: ArrayLike) -> NDArray[np.float64]:
@@ -463,7 +484,7 @@ def mcst(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
     for mask in range(1, 1 << n):
         nodes = [0] + [i + 1 for i in range(n) if (mask >> i) & 1]
         v[mask] = _prim(c, nodes)[0]
-    return _owned(v, validate_players(players, n), True)
+    return owned_game(v, validate_players(players, n), True)
 
 
 __all__ += ["flow"]
@@ -564,4 +585,4 @@ def flow(
         sel = ((mask >> o_arr) & 1).astype(bool)
         graph = csr_matrix((c_arr[sel], (u_arr[sel], w_arr[sel])), shape=(size, size))
         v[mask] = float(maximum_flow(graph, s_idx, t_idx).flow_value)
-    return _owned(v, names, False)
+    return owned_game(v, names, False)

@@ -46,7 +46,7 @@ from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, subset_max, 
 from .allocation import Allocation
 from .bargaining.feasible import FeasibleSet
 from .errors import InvalidScenarioError
-from .game import MAX_DENSE_PLAYERS, Game, OracleGame, _owned
+from .game import MAX_DENSE_PLAYERS, Game, OracleGame, check_dense_size, owned_game
 from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
 from .production.linear import LinearProduction
@@ -446,9 +446,12 @@ class Partnership:
             return  # custom utilities may value anything
         for o in self._out_names:
             if not any(u.coefficient(o, self._numeraire) > 0 for u in us):
+                money = f"the numeraire is {self._numeraire!r}" + (
+                    "" if self._numeraire in self._out_names else ", which is not an output"
+                )
                 raise InvalidScenarioError(
-                    f"output {o!r} is valued by no party (every utility gives it 0); value it in "
-                    "some party's utility or remove it, nothing is dropped silently"
+                    f"output {o!r} is valued by no party (every utility gives it 0; {money}); "
+                    "value it in some party's utility or remove it, nothing is dropped silently"
                 )
 
     # ------------------------------------------------------------- accessors
@@ -684,6 +687,11 @@ class Partnership:
         """
         if self._game is None:
             self._require_transferable("game()")
+            check_dense_size(
+                self.n,
+                "the partnership",
+                alternative="use oracle() with shapley_sampled, banzhaf_sampled or owen_sampled",
+            )
             prices = self._prices_all()
             q = self._checked(
                 self._production.produce_all(self._names, self._contrib, self._to_model(prices)),
@@ -693,7 +701,7 @@ class Partnership:
                 vals = (prices * q).sum(axis=1) + subset_sums(self.money_constants())
             vals[0] = 0.0
             _check_finite_worth(vals, q, self._names, self.output_names)
-            self._game = _owned(vals, self._names, False)
+            self._game = owned_game(vals, self._names, False)
         return self._game
 
     def oracle(self) -> OracleGame:

@@ -66,6 +66,7 @@ from numpy.typing import NDArray
 
 from ._bits import mask_of, names_of
 from ._lp import IncrementalLP, LinearProgram, solve_lp
+from ._validate import is_series
 from .allocation import Allocation
 from .bargaining import _numeric as num
 from .bargaining.feasible import FeasibleSet, fmt
@@ -573,6 +574,8 @@ def _floor_vector(
             )
         d = standalone_utilities(partnership)
         return d[[partnership.players.index(m) for m in members]]
+    if is_series(floor):  # read by label, never by position
+        floor = dict(zip(floor.index, floor.tolist()))
     if isinstance(floor, Mapping):
         missing = [m for m in members if m not in floor]
         if missing:

@@ -27,12 +27,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .errors import InvalidScenarioError
+from .scenario import Scenario
+from .settlement import Settlement
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .game import Game
-    from .scenario import Scenario
-    from .settlement import Settlement
 
 __all__ = [
     "render_report",
@@ -456,6 +458,7 @@ def render_report(
     progress : callable, optional
         Called with a description before each long step.
     """
+    _check_report_args(scenario, results)
     import pandas as pd
 
     from . import __version__
@@ -584,6 +587,24 @@ def render_report(
     )
 
 
+def _check_report_args(scenario: Any, results: Any) -> None:
+    """Refuse a ``scenario`` that is not a :class:`Scenario` or ``results`` not of Settlements."""
+    if not isinstance(scenario, Scenario):
+        raise InvalidScenarioError(
+            f"scenario must be a Scenario (from load_scenario), got {type(scenario).__name__}"
+        )
+    if not isinstance(results, Mapping):
+        raise InvalidScenarioError(
+            f"results must be a mapping {{method: Settlement}} (from Scenario.solve), got "
+            f"{type(results).__name__}"
+        )
+    for method, settlement in results.items():
+        if not isinstance(settlement, Settlement):
+            raise InvalidScenarioError(
+                f"results[{method!r}] must be a Settlement, got {type(settlement).__name__}"
+            )
+
+
 def write_report(
     path: str | os.PathLike[str],
     scenario: Scenario,
@@ -599,6 +620,8 @@ def write_report(
     OSError
         When the file cannot be written (a missing directory, no permission).
     """
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise InvalidScenarioError(f"path must name the HTML file to write, got {path!r}")
     text = render_report(scenario, results, sensitivity=sensitivity, progress=progress)
     out = Path(path)
     out.write_text(text, encoding="utf-8")

@@ -473,6 +473,11 @@ def loads_scenario(
         When the text is not TOML (with the parser's line and column) or the scenario is
         invalid.
     """
+    if not isinstance(text, str):
+        raise InvalidScenarioError(
+            f"text must be the TOML document as a str, got {type(text).__name__}"
+            + ("; decode bytes first (text.decode())" if isinstance(text, bytes) else "")
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

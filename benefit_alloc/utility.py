@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._validate import is_series
 from .errors import InvalidScenarioError
 
 __all__ = [
@@ -71,6 +72,9 @@ def _values_mapping(values: Mapping[str, float], field: str) -> Mapping[str, flo
 def _bundle_dict(
     bundle: Mapping[str, float] | ArrayLike, outputs: Sequence[str] | None, field: str = "bundle"
 ) -> dict[str, float]:
+    if is_series(bundle):  # read by label, like a mapping
+        series: Any = bundle
+        bundle = dict(zip(series.index, series.tolist()))
     if isinstance(bundle, Mapping):
         items = dict(bundle)
     else:

@@ -56,3 +56,20 @@ def test_as_payoff():
         as_payoff({"a": 1}, players)
     with pytest.raises(InvalidGameError, match="players"):
         as_payoff(Allocation(("b", "a"), [1, 2], "m"), players)
+
+
+@pytest.mark.parametrize(
+    "players, values, match",
+    [
+        (["a", "a"], [1.0, 2.0], "duplicate name 'a'"),
+        ([1, 2], [1.0, 2.0], "must be strings"),
+        (3.5, [1.0], "players must be a sequence of names"),
+        ([], [], "players is empty"),
+        (["a", "b"], [1.0, float("nan")], r"values\[1\] = nan is not finite"),
+        (["a", "b"], [[1.0, 2.0]], "one entry per player"),
+        (["a", "b"], "ab", "values must be numbers"),
+    ],
+)
+def test_allocation_refuses_bad_players_and_values(players, values, match):
+    with pytest.raises(InvalidGameError, match=match):
+        Allocation(players, values, "m")

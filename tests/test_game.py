@@ -116,6 +116,45 @@ def test_from_dict_missing_lists_coalitions():
         ba.Game.from_dict({("a",): 1, ("b",): 1}, ["a", "b"])
 
 
+def test_from_dict_refuses_a_coalition_given_twice():
+    d = {("A",): 1, ("B",): 1, ("A", "B"): 3, ("B", "A"): 4}
+    with pytest.raises(
+        InvalidGameError,
+        match=r"the key \('A', 'B'\) and the key \('B', 'A'\) are the same coalition",
+    ):
+        ba.Game.from_dict(d, ["A", "B"])
+    with pytest.raises(InvalidGameError, match="the key 3 and the key"):
+        ba.Game.from_dict({1: 1, 2: 1, 3: 2, ("A", "B"): 2}, ["A", "B"])
+
+
+def test_from_frame_refuses_a_coalition_given_twice():
+    rows = pd.DataFrame(
+        {"A": [True, False, True, True], "B": [False, True, True, False], "value": [1, 1, 3, 2]}
+    )
+    with pytest.raises(InvalidGameError, match=r"row 0 \(index 0\) and row 3 \(index 3\)"):
+        ba.Game.from_frame(rows)
+    keyed = pd.DataFrame(
+        {"value": [1, 1, 3, 2]},
+        index=[frozenset("A"), frozenset("B"), frozenset("AB"), frozenset("A")],
+    )
+    with pytest.raises(InvalidGameError, match=r"row 0 .* and row 3 .* same coalition \['A'\]"):
+        ba.Game.from_frame(keyed)
+
+
+@pytest.mark.parametrize(
+    "value, match", [("x", "must be numbers"), (float("nan"), "must be finite")]
+)
+def test_from_dict_names_a_bad_value(value, match):
+    with pytest.raises(InvalidGameError, match=rf"the key \('A',\) has the value .*{match}"):
+        ba.Game.from_dict({("A",): value}, ["A"])
+
+
+def test_from_dict_refuses_a_nonzero_empty_coalition():
+    with pytest.raises(InvalidGameError, match="empty coalition"):
+        ba.Game.from_dict({(): 1, ("A",): 1}, ["A"])
+    assert ba.Game.from_dict({(): 0, ("A",): 1}, ["A"]).grand == 1.0
+
+
 def test_value_errors():
     g = ba.Game([0, 1, 2, 4], players=["x", "y"])
     with pytest.raises(InvalidGameError, match="unknown player 'z'"):
@@ -250,3 +289,29 @@ def test_oracle_batch_errors_propagate_unchanged():
     g = ba.OracleGame(None, ["a", "b"], batch=lambda m: ["x"] * m.shape[0])
     with pytest.raises(InvalidGameError, match="non-numbers"):
         g.value(["a"])
+
+
+def test_from_frame_names_an_index_that_is_not_coalitions():
+    with pytest.raises(InvalidGameError, match="row 0 has the index 0"):
+        ba.Game.from_frame(pd.DataFrame({"value": [1.0, 2.0]}))
+    with pytest.raises(InvalidGameError, match="not player names"):
+        ba.Game.from_frame(pd.DataFrame({"value": [1.0]}, index=[frozenset({1})]))
+
+
+def test_owned_game_adopts_the_array_read_only():
+    from benefit_alloc import game as game_module
+
+    vals = np.array([0.0, 1.0, 2.0, 4.0])
+    g = game_module.owned_game(vals, ("a", "b"), False)
+    assert g.values is vals and not vals.flags.writeable
+    assert g == ba.Game([0, 1, 2, 4], players=["a", "b"])
+    assert "owned_game" in game_module.__all__ and not hasattr(game_module, "_owned")
+
+
+@pytest.mark.parametrize("cost", ["yes", "False", 2, None, [True]])
+def test_cost_must_be_a_bool(cost):
+    with pytest.raises(InvalidGameError, match="cost must be True or False"):
+        ba.Game([0.0, 1.0], cost=cost)
+    with pytest.raises(InvalidGameError, match="cost must be True or False"):
+        ba.OracleGame(len, ["a"], cost=cost)
+    assert ba.Game([0.0, 1.0], cost=np.bool_(True)).cost is True

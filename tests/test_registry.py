@@ -7,8 +7,7 @@ from hypothesis import strategies as st
 
 import benefit_alloc as ba
 import benefit_alloc.settlement as st_mod
-from benefit_alloc import registry, scenario
-from benefit_alloc import partnership_sets
+from benefit_alloc import partnership_sets, registry, scenario
 from benefit_alloc.registry import METHODS, Need, applies, why_not
 from benefit_alloc.testing import partnerships
 

@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._validate import is_series
 from ..allocation import as_payoff
 from ..errors import InvalidGameError, InvalidScenarioError, SolverError
 from ..game import validate_players
@@ -78,7 +79,7 @@ def as_vector(
     x: Any, n: int, field: str, players: Sequence[str] | None = None
 ) -> NDArray[np.float64]:
     """``x`` as a finite float vector of shape ``(n,)`` (a dict keyed by player names is accepted)."""
-    if isinstance(x, dict):
+    if isinstance(x, dict) or is_series(x):
         if players is None:  # pragma: no cover - callers pass players with dicts
             raise InvalidGameError(f"{field} given as a dict needs player names")
         return as_payoff(x, players, field=field)

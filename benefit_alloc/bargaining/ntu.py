@@ -119,7 +119,7 @@ class NTUGame:
         if players is None:
             names = tuple(sorted(set().union(*keyed))) if keyed else ()
         else:
-            names = validate_players(players, len(tuple(players)))
+            names = validate_players(players, None)
         n = len(names)
         if n == 0:
             raise InvalidGameError("an NTU game needs at least one player")

@@ -154,7 +154,7 @@ def check_produce_args(
     (``None``, ``(m,)`` or ``(k, m)``), all fresh copies.
     """
     try:
-        names_ = validate_players(players, len(tuple(players)))
+        names_ = validate_players(players, None)
     except InvalidGameError as exc:
         raise InvalidScenarioError(str(exc)) from None
     n, r = len(names_), len(resources)

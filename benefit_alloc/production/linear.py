@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from ..allocation import Allocation
 from ..errors import InvalidScenarioError
-from ..game import MAX_DENSE_PLAYERS, Game, _owned
+from ..game import MAX_DENSE_PLAYERS, Game, owned_game
 from ..solutions.dual_split import shadow_price_split
 from . import _checks as chk
 from ._lp import (
@@ -469,7 +469,7 @@ class LinearProduction(ProductionModel):
             raise InvalidScenarioError(
                 f"a dense game has at most {MAX_DENSE_PLAYERS} players, got {n}"
             )
-        return _owned(self._family(prices).all_values(endow), players, False)
+        return owned_game(self._family(prices).all_values(endow), players, False)
 
     def shadow_prices(
         self,

@@ -52,6 +52,8 @@ _CD_RHO = 1e-14
 
 
 def _positive(value: Any, field: str, *, allow_zero: bool = False) -> float:
+    if isinstance(value, (str, bytes, bool)):
+        raise InvalidScenarioError(f"{field} must be a number, got {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -117,6 +119,8 @@ class CES:
                 f"by {total})"
             )
         try:
+            if isinstance(rho, (str, bytes, bool)):
+                raise TypeError(rho)
             rho_ = float(rho)
         except (TypeError, ValueError):
             raise InvalidScenarioError(f"CES rho must be a number, got {rho!r}") from None

@@ -438,7 +438,7 @@ def _weight_vector(
     if bad.size:
         shown = {players[int(i)]: float(w[i]) for i in bad}
         need = "> 0" if positive else ">= 0"
-        raise InvalidGameError(f"{func}: every weight must be {need}; got {shown}")
+        raise InvalidGameError(f"{func}: weights must be {need} for every player; got {shown}")
     return w
 
 
@@ -633,7 +633,10 @@ def proportional(game: Game, weights: ArrayLike | Mapping[str, float] | None = N
     Returns
     -------
     Allocation
-        Method ``"proportional"``, diagnostic ``weights``.
+        Method ``"proportional"``, diagnostic ``weights``.  The shares ``w_i / sum_j w_j``
+        are formed from the weights scaled by their largest, so values and weights anywhere
+        in the float range (near ``1e300`` or ``1e-300``) give finite, exact-to-rounding
+        payoffs without overflow.
 
     Raises
     ------
@@ -661,14 +664,14 @@ def proportional(game: Game, weights: ArrayLike | Mapping[str, float] | None = N
     else:
         w = _weight_vector(weights, game.players, "proportional", positive=False)
         what = "the weights"
-    total = float(w.sum())
-    if total <= 0.0:
+    top = float(w.max())
+    if top <= 0.0:  # nonnegative weights: all zero
         raise InvalidGameError(
-            f"proportional: {what} {dict(zip(game.players, w.tolist()))} sum to {total:g}; a "
+            f"proportional: {what} {dict(zip(game.players, w.tolist()))} sum to 0; a "
             "proportional split needs a positive sum of weights"
         )
     return Allocation(
-        game.players, game.grand * w / total, "proportional", weights=tuple(w.tolist())
+        game.players, game.grand * _shares(w, top), "proportional", weights=tuple(w.tolist())
     )
 
 
@@ -880,3 +883,16 @@ def weighted_banzhaf(game: Game, p: float = 0.5) -> Allocation:
         "weighted_banzhaf",
         p=prob,
     )
+
+
+def _shares(w: NDArray[np.float64], top: float) -> NDArray[np.float64]:
+    r"""``w / sum(w)`` for nonnegative ``w`` with maximum ``top > 0``, without overflow.
+
+    The weights are divided by their largest first, so the sum lies in ``[1, n]`` and every
+    share in ``[0, 1]``: ``sum(w)`` of weights near ``1e308`` would overflow to ``inf`` and
+    the product ``v(N) w_i`` of values near ``1e300`` with such weights, or of values near
+    ``1e-300`` with weights near ``1e-300``, would overflow or underflow to 0, while the
+    scaled shares are exact to rounding at any scale.
+    """
+    scaled = w / top
+    return scaled / scaled.sum()
