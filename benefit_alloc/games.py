@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 from ._bits import mask_of, subset_max, subset_sums
 from ._validate import is_series, named_floats
 from .errors import InvalidGameError
-from .game import Game, check_dense_size, owned_game, validate_players
+from .game import MAX_DENSE_PLAYERS, Game, check_dense_size, owned_game, validate_players
 
 __all__ = ["bankruptcy", "airport", "weighted_voting", "glove", "unanimity"]
 
@@ -312,7 +312,7 @@ def leontief_market(
     if not np.isfinite(e).all():
         i, j = (int(t) for t in np.argwhere(~np.isfinite(e))[0])
         raise InvalidGameError(f"endowments[{i}, {j}] = {e[i, j]} is not finite")
-    r = _vector(recipe, "recipe")
+    r = _vector(recipe, "recipe", None)
     if r.size != e.shape[1]:
         raise InvalidGameError(
             f"recipe has {r.size} entries but endowments has {e.shape[1]} goods (columns)"
