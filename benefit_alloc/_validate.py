@@ -210,8 +210,22 @@ def check_game(game: Any, func: str, *, oracle: bool = False) -> Game | OracleGa
     )
 
 
-def check_tol(tol: Any, field: str = "tol") -> float:
+def check_tol(
+    tol: Any, field: str = "tol", *, positive: bool = False, below: float | None = None
+) -> float:
     """``tol`` as a float, or an :class:`InvalidGameError` naming ``field``.
+
+    Parameters
+    ----------
+    tol : object
+        The tolerance given.
+    field : str
+        Its name, for the message.
+    positive : bool, default False
+        Refuse 0 too (tolerances that divide or that must let an iteration stop).
+    below : float, optional
+        An exclusive upper bound (the bargaining solvers' tolerances are relative and must be
+        below 0.01 to mean anything).
 
     Examples
     --------
@@ -221,12 +235,22 @@ def check_tol(tol: Any, field: str = "tol") -> float:
     Traceback (most recent call last):
     ...
     benefit_alloc.errors.InvalidGameError: tol = -1 is invalid: it must be a finite number >= 0
+    >>> check_tol(0.5, positive=True, below=1e-2)
+    Traceback (most recent call last):
+    ...
+    benefit_alloc.errors.InvalidGameError: tol = 0.5 is invalid: it must be a finite number > 0 and < 0.01
     """
+    rule = ("> 0" if positive else ">= 0") + ("" if below is None else f" and < {below:g}")
     if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
-        raise InvalidGameError(f"{field} must be a number >= 0, got {tol!r}")
+        raise InvalidGameError(f"{field} must be a number {rule}, got {tol!r}")
     t = float(tol)
-    if not math.isfinite(t) or t < 0:
-        raise InvalidGameError(f"{field} = {tol!r} is invalid: it must be a finite number >= 0")
+    if (
+        not math.isfinite(t)
+        or t < 0
+        or (positive and t == 0)
+        or (below is not None and not t < below)
+    ):
+        raise InvalidGameError(f"{field} = {tol!r} is invalid: it must be a finite number {rule}")
     return t
 
 

@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from .._bits import mask_of, names_of
+from .._validate import check_tol
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game, validate_players
@@ -235,12 +236,6 @@ class NTUGame:
         return f"<NTUGame of {self._n} players [{shown}]>"
 
 
-def _check_tol(tol: Any) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol < 1e-2:
-        raise InvalidGameError(f"tol must be a number in (0, 0.01), got {tol!r}")
-    return float(tol)
-
-
 def ntu_shapley(game: NTUGame, *, tol: float = 1e-9, max_iter: int = 1000) -> Allocation:
     r"""Shapley's (1969) NTU value: the lambda-transfer value.
 
@@ -314,7 +309,7 @@ def ntu_shapley(game: NTUGame, *, tol: float = 1e-9, max_iter: int = 1000) -> Al
     """
     if not isinstance(game, NTUGame):
         raise InvalidGameError(f"ntu_shapley needs an NTUGame, got {type(game).__name__}")
-    tol = _check_tol(tol)
+    tol = check_tol(tol, positive=True, below=1e-2)
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
         raise InvalidGameError(f"max_iter must be a positive integer, got {max_iter!r}")
     return lambda_transfer_value(game, tol, max_iter)

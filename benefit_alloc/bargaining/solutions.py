@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._validate import check_tol
 from ..allocation import Allocation
 from ..errors import InvalidGameError, SolverError
 from .feasible import FeasibleSet, as_vector, check_disagreement, fmt
@@ -54,12 +55,6 @@ def _check_set(fs: Any, name: str) -> FeasibleSet:
             f"{type(fs).__name__}"
         )
     return fs
-
-
-def _check_tol(tol: Any) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol < 1e-2:
-        raise InvalidGameError(f"tol must be a number in (0, 0.01), got {tol!r}")
-    return float(tol)
 
 
 def _scale(fs: FeasibleSet, d: NDArray[np.float64], u: NDArray[np.float64]) -> float:
@@ -155,7 +150,7 @@ def nash_bargaining(
     """
     method = "nash_bargaining"
     fs = _check_set(fs, method)
-    tol = _check_tol(tol)
+    tol = check_tol(tol, positive=True, below=1e-2)
     n = fs.n
     d = as_vector(disagreement, n, "disagreement", fs.players)
     if weights is None:
@@ -237,7 +232,7 @@ def kalai_smorodinsky(
     """
     method = "kalai_smorodinsky"
     fs = _check_set(fs, method)
-    tol = _check_tol(tol)
+    tol = check_tol(tol, positive=True, below=1e-2)
     d = as_vector(disagreement, fs.n, "disagreement", fs.players)
     _, _, ideal = check_disagreement(fs, d, tol, need_ideal=True)
     if ideal is None:  # check_disagreement returns the ideal point when need_ideal is set
@@ -294,7 +289,7 @@ def egalitarian(
     """
     method = "egalitarian (lexicographic maximin)"
     fs = _check_set(fs, "egalitarian")
-    tol = _check_tol(tol)
+    tol = check_tol(tol, positive=True, below=1e-2)
     n = fs.n
     d = as_vector(disagreement, n, "disagreement", fs.players)
     t0, nu0, _ = check_disagreement(fs, d, tol)

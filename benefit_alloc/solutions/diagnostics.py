@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 
 from .._bits import masks_to_bool, names_of
 from .._lp import LinearProgram, solve_lp
+from .._validate import check_tol
 from ..allocation import Allocation, as_payoff
 from ..errors import InfeasibleError, InvalidGameError
 from ..game import Game, OracleGame
@@ -136,15 +137,6 @@ def _check_norm(norm: Any, field_name: str, allow_none: bool) -> str | None:
             f"of deviations){extra}"
         )
     return str(norm)
-
-
-def _check_tol(tol: Any) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
-        raise InvalidGameError(f"tol must be a number >= 0, got {tol!r}")
-    t = float(tol)
-    if not math.isfinite(t) or t < 0:
-        raise InvalidGameError(f"tol = {tol!r} is invalid: it must be a finite number >= 0")
-    return t
 
 
 def _threshold(game: Game, tol: float) -> float:
@@ -265,7 +257,7 @@ def nearest_core_point(
 
     g = _dense(game, "nearest_core_point")
     nrm = _check_norm(norm, "norm", allow_none=False)
-    t = _check_tol(tol)
+    t = check_tol(tol)
     xv = as_payoff(x, g.players)
     method = f"nearest_core ({nrm})"
     if is_in_core(g, xv, tol=t):
@@ -334,7 +326,7 @@ def stability_diagnostics(
 
     g = _dense(game, "stability_diagnostics")
     nrm = _check_norm(nearest, "nearest", allow_none=True)
-    t = _check_tol(tol)
+    t = check_tol(tol)
     xv = as_payoff(x, g.players)
     n = g.n
     thr = _threshold(g, t)

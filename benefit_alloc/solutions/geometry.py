@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from .._bits import masks_to_bool
 from .._lp import LinearProgram, solve_lp_status
+from .._validate import check_tol
 from ..errors import InvalidGameError, SolverError
 from ..game import Game
 
@@ -143,16 +144,7 @@ def weber_set(game: Game, *, tol: float = 1e-9) -> pd.DataFrame:
     """
     g = _dense(game, "weber_set", MAX_WEBER_PLAYERS)
     scale = max(1.0, float(np.abs(g.values).max()))
-    return _frame(_distinct(marginal_vectors(g), scale, _check_tol(tol)), g.players)
-
-
-def _check_tol(tol: Any) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
-        raise InvalidGameError(f"tol must be a number > 0, got {tol!r}")
-    t = float(tol)
-    if not math.isfinite(t) or t <= 0:
-        raise InvalidGameError(f"tol = {tol!r} must be a finite number > 0")
-    return t
+    return _frame(_distinct(marginal_vectors(g), scale, check_tol(tol, positive=True)), g.players)
 
 
 def _max_slack(a: NDArray[np.float64], b: NDArray[np.float64], grand: float, row: int) -> float:
@@ -200,7 +192,7 @@ def core_vertices(game: Game, *, tol: float = 1e-9) -> pd.DataFrame:
     [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 0.0]]
     """
     g = _dense(game, "core_vertices", MAX_CORE_VERTEX_PLAYERS)
-    t = _check_tol(tol)
+    t = check_tol(tol, positive=True)
     sign = -1.0 if g.cost else 1.0
     v = sign * g.values
     n = g.n
