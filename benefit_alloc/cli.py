@@ -138,11 +138,20 @@ ReportOpt = Annotated[
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar and no notes on stderr.")
 ]
+AllowOutsideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside-files",
+        help="Let the scenario read files outside its own folder (paths resolved, symbolic "
+        "links followed). Default: such a file is refused (exit status 2).",
+    ),
+]
 
 
 # ---------------------------------------------------------------------------- helpers
-def _load(ref: str) -> Scenario:
-    """A scenario from a path, or from the name of a bundled scenario."""
+def _load(ref: str, allow_outside: bool = False) -> Scenario:
+    """A scenario from a path, or from the name of a bundled scenario; the files it names
+    must lie inside its folder unless ``allow_outside`` (``--allow-outside-files``)."""
     from .scenario import bundled_scenario_path, bundled_scenarios, load_scenario
 
     path = Path(ref)
@@ -150,7 +159,7 @@ def _load(ref: str) -> Scenario:
         key = ref[:-5] if ref.endswith(".toml") else ref
         if key in bundled_scenarios():
             path = bundled_scenario_path(key)
-    return load_scenario(path)
+    return load_scenario(path, allow_outside=allow_outside)
 
 
 def _scenario_methods(scenario: Scenario, quiet: bool) -> list[str]:
@@ -448,9 +457,10 @@ def solve(
     format: FormatOpt = Format.table,
     report: ReportOpt = None,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Split the partnership's worth by each method and show the settlement bundles."""
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     methods = _methods(method, sc, quiet)
     results = _run(sc, methods, report, quiet)
     parties = sc.parties
@@ -495,13 +505,14 @@ def compare(
     format: FormatOpt = Format.table,
     report: ReportOpt = None,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Every applicable method side by side, with stability checks.
 
     Without --method: every method the scenario allows (owen only with unions, bargaining
     solutions only when they are available for the scenario).
     """
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     methods = _methods(method, sc) if method else sc.applicable_methods()
     results = _run(sc, methods, report, quiet)
     shares = _shares_frame(results, sc.parties)
@@ -535,10 +546,11 @@ def explain(
     format: FormatOpt = Format.table,
     top: Annotated[int, typer.Option(help="How many coalitions to list by excess.", min=1)] = 8,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Why a party gets what it gets: standalone values, marginal contributions, excesses
     and blocking coalitions."""
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     (m,) = _methods([method], sc)[:1]
     bar = _progress(2, quiet)
     with bar, _native_stdout_muted():
@@ -588,11 +600,12 @@ def partners(
     ] = "shapley",
     format: FormatOpt = Format.table,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Rank candidate partners (or groups of them) for a focal party."""
     from . import _schema
 
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     conf = sc.partners or {}
     who = focal or conf.get("focal")
     if who is None:
@@ -631,11 +644,12 @@ def validate(
     scenario: ScenarioArg,
     format: FormatOpt = Format.table,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Check a scenario file; print a summary, or the first problem with its key path."""
     import pandas as pd
 
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     with _native_stdout_muted():
         sc.partnership.game()  # building it runs the partnership's and the model's checks
     summary = sc.summary()

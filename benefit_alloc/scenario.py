@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import _schema as s
+from ._paths import scenario_file
 from .errors import InvalidGameError, InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -271,8 +272,8 @@ _PRODUCTION = s.Tagged(
             {
                 "file": s.Field(
                     s.Str(),
-                    doc="CSV file next to the scenario: a column 'members' (names "
-                    "joined by '+') and one column per output",
+                    doc="CSV file in the scenario's folder or below it: a column 'members' "
+                    "(names joined by '+') and one column per output",
                 ),
                 "row": s.Field(s.List(_ROW), doc="the coalitions inline, instead of file"),
                 "fill": s.Field(
@@ -649,9 +650,14 @@ class Scenario:
     data : mapping
         The parsed TOML document.
     base_dir : path, optional
-        Directory that relative paths (a CSV table) are read from; default the current one.
+        The scenario's folder: relative paths (a CSV table) are read from it; default the
+        current directory.
     source : path, optional
         The file the scenario came from, for messages.
+    allow_outside : bool, default False
+        Read files the scenario names even when they lie outside ``base_dir`` (paths
+        resolved, symbolic links followed); by default such a file is refused before it is
+        opened (:func:`benefit_alloc._paths.scenario_file`).
 
     Raises
     ------
@@ -688,6 +694,7 @@ class Scenario:
         *,
         base_dir: str | os.PathLike[str] | None = None,
         source: str | os.PathLike[str] | None = None,
+        allow_outside: bool = False,
     ) -> None:
         spec = s.check(SCHEMA, data)
         _cross_check(spec)
@@ -698,9 +705,10 @@ class Scenario:
         prod = spec["production"]
         if prod["model"] == "table":
             if "file" in prod:
-                self._rows = _read_table_csv(
-                    self._base / prod["file"], prod["file"], self.parties, self.outputs
+                path = scenario_file(
+                    self._base, prod["file"], key="production.file", allow_outside=allow_outside
                 )
+                self._rows = _read_table_csv(path, prod["file"], self.parties, self.outputs)
             else:
                 self._rows = prod["row"]
         self._partnership: Partnership | None = None
@@ -708,10 +716,14 @@ class Scenario:
     # -------------------------------------------------------------- construction
     @classmethod
     def from_dict(
-        cls, data: Mapping[str, Any], *, base_dir: str | os.PathLike[str] | None = None
+        cls,
+        data: Mapping[str, Any],
+        *,
+        base_dir: str | os.PathLike[str] | None = None,
+        allow_outside: bool = False,
     ) -> Scenario:
         """Validate parsed TOML data (see the class docstring)."""
-        return cls(data, base_dir=base_dir)
+        return cls(data, base_dir=base_dir, allow_outside=allow_outside)
 
     # -------------------------------------------------------------- plain data
     @property
@@ -1170,9 +1182,16 @@ class Scenario:
 
 # ---------------------------------------------------------------------------- loading
 def loads_scenario(
-    text: str, *, base_dir: str | os.PathLike[str] | None = None, source: str | None = None
+    text: str,
+    *,
+    base_dir: str | os.PathLike[str] | None = None,
+    source: str | None = None,
+    allow_outside: bool = False,
 ) -> Scenario:
     """Read a scenario from TOML text; ``base_dir`` is where a CSV table is looked for.
+
+    Files the scenario names must lie inside ``base_dir`` (default the current directory)
+    unless ``allow_outside`` is set (see :class:`Scenario`).
 
     Raises
     ------
@@ -1184,16 +1203,21 @@ def loads_scenario(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidScenarioError(f"not valid TOML: {exc}") from None
-    return Scenario(data, base_dir=base_dir, source=source)
+    return Scenario(data, base_dir=base_dir, source=source, allow_outside=allow_outside)
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], *, allow_outside: bool = False) -> Scenario:
     """Read and validate a scenario file.
 
     Parameters
     ----------
     path : path
         A TOML file.  A CSV table it names is read relative to the file's directory.
+    allow_outside : bool, default False
+        Read files the scenario names (a CSV table) even when their real location, with
+        ``..`` and symbolic links resolved, is outside the scenario file's folder.  By
+        default such a file is refused, before it is opened, with an
+        :class:`~benefit_alloc.errors.InvalidScenarioError` naming the key and the path.
 
     Returns
     -------
@@ -1227,7 +1251,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
             f"{p}: not valid TOML: not UTF-8 text (byte {exc.start})"
         ) from None
     try:
-        return loads_scenario(text, base_dir=p.parent, source=str(p))
+        return loads_scenario(text, base_dir=p.parent, source=str(p), allow_outside=allow_outside)
     except InvalidScenarioError as exc:
         raise InvalidScenarioError(f"{p}: {exc}") from None
 
