@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ._text import printable
 from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -245,17 +246,27 @@ def _plain(x: Any) -> Any:
 
 
 def _markdown(df: pd.DataFrame, title: str) -> str:
-    cols = [str(df.index.name or "")] + [str(c) for c in df.columns]
+    cols = [printable(df.index.name or "")] + [printable(c) for c in df.columns]
     lines = [
-        f"### {title}",
+        f"### {printable(title)}",
         "",
-        "| " + " | ".join(cols) + " |",
+        "| " + " | ".join(c.replace("|", "\\|") for c in cols) + " |",
         "|" + "|".join(" --- " for _ in cols) + "|",
     ]
     for idx, row in df.iterrows():
-        cells = [str(idx)] + [_num(v) for v in row.tolist()]
+        cells = [printable(idx)] + [printable(_num(v)) for v in row.tolist()]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
+
+
+def _printable_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text cell, column name and index label through
+    :func:`printable` (for CSV on a terminal)."""
+    out = df.rename(columns=printable, index=lambda i: printable(i) if isinstance(i, str) else i)
+    for c in out.columns:
+        if out[c].dtype.kind not in "iufcbmM":  # text, whether object or string dtype
+            out[c] = out[c].map(lambda v: printable(v) if isinstance(v, str) else v)
+    return out
 
 
 def _emit(
@@ -269,33 +280,51 @@ def _emit(
 
     ``tables`` are shown by ``table`` and ``markdown``; ``payload`` is the ``json`` document;
     ``csv_frame`` is the one flat table ``csv`` writes.
+
+    User text (names, titles, notes) is written literally with its control characters
+    escaped (:func:`~benefit_alloc._text.printable`): rich markup and emoji codes are not
+    interpreted, and no escape sequence reaches the terminal.  JSON escapes every control
+    and non-ASCII character itself.
     """
     out = sys.stdout
     if fmt is Format.json:
         out.write(json.dumps(_plain(payload), indent=2, allow_nan=False) + "\n")
     elif fmt is Format.csv:
-        csv_frame.to_csv(out, index=False, lineterminator="\n")
+        _printable_frame(csv_frame).to_csv(out, index=False, lineterminator="\n")
     elif fmt is Format.markdown:
         parts = [_markdown(df, title) for title, df in tables]
-        parts += [f"_{n}_" for n in notes]
+        parts += [f"_{printable(n)}_" for n in notes]
         out.write("\n\n".join(parts) + "\n")
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        console = Console(file=out, width=None if out.isatty() else 10_000, highlight=False)
+        def text(x: object, style: str = "") -> Text:
+            # a Text is never parsed for markup or emoji codes
+            return Text(printable(x), style=style)
+
+        console = Console(
+            file=out,
+            width=None if out.isatty() else 10_000,
+            highlight=False,
+            markup=False,
+            emoji=False,
+        )
         for k, (title, df) in enumerate(tables):
-            console.print(("\n" if k else "") + title, style="bold", soft_wrap=True)
+            if k:
+                console.print()
+            console.print(text(title, "bold"), soft_wrap=True)
             table = Table()
-            table.add_column(str(df.index.name or ""), style="bold")
+            table.add_column(text(df.index.name or ""), style="bold")
             for c in df.columns:
                 numeric = df[c].dtype.kind in "iufb"
-                table.add_column(str(c), justify="right" if numeric else "left")
+                table.add_column(text(c), justify="right" if numeric else "left")
             for idx, row in df.iterrows():
-                table.add_row(str(idx), *(_num(v) for v in row.tolist()))
+                table.add_row(text(idx), *(text(_num(v)) for v in row.tolist()))
             console.print(table)
         for n in notes:
-            console.print(n, soft_wrap=True)
+            console.print(text(n), soft_wrap=True)
 
 
 class _Progress:
@@ -336,7 +365,7 @@ class _Progress:
             if self._closed:
                 return
             self._bar = Progress(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -352,7 +381,7 @@ class _Progress:
             if self._started:
                 self._done += 1
             self._started = True
-            self._desc = description
+            self._desc = description = printable(description)
             if self._bar is not None:
                 self._bar.update(
                     self._task, completed=min(self._done, self._total), description=description
@@ -374,7 +403,7 @@ def _progress(total: int, quiet: bool) -> _Progress:
 
 def _note(message: str, quiet: bool) -> None:
     if not quiet:
-        print(message, file=sys.stderr)
+        print(printable(message), file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------- result tables
@@ -664,7 +693,7 @@ def validate(
     df = pd.DataFrame({"value": shown}, index=pd.Index(list(summary), name="field"))
     payload = {"valid": True, **summary}
     if format is Format.table:
-        print(f"ok: {sc.source} is a valid scenario")
+        print(f"ok: {printable(sc.source)} is a valid scenario")
     _emit(format, [(f"{sc.name}", df)], payload, df.reset_index())
 
 
@@ -686,7 +715,7 @@ def demo(
 
     if list_:
         for name, path in bundled_scenarios().items():
-            print(f"{name}\t{path}")
+            print(f"{printable(name)}\t{printable(path)}")
         return
     path = bundled_scenario_path(scenario)
     sc = _load(str(path))
@@ -708,7 +737,9 @@ def demo(
 
 # ---------------------------------------------------------------------------- entry point
 def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
+    """A message as one printable line: whitespace runs to one space, then every control
+    character left escaped (:func:`~benefit_alloc._text.printable`)."""
+    return printable(" ".join(str(message).split()))
 
 
 @contextmanager
