@@ -778,6 +778,14 @@ def _broken_pipe_guard() -> Iterator[None]:
         raise SystemExit(EXIT_OK) from None
 
 
+def _print_traceback() -> None:
+    """The current traceback on stderr (``--debug``), each line through
+    :func:`~benefit_alloc._text.printable`: a message quoting a name cannot act on the
+    terminal either."""
+    lines = traceback.format_exc().splitlines()
+    print("\n".join(printable(line) for line in lines), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 bad input, 1 internal error).
 
@@ -805,7 +813,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenefitAllocError as exc:  # SolverError and friends: our side failed
         print(f"error: {type(exc).__name__}: {_one_line(str(exc))}", file=sys.stderr)
         if _state["debug"]:
-            traceback.print_exc()
+            _print_traceback()
         return EXIT_INTERNAL
     except Exception as exc:
         fmt: Callable[[], str] | None = getattr(exc, "format_message", None)
@@ -824,5 +832,5 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         if _state["debug"]:
-            traceback.print_exc()
+            _print_traceback()
         return EXIT_INTERNAL

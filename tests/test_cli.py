@@ -504,3 +504,16 @@ def test_progress_descriptions_are_literal(monkeypatch):
     assert "[/]" in fake.getvalue()
     assert "\\x1b]8;;x\\x1b\\" in fake.getvalue()
     assert "\x1b]8" not in fake.getvalue()
+
+
+def test_debug_traceback_escapes_controls(capsys, monkeypatch):
+    from benefit_alloc.scenario import Scenario
+
+    def boom(self, *a, **k):
+        raise RuntimeError("party \x1b[2J\x1b]8;;x\x1b\\ failed")
+
+    monkeypatch.setattr(Scenario, "solve", boom)
+    code, _, err = run(capsys, "--debug", "solve", "college_enterprise", "-m", "shapley")
+    assert code == cli.EXIT_INTERNAL
+    assert "Traceback" in err and "party \\x1b[2J\\x1b]8;;x\\x1b\\ failed" in err
+    _no_raw_controls(err)
