@@ -29,6 +29,7 @@ import typer
 
 from . import registry
 from ._lp import native_stdout_muted as _native_stdout_muted
+from ._text import printable
 from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -141,11 +142,20 @@ ReportOpt = Annotated[
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar and no notes on stderr.")
 ]
+AllowOutsideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside-files",
+        help="Let the scenario read files outside its own folder (paths resolved, symbolic "
+        "links followed). Default: such a file is refused (exit status 2).",
+    ),
+]
 
 
 # ---------------------------------------------------------------------------- helpers
-def _load(ref: str) -> Scenario:
-    """A scenario from a path, or from the name of a bundled scenario."""
+def _load(ref: str, allow_outside: bool = False) -> Scenario:
+    """A scenario from a path, or from the name of a bundled scenario; the files it names
+    must lie inside its folder unless ``allow_outside`` (``--allow-outside-files``)."""
     from .scenario import bundled_scenario_path, bundled_scenarios, load_scenario
 
     path = Path(ref)
@@ -153,7 +163,7 @@ def _load(ref: str) -> Scenario:
         key = ref[:-5] if ref.endswith(".toml") else ref
         if key in bundled_scenarios():
             path = bundled_scenario_path(key)
-    return load_scenario(path)
+    return load_scenario(path, allow_outside=allow_outside)
 
 
 def _scenario_methods(scenario: Scenario, quiet: bool) -> list[str]:
@@ -256,17 +266,27 @@ def _plain(x: Any) -> Any:
 
 
 def _markdown(df: pd.DataFrame, title: str) -> str:
-    cols = [str(df.index.name or "")] + [str(c) for c in df.columns]
+    cols = [printable(df.index.name or "")] + [printable(c) for c in df.columns]
     lines = [
-        f"### {title}",
+        f"### {printable(title)}",
         "",
-        "| " + " | ".join(cols) + " |",
+        "| " + " | ".join(c.replace("|", "\\|") for c in cols) + " |",
         "|" + "|".join(" --- " for _ in cols) + "|",
     ]
     for idx, row in df.iterrows():
-        cells = [str(idx)] + [_num(v) for v in row.tolist()]
+        cells = [printable(idx)] + [printable(_num(v)) for v in row.tolist()]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
+
+
+def _printable_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text cell, column name and index label through
+    :func:`printable` (for CSV on a terminal)."""
+    out = df.rename(columns=printable, index=lambda i: printable(i) if isinstance(i, str) else i)
+    for c in out.columns:
+        if out[c].dtype.kind not in "iufcbmM":  # text, whether object or string dtype
+            out[c] = out[c].map(lambda v: printable(v) if isinstance(v, str) else v)
+    return out
 
 
 def _emit(
@@ -280,33 +300,51 @@ def _emit(
 
     ``tables`` are shown by ``table`` and ``markdown``; ``payload`` is the ``json`` document;
     ``csv_frame`` is the one flat table ``csv`` writes.
+
+    User text (names, titles, notes) is written literally with its control characters
+    escaped (:func:`~benefit_alloc._text.printable`): rich markup and emoji codes are not
+    interpreted, and no escape sequence reaches the terminal.  JSON escapes every control
+    and non-ASCII character itself.
     """
     out = sys.stdout
     if fmt is Format.json:
         out.write(json.dumps(_plain(payload), indent=2, allow_nan=False) + "\n")
     elif fmt is Format.csv:
-        csv_frame.to_csv(out, index=False, lineterminator="\n")
+        _printable_frame(csv_frame).to_csv(out, index=False, lineterminator="\n")
     elif fmt is Format.markdown:
         parts = [_markdown(df, title) for title, df in tables]
-        parts += [f"_{n}_" for n in notes]
+        parts += [f"_{printable(n)}_" for n in notes]
         out.write("\n\n".join(parts) + "\n")
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        console = Console(file=out, width=None if out.isatty() else 10_000, highlight=False)
+        def text(x: object, style: str = "") -> Text:
+            # a Text is never parsed for markup or emoji codes
+            return Text(printable(x), style=style)
+
+        console = Console(
+            file=out,
+            width=None if out.isatty() else 10_000,
+            highlight=False,
+            markup=False,
+            emoji=False,
+        )
         for k, (title, df) in enumerate(tables):
-            console.print(("\n" if k else "") + title, style="bold", soft_wrap=True)
+            if k:
+                console.print()
+            console.print(text(title, "bold"), soft_wrap=True)
             table = Table()
-            table.add_column(str(df.index.name or ""), style="bold")
+            table.add_column(text(df.index.name or ""), style="bold")
             for c in df.columns:
                 numeric = df[c].dtype.kind in "iufb"
-                table.add_column(str(c), justify="right" if numeric else "left")
+                table.add_column(text(c), justify="right" if numeric else "left")
             for idx, row in df.iterrows():
-                table.add_row(str(idx), *(_num(v) for v in row.tolist()))
+                table.add_row(text(idx), *(text(_num(v)) for v in row.tolist()))
             console.print(table)
         for n in notes:
-            console.print(n, soft_wrap=True)
+            console.print(text(n), soft_wrap=True)
 
 
 class _Progress:
@@ -347,7 +385,7 @@ class _Progress:
             if self._closed:
                 return
             self._bar = Progress(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -363,7 +401,7 @@ class _Progress:
             if self._started:
                 self._done += 1
             self._started = True
-            self._desc = description
+            self._desc = description = printable(description)
             if self._bar is not None:
                 self._bar.update(
                     self._task, completed=min(self._done, self._total), description=description
@@ -385,7 +423,7 @@ def _progress(total: int, quiet: bool) -> _Progress:
 
 def _note(message: str, quiet: bool) -> None:
     if not quiet:
-        print(message, file=sys.stderr)
+        print(printable(message), file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------- result tables
@@ -468,9 +506,10 @@ def solve(
     format: FormatOpt = Format.table,
     report: ReportOpt = None,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Split the partnership's worth by each method and show the settlement bundles."""
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     methods = _methods(method, sc, quiet)
     results = _run(sc, methods, report, quiet)
     parties = sc.parties
@@ -515,6 +554,7 @@ def compare(
     format: FormatOpt = Format.table,
     report: ReportOpt = None,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Every applicable method side by side, with stability checks.
 
@@ -522,7 +562,7 @@ def compare(
     the TU methods only with transferable utility, ntu_shapley only with bounded feasible
     sets ...).
     """
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     methods = _methods(method, sc) if method else _applicable_methods(sc, quiet)
     results = _run(sc, methods, report, quiet)
     shares = _shares_frame(results, sc.parties)
@@ -556,10 +596,11 @@ def explain(
     format: FormatOpt = Format.table,
     top: Annotated[int, typer.Option(help="How many coalitions to list by excess.", min=1)] = 8,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Why a party gets what it gets: standalone values, marginal contributions, excesses
     and blocking coalitions."""
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     (m,) = _methods([method], sc)[:1]
     bar = _progress(2, quiet)
     with bar, _native_stdout_muted():
@@ -609,11 +650,12 @@ def partners(
     ] = "shapley",
     format: FormatOpt = Format.table,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Rank candidate partners (or groups of them) for a focal party."""
     from . import _schema
 
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     conf = sc.partners or {}
     who = focal or conf.get("focal")
     if who is None:
@@ -652,11 +694,12 @@ def validate(
     scenario: ScenarioArg,
     format: FormatOpt = Format.table,
     quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Check a scenario file; print a summary, or the first problem with its key path."""
     import pandas as pd
 
-    sc = _load(scenario)
+    sc = _load(scenario, allow_outside_files)
     with _native_stdout_muted():
         sc.partnership.game()  # building it runs the partnership's and the model's checks
     summary = sc.summary()
@@ -671,7 +714,7 @@ def validate(
     df = pd.DataFrame({"value": shown}, index=pd.Index(list(summary), name="field"))
     payload = {"valid": True, **summary}
     if format is Format.table:
-        print(f"ok: {sc.source} is a valid scenario")
+        print(f"ok: {printable(sc.source)} is a valid scenario")
     _emit(format, [(f"{sc.name}", df)], payload, df.reset_index())
 
 
@@ -704,7 +747,7 @@ def demo(
 
     if list_:
         for name, path in bundled_scenarios().items():
-            print(f"{name}\t{path}")
+            print(f"{printable(name)}\t{printable(path)}")
         return
     if name is not None and scenario is not None and name != scenario:
         raise BadInput(
@@ -730,7 +773,9 @@ def demo(
 
 # ---------------------------------------------------------------------------- entry point
 def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
+    """A message as one printable line: whitespace runs to one space, then every control
+    character left escaped (:func:`~benefit_alloc._text.printable`)."""
+    return printable(" ".join(str(message).split()))
 
 
 @contextmanager
@@ -742,6 +787,14 @@ def _broken_pipe_guard() -> Iterator[None]:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise SystemExit(EXIT_OK) from None
+
+
+def _print_traceback() -> None:
+    """The current traceback on stderr (``--debug``), each line through
+    :func:`~benefit_alloc._text.printable`: a message quoting a name cannot act on the
+    terminal either."""
+    lines = traceback.format_exc().splitlines()
+    print("\n".join(printable(line) for line in lines), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -771,7 +824,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenefitAllocError as exc:  # SolverError and friends: our side failed
         print(f"error: {type(exc).__name__}: {_one_line(str(exc))}", file=sys.stderr)
         if _state["debug"]:
-            traceback.print_exc()
+            _print_traceback()
         return EXIT_INTERNAL
     except Exception as exc:
         fmt: Callable[[], str] | None = getattr(exc, "format_message", None)
@@ -790,5 +843,5 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         if _state["debug"]:
-            traceback.print_exc()
+            _print_traceback()
         return EXIT_INTERNAL

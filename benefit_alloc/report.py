@@ -10,6 +10,11 @@ sensitivity chart (every party's share as one contribution varies).
 Plots use matplotlib (the ``report`` extra), imported lazily and drawn on an Agg canvas, so
 the global pyplot backend is never touched.  Without matplotlib the report is still written,
 and says that its plots need it.
+
+Names reach the page and the charts as plain text: HTML-escaped in the page, and in a chart
+every text object that shows a name is made with mathtext and TeX off (``parse_math=False,
+usetex=False``) and its control characters escaped, legends are built from explicit labels
+(so a name starting with ``_`` is not dropped), whatever the user's matplotlib settings.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import html
 import io
 import math
 import os
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._text import printable
 from .errors import InvalidScenarioError
 from .scenario import Scenario
 from .settlement import Settlement
@@ -86,6 +93,25 @@ caption{text-align:left;font-weight:600;padding:.2rem 0}
 
 
 # ---------------------------------------------------------------------------- matplotlib
+#: Text properties of every label that may hold user text: shown as written, never parsed
+#: as mathtext (``$...$``) or handed to TeX.
+_PLAIN: dict[str, Any] = {"parse_math": False, "usetex": False}
+
+
+def _label(x: Any) -> str:
+    """A name as a chart label: its control characters escaped (they have no glyphs)."""
+    return printable(x)
+
+
+def _legend(owner: Any, handles: Sequence[Any], labels: Sequence[str], **kwargs: Any) -> Any:
+    """A legend with these exact labels (matplotlib drops artists whose own label starts
+    with ``_`` only when it collects them itself), its texts plain."""
+    legend = owner.legend(list(handles), [_label(x) for x in labels], **kwargs)
+    for text in legend.get_texts():
+        text.update(_PLAIN)
+    return legend
+
+
 def _figure(width: float, height: float) -> Any:
     """A matplotlib Figure on an Agg canvas (no pyplot, no global backend change).
 
@@ -103,9 +129,14 @@ def _figure(width: float, height: float) -> Any:
 
 
 def figure_to_data_uri(fig: Any) -> str:
-    """A ``data:image/png;base64,...`` URI of a matplotlib figure."""
+    """A ``data:image/png;base64,...`` URI of a matplotlib figure.
+
+    A name in a script the font lacks is drawn as boxes, without matplotlib's warning per
+    missing glyph."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", facecolor="white")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+        fig.savefig(buf, format="png", facecolor="white")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -116,23 +147,27 @@ def shares_chart(shares: pd.DataFrame, *, unit: str = "") -> Any:
     k = len(shares.columns)
     width = 0.8 / max(1, k)
     pos = np.arange(len(shares))
-    for j, col in enumerate(shares.columns):
+    bars = [
         ax.bar(
             pos + (j - (k - 1) / 2) * width,
             shares[col].to_numpy(dtype=float),
             width,
-            label=str(col),
             color=_COLOURS[j % len(_COLOURS)],
         )
+        for j, col in enumerate(shares.columns)
+    ]
     ax.set_xticks(
         pos,
-        [str(p) for p in shares.index],
+        [_label(p) for p in shares.index],
         rotation=20 if len(shares) > 4 else 0,
         ha="right" if len(shares) > 4 else "center",
+        **_PLAIN,
     )
     ax.axhline(0, color="#444", linewidth=0.8)
-    ax.set_ylabel(f"payoff{f' ({unit})' if unit else ''}")
-    fig.legend(loc="outside upper center", frameon=False, ncols=min(k, 5))
+    ax.set_ylabel(_label(f"payoff{f' ({unit})' if unit else ''}"), **_PLAIN)
+    _legend(
+        fig, bars, list(shares.columns), loc="outside upper center", frameon=False, ncols=min(k, 5)
+    )
     ax.grid(axis="y", alpha=0.3)
     return fig
 
@@ -218,40 +253,43 @@ def imputation_triangle(game: Game, points: Mapping[str, Sequence[float] | np.nd
     fig = _figure(5.6, 5.0)
     ax = fig.add_subplot()
     ax.add_patch(_polygon(_TRI, fill=False, edgecolor="#333", linewidth=1.2))
+    core_patch = None
     if len(verts):
-        ax.add_patch(
-            _polygon(
-                verts @ _TRI, facecolor="#8ae234", alpha=0.45, edgecolor="#4e9a06", label="core"
-            )
+        core_patch = ax.add_patch(
+            _polygon(verts @ _TRI, facecolor="#8ae234", alpha=0.45, edgecolor="#4e9a06")
         )
     for i, name in enumerate(game.players):
         x, y = _TRI[i]
         ax.annotate(
-            f"{name}\ngets all the surplus",
+            f"{_label(name)}\ngets all the surplus",
             (x, y),
             ha="center",
             va="top" if y < 0.1 else "bottom",
             xytext=(0, -6 if y < 0.1 else 6),
             textcoords="offset points",
             fontsize=8,
+            **_PLAIN,
         )
+    handles: list[Any] = [core_patch] if core_patch is not None else []
+    labels: list[str] = ["core"] if core_patch is not None else []
     markers = "osD^v<>px*"
     for j, (label, x) in enumerate(points.items()):
         lam = (np.asarray(x, dtype=float) - a) / r
         xy = lam @ _TRI
-        ax.plot(
+        (line,) = ax.plot(
             *xy,
             marker=markers[j % len(markers)],
             linestyle="none",
             markersize=9,
             color=_COLOURS[j % len(_COLOURS)],
             markeredgecolor="black",
-            label=label,
         )
+        handles.append(line)
+        labels.append(label)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.margins(0.12)
-    ax.legend(loc="upper right", frameon=False, fontsize=8)
+    _legend(ax, handles, labels, loc="upper right", frameon=False, fontsize=8)
     return fig
 
 
@@ -266,27 +304,28 @@ def sensitivity_chart(frame: pd.DataFrame, *, party: str, resource: str, method:
     fig = _figure(6.4, 3.8)
     ax = fig.add_subplot()
     amounts = frame.index.to_numpy(dtype=float)
+    handles: list[Any] = []
+    labels: list[str] = []
     for j, col in enumerate(c for c in frame.columns if c != "worth"):
-        ax.plot(
+        (line,) = ax.plot(
             amounts,
             frame[col].to_numpy(dtype=float),
             marker="o",
             linewidth=2.6 if col == party else 1.4,
             color=_COLOURS[j % len(_COLOURS)],
-            label=f"{col}{' (varied)' if col == party else ''}",
         )
+        handles.append(line)
+        labels.append(f"{col}{' (varied)' if col == party else ''}")
     if "worth" in frame.columns:
-        ax.plot(
-            amounts,
-            frame["worth"].to_numpy(dtype=float),
-            linestyle="--",
-            color="#555",
-            label="worth v(N)",
+        (line,) = ax.plot(
+            amounts, frame["worth"].to_numpy(dtype=float), linestyle="--", color="#555"
         )
-    ax.set_xlabel(f"{party}'s contribution of {resource}")
-    ax.set_ylabel(f"payoff ({method})")
+        handles.append(line)
+        labels.append("worth v(N)")
+    ax.set_xlabel(_label(f"{party}'s contribution of {resource}"), **_PLAIN)
+    ax.set_ylabel(_label(f"payoff ({method})"), **_PLAIN)
     ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize=8, ncols=2)
+    _legend(ax, handles, labels, frameon=False, fontsize=8, ncols=2)
     return fig
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _schema as s
 from . import registry
+from ._paths import scenario_file
 from ._scenario import analysis as _analysis
 from ._scenario import toml as _toml
 from ._scenario.build import build_partnership
@@ -143,9 +144,14 @@ class Scenario:
     data : mapping
         The parsed TOML document.
     base_dir : path, optional
-        Directory that relative paths (a CSV table) are read from; default the current one.
+        The scenario's folder: relative paths (a CSV table) are read from it; default the
+        current directory.
     source : path, optional
         The file the scenario came from, for messages.
+    allow_outside : bool, default False
+        Read files the scenario names even when they lie outside ``base_dir`` (paths
+        resolved, symbolic links followed); by default such a file is refused before it is
+        opened (:func:`benefit_alloc._paths.scenario_file`).
 
     Raises
     ------
@@ -182,6 +188,7 @@ class Scenario:
         *,
         base_dir: str | os.PathLike[str] | None = None,
         source: str | os.PathLike[str] | None = None,
+        allow_outside: bool = False,
     ) -> None:
         spec = s.check(SCHEMA, data)
         _cross_check(spec)
@@ -192,9 +199,10 @@ class Scenario:
         prod = spec["production"]
         if prod["model"] == "table":
             if "file" in prod:
-                self._rows = _read_table_csv(
-                    self._base / prod["file"], prod["file"], self.parties, self.outputs
+                path = scenario_file(
+                    self._base, prod["file"], key="production.file", allow_outside=allow_outside
                 )
+                self._rows = _read_table_csv(path, prod["file"], self.parties, self.outputs)
             else:
                 self._rows = prod["row"]
         self._partnership: Partnership | None = None
@@ -202,10 +210,14 @@ class Scenario:
     # -------------------------------------------------------------- construction
     @classmethod
     def from_dict(
-        cls, data: Mapping[str, Any], *, base_dir: str | os.PathLike[str] | None = None
+        cls,
+        data: Mapping[str, Any],
+        *,
+        base_dir: str | os.PathLike[str] | None = None,
+        allow_outside: bool = False,
     ) -> Scenario:
         """Validate parsed TOML data (see the class docstring)."""
-        return cls(data, base_dir=base_dir)
+        return cls(data, base_dir=base_dir, allow_outside=allow_outside)
 
     # -------------------------------------------------------------- plain data
     @property
@@ -463,9 +475,16 @@ class Scenario:
 
 # ---------------------------------------------------------------------------- loading
 def loads_scenario(
-    text: str, *, base_dir: str | os.PathLike[str] | None = None, source: str | None = None
+    text: str,
+    *,
+    base_dir: str | os.PathLike[str] | None = None,
+    source: str | None = None,
+    allow_outside: bool = False,
 ) -> Scenario:
     """Read a scenario from TOML text; ``base_dir`` is where a CSV table is looked for.
+
+    Files the scenario names must lie inside ``base_dir`` (default the current directory)
+    unless ``allow_outside`` is set (see :class:`Scenario`).
 
     Raises
     ------
@@ -486,16 +505,21 @@ def loads_scenario(
         raise InvalidScenarioError(
             "not valid TOML for a scenario: arrays or inline tables nested too deeply"
         ) from None
-    return Scenario(data, base_dir=base_dir, source=source)
+    return Scenario(data, base_dir=base_dir, source=source, allow_outside=allow_outside)
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], *, allow_outside: bool = False) -> Scenario:
     """Read and validate a scenario file.
 
     Parameters
     ----------
     path : path
         A TOML file.  A CSV table it names is read relative to the file's directory.
+    allow_outside : bool, default False
+        Read files the scenario names (a CSV table) even when their real location, with
+        ``..`` and symbolic links resolved, is outside the scenario file's folder.  By
+        default such a file is refused, before it is opened, with an
+        :class:`~benefit_alloc.errors.InvalidScenarioError` naming the key and the path.
 
     Returns
     -------
@@ -529,6 +553,6 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
             f"{p}: not valid TOML: not UTF-8 text (byte {exc.start})"
         ) from None
     try:
-        return loads_scenario(text, base_dir=p.parent, source=str(p))
+        return loads_scenario(text, base_dir=p.parent, source=str(p), allow_outside=allow_outside)
     except InvalidScenarioError as exc:
         raise InvalidScenarioError(f"{p}: {exc}") from None

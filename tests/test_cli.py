@@ -471,3 +471,144 @@ def test_a_partnership_error_names_the_file(capsys, tmp_path):
     code, out, err = run(capsys, "validate", str(path))
     assert code == cli.EXIT_BAD_INPUT
     assert _one_error_line(err).startswith(f"error: {path}: the partnership of [[party]]")
+
+
+# ---------------------------------------------------------------------------- user text
+#: Names that a terminal or rich would act on if printed raw: rich markup (a closing tag
+#: alone is a MarkupError), an emoji code, clear-screen and cursor-home, an OSC 8
+#: hyperlink, a C1 control sequence introducer, a bell, a right-to-left override.
+HOSTILE = {
+    "markup_close": "[/]",
+    "markup_bold": "[bold]Coll[/bold]ege",
+    "emoji": ":thumbs_up: Works",
+    "clear": "\x1b[2J\x1b[HClear",
+    "osc8": "\x1b]8;;https://evil.example/\x1b\\Link\x1b]8;;\x1b\\",
+    "c1": "\x9b31mRed",
+    "bell_rtl": "Bell\x07\u202eLTR",
+}
+#: What each name looks like on the screen: literal, its controls escaped.
+SHOWN = {
+    "markup_close": "[/]",
+    "markup_bold": "[bold]Coll[/bold]ege",
+    "emoji": ":thumbs_up: Works",
+    "clear": "\\x1b[2J\\x1b[HClear",
+    "osc8": "\\x1b]8;;https://evil.example/\\x1b\\Link\\x1b]8;;\\x1b\\",
+    "c1": "\\x9b31mRed",
+    "bell_rtl": "Bell\\x07\\u202eLTR",
+}
+
+
+def _hostile_scenario(tmp_path: Path) -> Path:
+    import tomli_w
+
+    names = list(HOSTILE.values())
+    doc = {
+        "scenario": {"name": "[red]Hostile[/red] \x1b[5mnames", "numeraire": "revenue"},
+        "party": [{"name": n} for n in names[:4]],
+        "output": [{"name": "revenue"}],
+        "production": {
+            "model": "linear",
+            "activity": [
+                {"name": names[4], "uses": {names[5]: 1.0}, "makes": {"revenue": 3.0}},
+                {"name": names[6], "uses": {names[5]: 1.0, "[b]": 1.0}, "makes": {"revenue": 7}},
+            ],
+        },
+        "methods": {"run": ["shapley", "nucleolus"]},
+        "partners": {"focal": names[0]},
+        "report": {"sensitivity": {"party": names[1], "resource": names[5], "amounts": [1, 2]}},
+    }
+    for i, p in enumerate(doc["party"]):
+        p["contributes"] = {names[5]: 1.0 + i, "[b]": float(i % 2)}
+    path = tmp_path / "hostile.toml"
+    path.write_text(tomli_w.dumps(doc))
+    return path
+
+
+def _no_raw_controls(text: str) -> None:
+    import unicodedata
+
+    bad = [
+        hex(ord(c))
+        for c in text
+        if c != "\n" and (unicodedata.category(c) == "Cc" or "\u202a" <= c <= "\u202e")
+    ]
+    assert not bad, f"raw control characters reached the terminal: {bad}"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["solve"],
+        ["compare", "-m", "shapley,nucleolus"],
+        ["explain", "-m", "shapley"],
+        ["partners"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_names_are_printed_literally_with_controls_escaped(capsys, tmp_path, command, fmt):
+    path = _hostile_scenario(tmp_path)
+    code, out, err = run(capsys, command[0], str(path), *command[1:], "-f", fmt)
+    assert code == cli.EXIT_OK, err
+    _no_raw_controls(out)
+    _no_raw_controls(err)
+    if fmt == "json":
+        json.loads(out)  # the encoder escapes controls itself; the names round-trip
+        return
+    if fmt == "csv":
+        list(csv.reader(io.StringIO(out)))
+    shown = out.replace("\\|", "|")  # markdown escapes the pipe
+    parties = ["markup_close", "markup_bold", "emoji", "clear"]
+    for key in parties[1:] if command[0] == "partners" else parties:  # [/] chooses partners
+        assert SHOWN[key] in shown, (key, out)
+    if fmt == "table":
+        assert "👍" not in out  # an emoji code stays text
+
+
+def test_names_in_error_messages_are_escaped(capsys, tmp_path):
+    path = _hostile_scenario(tmp_path)
+    # a key path with the raw name: an unknown resource
+    text = path.read_text().replace('"[b]" = 1.0', '"\\u001b[2Jx" = 1.0', 1)
+    path.write_text(text)
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == cli.EXIT_BAD_INPUT
+    line = _one_error_line(err)
+    assert "\\x1b[2Jx" in line
+    _no_raw_controls(err)
+    # a usage error quoting the argument
+    code, _, err = run(capsys, "solve", str(path), "--format", "\x1b[2J")
+    assert code == cli.EXIT_BAD_INPUT
+    assert "\\x1b[2J" in _one_error_line(err)
+    _no_raw_controls(err)
+
+
+def test_progress_descriptions_are_literal(monkeypatch):
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = Tty()
+    monkeypatch.setattr(sys, "stderr", fake)
+    with cli._Progress(2, enabled=True, delay=0.0) as bar:
+        import time
+
+        time.sleep(0.3)
+        bar.step("sensitivity: [/].\x1b]8;;x\x1b\\ = 1")
+        time.sleep(0.3)
+    assert "[/]" in fake.getvalue()
+    assert "\\x1b]8;;x\\x1b\\" in fake.getvalue()
+    assert "\x1b]8" not in fake.getvalue()
+
+
+def test_debug_traceback_escapes_controls(capsys, monkeypatch):
+    from benefit_alloc.scenario import Scenario
+
+    def boom(self, *a, **k):
+        raise RuntimeError("party \x1b[2J\x1b]8;;x\x1b\\ failed")
+
+    monkeypatch.setattr(Scenario, "solve", boom)
+    code, _, err = run(capsys, "--debug", "solve", "college_enterprise", "-m", "shapley")
+    assert code == cli.EXIT_INTERNAL
+    assert "Traceback" in err and "party \\x1b[2J\\x1b]8;;x\\x1b\\ failed" in err
+    _no_raw_controls(err)

@@ -266,3 +266,87 @@ def test_report_renders_in_headless_chromium(report_html, chromium, tmp_path):
         saturation = area.max(axis=2) - area.min(axis=2)
         assert (saturation > 0.3).mean() > 0.002, img["alt"]
     assert any(img["y"] + img["rh"] <= height for img in probe["imgs"])
+
+
+# ---------------------------------------------------------------------------- names as text
+#: Names a chart or a page could misread: mathtext that does not parse, a label matplotlib
+#: would hide from a legend, HTML that would run, a quote that would end an attribute.
+MATH = "$\\frac{a}{$"
+HIDDEN = "_hidden"
+SCRIPT = "<script>alert(1)</script>"
+QUOTE = '"\' onmouseover="x'
+
+_NAMES_DOC = {
+    "scenario": {"name": "<b>Names</b> $x$ & co", "numeraire": QUOTE},
+    "party": [
+        {"name": MATH, "contributes": {"$r$": 2}},
+        {"name": HIDDEN, "contributes": {"$r$": 1, "b": 1}},
+        {"name": SCRIPT, "contributes": {"b": 2}},
+    ],
+    "output": [{"name": QUOTE}],
+    "production": {
+        "model": "linear",
+        "activity": [
+            {"name": "a", "uses": {"$r$": 1, "b": 1}, "makes": {QUOTE: 5}},
+            {"name": "c", "uses": {"$r$": 1}, "makes": {QUOTE: 1}},
+        ],
+    },
+    "methods": {"run": ["shapley", "nucleolus"]},
+    "report": {"sensitivity": {"party": HIDDEN, "resource": "$r$", "amounts": [0, 1, 2]}},
+}
+
+
+def test_names_reach_the_report_as_plain_text(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from benefit_alloc import cli
+
+    path = tmp_path / "names.toml"
+    import tomli_w
+
+    path.write_text(tomli_w.dumps(_NAMES_DOC))
+    out = tmp_path / "r.html"
+    code = cli.main(["solve", str(path), "--report", str(out), "-q", "-f", "json"])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == ""  # no warning either (no missing glyph, no mathtext)
+    text = out.read_text(encoding="utf-8")
+    assert "<script" not in text and "<b>Names" not in text
+    assert 'onmouseover="x' not in text
+    for name in (MATH, HIDDEN, SCRIPT, QUOTE, "<b>Names</b> $x$ & co"):
+        assert html.escape(name) in text
+    assert len(_images(text)) == 3
+
+
+def _texts(fig) -> list[str]:
+    fig.canvas.draw()  # draws every text: a mathtext label would raise here
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_parse_math"))]
+
+
+def test_chart_labels_are_plain_text():
+    pytest.importorskip("matplotlib")
+    import pandas as pd
+
+    from benefit_alloc.report import imputation_triangle, sensitivity_chart, shares_chart
+
+    names = [MATH, HIDDEN, "Esc\x1b[2J"]
+    shares = pd.DataFrame({"$m$": [1.0, 2.0, 3.0], "_x": [3.0, 2.0, 1.0]}, index=names)
+    fig = shares_chart(shares, unit="$u$")
+    texts = _texts(fig)
+    for label in (MATH, HIDDEN, "Esc\\x1b[2J", "$m$", "_x", "payoff ($u$)"):
+        assert label in texts, (label, texts)
+    assert not any("\x1b" in t for t in texts)
+
+    frame = pd.DataFrame({n: [1.0, 2.0] for n in names} | {"worth": [3.0, 6.0]}, index=[1, 2])
+    fig = sensitivity_chart(frame, party=HIDDEN, resource="$r$", method="shapley")
+    texts = _texts(fig)
+    for label in (MATH, f"{HIDDEN} (varied)", "worth v(N)", f"{HIDDEN}'s contribution of $r$"):
+        assert label in texts, (label, texts)
+
+    game = Game([0, 0, 0, 2, 0, 2, 2, 6], players=names)
+    fig = imputation_triangle(game, {"$p$": [2.0, 2.0, 2.0], "_q": [3.0, 2.0, 1.0]})
+    texts = _texts(fig)
+    for label in (f"{MATH}\ngets all the surplus", "$p$", "_q", "core"):
+        assert label in texts, (label, texts)
+    for t in fig.findobj(lambda a: hasattr(a, "get_parse_math")):
+        if t.get_text() in ("$p$", "_q", f"{MATH}\ngets all the surplus"):
+            assert t.get_parse_math() is False

@@ -239,8 +239,8 @@ _PRODUCTION = s.Tagged(
             {
                 "file": s.Field(
                     s.Str(),
-                    doc="CSV file next to the scenario: a column 'members' (names "
-                    "joined by '+') and one column per output",
+                    doc="CSV file in the scenario's folder or below it: a column 'members' "
+                    "(names joined by '+') and one column per output",
                 ),
                 "row": s.Field(s.List(_ROW), doc="the coalitions inline, instead of file"),
                 "fill": s.Field(

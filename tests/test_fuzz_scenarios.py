@@ -1,0 +1,463 @@
+"""Fuzzing the command with mutated scenario files.
+
+Each example takes one of the bundled scenarios (``examples/*.toml``), applies a few random
+mutations (values replaced by extreme numbers, other types or hostile names; keys renamed
+or deleted; tables and list items deleted or duplicated; values wrapped or nested deeply),
+writes it to a fresh folder and runs it through ``benefit-alloc validate`` and
+``benefit-alloc solve`` in process, as ``tests/test_cli.py`` does.  Every run must exit 0
+(it worked) or 2 (one line naming the problem), never 1; print no traceback; and finish
+within :data:`LIMIT` seconds.
+
+The quick profiles (``ci``, ``dev``) run :data:`QUICK_EXAMPLES` examples (about 15 s); the
+long one, registered in ``tests/conftest.py``, runs 2,000, random each time::
+
+    pytest --hypothesis-profile fuzz tests/test_fuzz_scenarios.py
+
+Failures already known and being fixed elsewhere are accepted only when they match one of
+:data:`KNOWN_FAILURES`, each named after its item in issue 10.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+import re
+import signal
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benefit_alloc import cli
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(signal, "setitimer"), reason="the time limit per run needs SIGALRM (POSIX)"
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = {p.stem: p for p in sorted((ROOT / "examples").glob("*.toml"))}
+DOCS = {name: tomllib.loads(p.read_text(encoding="utf-8")) for name, p in EXAMPLES.items()}
+CSVS = sorted((ROOT / "examples").glob("*.csv"))
+
+#: Seconds one run of the command may take.
+LIMIT = 20.0
+#: Examples at least, whatever the profile: a run takes about 50 ms on average (most
+#: mutated files stop at validation), so the quick profiles (``ci``, ``dev``: 60) get this
+#: many, about 15 s; ``fuzz`` asks for 2,000.
+QUICK_EXAMPLES = 250
+FUZZ = settings(
+    max_examples=max(settings.default.max_examples, QUICK_EXAMPLES),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,  # capsys is read out before and after each run
+    ],
+)
+
+
+# ---------------------------------------------------------------------------- failures known
+@dataclass(frozen=True)
+class Known:
+    """A class of exit-1 failures that another change is fixing: accepted only when the
+    error line matches ``pattern`` and the scenario has the feature that causes it."""
+
+    item: int
+    what: str
+    pattern: str
+    applies: Callable[[dict[str, Any]], bool]
+
+    def matches(self, err: str, doc: dict[str, Any]) -> bool:
+        return re.search(self.pattern, err) is not None and self.applies(doc)
+
+
+def _has(doc: Any, *keys: str) -> bool:
+    for k in keys:
+        if not isinstance(doc, dict) or k not in doc:
+            return False
+        doc = doc[k]
+    return True
+
+
+def _numbers(node: Any) -> list[float]:
+    if isinstance(node, dict):
+        return [x for v in node.values() for x in _numbers(v)]
+    if isinstance(node, list):
+        return [x for v in node for x in _numbers(v)]
+    if isinstance(node, (int, float)) and not isinstance(node, bool):
+        return [float(node)]
+    return []
+
+
+def _extreme(doc: dict[str, Any]) -> bool:
+    """True when a finite number of the parties or the production model lies outside
+    [1e-8, 1e8] in magnitude, or a returns-to-scale or exponent exceeds 8 (a power that
+    makes such numbers): the range issue 10 item 5 asks the linear programmes to handle."""
+    nums = _numbers(doc.get("party")) + _numbers(doc.get("production"))
+    if any(math.isfinite(x) and (abs(x) > 1e8 or 0 < abs(x) < 1e-8) for x in nums):
+        return True
+    prod = doc.get("production")
+    funcs = prod.get("function") if isinstance(prod, dict) else None
+    powers: list[float] = []
+    for f in funcs.values() if isinstance(funcs, dict) else ():
+        if isinstance(f, dict):
+            powers += _numbers(f.get("returns")) + _numbers(f.get("exponents"))
+    return any(x > 8 for x in powers)
+
+
+def _tiny_tol(doc: dict[str, Any]) -> bool:
+    """True when some method's ``tol`` option is a number below 1e-12 (0 included)."""
+    options = (
+        doc.get("methods", {}).get("options") if isinstance(doc.get("methods"), dict) else None
+    )
+    if not isinstance(options, dict):
+        return False
+    return any(
+        isinstance(o, dict) and any(x < 1e-12 for x in _numbers(o.get("tol")))
+        for o in options.values()
+    )
+
+
+KNOWN_FAILURES = [
+    # issue 10 item 11: [methods.options.*] are not checked against each method's signature,
+    # so a misspelt option reaches the method as a keyword argument (an option named
+    # `method` collides with Partnership.settle's own argument), and an option of the wrong
+    # type or out of range fails inside it (e.g. college_enterprise.toml with
+    # [methods.options.shapley] tol = [] raises "can't multiply sequence by non-int")
+    Known(
+        11,
+        "method options not validated",
+        r"internal error: (TypeError|ValueError|OverflowError): ",
+        lambda doc: _has(doc, "methods", "options"),
+    ),
+    # issue 10 item 11, the values of options (found by this suite): a `tol` option of 0
+    # (or one too small to meet) reaches Partnership.settle, whose own check of the
+    # settlement then fails as a SolverError; e.g. college_enterprise.toml with
+    # [methods.options.shapley] tol = 0.  Options need their values checked too.
+    Known(
+        11,
+        "method option tol not checked",
+        r"error: SolverError: HiGHS returned bundles that miss their targets or exceed "
+        r"supply by more than the tolerance",
+        _tiny_tol,
+    ),
+    # issue 10 item 14: [report] sensitivity amounts are not bounded (huge amounts fail in
+    # the sweep)
+    Known(
+        14,
+        "report.sensitivity amounts not bounded",
+        r"arange: cannot compute length",
+        lambda doc: _has(doc, "report", "sensitivity"),
+    ),
+    # issue 10 item 15: a document nested very deeply overflows the parser's recursion
+    Known(15, "deep nesting", r"internal error: RecursionError", lambda doc: True),
+    # issue 10 item 13 (found by this suite too): at extreme coefficients the settlement
+    # programme makes pulp's HiGHS wrapper raise IndexError (only PulpSolverError is
+    # caught in _lp.solve_lp); e.g. training_centre.toml with the graduates function's
+    # returns = 40.  Not local to the command: the LP layer must map it to a library error.
+    Known(
+        13,
+        "pulp's HiGHS wrapper fails at extreme coefficients",
+        r"internal error: IndexError: list index out of range",
+        _extreme,
+    ),
+    # issue 10 items 5 and 13 (found by this suite too): HiGHS refuses or fails a linear
+    # programme whose coefficients span too wide a range (the production programme, the
+    # bargaining set's emptiness check), and the command reports a SolverError (exit 1)
+    # instead of a bad-input error naming the coefficient; e.g. college_enterprise.toml
+    # with production.activity[0].uses.teachers = 1e20 ("HiGHS rejected the production
+    # programme"), or with party[0].utility.money = 2**63 - 1 ("the emptiness check of the
+    # feasible set was not solved").
+    Known(
+        5,
+        "linear programmes out of HiGHS's range",
+        r"error: SolverError: ",
+        _extreme,
+    ),
+]
+
+
+# ---------------------------------------------------------------------------- mutations
+HOSTILE_NAMES = [
+    "",
+    " ",
+    "[/]",
+    "[bold]Coll[/bold]ege",
+    "$\\frac{a}{$",
+    "\x1b[2J",
+    "\x1b]8;;https://example.invalid/\x1b\\x\x1b]8;;\x1b\\",
+    "\x9b31m",
+    "../../outside.csv",
+    "/etc/passwd",
+    "<script>alert(1)</script>",
+    "x" * 300,
+]
+EXTREME_NUMBERS = [
+    0,
+    -1,
+    1,
+    2,
+    31,
+    40,
+    2**63 - 1,
+    -(2**63),
+    0.0,
+    -0.0,
+    5e-324,
+    1e-300,
+    1e-10,
+    1e12,
+    1e20,
+    1e300,
+    1.7976931348623157e308,
+    -1e308,
+    math.inf,
+    -math.inf,
+    math.nan,
+]
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+_SCALARS = st.one_of(
+    st.sampled_from(EXTREME_NUMBERS),
+    st.sampled_from(HOSTILE_NAMES),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(),
+    st.booleans(),
+    _TEXT,
+    st.just(dt.date(2020, 2, 29)),
+    st.just(dt.datetime(1979, 5, 27, 7, 32, tzinfo=dt.UTC)),
+)
+VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+#: Mutations, numbers and names weighted up so that more files reach the solvers.
+OPS = [
+    *["number"] * 3,
+    *["name"] * 2,
+    "replace",
+    "wrap",
+    "delete",
+    "duplicate",
+    "rename",
+    "nest",
+    "option",
+]
+_METHOD_NAMES = ["shapley", "banzhaf", "owen", "shapley_sampled", "nucleolus", "least_core"]
+_OPTION_NAMES = ["budget", "rng", "solver", "solvr", "method", "tol", "unions", "x"]
+#: Placeholder for a deeply nested value, written into the text after tomli_w.
+_DEEP = "\x00deep{}\x00"
+
+
+def _locations(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into the document (keys and list indices), the root excluded."""
+    out: list[tuple[Any, ...]] = []
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for k, v in items:
+        out.append((*prefix, k))
+        out.extend(_locations(v, (*prefix, k)))
+    return out
+
+
+def _at(doc: Any, path: tuple[Any, ...]) -> Any:
+    for k in path:
+        doc = doc[k]
+    return doc
+
+
+def _strings(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in (k, *_strings(v))]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return [node] if isinstance(node, str) else []
+
+
+def _mutate(data: st.DataObject, doc: dict[str, Any], deep: list[int]) -> str:
+    """Apply one mutation to ``doc`` in place; returns a description for the report."""
+    places = _locations(doc)
+    if not places:
+        doc["party"] = data.draw(VALUES)
+        return "party replaced"
+    op = data.draw(st.sampled_from(OPS), label="op")
+    if op == "option":  # a keyword option for a method, right or wrong
+        methods = doc.setdefault("methods", {})
+        if not isinstance(methods, dict):
+            return "option skipped"
+        options = methods.setdefault("options", {})
+        if not isinstance(options, dict):
+            return "option skipped"
+        method = data.draw(st.sampled_from(_METHOD_NAMES), label="method")
+        option = data.draw(st.sampled_from(_OPTION_NAMES), label="option")
+        value = data.draw(st.sampled_from(EXTREME_NUMBERS) | VALUES, label="option value")
+        options.setdefault(method, {})[option] = value
+        return f"option methods.options.{method}.{option}"
+    # numbers and names are changed where numbers and names are, so that most mutated
+    # files stay valid enough to reach the solvers
+    kind = {"number": (int, float), "name": (str,)}.get(op)
+    if kind is not None:
+        places = [p for p in places if isinstance(_at(doc, p), kind)] or places
+    path = data.draw(st.sampled_from(places), label="path")
+    parent: Any = _at(doc, path[:-1])
+    key = path[-1]
+    where = ".".join(map(str, path))
+    if op == "replace":
+        parent[key] = data.draw(VALUES, label="value")
+    elif op == "name":
+        names = _strings(doc) + HOSTILE_NAMES
+        parent[key] = data.draw(st.sampled_from(names), label="name")
+    elif op == "number":
+        parent[key] = data.draw(st.sampled_from(EXTREME_NUMBERS), label="number")
+    elif op == "wrap":
+        parent[key] = data.draw(
+            st.sampled_from([[parent[key]], {"value": parent[key]}, str(parent[key])])
+        )
+    elif op == "delete":
+        del parent[key]
+    elif op == "duplicate":
+        if isinstance(parent, list):
+            parent.insert(key, copy.deepcopy(parent[key]))
+        else:
+            parent[f"{key}_copy"] = copy.deepcopy(parent[key])
+            if isinstance(parent[key], list) and parent[key]:
+                parent[key].append(copy.deepcopy(parent[key][-1]))
+    elif op == "rename":
+        if isinstance(parent, dict):
+            new = data.draw(
+                st.sampled_from(
+                    [key[:-1], key + "s", key.upper(), "", "x" + key, *_strings(doc)[:20]]
+                ),
+                label="new key",
+            )
+            parent[new] = parent.pop(key)
+        else:
+            parent[key] = {"name": parent[key]}
+    else:  # nest
+        depth = data.draw(st.sampled_from([2, 10, 60, 300, 1200]), label="depth")
+        deep.append(depth)
+        parent[key] = _DEEP.format(depth)
+    return f"{op} {where}"
+
+
+def _deepen(text: str, deep: list[int]) -> str:
+    for depth in deep:
+        literal = tomli_w.dumps({"v": _DEEP.format(depth)}).split("=", 1)[1].strip()
+        nested = "[" * (depth // 2) + "{a = " * (depth - depth // 2)
+        nested += "1" + "}" * (depth - depth // 2) + "]" * (depth // 2)
+        text = text.replace(literal, nested, 1)
+    return text
+
+
+# ---------------------------------------------------------------------------- running
+class _TooSlow(BaseException):
+    """Raised in the main thread when one run passes :data:`LIMIT` (not an Exception, so
+    the command's own handlers cannot swallow it)."""
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _TooSlow
+
+
+def _run(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str, float]:
+    capsys.readouterr()
+    start = time.perf_counter()
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, LIMIT)
+    try:
+        code = cli.main(args)
+    except _TooSlow:
+        code = -1
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    out, err = capsys.readouterr()
+    return code, out, err, time.perf_counter() - start
+
+
+def _check(
+    capsys: pytest.CaptureFixture[str], args: list[str], doc: dict[str, Any], done: list[str]
+) -> None:
+    code, out, err, took = _run(capsys, args)
+    story = f"{' '.join(args[:1])} after {done}: exit {code} in {took:.1f} s\n{err[-2000:]}"
+    assert code != -1, f"more than {LIMIT:g} s: {story}"
+    assert "Traceback" not in out and "Traceback" not in err, story
+    if code == cli.EXIT_INTERNAL and any(k.matches(err, doc) for k in KNOWN_FAILURES):
+        return
+    assert code in (cli.EXIT_OK, cli.EXIT_BAD_INPUT), story
+    if code == cli.EXIT_BAD_INPUT:
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), story
+
+
+def _write(folder: Path, doc: dict[str, Any], deep: list[int]) -> Path:
+    for csv in CSVS:
+        (folder / csv.name).write_bytes(csv.read_bytes())
+    path = folder / "fuzzed.toml"
+    path.write_text(_deepen(tomli_w.dumps(doc), deep), encoding="utf-8")
+    return path
+
+
+@FUZZ
+@given(name=st.sampled_from(sorted(DOCS)), data=st.data(), report=st.booleans())
+def test_mutated_scenarios_exit_0_or_2(capsys, name, data, report):
+    doc = copy.deepcopy(DOCS[name])
+    deep: list[int] = []
+    n = data.draw(st.integers(1, 4), label="mutations")
+    done = [_mutate(data, doc, deep) for _ in range(n)]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = _write(folder, doc, deep)
+        _check(capsys, ["validate", str(path)], doc, done)
+        args = ["solve", str(path), "-q", "-f", "json"]
+        if report:
+            args += ["--report", str(folder / "r.html")]
+        _check(capsys, args, doc, done)
+
+
+def test_known_failures_are_named_and_exact():
+    # each accepted class names its item in issue 10 and matches only its own message
+    assert {k.item for k in KNOWN_FAILURES} == {5, 11, 13, 14, 15}
+    miss = "error: SolverError: HiGHS returned bundles that miss their targets or exceed supply "
+    miss += "by more than the tolerance 0 (target error 0)"
+    assert [k.item for k in KNOWN_FAILURES if k.matches(miss, {})] == []
+    zero = {"methods": {"options": {"shapley": {"tol": 0}}}}
+    assert [k.item for k in KNOWN_FAILURES if k.matches(miss, zero)] == [11]
+    internal = "error: internal error: ValueError: something else"
+    assert not any(k.matches(internal, {"methods": {}}) for k in KNOWN_FAILURES)
+    other = "error: internal error: KeyError: 'x'"
+    assert not any(k.matches(other, {"methods": {"options": {}}}) for k in KNOWN_FAILURES)
+    opt = "error: internal error: TypeError: nucleolus() got an unexpected keyword argument 'x'"
+    assert KNOWN_FAILURES[0].matches(opt, {"methods": {"options": {"nucleolus": {"x": 1}}}})
+    assert not KNOWN_FAILURES[0].matches(opt, {"methods": {}})
+    deep = "error: internal error: RecursionError: maximum recursion depth exceeded"
+    assert [k.item for k in KNOWN_FAILURES if k.matches(deep, {})] == [15]
+    lp = "error: internal error: IndexError: list index out of range"
+    assert not any(
+        k.matches(lp, copy.deepcopy(DOCS[name])) for k in KNOWN_FAILURES for name in DOCS
+    )
+    wide = copy.deepcopy(DOCS["college_enterprise"])
+    wide["production"]["activity"][0]["uses"]["teachers"] = 1e20
+    assert [k.item for k in KNOWN_FAILURES if k.matches(lp, wide)] == [13]
+
+
+def test_the_unmutated_examples_pass(capsys):
+    # the starting points are good: exit 0 for both commands
+    for name, path in EXAMPLES.items():
+        for args in (["validate", str(path)], ["solve", str(path), "-q", "-f", "json"]):
+            code, _, err, _ = _run(capsys, args)
+            assert code == 0, (name, args, err)
