@@ -178,15 +178,12 @@ _LAZY: dict[str, str] = {
     "render_report": "benefit_alloc.report",
     "write_report": "benefit_alloc.report",
     # allocation rules of school-enterprise practice: corrected Shapley, factor weights, shares
-    "corrected_shapley": "benefit_alloc.solutions.corrected",
     "factor_shares": "benefit_alloc.solutions.corrected",
     "ahp_weights": "benefit_alloc.solutions.weights",
     "entropy_weights": "benefit_alloc.solutions.weights",
     "AHPWeights": "benefit_alloc.solutions.weights",
     "ConsistencyWarning": "benefit_alloc.solutions.weights",
     "split_by_investment": "benefit_alloc.solutions.shares",
-    "split_by_standalone": "benefit_alloc.solutions.shares",
-    "split_by_key": "benefit_alloc.solutions.shares",
     "stability_diagnostics": "benefit_alloc.solutions.diagnostics",
     "nearest_core_point": "benefit_alloc.solutions.diagnostics",
     "StabilityDiagnostics": "benefit_alloc.solutions.diagnostics",
@@ -219,27 +216,12 @@ _LAZY: dict[str, str] = {
     # more allocation rules: tau, Gately, solidarity, consensus, semivalues, structure, kernel
     "utopia_payoffs": "benefit_alloc.solutions.compromise",
     "minimal_rights": "benefit_alloc.solutions.compromise",
-    "tau_value": "benefit_alloc.solutions.compromise",
-    "gately": "benefit_alloc.solutions.compromise",
-    "solidarity": "benefit_alloc.solutions.solidarity",
-    "consensus": "benefit_alloc.solutions.consensus",
-    "semivalue": "benefit_alloc.solutions.shapley",
-    "weighted_banzhaf": "benefit_alloc.solutions.shapley",
     "graph_game": "benefit_alloc.solutions.structure",
-    "myerson": "benefit_alloc.solutions.structure",
-    "aumann_dreze": "benefit_alloc.solutions.structure",
-    "structure_nucleolus": "benefit_alloc.solutions.structure",
     "surpluses": "benefit_alloc.solutions.kernel",
-    "prekernel": "benefit_alloc.solutions.kernel",
-    "kernel": "benefit_alloc.solutions.kernel",
     "in_bargaining_set": "benefit_alloc.solutions.kernel",
     "weighted_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
-    "proportional_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
-    "disruption_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
     "verify_nucleolus_exact": "benefit_alloc.solutions.nucleolus_exact",
-    "modiclus": "benefit_alloc.solutions.nucleolus_variants",
     # Owen's (1975) dual split of linear production games
-    "shadow_price_split": "benefit_alloc.solutions.dual_split",
 }
 
 __all__ = [

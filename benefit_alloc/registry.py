@@ -70,6 +70,16 @@ class Need(StrEnum):
     )
     #: a LinearProduction model with yields
     LINEAR_PRODUCTION = "a linear production model (production model = 'linear')"
+    #: a probability per coalition size (``weights=``, for a semivalue)
+    SIZE_WEIGHTS = "a weight per coalition size 0 .. n-1, summing to one (weights=)"
+    #: who can work with whom (``graph=``: an edge list or a networkx graph)
+    GRAPH = "a graph of who can work with whom (graph=)"
+    #: a partition of the parties into blocks that settle separately (``structure=``)
+    STRUCTURE = "a coalition structure (structure=, a partition of the parties)"
+    #: factor scores per party (``factors=``, for the correction-factor Shapley value)
+    FACTORS = "factor scores per party (factors=)"
+    #: a sharing key per party (``key=``)
+    KEY = "a sharing key per party (key=)"
 
 
 Runner = Literal["game", "partnership", "bargaining"]
@@ -282,6 +292,160 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 export=False,
             ),
             _entry(
+                "shadow_price_split",
+                "benefit_alloc.solutions.dual_split",
+                "shadow_price_split",
+                "Owen's (1975) dual split of a linear production model at shadow prices",
+                runner="partnership",
+                needs=_TU_PARTNERSHIP,
+            ),
+            _entry(
+                "tau_value",
+                "benefit_alloc.solutions.compromise",
+                "tau_value",
+                "tau value (Tijs): compromise between utopia payoffs and minimal rights",
+                needs=_DENSE,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "gately",
+                "benefit_alloc.solutions.compromise",
+                "gately",
+                "Gately point: equal propensities to disrupt the grand coalition",
+                needs=_DENSE,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "solidarity",
+                "benefit_alloc.solutions.solidarity",
+                "solidarity",
+                "solidarity value (Nowak and Radzik): average marginal contributions shared",
+                needs=_DENSE,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "consensus",
+                "benefit_alloc.solutions.consensus",
+                "consensus",
+                "consensus value (Ju, Borm and Ruys): halfway between Shapley and equal surplus",
+                needs=_DENSE,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "weighted_banzhaf",
+                _SHAPLEY,
+                "weighted_banzhaf",
+                "weighted Banzhaf value: each other party joins with probability p",
+                needs=_DENSE,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "semivalue",
+                _SHAPLEY,
+                "semivalue",
+                "semivalue with a given distribution of coalition sizes",
+                needs=_DENSE | {Need.SIZE_WEIGHTS},
+            ),
+            _entry(
+                "myerson",
+                "benefit_alloc.solutions.structure",
+                "myerson",
+                "Myerson value: Shapley value of the game restricted by a cooperation graph",
+                needs=_DENSE | {Need.GRAPH},
+            ),
+            _entry(
+                "aumann_dreze",
+                "benefit_alloc.solutions.structure",
+                "aumann_dreze",
+                "Aumann-Dreze value: each block of a coalition structure settles by Shapley",
+                needs=_DENSE | {Need.STRUCTURE},
+            ),
+            _entry(
+                "structure_nucleolus",
+                "benefit_alloc.solutions.structure",
+                "structure_nucleolus",
+                "nucleolus of each block of a coalition structure",
+                needs=_DENSE | {Need.STRUCTURE},
+            ),
+            _entry(
+                "prekernel",
+                "benefit_alloc.solutions.kernel",
+                "prekernel",
+                "a prekernel point: balanced maximum surpluses between every pair",
+                needs=_DENSE,
+                max_players=12,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "kernel",
+                "benefit_alloc.solutions.kernel",
+                "kernel",
+                "a kernel point: balanced maximum surpluses within the imputations",
+                needs=_DENSE,
+                max_players=12,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "proportional_nucleolus",
+                "benefit_alloc.solutions.nucleolus_variants",
+                "proportional_nucleolus",
+                "proportional nucleolus: complaints relative to each coalition's worth",
+                needs=_DENSE,
+                max_players=10,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "disruption_nucleolus",
+                "benefit_alloc.solutions.nucleolus_variants",
+                "disruption_nucleolus",
+                "disruption nucleolus: complaints relative to the power to disrupt",
+                needs=_DENSE,
+                max_players=10,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "modiclus",
+                "benefit_alloc.solutions.nucleolus_variants",
+                "modiclus",
+                "modiclus (Sudhoelter): nucleolus of excess differences",
+                needs=_DENSE,
+                max_players=6,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "corrected_shapley",
+                "benefit_alloc.solutions.corrected",
+                "corrected_shapley",
+                "Shapley value corrected by weighted factor shares (risk, investment ...)",
+                needs=_DENSE | {Need.FACTORS},
+            ),
+            _entry(
+                "split_by_standalone",
+                "benefit_alloc.solutions.shares",
+                "split_by_standalone",
+                "shares of v(N) in proportion to standalone values, with stability checks",
+                needs=_DENSE,
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "split_by_key",
+                "benefit_alloc.solutions.shares",
+                "split_by_key",
+                "shares of v(N) in proportion to a given key, with stability checks",
+                needs=_DENSE | {Need.KEY},
+            ),
+            _entry(
                 "nash",
                 _BARGAIN,
                 "nash_bargaining",
@@ -492,9 +656,23 @@ def why_not(
             )
         elif need is Need.LINEAR_PRODUCTION:
             missing = partnership is not None and not _is_linear_production(partnership.production)
+        elif need in _OPTION_OF:
+            missing = opts.get(_OPTION_OF[need]) is None
         if missing:
             return f"needs {need.value}"
     return None
+
+
+#: The option that supplies each need met by an argument of the method.
+_OPTION_OF: Mapping[Need, str] = MappingProxyType(
+    {
+        Need.SIZE_WEIGHTS: "weights",
+        Need.GRAPH: "graph",
+        Need.STRUCTURE: "structure",
+        Need.FACTORS: "factors",
+        Need.KEY: "key",
+    }
+)
 
 
 def applies(method: str | Method, subject: Any, options: Mapping[str, Any] | None = None) -> bool:

@@ -130,3 +130,67 @@ def test_option_problems_read_the_signature():
     unknown, _, valid = problems("ntu_shapley", ["max_iter"], via="partnership")
     assert unknown == ["max_iter"] and set(valid) == {"tol", "side_payments"}
     assert problems("kalai_smorodinsky", ["weights"], via="partnership")[0] == ["weights"]
+
+
+# ------------------------------------------------------------------ rules added to the table
+NEW_GAME_RULES = [
+    "tau_value",
+    "gately",
+    "solidarity",
+    "consensus",
+    "weighted_banzhaf",
+    "prekernel",
+    "kernel",
+    "proportional_nucleolus",
+    "disruption_nucleolus",
+    "modiclus",
+    "split_by_standalone",
+]
+
+
+@pytest.mark.parametrize("name", NEW_GAME_RULES)
+def test_new_rules_run_by_name_as_their_functions_do(name):
+    """Each rule runs through solve_method exactly as its function does, and is offered by
+    scenarios (by name, not in compare's default list)."""
+    from numpy.testing import assert_allclose
+
+    from benefit_alloc.settlement import solve_method
+
+    g = ba.Game([0, 2, 3, 6, 4, 7, 8, 12], players=["A", "B", "C"])
+    m = registry.get(name)
+    assert registry.why_not(name, g) is None
+    assert m.scenario and not m.listed
+    assert_allclose(solve_method(g, name).values, getattr(ba, name)(g).values, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("name", "option", "value"),
+    [
+        ("semivalue", "weights", [0.25, 0.5, 0.25]),
+        ("myerson", "graph", [("A", "B"), ("B", "C")]),
+        ("aumann_dreze", "structure", [["A", "B"], ["C"]]),
+        ("structure_nucleolus", "structure", [["A", "B"], ["C"]]),
+        ("corrected_shapley", "factors", {"A": {"risk": 1}, "B": {"risk": 2}, "C": {"risk": 1}}),
+        ("split_by_key", "key", {"A": 1.0, "B": 2.0, "C": 3.0}),
+    ],
+)
+def test_rules_that_need_data_say_so_and_run_with_it(name, option, value):
+    from numpy.testing import assert_allclose
+
+    from benefit_alloc.settlement import solve_method
+
+    g = ba.Game([0, 2, 3, 6, 4, 7, 8, 12], players=["A", "B", "C"])
+    reason = registry.why_not(name, g)
+    assert reason is not None and f"{option}=" in reason
+    assert registry.why_not(name, g, {option: value}) is None
+    got = solve_method(g, name, **{option: value}).values
+    assert_allclose(got, getattr(ba, name)(g, **{option: value}).values, rtol=1e-12)
+    # efficient over N, except the structure rules, which are efficient block by block
+    total = g.value(["A", "B"]) + g.value(["C"]) if option == "structure" else g.grand
+    assert_allclose(got.sum(), total, rtol=1e-12)
+
+
+def test_party_limits_of_the_new_rules():
+    g7 = ba.games.glove(3, 4)
+    assert "at most 6" in registry.why_not("modiclus", g7)
+    assert registry.why_not("kernel", g7) is None
