@@ -381,8 +381,12 @@ def _bundle_lp(
 
 
 def _pow2(m: float) -> float:
-    """The power of two nearest ``m > 0`` (1 for 0): scaling by it is exact."""
-    return math.ldexp(1.0, round(math.log2(m))) if m > 0 else 1.0
+    """A power of two within a factor of two of ``m > 0``, never above it (1 for 0 and for
+    non-finite ``m``): scaling by it is exact, and it exists for every finite ``m`` (the
+    power nearest ``m`` may overflow near the largest float)."""
+    if not (m > 0 and math.isfinite(m)):
+        return 1.0
+    return math.ldexp(1.0, math.frexp(m)[1] - 1)
 
 
 def _column_scales(n: int, supply: NDArray[np.float64], money_scale: float) -> NDArray[np.float64]:

@@ -70,6 +70,22 @@ def test_break_even_floor_that_binds_is_named():
         college_firm(college).settle("shapley")
 
 
+@pytest.mark.parametrize("floor", [1e300, 1.7976931348623157e308])
+def test_a_floor_near_the_largest_float_is_named_not_an_overflow(floor):
+    """The bundle LP's units are powers of two within a factor two of the money scale; near
+    the largest float the nearest power would overflow (it once raised OverflowError)."""
+    college = ba.NonprofitUtility({"graduates": 1.0, "patents": 3.0}, money=0.5, breakeven=floor)
+    with pytest.raises(InfeasibleError, match=r"the break-even floor of 'College'"):
+        college_firm(college).settle("shapley")
+
+
+def test_power_of_two_units():
+    for m in (1e-300, 0.75, 1.0, 3.0, 1e300, 1.7976931348623157e308):
+        p = st_mod._pow2(m)
+        assert p <= m < 2 * p and np.log2(p) == round(np.log2(p))
+    assert st_mod._pow2(0.0) == 1.0 and st_mod._pow2(float("inf")) == 1.0
+
+
 def test_side_payments_and_their_absence():
     p = college_firm(ba.LinearUtility({"graduates": 1.0, "patents": 3.0}, money=0.5))
     # the college gets less than its graduates are worth to it: it pays the firm 10
