@@ -403,23 +403,9 @@ class Scenario:
         tol: float = 1e-7,
         progress: Callable[[str], None] | None = None,
     ) -> dict[str, Any]:
-        """Why ``method`` gives each party what it gives.
-
-        Returns a dict with
-
-        ``parties``
-            DataFrame per party: ``standalone`` :math:`v(\\{i\\})`, ``marginal to all``
-            :math:`v(N) - v(N \\setminus i)`, ``average marginal (shapley)`` (the Shapley
-            value, Shapley 1953), ``payoff`` under the method and ``gain`` over standalone.
-        ``excesses``
-            The ``top`` coalitions by excess :math:`e(S) = v(S) - x(S)` (how much better
-            ``S`` would do alone; positive means ``S`` blocks the split, the core being
-            :math:`e(S) \\le 0` for all ``S``, Gillies 1959), with ``v(S)``, ``x(S)``.
-        ``blocking``
-            Blocking coalitions, worst first (from the settlement's checks).
-        ``notes``
-            Plain-language sentences.
-        """
+        """Why ``method`` gives each party what it gives: per-party marginal contributions,
+        the coalitions of largest excess, the blocking coalitions and plain-language notes
+        (the keys and the maths are documented in :func:`benefit_alloc._scenario.analysis.explain`)."""
         return _analysis.explain(self, method, top=top, tol=tol, progress=progress)
 
     def rank_partners(

@@ -12,20 +12,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import InvalidGameError
+from .._validate import check_game, game_scale
+from .._validate import check_tol as _check_tol
 from ..game import Game
+from ._stability import profit_values
 
 __all__ = ["dense_game", "profit_values", "orientation", "scale_of", "membership_sums", "check_tol"]
 
 
 def dense_game(game: Any, func: str) -> Game:
-    """``game`` itself when it is a dense :class:`Game`, else an error naming ``func``."""
-    if not isinstance(game, Game):
-        raise InvalidGameError(
-            f"{func} needs a dense benefit_alloc.Game, got {type(game).__name__}; tabulate an "
-            "OracleGame with game.to_game() (up to 30 players) or build one with Game(values)"
-        )
-    return game
+    """``game`` itself when it is a dense :class:`Game`, else an error naming ``func``
+    (:func:`benefit_alloc._validate.check_game`)."""
+    return check_game(game, func)
 
 
 def orientation(game: Game) -> float:
@@ -33,14 +31,10 @@ def orientation(game: Game) -> float:
     return -1.0 if game.cost else 1.0
 
 
-def profit_values(game: Game) -> NDArray[np.float64]:
-    """The values in the profit orientation: ``v`` itself, or ``-c`` for a cost game."""
-    return orientation(game) * np.asarray(game.values, dtype=np.float64)
-
-
 def scale_of(values: NDArray[np.float64]) -> float:
-    """``max(1, max |v(S)|)``: the scale that relative tolerances are measured against."""
-    return max(1.0, float(np.max(np.abs(values))))
+    """The scale relative tolerances are measured against: the library's one scale rule,
+    :func:`benefit_alloc._validate.game_scale` (``max |v(S)|``, 1 for the zero game)."""
+    return game_scale(values)
 
 
 def membership_sums(weights: NDArray[np.float64], n: int) -> NDArray[np.float64]:
@@ -52,12 +46,6 @@ def membership_sums(weights: NDArray[np.float64], n: int) -> NDArray[np.float64]
 
 
 def check_tol(tol: object, func: str, field: str = "tol") -> float:
-    """``tol`` as a finite float ``>= 0``, or an error naming ``func`` and ``field``."""
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
-        raise InvalidGameError(f"{func}: {field} must be a number >= 0, got {tol!r}")
-    t = float(tol)
-    if not np.isfinite(t) or t < 0:
-        raise InvalidGameError(
-            f"{func}: {field} = {tol!r} is invalid; it must be a finite number >= 0"
-        )
-    return t
+    """``tol`` as a finite float ``>= 0``, or an error naming ``func`` and ``field``
+    (:func:`benefit_alloc._validate.check_tol`)."""
+    return _check_tol(tol, f"{func}: {field}")
