@@ -361,7 +361,7 @@ class Scenario:
         """
         step = progress or _silent
         step("building the game")
-        self.partnership.game()
+        self.partnership.prepare()
         out: dict[str, Settlement] = {}
         for m in self.methods if methods is None else methods:
             step(f"solving: {m}")
