@@ -378,6 +378,63 @@ class Partnership:
         self._check_everything_valued()
         self._game: Game | None = None
 
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        outputs: Sequence[Output | str],
+        production: ProductionModel,
+        *,
+        numeraire: str = "revenue",
+    ) -> Partnership:
+        """A partnership whose parties are the rows of a table.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            One row per party, the columns of a scenario's party CSV: ``name``, ``kind``,
+            ``contributes.<resource>``, ``utility.type``, ``utility.values.<output>``,
+            ``utility.money``, ``utility.breakeven``, ``utility.cost``,
+            ``utility.constant``; a missing value (NaN, None, blank) means the key is not
+            given and takes the ``[[party]]`` default (a party without a utility values
+            money only: profit for an enterprise, nonprofit otherwise).
+        outputs, production, numeraire
+            As for the constructor.
+
+        Raises
+        ------
+        InvalidScenarioError
+            One line naming the row and the column: a missing ``name`` or ``kind`` column,
+            an unknown column, a non-number, a negative amount, a party named twice; then
+            the constructor's own checks.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from benefit_alloc.production import LinearProduction
+        >>> frame = pd.DataFrame({
+        ...     "name": ["College", "Firm"], "kind": ["nonprofit", "enterprise"],
+        ...     "contributes.teachers": [10, None], "contributes.engineers": [None, 5],
+        ...     "utility.type": ["nonprofit", "profit"], "utility.money": [0.5, None]})
+        >>> model = LinearProduction([[1.0], [1.0]], yields=[[2.0]], resources=["teachers",
+        ...     "engineers"], outputs=["revenue"])
+        >>> p = Partnership.from_frame(frame, ["revenue"], model)
+        >>> p.players, p.parties[1].contributes["engineers"]
+        (('College', 'Firm'), 5.0)
+        """
+        from ._scenario.party_table import party_records, utility
+
+        if not hasattr(frame, "columns") or not hasattr(frame, "to_dict"):
+            raise InvalidScenarioError(
+                f"from_frame needs a pandas DataFrame with one row per party, got "
+                f"{type(frame).__name__}"
+            )
+        rows = frame.to_dict("records")
+        specs = party_records(list(frame.columns), rows, "frame", first_line=None)
+        parties = [Party(p["name"], p["kind"], p["contributes"]) for p in specs]
+        utilities = {p["name"]: utility(p) for p in specs}
+        return cls(parties, outputs, production, utilities, numeraire=numeraire)
+
     # ------------------------------------------------------------ validation
     @staticmethod
     def _check_parties(parties: Sequence[Party]) -> tuple[Party, ...]:

@@ -174,3 +174,114 @@ def test_sensitivity_of_a_large_partnership_uses_common_random_numbers():
     )
     with pytest.raises(InvalidScenarioError, match="sampled counterpart shapley_sampled"):
         p.sensitivity("Firm 1", "engineers", [10.0], "shapley")
+
+
+# ------------------------------------------------------------------ parties from a table
+_HEAD = (
+    "name,kind,contributes.teachers,contributes.engineers,utility.type,"
+    "utility.values.graduates,utility.money,utility.breakeven,utility.cost\n"
+)
+_TOML = """
+party_file = "members.csv"
+[[party]]
+name = "Lead College"
+kind = "nonprofit"
+contributes = { teachers = 5 }
+[[output]]
+name = "graduates"
+rival = false
+[[output]]
+name = "revenue"
+[production]
+model = "linear"
+[[production.activity]]
+name = "course"
+uses = { teachers = 1, engineers = 1 }
+makes = { graduates = 1, revenue = 2 }
+"""
+
+
+def _scenario(tmp_path, csv_text: str, toml_text: str = _TOML) -> ba.Scenario:
+    (tmp_path / "members.csv").write_text(csv_text, encoding="utf-8")
+    (tmp_path / "group.toml").write_text(toml_text, encoding="utf-8")
+    return ba.load_scenario(tmp_path / "group.toml")
+
+
+def test_parties_from_a_csv_beside_the_scenario_join_the_inline_ones(tmp_path):
+    text = (
+        _HEAD
+        + "College A,nonprofit,10,,nonprofit,4,0.5,1,\n"
+        + "Firm B,enterprise,,6,profit,2,,,1.5\n"
+        + "Firm C,enterprise,,3,,,,,\n"
+    )
+    sc = _scenario(tmp_path, text)
+    assert sc.parties == ("Lead College", "College A", "Firm B", "Firm C")
+    assert sc.file_parties == 3
+    u = sc.partnership.utilities
+    assert u["College A"].money == 0.5 and u["College A"].breakeven == 1.0
+    assert u["Firm B"].coefficient("graduates", "revenue") == 2.0
+    assert sc.partnership.parties[2].contributes == {"engineers": 6.0}
+    # written back, the file's parties stay in the file; inlined, they become tables
+    again = ba.loads_scenario(sc.to_toml(), base_dir=tmp_path)
+    assert again == sc
+    inlined = ba.loads_scenario(sc.to_toml(inline_data=True))
+    assert inlined.parties == sc.parties and "party_file" not in inlined.spec
+
+
+def test_the_same_table_as_a_frame_builds_the_same_partnership(tmp_path):
+    import pandas as pd
+
+    text = (
+        _HEAD
+        + "College A,nonprofit,10,,nonprofit,4,0.5,1,\n"
+        + "Firm B,enterprise,,6,profit,2,,,1.5\n"
+    )
+    sc = _scenario(tmp_path, text)
+    frame = pd.read_csv(tmp_path / "members.csv")
+    p = ba.Partnership.from_frame(frame, sc.partnership.output_specs, sc.partnership.production)
+    assert p.players == ("College A", "Firm B")
+    want = sc.partnership.restrict(["College A", "Firm B"])
+    assert_allclose(p.game().values, want.game().values)
+    assert [p.utilities[n] for n in p.players] == [want.utilities[n] for n in p.players]
+    with pytest.raises(InvalidScenarioError, match=r"frame: row 2, column 'contributes.engineers'"):
+        ba.Partnership.from_frame(
+            frame.assign(**{"contributes.engineers": [None, -1.0]}),
+            sc.partnership.output_specs,
+            sc.partnership.production,
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("kind,contributes.teachers\nnonprofit,1\n", r"missing column 'name'"),
+        (
+            "name,kind,contributes.teachers,utility.mony\nA,nonprofit,1,2\n",
+            r"column 'utility.mony' is not a party key; did you mean 'utility.money'\?",
+        ),
+        (
+            "name,kind,contributes.teachers\nA,nonprofit,1\nB,other,2\nA,other,3\n",
+            r"row 3 \(line 4\), column 'name': the party 'A' is named twice \(also row 1\)",
+        ),
+        (
+            "name,kind,contributes.teachers\nA,nonprofit,1\nB,other,-2\n",
+            r"row 2 \(line 3\), column 'contributes.teachers' = '-2' is negative",
+        ),
+        (
+            "name,kind,contributes.teachers\nA,nonprofit,lots\n",
+            r"row 1 \(line 2\), column 'contributes.teachers' = 'lots': expected a number",
+        ),
+        (
+            "name,kind,contributes.teachers\nLead College,nonprofit,1\n",
+            r"row 1, column 'name': the party 'Lead College' is also party\[0\]",
+        ),
+        (
+            "name,kind,utility.type,utility.cost\nA,nonprofit,nonprofit,1\n",
+            r"row 1 \(line 2\), column 'utility.cost': unknown key 'cost'",
+        ),
+    ],
+)
+def test_bad_party_tables_are_one_line_errors_naming_row_and_column(tmp_path, text, message):
+    with pytest.raises(InvalidScenarioError, match=message) as err:
+        _scenario(tmp_path, text)
+    assert "\n" not in str(err.value) and "party_file = 'members.csv'" in str(err.value)
