@@ -377,6 +377,8 @@ class Scenario:
                 f"(methods: {', '.join(METHODS)})"
             )
         opts = self.options_for(method)
+        if method in registry.SAMPLED_METHODS and "method" in opts:
+            opts["sampler"] = opts.pop("method")  # the sampler's own method option
         if registry.get(method).is_bargaining:
             return self.partnership.bargain(method=method, **opts)  # type: ignore[arg-type]
         return self.partnership.settle(method, **opts)

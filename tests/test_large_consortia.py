@@ -285,3 +285,15 @@ def test_bad_party_tables_are_one_line_errors_naming_row_and_column(tmp_path, te
     with pytest.raises(InvalidScenarioError, match=message) as err:
         _scenario(tmp_path, text)
     assert "\n" not in str(err.value) and "party_file = 'members.csv'" in str(err.value)
+
+
+def test_the_large_group_example_settles_its_200_members_by_sampling():
+    from pathlib import Path
+
+    sc = ba.load_scenario(Path(__file__).resolve().parents[1] / "examples" / "large_group.toml")
+    assert sc.partnership.n == 200 and sc.file_parties == 200 and not sc.partnership.fits_table()
+    results = sc.solve()
+    grand = sc.partnership.oracle().grand
+    for s in results.values():
+        assert_allclose(s.payoffs.total, grand, rtol=1e-9)
+        assert s.estimated and s.checks.in_core is None
