@@ -731,15 +731,35 @@ class Partnership:
         return prices
 
     def _prices_of(
-        self, members: NDArray[np.bool_], w: NDArray[np.float64] | None = None
+        self,
+        members: NDArray[np.bool_],
+        w: NDArray[np.float64] | None = None,
+        dense: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
         """Output prices of the coalitions given as rows of ``members`` (money-metric unless
-        ``w`` is given)."""
+        ``w`` is given; ``dense`` is ``members`` as floats when the caller has it).
+
+        A rival output's price is the largest value among the members: with the parties
+        sorted by that value, the first member in that order, 0 for the empty coalition.
+        Only the 64 parties valuing it most are searched first (``argmax`` of a boolean
+        row); the rows with none of them among their members are searched in full."""
         w = self.money_values() if w is None else w
-        out = members.astype(np.float64) @ w  # non-rival: the sum over members
+        dense = members.astype(np.float64) if dense is None else dense
+        out = dense @ w  # non-rival: the sum over members
         empty = ~members.any(axis=1)
         for k in np.flatnonzero(self._rival):  # rival: the largest value among members
-            out[:, k] = np.where(members, w[None, :, k], -np.inf).max(axis=1, initial=-np.inf)
+            col = w[:, k]
+            if np.all(col == col[0]):  # one value for all (money): no search
+                out[:, k] = col[0]
+            else:
+                order = np.argsort(-col, kind="stable")
+                head = members[:, order[:64]]
+                found = head.any(axis=1)
+                out[found, k] = col[order[head[found].argmax(axis=1)]]
+                rest = np.flatnonzero(~found)
+                if rest.size:
+                    tail = np.where(members[rest], col[None, :], -np.inf)
+                    out[rest, k] = tail.max(axis=1, initial=-np.inf)
             out[empty, k] = 0.0
         return out
 
@@ -878,14 +898,17 @@ class Partnership:
         self._require_transferable("oracle()")
         const = self.money_constants()
 
+        w = self.money_values()
+
         def batch(members: NDArray[np.bool_]) -> NDArray[np.float64]:
             members = np.asarray(members, dtype=bool)
-            prices = self._prices_of(members)
+            dense = members.astype(np.float64)
+            prices = self._prices_of(members, w, dense)
             q = self._production.produce(
                 self._names, self._contrib, members, self._to_model(prices)
             )
             q = self._checked(q, members)
-            return (prices * q).sum(axis=1) + members.astype(np.float64) @ const
+            return (prices * q).sum(axis=1) + dense @ const
 
         return OracleGame(None, self._names, batch=batch)
 

@@ -297,3 +297,24 @@ def test_the_large_group_example_settles_its_200_members_by_sampling():
     for s in results.values():
         assert_allclose(s.payoffs.total, grand, rtol=1e-9)
         assert s.estimated and s.checks.in_core is None
+
+
+def test_rival_prices_are_the_largest_value_among_the_members():
+    """The sorted search (top 64 parties first) against the definition, on coalitions of
+    every size from empty to full, and the oracle against the dense game."""
+    p = _group(300, seed=4)
+    w = p.money_values()
+    rng = np.random.default_rng(9)
+    sizes = rng.integers(0, 301, 500)
+    members = rng.random((500, 300)) < (sizes / 300)[:, None]
+    members[0] = False
+    want = members.astype(float) @ w
+    for k in np.flatnonzero([o.rival for o in p.output_specs]):
+        want[:, k] = np.where(members, w[None, :, k], -np.inf).max(axis=1)
+    want[~members.any(axis=1)] = 0.0
+    assert_allclose(p._prices_of(members, w), want)
+    small = _group(8, seed=2)
+    from benefit_alloc._bits import masks_to_bool
+
+    every = masks_to_bool(np.arange(256), 8)
+    assert_allclose(small.oracle().evaluate(every), small.game().values, rtol=1e-12)
