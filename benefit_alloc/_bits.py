@@ -24,6 +24,8 @@ __all__ = [
     "submasks",
     "subset_sums",
     "subset_max",
+    "members_of",
+    "MAX_MASK_PLAYERS",
 ]
 
 
@@ -136,4 +138,53 @@ def subset_max(weights: NDArray[np.floating] | Sequence[float]) -> NDArray[np.fl
         half = 1 << i
         np.maximum(out[:half], w[i], out=out[half : 2 * half])
     out[0] = 0.0
+    return out
+
+
+#: Largest number of players whose coalitions may be given as integer masks (an int64 holds
+#: 63 bits and the masks of ``n`` players go up to ``2**n - 1``).
+MAX_MASK_PLAYERS = 62
+
+
+def members_of(coalition: int | Iterable[str | int], players: Sequence[str]) -> NDArray[np.bool_]:
+    """Boolean membership row of a coalition given as names or indices (any number of
+    players), or as an integer mask (at most :data:`MAX_MASK_PLAYERS` players).
+
+    Raises
+    ------
+    InvalidGameError
+        If a name is unknown, an index is out of range, or a mask is given for more than
+        :data:`MAX_MASK_PLAYERS` players or has bits beyond ``n``.
+    """
+    n = len(players)
+    if isinstance(coalition, (int, np.integer)) and not isinstance(coalition, bool):
+        if n > MAX_MASK_PLAYERS:
+            raise InvalidGameError(
+                f"coalition mask {int(coalition)} given for {n} players: masks stand for "
+                f"coalitions of at most {MAX_MASK_PLAYERS} players; give the members' names "
+                "or indices instead"
+            )
+        return masks_to_bool(np.array([mask_of(coalition, players)]), n)[0]
+    if isinstance(coalition, bool):
+        raise InvalidGameError(
+            f"coalition {coalition!r} must be a mask, names or indices, not a bool"
+        )
+    items: Iterable[str | int] = [coalition] if isinstance(coalition, str) else coalition
+    index = {p: i for i, p in enumerate(players)}
+    out = np.zeros(n, dtype=bool)
+    for member in items:
+        if isinstance(member, (int, np.integer)) and not isinstance(member, bool):
+            i = int(member)
+            if not 0 <= i < n:
+                raise InvalidGameError(
+                    f"player index {i} is out of range: valid indices are 0 .. {n - 1}"
+                )
+        elif isinstance(member, str):
+            if member not in index:
+                shown = list(players) if n <= 20 else [*players[:20], "..."]
+                raise InvalidGameError(f"unknown player {member!r}: the players are {shown}")
+            i = index[member]
+        else:
+            raise InvalidGameError(f"coalition member {member!r} must be a player name or an index")
+        out[i] = True
     return out

@@ -446,7 +446,7 @@ def _stability_frame(results: Mapping[str, Settlement]) -> pd.DataFrame:
         rows[m] = {
             "efficient": c.efficient,
             "individually rational": c.individually_rational,
-            "in core": c.in_core,
+            "in core": "not checked" if c.in_core is None else c.in_core,
             "blocking coalitions": c.n_blocking,
             "max excess": c.max_excess,
             "break-even met": c.breakeven_met,
@@ -458,6 +458,7 @@ def _stability_frame(results: Mapping[str, Settlement]) -> pd.DataFrame:
 
 def _bundle_frame(s: Settlement) -> pd.DataFrame:
     df = s.to_frame().join(s.bundles.drop(columns=[s.numeraire], errors="ignore"))
+    df = df.rename(columns={"stderr": "± (estimate)"})
     df.index.name = "party"
     return df
 
@@ -465,6 +466,7 @@ def _bundle_frame(s: Settlement) -> pd.DataFrame:
 def _settlement_json(s: Settlement) -> dict[str, Any]:
     return {
         "payoffs": s.payoffs.to_dict(),
+        **({"stderr": s.stderr.to_dict()} if s.stderr is not None else {}),
         "standalone": s.standalone.to_dict(),
         "utilities": s.utilities.to_dict(),
         "bundles": {str(p): row.to_dict() for p, row in s.bundles.iterrows()},
@@ -492,6 +494,11 @@ def _run(
                 ) from None
     if written is not None:
         _note(f"report written to {written}", quiet)
+    for m, s in results.items():
+        if s.estimated:
+            _note(f"note: {m}: the payoffs are estimates; ± is one standard error", quiet)
+        for text in s.checks.notes:
+            _note(f"note: {m}: {text}", quiet)
     return results
 
 
@@ -701,7 +708,7 @@ def validate(
 
     sc = _load(scenario, allow_outside_files)
     with _native_stdout_muted():
-        sc.partnership.game()  # building it runs the partnership's and the model's checks
+        sc.partnership.prepare()  # building it runs the partnership's and the model's checks
     summary = sc.summary()
     shown = [
         ", ".join(f"{k}: {' + '.join(m)}" for k, m in v.items())

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, popcount
+from ._bits import bool_to_masks, mask_of, masks_to_bool, members_of, names_of, popcount
 from ._validate import is_series
 from .errors import InvalidGameError
 
@@ -705,21 +705,20 @@ class OracleGame:
             bad = int(np.flatnonzero(~np.isfinite(out))[0])
             raise InvalidGameError(
                 f"the oracle returned {out[bad]} for coalition "
-                f"{names_of(int(bool_to_masks(m[bad : bad + 1])[0]), self._players)}; values "
+                f"{tuple(p for p, b in zip(self._players, m[bad]) if b)}; values "
                 "must be finite"
             )
         out[~m.any(axis=1)] = 0.0
         return out
 
     def value(self, coalition: int | Iterable[str | int]) -> float:
-        """Value of one coalition (mask, names or indices)."""
-        mask = mask_of(coalition, self._players)
-        return float(self.evaluate(masks_to_bool(np.array([mask]), self._n))[0])
+        """Value of one coalition (names or indices at any size; a mask up to 62 players)."""
+        return float(self.evaluate(members_of(coalition, self._players)[None, :])[0])
 
     @property
     def grand(self) -> float:
         """Value of the grand coalition."""
-        return self.value((1 << self._n) - 1)
+        return float(self.evaluate(np.ones((1, self._n), dtype=bool))[0])
 
     @property
     def singletons(self) -> NDArray[np.float64]:

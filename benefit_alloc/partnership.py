@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import what_if
-from ._bits import bool_to_masks, mask_of, masks_to_bool, names_of, subset_max, subset_sums
+from ._bits import members_of, names_of, subset_max, subset_sums
 from .allocation import Allocation
 from .bargaining.feasible import FeasibleSet
 from .errors import InvalidScenarioError
@@ -50,6 +50,7 @@ from .game import MAX_DENSE_PLAYERS, Game, OracleGame, check_dense_size, owned_g
 from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
 from .production.linear import LinearProduction
+from .registry import SAMPLED_COUNTERPART, SAMPLED_METHODS
 from .solutions.dual_split import shadow_price_split
 from .utility import Utility, as_utility
 
@@ -58,13 +59,66 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .settlement import Settlement
 
-__all__ = ["Party", "Output", "Partnership", "CoalitionTerms", "PARTY_KINDS"]
+__all__ = [
+    "Party",
+    "Output",
+    "Partnership",
+    "CoalitionTerms",
+    "PARTY_KINDS",
+    "DEFAULT_TABLE_BYTES",
+    "table_bytes",
+    "check_table_budget",
+]
 
 #: The kinds of party a partnership knows.
 PARTY_KINDS: tuple[str, ...] = ("nonprofit", "enterprise", "other")
 PartyKind = Literal["nonprofit", "enterprise", "other"]
 
 _NEG_TOL = 1e-9
+
+#: Default budget of memory, in bytes, that tabulating every coalition of a partnership
+#: (:meth:`Partnership.game`, :meth:`Partnership.output_table`) may take: 4 GiB.
+DEFAULT_TABLE_BYTES = 4 * 2**30
+
+_ALTERNATIVES = (
+    "use oracle() (a lazy game) with the sampled methods: settle('shapley_sampled' | "
+    "'banzhaf_sampled' | 'owen_sampled', budget=...)"
+)
+
+
+def table_bytes(n: int, m: int) -> int:
+    """Bytes needed to tabulate every coalition of ``n`` parties with ``m`` outputs.
+
+    Each of the :math:`2^n` coalitions holds its output prices, the model's outputs and
+    their reordering (``3m`` floats), its value, mask and a working float (3 more), and a
+    membership row of ``n`` bytes: :math:`2^n (8 (3m + 3) + n)`.  An estimate of the peak,
+    not an exact count; exact in Python integers at any ``n``.
+    """
+    return (1 << n) * (8 * (3 * m + 3) + n)
+
+
+def check_table_budget(n: int, m: int, max_bytes: int | None, what: str) -> None:
+    """Refuse to tabulate ``n`` parties when :func:`table_bytes` exceeds ``max_bytes``.
+
+    Raises
+    ------
+    InvalidScenarioError
+        Naming ``n``, the bytes needed, the budget and the alternatives (:meth:`oracle`, the
+        sampled methods), or for a budget that is not a positive whole number.
+    """
+    budget = DEFAULT_TABLE_BYTES if max_bytes is None else max_bytes
+    if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget <= 0:
+        raise InvalidScenarioError(
+            f"max_bytes = {max_bytes!r} must be a positive whole number of bytes (default "
+            f"{DEFAULT_TABLE_BYTES}, 4 GiB)"
+        )
+    need = table_bytes(n, m)
+    if need > budget:
+        raise InvalidScenarioError(
+            f"{what} with n = {n} parties tabulates 2**{n} coalitions and needs about "
+            f"{need:.3g} bytes, more than the budget max_bytes = {int(budget)}; "
+            f"{_ALTERNATIVES}"
+        )
 
 
 def _name(value: Any, field: str) -> str:
@@ -324,6 +378,63 @@ class Partnership:
         self._check_everything_valued()
         self._game: Game | None = None
 
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        outputs: Sequence[Output | str],
+        production: ProductionModel,
+        *,
+        numeraire: str = "revenue",
+    ) -> Partnership:
+        """A partnership whose parties are the rows of a table.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            One row per party, the columns of a scenario's party CSV: ``name``, ``kind``,
+            ``contributes.<resource>``, ``utility.type``, ``utility.values.<output>``,
+            ``utility.money``, ``utility.breakeven``, ``utility.cost``,
+            ``utility.constant``; a missing value (NaN, None, blank) means the key is not
+            given and takes the ``[[party]]`` default (a party without a utility values
+            money only: profit for an enterprise, nonprofit otherwise).
+        outputs, production, numeraire
+            As for the constructor.
+
+        Raises
+        ------
+        InvalidScenarioError
+            One line naming the row and the column: a missing ``name`` or ``kind`` column,
+            an unknown column, a non-number, a negative amount, a party named twice; then
+            the constructor's own checks.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from benefit_alloc.production import LinearProduction
+        >>> frame = pd.DataFrame({
+        ...     "name": ["College", "Firm"], "kind": ["nonprofit", "enterprise"],
+        ...     "contributes.teachers": [10, None], "contributes.engineers": [None, 5],
+        ...     "utility.type": ["nonprofit", "profit"], "utility.money": [0.5, None]})
+        >>> model = LinearProduction([[1.0], [1.0]], yields=[[2.0]], resources=["teachers",
+        ...     "engineers"], outputs=["revenue"])
+        >>> p = Partnership.from_frame(frame, ["revenue"], model)
+        >>> p.players, p.parties[1].contributes["engineers"]
+        (('College', 'Firm'), 5.0)
+        """
+        from ._scenario.party_table import party_records, utility
+
+        if not hasattr(frame, "columns") or not hasattr(frame, "to_dict"):
+            raise InvalidScenarioError(
+                f"from_frame needs a pandas DataFrame with one row per party, got "
+                f"{type(frame).__name__}"
+            )
+        rows = frame.to_dict("records")
+        specs = party_records(list(frame.columns), rows, "frame", first_line=None)
+        parties = [Party(p["name"], p["kind"], p["contributes"]) for p in specs]
+        utilities = {p["name"]: utility(p) for p in specs}
+        return cls(parties, outputs, production, utilities, numeraire=numeraire)
+
     # ------------------------------------------------------------ validation
     @staticmethod
     def _check_parties(parties: Sequence[Party]) -> tuple[Party, ...]:
@@ -341,10 +452,6 @@ class Partnership:
                     f"parties[{k}]: the name {p.name!r} is used twice; party names must be unique"
                 )
             seen.add(p.name)
-        if len(out) > 62:
-            raise InvalidScenarioError(
-                f"parties has {len(out)} entries; at most 62 parties fit a coalition bitmask"
-            )
         return out
 
     @staticmethod
@@ -564,22 +671,31 @@ class Partnership:
         return out
 
     def _checked(
-        self, q_model: NDArray[np.float64], masks: NDArray[np.int64]
+        self, q_model: NDArray[np.float64], rows: NDArray[np.int64] | NDArray[np.bool_]
     ) -> NDArray[np.float64]:
-        """Our column order; fail on NaN, negative outputs or a productive empty coalition."""
+        """Our column order; fail on NaN, negative outputs or a productive empty coalition.
+
+        ``rows`` gives the coalitions: integer masks (tabulating, at most 30 parties) or a
+        boolean membership matrix (any number of parties)."""
         q = np.asarray(q_model, dtype=np.float64)
-        if q.shape != (masks.size, len(self._out_names)):
+        k = rows.shape[0]
+        if q.shape != (k, len(self._out_names)):
             raise InvalidScenarioError(
-                f"the production model returned shape {q.shape} for {masks.size} coalitions and "
+                f"the production model returned shape {q.shape} for {k} coalitions and "
                 f"{len(self._out_names)} outputs"
             )
         q = q[:, self._perm]
         bad = ~np.isfinite(q) | (q < -_NEG_TOL * (1.0 + np.abs(q).max(initial=0.0)))
-        if masks.size and (masks == 0).any():
-            bad[masks == 0] |= q[masks == 0] != 0
+        empty = (rows == 0) if rows.ndim == 1 else ~rows.any(axis=1)
+        if k and empty.any():
+            bad[empty] |= q[empty] != 0
         if bad.any():
             r, c = (int(x[0]) for x in np.nonzero(bad))
-            who = list(names_of(int(masks[r]), self._names))
+            who = (
+                list(names_of(int(rows[r]), self._names))
+                if rows.ndim == 1
+                else [p for p, b in zip(self._names, rows[r]) if b]
+            )
             raise InvalidScenarioError(
                 f"the production model gives output {self._out_names[c]!r} = {q[r, c]} for the "
                 f"coalition {who}; outputs must be finite, >= 0, and 0 for the empty coalition "
@@ -615,83 +731,127 @@ class Partnership:
         return prices
 
     def _prices_of(
-        self, members: NDArray[np.bool_], w: NDArray[np.float64] | None = None
+        self,
+        members: NDArray[np.bool_],
+        w: NDArray[np.float64] | None = None,
+        dense: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
         """Output prices of the coalitions given as rows of ``members`` (money-metric unless
-        ``w`` is given)."""
+        ``w`` is given; ``dense`` is ``members`` as floats when the caller has it).
+
+        A rival output's price is the largest value among the members: with the parties
+        sorted by that value, the first member in that order, 0 for the empty coalition.
+        Only the 64 parties valuing it most are searched first (``argmax`` of a boolean
+        row); the rows with none of them among their members are searched in full."""
         w = self.money_values() if w is None else w
-        out = members.astype(np.float64) @ w  # non-rival: the sum over members
+        dense = members.astype(np.float64) if dense is None else dense
+        out = dense @ w  # non-rival: the sum over members
         empty = ~members.any(axis=1)
         for k in np.flatnonzero(self._rival):  # rival: the largest value among members
-            out[:, k] = np.where(members, w[None, :, k], -np.inf).max(axis=1, initial=-np.inf)
+            col = w[:, k]
+            if np.all(col == col[0]):  # one value for all (money): no search
+                out[:, k] = col[0]
+            else:
+                order = np.argsort(-col, kind="stable")
+                head = members[:, order[:64]]
+                found = head.any(axis=1)
+                out[found, k] = col[order[head[found].argmax(axis=1)]]
+                rest = np.flatnonzero(~found)
+                if rest.size:
+                    tail = np.where(members[rest], col[None, :], -np.inf)
+                    out[rest, k] = tail.max(axis=1, initial=-np.inf)
             out[empty, k] = 0.0
         return out
 
-    def _produce(self, masks: NDArray[np.int64]) -> NDArray[np.float64]:
-        members = masks_to_bool(masks, self.n)
+    def _produce(self, members: NDArray[np.bool_]) -> NDArray[np.float64]:
         w = self._plan_weights()
         prices = None if w is None else self._to_model(self._prices_of(members, w))
         q = self._production.produce(self._names, self._contrib, members, prices)
-        return self._checked(q, masks)
+        return self._checked(q, members)
+
+    def members(self, coalition: int | Iterable[str | int]) -> NDArray[np.bool_]:
+        """Boolean membership row of a coalition given by names or indices (any number of
+        parties) or, with at most 62 parties, by an integer mask.
+
+        Raises
+        ------
+        InvalidGameError
+            For an unknown name, an index out of range or a mask with more than 62 parties.
+        """
+        return members_of(coalition, self._names)
 
     def outputs(self, coalition: int | Iterable[str | int]) -> dict[str, float]:
         """What a coalition produces: ``{output: amount}``.
 
-        The coalition is given by names, indices or a bitmask.  Plans are chosen at the
+        The coalition is given by names or indices (any number of parties) or, with at most
+        62 parties, a bitmask.  Plans are chosen at the
         coalition's money-metric prices when utility is transferable; when it is not but every
         utility is linear, at the members' utility coefficients (maximum over members for a
         rival output, sum for a non-rival one: the plan maximising the members' summed
         utilities); with a custom utility, by the model's own default.
         """
-        mask = mask_of(coalition, self._names)
-        q = self._produce(np.array([mask], dtype=np.int64))[0]
+        q = self._produce(self.members(coalition)[None, :])[0]
         return {o: float(x) for o, x in zip(self._out_names, q)}
 
-    def _outputs_all(self) -> NDArray[np.float64]:
+    def _outputs_all(self, max_bytes: int | None = None) -> NDArray[np.float64]:
         n = self.n
         if n > MAX_DENSE_PLAYERS:
             raise InvalidScenarioError(
                 f"{n} parties are too many to evaluate every coalition (at most "
-                f"{MAX_DENSE_PLAYERS}); use oracle() for sampling methods"
+                f"{MAX_DENSE_PLAYERS}; tabulating them would need about "
+                f"{table_bytes(n, len(self._out_names)):.3g} bytes); {_ALTERNATIVES}"
             )
+        check_table_budget(n, len(self._out_names), max_bytes, "output_table()")
         w = self._plan_weights()
         prices = None if w is None else self._to_model(self._prices_all(w))
         q = self._production.produce_all(self._names, self._contrib, prices)
         return self._checked(q, np.arange(1 << n, dtype=np.int64))
 
-    def output_table(self, *, worth: bool = False) -> pd.DataFrame:
+    def output_table(self, *, worth: bool = False, max_bytes: int | None = None) -> pd.DataFrame:
         """Outputs of every nonempty coalition: a DataFrame, coalitions x outputs.
 
         The index holds the coalitions as ``"A + B"`` labels (name ``coalition``); with
         ``worth=True`` a last column ``worth`` holds the money-metric value :math:`v(S)`.
+        ``max_bytes`` is the memory budget, as for :meth:`game`.
         """
         import pandas as pd
 
-        q = self._outputs_all()[1:]
+        q = self._outputs_all(max_bytes)[1:]
         labels = [" + ".join(names_of(m, self._names)) for m in range(1, 1 << self.n)]
         df = pd.DataFrame(
             q, columns=list(self._out_names), index=pd.Index(labels, name="coalition")
         )
         if worth:
-            df["worth"] = self.game().values[1:]
+            df["worth"] = self.game(max_bytes=max_bytes).values[1:]
         return df
 
-    def game(self) -> Game:
+    def game(self, *, max_bytes: int | None = None) -> Game:
         """The money-metric TU game (see the module docstring), evaluated for every coalition.
+
+        Parameters
+        ----------
+        max_bytes : int, optional
+            Memory the table may take (:func:`table_bytes`); default
+            :data:`DEFAULT_TABLE_BYTES` (4 GiB).  The dense game also keeps its limit of 30
+            players.
 
         Raises
         ------
         InvalidScenarioError
             When a party does not value money (``money = 0``) or has a custom utility: the
-            partnership is then non-transferable and is settled by bargaining.
+            partnership is then non-transferable and is settled by bargaining; or when the
+            table needs more than ``max_bytes`` (the message names ``n``, the bytes and
+            :meth:`oracle` with the sampled methods).
         """
         if self._game is None:
             self._require_transferable("game()")
+            need = table_bytes(self.n, len(self._out_names))
             check_dense_size(
                 self.n,
                 "the partnership",
-                alternative="use oracle() with shapley_sampled, banzhaf_sampled or owen_sampled",
+                alternative=f"tabulating it would need about {need:.3g} bytes; {_ALTERNATIVES}",
             )
+            check_table_budget(self.n, len(self._out_names), max_bytes, "game()")
             prices = self._prices_all()
             q = self._checked(
                 self._production.produce_all(self._names, self._contrib, self._to_model(prices)),
@@ -704,22 +864,51 @@ class Partnership:
             self._game = owned_game(vals, self._names, False)
         return self._game
 
+    def fits_table(self, max_bytes: int | None = None) -> bool:
+        """True when :meth:`game` may tabulate this partnership: at most 30 parties and
+        :func:`table_bytes` within ``max_bytes`` (default 4 GiB)."""
+        budget = DEFAULT_TABLE_BYTES if max_bytes is None else max_bytes
+        return self.n <= MAX_DENSE_PLAYERS and table_bytes(self.n, len(self._out_names)) <= budget
+
+    def prepare(self) -> None:
+        """Run every check that evaluating the game runs: tabulate :meth:`game` when it fits
+        (:meth:`fits_table`), else evaluate the grand coalition and every single party
+        through :meth:`oracle`.
+
+        Raises
+        ------
+        InvalidScenarioError
+            As :meth:`game` does (a non-transferable partnership, a production model giving
+            bad outputs).
+        """
+        if self.fits_table():
+            self.game()
+        else:
+            oracle = self.oracle()
+            oracle.evaluate(
+                np.vstack([np.ones((1, self.n), dtype=bool), np.eye(self.n, dtype=bool)])
+            )
+
     def oracle(self) -> OracleGame:
         """The money-metric game as a lazy :class:`~benefit_alloc.OracleGame` for large n.
 
-        Coalitions are evaluated in batches through ``production.produce``.
+        Coalitions are evaluated in batches (boolean membership rows, any number of parties)
+        through ``production.produce``.
         """
         self._require_transferable("oracle()")
         const = self.money_constants()
 
+        w = self.money_values()
+
         def batch(members: NDArray[np.bool_]) -> NDArray[np.float64]:
             members = np.asarray(members, dtype=bool)
-            prices = self._prices_of(members)
+            dense = members.astype(np.float64)
+            prices = self._prices_of(members, w, dense)
             q = self._production.produce(
                 self._names, self._contrib, members, self._to_model(prices)
             )
-            q = self._checked(q, bool_to_masks(members))
-            return (prices * q).sum(axis=1) + members.astype(np.float64) @ const
+            q = self._checked(q, members)
+            return (prices * q).sum(axis=1) + dense @ const
 
         return OracleGame(None, self._names, batch=batch)
 
@@ -735,15 +924,15 @@ class Partnership:
         InvalidScenarioError
             When a member's utility is a custom callable (not linear).
         """
-        mask = mask_of(coalition, self._names)
-        members = names_of(mask, self._names)
+        row = self.members(coalition)
+        members = tuple(p for p, b in zip(self._names, row) if b)
         for name in members:
             if not self._utilities[name].is_linear:
                 raise InvalidScenarioError(
                     f"utility_terms needs linear utilities; utilities[{name!r}] is "
                     f"{self._utilities[name]!r}"
                 )
-        q = self.outputs(mask)
+        q = self.outputs(members)
         cols = self.columns
         amounts = np.array([q.get(c, 0.0) for c in cols])
         rival = np.array(
@@ -961,20 +1150,87 @@ class Partnership:
         tol : float
             Tolerance of the checks.
         **options
-            Passed to the solution concept (``unions=`` for Owen, ...).
+            Passed to the solution concept (``unions=`` for Owen, ...).  The sampled methods
+            (``"shapley_sampled"``, ``"banzhaf_sampled"``, ``"owen_sampled"``) need
+            ``budget=`` and take ``rng=`` and ``target_stderr=``; they settle a partnership
+            of any size, sampling :meth:`oracle` when the table does not fit (:meth:`fits_table`).
+            ``"shapley_sampled"`` is made efficient (``efficient=True``) unless told otherwise
+            and ``"banzhaf_sampled"`` is normalised, so that the bundles realise an estimate
+            that shares out exactly :math:`v(N)`.  The sampler's own ``method`` option
+            (``"svarm"``, ``"permutation"`` ...) is given as ``sampler=``.
 
         Returns
         -------
         Settlement
-            Payoffs, bundles, utilities, transfers and checks.
+            Payoffs, bundles, utilities, transfers and checks; for a sampled method the
+            payoffs carry standard errors (:attr:`Settlement.stderr`) and, above the table's
+            size, core membership is left unchecked with a note.
+
+        Raises
+        ------
+        InvalidScenarioError
+            For an exact method on a partnership too large to tabulate (naming its sampled
+            counterpart), or a sampled method without ``budget=``.
         """
         from .settlement import solve_method
 
         if method in ("shadow_price_split", "owen_allocation"):
             alloc = self.shadow_price_split(**options)
+        elif isinstance(method, str) and method in SAMPLED_METHODS:
+            alloc = self.sampled_split(method, **options)
         else:
+            if not callable(method) and not self.fits_table():
+                self._require_transferable("game()")
+                other = SAMPLED_COUNTERPART.get(
+                    str(method), "shapley_sampled, banzhaf_sampled or owen_sampled"
+                )
+                raise InvalidScenarioError(
+                    f"method {method!r} needs every coalition's value, and {self.n} parties "
+                    f"are too many to tabulate ({table_bytes(self.n, len(self._out_names)):.3g} "
+                    f"bytes); settle by its sampled counterpart {other} with budget= instead"
+                )
             alloc = solve_method(self.game(), method, **options)
         return self.realise(alloc, side_payments=side_payments, tol=tol)
+
+    def sampled_split(self, method: str, **options: Any) -> Allocation:
+        """The money split of a sampled method, with standard errors, at any size.
+
+        ``method`` is ``"shapley_sampled"`` (made efficient unless ``efficient=False``),
+        ``"banzhaf_sampled"`` (normalised to sum to :math:`v(N)`) or ``"owen_sampled"``;
+        ``options`` need ``budget=`` and take ``rng=``, ``target_stderr=``, ``unions=``
+        (Owen) and ``sampler=`` (the sampler's own ``method``).  The dense game is sampled
+        when it fits (:meth:`fits_table`), else :meth:`oracle`.
+
+        Raises
+        ------
+        InvalidScenarioError
+            For another method, a missing ``budget=``, or a non-transferable partnership.
+        """
+        from .settlement import METHODS
+
+        if method not in SAMPLED_METHODS:
+            raise InvalidScenarioError(
+                f"sampled_split: method {method!r} is not one of {list(SAMPLED_METHODS)}"
+            )
+        if "budget" not in options:
+            raise InvalidScenarioError(
+                f"method {method!r} samples coalitions: give budget= (the number of "
+                "coalition evaluations, e.g. budget=200_000), and rng= for a reproducible "
+                "estimate"
+            )
+        if "sampler" in options:  # the sampler's own ``method`` option
+            options = {k: v for k, v in options.items() if k != "sampler"} | {
+                "method": options["sampler"]
+            }
+        if method == "shapley_sampled":
+            options = {"efficient": True, **options}
+        self._require_transferable(f"settle({method!r})")
+        game: Game | OracleGame = self.game() if self.fits_table() else self.oracle()
+        entry = METHODS[method]
+        alloc = entry.load()(game, **{**entry.fixed, **options})
+        if not isinstance(alloc, Allocation):  # pragma: no cover - the samplers return one
+            raise InvalidScenarioError(f"method {method!r} returned {alloc!r}")
+        return alloc
 
     def realise(
         self,
@@ -1011,8 +1267,8 @@ class Partnership:
 
         Its game is this game's subgame on ``members``.
         """
-        mask = mask_of(list(members), self._names)
-        keep = names_of(mask, self._names)
+        row = self.members(list(members))
+        keep = {p for p, b in zip(self._names, row) if b}
         if not keep:
             raise InvalidScenarioError("restrict needs at least one member")
         return Partnership(

@@ -42,7 +42,16 @@ __all__ = [
     "RUNNER_OPTIONS",
     "MAX_BARGAIN_PARTIES",
     "MAX_NTU_SHAPLEY_PARTIES",
+    "SAMPLED_COUNTERPART",
+    "SAMPLED_METHODS",
 ]
+
+#: The sampled counterpart of each exact method (what to use when the table does not fit).
+SAMPLED_COUNTERPART: Mapping[str, str] = MappingProxyType(
+    {"shapley": "shapley_sampled", "banzhaf": "banzhaf_sampled", "owen": "owen_sampled"}
+)
+#: The methods that settle a partnership of any size, by sampling an :meth:`oracle`.
+SAMPLED_METHODS: tuple[str, ...] = ("shapley_sampled", "banzhaf_sampled", "owen_sampled")
 
 #: Largest partnership :meth:`Partnership.bargain` takes (it checks every coalition).
 MAX_BARGAIN_PARTIES = 12
@@ -264,8 +273,19 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "owen_sampled",
                 _SAMPLING,
                 "owen_sampled",
-                "Monte Carlo Owen value with standard errors",
+                "Monte Carlo Owen value with standard errors (options: budget, rng)",
                 needs=_TU | {Need.UNIONS},
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "banzhaf_sampled",
+                _SAMPLING,
+                "banzhaf_sampled",
+                "Monte Carlo normalised Banzhaf value with standard errors (options: budget, rng)",
+                needs=_TU,
+                fixed=MappingProxyType({"normalized": True}),
+                scenario=True,
                 listed=False,
             ),
             _entry(

@@ -542,8 +542,14 @@ def render_report(
     )
     for m, st in results.items():
         frame = st.to_frame().join(st.bundles.drop(columns=[st.numeraire], errors="ignore"))
+        frame = frame.rename(columns={"stderr": "±"})
         frame.index.name = "party"
         body.append(f"<h3>{_esc(m)}</h3>")
+        if st.estimated:
+            body.append(
+                "<p>The payoffs are <b>estimates</b> from sampling: ± is one standard error; "
+                "the bundles realise the estimate itself.</p>"
+            )
         body.append(_table(frame))
         if len(st.transfers):
             body.append(_table(st.transfers.set_index("from"), "Money transfers"))
@@ -553,7 +559,7 @@ def render_report(
             m: {
                 "efficient": s.checks.efficient,
                 "individually rational": s.checks.individually_rational,
-                "in core": s.checks.in_core,
+                "in core": "not checked" if s.checks.in_core is None else s.checks.in_core,
                 "blocking coalitions": s.checks.n_blocking,
                 "max excess": s.checks.max_excess,
                 "break-even met": s.checks.breakeven_met,
@@ -568,6 +574,8 @@ def render_report(
         "every excess v(S) - x(S) is at most 0.</p>"
     )
     body.append(_table(stab))
+    for note in dict.fromkeys(n for s in results.values() for n in s.checks.notes):
+        body.append(f"<p>{_esc(note)}.</p>")
     for m, s in results.items():
         if s.checks.blocking_coalitions:
             shown = "; ".join(" + ".join(c) for c in s.checks.blocking_coalitions[:5])
@@ -577,8 +585,8 @@ def render_report(
                 + (f" and {more} more" if more > 0 else "")
                 + ".</p>"
             )
-    game = scenario.partnership.game()
-    if game.n == 3:
+    if scenario.partnership.n == 3:
+        game = scenario.partnership.game()
         body.append("<h2>Imputation triangle</h2>")
         step("imputation triangle")
         points = {m: s.payoffs.values for m, s in results.items()}

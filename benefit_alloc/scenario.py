@@ -32,6 +32,7 @@ from ._scenario.build import build_partnership
 from ._scenario.bundled import bundled_scenario_path, bundled_scenarios
 from ._scenario.checks import cross_check as _cross_check
 from ._scenario.checks import supplied_options as _supplied_options
+from ._scenario.party_table import party_records
 from ._scenario.reference import schema_reference
 from ._scenario.schema import BARGAINING_METHODS, METHODS, SCHEMA, TU_METHODS
 from .errors import InvalidScenarioError
@@ -131,6 +132,58 @@ def _read_table_csv(
     return out
 
 
+def _read_party_csv(path: Path, shown: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows (``{column: cell}``) of a party CSV file, cells as text.
+
+    Every read of the file goes through this one function."""
+    where = f"party_file = {shown!r}"
+    if not path.is_file():
+        raise InvalidScenarioError(f"{where}: file not found (looked for {path})")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = [r for r in csv.reader(fh) if any(cell.strip() for cell in r)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidScenarioError(f"{where}: cannot read it as CSV: {exc}") from None
+    if not rows:
+        raise InvalidScenarioError(f"{where}: the file is empty; expected a header row")
+    header = [h.strip() for h in rows[0]]
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise InvalidScenarioError(
+                f"{where}: line {line} has {len(row)} cells; expected {len(header)} "
+                f"({', '.join(header)})"
+            )
+    return header, [dict(zip(header, row)) for row in rows[1:]]
+
+
+def _with_party_file(
+    spec: dict[str, Any], base: Path, allow_outside: bool
+) -> tuple[dict[str, Any], int]:
+    """The document with the parties of its ``party_file`` after its ``[[party]]`` tables,
+    and how many came from the file (read only inside the scenario's folder unless
+    ``allow_outside``: :func:`benefit_alloc._paths.scenario_file`)."""
+    if "party_file" not in spec:
+        extra: list[dict[str, Any]] = []
+    else:
+        shown = spec["party_file"]
+        path = scenario_file(base, shown, key="party_file", allow_outside=allow_outside)
+        header, rows = _read_party_csv(path, shown)
+        extra = party_records(header, rows, f"party_file = {shown!r}")
+    inline = {p["name"]: i for i, p in enumerate(spec["party"])}
+    for k, p in enumerate(extra, start=1):
+        if p["name"] in inline:
+            raise InvalidScenarioError(
+                f"party_file = {spec['party_file']!r}: row {k}, column 'name': the party "
+                f"{p['name']!r} is also party[{inline[p['name']]}]; party names must be unique"
+            )
+    merged = {**spec, "party": [*spec["party"], *extra]}
+    if not merged["party"]:
+        raise InvalidScenarioError(
+            "party: missing; expected at least 1 [[party]] table (this key is required unless party_file names a CSV of parties)"
+        )
+    return merged, len(extra)
+
+
 # ---------------------------------------------------------------------------- the Scenario
 class Scenario:
     """A validated scenario: the partnership plus unions, methods and report options.
@@ -191,9 +244,10 @@ class Scenario:
         allow_outside: bool = False,
     ) -> None:
         spec = s.check(SCHEMA, data)
+        self._base = Path(base_dir) if base_dir is not None else Path.cwd()
+        spec, self._n_file_parties = _with_party_file(spec, self._base, allow_outside)
         _cross_check(spec)
         self._spec = spec
-        self._base = Path(base_dir) if base_dir is not None else Path.cwd()
         self._source = Path(source) if source is not None else None
         self._rows: list[dict[str, Any]] | None = None
         prod = spec["production"]
@@ -292,6 +346,11 @@ class Scenario:
         return rep
 
     @property
+    def file_parties(self) -> int:
+        """How many parties came from the ``party_file`` CSV (the last ones of :attr:`parties`)."""
+        return self._n_file_parties
+
+    @property
     def table_rows(self) -> list[dict[str, Any]] | None:
         """Rows of a table production model (read from its CSV when it has one), else None."""
         return None if self._rows is None else s._copy(self._rows)
@@ -334,6 +393,8 @@ class Scenario:
                 f"(methods: {', '.join(METHODS)})"
             )
         opts = self.options_for(method)
+        if method in registry.SAMPLED_METHODS and "method" in opts:
+            opts["sampler"] = opts.pop("method")  # the sampler's own method option
         if registry.get(method).is_bargaining:
             return self.partnership.bargain(method=method, **opts)  # type: ignore[arg-type]
         return self.partnership.settle(method, **opts)
@@ -373,7 +434,7 @@ class Scenario:
         """
         step = progress or _silent
         step("building the game")
-        self.partnership.game()
+        self.partnership.prepare()
         out: dict[str, Settlement] = {}
         for m in self.methods if methods is None else methods:
             step(f"solving: {m}")

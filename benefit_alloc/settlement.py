@@ -42,7 +42,7 @@ from . import registry
 from ._lp import LinearProgram, solve_lp
 from .allocation import Allocation, as_payoff
 from .errors import InfeasibleError, InvalidGameError, SolverError
-from .game import Game
+from .game import Game, OracleGame
 from .solutions.core import blocking_coalitions
 from .solutions.core import excess as excesses
 
@@ -65,7 +65,9 @@ METHODS: Mapping[str, Method] = MappingProxyType(
 _MAX_LISTED = 50
 
 
-def solve_method(game: Game, method: str | Callable[..., Allocation], **options: Any) -> Allocation:
+def solve_method(
+    game: Game | OracleGame, method: str | Callable[..., Allocation], **options: Any
+) -> Allocation:
     """Apply a solution concept, given by name (see :data:`METHODS`) or as a function.
 
     Raises
@@ -126,8 +128,10 @@ class SettlementChecks:
         The payoffs add up to :math:`v(N)`.
     individually_rational : bool
         Every party gets at least its standalone value :math:`v(\\{i\\})`.
-    in_core : bool
+    in_core : bool or None
         No coalition ``S`` can do better on its own: :math:`x(S) \\ge v(S)` for all ``S``.
+        None when it was not checked (a partnership too large to tabulate; ``notes`` says
+        so): never reported as passed.
     blocking_coalitions : tuple of tuple of str
         Coalitions with :math:`v(S) - x(S) > \\text{tol}`, worst first (at most 50 listed).
     n_blocking : int
@@ -138,21 +142,24 @@ class SettlementChecks:
         Every break-even floor holds.
     shortfalls : mapping of str to float
         Parties below their standalone value, by how much.
+    notes : tuple of str
+        Checks skipped, and why (``in_core`` of a partnership too large to tabulate).
     """
 
     efficient: bool
     individually_rational: bool
-    in_core: bool
+    in_core: bool | None
     blocking_coalitions: tuple[tuple[str, ...], ...]
     n_blocking: int
     max_excess: float
     breakeven_met: bool
     shortfalls: Mapping[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """Individually rational, in the core and break-even met."""
-        return self.individually_rational and self.in_core and self.breakeven_met
+        """Individually rational, in the core (checked) and break-even met."""
+        return self.individually_rational and self.in_core is True and self.breakeven_met
 
     def to_dict(self) -> dict[str, Any]:
         """The checks as a plain dict."""
@@ -165,6 +172,7 @@ class SettlementChecks:
             "max_excess": self.max_excess,
             "breakeven_met": self.breakeven_met,
             "shortfalls": {str(k): float(v) for k, v in self.shortfalls.items()},
+            "notes": list(self.notes),
         }
 
 
@@ -224,6 +232,10 @@ class Settlement:
         Individual rationality, core membership with blocking coalitions, break-even.
     standalone : pandas.Series
         :math:`v(\\{i\\})`, what each party would have alone, in money.
+
+    When the payoffs are estimates (a sampled method), :attr:`stderr` holds their standard
+    errors, :meth:`intervals` their confidence intervals, and the bundles realise the
+    (efficient) estimate itself.
     """
 
     __slots__ = (
@@ -254,20 +266,56 @@ class Settlement:
         self.standalone = standalone
         self.numeraire = numeraire
 
+    @property
+    def estimated(self) -> bool:
+        """True when the payoffs are estimates with standard errors (a sampled method)."""
+        return self.payoffs.stderr is not None
+
+    @property
+    def stderr(self) -> pd.Series | None:
+        """Standard errors of the payoffs, by party (None for an exact method)."""
+        import pandas as pd
+
+        se = self.payoffs.stderr
+        return None if se is None else pd.Series(se, index=self.standalone.index, name="stderr")
+
+    def intervals(self, level: float = 0.95) -> pd.DataFrame:
+        """Normal-approximation confidence intervals of the payoffs (columns ``low`` and
+        ``high``; :meth:`Allocation.confidence_interval`).
+
+        Raises
+        ------
+        InvalidGameError
+            When the payoffs are exact (no standard errors).
+        """
+        import pandas as pd
+
+        if self.payoffs.stderr is None:
+            raise InvalidGameError(
+                f"the payoffs of {self.payoffs.method!r} are exact: they have no standard "
+                "errors and no intervals (settle by a sampled method for estimates)"
+            )
+        ci = self.payoffs.confidence_interval(level)
+        return pd.DataFrame(ci, index=self.standalone.index, columns=["low", "high"])
+
     def to_frame(self) -> pd.DataFrame:
-        """One row per party: ``payoff``, ``standalone``, ``gain``, ``utility``, ``money``."""
+        """One row per party: ``payoff`` (then ``stderr`` for an estimate), ``standalone``,
+        ``gain``, ``utility``, ``money``."""
         import pandas as pd
 
         pay = pd.Series(self.payoffs.to_dict())
-        return pd.DataFrame(
+        cols: dict[str, Any] = {"payoff": pay}
+        if self.payoffs.stderr is not None:
+            cols["stderr"] = pd.Series(self.payoffs.stderr, index=pay.index)
+        cols.update(
             {
-                "payoff": pay,
                 "standalone": self.standalone,
                 "gain": pay - self.standalone,
                 "utility": self.utilities,
                 "money": self.bundles[self.numeraire],
             }
         )
+        return pd.DataFrame(cols)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready): method, numeraire, payoffs, standalone, bundles,
@@ -276,6 +324,11 @@ class Settlement:
             "method": self.payoffs.method,
             "numeraire": self.numeraire,
             "payoffs": self.payoffs.to_dict(),
+            **(
+                {"stderr": dict(zip(self.payoffs.players, self.payoffs.stderr.tolist()))}
+                if self.payoffs.stderr is not None
+                else {}
+            ),
             "standalone": {str(k): float(v) for k, v in self.standalone.items()},
             "bundles": {
                 str(p): {str(c): float(v) for c, v in row.items()}
@@ -291,8 +344,10 @@ class Settlement:
 
     def __str__(self) -> str:
         c = self.checks
+        core = {True: "True", False: "False", None: "not checked"}[c.in_core]
         lines = [
-            f"Settlement by {self.payoffs.method} (money column {self.numeraire!r})",
+            f"Settlement by {self.payoffs.method} (money column {self.numeraire!r})"
+            + ("; payoffs are estimates (stderr column)" if self.estimated else ""),
             self.to_frame().round(6).to_string(),
             "",
             "Bundles:",
@@ -302,13 +357,14 @@ class Settlement:
             lines += ["", "Transfers:", self.transfers.round(6).to_string(index=False)]
         lines += [
             "",
-            f"individually rational: {c.individually_rational}; in the core: {c.in_core}"
+            f"individually rational: {c.individually_rational}; in the core: {core}"
             + (
                 f" (blocked by {[list(b) for b in c.blocking_coalitions[:3]]})"
-                if not c.in_core
+                if c.in_core is False
                 else ""
             )
             + f"; break-even met: {c.breakeven_met}",
+            *c.notes,
         ]
         return "\n".join(lines)
 
@@ -475,16 +531,24 @@ def realise(
     """
     import pandas as pd
 
-    game = partnership.game()
+    dense = partnership.fits_table()
+    game: Game | OracleGame = partnership.game() if dense else partnership.oracle()
     names = partnership.players
     n = len(names)
     vec = as_payoff(payoffs, names, field="payoffs")
     alloc = payoffs if isinstance(payoffs, Allocation) else Allocation(names, vec, "given")
-    scale = tol * (1.0 + float(np.abs(game.values).max(initial=0.0)))
-    if vec.sum() > game.grand + scale:
+    grand = game.grand
+    singles = np.asarray(game.singletons, dtype=np.float64)
+    top = (
+        float(np.abs(game.values).max(initial=0.0))
+        if isinstance(game, Game)
+        else float(max(abs(grand), np.abs(singles).max(initial=0.0)))
+    )
+    scale = tol * (1.0 + top)
+    if vec.sum() > grand + scale:
         raise InfeasibleError(
             f"the payoffs total {vec.sum():.6g}, more than the partnership produces: its worth "
-            f"v(N) = {game.grand:.6g}; no bundles can realise them"
+            f"v(N) = {grand:.6g}; no bundles can realise them"
         )
     num = partnership.numeraire
     q = partnership.outputs(names)
@@ -549,12 +613,47 @@ def realise(
         index=bundles.index,
         name="utility",
     )
-    checks = check_payoffs(game, vec, tol=tol)
+    checks = (
+        check_payoffs(game, vec, tol=tol)
+        if isinstance(game, Game)
+        else _checks_without_table(names, grand, singles, vec, tol)
+    )
     met = bool((m >= floors - scale).all())
     checks = SettlementChecks(**{**checks.__dict__, "breakeven_met": met})
-    standalone = pd.Series(game.singletons, index=bundles.index, name="standalone")
+    standalone = pd.Series(singles, index=bundles.index, name="standalone")
     return Settlement(
         alloc, bundles, utils, transfers(names, m, money, num), checks, standalone, num
+    )
+
+
+def _checks_without_table(
+    names: Sequence[str],
+    grand: float,
+    singles: NDArray[np.float64],
+    vec: NDArray[np.float64],
+    tol: float,
+) -> SettlementChecks:
+    """Efficiency and individual rationality from :math:`v(N)` and the standalone values
+    alone; core membership left unchecked (``in_core=None``) with a note, as it needs every
+    coalition's value."""
+    threshold = tol * max(1.0, abs(grand), float(np.abs(singles).max(initial=0.0)))
+    gap = singles - vec
+    short = {p: float(g) for p, g in zip(names, gap) if g > threshold}
+    order = sorted(short, key=lambda p: -short[p])
+    return SettlementChecks(
+        efficient=bool(abs(vec.sum() - grand) <= threshold),
+        individually_rational=not short,
+        in_core=None,
+        blocking_coalitions=tuple((p,) for p in order[:_MAX_LISTED]),
+        n_blocking=len(short),
+        max_excess=float(max(gap.max(initial=-np.inf), grand - vec.sum())),
+        breakeven_met=True,
+        shortfalls={p: short[p] for p in names if p in short},
+        notes=(
+            f"core membership not checked: {len(names)} parties are too many to tabulate "
+            "every coalition; only the grand coalition and single parties were checked "
+            "(blocking coalitions and max_excess cover those alone)",
+        ),
     )
 
 

@@ -83,6 +83,11 @@ def rank_partners(
     For every set ``T`` of candidates with ``1 <= |T| <= max_size`` the partnership's game is
     restricted to :math:`\{f\} \cup T` and split by ``method`` (Shapley by default).
 
+    Only the subgames on the focal party and at most ``max_size`` candidates are tabulated,
+    so a partnership of any size can be ranked: when its own table does not fit
+    (:meth:`Partnership.fits_table`) each group's partnership is restricted
+    (:meth:`Partnership.restrict`) and tabulated alone.
+
     Parameters
     ----------
     partnership : Partnership
@@ -132,12 +137,15 @@ def rank_partners(
             f"max_size = {max_size!r} must be an integer from 1 to {len(cands)} (the number "
             "of candidates)"
         )
-    game = partnership.game()
+    game = partnership.game() if partnership.fits_table() else None
     rows = []
     for size in range(1, int(max_size) + 1):
         for group in itertools.combinations(cands, size):
             members = [p for p in names if p == focal or p in group]
-            sub = game.subgame(members)
+            # a large partnership: restrict to the focal party and the group, then tabulate
+            sub = (
+                game.subgame(members) if game is not None else partnership.restrict(members).game()
+            )
             alloc = solve_method(sub, method, **options)
             e = excess(sub, alloc)  # v(S) - x(S); singletons at the masks 1 << i
             alone = {p: float(e[1 << i]) for i, p in enumerate(sub.players)}
@@ -173,6 +181,15 @@ def sensitivity(
     Each amount gives a variant of the partnership
     (:meth:`Partnership.with_contribution`) whose money-metric game is split by ``method``.
 
+    A partnership too large to tabulate (:meth:`Partnership.fits_table`) is split by a
+    sampled method (``shapley_sampled``, ``banzhaf_sampled``, ``owen_sampled``, with
+    ``budget=``) on each variant's :meth:`~Partnership.oracle`, with *common random
+    numbers*: every amount is sampled from the same seed, so that the same coalitions are
+    drawn for each amount and the differences between rows carry far smaller errors than
+    the rows themselves (the samplers' draws never depend on the game).  The frame's
+    ``attrs`` then hold ``stderr`` (a frame of the standard errors, same shape less
+    ``worth``), ``common_random_numbers = True`` and the ``seed``.
+
     Parameters
     ----------
     partnership : Partnership
@@ -197,7 +214,8 @@ def sensitivity(
     ------
     InvalidScenarioError
         For an unknown party or resource, or amounts that are not a non-empty list of
-        numbers.
+        numbers; for an exact method on a partnership too large to tabulate (naming its
+        sampled counterpart).
     """
     import pandas as pd  # deliberately lazy: a heavy dependency
 
@@ -216,6 +234,8 @@ def sensitivity(
         raise InvalidScenarioError(f"amounts must be a list of numbers, got {amounts!r}") from None
     if not levels:
         raise InvalidScenarioError("amounts is empty; give at least one amount")
+    if not partnership.fits_table():
+        return _sampled_sensitivity(partnership, party, resource, levels, method, options)
     rows = []
     for a in levels:
         g = partnership.with_contribution(party, resource, a).game()
@@ -226,3 +246,46 @@ def sensitivity(
         index=pd.Index(levels, name=f"{party}.{resource}"),
         columns=[*names, "worth"],
     )
+
+
+def _sampled_sensitivity(
+    partnership: Partnership,
+    party: str,
+    resource: str,
+    levels: list[float],
+    method: str | Callable[..., Allocation],
+    options: dict[str, Any],
+) -> pd.DataFrame:
+    """:func:`sensitivity` of a partnership too large to tabulate: a sampled method on each
+    variant's oracle, every amount from one seed (common random numbers)."""
+    import pandas as pd  # deliberately lazy: a heavy dependency
+
+    from .registry import SAMPLED_COUNTERPART, SAMPLED_METHODS
+
+    if not isinstance(method, str) or method not in SAMPLED_METHODS:
+        other = SAMPLED_COUNTERPART.get(str(method), "shapley_sampled")
+        raise InvalidScenarioError(
+            f"sensitivity by {method!r} needs every coalition's value, and "
+            f"{partnership.n} parties are too many to tabulate; use its sampled counterpart "
+            f"{other} with budget= (the amounts then share common random numbers)"
+        )
+    rng = options.get("rng")
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        seed = int(rng)
+    else:  # one seed drawn from the generator (or fresh entropy) serves every amount
+        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        seed = int(gen.integers(2**63 - 1))
+    names = partnership.players
+    rows, errs = [], []
+    for a in levels:
+        variant = partnership.with_contribution(party, resource, a)
+        alloc = variant.sampled_split(method, **{**options, "rng": seed})
+        se = alloc.stderr
+        rows.append([*alloc.values.tolist(), variant.oracle().grand])
+        errs.append(np.zeros(len(names)) if se is None else se)
+    index = pd.Index(levels, name=f"{party}.{resource}")
+    df = pd.DataFrame(rows, index=index, columns=[*names, "worth"])
+    df.attrs["stderr"] = pd.DataFrame(np.array(errs), index=index, columns=list(names))
+    df.attrs["common_random_numbers"] = True
+    df.attrs["seed"] = seed
+    return df

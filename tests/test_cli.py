@@ -115,6 +115,7 @@ def test_demo_list(capsys):
     names = [line.split("\t")[0] for line in out.splitlines()]
     assert names == [
         "college_enterprise",
+        "large_group",
         "partner_selection",
         "training_centre",
         "vocational_group",

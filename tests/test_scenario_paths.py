@@ -194,3 +194,24 @@ def test_opted_in_errors_may_name_cells_of_the_file_read(capsys, layout):
     )
     assert code == cli.EXIT_BAD_INPUT
     assert "line 3, column 'revenue'" in err
+
+
+def test_a_party_file_outside_the_folder_is_refused(tmp_path):
+    """party_file goes through the same check as production.file."""
+    folder = tmp_path / "scenario"
+    folder.mkdir()
+    (tmp_path / "parties.csv").write_text("name,kind,contributes.money\nSecretCo,enterprise,1\n")
+    text = (
+        'party_file = "../parties.csv"\n[[party]]\nname = "College"\n'
+        '[[output]]\nname = "revenue"\n[production]\nmodel = "table"\n'
+        '[[production.row]]\nmembers = ["College"]\noutputs = { revenue = 1 }\n'
+    )
+    with pytest.raises(InvalidScenarioError, match="party_file") as info:
+        loads_scenario(text, base_dir=folder)
+    assert "SecretCo" not in str(info.value) and "\n" not in str(info.value)
+    try:
+        sc = loads_scenario(text, base_dir=folder, allow_outside=True)
+    except InvalidScenarioError as exc:  # read, then checked as any party table
+        assert "outside" not in str(exc)
+    else:
+        assert "SecretCo" in sc.parties

@@ -162,7 +162,7 @@ def rank_partners(
     options for ``method``."""
     step = progress or _silent
     step("building the game")
-    sc.partnership.game()
+    sc.partnership.prepare()
     step("ranking partners")
     return sc.partnership.rank_partners(
         focal, candidates, max_size=max_size, method=method, **sc.options_for(method)

@@ -9,31 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidGameError, InvalidScenarioError
 from .checks import resources
+from .party_table import utility
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..partnership import Partnership
     from ..production.base import ProductionModel
-    from ..utility import Utility
 
 __all__ = ["build_partnership", "production_model", "utility"]
-
-
-def utility(party: Mapping[str, Any]) -> Utility:
-    """The utility a ``[[party]]`` table describes (default: money only, at par)."""
-    from ..utility import LinearUtility, NonprofitUtility, ProfitUtility
-
-    u = party.get("utility")
-    if u is None:
-        if party["kind"] == "enterprise":
-            return ProfitUtility({})
-        return NonprofitUtility({}, money=1.0)
-    if u["type"] == "profit":
-        return ProfitUtility(u["values"], cost=u["cost"])
-    if u["type"] == "nonprofit":
-        return NonprofitUtility(u["values"], money=u["money"], breakeven=u["breakeven"])
-    return LinearUtility(
-        u["values"], money=u["money"], constant=u["constant"], breakeven=u.get("breakeven")
-    )
 
 
 def production_model(

@@ -16,7 +16,7 @@ def bundled_scenarios() -> dict[str, Path]:
     Examples
     --------
     >>> sorted(bundled_scenarios())
-    ['college_enterprise', 'partner_selection', 'training_centre', 'vocational_group']
+    ['college_enterprise', 'large_group', 'partner_selection', 'training_centre', 'vocational_group']
     """
     from importlib import resources
 

@@ -354,7 +354,16 @@ SCHEMA = s.Table(
             doc="title, description and the money output",
         ),
         "party": s.Field(
-            s.List(_PARTY, min_len=1), required=True, doc="the partners, as [[party]] tables"
+            s.List(_PARTY),
+            default=[],
+            doc="the partners, as [[party]] tables (at least one here or in party_file)",
+        ),
+        "party_file": s.Field(
+            s.Str(),
+            doc="a CSV file beside the scenario with one row per party: columns name, kind, "
+            "contributes.<resource>, utility.type, utility.values.<output>, utility.money, "
+            "utility.breakeven, utility.cost, utility.constant (blank: not given); its "
+            "parties follow the [[party]] tables",
         ),
         "output": s.Field(
             s.List(_OUTPUT, min_len=1), required=True, doc="what they produce, as [[output]] tables"

@@ -13,6 +13,13 @@ __all__ = ["to_dict", "to_toml"]
 def to_dict(sc: Scenario, *, inline_data: bool = False) -> dict[str, Any]:
     """The document as plain data; ``inline_data`` replaces a CSV reference by its rows."""
     out = sc.spec
+    if "party_file" in out:  # the file's parties stay in the file unless inlined
+        if inline_data:
+            del out["party_file"]
+        elif sc.file_parties:
+            out["party"] = out["party"][: -sc.file_parties]
+    if not out["party"]:
+        del out["party"]
     prod = out["production"]
     if inline_data and prod["model"] == "table" and "file" in prod:
         del prod["file"]

@@ -587,6 +587,7 @@ def banzhaf_sampled(
     rng: Rng = None,
     batch_size: int | None = None,
     target_stderr: float | None = None,
+    normalized: bool = False,
 ) -> Allocation:
     r"""Banzhaf value estimated from at most ``budget`` coalition evaluations.
 
@@ -618,11 +619,25 @@ def banzhaf_sampled(
         airport, voting, linear production and random games, with 95% coverage 0.94-0.95,
         while ``"star"`` covered only half the time on the airport game, whose small
         players have non-zero marginal contributions in few coalitions.
+    normalized : bool, default False
+        Scale the estimate to sum to ``v(N)``, as :func:`~benefit_alloc.banzhaf` does:
+        :math:`x_i = \hat\beta_i \, v(N) / \sum_j \hat\beta_j`, standard errors scaled
+        by the same factor.  The factor is itself estimated; the scaled standard errors
+        treat it as fixed (the delta method's leading term when the sum is estimated far
+        more precisely than each value, as it is when many parties share it).
 
     Returns
     -------
     Allocation
-        As for :func:`shapley_sampled` (Banzhaf values do not sum to ``v(N)``).
+        As for :func:`shapley_sampled` (Banzhaf values do not sum to ``v(N)`` unless
+        ``normalized``; then the method reads ``"... normalized"`` and ``raw_total`` holds
+        the unscaled sum).
+
+    Raises
+    ------
+    InvalidGameError
+        As for :func:`shapley_sampled`, and when ``normalized`` is asked for and the
+        estimated values sum to 0.
 
     Examples
     --------
@@ -653,20 +668,38 @@ def banzhaf_sampled(
         batch_size,
         target_stderr,
     )
+    norm = _check_flag(normalized, "normalized")
     n = game.n
     if n == 1:
         return _exact_one(game, label, target)
     cost = _enumeration_cost(name, n)
     exact = _exact_instead(game, name, budget, cost, label, target, banzhaf)
-    if exact is not None:
-        return exact
-    budget = min(budget, cost)
-    ev = Evaluator(game)
-    if name == "star":
-        res = run_star(ev, budget, batch, target, gen)
-    else:
-        res = run_levels(ev, *banzhaf_weights(n), budget, batch, target, gen, False)
-    return _finish(game, res, label, target, ev.scale)
+    if exact is None:
+        budget = min(budget, cost)
+        ev = Evaluator(game)
+        if name == "star":
+            res = run_star(ev, budget, batch, target, gen)
+        else:
+            res = run_levels(ev, *banzhaf_weights(n), budget, batch, target, gen, False)
+        exact = _finish(game, res, label, target, ev.scale)
+    return _normalised(game, exact) if norm else exact
+
+
+def _normalised(game: AnyGame, est: Allocation) -> Allocation:
+    """A Banzhaf estimate scaled to sum to ``v(N)`` (standard errors by the same factor)."""
+    total = float(est.values.sum())
+    grand = float(game.grand)
+    if total == 0.0 or not np.isfinite(grand / total):
+        raise InvalidGameError(
+            f"banzhaf_sampled(normalized=True): the estimated Banzhaf values sum to {total:g}, "
+            f"so they cannot be scaled to v(N) = {grand:g}; use normalized=False"
+        )
+    factor = grand / total
+    se = None if est.stderr is None else np.abs(factor) * est.stderr
+    diag = {**dict(est.diagnostics), "raw_total": total}
+    return Allocation(
+        est.players, est.values * factor, f"{est.method} normalized", stderr=se, **diag
+    )
 
 
 def owen_sampled(

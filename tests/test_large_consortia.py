@@ -1,0 +1,345 @@
+"""Partnerships of any size: coalitions by names or indices, the table's memory budget,
+settlement by sampling with standard errors, stability checks skipped with a note."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import benefit_alloc as ba
+from benefit_alloc.errors import InvalidGameError, InvalidScenarioError
+from benefit_alloc.partnership import DEFAULT_TABLE_BYTES, table_bytes
+from benefit_alloc.production import LinearProduction
+
+
+def _group(n: int, seed: int = 0) -> ba.Partnership:
+    """A linear-production group of ``n`` parties, one in five a college (seeded)."""
+    rng = np.random.default_rng(seed)
+    production = LinearProduction(
+        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
+        resources=["teaching", "lab", "engineers"],
+        activities=["course", "apprenticeship", "research"],
+        yields=[[1, 0, 0], [1, 0, 1], [0, 0.5, 20]],
+        outputs=["graduates", "patents", "revenue"],
+    )
+    parties, utils = [], {}
+    for i in range(n):
+        if i % 5 == 0:
+            name = f"College {i}"
+            give = {"teaching": float(rng.uniform(50, 200)), "lab": float(rng.uniform(0, 30))}
+            parties.append(ba.Party(name, "nonprofit", give))
+            utils[name] = ba.LinearUtility({"graduates": 3, "patents": 10}, money=1.0)
+        else:
+            name = f"Firm {i}"
+            give = {"engineers": float(rng.uniform(10, 100)), "lab": float(rng.uniform(0, 50))}
+            parties.append(ba.Party(name, "enterprise", give))
+            utils[name] = ba.ProfitUtility({"graduates": 2, "patents": 15})
+    outputs = [ba.Output("graduates", rival=False), ba.Output("patents"), ba.Output("revenue")]
+    return ba.Partnership(parties, outputs, production, utils)
+
+
+@pytest.fixture(scope="module")
+def thousand() -> ba.Partnership:
+    return _group(1000)
+
+
+def test_a_thousand_parties_build_and_evaluate_by_names_and_indices(thousand):
+    p = thousand
+    assert p.n == 1000
+    by_name = p.outputs(["College 0", "Firm 999"])
+    by_index = p.outputs([0, 999])
+    assert by_name == by_index
+    # the oracle's value is the money-metric value of the outputs (firms value patents
+    # at 15, the college at 10; graduates are non-rival: 3 + 2; revenue is money)
+    q = by_name
+    assert_allclose(
+        p.oracle().value(["College 0", "Firm 999"]),
+        q["graduates"] * 5 + q["patents"] * 15 + q["revenue"],
+    )
+    row = p.members(["Firm 999", 3])
+    assert row.shape == (1000,) and row.sum() == 2 and row[999] and row[3]
+    sub = p.restrict(["Firm 999", "College 0"])
+    assert sub.players == ("College 0", "Firm 999")
+
+
+def test_masks_only_up_to_62_parties(thousand):
+    with pytest.raises(InvalidGameError, match="masks stand for coalitions of at most 62"):
+        thousand.outputs(3)
+    small = _group(5)
+    assert small.outputs(0b101) == small.outputs([0, 2])
+
+
+def test_table_refused_by_a_library_error_naming_n_bytes_and_alternatives():
+    p = _group(40)
+    with pytest.raises(InvalidGameError) as err:
+        p.game()
+    msg = str(err.value)
+    assert "40 players" in msg and f"{table_bytes(40, 3):.3g} bytes" in msg
+    assert "oracle()" in msg and "shapley_sampled" in msg and "\n" not in msg
+    with pytest.raises(InvalidScenarioError, match="40 parties are too many"):
+        p.output_table()
+    # within the 30-player limit, the byte budget (default 4 GiB) decides
+    with pytest.raises(InvalidScenarioError, match=r"n = 27 parties .* max_bytes = 4294967296"):
+        _group(27).game()
+    # the budget is settable: a small partnership refused under a tiny budget
+    small = _group(4)
+    with pytest.raises(InvalidScenarioError, match="max_bytes = 100"):
+        small.game(max_bytes=100)
+    assert small.game(max_bytes=table_bytes(4, 3)).n == 4
+    with pytest.raises(InvalidScenarioError, match="positive whole number"):
+        _group(4).game(max_bytes=-1)
+    assert DEFAULT_TABLE_BYTES == 4 * 2**30
+    assert table_bytes(4, 3) == 16 * (8 * 12 + 4)
+
+
+def test_exact_method_on_a_large_partnership_names_its_sampled_counterpart():
+    p = _group(40)
+    for exact, sampled in (("shapley", "shapley_sampled"), ("owen", "owen_sampled")):
+        with pytest.raises(InvalidScenarioError, match=f"sampled counterpart {sampled}"):
+            p.settle(exact)
+    with pytest.raises(InvalidScenarioError, match="give budget="):
+        p.settle("shapley_sampled")
+
+
+def test_sampled_settlement_of_a_large_partnership_carries_standard_errors():
+    p = _group(40)
+    s = p.settle("shapley_sampled", budget=4_000, sampler="permutation", rng=3)
+    assert s.estimated and s.stderr is not None and (s.stderr > 0).all()
+    grand = p.oracle().grand
+    assert_allclose(s.payoffs.total, grand, rtol=1e-9)
+    # the bundles realise the estimate: every party's utility is its estimated payoff
+    assert_allclose(s.utilities.to_numpy(), s.payoffs.values, rtol=1e-6, atol=1e-6)
+    ci = s.intervals()
+    assert (ci["low"] < s.payoffs.values).all() and (ci["high"] > s.payoffs.values).all()
+    assert "stderr" in s.to_frame().columns
+    assert s.checks.in_core is None and not s.checks.ok
+    assert "core membership not checked" in s.checks.notes[0]
+    assert "in the core: not checked" in str(s)
+    again = p.settle("shapley_sampled", budget=4_000, sampler="permutation", rng=3)
+    assert_allclose(again.payoffs.values, s.payoffs.values)
+
+
+def test_a_thousand_parties_settle_by_sampling(thousand):
+    s = thousand.settle("shapley_sampled", budget=3 * 999, sampler="permutation", rng=0)
+    assert_allclose(s.payoffs.total, thousand.oracle().grand, rtol=1e-9)
+    assert s.stderr is not None and s.stderr.size == 1000
+
+
+def test_sampled_methods_agree_with_exact_ones_when_they_enumerate():
+    p = _group(4)
+    g = p.game()
+    budget = 10**9  # pays for enumerating: the exact value is returned
+    shap = p.settle("shapley_sampled", budget=budget, rng=0)
+    assert_allclose(shap.payoffs.values, ba.shapley(g).values, rtol=1e-9)
+    banz = p.settle("banzhaf_sampled", budget=budget, rng=0)
+    assert_allclose(banz.payoffs.values, ba.banzhaf(g, normalized=True).values, rtol=1e-9)
+    assert shap.checks.in_core is not None  # small: the core is checked
+
+
+def test_normalised_banzhaf_sampled_sums_to_the_worth():
+    g = ba.games.weighted_voting(list(range(1, 15)), 60)
+    est = ba.banzhaf_sampled(g, budget=4_000, rng=1, normalized=True)
+    raw = ba.banzhaf_sampled(g, budget=4_000, rng=1)
+    assert_allclose(est.total, g.grand)
+    factor = g.grand / raw.values.sum()
+    assert_allclose(est.values, raw.values * factor)
+    assert_allclose(est.stderr, raw.stderr * abs(factor))
+    with pytest.raises(InvalidGameError, match="normalized must be True or False"):
+        ba.banzhaf_sampled(g, budget=4_000, normalized="yes")  # type: ignore[arg-type]
+
+
+def test_rank_partners_of_a_large_partnership_restricts_then_tabulates():
+    p = _group(40)
+    cands = ["Firm 1", "Firm 2", "College 5"]
+    ranked = p.rank_partners("College 0", cands, max_size=2)
+    assert len(ranked) == 3 + 3
+    # each row is the restricted partnership's own exact split
+    sub = p.restrict(["College 0", "Firm 2"])
+    row = ranked.set_index("partners").loc["Firm 2"]
+    assert_allclose(row["focal_payoff"], ba.shapley(sub.game())["College 0"])
+    assert_allclose(row["worth"], sub.game().grand)
+
+
+def test_sensitivity_of_a_large_partnership_uses_common_random_numbers():
+    p = _group(40)
+    opts = {"budget": 3_000, "sampler": "permutation", "rng": 5}
+    df = p.sensitivity("Firm 1", "engineers", [10.0, 10.0, 60.0], "shapley_sampled", **opts)
+    assert df.attrs["common_random_numbers"] and df.attrs["seed"] == 5
+    # the same amount twice: the same draws, the same estimate
+    assert_allclose(df.iloc[0].to_numpy(), df.iloc[1].to_numpy())
+    assert df.attrs["stderr"].shape == (3, 40)
+    assert_allclose(
+        df["worth"].iloc[2], p.with_contribution("Firm 1", "engineers", 60).oracle().grand
+    )
+    with pytest.raises(InvalidScenarioError, match="sampled counterpart shapley_sampled"):
+        p.sensitivity("Firm 1", "engineers", [10.0], "shapley")
+
+
+# ------------------------------------------------------------------ parties from a table
+_HEAD = (
+    "name,kind,contributes.teachers,contributes.engineers,utility.type,"
+    "utility.values.graduates,utility.money,utility.breakeven,utility.cost\n"
+)
+_TOML = """
+party_file = "members.csv"
+[[party]]
+name = "Lead College"
+kind = "nonprofit"
+contributes = { teachers = 5 }
+[[output]]
+name = "graduates"
+rival = false
+[[output]]
+name = "revenue"
+[production]
+model = "linear"
+[[production.activity]]
+name = "course"
+uses = { teachers = 1, engineers = 1 }
+makes = { graduates = 1, revenue = 2 }
+"""
+
+
+def _scenario(tmp_path, csv_text: str, toml_text: str = _TOML) -> ba.Scenario:
+    (tmp_path / "members.csv").write_text(csv_text, encoding="utf-8")
+    (tmp_path / "group.toml").write_text(toml_text, encoding="utf-8")
+    return ba.load_scenario(tmp_path / "group.toml")
+
+
+def test_parties_from_a_csv_beside_the_scenario_join_the_inline_ones(tmp_path):
+    text = (
+        _HEAD
+        + "College A,nonprofit,10,,nonprofit,4,0.5,1,\n"
+        + "Firm B,enterprise,,6,profit,2,,,1.5\n"
+        + "Firm C,enterprise,,3,,,,,\n"
+    )
+    sc = _scenario(tmp_path, text)
+    assert sc.parties == ("Lead College", "College A", "Firm B", "Firm C")
+    assert sc.file_parties == 3
+    u = sc.partnership.utilities
+    assert u["College A"].money == 0.5 and u["College A"].breakeven == 1.0
+    assert u["Firm B"].coefficient("graduates", "revenue") == 2.0
+    assert sc.partnership.parties[2].contributes == {"engineers": 6.0}
+    # written back, the file's parties stay in the file; inlined, they become tables
+    again = ba.loads_scenario(sc.to_toml(), base_dir=tmp_path)
+    assert again == sc
+    inlined = ba.loads_scenario(sc.to_toml(inline_data=True))
+    assert inlined.parties == sc.parties and "party_file" not in inlined.spec
+
+
+def test_the_same_table_as_a_frame_builds_the_same_partnership(tmp_path):
+    import pandas as pd
+
+    text = (
+        _HEAD
+        + "College A,nonprofit,10,,nonprofit,4,0.5,1,\n"
+        + "Firm B,enterprise,,6,profit,2,,,1.5\n"
+    )
+    sc = _scenario(tmp_path, text)
+    frame = pd.read_csv(tmp_path / "members.csv")
+    p = ba.Partnership.from_frame(frame, sc.partnership.output_specs, sc.partnership.production)
+    assert p.players == ("College A", "Firm B")
+    want = sc.partnership.restrict(["College A", "Firm B"])
+    assert_allclose(p.game().values, want.game().values)
+    assert [p.utilities[n] for n in p.players] == [want.utilities[n] for n in p.players]
+    with pytest.raises(InvalidScenarioError, match=r"frame: row 2, column 'contributes.engineers'"):
+        ba.Partnership.from_frame(
+            frame.assign(**{"contributes.engineers": [None, -1.0]}),
+            sc.partnership.output_specs,
+            sc.partnership.production,
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("kind,contributes.teachers\nnonprofit,1\n", r"missing column 'name'"),
+        (
+            "name,kind,contributes.teachers,utility.mony\nA,nonprofit,1,2\n",
+            r"column 'utility.mony' is not a party key; did you mean 'utility.money'\?",
+        ),
+        (
+            "name,kind,contributes.teachers\nA,nonprofit,1\nB,other,2\nA,other,3\n",
+            r"row 3 \(line 4\), column 'name': the party 'A' is named twice \(also row 1\)",
+        ),
+        (
+            "name,kind,contributes.teachers\nA,nonprofit,1\nB,other,-2\n",
+            r"row 2 \(line 3\), column 'contributes.teachers' = '-2' is negative",
+        ),
+        (
+            "name,kind,contributes.teachers\nA,nonprofit,lots\n",
+            r"row 1 \(line 2\), column 'contributes.teachers' = 'lots': expected a number",
+        ),
+        (
+            "name,kind,contributes.teachers\nLead College,nonprofit,1\n",
+            r"row 1, column 'name': the party 'Lead College' is also party\[0\]",
+        ),
+        (
+            "name,kind,utility.type,utility.cost\nA,nonprofit,nonprofit,1\n",
+            r"row 1 \(line 2\), column 'utility.cost': unknown key 'cost'",
+        ),
+    ],
+)
+def test_bad_party_tables_are_one_line_errors_naming_row_and_column(tmp_path, text, message):
+    with pytest.raises(InvalidScenarioError, match=message) as err:
+        _scenario(tmp_path, text)
+    assert "\n" not in str(err.value) and "party_file = 'members.csv'" in str(err.value)
+
+
+def test_the_large_group_example_settles_its_200_members_by_sampling():
+    from pathlib import Path
+
+    sc = ba.load_scenario(Path(__file__).resolve().parents[1] / "examples" / "large_group.toml")
+    assert sc.partnership.n == 200 and sc.file_parties == 200 and not sc.partnership.fits_table()
+    results = sc.solve()
+    grand = sc.partnership.oracle().grand
+    for s in results.values():
+        assert_allclose(s.payoffs.total, grand, rtol=1e-9)
+        assert s.estimated and s.checks.in_core is None
+
+
+def test_rival_prices_are_the_largest_value_among_the_members():
+    """The sorted search (top 64 parties first) against the definition, on coalitions of
+    every size from empty to full, and the oracle against the dense game."""
+    p = _group(300, seed=4)
+    w = p.money_values()
+    rng = np.random.default_rng(9)
+    sizes = rng.integers(0, 301, 500)
+    members = rng.random((500, 300)) < (sizes / 300)[:, None]
+    members[0] = False
+    want = members.astype(float) @ w
+    for k in np.flatnonzero([o.rival for o in p.output_specs]):
+        want[:, k] = np.where(members, w[None, :, k], -np.inf).max(axis=1)
+    want[~members.any(axis=1)] = 0.0
+    assert_allclose(p._prices_of(members, w), want)
+    small = _group(8, seed=2)
+    from benefit_alloc._bits import masks_to_bool
+
+    every = masks_to_bool(np.arange(256), 8)
+    assert_allclose(small.oracle().evaluate(every), small.game().values, rtol=1e-12)
+
+
+def test_a_budget_too_small_names_the_smallest_that_works():
+    p = _group(40)
+    with pytest.raises(InvalidGameError, match=r"budget = 10 is below \d+"):
+        p.settle("shapley_sampled", budget=10, rng=0)
+
+
+def test_a_scenario_of_a_thousand_parties_from_a_csv_settles_through_the_command(tmp_path, capsys):
+    from benefit_alloc import cli
+
+    rows = [f"Firm {i},enterprise,,{1 + i % 7},profit,2,,,\n" for i in range(999)]
+    toml = _TOML + '\n[methods]\nrun = ["shapley_sampled"]\n'
+    toml += '[methods.options.shapley_sampled]\nbudget = 2_997\nmethod = "permutation"\n'
+    sc = _scenario(tmp_path, _HEAD + "".join(rows), toml)
+    assert sc.partnership.n == 1000
+    code = cli.main(["solve", str(tmp_path / "group.toml"), "-f", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    import json
+
+    payload = json.loads(out)["methods"]["shapley_sampled"]
+    assert len(payload["stderr"]) == 1000
+    assert payload["checks"]["in_core"] is None
+    assert "the payoffs are estimates" in err and "core membership not checked" in err
