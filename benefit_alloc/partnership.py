@@ -50,6 +50,7 @@ from .game import MAX_DENSE_PLAYERS, Game, OracleGame, check_dense_size, owned_g
 from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
 from .production.linear import LinearProduction
+from .settlement import realise, solve_method
 from .solutions.dual_split import shadow_price_split
 from .utility import Utility, as_utility
 
@@ -665,7 +666,7 @@ class Partnership:
         The index holds the coalitions as ``"A + B"`` labels (name ``coalition``); with
         ``worth=True`` a last column ``worth`` holds the money-metric value :math:`v(S)`.
         """
-        import pandas as pd
+        import pandas as pd  # lazy: loads pandas
 
         q = self._outputs_all()[1:]
         labels = [" + ".join(names_of(m, self._names)) for m in range(1, 1 << self.n)]
@@ -968,8 +969,6 @@ class Partnership:
         Settlement
             Payoffs, bundles, utilities, transfers and checks.
         """
-        from .settlement import solve_method
-
         if method in ("shadow_price_split", "owen_allocation"):
             alloc = self.shadow_price_split(**options)
         else:
@@ -984,8 +983,6 @@ class Partnership:
         tol: float = 1e-7,
     ) -> Settlement:
         """Realise a given money split as bundles of outputs (see :func:`settlement.realise`)."""
-        from .settlement import realise
-
         return realise(self, payoffs, side_payments=side_payments, tol=tol)
 
     # ----------------------------------------------------------- what-if tools

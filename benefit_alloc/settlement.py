@@ -256,7 +256,7 @@ class Settlement:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per party: ``payoff``, ``standalone``, ``gain``, ``utility``, ``money``."""
-        import pandas as pd
+        import pandas as pd  # lazy: loads pandas
 
         pay = pd.Series(self.payoffs.to_dict())
         return pd.DataFrame(
@@ -473,7 +473,7 @@ def realise(
         When the payoffs cannot be realised: they exceed the worth produced, or a break-even
         floor (or, without side payments, the no-payment floor) binds; the message names it.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     game = partnership.game()
     names = partnership.players
@@ -599,7 +599,7 @@ def _explain_infeasible(
 
 def transfers(names: Sequence[str], m: NDArray[np.float64], money: float, num: str) -> pd.DataFrame:
     """Who pays whom: the joint pot and payers (money < 0) pay receivers (money > 0)."""
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     eps = 1e-12 * (1.0 + float(np.abs(m).max(initial=0.0)) + abs(money))
     pot = f"joint {num}"

@@ -119,7 +119,7 @@ def rank_partners(
         For an unknown focal party or candidate, the focal party among the candidates, a
         party named twice, no candidates, or ``max_size`` outside ``1..len(candidates)``.
     """
-    import pandas as pd  # deliberately lazy: a heavy dependency
+    import pandas as pd  # lazy: loads pandas
 
     names = partnership.players
     cands = _candidates(names, focal, candidates)
@@ -199,7 +199,7 @@ def sensitivity(
         For an unknown party or resource, or amounts that are not a non-empty list of
         numbers.
     """
-    import pandas as pd  # deliberately lazy: a heavy dependency
+    import pandas as pd  # lazy: loads pandas
 
     names = partnership.players
     if party not in names:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidGameError, InvalidScenarioError
+from ..utility import LinearUtility, NonprofitUtility, ProfitUtility
 from .checks import resources
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,8 +21,6 @@ __all__ = ["build_partnership", "production_model", "utility"]
 
 def utility(party: Mapping[str, Any]) -> Utility:
     """The utility a ``[[party]]`` table describes (default: money only, at par)."""
-    from ..utility import LinearUtility, NonprofitUtility, ProfitUtility
-
     u = party.get("utility")
     if u is None:
         if party["kind"] == "enterprise":
@@ -45,7 +44,7 @@ def production_model(
     outputs = [o["name"] for o in spec["output"]]
     parties = [p["name"] for p in spec["party"]]
     if prod["model"] == "linear":
-        from ..production import LinearProduction
+        from ..production import LinearProduction  # lazy: production models load on use
 
         acts = prod["activity"]
         used = list(resources(spec) or [])
@@ -59,7 +58,7 @@ def production_model(
             outputs=outputs,
         )
     if prod["model"] == "synergy":
-        from ..production import CES, CobbDouglas, Synergy
+        from ..production import CES, CobbDouglas, Synergy  # lazy: production models load on use
 
         funcs: dict[str, Any] = {}
         for out, f in prod["function"].items():
@@ -73,7 +72,7 @@ def production_model(
                     f["scale"], dict.fromkeys(f["inputs"], 1.0 / k), -math.inf, f["returns"]
                 )
         return Synergy(funcs, resources=resources(spec))
-    from ..production import TableProduction
+    from ..production import TableProduction  # lazy: production models load on use
 
     table = {
         frozenset(r["members"]): {o: r["outputs"].get(o, 0.0) for o in outputs} for r in rows or []
@@ -85,7 +84,7 @@ def build_partnership(
     spec: Mapping[str, Any], rows: Sequence[Mapping[str, Any]] | None
 ) -> Partnership:
     """The :class:`~benefit_alloc.Partnership` a validated scenario document describes."""
-    from ..partnership import Output, Partnership, Party
+    from ..partnership import Output, Partnership, Party  # lazy: loads the solvers
 
     try:
         parties = [Party(p["name"], p["kind"], p["contributes"]) for p in spec["party"]]
