@@ -43,6 +43,7 @@ import math
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -227,7 +228,7 @@ def available_solvers() -> tuple[str, ...]:
     >>> "highs" in available_solvers()
     True
     """
-    import pulp
+    import pulp  # lazy: loads pulp
 
     out = []
     if pulp.HiGHS(msg=False).available():
@@ -250,9 +251,7 @@ def _cbc_engine() -> Any:
     ``cbcbox`` wheel (pulp's ``cbc`` extra). pulp 3 also bundles a binary behind
     ``PULP_CBC_CMD`` (deprecated by pulp 3.3, hence the filter); pulp 4 removed that class.
     """
-    import warnings
-
-    import pulp
+    import pulp  # lazy: loads pulp
 
     coin = pulp.COIN_CMD(msg=False)
     if coin.available():
@@ -333,7 +332,7 @@ def new_highs() -> Any:
     is created; that first construction runs inside :func:`native_stdout_muted`.
     """
     global _BANNER_SILENCED
-    import highspy  # deliberately lazy: a compiled solver, loaded on first use
+    import highspy  # lazy: highspy is a compiled solver, loaded on first use
 
     if _BANNER_SILENCED:
         h = highspy.Highs()
@@ -417,7 +416,7 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
     >>> duality_gap(lp, sol).ok()
     True
     """
-    import pulp
+    import pulp  # lazy: loads pulp
 
     name = check_solver(solver)
     k = lp.n_vars
@@ -578,7 +577,7 @@ def solve_lp_status(lp: LinearProgram, *, what: str = "the LP", tol: float = 1e-
     ...                               bounds=[[0, math.inf]])).status
     'infeasible'
     """
-    import highspy
+    import highspy  # lazy: highspy is a compiled solver, loaded on first use
 
     k = lp.n_vars
     m_ub = lp.A_ub.shape[0]
@@ -718,7 +717,7 @@ class IncrementalLP:
     def __init__(
         self, cost: ArrayLike, col_lo: ArrayLike, col_hi: ArrayLike, *, tol: float = 1e-9
     ) -> None:
-        import highspy
+        import highspy  # lazy: highspy is a compiled solver, loaded on first use
 
         self._hs = highspy
         c = np.asarray(cost, dtype=np.float64)

@@ -173,7 +173,7 @@ class Allocation:
 
     def to_frame(self) -> pd.DataFrame:
         """DataFrame indexed by player with a ``value`` column (and ``stderr`` when sampled)."""
-        import pandas as pd
+        import pandas as pd  # lazy: loads pandas
 
         data: dict[str, Any] = {"value": self._values}
         if self._stderr is not None:
@@ -189,7 +189,7 @@ class Allocation:
             )
         if not (isinstance(level, (int, float)) and 0 < level < 1):
             raise InvalidGameError(f"level must be strictly between 0 and 1, got {level!r}")
-        from statistics import NormalDist
+        from statistics import NormalDist  # lazy: loads decimal, fractions and random
 
         z = NormalDist().inv_cdf(0.5 + level / 2)
         return np.column_stack([self._values - z * self._stderr, self._values + z * self._stderr])

@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import registry
+from . import __version__, _schema, registry
 from ._lp import native_stdout_muted as _native_stdout_muted
 from ._text import printable
 from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
+from .registry import get
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -79,8 +80,6 @@ _state: dict[str, bool] = {"debug": False}
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
-
         typer.echo(f"benefit-alloc {__version__}")
         raise typer.Exit(0)
 
@@ -156,7 +155,11 @@ AllowOutsideOpt = Annotated[
 def _load(ref: str, allow_outside: bool = False) -> Scenario:
     """A scenario from a path, or from the name of a bundled scenario; the files it names
     must lie inside its folder unless ``allow_outside`` (``--allow-outside-files``)."""
-    from .scenario import bundled_scenario_path, bundled_scenarios, load_scenario
+    from .scenario import (  # lazy: the scenario layer is not needed for --help
+        bundled_scenario_path,
+        bundled_scenarios,
+        load_scenario,
+    )
 
     path = Path(ref)
     if not path.exists() and os.sep not in ref and "/" not in ref:
@@ -188,8 +191,7 @@ def _scenario_methods(scenario: Scenario, quiet: bool) -> list[str]:
 def _applicable_methods(scenario: Scenario, quiet: bool) -> list[str]:
     """Every listed method that applies to the scenario
     (:meth:`Scenario.applicable_methods`); each that does not is named in a note."""
-    from .registry import get
-    from .scenario import METHODS
+    from .scenario import METHODS  # lazy: the scenario layer is not needed for --help
 
     methods = scenario.applicable_methods()
     for m in METHODS:
@@ -202,8 +204,7 @@ def _methods(given: list[str] | None, scenario: Scenario, quiet: bool = False) -
     """The methods asked for on the command line (comma-separated, repeatable) or the
     scenario's own list (see :func:`_scenario_methods`).  A method asked for by name that
     does not apply to the scenario is an error."""
-    from . import _schema
-    from .scenario import METHODS
+    from .scenario import METHODS  # lazy: the scenario layer is not needed for --help
 
     if not given:
         return _scenario_methods(scenario, quiet)
@@ -316,9 +317,9 @@ def _emit(
         parts += [f"_{printable(n)}_" for n in notes]
         out.write("\n\n".join(parts) + "\n")
     else:
-        from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
+        from rich.console import Console  # lazy: loads rich
+        from rich.table import Table  # lazy: loads rich
+        from rich.text import Text  # lazy: loads rich
 
         def text(x: object, style: str = "") -> Text:
             # a Text is never parsed for markup or emoji codes
@@ -372,8 +373,8 @@ class _Progress:
         return self
 
     def _show(self) -> None:
-        from rich.console import Console
-        from rich.progress import (
+        from rich.console import Console  # lazy: loads rich
+        from rich.progress import (  # lazy: loads rich
             BarColumn,
             MofNCompleteColumn,
             Progress,
@@ -428,7 +429,7 @@ def _note(message: str, quiet: bool) -> None:
 
 # ---------------------------------------------------------------------------- result tables
 def _shares_frame(results: Mapping[str, Settlement], parties: Sequence[str]) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     df = pd.DataFrame(
         {m: [s.payoffs[p] for p in parties] for m, s in results.items()},
@@ -438,7 +439,7 @@ def _shares_frame(results: Mapping[str, Settlement], parties: Sequence[str]) -> 
 
 
 def _stability_frame(results: Mapping[str, Settlement]) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     rows = {}
     for m, s in results.items():
@@ -479,7 +480,7 @@ def _run(
     scenario: Scenario, methods: Sequence[str], report: Path | None, quiet: bool
 ) -> dict[str, Settlement]:
     """Settle by each method and write the report if asked, under one progress bar."""
-    from .report import write_report
+    from .report import write_report  # lazy: the report loads the solvers and matplotlib
 
     steps = 1 + len(methods) + (_report_steps(scenario) if report is not None else 0)
     written = None
@@ -537,7 +538,7 @@ def solve(
 
 
 def _long_frame(results: Mapping[str, Settlement]) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     frames = []
     for m, s in results.items():
@@ -660,8 +661,6 @@ def partners(
     allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Rank candidate partners (or groups of them) for a focal party."""
-    from . import _schema
-
     sc = _load(scenario, allow_outside_files)
     conf = sc.partners or {}
     who = focal or conf.get("focal")
@@ -704,7 +703,7 @@ def validate(
     allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
     """Check a scenario file; print a summary, or the first problem with its key path."""
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     sc = _load(scenario, allow_outside_files)
     with _native_stdout_muted():
@@ -750,7 +749,10 @@ def demo(
     quiet: QuietOpt = False,
 ) -> None:
     """Run a bundled scenario end to end: compare the methods and write an HTML report."""
-    from .scenario import bundled_scenario_path, bundled_scenarios
+    from .scenario import (  # lazy: the scenario layer is not needed for --help
+        bundled_scenario_path,
+        bundled_scenarios,
+    )
 
     if list_:
         for name, path in bundled_scenarios().items():

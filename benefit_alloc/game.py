@@ -382,7 +382,7 @@ class Game:
 
     def to_frame(self) -> pd.DataFrame:
         """DataFrame with one boolean column per player and a ``value`` column, by mask."""
-        import pandas as pd
+        import pandas as pd  # lazy: loads pandas
 
         members = masks_to_bool(np.arange(1 << self._n), self._n)
         df = pd.DataFrame(members, columns=list(self._players))

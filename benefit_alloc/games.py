@@ -361,7 +361,7 @@ def assignment(
     >>> g.players, g.grand
     (('R0', 'R1', 'C0', 'C1'), 5.0)
     """
-    from scipy.optimize import linear_sum_assignment
+    from scipy.optimize import linear_sum_assignment  # lazy: loads scipy.optimize
 
     a = _assignment_matrix(surplus)
     m, k = a.shape
@@ -529,8 +529,8 @@ def flow(
     >>> g.players, g.values.tolist()
     (('A', 'B'), [0.0, 0.0, 1.0, 2.0])
     """
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import maximum_flow
+    from scipy.sparse import csr_matrix  # lazy: loads scipy.sparse
+    from scipy.sparse.csgraph import maximum_flow  # lazy: loads scipy.sparse
 
     if isinstance(edges, (str, bytes)) or not isinstance(edges, Sequence) or not edges:
         raise InvalidGameError("edges must be a non-empty list of (u, w, capacity, owner)")

@@ -51,6 +51,7 @@ from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
 from .production.linear import LinearProduction
 from .registry import SAMPLED_COUNTERPART, SAMPLED_METHODS
+from .settlement import METHODS, realise, solve_method
 from .solutions.dual_split import shadow_price_split
 from .utility import Utility, as_utility
 
@@ -422,7 +423,7 @@ class Partnership:
         >>> p.players, p.parties[1].contributes["engineers"]
         (('College', 'Firm'), 5.0)
         """
-        from ._scenario.party_table import party_records, utility
+        from ._scenario.party_table import party_records, utility  # lazy: the scenario layer
 
         if not hasattr(frame, "columns") or not hasattr(frame, "to_dict"):
             raise InvalidScenarioError(
@@ -814,7 +815,7 @@ class Partnership:
         ``worth=True`` a last column ``worth`` holds the money-metric value :math:`v(S)`.
         ``max_bytes`` is the memory budget, as for :meth:`game`.
         """
-        import pandas as pd
+        import pandas as pd  # lazy: loads pandas
 
         q = self._outputs_all(max_bytes)[1:]
         labels = [" + ".join(names_of(m, self._names)) for m in range(1, 1 << self.n)]
@@ -1172,8 +1173,6 @@ class Partnership:
             For an exact method on a partnership too large to tabulate (naming its sampled
             counterpart), or a sampled method without ``budget=``.
         """
-        from .settlement import solve_method
-
         if method in ("shadow_price_split", "owen_allocation"):
             alloc = self.shadow_price_split(**options)
         elif isinstance(method, str) and method in SAMPLED_METHODS:
@@ -1206,8 +1205,6 @@ class Partnership:
         InvalidScenarioError
             For another method, a missing ``budget=``, or a non-transferable partnership.
         """
-        from .settlement import METHODS
-
         if method not in SAMPLED_METHODS:
             raise InvalidScenarioError(
                 f"sampled_split: method {method!r} is not one of {list(SAMPLED_METHODS)}"
@@ -1240,8 +1237,6 @@ class Partnership:
         tol: float = 1e-7,
     ) -> Settlement:
         """Realise a given money split as bundles of outputs (see :func:`settlement.realise`)."""
-        from .settlement import realise
-
         return realise(self, payoffs, side_payments=side_payments, tol=tol)
 
     # ----------------------------------------------------------- what-if tools

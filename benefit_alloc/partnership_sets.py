@@ -777,7 +777,7 @@ def bargain(
     tol: float = 1e-9,
 ) -> Settlement:
     """The body of :meth:`Partnership.bargain` (see there)."""
-    import pandas as pd  # deliberately lazy: a heavy dependency, needed only here
+    import pandas as pd  # lazy: loads pandas
 
     if not isinstance(method, str) or method not in METHODS:
         raise InvalidScenarioError(

@@ -600,7 +600,7 @@ def _partially_transferable(partnership: _PartnershipLike, side_payments: bool) 
 
 
 def _is_linear_production(model: Any) -> bool:
-    from .production.linear import LinearProduction
+    from .production.linear import LinearProduction  # lazy: production models load on use
 
     return isinstance(model, LinearProduction) and model.yields is not None
 

@@ -33,8 +33,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import __version__
 from ._text import printable
-from .errors import InvalidScenarioError
+from .errors import InvalidGameError, InvalidScenarioError
+from .registry import METHODS
 from .scenario import Scenario
 from .settlement import Settlement
 
@@ -120,8 +122,8 @@ def _figure(width: float, height: float) -> Any:
     ImportError
         When matplotlib is not installed.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: loads matplotlib
+    from matplotlib.figure import Figure  # lazy: loads matplotlib
 
     fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
@@ -204,8 +206,6 @@ def core_polygon(game: Game) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     >>> len(verts)
     3
     """
-    from .errors import InvalidGameError
-
     if game.n != 3:
         raise InvalidGameError(f"the imputation triangle needs 3 players, the game has {game.n}")
     v = game.values
@@ -294,7 +294,7 @@ def imputation_triangle(game: Game, points: Mapping[str, Sequence[float] | np.nd
 
 
 def _polygon(xy: NDArray[np.float64], **kwargs: Any) -> Any:
-    from matplotlib.patches import Polygon
+    from matplotlib.patches import Polygon  # lazy: loads matplotlib
 
     return Polygon(xy, closed=True, **kwargs)
 
@@ -375,7 +375,7 @@ def _plot(make: Callable[[], Any], alt: str, caption: str, state: dict[str, Any]
 
 
 def _summary(sc: Scenario) -> str:
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     spec = sc.spec
     parts = [f"<p>{_esc(sc.description)}</p>" if sc.description else ""]
@@ -464,8 +464,6 @@ def _utility_text(u: Mapping[str, Any] | None) -> str:
 def _method_list(results: Mapping[str, Settlement]) -> str:
     """What each method is (from the method registry); bargaining solutions are in each
     party's own utility units, which the list says."""
-    from .registry import METHODS
-
     items = []
     for m in results:
         entry = METHODS.get(m)
@@ -498,9 +496,7 @@ def render_report(
         Called with a description before each long step.
     """
     _check_report_args(scenario, results)
-    import pandas as pd
-
-    from . import __version__
+    import pandas as pd  # lazy: loads pandas
 
     step = progress or (lambda _d: None)
     state: dict[str, Any] = {}

@@ -274,7 +274,7 @@ class Settlement:
     @property
     def stderr(self) -> pd.Series | None:
         """Standard errors of the payoffs, by party (None for an exact method)."""
-        import pandas as pd
+        import pandas as pd  # lazy: loads pandas
 
         se = self.payoffs.stderr
         return None if se is None else pd.Series(se, index=self.standalone.index, name="stderr")
@@ -288,7 +288,7 @@ class Settlement:
         InvalidGameError
             When the payoffs are exact (no standard errors).
         """
-        import pandas as pd
+        import pandas as pd  # lazy: loads pandas
 
         if self.payoffs.stderr is None:
             raise InvalidGameError(
@@ -301,7 +301,7 @@ class Settlement:
     def to_frame(self) -> pd.DataFrame:
         """One row per party: ``payoff`` (then ``stderr`` for an estimate), ``standalone``,
         ``gain``, ``utility``, ``money``."""
-        import pandas as pd
+        import pandas as pd  # lazy: loads pandas
 
         pay = pd.Series(self.payoffs.to_dict())
         cols: dict[str, Any] = {"payoff": pay}
@@ -529,7 +529,7 @@ def realise(
         When the payoffs cannot be realised: they exceed the worth produced, or a break-even
         floor (or, without side payments, the no-payment floor) binds; the message names it.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     dense = partnership.fits_table()
     game: Game | OracleGame = partnership.game() if dense else partnership.oracle()
@@ -698,7 +698,7 @@ def _explain_infeasible(
 
 def transfers(names: Sequence[str], m: NDArray[np.float64], money: float, num: str) -> pd.DataFrame:
     """Who pays whom: the joint pot and payers (money < 0) pay receivers (money > 0)."""
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     eps = 1e-12 * (1.0 + float(np.abs(m).max(initial=0.0)) + abs(money))
     pot = f"joint {num}"

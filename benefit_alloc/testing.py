@@ -28,8 +28,12 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from ._bits import popcount
+from .bargaining import FeasibleSet, NTUGame
 from .errors import InvalidGameError
 from .game import Game
+from .partnership import Output, Partnership, Party
+from .production.table import TableProduction
+from .utility import LinearUtility, NonprofitUtility
 
 if TYPE_CHECKING:  # pragma: no cover
     from .partnership import Partnership
@@ -218,10 +222,6 @@ def partnerships(
     revenue : bool, optional
         Whether the numeraire ``"revenue"`` is also produced (default: drawn).
     """
-    from .partnership import Output, Partnership, Party
-    from .production.table import TableProduction
-    from .utility import LinearUtility, NonprofitUtility
-
     k = draw(_resolve_range(n, _MAX_PARTIES, "n"))
     m = draw(_resolve_range(goods, 4, "goods"))
     with_revenue = draw(st.booleans()) if revenue is None else bool(revenue)
@@ -355,8 +355,6 @@ def feasible_sets(
         :func:`frontier_functions` (without its slope); default: points, or a frontier half
         the time when the dimension is 2.
     """
-    from .bargaining import FeasibleSet
-
     if kind not in (None, "points", "frontier"):
         raise InvalidGameError(f"kind must be None, 'points' or 'frontier', got {kind!r}")
     k = 2 if kind == "frontier" else draw(_resolve_n(n))
@@ -424,8 +422,6 @@ def ntu_games(
     :math:`V(T) \\times V(S \\setminus T)` of its splits (all combinations of their points), so
     that a coalition can do whatever its parts can do apart.
     """
-    from .bargaining import NTUGame
-
     if tu:
         return NTUGame.from_tu(draw(games(n, superadditive=True, scale=scale)))
     k = draw(_resolve_n(n))

@@ -31,6 +31,7 @@ import numpy as np
 
 from .allocation import Allocation
 from .errors import InvalidScenarioError
+from .registry import SAMPLED_COUNTERPART, SAMPLED_METHODS
 from .settlement import solve_method
 from .solutions.core import core_is_empty, excess, least_core
 
@@ -124,7 +125,7 @@ def rank_partners(
         For an unknown focal party or candidate, the focal party among the candidates, a
         party named twice, no candidates, or ``max_size`` outside ``1..len(candidates)``.
     """
-    import pandas as pd  # deliberately lazy: a heavy dependency
+    import pandas as pd  # lazy: loads pandas
 
     names = partnership.players
     cands = _candidates(names, focal, candidates)
@@ -217,7 +218,7 @@ def sensitivity(
         numbers; for an exact method on a partnership too large to tabulate (naming its
         sampled counterpart).
     """
-    import pandas as pd  # deliberately lazy: a heavy dependency
+    import pandas as pd  # lazy: loads pandas
 
     names = partnership.players
     if party not in names:
@@ -258,9 +259,7 @@ def _sampled_sensitivity(
 ) -> pd.DataFrame:
     """:func:`sensitivity` of a partnership too large to tabulate: a sampled method on each
     variant's oracle, every amount from one seed (common random numbers)."""
-    import pandas as pd  # deliberately lazy: a heavy dependency
-
-    from .registry import SAMPLED_COUNTERPART, SAMPLED_METHODS
+    import pandas as pd  # lazy: loads pandas
 
     if not isinstance(method, str) or method not in SAMPLED_METHODS:
         other = SAMPLED_COUNTERPART.get(str(method), "shapley_sampled")

@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from .._bits import names_of, subset_sums
+from ..solutions.shapley import shapley
 from .checks import resources
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +35,7 @@ def sensitivity(
     ``worth``) as the named party's contribution of the named resource takes each amount
     (the index); None when the scenario asks for none.  See
     :meth:`Partnership.sensitivity`."""
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     sens = sc.report.get("sensitivity")
     if sens is None:
@@ -75,11 +79,7 @@ def explain(
     ``notes``
         Plain-language sentences.
     """
-    import numpy as np
-    import pandas as pd
-
-    from .._bits import names_of, subset_sums
-    from ..solutions.shapley import shapley
+    import pandas as pd  # lazy: loads pandas
 
     step = progress or _silent
     step("building the game")

@@ -27,7 +27,7 @@ def production_model(
     outputs = [o["name"] for o in spec["output"]]
     parties = [p["name"] for p in spec["party"]]
     if prod["model"] == "linear":
-        from ..production import LinearProduction
+        from ..production import LinearProduction  # lazy: production models load on use
 
         acts = prod["activity"]
         used = list(resources(spec) or [])
@@ -41,7 +41,7 @@ def production_model(
             outputs=outputs,
         )
     if prod["model"] == "synergy":
-        from ..production import CES, CobbDouglas, Synergy
+        from ..production import CES, CobbDouglas, Synergy  # lazy: production models load on use
 
         funcs: dict[str, Any] = {}
         for out, f in prod["function"].items():
@@ -55,7 +55,7 @@ def production_model(
                     f["scale"], dict.fromkeys(f["inputs"], 1.0 / k), -math.inf, f["returns"]
                 )
         return Synergy(funcs, resources=resources(spec))
-    from ..production import TableProduction
+    from ..production import TableProduction  # lazy: production models load on use
 
     table = {
         frozenset(r["members"]): {o: r["outputs"].get(o, 0.0) for o in outputs} for r in rows or []
@@ -67,7 +67,7 @@ def build_partnership(
     spec: Mapping[str, Any], rows: Sequence[Mapping[str, Any]] | None
 ) -> Partnership:
     """The :class:`~benefit_alloc.Partnership` a validated scenario document describes."""
-    from ..partnership import Output, Partnership, Party
+    from ..partnership import Output, Partnership, Party  # lazy: loads the solvers
 
     try:
         parties = [Party(p["name"], p["kind"], p["contributes"]) for p in spec["party"]]

@@ -18,7 +18,7 @@ def bundled_scenarios() -> dict[str, Path]:
     >>> sorted(bundled_scenarios())
     ['college_enterprise', 'large_group', 'partner_selection', 'training_centre', 'vocational_group']
     """
-    from importlib import resources
+    from importlib import resources  # lazy: loads tempfile, shutil and the compression modules
 
     root = resources.files("benefit_alloc") / "data"
     out: dict[str, Path] = {}

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _schema as s
 from ..errors import InvalidScenarioError
+from ..utility import LinearUtility, NonprofitUtility, ProfitUtility
 from .schema import SCHEMA
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -186,8 +187,6 @@ def _checked(party: dict[str, Any], at: str) -> dict[str, Any]:
 
 def utility(party: Mapping[str, Any]) -> Utility:
     """The utility a ``[[party]]`` table describes (default: money only, at par)."""
-    from ..utility import LinearUtility, NonprofitUtility, ProfitUtility
-
     u = party.get("utility")
     if u is None:
         if party["kind"] == "enterprise":

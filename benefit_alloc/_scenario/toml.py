@@ -39,6 +39,6 @@ def to_toml(sc: Scenario, *, inline_data: bool = False) -> str:
     A CSV table stays a reference (relative to the scenario file) unless ``inline_data``
     is set, which writes its rows into the document.
     """
-    import tomli_w
+    import tomli_w  # lazy: tomli_w is needed only to write scenarios
 
     return tomli_w.dumps(sc.to_dict(inline_data=inline_data))

@@ -256,7 +256,7 @@ def _search(
     Levenberg-Marquardt (:func:`scipy.optimize.least_squares`) over the log-scales of the
     weight components, from deterministic starting points.
     """
-    from scipy.optimize import least_squares
+    from scipy.optimize import least_squares  # lazy: loads scipy.optimize
 
     n = game.n
     grand = game._sets[-1]

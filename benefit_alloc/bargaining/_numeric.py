@@ -20,6 +20,7 @@ scipy.optimize is imported inside the functions that use it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -148,7 +149,7 @@ def linprog(
 def _linprog_scipy(
     c: NDArray[np.float64], A_ub: Any, b_ub: Any, A_eq: Any, b_eq: Any, bounds: Any, what: str
 ) -> LPOutcome:
-    from scipy.optimize import linprog as _linprog
+    from scipy.optimize import linprog as _linprog  # lazy: loads scipy.optimize
 
     res = _linprog(
         -c,
@@ -266,7 +267,7 @@ def root_decreasing(f: Callable[[float], float], a: float, b: float, *, xtol: fl
     bisection with inverse quadratic interpolation: as safe as bisection, superlinear on
     smooth functions.  Converges to the last bits (``rtol = 4 eps``).
     """
-    from scipy.optimize import brentq
+    from scipy.optimize import brentq  # lazy: loads scipy.optimize
 
     fa = f(a)
     if not fa > 0:
@@ -293,7 +294,7 @@ def project_onto_hull(C: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray
     (the homogenised objective is :math:`\sigma^2 D^2 + (\sigma - 1)^2` for a point at
     distance ``D``, minimised jointly by the nearest point and :math:`\sigma = 1/(1 + D^2)`).
     """
-    from scipy.optimize import nnls
+    from scipy.optimize import nnls  # lazy: loads scipy.optimize
 
     m, n = C.shape
     L = max(1.0, float(np.abs(C - z).max()))
@@ -415,7 +416,7 @@ def _convex_weights(
     P: NDArray[np.float64], u: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], float]:
     """Nonnegative weights ``mu`` (summing to 1) with ``P.T mu`` closest to ``u``, and the residual."""
-    from scipy.optimize import nnls
+    from scipy.optimize import nnls  # lazy: loads scipy.optimize
 
     scale = max(1.0, float(np.abs(P).max()))
     M = np.vstack([P.T, np.full((1, P.shape[0]), scale)])
@@ -444,8 +445,6 @@ def _polish(
     A candidate is accepted only with the certificate: it is a convex combination of its
     face's points and the gradient there supports every point of ``C``.
     """
-    import itertools
-
     m, n = C.shape
     g = w / (u - d)
     s = C @ g

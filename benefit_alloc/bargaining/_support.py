@@ -194,7 +194,7 @@ class _SupportSet(FeasibleSet):
         decomposition.  It is kept only when it satisfies the condition to rounding (on a
         polytope, where :math:`p` jumps, the decomposition is exact anyway).
         """
-        from scipy.optimize import least_squares
+        from scipy.optimize import least_squares  # lazy: loads scipy.optimize
 
         u, info = simplicial_decomposition(self, d, w, self._call, tol=max(self._tol, 1e-12))
         n = self._n

@@ -145,7 +145,7 @@ class _Highs:
     """A HiGHS model of ``max c.x s.t. A x <= b, x >= 0`` re-solved for many ``b``."""
 
     def __init__(self, A: NDArray[np.float64], c: NDArray[np.float64]) -> None:
-        import highspy  # deliberately lazy: a compiled solver, loaded on first use
+        import highspy  # lazy: highspy is a compiled solver, loaded on first use
 
         self._hs = highspy
         r, a = A.shape

@@ -84,7 +84,7 @@ class ProductionModel(ABC):
         and the output prices (``None``, ``(m,)`` or ``(k, m)`` over :attr:`outputs`);
         raises :class:`~benefit_alloc.errors.InvalidScenarioError` naming the bad argument.
         """
-        from . import _checks as chk  # the production submodules load on first use
+        from . import _checks as chk  # lazy: production submodules load on first use
 
         _, contrib, mem, prices = chk.check_produce_args(
             players,
@@ -115,7 +115,7 @@ class ProductionModel(ABC):
         contrib, _, _ = self._checked_batch(
             players, contributions, np.zeros((0, n), dtype=bool), None
         )
-        from . import _checks as chk
+        from . import _checks as chk  # lazy: production submodules load on first use
 
         return contrib, chk.output_prices_(output_prices, 1 << n, self.outputs)
 

@@ -144,7 +144,7 @@ def blocking_coalitions(
     mask
     1      (College,)     0.5
     """
-    import pandas as pd  # lazy: pandas is heavy and only this function needs it
+    import pandas as pd  # lazy: loads pandas
 
     t = check_tol(tol)
     if top is not None and (

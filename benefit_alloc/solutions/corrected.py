@@ -53,6 +53,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+import benefit_alloc
+
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game
@@ -128,7 +130,7 @@ def factor_shares(factors: Any, players: Sequence[str]) -> pd.DataFrame:
     >>> shares["risk"].to_dict()
     {'College': 0.25, 'Firm': 0.75}
     """
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     names = [str(p) for p in players]
     if isinstance(factors, pd.DataFrame):
@@ -199,7 +201,7 @@ def factor_shares(factors: Any, players: Sequence[str]) -> pd.DataFrame:
 
 
 def _factor_weights(weights: Any, factors: Sequence[str]) -> NDArray[np.float64]:
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     k = len(factors)
     if weights is None:
@@ -262,7 +264,6 @@ def _base_rule(
             f"base={base!r} is unknown; use one of {sorted(BASE_RULES)} or a function "
             "game -> Allocation"
         )
-    import benefit_alloc
 
     attr, fixed = BASE_RULES[base]
     fn = getattr(benefit_alloc, attr, None)
@@ -344,7 +345,7 @@ def corrected_shapley(
     >>> a.stability.in_core
     True
     """
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     if not isinstance(game, Game):
         raise InvalidGameError(f"corrected_shapley needs a dense Game, got {type(game).__name__}")

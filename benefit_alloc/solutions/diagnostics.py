@@ -44,6 +44,7 @@ from .._validate import check_tol
 from ..allocation import Allocation, as_payoff
 from ..errors import InfeasibleError, InvalidGameError
 from ..game import Game, OracleGame
+from .core import blocking_coalitions, core_is_empty, excess, is_in_core
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -147,8 +148,6 @@ def _nearest_point(
     game: Game, x: NDArray[np.float64], norm: str, tol: float, solver: str
 ) -> tuple[NDArray[np.float64], float]:
     """Nearest core point to ``x`` and its distance, by constraint generation (core non-empty)."""
-    from .core import excess
-
     n = game.n
     full = (1 << n) - 1
     sign = -1.0 if game.cost else 1.0
@@ -253,8 +252,6 @@ def nearest_core_point(
     >>> y.to_dict(), y.distance
     ({'College': 1.0, 'Firm': 3.0}, 0.5)
     """
-    from .core import core_is_empty, is_in_core
-
     g = _dense(game, "nearest_core_point")
     nrm = _check_norm(norm, "norm", allow_none=False)
     t = check_tol(tol)
@@ -322,8 +319,6 @@ def stability_diagnostics(
     >>> d.summary()
     'individually rational: no (College by 0.5); in the core: no; largest excess 0.5 by College; nearest core point at max distance 0.5'
     """
-    from .core import blocking_coalitions, core_is_empty, excess, is_in_core
-
     g = _dense(game, "stability_diagnostics")
     nrm = _check_norm(nearest, "nearest", allow_none=True)
     t = check_tol(tol)

@@ -111,7 +111,7 @@ def _polish(
 
 
 def _frame(points: NDArray[np.float64], players: tuple[str, ...]) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     return pd.DataFrame(points, columns=list(players))
 
@@ -233,7 +233,7 @@ def core_vertices(game: Game, *, tol: float = 1e-9) -> pd.DataFrame:
         pts = np.array([x0 + z[:, 0] * lo, x0 + z[:, 0] * hi])
         pts = _polish(_distinct(pts, scale, t), a, b, grand, 1e-7 * scale)
         return _frame(sign * pts, g.players)
-    from scipy.spatial import HalfspaceIntersection
+    from scipy.spatial import HalfspaceIntersection  # lazy: loads scipy.spatial
 
     norms = np.linalg.norm(az, axis=1)
     keep = norms > 1e-12

@@ -117,7 +117,7 @@ def harsanyi_dividends(game: Game, *, nonzero: bool = False) -> pd.DataFrame:
     >>> harsanyi_dividends(g)["coalition"].iloc[-1]
     ('College', 'Firm')
     """
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     g = _game(game, "harsanyi_dividends", MAX_LABELLED_PLAYERS)
     if not isinstance(nonzero, (bool, np.bool_)):
@@ -151,7 +151,7 @@ def _pair_matrix(game: Game, size_weight: NDArray[np.float64]) -> NDArray[np.flo
 
 
 def _labelled(game: Game, mat: NDArray[np.float64]) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     names = list(game.players)
     return pd.DataFrame(mat, index=pd.Index(names, name="player"), columns=names)

@@ -114,7 +114,7 @@ def assignment_core(
     >>> a.values.tolist(), a.matching
     ([3.0, 2.0, 0.0, 0.0], (('R0', 'C0'), ('R1', 'C1')))
     """
-    from scipy.optimize import linear_sum_assignment
+    from scipy.optimize import linear_sum_assignment  # lazy: loads scipy.optimize
 
     if side not in ("rows", "cols"):
         raise InvalidGameError(f"side = {side!r} must be 'rows' or 'cols'")

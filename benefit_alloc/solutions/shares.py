@@ -39,6 +39,7 @@ from ..allocation import Allocation
 from ..errors import InvalidGameError, InvalidScenarioError
 from ..game import Game
 from .diagnostics import stability_diagnostics
+from .shapley import proportional
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..partnership import Partnership
@@ -69,8 +70,6 @@ def _split(
     solver: str,
     **extra: Any,
 ) -> Allocation:
-    from .shapley import proportional
-
     neg = {p: float(k) for p, k in zip(game.players, key) if k < 0}
     if neg:
         raise InvalidGameError(f"{method}: {what} must be >= 0 for a proportional split; got {neg}")

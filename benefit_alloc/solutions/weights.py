@@ -121,7 +121,7 @@ def _labelled_matrix(
     matrix: Any, labels: Sequence[Any] | None
 ) -> tuple[NDArray[np.float64], list[str]]:
     """The comparison matrix as a float array and its criteria names."""
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     if isinstance(matrix, pd.DataFrame):
         rows = [str(r) for r in matrix.index]
@@ -278,7 +278,7 @@ def ahp_weights(
     >>> round(res.cr, 4), res.consistent
     (0.0032, True)
     """
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     if method not in ("eigenvector", "geometric_mean"):
         raise InvalidGameError(
@@ -320,7 +320,7 @@ def ahp_weights(
 
 # ----------------------------------------------------------------- entropy weights
 def _indicator_table(indicators: Any) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     if isinstance(indicators, pd.DataFrame):
         df = indicators.copy()
@@ -395,7 +395,7 @@ def entropy_weights(indicators: Any, *, cost: Iterable[str] = ()) -> pd.Series:
     >>> entropy_weights(table, cost=["risk"]).round(4).to_dict()
     {'patents': 0.5843, 'risk': 0.4157}
     """
-    import pandas as pd
+    import pandas as pd  # lazy: loads pandas
 
     df = _indicator_table(indicators)
     if isinstance(cost, str):
