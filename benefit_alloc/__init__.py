@@ -137,6 +137,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.dual_split import shadow_price_split
 
+# cooperation over periods and under uncertainty
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .cooperation import Cooperation, CooperationResult, PeriodStability, settle_periods
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.  The allocation methods
@@ -240,6 +244,11 @@ _LAZY: dict[str, str] = {
     "modiclus": "benefit_alloc.solutions.nucleolus_variants",
     # Owen's (1975) dual split of linear production games
     "shadow_price_split": "benefit_alloc.solutions.dual_split",
+    # cooperation over periods and under uncertainty
+    "Cooperation": "benefit_alloc.cooperation",
+    "CooperationResult": "benefit_alloc.cooperation",
+    "PeriodStability": "benefit_alloc.cooperation",
+    "settle_periods": "benefit_alloc.cooperation",
 }
 
 __all__ = [
@@ -374,6 +383,11 @@ __all__ = [
     "modiclus",
     # Owen's (1975) dual split of linear production games
     "shadow_price_split",
+    # cooperation over periods and under uncertainty
+    "Cooperation",
+    "CooperationResult",
+    "PeriodStability",
+    "settle_periods",
 ]
 
 

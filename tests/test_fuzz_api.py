@@ -499,6 +499,37 @@ SPECS: dict[str, Spec] = {
     ),
 }
 
+
+# cooperation over periods and under uncertainty
+def cooperation_args() -> dict[str, Any]:
+    p = ba.Partnership(**partnership_args())
+    return {"periods": [p, p], "rate": 0.05, "parties": ["A", "B"], "labels": [2025, 2026]}
+
+
+SPECS["Cooperation"] = Spec(
+    ba.Cooperation,
+    cooperation_args,
+    {
+        "periods": st.sampled_from([None, [], "x", [1.0], [game3()]]),
+        "rate": st.sampled_from([-0.1, NAN, INF, "5%", None]),
+        "parties": st.sampled_from(["A", ["A"], [1, 2], 3, ["A", "A", "B"]]),
+        "labels": st.sampled_from([3, "ab", [1], [1, 1]]),
+    },
+    {"periods": ("period",), "parties": ("parties", "party")},
+)
+SPECS["settle_periods"] = Spec(
+    ba.settle_periods,
+    lambda: {"cooperation": ba.Cooperation(**cooperation_args()), "method": "shapley"},
+    {
+        "cooperation": st.sampled_from([None, 3, "x", game3()]),
+        "method": st.sampled_from(["nope", 3, None]),
+        "schedule": st.sampled_from(["yearly", None, 3]),
+        "floors": st.sampled_from(["ignore", None, 3]),
+        "tol": bad_tols(),
+    },
+)
+
+
 #: Callable names of ``__all__`` not swept, each with the reason.
 NOT_SWEPT = {
     # exception classes: calling them builds an error, any argument is allowed
@@ -514,6 +545,9 @@ NOT_SWEPT = {
     "CoalitionTerms": "result record",
     "Settlement": "result record",
     "SettlementChecks": "result record",
+    # cooperation over periods: result records built by settle_periods
+    "CooperationResult": "result record",
+    "PeriodStability": "result record",
     # abstract bases: instances come from subclasses, which are swept
     "ProductionModel": "abstract base",
     "Utility": "abstract base",
