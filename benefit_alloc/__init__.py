@@ -140,6 +140,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 # cooperation over periods and under uncertainty
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .cooperation import Cooperation, CooperationResult, PeriodStability, settle_periods
+    from .uncertainty import (
+        Distribution,
+        Empirical,
+        LogNormal,
+        Normal,
+        Simulation,
+        Triangular,
+        Uniform,
+        simulate,
+    )
 
 __version__ = "0.1.0"
 
@@ -249,6 +259,14 @@ _LAZY: dict[str, str] = {
     "CooperationResult": "benefit_alloc.cooperation",
     "PeriodStability": "benefit_alloc.cooperation",
     "settle_periods": "benefit_alloc.cooperation",
+    "Distribution": "benefit_alloc.uncertainty",
+    "Normal": "benefit_alloc.uncertainty",
+    "LogNormal": "benefit_alloc.uncertainty",
+    "Triangular": "benefit_alloc.uncertainty",
+    "Uniform": "benefit_alloc.uncertainty",
+    "Empirical": "benefit_alloc.uncertainty",
+    "Simulation": "benefit_alloc.uncertainty",
+    "simulate": "benefit_alloc.uncertainty",
 }
 
 __all__ = [
@@ -388,6 +406,14 @@ __all__ = [
     "CooperationResult",
     "PeriodStability",
     "settle_periods",
+    "Distribution",
+    "Normal",
+    "LogNormal",
+    "Triangular",
+    "Uniform",
+    "Empirical",
+    "Simulation",
+    "simulate",
 ]
 
 
