@@ -36,6 +36,9 @@ stochastic cooperative games of Suijs, Borm, De Waegenaere and Tijs (1999).
 
 References
 ----------
+Schmeidler, D. (1969). The nucleolus of a characteristic function game. SIAM Journal on
+Applied Mathematics 17(6), 1163-1170.
+
 Suijs, J., Borm, P., De Waegenaere, A. and Tijs, S. (1999). Cooperative games with stochastic
 payoffs. European Journal of Operational Research 113(1), 193-205.
 """
@@ -471,6 +474,51 @@ def _check_built(built: Any) -> None:
         )
 
 
+def _per_draw(
+    worth: NDArray[np.float64],
+    players: tuple[str, ...],
+    index: Any,
+    method: str | Callable[..., Allocation],
+    label: str,
+    kw: Mapping[str, Any],
+) -> NDArray[np.float64]:
+    """``method``'s split of every draw's game (rows), the failing draw named."""
+    rows = []
+    for k, v in zip(index, worth):
+        try:
+            rows.append(solve_method(Game(v, players), method, **kw).values)
+        except InfeasibleError as exc:
+            raise InfeasibleError(f"method {label!r} fails on draw {k}: {exc}") from exc
+    return np.array(rows)
+
+
+def _nucleolus_from_prenucleolus(
+    worth: NDArray[np.float64],
+    players: tuple[str, ...],
+    index: Any,
+    pre: NDArray[np.float64],
+    tol: float,
+) -> NDArray[np.float64]:
+    r"""The nucleolus of every draw, reusing the prenucleolus where it is an imputation.
+
+    The nucleolus minimises the sorted excess vector lexicographically over the imputations,
+    the prenucleolus over all pre-imputations (Schmeidler 1969); when the prenucleolus is
+    individually rational it is an imputation, so it is the nucleolus too.  Draws where it is
+    not are solved by :func:`~benefit_alloc.nucleolus`.
+    """
+    n = len(players)
+    alone = worth[:, [1 << i for i in range(n)]]
+    scale = tol * np.maximum(1.0, np.abs(worth).max(axis=1))
+    ok = (pre >= alone - scale[:, None]).all(axis=1)
+    x = pre.copy()
+    redo = np.flatnonzero(~ok)
+    if redo.size:
+        x[redo] = _per_draw(
+            worth[redo], players, np.asarray(index)[redo], "nucleolus", "nucleolus", {}
+        )
+    return x
+
+
 def simulate(
     subject: Partnership | Callable[[Mapping[str, float]], Any],
     distributions: Mapping[str, Distribution],
@@ -497,7 +545,10 @@ def simulate(
     methods : str, callable or sequence of them
         TU methods of the registry (:data:`benefit_alloc.settlement.METHODS`) or functions
         ``f(game) -> Allocation``; all see the same draws (common random numbers).
-        ``"shapley"`` is computed for all draws at once as ``V @ W``.
+        ``"shapley"`` is computed for all draws at once as ``V @ W``; ``"least_core"``
+        (whose point is the prenucleolus) and ``"prenucleolus"`` share one LP sequence per
+        draw, and ``"nucleolus"`` reuses it on the draws where the prenucleolus is
+        individually rational (it is then the nucleolus, Schmeidler 1969).
     draws : int, default 1000
         Number of draws, ``>= 1``.
     rng : numpy Generator, int seed or None
@@ -615,18 +666,22 @@ def simulate(
     payoffs: dict[str, pd.DataFrame] = {}
     ex_ante: dict[str, Allocation] = {}
     expected = Game(worth.mean(axis=0), players)
+    # the prenucleolus (least_core's point) of every draw, when asked for under either name
+    pre_names = {"least_core", "prenucleolus"}
+    plain = {m for m, label in zip(methods, labels) if isinstance(m, str) and not opts.get(label)}
+    pre: NDArray[np.float64] | None = None
+    if plain & pre_names:
+        pre = _per_draw(worth, players, index, "prenucleolus", "prenucleolus", {})
     for m, label in zip(methods, labels):
         kw = dict(opts.get(label, {}))
         if m == "shapley" and not kw:
             x = worth @ _shapley_weights(len(players))
+        elif pre is not None and m in pre_names and not kw:
+            x = pre
+        elif pre is not None and m == "nucleolus" and not kw:
+            x = _nucleolus_from_prenucleolus(worth, players, index, pre, tol)
         else:
-            rows = []
-            for k, v in zip(index, worth):
-                try:
-                    rows.append(solve_method(Game(v, players), m, **kw).values)
-                except InfeasibleError as exc:
-                    raise InfeasibleError(f"method {label!r} fails on draw {k}: {exc}") from exc
-            x = np.array(rows)
+            x = _per_draw(worth, players, index, m, label, kw)
         payoffs[label] = pd.DataFrame(x, index=index, columns=list(players))
         ex_ante[label] = solve_method(expected, m, **kw)
     infeasible = pd.DataFrame(reasons, columns=["draw", "reason"])

@@ -120,6 +120,34 @@ def test_batched_shapley_equals_the_value_of_each_draw(seed: int) -> None:
     assert_allclose(sim.payoffs["shapley"].sum(axis=1), sim.worth[:, -1])
 
 
+def test_shared_least_core_and_nucleolus_equal_the_methods_per_draw() -> None:
+    # random games with room for imputations; in some the prenucleolus is not individually
+    # rational (then the nucleolus differs and is solved on its own)
+    def random_game(values: Mapping[str, float]) -> ba.Game:
+        r = np.random.default_rng(int(values["seed"]))
+        v = np.r_[0.0, r.uniform(0.0, 1.0, 7)]
+        v[7] = v[[1, 2, 4]].sum() + r.uniform(0.0, 0.3)
+        return ba.Game(v, ["A", "B", "C"])
+
+    def nucleolus_each(game: ba.Game) -> ba.Allocation:
+        return ba.nucleolus(game)
+
+    def least_core_each(game: ba.Game) -> ba.Allocation:
+        return ba.least_core(game)
+
+    sim = simulate(
+        random_game,
+        {"seed": Empirical(list(range(100)))},
+        ["nucleolus", "least_core", nucleolus_each, least_core_each],
+        draws=40,
+        rng=4,
+    )
+    assert_allclose(sim.payoffs["nucleolus"], sim.payoffs["nucleolus_each"], atol=1e-7)
+    assert_allclose(sim.payoffs["least_core"], sim.payoffs["least_core_each"], atol=1e-7)
+    differ = np.abs(sim.payoffs["nucleolus"] - sim.payoffs["least_core"]).to_numpy().max(axis=1)
+    assert (differ > 1e-3).any() and (differ < 1e-9).any()  # both paths were taken
+
+
 def test_infeasible_draws_are_counted_with_the_reason() -> None:
     sim = simulate(linear(), {"A.t": Normal(0.5, 1.0)}, "shapley", draws=200, rng=5)
     negative = sim.draws["A.t"].to_numpy() < 0
