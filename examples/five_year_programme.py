@@ -120,7 +120,8 @@ def main() -> None:
         rng=2026,
     )
     print(f"\nFive-year discounted payoffs over {len(sim.feasible)} draws (thousands):")
-    show = ["mean", "q5", "q50", "q95", "p_worse_than_standalone", "expected_regret"]
+    show = ["mean", "q5", "q50", "q95", "p_worse_than_standalone", "p_blocked"]
+    show += ["ex_ante", "p_ex_ante_blocked", "expected_regret"]
     print(sim.summary()[show].round(3).to_string())
     print("\nRisk shares (share of payoff variance, Shapley):")
     print(sim.risk_shares("shapley").round(3).to_string())
