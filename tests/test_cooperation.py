@@ -194,3 +194,33 @@ def test_bad_settle_options_are_refused() -> None:
         Cooperation([])
     with pytest.raises(ba.InvalidScenarioError, match="period 1 must be a Partnership"):
         Cooperation([TWO, TWO.game()])  # type: ignore[list-item]
+
+
+@settings(max_examples=10, deadline=None)
+@given(d=st.lists(st.integers(0, 8).map(lambda k: k / 4), min_size=7, max_size=7))
+def test_stable_equals_cumulative_when_the_target_path_is_in_the_core(d: list[float]) -> None:
+    # non-negative dividends make a convex game (Shapley 1971: its Shapley value is in its
+    # core), and the cumulative game of convex periods is convex: the stable schedule then
+    # has nothing to correct, a late joiner included (period 0 without C)
+    names = ["A", "B", "C"]
+    v = np.zeros(8)
+    for m in range(1, 8):
+        v[m] = sum(d[t - 1] for t in range(1, 8) if t & m == t)
+
+    def table(members: list[str]) -> dict[tuple[str, ...], float]:
+        keep = sum(1 << names.index(x) for x in members)
+        return {
+            tuple(names[i] for i in range(3) if m >> i & 1): v[m]
+            for m in range(1, 8)
+            if m & keep == m
+        }
+
+    coop = Cooperation(
+        [money_only(table(names[:2]), names[:2]), money_only(table(names), names)] * 2, rate=0.1
+    )
+    stable = coop.settle("shapley", schedule="stable")
+    cumulative = coop.settle("shapley", schedule="cumulative")
+    assert_allclose(stable.payoffs, cumulative.payoffs, atol=1e-6)
+    last = stable.ledger.xs(3, level="period")["cumulative_payoff"].to_numpy()
+    assert_allclose(last, ba.shapley(coop.cumulative_game()).values, atol=1e-6)
+    assert stable.payoffs.loc[0, "C"] == 0.0 and stable.payoffs.loc[2, "C"] == 0.0
