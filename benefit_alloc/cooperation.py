@@ -62,6 +62,7 @@ from ._validate import check_tol
 from .allocation import Allocation
 from .errors import InfeasibleError, InvalidScenarioError
 from .game import Game
+from .partnership import Partnership
 from .settlement import Settlement, solve_method
 from .solutions.core import blocking_coalitions, excess
 from .utility import LinearUtility
@@ -69,17 +70,12 @@ from .utility import LinearUtility
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .partnership import Partnership
 
 __all__ = ["Cooperation", "CooperationResult", "PeriodStability", "settle_periods"]
 
 Schedule = Literal["period", "cumulative", "stable"]
 _SCHEDULES = ("period", "cumulative", "stable")
 _FLOORS = ("debt", "refuse")
-
-
-def _is_partnership(obj: object) -> bool:
-    return any(c.__name__ == "Partnership" for c in type(obj).__mro__)
 
 
 class Cooperation:
@@ -133,7 +129,7 @@ class Cooperation:
         if not periods:
             raise InvalidScenarioError("periods is empty; a cooperation has at least one period")
         for t, p in enumerate(periods):
-            if not _is_partnership(p):
+            if not isinstance(p, Partnership):
                 raise InvalidScenarioError(
                     f"period {t} must be a Partnership, got {type(p).__name__}"
                 )
@@ -433,7 +429,6 @@ def _lp_period_split(
 
 def _free_of_floors(p: Partnership) -> Partnership:
     """The same partnership with its break-even floors lifted (same money-metric game)."""
-    from .partnership import Partnership
 
     utils: dict[str, LinearUtility] = {}
     for name in p.players:

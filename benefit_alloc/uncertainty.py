@@ -57,12 +57,12 @@ from numpy.typing import ArrayLike, NDArray
 from .allocation import Allocation
 from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
 from .game import Game
+from .partnership import Partnership
 from .settlement import solve_method
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .partnership import Partnership
 
 __all__ = [
     "Distribution",
@@ -436,10 +436,6 @@ def _check_quantiles(quantiles: Any) -> tuple[float, ...]:
     return qs
 
 
-def _is_partnership(obj: object) -> bool:
-    return any(c.__name__ == "Partnership" for c in type(obj).__mro__)
-
-
 def _contribution_setter(
     p: Partnership, fields: Sequence[str]
 ) -> Callable[[Mapping[str, float]], Partnership]:
@@ -464,7 +460,7 @@ def _contribution_setter(
 
 
 def _check_built(built: Any) -> None:
-    if not (isinstance(built, Game) or _is_partnership(built)):
+    if not (isinstance(built, Game) or isinstance(built, Partnership)):
         raise InvalidScenarioError(
             f"the builder must return a Partnership or a Game, got {type(built).__name__}"
         )
@@ -603,7 +599,7 @@ def simulate(
                 f"distributions entry {name!r}: {dist!r} is not a distribution (Normal, "
                 "LogNormal, Triangular, Uniform or Empirical)"
             )
-    if _is_partnership(subject):
+    if isinstance(subject, Partnership):
         build: Callable[[Mapping[str, float]], Any] = _contribution_setter(
             subject,  # type: ignore[arg-type]
             list(distributions),
