@@ -137,6 +137,20 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.dual_split import shadow_price_split
 
+# cooperation over periods and under uncertainty
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .cooperation import Cooperation, CooperationResult, PeriodStability, settle_periods
+    from .uncertainty import (
+        Distribution,
+        Empirical,
+        LogNormal,
+        Normal,
+        Simulation,
+        Triangular,
+        Uniform,
+        simulate,
+    )
+
 __version__ = "0.1.0"
 
 #: Names loaded on first use, and the module that defines each.  The allocation methods
@@ -222,6 +236,19 @@ _LAZY: dict[str, str] = {
     "weighted_nucleolus": "benefit_alloc.solutions.nucleolus_variants",
     "verify_nucleolus_exact": "benefit_alloc.solutions.nucleolus_exact",
     # Owen's (1975) dual split of linear production games
+    # cooperation over periods and under uncertainty
+    "Cooperation": "benefit_alloc.cooperation",
+    "CooperationResult": "benefit_alloc.cooperation",
+    "PeriodStability": "benefit_alloc.cooperation",
+    "settle_periods": "benefit_alloc.cooperation",
+    "Distribution": "benefit_alloc.uncertainty",
+    "Normal": "benefit_alloc.uncertainty",
+    "LogNormal": "benefit_alloc.uncertainty",
+    "Triangular": "benefit_alloc.uncertainty",
+    "Uniform": "benefit_alloc.uncertainty",
+    "Empirical": "benefit_alloc.uncertainty",
+    "Simulation": "benefit_alloc.uncertainty",
+    "simulate": "benefit_alloc.uncertainty",
 }
 
 __all__ = [
@@ -356,6 +383,19 @@ __all__ = [
     "modiclus",
     # Owen's (1975) dual split of linear production games
     "shadow_price_split",
+    # cooperation over periods and under uncertainty
+    "Cooperation",
+    "CooperationResult",
+    "PeriodStability",
+    "settle_periods",
+    "Distribution",
+    "Normal",
+    "LogNormal",
+    "Triangular",
+    "Uniform",
+    "Empirical",
+    "Simulation",
+    "simulate",
 ]
 
 

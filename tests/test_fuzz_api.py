@@ -499,6 +499,80 @@ SPECS: dict[str, Spec] = {
     ),
 }
 
+
+# cooperation over periods and under uncertainty
+def cooperation_args() -> dict[str, Any]:
+    p = ba.Partnership(**partnership_args())
+    return {"periods": [p, p], "rate": 0.05, "parties": ["A", "B"], "labels": [2025, 2026]}
+
+
+SPECS["Cooperation"] = Spec(
+    ba.Cooperation,
+    cooperation_args,
+    {
+        "periods": st.sampled_from([None, [], "x", [1.0], [game3()]]),
+        "rate": st.sampled_from([-0.1, NAN, INF, "5%", None]),
+        "parties": st.sampled_from(["A", ["A"], [1, 2], 3, ["A", "A", "B"]]),
+        "labels": st.sampled_from([3, "ab", [1], [1, 1]]),
+    },
+    {"periods": ("period",), "parties": ("parties", "party")},
+)
+SPECS["settle_periods"] = Spec(
+    ba.settle_periods,
+    lambda: {"cooperation": ba.Cooperation(**cooperation_args()), "method": "shapley"},
+    {
+        "cooperation": st.sampled_from([None, 3, "x", game3()]),
+        "method": st.sampled_from(["nope", 3, None]),
+        "schedule": st.sampled_from(["yearly", None, 3]),
+        "floors": st.sampled_from(["ignore", None, 3]),
+        "tol": bad_tols(),
+    },
+)
+
+
+def _pair(values: Any) -> ba.Game:
+    return ba.Game([0.0, 1.0, 1.0, 3.0 + values["s"]], ["A", "B"])
+
+
+SPECS["simulate"] = Spec(
+    ba.simulate,
+    lambda: {
+        "subject": _pair,
+        "distributions": {"s": ba.Uniform(0.0, 1.0)},
+        "methods": ["shapley"],
+        "draws": 5,
+        "rng": 0,
+    },
+    {
+        "subject": st.sampled_from([None, 3, "x"]),
+        "distributions": st.sampled_from([None, {}, {"s": 1.0}, "s", [1.0]]),
+        "methods": st.sampled_from([[], ["nope"], 3, None]),
+        "draws": bad_counts(),
+        "rng": st.sampled_from(["seed", -1, 2.5]),
+        "quantiles": st.sampled_from([[1.5], "q", [NAN], None]),
+        "tol": bad_tols(),
+    },
+    {"methods": ("method",)},
+)
+for _dist, _good, _bad in [
+    (ba.Normal, {"mean": 0.0, "sd": 1.0}, {"mean": [NAN, INF, "a"], "sd": [0.0, -1.0, NAN]}),
+    (ba.LogNormal, {"mu": 0.0, "sigma": 1.0}, {"mu": [NAN, "a"], "sigma": [0.0, -2.0, INF]}),
+    (
+        ba.Triangular,
+        {"low": 0.0, "mode": 1.0, "high": 2.0},
+        {"low": [3.0, NAN], "mode": [-1.0, 5.0, None], "high": [-1.0, INF]},
+    ),
+    (ba.Uniform, {"low": 0.0, "high": 1.0}, {"low": [1.0, 2.0, NAN], "high": [0.0, INF, "b"]}),
+    (ba.Empirical, {"values": [1.0, 2.0]}, {"values": [[], "12", [NAN], None, 3.0]}),
+]:
+    SPECS[_dist.__name__] = Spec(
+        _dist,
+        (lambda g: lambda: dict(g))(_good),
+        {k: st.sampled_from(v) for k, v in _bad.items()},
+        {k: (k, _dist.__name__) for k in _bad},
+    )
+
+
 #: Callable names of ``__all__`` not swept, each with the reason.
 NOT_SWEPT = {
     # exception classes: calling them builds an error, any argument is allowed
@@ -514,6 +588,11 @@ NOT_SWEPT = {
     "CoalitionTerms": "result record",
     "Settlement": "result record",
     "SettlementChecks": "result record",
+    # cooperation over periods: result records built by settle_periods
+    "CooperationResult": "result record",
+    "PeriodStability": "result record",
+    "Simulation": "result record",
+    "Distribution": "abstract base",
     # abstract bases: instances come from subclasses, which are swept
     "ProductionModel": "abstract base",
     "Utility": "abstract base",
