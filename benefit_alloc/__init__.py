@@ -136,6 +136,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 # Owen's (1975) dual split of linear production games
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.dual_split import shadow_price_split
+# stability of oracle games: exact separation and the most-blocking coalition
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.constraint_generation import oracle_least_core
+    from .solutions.separation import (
+        BlockingReport,
+        linear_production_oracle,
+        linear_production_separator,
+        most_blocking_coalition,
+    )
 
 # cooperation over periods and under uncertainty
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
@@ -249,6 +258,12 @@ _LAZY: dict[str, str] = {
     "Empirical": "benefit_alloc.uncertainty",
     "Simulation": "benefit_alloc.uncertainty",
     "simulate": "benefit_alloc.uncertainty",
+    # stability of oracle games: exact separation and the most-blocking coalition
+    "BlockingReport": "benefit_alloc.solutions.separation",
+    "most_blocking_coalition": "benefit_alloc.solutions.separation",
+    "linear_production_separator": "benefit_alloc.solutions.separation",
+    "linear_production_oracle": "benefit_alloc.solutions.separation",
+    "oracle_least_core": "benefit_alloc.solutions.constraint_generation",
 }
 
 __all__ = [
@@ -396,6 +411,12 @@ __all__ = [
     "Empirical",
     "Simulation",
     "simulate",
+    # stability of oracle games: exact separation and the most-blocking coalition
+    "BlockingReport",
+    "most_blocking_coalition",
+    "linear_production_separator",
+    "linear_production_oracle",
+    "oracle_least_core",
 ]
 
 

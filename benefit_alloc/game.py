@@ -614,6 +614,11 @@ class OracleGame:
         the result of shape ``(k,)``: evaluates many coalitions at once.  Used when present.
     cost : bool, default False
         Mark a cost game.
+    separate : callable, optional
+        ``separate(x) -> (members, value)``: for a payoff vector ``x`` (player order) a
+        boolean membership vector of a coalition ``S`` (``S`` neither empty nor everyone) of
+        largest excess at ``x``, and its worth.  An *exact separator*: the stability
+        functions of :mod:`benefit_alloc.solutions.separation` use it and check its answers.
 
     Examples
     --------
@@ -629,6 +634,7 @@ class OracleGame:
         *,
         batch: Callable[[NDArray[np.bool_]], ArrayLike] | None = None,
         cost: bool = False,
+        separate: Callable[[NDArray[np.float64]], tuple[ArrayLike, float]] | None = None,
     ) -> None:
         if fn is None and batch is None:
             raise InvalidGameError("OracleGame needs fn, batch or both; got neither")
@@ -636,6 +642,10 @@ class OracleGame:
             raise InvalidGameError(f"fn must be callable, got {fn!r}")
         if batch is not None and not callable(batch):
             raise InvalidGameError(f"batch must be callable, got {batch!r}")
+        if separate is not None and not callable(separate):
+            raise InvalidGameError(
+                f"separate must be callable (x -> (members, value)), got {separate!r}"
+            )
         names = validate_players(players, None)
         if not names:
             raise InvalidGameError("an OracleGame needs at least one player")
@@ -644,6 +654,12 @@ class OracleGame:
         self._players = names
         self._n = len(names)
         self._cost = check_flag(cost, "cost")
+        self._separate = separate
+
+    @property
+    def separator(self) -> Callable[[NDArray[np.float64]], tuple[ArrayLike, float]] | None:
+        """The exact separator given as ``separate``, or None."""
+        return self._separate
 
     @property
     def n(self) -> int:

@@ -659,6 +659,12 @@ NOT_YET_SWEPT = frozenset(
         "weber_set",
         "weighted_banzhaf",
         "weighted_nucleolus",
+        # stability of oracle games (bad arguments tested in tests/test_separation.py)
+        "BlockingReport",
+        "most_blocking_coalition",
+        "linear_production_separator",
+        "linear_production_oracle",
+        "oracle_least_core",
     }
 )
 

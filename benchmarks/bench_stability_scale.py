@@ -1,0 +1,132 @@
+"""Benchmark of stability without the table; writes benchmarks/results_stability_scale.md.
+
+Run from the repository root::
+
+    python benchmarks/bench_stability_scale.py
+
+Measures, side by side in one run:
+
+* the most-blocking coalition of Owen's linear production game (3 resources, 3 activities,
+  contributions drawn with a fixed seed) at an equal split, by the exact MILP separator at
+  n = 50, 100, 200, next to the heuristic search (local search and 10,000 samples) on the
+  same oracle, which can only find a lower bound; at n = 16 both next to brute force over
+  the tabulated game;
+* the least core by constraint generation (``oracle_least_core``) at n = 100 (time,
+  separation rounds) and at n = 16 next to the dense least-core LP (``least_core``), with
+  the difference in epsilon.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from _host import cpu_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import benefit_alloc as ba
+
+OUT = Path(__file__).with_name("results_stability_scale.md")
+
+
+def model(n: int, seed: int = 2026, r: int = 3, a: int = 3) -> ba.LinearProduction:
+    rng = np.random.default_rng(seed)
+    tech = rng.uniform(0.2, 2.0, (r, a))
+    endow = rng.uniform(0.0, 3.0, (n, r)) * (rng.random((n, r)) < 0.5)
+    return ba.LinearProduction(tech, endow, prices=rng.uniform(1.0, 5.0, a))
+
+
+def timed(fn, *args, **kwargs):
+    t = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - t, out
+
+
+def separation_rows() -> list[str]:
+    rows = []
+    for n in (16, 50, 100, 200):
+        m = model(n)
+        game = ba.linear_production_oracle(m)
+        plain = ba.OracleGame(None, game.players, batch=game.evaluate)
+        grand = float(game.evaluate(np.ones((1, n), dtype=bool))[0])
+        x = np.full(n, grand / n)
+        t_milp, exact = timed(ba.most_blocking_coalition, game, x)
+        t_heur, heur = timed(ba.most_blocking_coalition, plain, x, rng=0)
+        note = ""
+        if n == 16:
+            t_brute, e = timed(lambda g, y: ba.excess(g.game(), y), m, x)
+            best = float(e[1:-1].max())
+            note = (
+                f"brute force over 2^16 coalitions {t_brute:.3f} s, largest excess {best:.6f} "
+                f"(MILP - brute = {exact.excess - best:.1e})"
+            )
+        rows.append(
+            f"| {n} | {t_milp:.3f} | {exact.excess:.6f} | {t_heur:.3f} | {heur.excess:.6f} "
+            f"({heur.evaluated} coalitions) | {t_heur / t_milp:.1f} | {note} |"
+        )
+    return rows
+
+
+def least_core_rows() -> list[str]:
+    rows = []
+    for n in (16, 100):
+        m = model(n, seed=7, r=8, a=6)
+        game = ba.linear_production_oracle(m)
+        t_cg, lc = timed(ba.oracle_least_core, game)
+        note = ""
+        if n == 16:
+            t_dense, dense = timed(lambda g: ba.least_core(g.game()), m)
+            note = (
+                f"dense least_core (tabulating 2^16 included) {t_dense:.3f} s, epsilon "
+                f"{dense.epsilon:.3e}; difference {abs(lc.epsilon - dense.epsilon):.1e}"
+            )
+        rows.append(
+            f"| {n} | {t_cg:.3f} | {lc.iterations} | {lc.coalitions} | {lc.epsilon:.3e} | "
+            f"[{lc.lower_bound:.3e}, {lc.upper_bound:.3e}] | {note} |"
+        )
+    return rows
+
+
+def main() -> None:
+    sep = separation_rows()
+    lcr = least_core_rows()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    text = "\n".join(
+        [
+            "# Stability without the table",
+            "",
+            "`python benchmarks/bench_stability_scale.py` (one run; timings in seconds)",
+            "",
+            f"CPU: {cpu_model()}; cores available: {cores}; load average at the end of the "
+            f"run: {load:.1f} (a shared machine: other work was running, so absolute times "
+            f"are pessimistic); Python {platform.python_version()}; numpy {np.__version__}",
+            "",
+            "## Most-blocking coalition at an equal split (linear production, 3x3)",
+            "",
+            "| n | MILP (exact) s | largest excess | heuristic s | heuristic's best excess | "
+            "heuristic / MILP time | check |",
+            "|---|---|---|---|---|---|---|",
+            *sep,
+            "",
+            "## Least core by constraint generation (linear production, 8 resources, 6 "
+            "activities, sparse contributions)",
+            "",
+            "| n | time s | separation rounds | coalitions in the LP | epsilon | certificate "
+            "[lower, upper] | check |",
+            "|---|---|---|---|---|---|---|",
+            *lcr,
+            "",
+        ]
+    )
+    OUT.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
