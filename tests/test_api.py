@@ -13,19 +13,13 @@ def test_all_names_exist():
 
 
 def test_import_is_light():
+    """``import benefit_alloc`` loads none of the heavy areas (its time is measured side by
+    side with ``import numpy`` in benchmarks/bench_import.py, not here)."""
     code = (
-        "import sys, time; t = time.perf_counter(); import benefit_alloc; "
-        "dt = time.perf_counter() - t; "
+        "import sys; import benefit_alloc; "
         "heavy = [m for m in ('pandas', 'pulp', 'scipy.optimize', 'hypothesis', "
         "'benefit_alloc.solutions.nucleolus', 'benefit_alloc.bargaining') if m in sys.modules]; "
-        "print(dt, heavy)"
+        "print(heavy)"
     )
-    times = []
-    for _ in range(5):  # the best of five runs: other processes share the machine
-        out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        dt, heavy = out.stdout.split(" ", 1)
-        assert heavy.strip() == "[]", heavy
-        times.append(float(dt))
-    assert min(times) < 0.5, times
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
