@@ -582,6 +582,35 @@ def test_coefficients_beyond_the_range_are_refused_by_name(coef):
         LinearProduction([[coef], [1.0]], [[2, 0], [0, 2]], prices=[1e7])
 
 
+@pytest.mark.parametrize("method", ["vertices", "auto", "lazy"])
+def test_vertex_dominated_only_within_its_own_coordinates(method):
+    """Dual vertices (1, 0, 1), (0, 0.01, 1 - 1e-10) and (0, 1e8, 0): a dominance tolerance of
+    1e-10 of the middle column's largest value (1e8) called (1, 0, 1) dominated, and the
+    player owning only resource 1 got v = 0.01; with none of resources 0 and 2 no activity
+    runs, so v = 0 (as linprog)."""
+    A = np.array([[1.0, 0.0], [100.0, 1e-8], [0.0, 1.0]])
+    E = np.array([[0.0, 1.0, 0.0]])
+    p = np.array([1.0, 1.0])
+    got = LinearProduction(A, E, prices=p, method=method).game().values
+    assert_allclose(got, [0.0, 0.0], rtol=0, atol=0)
+    assert_allclose(got, _linprog_game(A, E, p), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("method", ["vertices", "auto", "lazy"])
+def test_dual_vertex_feasible_relative_to_its_own_terms(method):
+    """The basis of activities 0 and 1 gives y = (0, 1 - 2e-9, 2e-6), which misses activity
+    2's constraint y1 + 1e-4 y2 >= 1 by 1.8e-9: inside an absolute tolerance of 1e-9 of the
+    worth, it made v({1}) 1.000001998.  Worked by hand: activity 2 runs at 1, the 0.9999 of
+    resource 2 left runs activity 0 at 0.9999e-6, v = 1 + 1.9998e-6."""
+    A = np.array([[0.0, 1.0, 0.0], [0.0, 1.0, 1.0], [1e6, 1e-3, 1e-4]])
+    E = np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 1.0]])
+    p = np.array([2.0, 1.0, 1.0])
+    got = LinearProduction(A, E, prices=p, method=method).game().values
+    v = 1.0 + 2.0 * 0.9999e-6
+    assert_allclose(got, [0.0, 0.0, v, v], rtol=1e-12, atol=0)
+    assert_allclose(got, _linprog_game(A, E, p), rtol=1e-12, atol=0)
+
+
 @st.composite
 def extreme_instances(draw):
     """Small programmes whose technology coefficients are 10**k, k in [-8, 8], times 1..3."""

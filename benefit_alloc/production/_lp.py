@@ -58,6 +58,14 @@ _TOL = 1e-9
 _ENUM_BATCH = 20_000
 _WORK = 1 << 22  # float64 entries per vectorised block
 _SUBSET_VERTICES = 256  # all_values sums per-player vertex values up to this many vertices
+#: Relative slack of the dual-feasibility test of the enumerated vertices (see
+#: :meth:`LPFamily._enumerate`): a vertex missing a constraint by this fraction of its terms
+#: lowers a value by about twice it, and a true vertex's rounding must stay inside it.
+_DUAL_FEASIBILITY = 1e-10
+#: A dual ``y`` with an entry below ``-_BELOW_ZERO`` times its largest is not a vertex.
+_BELOW_ZERO = 1e-9
+#: Relative slack of the dominance test between dual vertices (see :func:`_prune`).
+_DOMINANCE = 1e-12
 
 
 def _lex_nonpositive(d: NDArray[np.float64], tol: float) -> NDArray[np.bool_]:
@@ -283,15 +291,28 @@ class LPFamily:
             # y_i = 0); put back the zero the solve rounds
             rows, cols = np.nonzero(chunk >= a)
             y[rows, chunk[rows, cols] - a] = 0.0
-            # dual feasibility, A^T y >= c and y >= 0 (the worth row of D), checked on y with
-            # a tolerance relative to the terms of each product: a large dual with tiny
-            # coefficients is judged on its own scale, not on the worth's
+            # dual feasibility, A^T y >= c and y >= 0 (the worth row of D).  y is put back on
+            # the bound y >= 0 where it rounds below it (which only raises A^T y, A >= 0) and
+            # is kept when it then meets every constraint to relative _DUAL_FEASIBILITY of
+            # its own terms |A|^T y + |c|: y / (1 - 2 eps) lies in D, so y . b falls short
+            # of v(b) by at most about 2 eps relative, for every b >= 0.  An absolute
+            # tolerance (1e-9 of the largest worth) accepted a basis that missed a constraint
+            # of worth 0.5 by 9e-10, which took 1.8e-9 relative off a coalition's value.
+            # Bases whose y is negative beyond rounding (_BELOW_ZERO of its largest entry)
+            # are not vertices; their clipped y would be a feasible point (harmless, useless).
+            top = np.abs(y).max(axis=1, keepdims=True)
+            yc = np.maximum(y, 0.0)
+            prod = yc @ self.A
+            vertex_ok = (y >= -_BELOW_ZERO * top).all(axis=1) & (
+                prod - self.c >= -_DUAL_FEASIBILITY * (prod + np.abs(self.c))
+            ).all(axis=1)
+            all_y.append(yc[vertex_ok])
+            # the plans' bases: dual feasible to the worth's tolerance, as in lex_simplex
             slack = y @ self.A - self.c
             terms = np.abs(y) @ np.abs(self.A)
             dual_ok = (slack >= -(self._ctol + 1e-12 * terms)).all(axis=1) & (y >= -self._ctol).all(
                 axis=1
             )
-            all_y.append(y[dual_ok])
             lex = _lex_nonpositive(D, self._ctol).all(axis=1) & dual_ok
             lex_bases.append(chunk[lex])
             lex_inv.append(Binv[lex])
@@ -300,8 +321,8 @@ class LPFamily:
                 "the dual region {y >= 0 : A^T y >= c} has no vertex: the production programme "
                 "is unbounded"
             )
-        # vertices of {y >= 0 : A^T y >= c}: a rounding below 0 is put back on the bound
-        self.vertices = _prune(np.maximum(np.concatenate(all_y), 0.0))
+        # vertices of {y >= 0 : A^T y >= c} (roundings below 0 already put back on the bound)
+        self.vertices = _prune(np.concatenate(all_y))
         self._pool_basis = [list(map(int, row)) for row in np.concatenate(lex_bases)]
         self._pool_inv = np.concatenate(lex_inv)
 
@@ -674,22 +695,30 @@ def _take(it: Any, k: int) -> list[Any]:
 
 
 def _prune(Y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Distinct dual vertices, dropping any ``y`` with another ``y' <= y`` (never the minimum).
+    r"""Distinct dual vertices, dropping any ``y`` with another ``y' <= y`` (never the minimum).
 
-    Comparisons are to ``1e-10`` of each coordinate's own largest magnitude: the prices of
-    resources measured in very different units differ by many orders of magnitude, and one
-    tolerance for all would call a vertex dominated by one that is larger where it is zero.
+    ``Y`` is nonnegative (rows are vertices of ``{y >= 0 : A^T y >= c}``).  A row ``y`` is
+    dropped when a kept row ``y'`` satisfies :math:`y'_j \le (1 + \epsilon) y_j` for every
+    coordinate ``j``, with :math:`\epsilon` = ``_DOMINANCE``: each coordinate is compared
+    relative to its own value in ``y``, never to an absolute or per-column tolerance.  Then for
+    every ``b >= 0``, :math:`y' \cdot b \le (1 + \epsilon)\, y \cdot b`, so dropping ``y``
+    raises no value :math:`\min_k v_k \cdot b` by more than a factor :math:`1 + \epsilon`
+    (per drop, in a chain of drops).  A tolerance scaled by the column's largest magnitude
+    is not safe: with vertices ``(1, 0, 1)``, ``(0, 0.01, 1)`` and ``(0, 1e8, 0)``, ``1e-10``
+    of the middle column's ``1e8`` is ``0.01``, which dropped ``(1, 0, 1)`` and turned the
+    value ``0`` at ``b = (0, 1, 0)`` into ``0.01``.  A coordinate that is 0 in ``y`` is
+    dominated only by an exact 0, so rounding noise keeps a redundant vertex (harmless)
+    rather than dropping a needed one.  Exact duplicates are removed first, keeping first
+    occurrences in order.
     """
-    tol = 1e-10 * np.abs(Y).max(axis=0, initial=0.0)
-    unit = np.where(tol > 0, tol, 1.0)
-    key = np.round(Y / unit).astype(np.int64)
-    _, first = np.unique(key, axis=0, return_index=True)
+    _, first = np.unique(Y, axis=0, return_index=True)
     Y = Y[np.sort(first)]
+    bound = Y * (1.0 + _DOMINANCE)
     keep = np.ones(Y.shape[0], dtype=bool)
     for i in range(Y.shape[0]):
         if not keep[i]:
             continue
-        dominated = (Y[i] <= Y + tol).all(axis=1) & keep
+        dominated = (Y[i] <= bound).all(axis=1) & keep
         dominated[i] = False
         keep &= ~dominated
     return Y[keep]
