@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 
 from . import registry
 from ._lp import LinearProgram, solve_lp
+from ._validate import check_tol
 from .allocation import Allocation, as_payoff
 from .errors import InfeasibleError, InvalidGameError, SolverError
 from .game import Game, OracleGame
@@ -436,6 +437,12 @@ def _bundle_lp(
     )
 
 
+#: Smallest tolerance :func:`realise` accepts: the bundle LP is solved by HiGHS to a
+#: feasibility tolerance of 1e-7 (in scaled units), so a finer check than 1e-9 would reject
+#: correct settlements as solver failures.
+MIN_TOL = 1e-9
+
+
 def _pow2(m: float) -> float:
     """A power of two within a factor of two of ``m > 0``, never above it (1 for 0 and for
     non-finite ``m``): scaling by it is exact, and it exists for every finite ``m`` (the
@@ -520,16 +527,28 @@ def realise(
     side_payments : bool, default True
         Allow negative money (a party pays the others); with False every party's money is
         at least 0, so transfers only share out the money produced.
-    tol : float
-        Relative tolerance of the checks.
+    tol : float, default 1e-7
+        Relative tolerance of the checks (times ``1 + max |v(S)|``).  Looser than the core
+        functions' 1e-9 for a reason: the bundles come from an LP that HiGHS solves to its
+        primal feasibility tolerance of 1e-7, and a check tighter than the solver would
+        reject correct settlements.  At least :data:`MIN_TOL`.
 
     Raises
     ------
     InfeasibleError
         When the payoffs cannot be realised: they exceed the worth produced, or a break-even
         floor (or, without side payments, the no-payment floor) binds; the message names it.
+    InvalidGameError
+        When ``tol`` is not a number of at least :data:`MIN_TOL`.
     """
     import pandas as pd  # lazy: loads pandas
+
+    tol = check_tol(tol, "tol", positive=True)
+    if tol < MIN_TOL:
+        raise InvalidGameError(
+            f"tol = {tol!r} is below {MIN_TOL:g}, finer than the bundle LP can be solved; "
+            f"use a tolerance of at least {MIN_TOL:g} (default 1e-7)"
+        )
 
     dense = partnership.fits_table()
     game: Game | OracleGame = partnership.game() if dense else partnership.oracle()

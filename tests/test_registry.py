@@ -108,6 +108,8 @@ def test_ntu_shapley_applies_exactly_when_the_bargaining_layer_takes_it(data):
         assert not ok
     except (ba.InvalidScenarioError, ba.InfeasibleError, ba.InvalidGameError):
         pass  # nothing to bargain over, floors that cannot be met: data, not the method
+    except ba.SolverError:
+        assert ok  # it applied; its local search for 3+ players failed (documented)
     else:
         assert ok
 

@@ -426,3 +426,10 @@ def test_an_overflowing_worth_is_refused_by_name():
         ba.InvalidScenarioError, match=r"\['A'\] is inf .*overflows.*1e\+300 of 'good'"
     ):
         p.game()
+
+
+@pytest.mark.parametrize("tol", [0, 1e-300, -1, float("nan"), "1e-7"])
+def test_a_tolerance_finer_than_the_bundle_lp_is_bad_input(tol):
+    """tol = 0 once reached the solver check and failed as a SolverError (exit 1)."""
+    with pytest.raises(InvalidGameError, match="tol"):
+        college_firm().settle("shapley", tol=tol)
