@@ -35,6 +35,7 @@ from .._bits import popcount, subset_sums
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import validate_players
+from ._rule_tools import check_count
 
 __all__ = [
     "claims_proportional",
@@ -69,6 +70,7 @@ def _problem(
     e = float(estate)
     if not math.isfinite(e) or e < 0:
         raise InvalidGameError(f"estate = {estate!r} must be a finite number >= 0")
+    check_count(players, d.size, "claims", "claim")
     total = float(d.sum())
     if e > total * (1 + 1e-12):
         raise InvalidGameError(

@@ -27,7 +27,7 @@ Applied Mathematics* 20, 62-66.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -132,9 +132,9 @@ def _fractions(values: Any, field: str, max_denominator: int | None) -> list[Fra
         elif isinstance(a, str):
             try:
                 f = Fraction(a)
-            except ValueError:
+            except (ValueError, ZeroDivisionError):
                 raise InvalidGameError(
-                    f"verify_nucleolus_exact: {field}[{k}] = {a!r} is not a number"
+                    f"verify_nucleolus_exact: {field}[{k}] = {a!r} is not a finite number"
                 ) from None
         else:
             raise InvalidGameError(
@@ -206,6 +206,10 @@ def verify_nucleolus_exact(
         raise InvalidGameError(
             f"verify_nucleolus_exact: max_denominator must be a positive integer, got "
             f"{max_denominator!r}"
+        )
+    if not isinstance(x, (Allocation, Iterable)) or isinstance(x, (str, bytes)):
+        raise InvalidGameError(
+            f"verify_nucleolus_exact: x must be a sequence of payoffs, one per player, got {x!r}"
         )
     raw = x.values.tolist() if isinstance(x, Allocation) else list(x)
     if len(raw) != n:

@@ -79,6 +79,7 @@ from .._bits import popcount
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game, validate_players
+from ._rule_tools import check_count
 
 __all__ = [
     "banzhaf_index",
@@ -129,6 +130,7 @@ def _integer_weights(
         if k < 0:
             raise InvalidGameError(f"weights[{i}] = {k} is negative; weights must be >= 0")
         out.append(k)
+    check_count(players, len(out), "weights", "weight")
     total = sum(out)
     if isinstance(quota, (bool, np.bool_)) or not isinstance(
         quota, (int, float, np.integer, np.floating, Fraction)

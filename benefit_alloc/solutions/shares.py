@@ -55,7 +55,9 @@ def _game_of(source: Any, fn: str) -> Game:
         out = game()
         if isinstance(out, Game):
             return out
-    raise InvalidGameError(f"{fn} takes a Game or a Partnership, got {type(source).__name__}")
+    raise InvalidGameError(
+        f"{fn}: source must be a Game or a Partnership, got {type(source).__name__}"
+    )
 
 
 def _split(
