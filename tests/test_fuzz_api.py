@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -1109,6 +1110,18 @@ REGRESSIONS: list[tuple[str, str, Any]] = [
     ("claims_talmud", "claims", [1.0, 2.0, 3.0, 4.0]),
     ("banzhaf_index", "weights", [2, 1]),
     ("coleman_indices", "weights", [2, 1, 1, 1]),
+    # weights in the thousands of millions sized an exact count table by the total weight:
+    # IndexError at 1e30 (and gigabytes of memory at 1e9)
+    ("banzhaf_index", "weights", [10**30, 1, 1]),
+    ("shapley_shubik_index", "weights", [10**9, 1, 1]),
+    # sums beyond the largest float: numpy's overflow warning
+    ("claims_talmud", "claims", [1e308, 1e308, 1e308]),
+    ("claims_random_arrival", "claims", [1e308, 1e308, 1e308]),
+    ("assignment_core", "surplus", [[1e308, 1e308], [1e308, 1e308]]),
+    ("factor_shares", "factors", {p: {"risk": 1e308, "effort": 1.0} for p in PLAYERS}),
+    ("split_by_investment", "prices", {"t": 1e308}),
+    # a Series of payoffs was read by position, whatever its labels
+    ("verify_nucleolus_exact", "x", pd.Series({"Centre": 3.0, "Nobody": 2.0, "College": 2.0})),
 ]
 
 

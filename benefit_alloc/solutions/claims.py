@@ -71,7 +71,12 @@ def _problem(
     if not math.isfinite(e) or e < 0:
         raise InvalidGameError(f"estate = {estate!r} must be a finite number >= 0")
     check_count(players, d.size, "claims", "claim")
-    total = float(d.sum())
+    with np.errstate(over="ignore"):
+        total = float(d.sum())
+    if not math.isfinite(total):
+        raise InvalidGameError(
+            "claims sum beyond the largest float; state the claims and the estate in a larger unit"
+        )
     if e > total * (1 + 1e-12):
         raise InvalidGameError(
             f"estate = {e:g} is above the total claim {total:g}; there is nothing to ration "

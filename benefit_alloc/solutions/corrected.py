@@ -189,7 +189,14 @@ def factor_shares(factors: Any, players: Sequence[str]) -> pd.DataFrame:
                     f"factors[{p!r}][{f!r}] = {s:g} is negative; factor scores must be >= 0"
                 )
             scores[i, k] = s
-    totals = scores.sum(axis=0)
+    with np.errstate(over="ignore"):
+        totals = scores.sum(axis=0)
+    if not np.isfinite(totals).all():
+        k = int(np.flatnonzero(~np.isfinite(totals))[0])
+        raise InvalidGameError(
+            f"factors: the scores of factor {columns[k]!r} sum beyond the largest float; "
+            "rescale that factor's scores"
+        )
     for k, f in enumerate(columns):
         if totals[k] <= 0:
             raise InvalidGameError(

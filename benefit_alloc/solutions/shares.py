@@ -266,7 +266,14 @@ def split_by_investment(
                 f"split_by_investment: prices[{res!r}] = {price!r} must be a finite number >= 0"
             )
         p[resources.index(res)] = val
-    key = np.asarray(contrib, dtype=np.float64) @ p
+    with np.errstate(over="ignore", invalid="ignore"):
+        key = np.asarray(contrib, dtype=np.float64) @ p
+        key_total = float(key.sum())
+    if not math.isfinite(key_total):
+        raise InvalidScenarioError(
+            f"split_by_investment: prices {dict(prices)} value the investments beyond the "
+            "largest float; state the prices in a larger unit"
+        )
     game = partnership.game()
     if float(key.sum()) <= 0:
         raise InvalidScenarioError(
