@@ -63,3 +63,18 @@ def test_bad_inputs_are_refused_by_name():
         ba.verify_nucleolus_exact(g, [1, 0, 0], max_denominator=0)
     with pytest.raises(InvalidGameError, match="^verify_nucleolus_exact: n = 9 players"):
         ba.verify_nucleolus_exact(ba.Game(np.zeros(1 << 9)), [0] * 9)
+
+
+def test_a_series_or_a_mapping_is_read_by_player_name():
+    pd = pytest.importorskip("pandas")
+    g = ba.Game([0, 0, 0, 1, 0, 2, 3, 6.0], players=["a", "b", "c"])
+    nu = ba.nucleolus(g)  # (3/2, 2, 5/2)
+    reordered = {"c": nu["c"], "b": nu["b"], "a": nu["a"]}
+    assert ba.verify_nucleolus_exact(g, reordered, max_denominator=100)
+    assert ba.verify_nucleolus_exact(g, pd.Series(reordered), max_denominator=100)
+    # the same numbers by position are another point, which is not the nucleolus
+    assert not ba.verify_nucleolus_exact(g, list(reordered.values()), max_denominator=100)
+    with pytest.raises(InvalidGameError, match="read by label"):
+        ba.verify_nucleolus_exact(g, pd.Series({"c": 1.0, "x": 2.0, "a": 3.0}))
+    with pytest.raises(InvalidGameError, match=r"x names unknown players \[\] and misses"):
+        ba.verify_nucleolus_exact(g, {"a": 6.0})

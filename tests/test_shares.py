@@ -103,7 +103,7 @@ def test_split_bad_keys():
         ba.split_by_key(g, {"College": 1, "Firm": 1, "Bank": 1})
     with pytest.raises(ba.InvalidGameError, match="standalone values must be >= 0"):
         ba.split_by_standalone(ba.Game([0, -1, 2, 4]))
-    with pytest.raises(ba.InvalidGameError, match="takes a Game or a Partnership"):
+    with pytest.raises(ba.InvalidGameError, match="source must be a Game or a Partnership"):
         ba.split_by_key([0, 1], [1])
 
 

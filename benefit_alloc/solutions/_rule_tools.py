@@ -14,10 +14,19 @@ from numpy.typing import NDArray
 
 from .._validate import check_game, game_scale
 from .._validate import check_tol as _check_tol
+from ..errors import InvalidGameError
 from ..game import Game
 from ._stability import profit_values
 
-__all__ = ["dense_game", "profit_values", "orientation", "scale_of", "membership_sums", "check_tol"]
+__all__ = [
+    "dense_game",
+    "profit_values",
+    "orientation",
+    "scale_of",
+    "membership_sums",
+    "check_tol",
+    "check_count",
+]
 
 
 def dense_game(game: Any, func: str) -> Game:
@@ -49,3 +58,15 @@ def check_tol(tol: object, func: str, field: str = "tol") -> float:
     """``tol`` as a finite float ``>= 0``, or an error naming ``func`` and ``field``
     (:func:`benefit_alloc._validate.check_tol`)."""
     return _check_tol(tol, f"{func}: {field}")
+
+
+def check_count(players: object, size: int, field: str, entry: str) -> None:
+    """Refuse ``players`` names whose number differs from the ``size`` entries of ``field``,
+    naming both (the names themselves are checked by :func:`benefit_alloc.game.validate_players`)."""
+    if players is None or isinstance(players, str) or not hasattr(players, "__len__"):
+        return
+    if len(players) != size:
+        raise InvalidGameError(
+            f"{field} has {size} entries but players has {len(players)} names; give one {entry} "
+            "per player"
+        )

@@ -35,6 +35,7 @@ from .._bits import popcount, subset_sums
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import validate_players
+from ._rule_tools import check_count
 
 __all__ = [
     "claims_proportional",
@@ -69,7 +70,13 @@ def _problem(
     e = float(estate)
     if not math.isfinite(e) or e < 0:
         raise InvalidGameError(f"estate = {estate!r} must be a finite number >= 0")
-    total = float(d.sum())
+    check_count(players, d.size, "claims", "claim")
+    with np.errstate(over="ignore"):
+        total = float(d.sum())
+    if not math.isfinite(total):
+        raise InvalidGameError(
+            "claims sum beyond the largest float; state the claims and the estate in a larger unit"
+        )
     if e > total * (1 + 1e-12):
         raise InvalidGameError(
             f"estate = {e:g} is above the total claim {total:g}; there is nothing to ration "

@@ -45,6 +45,7 @@ value method (2022). *Mathematical Problems in Engineering* 2022, article 894229
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -55,10 +56,12 @@ from numpy.typing import NDArray
 
 import benefit_alloc
 
+from .._lp import check_solver
+from .._validate import check_tol
 from ..allocation import Allocation
 from ..errors import InvalidGameError
-from ..game import Game
-from .diagnostics import stability_diagnostics
+from ..game import Game, validate_players
+from .diagnostics import _check_norm, stability_diagnostics
 from .weights import AHPWeights
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -132,7 +135,9 @@ def factor_shares(factors: Any, players: Sequence[str]) -> pd.DataFrame:
     """
     import pandas as pd  # lazy: loads pandas
 
-    names = [str(p) for p in players]
+    names = list(validate_players(players, None))
+    if not names:
+        raise InvalidGameError("players=[] names no party; give the parties to score")
     if isinstance(factors, pd.DataFrame):
         rows_ = [str(i) for i in factors.index]
         columns = [str(c) for c in factors.columns]
@@ -159,7 +164,7 @@ def factor_shares(factors: Any, players: Sequence[str]) -> pd.DataFrame:
         )
     unknown = [p for p in table if p not in names]
     if unknown:
-        raise InvalidGameError(f"factors scores unknown parties {unknown}; the parties are {names}")
+        raise InvalidGameError(f"factors scores unknown parties {unknown}; players lists {names}")
     missing = [p for p in names if p not in table]
     if missing:
         raise InvalidGameError(
@@ -186,7 +191,14 @@ def factor_shares(factors: Any, players: Sequence[str]) -> pd.DataFrame:
                     f"factors[{p!r}][{f!r}] = {s:g} is negative; factor scores must be >= 0"
                 )
             scores[i, k] = s
-    totals = scores.sum(axis=0)
+    with np.errstate(over="ignore"):
+        totals = scores.sum(axis=0)
+    if not np.isfinite(totals).all():
+        k = int(np.flatnonzero(~np.isfinite(totals))[0])
+        raise InvalidGameError(
+            f"factors: the scores of factor {columns[k]!r} sum beyond the largest float; "
+            "rescale that factor's scores"
+        )
     for k, f in enumerate(columns):
         if totals[k] <= 0:
             raise InvalidGameError(
@@ -269,7 +281,28 @@ def _base_rule(
     fn = getattr(benefit_alloc, attr, None)
     if fn is None:  # pragma: no cover - every listed rule exists
         raise NotImplementedError(f"base rule {base!r} is not available in this version")
-    return fn, base, {**fixed, **opts}
+    merged = {**fixed, **opts}
+    _check_options(fn, base, merged)
+    return fn, base, merged
+
+
+def _check_options(fn: Callable[..., Allocation], label: str, opts: Mapping[str, Any]) -> None:
+    """Refuse ``base_options`` that the named base rule ``fn(game, **opts)`` cannot take."""
+    params = dict(inspect.signature(fn).parameters)
+    params.pop("game", None)
+    unknown = sorted(str(k) for k in opts if k not in params)
+    missing = sorted(
+        k
+        for k, p in params.items()
+        if p.default is inspect.Parameter.empty
+        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        and k not in opts
+    )
+    if unknown or missing:
+        raise InvalidGameError(
+            f"base_options={dict(opts)!r} does not fit base rule {label!r}: unknown {unknown}, "
+            f"missing {missing}; its options are {sorted(params)}"
+        )
 
 
 def corrected_shapley(
@@ -358,6 +391,9 @@ def corrected_shapley(
         raise InvalidGameError(
             f"form={form!r} is not implemented; the implemented forms are {list(FORMS)}"
         )
+    _check_norm(nearest, "nearest", allow_none=True)
+    tol = check_tol(tol)
+    solver = check_solver(solver)
     shares = factor_shares(factors, game.players)
     names = [str(c) for c in shares.columns]
     w = _factor_weights(weights, names)

@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._bits import masks_to_bool, names_of
-from .._lp import LinearProgram, solve_lp
+from .._lp import LinearProgram, check_solver, solve_lp
 from .._validate import check_tol
 from ..allocation import Allocation, as_payoff
 from ..errors import InfeasibleError, InvalidGameError
@@ -255,6 +255,7 @@ def nearest_core_point(
     g = _dense(game, "nearest_core_point")
     nrm = _check_norm(norm, "norm", allow_none=False)
     t = check_tol(tol)
+    solver = check_solver(solver)
     xv = as_payoff(x, g.players)
     method = f"nearest_core ({nrm})"
     if is_in_core(g, xv, tol=t):
@@ -322,6 +323,7 @@ def stability_diagnostics(
     g = _dense(game, "stability_diagnostics")
     nrm = _check_norm(nearest, "nearest", allow_none=True)
     t = check_tol(tol)
+    solver = check_solver(solver)
     xv = as_payoff(x, g.players)
     n = g.n
     thr = _threshold(g, t)

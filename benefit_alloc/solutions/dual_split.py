@@ -93,7 +93,7 @@ def shadow_price_split(
         split = getattr(model, "shadow_price_split", None)
         if not callable(split):
             raise InvalidScenarioError(
-                "shadow_price_split needs a LinearProduction or a Partnership, got "
+                "shadow_price_split: model must be a LinearProduction or a Partnership, got "
                 f"{type(model).__name__}"
             )
         out = split(rule=rule, priority=priority)

@@ -121,6 +121,12 @@ def assignment_core(
     a = _assignment_matrix(surplus)
     m, k = a.shape
     names = _side_names(rows, m, "R", "rows") + _side_names(cols, k, "C", "cols")
+    with np.errstate(over="ignore"):
+        mass = float(a.sum())
+    if not np.isfinite(mass):
+        raise InvalidGameError(
+            "surplus: the entries sum beyond the largest float; state the surplus in a larger unit"
+        )
     ri, ci = linear_sum_assignment(a, maximize=True)
     value = float(a[ri, ci].sum())
     # rows u_i + w_j >= a_ij as -u_i - w_j <= -a_ij

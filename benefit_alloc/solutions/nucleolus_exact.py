@@ -27,12 +27,13 @@ Applied Mathematics* 20, 62-66.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
+from .._validate import is_series, series_by_name
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game
@@ -132,9 +133,9 @@ def _fractions(values: Any, field: str, max_denominator: int | None) -> list[Fra
         elif isinstance(a, str):
             try:
                 f = Fraction(a)
-            except ValueError:
+            except (ValueError, ZeroDivisionError):
                 raise InvalidGameError(
-                    f"verify_nucleolus_exact: {field}[{k}] = {a!r} is not a number"
+                    f"verify_nucleolus_exact: {field}[{k}] = {a!r} is not a finite number"
                 ) from None
         else:
             raise InvalidGameError(
@@ -162,8 +163,9 @@ def verify_nucleolus_exact(
         A dense game of at most 8 players (profit or cost; for a cost game the excess is
         :math:`x(S) - c(S)` and the imputations satisfy :math:`x_i \le c(i)`).  Its float
         values are taken exactly as the binary fractions they are.
-    x : sequence or Allocation
-        The payoffs: ints, Fractions, strings such as ``"1/3"``, or floats (taken exactly).
+    x : sequence, mapping, pandas.Series or Allocation
+        The payoffs: ints, Fractions, strings such as ``"1/3"``, or floats (taken exactly);
+        a mapping or a Series is read by player name, never by position.
     max_denominator : int, optional
         First replace each payoff by the nearest fraction with at most this denominator
         (:meth:`fractions.Fraction.limit_denominator`): the way to certify a floating-point
@@ -207,6 +209,25 @@ def verify_nucleolus_exact(
             f"verify_nucleolus_exact: max_denominator must be a positive integer, got "
             f"{max_denominator!r}"
         )
+    if not isinstance(x, (Allocation, Iterable)) or isinstance(x, (str, bytes)):
+        raise InvalidGameError(
+            f"verify_nucleolus_exact: x must be a sequence of payoffs, one per player, got {x!r}"
+        )
+    if is_series(x) or isinstance(x, Mapping):
+        # read by name, never by position (a Series or a dict carries its own labels)
+        by_name: Mapping[Any, Any] = (
+            series_by_name(x, g.players, "x", error=InvalidGameError)
+            if is_series(x)
+            else cast("Mapping[Any, Any]", x)
+        )
+        unknown = [k for k in by_name if k not in g.players]
+        missing = [p for p in g.players if p not in by_name]
+        if unknown or missing:
+            raise InvalidGameError(
+                f"verify_nucleolus_exact: x names unknown players {unknown} and misses "
+                f"{missing}; give one payoff per player of {list(g.players)}"
+            )
+        x = [by_name[p] for p in g.players]
     raw = x.values.tolist() if isinstance(x, Allocation) else list(x)
     if len(raw) != n:
         raise InvalidGameError(

@@ -79,6 +79,7 @@ from .._bits import popcount
 from ..allocation import Allocation
 from ..errors import InvalidGameError
 from ..game import Game, validate_players
+from ._rule_tools import check_count
 
 __all__ = [
     "banzhaf_index",
@@ -93,6 +94,9 @@ __all__ = [
 _U = 2.0**-53
 #: Most players :func:`shapley_shubik_index` takes: its counts reach ``2**n`` in float64.
 MAX_SHAPLEY_SHUBIK_PLAYERS = 1000
+#: Most entries (players x weight levels) of the exact count tables: their memory grows with
+#: the total weight, so weights in the millions must be rescaled first.
+MAX_TABLE_CELLS = 1 << 26
 
 
 # ----------------------------------------------------------------------------- input
@@ -129,6 +133,7 @@ def _integer_weights(
         if k < 0:
             raise InvalidGameError(f"weights[{i}] = {k} is negative; weights must be >= 0")
         out.append(k)
+    check_count(players, len(out), "weights", "weight")
     total = sum(out)
     if isinstance(quota, (bool, np.bool_)) or not isinstance(
         quota, (int, float, np.integer, np.floating, Fraction)
@@ -140,7 +145,15 @@ def _integer_weights(
             "when its weight reaches the quota"
         )
     names = validate_players(players, len(out))
-    return out, int(math.ceil(quota)), names
+    q = int(math.ceil(quota))
+    cells = len(out) * max(q, total - q + 1)
+    if cells > MAX_TABLE_CELLS:
+        raise InvalidGameError(
+            f"weights (total {total}) and quota = {quota!r} need a count table of {cells:.3g} "
+            f"entries, more than {MAX_TABLE_CELLS:.3g}; divide every weight and the quota by a "
+            "common factor (and round) to count in coarser units"
+        )
+    return out, q, names
 
 
 #: Bits per limb of the exact multi-limb counts (int64 limbs with lazy carries).
@@ -251,7 +264,8 @@ def banzhaf_index(
     Raises
     ------
     InvalidGameError
-        Non-integer or negative weights, a quota outside ``(0, total weight]``.
+        Non-integer or negative weights, a quota outside ``(0, total weight]``, or weights
+        so large that the count table exceeds :data:`MAX_TABLE_CELLS` entries.
 
     Examples
     --------
@@ -390,7 +404,8 @@ def shapley_shubik_index(
     Raises
     ------
     InvalidGameError
-        Non-integer or negative weights, a quota outside ``(0, total weight]``.
+        Non-integer or negative weights, a quota outside ``(0, total weight]``, or weights
+        so large that the count table exceeds :data:`MAX_TABLE_CELLS` entries.
     NotImplementedError
         More than 1000 players (the float64 counts would overflow).
 

@@ -56,7 +56,9 @@ def _game_of(source: Any, fn: str) -> Game:
         out = game()
         if isinstance(out, Game):
             return out
-    raise InvalidGameError(f"{fn} takes a Game or a Partnership, got {type(source).__name__}")
+    raise InvalidGameError(
+        f"{fn}: source must be a Game or a Partnership, got {type(source).__name__}"
+    )
 
 
 def _split(
@@ -263,7 +265,14 @@ def split_by_investment(
                 f"split_by_investment: prices[{res!r}] = {price!r} must be a finite number >= 0"
             )
         p[resources.index(res)] = val
-    key = np.asarray(contrib, dtype=np.float64) @ p
+    with np.errstate(over="ignore", invalid="ignore"):
+        key = np.asarray(contrib, dtype=np.float64) @ p
+        key_total = float(key.sum())
+    if not math.isfinite(key_total):
+        raise InvalidScenarioError(
+            f"split_by_investment: prices {dict(prices)} value the investments beyond the "
+            "largest float; state the prices in a larger unit"
+        )
     game = partnership.game()
     if float(key.sum()) <= 0:
         raise InvalidScenarioError(

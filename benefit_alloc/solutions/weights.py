@@ -156,7 +156,7 @@ def _labelled_matrix(
         if labels is None:
             names = [f"C{i}" for i in range(n)]
         else:
-            if isinstance(labels, str) or len(labels) != n:
+            if isinstance(labels, str) or not hasattr(labels, "__len__") or len(labels) != n:
                 raise InvalidGameError(
                     f"ahp_weights: labels={labels!r} must name the {n} criteria, one per row"
                 )
@@ -402,6 +402,11 @@ def entropy_weights(indicators: Any, *, cost: Iterable[str] = ()) -> pd.Series:
         raise InvalidGameError(
             f"entropy_weights: cost must be a list of indicator names, got the string {cost!r}; "
             f"write [{cost!r}]"
+        )
+    if not isinstance(cost, Iterable):
+        raise InvalidGameError(
+            f"entropy_weights: cost must be a list of indicator names, got {cost!r}; write () "
+            "for none"
         )
     costs = [str(c) for c in cost]
     unknown = [c for c in costs if c not in df.columns]
