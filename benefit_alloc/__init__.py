@@ -136,6 +136,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 # Owen's (1975) dual split of linear production games
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.dual_split import shadow_price_split
+# pandas: excesses labelled by coalition
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.core import excess_series
 
 __version__ = "0.1.0"
 
@@ -240,6 +243,8 @@ _LAZY: dict[str, str] = {
     "modiclus": "benefit_alloc.solutions.nucleolus_variants",
     # Owen's (1975) dual split of linear production games
     "shadow_price_split": "benefit_alloc.solutions.dual_split",
+    # pandas: excesses labelled by coalition
+    "excess_series": "benefit_alloc.solutions.core",
 }
 
 __all__ = [
@@ -374,6 +379,8 @@ __all__ = [
     "modiclus",
     # Owen's (1975) dual split of linear production games
     "shadow_price_split",
+    # pandas: excesses labelled by coalition
+    "excess_series",
 ]
 
 
