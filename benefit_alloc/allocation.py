@@ -316,18 +316,29 @@ class Allocation:
         return f"Allocation({self._method}: {items}{extra})"
 
     def _repr_html_(self) -> str:
+        from .display import format_number
+
+        se = self._stderr
+        scale = float(np.abs(self._values).max()) or 1.0
+        total = self.total
         head = (
-            "<tr><th>player</th><th>value</th>"
-            + ("<th>stderr</th>" if self._stderr is not None else "")
+            "<tr><th>player</th><th>value</th><th>share</th>"
+            + ("<th>stderr</th>" if se is not None else "")
             + "</tr>"
         )
         body = "".join(
-            f"<tr><td>{html.escape(p)}</td><td>{v}</td>"
-            + (f"<td>{s}</td>" if self._stderr is not None else "")
+            f"<tr><td>{html.escape(p)}</td><td>{format_number(v, scale=scale)}</td>"
+            + f"<td>{'' if total == 0 else format(v / total, '.1%')}</td>"
+            + (f"<td>{format_number(se[i], digits=3)}</td>" if se is not None else "")
             + "</tr>"
-            for p, v, s in self._rows()
+            for i, (p, v) in enumerate(zip(self._players, self._values.tolist()))
         )
-        return f"<table><caption>{html.escape(self._method)}</caption>{head}{body}</table>"
+        foot = f"<tr><th>total</th><td>{format_number(total, scale=scale)}</td><td></td>" + (
+            "<td></td>" if se is not None else ""
+        )
+        return (
+            f"<table><caption>{html.escape(self._method)}</caption>{head}{body}{foot}</tr></table>"
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Allocation):

@@ -219,22 +219,11 @@ def _methods(given: list[str] | None, scenario: Scenario, quiet: bool = False) -
     return out
 
 
-def _num(x: Any) -> str:
-    """A number for a table: 6 significant digits, no '-0'."""
-    if isinstance(x, bool) or x is None:
-        return {True: "yes", False: "no", None: ""}[x]
-    if isinstance(x, (int, float)) or hasattr(x, "__float__"):
-        try:
-            f = float(x)
-        except (TypeError, ValueError):
-            return str(x)
-        if math.isnan(f):
-            return ""
-        if math.isinf(f):
-            return "inf" if f > 0 else "-inf"
-        text = f"{0.0 if abs(f) < 1e-9 else f:.6g}"
-        return "0" if text in ("-0", "-0.0") else text
-    return str(x)
+def _num(x: Any, scale: float | None = None) -> str:
+    """A number for a table, by the display policy of :mod:`benefit_alloc.display`."""
+    from .display import format_number
+
+    return format_number(x, scale=scale)
 
 
 def _plain(x: Any) -> Any:
@@ -263,8 +252,11 @@ def _markdown(df: pd.DataFrame, title: str) -> str:
         "| " + " | ".join(cols) + " |",
         "|" + "|".join(" --- " for _ in cols) + "|",
     ]
+    from .display import frame_scale
+
+    scale = frame_scale(df)
     for idx, row in df.iterrows():
-        cells = [str(idx)] + [_num(v) for v in row.tolist()]
+        cells = [str(idx)] + [_num(v, scale) for v in row.tolist()]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
@@ -285,7 +277,9 @@ def _emit(
     if fmt is Format.json:
         out.write(json.dumps(_plain(payload), indent=2, allow_nan=False) + "\n")
     elif fmt is Format.csv:
-        csv_frame.to_csv(out, index=False, lineterminator="\n")
+        from .display import tidy_frame
+
+        tidy_frame(csv_frame).to_csv(out, index=False, lineterminator="\n")
     elif fmt is Format.markdown:
         parts = [_markdown(df, title) for title, df in tables]
         parts += [f"_{n}_" for n in notes]
@@ -293,6 +287,8 @@ def _emit(
     else:
         from rich.console import Console
         from rich.table import Table
+
+        from .display import frame_scale
 
         console = Console(file=out, width=None if out.isatty() else 10_000, highlight=False)
         for k, (title, df) in enumerate(tables):
@@ -302,8 +298,9 @@ def _emit(
             for c in df.columns:
                 numeric = df[c].dtype.kind in "iufb"
                 table.add_column(str(c), justify="right" if numeric else "left")
+            scale = frame_scale(df)
             for idx, row in df.iterrows():
-                table.add_row(str(idx), *(_num(v) for v in row.tolist()))
+                table.add_row(str(idx), *(_num(v, scale) for v in row.tolist()))
             console.print(table)
         for n in notes:
             console.print(n, soft_wrap=True)
