@@ -226,6 +226,14 @@ def _num(x: Any, scale: float | None = None) -> str:
     return format_number(x, scale=scale)
 
 
+def _is_number(text: Any) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _plain(x: Any) -> Any:
     """JSON-safe plain data: numpy scalars to Python, non-finite floats to None."""
     if isinstance(x, Mapping):
@@ -296,7 +304,7 @@ def _emit(
             table = Table()
             table.add_column(str(df.index.name or ""), style="bold")
             for c in df.columns:
-                numeric = df[c].dtype.kind in "iufb"
+                numeric = df[c].dtype.kind in "iufb" or all(_is_number(v) for v in df[c])
                 table.add_column(str(c), justify="right" if numeric else "left")
             scale = frame_scale(df)
             for idx, row in df.iterrows():
@@ -396,6 +404,27 @@ def _shares_frame(results: Mapping[str, Settlement], parties: Sequence[str]) -> 
     return df
 
 
+def _money_frame(shares: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
+    """The payoff table as money text: each column rounded to the scenario's smallest unit
+    by largest remainders (so it adds up to its shown total) and a total row."""
+    from .display import format_money, round_money
+
+    step = sc.money_step
+    out = shares.copy().astype(object)
+    totals = []
+    for column in shares.columns:
+        rounded = round_money(shares[column].to_numpy(), step)
+        out[column] = [format_money(v, step) for v in rounded]
+        totals.append(format_money(float(rounded.sum()), step))
+    out.loc["total"] = totals
+    return out
+
+
+def _money_title(sc: Scenario) -> str:
+    unit = f", {sc.money_unit}" if sc.money_unit else ""
+    return f"money, {sc.numeraire}{unit}"
+
+
 def _stability_frame(results: Mapping[str, Settlement]) -> pd.DataFrame:
     import pandas as pd
 
@@ -472,7 +501,10 @@ def solve(
     results = _run(sc, methods, report, quiet)
     parties = sc.parties
     tables: list[tuple[str, pd.DataFrame]] = [
-        (f"{sc.name}: payoff per party (money, {sc.numeraire})", _shares_frame(results, parties))
+        (
+            f"{sc.name}: payoff per party ({_money_title(sc)})",
+            _money_frame(_shares_frame(results, parties), sc),
+        )
     ]
     for m, s in results.items():
         tables.append((f"{m}: settlement bundles", _bundle_frame(s)))
@@ -525,7 +557,7 @@ def compare(
     shares = _shares_frame(results, sc.parties)
     stab = _stability_frame(results)
     tables = [
-        (f"{sc.name}: payoff per party by method (money, {sc.numeraire})", shares),
+        (f"{sc.name}: payoff per party by method ({_money_title(sc)})", _money_frame(shares, sc)),
         ("stability of each split", stab),
     ]
     payload = {
@@ -716,7 +748,10 @@ def demo(
     _emit(
         Format.table,
         [
-            (f"{sc.name}: payoff per party by method (money, {sc.numeraire})", shares),
+            (
+                f"{sc.name}: payoff per party by method ({_money_title(sc)})",
+                _money_frame(shares, sc),
+            ),
             ("stability of each split", stab),
         ],
         {},

@@ -234,6 +234,16 @@ class Scenario:
         return str(self._spec["scenario"]["numeraire"])
 
     @property
+    def money_unit(self) -> str:
+        """How money is written in tables (``"k CNY"``), or ``""``."""
+        return str(self._spec["scenario"]["money_unit"])
+
+    @property
+    def money_step(self) -> float:
+        """The money's smallest unit (``0.01``: two decimals)."""
+        return float(self._spec["scenario"]["money_step"])
+
+    @property
     def parties(self) -> tuple[str, ...]:
         """Party names in player order."""
         return tuple(p["name"] for p in self._spec["party"])

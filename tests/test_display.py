@@ -117,3 +117,47 @@ def test_command_csv_has_no_float_noise(capsys) -> None:
     shown = {r["party"]: float(r["payoff"]) for r in rows}
     assert_allclose([shown[p] for p in raw], list(raw.values()), rtol=1e-11)
     assert any(len(repr(v)) > 14 for v in raw.values())  # full precision in JSON
+
+
+def test_scenario_money_unit_and_step_in_the_command(tmp_path, capsys) -> None:
+    """A scenario's money_step rounds the payoff table so each column adds up; money_unit
+    names the unit in the title; JSON keeps full precision."""
+    import json
+    from pathlib import Path
+
+    from benefit_alloc import cli
+    from benefit_alloc.scenario import load_scenario
+
+    src = Path(__file__).resolve().parents[1] / "examples" / "vocational_group.toml"
+    text = src.read_text().replace(
+        "[scenario]\n", '[scenario]\nmoney_unit = "k CNY"\nmoney_step = 1\n', 1
+    )
+    path = tmp_path / "priced.toml"
+    path.write_text(text)
+    sc = load_scenario(path)
+    assert (sc.money_unit, sc.money_step) == ("k CNY", 1.0)
+    assert cli.main(["compare", str(path), "-m", "shapley,banzhaf", "-f", "markdown", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "k CNY" in out
+    rows = [line.split("|")[1:-1] for line in out.splitlines() if line.startswith("| ")]
+    body = [r for r in rows[1:] if r[0].strip() not in ("total", "method")]
+    parties = [r for r in body if r[0].strip() in sc.parties]
+    total = next(r for r in rows if r[0].strip() == "total")
+    for col in (1, 2):
+        cells = [int(r[col].strip()) for r in parties]  # whole units, no decimals
+        assert sum(cells) == int(total[col].strip())
+    assert cli.main(["compare", str(path), "-m", "shapley", "-f", "json", "-q"]) == 0
+    raw = json.loads(capsys.readouterr().out)["methods"]["shapley"]["payoffs"]
+    assert any(v != round(v) for v in raw.values())
+
+
+def test_scenario_money_step_must_be_positive() -> None:
+    from pathlib import Path
+
+    from benefit_alloc.errors import InvalidScenarioError
+    from benefit_alloc.scenario import loads_scenario
+
+    src = Path(__file__).resolve().parents[1] / "examples" / "college_enterprise.toml"
+    text = src.read_text().replace("[scenario]\n", "[scenario]\nmoney_step = 0\n", 1)
+    with pytest.raises(InvalidScenarioError, match="money_step"):
+        loads_scenario(text)
