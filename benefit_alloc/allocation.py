@@ -340,6 +340,23 @@ class Allocation:
             f"<table><caption>{html.escape(self._method)}</caption>{head}{body}{foot}</tr></table>"
         )
 
+    def plot(self, ax: Any = None) -> Any:
+        """A bar chart of the payoffs (error bars of two standard errors when sampled).
+
+        Needs matplotlib (the ``report`` extra).  Draws on ``ax`` if given, else on new
+        pyplot axes, and returns the axes.
+        """
+        from ._plot import bars
+
+        out = bars(
+            self._players, {self._method: self._values}, title=self._method, ylabel="payoff", ax=ax
+        )
+        if self._stderr is not None:
+            out.errorbar(
+                range(len(self)), self._values, yerr=2 * self._stderr, fmt="none", ecolor="black"
+            )
+        return out
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Allocation):
             return NotImplemented

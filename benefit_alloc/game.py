@@ -282,6 +282,30 @@ class Game:
         shown = ", ".join(self._players[:6]) + (", ..." if self._n > 6 else "")
         return f"<Game: {kind} of {self._n} players [{shown}], v(N) = {self.grand:.6g}>"
 
+    def _repr_html_(self) -> str:
+        """Every coalition's value for up to 4 players (16 rows); a summary beyond."""
+        from ._html import table
+
+        kind = "cost" if self._cost else "worth"
+        caption = f"Game of {self._n} players ({kind}), v(N) = "
+        scale = float(np.abs(self._values).max()) or 1.0
+        if self._n <= 4:
+            rows = [
+                [" + ".join(names_of(m, self._players)), float(self._values[m])]
+                for m in range(1, 1 << self._n)
+            ]
+            return table(
+                ["coalition", kind], rows, caption=caption + f"{self.grand:.6g}", scale=scale
+            )
+        rows = [[p, float(v)] for p, v in zip(self._players, self.singletons)]
+        return table(
+            ["player", f"alone ({kind})"],
+            rows,
+            caption=caption + f"{self.grand:.6g}",
+            scale=scale,
+            note=f"{(1 << self._n) - 1} coalitions; Game.to_frame() lists them all",
+        )
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Game):
             return NotImplemented
