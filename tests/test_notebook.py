@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
@@ -61,3 +62,34 @@ def test_plot_without_matplotlib_names_the_extra(monkeypatch) -> None:
     a = ba.Allocation(["A"], [1.0], method="m")
     with pytest.raises(BenefitAllocError, match=r"benefit-alloc\[report\]"):
         a.plot()
+
+
+def test_solve_results_behave_like_the_dict_and_show_a_table() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sc = ba.load_scenario(root / "examples" / "vocational_group.toml")
+    res = sc.solve(["shapley", "nucleolus"])
+    assert isinstance(res, dict) and list(res) == ["shapley", "nucleolus"]
+    assert res == dict(res)
+    df = res.to_frame()
+    assert list(df.columns) == ["shapley", "nucleolus"]
+    assert_allclose(df["shapley"].to_numpy(), res["shapley"].payoffs.values)
+    html = res._repr_html_()
+    assert "<td>total</td>" in html
+    # the shown cents of each column add up to the shown total
+    import re
+
+    cells = re.findall(r"<tr>(.*?)</tr>", html)[1:]
+    values = [[float(c) for c in re.findall(r"<td>([-0-9.]+)</td>", row)] for row in cells]
+    for col in range(2):
+        assert round(sum(r[col] for r in values[:-1]), 2) == values[-1][col]
+
+
+def test_feasible_set_html_two_players_shows_the_frontier() -> None:
+    fs = ba.FeasibleSet.from_points([[1, 0], [0, 1]], players=["College", "Firm"])
+    html = fs._repr_html_()
+    assert "frontier point 5" in html and "College" in html
+    assert "<td>0.5</td><td>0.5</td>" in html  # the middle of the segment
+    big = ba.FeasibleSet.from_points(np.eye(3), players=["A", "B", "C"])
+    assert "frontier" not in big._repr_html_() and "best utility" in big._repr_html_()
