@@ -295,20 +295,24 @@ def _esc(x: Any) -> str:
     return html.escape(str(x))
 
 
-def _cell(x: Any) -> str:
+def _cell(x: Any, scale: float | None = None) -> str:
     if isinstance(x, (bool, np.bool_)):
         return f'<td class="{"ok" if x else "bad"}">{"yes" if x else "no"}</td>'
     if isinstance(x, (int, float, np.integer, np.floating)):
-        f = float(x)
-        text = "" if math.isnan(f) else f"{0.0 if abs(f) < _ZERO else f:.6g}"
-        return f'<td class="num">{"0" if text == "-0" else text}</td>'
+        from .display import format_number
+
+        ref = max(abs(float(x)), _ZERO) if scale is None else scale
+        return f'<td class="num">{format_number(x, scale=ref)}</td>'
     return f"<td>{_esc(x)}</td>"
 
 
 def _table(df: pd.DataFrame, caption: str = "") -> str:
     head = "".join(f"<th>{_esc(c)}</th>" for c in [df.index.name or "", *df.columns])
+    from .display import frame_scale
+
+    scale = frame_scale(df)
     body = "".join(
-        f"<tr><th>{_esc(idx)}</th>{''.join(_cell(v) for v in row)}</tr>"
+        f"<tr><th>{_esc(idx)}</th>{''.join(_cell(v, scale) for v in row)}</tr>"
         for idx, row in zip(df.index, df.itertuples(index=False))
     )
     cap = f"<caption>{_esc(caption)}</caption>" if caption else ""

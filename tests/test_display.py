@@ -161,3 +161,23 @@ def test_scenario_money_step_must_be_positive() -> None:
     text = src.read_text().replace("[scenario]\n", "[scenario]\nmoney_step = 0\n", 1)
     with pytest.raises(InvalidScenarioError, match="money_step"):
         loads_scenario(text)
+
+
+def test_report_tables_follow_the_policy() -> None:
+    from benefit_alloc.report import _table
+
+    df = pd.DataFrame({"payoff": [92.09134, 6.868949853355844e-13]}, index=["A", "B"])
+    html = _table(df)
+    assert '<td class="num">92.0913</td>' in html
+    assert '<td class="num">0</td>' in html and "e-13" not in html
+
+
+def test_explain_snaps_the_largest_excess(capsys) -> None:
+    from pathlib import Path
+
+    from benefit_alloc import cli
+
+    toml = str(Path(__file__).resolve().parents[1] / "examples" / "vocational_group.toml")
+    assert cli.main(["explain", toml, "-m", "nucleolus", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "largest excess 0)" in out
