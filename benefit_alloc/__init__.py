@@ -159,6 +159,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         Uniform,
         simulate,
     )
+# pandas: excesses labelled by coalition
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.core import excess_series
 
 __version__ = "0.1.0"
 
@@ -264,6 +267,9 @@ _LAZY: dict[str, str] = {
     "linear_production_separator": "benefit_alloc.solutions.separation",
     "linear_production_oracle": "benefit_alloc.solutions.separation",
     "oracle_least_core": "benefit_alloc.solutions.constraint_generation",
+    "shadow_price_split": "benefit_alloc.solutions.dual_split",
+    # pandas: excesses labelled by coalition
+    "excess_series": "benefit_alloc.solutions.core",
 }
 
 __all__ = [
@@ -417,6 +423,8 @@ __all__ = [
     "linear_production_separator",
     "linear_production_oracle",
     "oracle_least_core",
+    # pandas: excesses labelled by coalition
+    "excess_series",
 ]
 
 

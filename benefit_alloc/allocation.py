@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._plot import bars
 from ._validate import align_by_name, is_series, named_floats, series_by_name
+from .display import format_number
 from .errors import InvalidGameError
 from .game import validate_players
 
@@ -164,22 +166,128 @@ class Allocation:
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._values.tolist())
 
+    def __contains__(self, player: object) -> bool:
+        """Whether ``player`` is one of the players (as ``in`` on a Series reads its index)."""
+        return player in self._players
+
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
         return np.array(self._values, dtype=dtype, copy=True)
+
+    # ------------------------------------------------- a read-only Series of payoffs
+    def keys(self) -> tuple[str, ...]:
+        """The players, the index of the payoffs (so ``dict(a)`` is ``{player: payoff}``)."""
+        return self._players
+
+    @property
+    def index(self) -> tuple[str, ...]:
+        """The players, as a Series' index."""
+        return self._players
+
+    def items(self) -> list[tuple[str, float]]:
+        """``(player, payoff)`` pairs in player order."""
+        return [(p, float(v)) for p, v in zip(self._players, self._values)]
+
+    def to_numpy(self) -> NDArray[np.float64]:
+        """A writable copy of the payoffs in player order."""
+        return self._values.copy()
+
+    def sum(self) -> float:
+        """Sum of the payoffs (the same as :attr:`total`)."""
+        return self.total
 
     def to_dict(self) -> dict[str, float]:
         """``{player: payoff}``."""
         return {p: float(v) for p, v in zip(self._players, self._values)}
 
+    def to_series(self, name: str | None = None) -> pd.Series:
+        """The payoffs as a ``pandas.Series`` indexed by player, named by the method."""
+        import pandas as pd  # lazy: loads pandas
+
+        return pd.Series(
+            self._values.copy(),
+            index=pd.Index(self._players, name="player"),
+            name=self._method if name is None else name,
+        )
+
+    def round(self, decimals: int = 0) -> pd.Series:
+        """The payoffs rounded half to even to ``decimals`` places, as a labelled Series.
+
+        The allocation itself keeps full precision; see :mod:`benefit_alloc.display` for
+        money amounts that must still add up once rounded.
+        """
+        if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)):
+            raise InvalidGameError(f"decimals must be an integer, got {decimals!r}")
+        return self.to_series().round(int(decimals))
+
     def to_frame(self) -> pd.DataFrame:
-        """DataFrame indexed by player with a ``value`` column (and ``stderr`` when sampled)."""
+        """DataFrame indexed by player: ``value``, ``share`` of the total (NaN when the total
+        is 0), ``stderr`` when sampled and the diagnostics that are one number per player."""
         import pandas as pd  # lazy: loads pandas
 
         data: dict[str, Any] = {"value": self._values}
+        total = self.total
+        data["share"] = self._values / total if total != 0 else np.full(len(self), np.nan)
         if self._stderr is not None:
             data["stderr"] = self._stderr
+        for key, diag in self._diagnostics.items():
+            if key in data or isinstance(diag, (str, bytes)):
+                continue
+            arr = np.asarray(diag) if isinstance(diag, (list, tuple, np.ndarray)) else None
+            if arr is not None and arr.shape == (len(self),) and arr.dtype.kind in "fiub":
+                data[key] = arr
         df = pd.DataFrame(data, index=pd.Index(self._players, name="player"))
         return df
+
+    def _operand(self, other: Any, op: str) -> Any:
+        if isinstance(other, Allocation):
+            if other._players != self._players:
+                raise InvalidGameError(
+                    f"cannot {op} allocations of different players: {list(self._players)} and "
+                    f"{list(other._players)}; compare allocations of the same game"
+                )
+            return other._values
+        if isinstance(other, (int, float, np.integer, np.floating)) and not isinstance(other, bool):
+            return float(other)
+        if is_series(other):
+            return np.asarray(as_payoff(other, self._players, field="other"))
+        return NotImplemented
+
+    def _binary(self, other: Any, op: str, fn: Any, reflected: bool = False) -> Any:
+        rhs = self._operand(other, op)
+        if rhs is NotImplemented:
+            return NotImplemented
+        import pandas as pd  # lazy: loads pandas
+
+        lhs = self._values
+        out = fn(rhs, lhs) if reflected else fn(lhs, rhs)
+        return pd.Series(out, index=pd.Index(self._players, name="player"))
+
+    def __add__(self, other: Any) -> Any:
+        return self._binary(other, "add", np.add)
+
+    def __radd__(self, other: Any) -> Any:
+        return self._binary(other, "add", np.add, True)
+
+    def __sub__(self, other: Any) -> Any:
+        return self._binary(other, "subtract", np.subtract)
+
+    def __rsub__(self, other: Any) -> Any:
+        return self._binary(other, "subtract", np.subtract, True)
+
+    def __mul__(self, other: Any) -> Any:
+        return self._binary(other, "multiply", np.multiply)
+
+    def __rmul__(self, other: Any) -> Any:
+        return self._binary(other, "multiply", np.multiply, True)
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._binary(other, "divide", np.divide)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return self._binary(other, "divide", np.divide, True)
+
+    def __neg__(self) -> Any:
+        return -self.to_series()
 
     def confidence_interval(self, level: float = 0.95) -> NDArray[np.float64]:
         """Normal-approximation interval ``values -/+ z * stderr``, shape ``(n, 2)``."""
@@ -210,18 +318,44 @@ class Allocation:
         return f"Allocation({self._method}: {items}{extra})"
 
     def _repr_html_(self) -> str:
+
+        se = self._stderr
+        scale = float(np.abs(self._values).max()) or 1.0
+        total = self.total
         head = (
-            "<tr><th>player</th><th>value</th>"
-            + ("<th>stderr</th>" if self._stderr is not None else "")
+            "<tr><th>player</th><th>value</th><th>share</th>"
+            + ("<th>stderr</th>" if se is not None else "")
             + "</tr>"
         )
         body = "".join(
-            f"<tr><td>{html.escape(p)}</td><td>{v}</td>"
-            + (f"<td>{s}</td>" if self._stderr is not None else "")
+            f"<tr><td>{html.escape(p)}</td><td>{format_number(v, scale=scale)}</td>"
+            + f"<td>{'' if total == 0 else format(v / total, '.1%')}</td>"
+            + (f"<td>{format_number(se[i], digits=3)}</td>" if se is not None else "")
             + "</tr>"
-            for p, v, s in self._rows()
+            for i, (p, v) in enumerate(zip(self._players, self._values.tolist()))
         )
-        return f"<table><caption>{html.escape(self._method)}</caption>{head}{body}</table>"
+        foot = f"<tr><th>total</th><td>{format_number(total, scale=scale)}</td><td></td>" + (
+            "<td></td>" if se is not None else ""
+        )
+        return (
+            f"<table><caption>{html.escape(self._method)}</caption>{head}{body}{foot}</tr></table>"
+        )
+
+    def plot(self, ax: Any = None) -> Any:
+        """A bar chart of the payoffs (error bars of two standard errors when sampled).
+
+        Needs matplotlib (the ``report`` extra).  Draws on ``ax`` if given, else on new
+        pyplot axes, and returns the axes.
+        """
+
+        out = bars(
+            self._players, {self._method: self._values}, title=self._method, ylabel="payoff", ax=ax
+        )
+        if self._stderr is not None:
+            out.errorbar(
+                range(len(self)), self._values, yerr=2 * self._stderr, fmt="none", ecolor="black"
+            )
+        return out
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Allocation):

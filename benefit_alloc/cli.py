@@ -30,6 +30,7 @@ import typer
 from . import __version__, _schema, registry
 from ._lp import native_stdout_muted as _native_stdout_muted
 from ._text import printable
+from .display import format_money, format_number, frame_scale, round_money, tidy_frame
 from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
 from .registry import get
 
@@ -230,22 +231,18 @@ def _methods(given: list[str] | None, scenario: Scenario, quiet: bool = False) -
     return out
 
 
-def _num(x: Any) -> str:
-    """A number for a table: 6 significant digits, no '-0'."""
-    if isinstance(x, bool) or x is None:
-        return {True: "yes", False: "no", None: ""}[x]
-    if isinstance(x, (int, float)) or hasattr(x, "__float__"):
-        try:
-            f = float(x)
-        except (TypeError, ValueError):
-            return str(x)
-        if math.isnan(f):
-            return ""
-        if math.isinf(f):
-            return "inf" if f > 0 else "-inf"
-        text = f"{0.0 if abs(f) < 1e-9 else f:.6g}"
-        return "0" if text in ("-0", "-0.0") else text
-    return str(x)
+def _num(x: Any, scale: float | None = None) -> str:
+    """A number for a table, by the display policy of :mod:`benefit_alloc.display`."""
+
+    return format_number(x, scale=scale)
+
+
+def _is_number(text: Any) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _plain(x: Any) -> Any:
@@ -274,8 +271,10 @@ def _markdown(df: pd.DataFrame, title: str) -> str:
         "| " + " | ".join(c.replace("|", "\\|") for c in cols) + " |",
         "|" + "|".join(" --- " for _ in cols) + "|",
     ]
+
+    scale = frame_scale(df)
     for idx, row in df.iterrows():
-        cells = [printable(idx)] + [printable(_num(v)) for v in row.tolist()]
+        cells = [printable(idx)] + [printable(_num(v, scale)) for v in row.tolist()]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
@@ -311,7 +310,7 @@ def _emit(
     if fmt is Format.json:
         out.write(json.dumps(_plain(payload), indent=2, allow_nan=False) + "\n")
     elif fmt is Format.csv:
-        _printable_frame(csv_frame).to_csv(out, index=False, lineterminator="\n")
+        _printable_frame(tidy_frame(csv_frame)).to_csv(out, index=False, lineterminator="\n")
     elif fmt is Format.markdown:
         parts = [_markdown(df, title) for title, df in tables]
         parts += [f"_{printable(n)}_" for n in notes]
@@ -339,10 +338,11 @@ def _emit(
             table = Table()
             table.add_column(text(df.index.name or ""), style="bold")
             for c in df.columns:
-                numeric = df[c].dtype.kind in "iufb"
+                numeric = df[c].dtype.kind in "iufb" or all(_is_number(v) for v in df[c])
                 table.add_column(text(c), justify="right" if numeric else "left")
+            scale = frame_scale(df)
             for idx, row in df.iterrows():
-                table.add_row(text(idx), *(text(_num(v)) for v in row.tolist()))
+                table.add_row(text(idx), *(text(_num(v, scale)) for v in row.tolist()))
             console.print(table)
         for n in notes:
             console.print(text(n), soft_wrap=True)
@@ -438,6 +438,26 @@ def _shares_frame(results: Mapping[str, Settlement], parties: Sequence[str]) -> 
     return df
 
 
+def _money_frame(shares: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
+    """The payoff table as money text: each column rounded to the scenario's smallest unit
+    by largest remainders (so it adds up to its shown total) and a total row."""
+
+    step = sc.money_step
+    out = shares.copy().astype(object)
+    totals = []
+    for column in shares.columns:
+        rounded = round_money(shares[column].to_numpy(), step)
+        out[column] = [format_money(v, step) for v in rounded]
+        totals.append(format_money(float(rounded.sum()), step))
+    out.loc["total"] = totals
+    return out
+
+
+def _money_title(sc: Scenario) -> str:
+    unit = f", {sc.money_unit}" if sc.money_unit else ""
+    return f"money, {sc.numeraire}{unit}"
+
+
 def _stability_frame(results: Mapping[str, Settlement]) -> pd.DataFrame:
     import pandas as pd  # lazy: loads pandas
 
@@ -522,7 +542,10 @@ def solve(
     results = _run(sc, methods, report, quiet)
     parties = sc.parties
     tables: list[tuple[str, pd.DataFrame]] = [
-        (f"{sc.name}: payoff per party (money, {sc.numeraire})", _shares_frame(results, parties))
+        (
+            f"{sc.name}: payoff per party ({_money_title(sc)})",
+            _money_frame(_shares_frame(results, parties), sc),
+        )
     ]
     for m, s in results.items():
         tables.append((f"{m}: settlement bundles", _bundle_frame(s)))
@@ -576,7 +599,7 @@ def compare(
     shares = _shares_frame(results, sc.parties)
     stab = _stability_frame(results)
     tables = [
-        (f"{sc.name}: payoff per party by method (money, {sc.numeraire})", shares),
+        (f"{sc.name}: payoff per party by method ({_money_title(sc)})", _money_frame(shares, sc)),
         ("stability of each split", stab),
     ]
     payload = {
@@ -771,7 +794,10 @@ def demo(
     _emit(
         Format.table,
         [
-            (f"{sc.name}: payoff per party by method (money, {sc.numeraire})", shares),
+            (
+                f"{sc.name}: payoff per party by method ({_money_title(sc)})",
+                _money_frame(shares, sc),
+            ),
             ("stability of each split", stab),
         ],
         {},

@@ -17,6 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._bits import bool_to_masks, mask_of, masks_to_bool, members_of, names_of, popcount
+from ._html import table
+from ._labels import SEPARATOR, label_members
 from ._validate import is_series
 from .errors import InvalidGameError
 
@@ -281,6 +283,29 @@ class Game:
         shown = ", ".join(self._players[:6]) + (", ..." if self._n > 6 else "")
         return f"<Game: {kind} of {self._n} players [{shown}], v(N) = {self.grand:.6g}>"
 
+    def _repr_html_(self) -> str:
+        """Every coalition's value for up to 4 players (16 rows); a summary beyond."""
+
+        kind = "cost" if self._cost else "worth"
+        caption = f"Game of {self._n} players ({kind}), v(N) = "
+        scale = float(np.abs(self._values).max()) or 1.0
+        if self._n <= 4:
+            rows = [
+                [" + ".join(names_of(m, self._players)), float(self._values[m])]
+                for m in range(1, 1 << self._n)
+            ]
+            return table(
+                ["coalition", kind], rows, caption=caption + f"{self.grand:.6g}", scale=scale
+            )
+        rows = [[p, float(v)] for p, v in zip(self._players, self.singletons)]
+        return table(
+            ["player", f"alone ({kind})"],
+            rows,
+            caption=caption + f"{self.grand:.6g}",
+            scale=scale,
+            note=f"{(1 << self._n) - 1} coalitions; Game.to_frame() lists them all",
+        )
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Game):
             return NotImplemented
@@ -348,17 +373,109 @@ class Game:
         )
 
     @classmethod
-    def from_frame(cls, df: pd.DataFrame, *, value: str = "value", cost: bool = False) -> Game:
+    def from_series(
+        cls,
+        series: pd.Series,
+        players: Sequence[str] | None = None,
+        *,
+        cost: bool = False,
+        sep: str = SEPARATOR,
+    ) -> Game:
+        """Build a game from a ``pandas.Series`` of values indexed by coalition.
+
+        Each index label names one coalition, as an integer mask, a tuple, list or frozenset
+        of player names, or a string of names joined by ``sep`` (``"College + Firm"``, the
+        scenario CSV's form; spaces around the separator are optional).  A ``MultiIndex``
+        (what pandas builds from tuple keys, padded with missing values) is read row by
+        row with the padding dropped.  Every nonempty coalition must appear exactly once; the
+        empty one (``0``, ``()`` or ``""``) may be omitted and is 0.
+
+        Parameters
+        ----------
+        series : pandas.Series
+        players : sequence of str, optional
+            Player order.  By default the names in order of first appearance in the index
+            (or ``P0 .. P{n-1}`` for an index of masks only).
+        cost : bool
+            Whether the values are costs.
+        sep : str
+            The separator of string labels.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = pd.Series({"College": 1.0, "Firm": 2.0, "College + Firm": 4.0})
+        >>> Game.from_series(s).values.tolist()
+        [0.0, 1.0, 2.0, 4.0]
+        """
+        if not is_series(series):
+            raise InvalidGameError(
+                f"from_series: series must be a pandas Series indexed by coalition, got "
+                f"{type(series).__name__} (use Game.from_dict for a dict)"
+            )
+        labels = list(series.index)
+        where = [f"index label {label!r} (row {pos})" for pos, label in enumerate(labels)]
+        coalitions = [label_members(lab, w, sep=sep) for lab, w in zip(labels, where)]
+        if players is None:
+            named = [c for c in coalitions if not isinstance(c, int)]
+            if named and len(named) < len(coalitions):
+                raise InvalidGameError(
+                    "from_series: the index mixes masks and names; give players=[...] so "
+                    "that the masks have a player order"
+                )
+            if named:
+                order: dict[str, None] = {}
+                for c in named:
+                    for name in c:
+                        order.setdefault(name, None)
+                names = validate_players(list(order), len(order))
+            else:
+                top = max((c for c in coalitions if isinstance(c, int)), default=1)
+                names = validate_players(None, max(top, 1).bit_length())
+        else:
+            names = validate_players(players, None)
+        rows = zip(coalitions, series.tolist(), where)
+        return _tabulate(rows, names, check_flag(cost, "cost"), "from_series")
+
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        *,
+        value: str = "value",
+        cost: bool = False,
+        ignore: Sequence[str] = (),
+    ) -> Game:
         """Build a game from a DataFrame.
 
-        Either one boolean column per player plus a ``value`` column (players are the other
-        columns, in order), or a ``value`` column indexed by frozensets of player names (players
-        in order of first appearance, sorted within each coalition).
+        Either one membership column per player plus a ``value`` column (players are the
+        other columns, in order; each column boolean or integers 0 and 1), or a ``value``
+        column indexed by frozensets of player names (players in order of first appearance,
+        sorted within each coalition).  Columns named in ``ignore`` (a note, a source) are
+        left out.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"A": [1, 0, 1], "B": [0, 1, 1], "value": [1, 2, 4],
+        ...                    "source": ["survey", "survey", "audit"]})
+        >>> Game.from_frame(df, ignore=["source"]).values.tolist()
+        [0.0, 1.0, 2.0, 4.0]
         """
         if value not in df.columns:
             raise InvalidGameError(
                 f"from_frame needs a {value!r} column; the frame has columns {list(df.columns)}"
             )
+        if isinstance(ignore, str):
+            ignore = [ignore]
+        unknown = [c for c in ignore if c not in df.columns]
+        if unknown or value in ignore:
+            raise InvalidGameError(
+                f"from_frame: ignore={list(ignore)!r} must name columns other than {value!r}; "
+                f"the frame has columns {list(df.columns)}"
+            )
+        if ignore:
+            df = df.drop(columns=list(ignore))
         if len(df.columns) == 1:
             coalitions = [_index_coalition(k, pos, value) for pos, k in enumerate(df.index)]
             seen: dict[str, None] = {}
@@ -369,12 +486,7 @@ class Game:
             rows = zip(coalitions, df[value].tolist(), _row_names(df))
             return _tabulate(rows, names, cost, "from_frame")
         columns = [str(c) for c in df.columns if c != value]
-        members = df[[c for c in df.columns if c != value]].to_numpy()
-        if members.dtype != bool:
-            raise InvalidGameError(
-                "from_frame: the player columns must be boolean membership flags, got dtype "
-                f"{members.dtype}"
-            )
+        members = _membership(df[[c for c in df.columns if c != value]])
         names = validate_players(columns, len(columns))
         masks = bool_to_masks(members)
         rows = zip(masks.tolist(), df[value].tolist(), _row_names(df))
@@ -532,6 +644,28 @@ def _index_coalition(label: Any, pos: int, value: str) -> frozenset[str]:
             "are not player names (strings)"
         )
     return members
+
+
+def _membership(frame: pd.DataFrame) -> NDArray[np.bool_]:
+    """Membership flags from boolean columns or integer columns of 0 and 1."""
+    for column in frame.columns:
+        col = frame[column]
+        kind = col.dtype.kind
+        if kind == "b":
+            continue
+        if kind in "iu":
+            bad = col[(col != 0) & (col != 1)]
+            if bad.empty:
+                continue
+            raise InvalidGameError(
+                f"from_frame: the player column {column!r} holds {bad.iloc[0].item()!r} at index "
+                f"{bad.index[0]!r}; membership is 0 or 1 (or True/False)"
+            )
+        raise InvalidGameError(
+            f"from_frame: the player column {column!r} has dtype {col.dtype}; membership "
+            "columns must be boolean or integers 0 and 1 (name other columns in ignore=[...])"
+        )
+    return frame.to_numpy().astype(bool)
 
 
 def _row_names(df: pd.DataFrame) -> list[str]:

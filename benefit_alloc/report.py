@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from . import __version__
 from ._text import printable
+from .display import format_number, frame_scale
 from .errors import InvalidGameError, InvalidScenarioError
 from .registry import METHODS
 from .scenario import Scenario
@@ -334,20 +335,21 @@ def _esc(x: Any) -> str:
     return html.escape(str(x))
 
 
-def _cell(x: Any) -> str:
+def _cell(x: Any, scale: float | None = None) -> str:
     if isinstance(x, (bool, np.bool_)):
         return f'<td class="{"ok" if x else "bad"}">{"yes" if x else "no"}</td>'
     if isinstance(x, (int, float, np.integer, np.floating)):
-        f = float(x)
-        text = "" if math.isnan(f) else f"{0.0 if abs(f) < _ZERO else f:.6g}"
-        return f'<td class="num">{"0" if text == "-0" else text}</td>'
+        ref = max(abs(float(x)), _ZERO) if scale is None else scale
+        return f'<td class="num">{format_number(x, scale=ref)}</td>'
     return f"<td>{_esc(x)}</td>"
 
 
 def _table(df: pd.DataFrame, caption: str = "") -> str:
     head = "".join(f"<th>{_esc(c)}</th>" for c in [df.index.name or "", *df.columns])
+
+    scale = frame_scale(df)
     body = "".join(
-        f"<tr><th>{_esc(idx)}</th>{''.join(_cell(v) for v in row)}</tr>"
+        f"<tr><th>{_esc(idx)}</th>{''.join(_cell(v, scale) for v in row)}</tr>"
         for idx, row in zip(df.index, df.itertuples(index=False))
     )
     cap = f"<caption>{_esc(caption)}</caption>" if caption else ""

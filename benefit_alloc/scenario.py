@@ -34,6 +34,7 @@ from ._scenario.checks import cross_check as _cross_check
 from ._scenario.checks import supplied_options as _supplied_options
 from ._scenario.party_table import party_records
 from ._scenario.reference import schema_reference
+from ._scenario.results import SolveResults
 from ._scenario.schema import BARGAINING_METHODS, METHODS, SCHEMA, TU_METHODS
 from .errors import InvalidScenarioError
 
@@ -300,6 +301,16 @@ class Scenario:
         return str(self._spec["scenario"]["numeraire"])
 
     @property
+    def money_unit(self) -> str:
+        """How money is written in tables (``"k CNY"``), or ``""``."""
+        return str(self._spec["scenario"]["money_unit"])
+
+    @property
+    def money_step(self) -> float:
+        """The money's smallest unit (``0.01``: two decimals)."""
+        return float(self._spec["scenario"]["money_step"])
+
+    @property
     def parties(self) -> tuple[str, ...]:
         """Party names in player order."""
         return tuple(p["name"] for p in self._spec["party"])
@@ -427,15 +438,18 @@ class Scenario:
         methods: Sequence[str] | None = None,
         *,
         progress: Callable[[str], None] | None = None,
-    ) -> dict[str, Settlement]:
+    ) -> SolveResults:
         """Settle by each method (default: the scenario's list), ``{method: Settlement}``.
 
-        ``progress`` is called with a description before each step (for progress bars).
+        The result is a ``dict`` subclass, :class:`~benefit_alloc._scenario.results.SolveResults`,
+        that adds ``to_frame()``, ``plot()`` and a notebook table rounded to the scenario's
+        ``money_step``.  ``progress`` is called with a description before each step.
         """
         step = progress or _silent
         step("building the game")
         self.partnership.prepare()
-        out: dict[str, Settlement] = {}
+        out = SolveResults()
+        out.money_step = self.money_step
         for m in self.methods if methods is None else methods:
             step(f"solving: {m}")
             out[m] = self.settle(m)

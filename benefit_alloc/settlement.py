@@ -39,9 +39,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import registry
+from ._html import table
 from ._lp import LinearProgram, solve_lp
+from ._plot import bars
 from ._validate import check_tol
 from .allocation import Allocation, as_payoff
+from .display import frame_scale
 from .errors import InfeasibleError, InvalidGameError, SolverError
 from .game import Game, OracleGame
 from .solutions.core import blocking_coalitions
@@ -368,6 +371,49 @@ class Settlement:
             *c.notes,
         ]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+
+        frame = self.to_frame()
+        rows = [[str(p), *row] for p, row in zip(frame.index, frame.to_numpy().tolist())]
+        c = self.checks
+        note = (
+            f"individually rational: {c.individually_rational}; in the core: {c.in_core}; "
+            f"break-even met: {c.breakeven_met}"
+        )
+        parts = [
+            table(
+                ["party", *map(str, frame.columns)],
+                rows,
+                caption=f"Settlement by {self.payoffs.method} (money: {self.numeraire})",
+                scale=frame_scale(frame),
+                note=note,
+            )
+        ]
+        if len(self.transfers):
+            tr = self.transfers
+            parts.append(
+                table(
+                    ["from", "to", "amount"],
+                    tr[["from", "to", "amount"]].to_numpy().tolist(),
+                    caption="transfers",
+                    scale=frame_scale(tr),
+                )
+            )
+        return "".join(parts)
+
+    def plot(self, ax: Any = None) -> Any:
+        """Bars of each party's payoff beside what it would have alone (matplotlib, the
+        ``report`` extra); draws on ``ax`` if given, else on new pyplot axes; returns them."""
+
+        parties = list(self.payoffs.players)
+        return bars(
+            parties,
+            {"payoff": self.payoffs.values, "standalone": self.standalone[parties].to_numpy()},
+            title=f"Settlement by {self.payoffs.method}",
+            ylabel=f"money ({self.numeraire})",
+            ax=ax,
+        )
 
     def __repr__(self) -> str:
         return (

@@ -305,6 +305,7 @@ SPECS: dict[str, Spec] = {
         {"game": bad_games(), "budget": bad_counts(), "unions": st.sampled_from([1.5, "x", []])},
     ),
     "excess": _vector_spec(ba.excess, "x"),
+    "excess_series": _vector_spec(ba.excess_series, "x"),
     "is_in_core": _vector_spec(ba.is_in_core, "x", tol=bad_tols()),
     "blocking_coalitions": _vector_spec(
         ba.blocking_coalitions, "x", tol=bad_tols(), top=st.sampled_from([-1, 2.5, "3", NAN])

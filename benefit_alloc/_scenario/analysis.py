@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._bits import names_of, subset_sums
+from .._validate import game_scale
+from ..display import format_number
 from ..solutions.shapley import shapley
 from .checks import resources
 
@@ -130,7 +132,7 @@ def explain(
     if checks.in_core:
         notes.append(
             f"No coalition can do better on its own: the split is in the core (largest "
-            f"excess {checks.max_excess:.6g})."
+            f"excess {format_number(checks.max_excess, scale=game_scale(game.values))})."
         )
     else:
         worst = checks.blocking_coalitions[0]

@@ -347,6 +347,18 @@ SCHEMA = s.Table(
                         default="revenue",
                         doc="the output that is money; transfers are paid in it",
                     ),
+                    "money_unit": s.Field(
+                        s.Str(nonempty=False),
+                        default="",
+                        doc='how money is written in tables, e.g. "k CNY" (default: none)',
+                    ),
+                    "money_step": s.Field(
+                        s.Num(minimum=0.0, exclusive=True),
+                        default=0.01,
+                        doc="the money's smallest unit: the command's payoff tables show "
+                        "money as multiples of it, rounded so that each column adds up "
+                        "(largest remainders); 0.01 is two decimals",
+                    ),
                 },
                 doc="what the scenario is",
             ),

@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._html import table
 from .._validate import is_series
 from ..allocation import as_payoff
 from ..errors import InvalidGameError, InvalidScenarioError, SolverError
@@ -607,6 +608,22 @@ class FeasibleSet(abc.ABC):
 
     def _repr_extra(self) -> str:
         return ""
+
+    def _repr_html_(self) -> str:
+        """Each player's best utility; with two players, five points along the frontier."""
+
+        best = [self._support(np.eye(self._n)[i])[0] for i in range(self._n)]
+        caption = f"FeasibleSet {self.kind} of {self._n} players"
+        if self._n == 2 and self.bounded_above:
+            points = self.frontier(5)
+            rows = [[f"frontier point {j + 1}", *pt] for j, pt in enumerate(points.tolist())]
+            return table(
+                ["", *self._players],
+                [["best for each", *best], *rows],
+                caption=caption,
+                note="frontier points run from the first player's best to the second's",
+            )
+        return table(["player", "best utility"], list(zip(self._players, best)), caption=caption)
 
     # ---------------------------------------------------------------- public operations
     def contains(self, u: ArrayLike, tol: float = 1e-9) -> bool:

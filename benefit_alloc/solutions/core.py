@@ -36,7 +36,14 @@ from .nucleolus import solve_sequence
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["excess", "is_in_core", "blocking_coalitions", "least_core", "core_is_empty"]
+__all__ = [
+    "excess",
+    "excess_series",
+    "is_in_core",
+    "blocking_coalitions",
+    "least_core",
+    "core_is_empty",
+]
 
 
 # ------------------------------------------------------------------ public API
@@ -76,6 +83,30 @@ def excess(game: Game, x: Any) -> NDArray[np.float64]:
         np.negative(e, out=e)
     e[0] = 0.0
     return e
+
+
+def excess_series(game: Game, x: Any) -> pd.Series:
+    r"""The excesses of :func:`excess` labelled by coalition, as a ``pandas.Series``.
+
+    The index holds every nonempty coalition as its members joined by ``" + "`` (the
+    scenario CSV's form, which :meth:`~benefit_alloc.Game.from_series` reads back), in mask
+    order, so ``excess(game, x)[1:]`` holds the same numbers by position.  The largest
+    excess is ``s.max()`` and the coalition behind it ``s.idxmax()``.  A sibling function
+    rather than a flag, so that :func:`excess`'s return type never changes.
+
+    Examples
+    --------
+    >>> import benefit_alloc as ba
+    >>> g = ba.Game([0, 1, 2, 4], players=["College", "Firm"])
+    >>> excess_series(g, {"College": 1.5, "Firm": 2.5}).to_dict()
+    {'College': -0.5, 'Firm': -0.5, 'College + Firm': 0.0}
+    """
+    import pandas as pd  # lazy: loads pandas
+
+    g = check_game(game, "excess_series")
+    e = excess(g, x)
+    labels = [" + ".join(names_of(m, g.players)) for m in range(1, 1 << g.n)]
+    return pd.Series(e[1:], index=pd.Index(labels, name="coalition"), name="excess")
 
 
 def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:

@@ -5,7 +5,7 @@ partnership of the college with them, its gain over going alone, the partners' g
 whether the partnership is stable (a non-empty core; the least-core epsilon says by how much
 it is, or is not).
 
-Run: ``python examples/partner_selection.py``
+Run: ``python examples/candidate_firms.py``
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ equipment.  Colleges belong to professional groups and firms to industrial clust
 groups negotiate as blocs, so the Owen value with the groups as a priori unions (Owen 1977)
 is set against the plain Shapley value, which ignores them.
 
-Run: ``python examples/vocational_group.py``
+Run: ``python examples/vocational_blocs.py``
 """
 
 from __future__ import annotations
