@@ -255,6 +255,30 @@ def spread(ev: Evaluator) -> float:
     return 2.0 * ev.peak
 
 
+def merge_units(mom: Moments, units: NDArray[np.float64]) -> None:
+    """Add a batch of per-player sample units (one row per sample) to running moments."""
+    mean = units.mean(axis=0)
+    mom.merge(np.full(units.shape[1], float(units.shape[0])), mean, ((units - mean) ** 2).sum(0))
+
+
+def unit_result(
+    mom: Moments, ev: Evaluator, done: int, converged: bool | None, *, telescoping: bool = False
+) -> SampleResult:
+    """The result of an estimator that averages one sample unit per player: the running mean,
+    its standard error (with the bound for players whose samples show no variation, see
+    :func:`spread`) and how many players needed that bound."""
+    sd = spread(ev)
+    return SampleResult(
+        mom.mean,
+        np.sqrt(mom.var_of_mean(sd)),
+        ev.count,
+        done,
+        converged,
+        extra={"unvaried_strata": int(mom.unvaried(sd).sum())},
+        telescoping=telescoping,
+    )
+
+
 def stop_early(target: float | None, stderr: NDArray[np.float64], units: float) -> bool:
     """Whether every standard error (in the game's units) has reached ``target``."""
     return target is not None and units >= _MIN_UNITS_FOR_STOP and bool(np.all(stderr <= target))

@@ -12,7 +12,16 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from ._sampling_common import Evaluator, Moments, SampleResult, random_orders, spread, stop_early
+from ._sampling_common import (
+    Evaluator,
+    Moments,
+    SampleResult,
+    merge_units,
+    random_orders,
+    spread,
+    stop_early,
+    unit_result,
+)
 
 
 def owen_orders_factory(
@@ -64,19 +73,9 @@ def run_orders(
         path[:, n] = grand
         marg = np.empty((rows, n))
         np.put_along_axis(marg, orders, np.diff(path, axis=1), axis=1)
-        units = 0.5 * (marg[:k] + marg[k:]) if antithetic else marg
-        mean = units.mean(axis=0)
-        mom.merge(np.full(n, float(k)), mean, ((units - mean) ** 2).sum(axis=0))
+        merge_units(mom, 0.5 * (marg[:k] + marg[k:]) if antithetic else marg)
         done += k
         if stop_early(target, np.sqrt(mom.var_of_mean(spread(ev))) * ev.scale, done):
             converged = True
             break
-    return SampleResult(
-        mom.mean,
-        np.sqrt(mom.var_of_mean(spread(ev))),
-        ev.count,
-        done,
-        converged,
-        extra={"unvaried_strata": int(mom.unvaried(spread(ev)).sum())},
-        telescoping=True,
-    )
+    return unit_result(mom, ev, done, converged, telescoping=True)

@@ -9,7 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 from .._bits import bool_to_masks
-from ._sampling_common import Evaluator, Moments, SampleResult, spread, stop_early
+from ._sampling_common import (
+    Evaluator,
+    Moments,
+    SampleResult,
+    merge_units,
+    spread,
+    stop_early,
+    unit_result,
+)
 
 
 # -------------------------------------------------------------------- Banzhaf star design
@@ -33,18 +41,9 @@ def run_star(
         masks = None if ev.bits is None else bool_to_masks(allm)
         vals = ev.members(allm, masks).reshape(k, cost)
         sign = np.where(centre, -1.0, 1.0)
-        units = sign * (vals[:, 1:] - vals[:, :1])
-        mean = units.mean(axis=0)
-        mom.merge(np.full(n, float(k)), mean, ((units - mean) ** 2).sum(axis=0))
+        merge_units(mom, sign * (vals[:, 1:] - vals[:, :1]))
         done += k
         if stop_early(target, np.sqrt(mom.var_of_mean(spread(ev))) * ev.scale, done):
             converged = True
             break
-    return SampleResult(
-        mom.mean,
-        np.sqrt(mom.var_of_mean(spread(ev))),
-        ev.count,
-        done,
-        converged,
-        extra={"unvaried_strata": int(mom.unvaried(spread(ev)).sum())},
-    )
+    return unit_result(mom, ev, done, converged)
