@@ -30,7 +30,7 @@ Aumann, R. J. and Dreze, J. H. (1974). Cooperative games with coalition structur
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -294,12 +294,7 @@ def aumann_dreze(game: Game, structure: Sequence[Sequence[str | int]]) -> Alloca
     >>> ba.aumann_dreze(g, [["a", "b"], ["c"]]).to_dict()
     {'a': 1.5, 'b': 2.5, 'c': 3.0}
     """
-    g = dense_game(game, "aumann_dreze")
-    blocks = _blocks(structure, g.players, "aumann_dreze")
-    x = np.zeros(g.n)
-    for b in blocks:
-        x[b] = shapley(g.subgame(b)).values
-    return Allocation(g.players, x, "aumann_dreze", structure=_block_names(blocks, g.players))
+    return _blockwise(game, structure, "aumann_dreze", shapley)
 
 
 def structure_nucleolus(
@@ -343,11 +338,17 @@ def structure_nucleolus(
     >>> ba.structure_nucleolus(g, [["a", "b"], ["c"]]).to_dict()
     {'a': 1.5, 'b': 2.5, 'c': 3.0}
     """
-    g = dense_game(game, "structure_nucleolus")
-    blocks = _blocks(structure, g.players, "structure_nucleolus")
+    return _blockwise(game, structure, "structure_nucleolus", lambda h: nucleolus(h, solver=solver))
+
+
+def _blockwise(
+    game: Game, structure: Any, name: str, rule: Callable[[Game], Allocation]
+) -> Allocation:
+    """``rule`` applied to each block's subgame of a coalition structure, the block payoffs
+    put back in player order (each block settles separately)."""
+    g = dense_game(game, name)
+    blocks = _blocks(structure, g.players, name)
     x = np.zeros(g.n)
     for b in blocks:
-        x[b] = nucleolus(g.subgame(b), solver=solver).values
-    return Allocation(
-        g.players, x, "structure_nucleolus", structure=_block_names(blocks, g.players)
-    )
+        x[b] = rule(g.subgame(b)).values
+    return Allocation(g.players, x, name, structure=_block_names(blocks, g.players))
