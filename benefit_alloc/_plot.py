@@ -7,7 +7,7 @@ from typing import Any
 
 from .errors import BenefitAllocError
 
-__all__ = ["bars"]
+__all__ = ["bars", "stacked_bars"]
 
 _MISSING = (
     "plot needs matplotlib, which is not installed: python -m pip install 'benefit-alloc[report]'"
@@ -46,3 +46,48 @@ def bars(
     if len(series) > 1:
         ax.legend()
     return ax
+
+
+def stacked_bars(
+    labels: Sequence[str],
+    series: Mapping[str, Any],
+    *,
+    total: Sequence[float] | None = None,
+    title: str,
+    ylabel: str,
+    ax: Any = None,
+    text: Mapping[str, Any] | None = None,
+) -> tuple[Any, list[Any], list[str]]:
+    """Stacked bars, one bar per label, built like a waterfall: the first entry of ``series``
+    rises from 0 and each next entry starts where the previous one ended (upwards when
+    positive, downwards when negative, narrower than the first so that it stays visible),
+    so the stack ends at the sum; an optional diamond
+    marks each ``total``.  Returns ``(ax, handles, names)`` for a legend.
+
+    ``text`` is passed to every text object that shows a name (the report passes
+    ``parse_math=False, usetex=False``)."""
+    ax = _axes(ax)
+    kw = dict(text or {})
+    x = list(range(len(labels)))
+    level = [0.0] * len(labels)
+    handles: list[Any] = []
+    names: list[str] = []
+    for k, (name, values) in enumerate(series.items()):
+        vals = [float(v) for v in values]
+        # the first entry is a wide bar; the others are narrower, drawn over it, so that a
+        # negative step never hides how high the first bar is
+        width, z = (0.6, 1) if k == 0 else (0.3, 2)
+        handles.append(ax.bar(x, vals, bottom=list(level), width=width, zorder=z))
+        names.append(str(name))
+        level = [a + v for a, v in zip(level, vals)]
+    if total is not None:
+        handles.append(
+            ax.scatter(x, [float(v) for v in total], color="black", marker="D", zorder=3)
+        )
+        names.append("total")
+    ax.set_xticks(x, list(labels), **kw)
+    ax.margins(y=0.08)
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.set_title(title, **kw)
+    ax.set_ylabel(ylabel, **kw)
+    return ax, handles, names

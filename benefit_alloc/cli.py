@@ -515,6 +515,8 @@ def _run(
                 ) from None
     if written is not None:
         _note(f"report written to {written}", quiet)
+    for text in scenario.factors.notes:
+        _note(f"note: {text}", quiet)
     for m, s in results.items():
         if s.estimated:
             _note(f"note: {m}: the payoffs are estimates; ± is one standard error", quiet)

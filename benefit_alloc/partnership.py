@@ -50,10 +50,22 @@ from .game import MAX_DENSE_PLAYERS, Game, OracleGame, check_dense_size, owned_g
 from .partnership_sets import bargain, partnership_set
 from .production.base import ProductionModel
 from .production.linear import LinearProduction
+from .registry import METHODS as _REGISTRY
 from .registry import SAMPLED_COUNTERPART, SAMPLED_METHODS
 from .settlement import METHODS, realise, solve_method
 from .solutions.dual_split import shadow_price_split
 from .utility import Utility, as_utility
+
+#: Rules that split a partnership (not only its game) and take it first,
+#: ``f(partnership, **options) -> Allocation`` (``split_by_investment``); the dual split
+#: has its own branch in :meth:`Partnership.settle`.
+_PARTNERSHIP_RULES = MappingProxyType(
+    {
+        name: m
+        for name, m in _REGISTRY.items()
+        if m.runner == "partnership" and name not in ("shadow_price_split", "owen_allocation")
+    }
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -1177,6 +1189,9 @@ class Partnership:
             alloc = self.shadow_price_split(**options)
         elif isinstance(method, str) and method in SAMPLED_METHODS:
             alloc = self.sampled_split(method, **options)
+        elif isinstance(method, str) and method in _PARTNERSHIP_RULES:
+            rule = _PARTNERSHIP_RULES[method]
+            alloc = rule.load()(self, **{**rule.fixed, **options})
         else:
             if not callable(method) and not self.fits_table():
                 self._require_transferable("game()")

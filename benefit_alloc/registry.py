@@ -89,6 +89,8 @@ class Need(StrEnum):
     FACTORS = "factor scores per party (factors=)"
     #: a sharing key per party (``key=``)
     KEY = "a sharing key per party (key=)"
+    #: a price per invested resource (``prices=``; ``[shares] prices`` in a scenario)
+    PRICES = "a price per invested resource (prices=)"
 
 
 Runner = Literal["game", "partnership", "bargaining"]
@@ -448,6 +450,8 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "corrected_shapley",
                 "Shapley value corrected by weighted factor shares (risk, investment ...)",
                 needs=_DENSE | {Need.FACTORS},
+                scenario=True,
+                listed=False,
             ),
             _entry(
                 "split_by_standalone",
@@ -464,6 +468,20 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "split_by_key",
                 "shares of v(N) in proportion to a given key, with stability checks",
                 needs=_DENSE | {Need.KEY},
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
+                "split_by_investment",
+                "benefit_alloc.solutions.shares",
+                "split_by_investment",
+                "shares of v(N) in proportion to investment valued at stated prices",
+                runner="partnership",
+                needs=frozenset(
+                    {Need.PARTNERSHIP, Need.TRANSFERABLE, Need.DENSE_GAME, Need.PRICES}
+                ),
+                scenario=True,
+                listed=False,
             ),
             _entry(
                 "nash",
@@ -691,6 +709,7 @@ _OPTION_OF: Mapping[Need, str] = MappingProxyType(
         Need.STRUCTURE: "structure",
         Need.FACTORS: "factors",
         Need.KEY: "key",
+        Need.PRICES: "prices",
     }
 )
 

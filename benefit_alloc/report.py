@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import __version__
+from ._report_corrected import corrected_section
 from ._text import printable
 from .display import format_number, frame_scale
 from .errors import InvalidGameError, InvalidScenarioError
@@ -583,6 +584,19 @@ def render_report(
                 + (f" and {more} more" if more > 0 else "")
                 + ".</p>"
             )
+    # the corrected and proportional rules: base, corrections, stability diagnostics
+    body.append(
+        corrected_section(
+            scenario,
+            results,
+            table=_table,
+            plot=lambda make, alt, caption: _plot(make, alt, caption, state),
+            figure=_figure,
+            legend=_legend,
+            label=_label,
+            plain=_PLAIN,
+        )
+    )
     if scenario.partnership.n == 3:
         game = scenario.partnership.game()
         body.append("<h2>Imputation triangle</h2>")

@@ -32,6 +32,7 @@ from ._scenario.build import build_partnership
 from ._scenario.bundled import bundled_scenario_path, bundled_scenarios
 from ._scenario.checks import cross_check as _cross_check
 from ._scenario.checks import supplied_options as _supplied_options
+from ._scenario.factors import FactorData, resolve_factors
 from ._scenario.party_table import party_records
 from ._scenario.reference import schema_reference
 from ._scenario.results import SolveResults
@@ -261,6 +262,7 @@ class Scenario:
             else:
                 self._rows = prod["row"]
         self._partnership: Partnership | None = None
+        self._factors = resolve_factors(spec, self._base, allow_outside)
 
     # -------------------------------------------------------------- construction
     @classmethod
@@ -340,8 +342,37 @@ class Scenario:
         return tuple(self._spec["methods"]["run"])
 
     def method_options(self, method: str) -> dict[str, Any]:
-        """Keyword options for ``method`` (empty when none are given)."""
-        return dict(self._spec["methods"]["options"].get(method, {}))
+        """Keyword options for ``method``: its ``[methods.options.<method>]`` table plus what
+        the scenario's own tables supply to it (:meth:`data_options`); empty when none."""
+        return {**self._spec["methods"]["options"].get(method, {}), **self.data_options(method)}
+
+    def data_options(self, method: str) -> dict[str, Any]:
+        """The options the scenario's tables supply to ``method``: ``factors`` and
+        ``weights`` for a method that needs factor scores (``corrected_shapley``, from
+        ``[party.factors]`` / ``factors.file`` and ``[factors]``), ``key`` and ``prices``
+        for the proportional rules (``[shares]``).  Only what the scenario declares."""
+        supplied = _supplied_options(method)
+        out: dict[str, Any] = {}
+        if "factors" in supplied and self._factors.scores:
+            out["factors"] = {p: dict(r) for p, r in self._factors.scores.items()}
+            if self._factors.weights is not None:
+                out["weights"] = dict(self._factors.weights)
+        shares = self._spec.get("shares") or {}
+        for name in ("key", "prices"):
+            if name in supplied and name in shares:
+                out[name] = dict(shares[name])
+        return out
+
+    @property
+    def factors(self) -> FactorData:
+        """The correction factors the scenario declares: scores per party, the weights and
+        where they come from (an AHP result with its consistency ratio), notes."""
+        return self._factors
+
+    @property
+    def agreement(self) -> dict[str, Any]:
+        """The ``[agreement]`` table (rationale, term, signatories), empty when absent."""
+        return s._copy(self._spec.get("agreement") or {})
 
     @property
     def partners(self) -> dict[str, Any] | None:

@@ -117,6 +117,7 @@ def test_demo_list(capsys):
         "college_enterprise",
         "large_group",
         "partner_selection",
+        "risk_adjusted",
         "training_centre",
         "vocational_group",
     ]

@@ -63,9 +63,30 @@ def resources(spec: Mapping[str, Any]) -> list[str] | None:
     return None
 
 
+#: Options a scenario's own tables supply, by what the method needs: the unions
+#: (``[[union]]``), the factor scores and weights (``[party.factors]``, ``[factors]``), the
+#: sharing key and the prices (``[shares]``).
+_SUPPLIED: Mapping[registry.Need, tuple[str, ...]] = {
+    registry.Need.UNIONS: ("unions",),
+    registry.Need.FACTORS: ("factors", "weights"),
+    registry.Need.KEY: ("key",),
+    registry.Need.PRICES: ("prices",),
+}
+
+#: Where each supplied option is declared, for messages.
+_DECLARED = {
+    "unions": "[[union]] tables",
+    "factors": "[party.factors] tables or factors.file",
+    "weights": "factors.weights, [factors.ahp] or [factors.entropy]",
+    "key": "[shares] key",
+    "prices": "[shares] prices",
+}
+
+
 def supplied_options(method: str) -> tuple[str, ...]:
     """Options a scenario passes to ``method`` itself (see :meth:`Scenario.options_for`)."""
-    return ("unions",) if registry.Need.UNIONS in registry.get(method).needs else ()
+    needs = registry.get(method).needs
+    return tuple(o for need, opts in _SUPPLIED.items() if need in needs for o in opts)
 
 
 def _check_options(method: str, given: Mapping[str, Any]) -> None:
@@ -75,6 +96,12 @@ def _check_options(method: str, given: Mapping[str, Any]) -> None:
         method, given, supplied=supplied_options(method), via="partnership"
     )
     path = f"methods.options.{method}"
+    for key in given:
+        if key in supplied_options(method):
+            raise InvalidScenarioError(
+                f"{path}.{key}: {method} takes {key!r} from the scenario's "
+                f"{_DECLARED[key]}, not from its options; declare it there"
+            )
     if unknown:
         key = unknown[0]
         raise InvalidScenarioError(
@@ -192,6 +219,8 @@ def cross_check(spec: dict[str, Any]) -> None:
                 f"[[union]] tables when {method!r} is run",
                 f"; add unions or drop {method!r}",
             )
+        _check_declared(spec, method, run)
+    _check_shares_and_agreement(spec, list(parties), used)
     options = spec["methods"]["options"]
     for method in options:
         _known(f"methods.options.{method}", method, METHODS, "a method", key=True)
@@ -240,3 +269,55 @@ def cross_check(spec: dict[str, Any]) -> None:
                 hint,
             )
         _check_valued_without_numeraire(spec, numeraire)
+
+
+def _check_declared(spec: Mapping[str, Any], method: str, run: Sequence[str]) -> None:
+    """A method of the run list whose data the scenario does not declare: factor scores for
+    corrected_shapley, [shares] key for split_by_key, [shares] prices for split_by_investment."""
+    needs = registry.get(method).needs
+    shares = spec.get("shares") or {}
+    missing = ""
+    if registry.Need.FACTORS in needs:
+        scored = any("factors" in p for p in spec["party"]) or "file" in (spec.get("factors") or {})
+        missing = "" if scored else _DECLARED["factors"]
+    elif registry.Need.KEY in needs and "key" not in shares:
+        missing = _DECLARED["key"]
+    elif registry.Need.PRICES in needs and "prices" not in shares:
+        missing = _DECLARED["prices"]
+    if missing:
+        raise s.fail(
+            "methods.run",
+            run,
+            f"{missing} when {method!r} is run",
+            f"; add them or drop {method!r}",
+        )
+
+
+def _check_shares_and_agreement(
+    spec: Mapping[str, Any], parties: list[str], used: list[str] | None
+) -> None:
+    """``[shares]`` key (every party, a positive total) and prices (resources the model
+    reads), ``[agreement] signatories`` (parties)."""
+    shares = spec.get("shares") or {}
+    if "key" in shares:
+        key = shares["key"]
+        for p in key:
+            _known(f"shares.key.{p}", p, parties, "a party", key=True)
+        missing = [p for p in parties if p not in key]
+        if missing:
+            raise s.fail("shares.key", key, f"a key for every party; missing {', '.join(missing)}")
+        if sum(key.values()) <= 0:
+            raise s.fail("shares.key", key, "keys with a positive total")
+    if "prices" in shares:
+        if used is None:
+            raise InvalidScenarioError(
+                "shares.prices: pricing investments needs a production model that reads "
+                "contributions (linear or synergy), but production.model = 'table' reads "
+                "none; give [shares] key (each party's valued investment) and run "
+                "split_by_key instead"
+            )
+        for r in shares["prices"]:
+            _known(f"shares.prices.{r}", r, used, "a resource the production model uses", key=True)
+    signatories = (spec.get("agreement") or {}).get("signatories") or {}
+    for p in signatories:
+        _known(f"agreement.signatories.{p}", p, parties, "a party", key=True)

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from .. import _schema as s
 from .. import registry
 
-__all__ = ["METHODS", "TU_METHODS", "BARGAINING_METHODS", "SCHEMA"]
+__all__ = ["METHODS", "TU_METHODS", "BARGAINING_METHODS", "SCHEMA", "AHP_METHODS"]
 
 #: Allocation methods a scenario may ask for, with what each one is: the methods of the
 #: registry (:mod:`benefit_alloc.registry`) that the scenario format offers.  ``owen`` needs
@@ -23,8 +23,9 @@ __all__ = ["METHODS", "TU_METHODS", "BARGAINING_METHODS", "SCHEMA"]
 METHODS: Mapping[str, str] = MappingProxyType(
     {name: registry.get(name).summary for name in registry.names(scenario=True)}
 )
-#: The methods that split the money-metric game.
-TU_METHODS = registry.names(runner="game", scenario=True)
+#: The methods that split the money-metric game (those that take the partnership too, such
+#: as ``split_by_investment``, split its game).
+TU_METHODS = registry.names(runner=("game", "partnership"), scenario=True)
 #: The methods that bargain over the parties' own utilities.
 BARGAINING_METHODS = registry.names(runner="bargaining", scenario=True)
 
@@ -107,6 +108,13 @@ _PARTY = s.Table(
             _UTILITY,
             doc="the party's utility; default: profit for an enterprise, nonprofit "
             "otherwise, valuing nothing but money",
+        ),
+        # correction factors (corrected_shapley)
+        "factors": s.Field(
+            s.Map(_AMOUNT, key_doc="factor"),
+            doc="the party's score on each correction factor (risk borne, investment, "
+            "effort ...), e.g. [party.factors] risk = 0.3; every party is scored on every "
+            "factor, here or in factors.file",
         ),
     },
     doc="one [[party]] table per partner, in player order",
@@ -334,6 +342,106 @@ _REPORT = s.Table(
     doc="options of the HTML report",
 )
 
+# ---------------------------------------------------------------- correction factors, shares
+#: How AHP weights are read from a comparison matrix (:func:`benefit_alloc.ahp_weights`).
+AHP_METHODS: tuple[str, ...] = ("eigenvector", "geometric_mean")
+
+_AHP = s.Table(
+    {
+        "criteria": s.Field(
+            s.List(_NAME, min_len=1, unique=True),
+            required=True,
+            doc="the factors compared, in the matrix's row and column order",
+        ),
+        "matrix": s.Field(
+            s.List(s.List(s.Num(minimum=0, exclusive=True), min_len=1), min_len=1),
+            required=True,
+            doc="pairwise comparisons a_ij > 0 on Saaty's 1-9 scale (how many times more "
+            "important criterion i is than j), reciprocal: a_ji = 1 / a_ij",
+        ),
+        "method": s.Field(
+            s.Str(AHP_METHODS),
+            default="eigenvector",
+            doc="principal eigenvector (Saaty) or row geometric means (Crawford and Williams)",
+        ),
+        "strict": s.Field(
+            s.Bool(),
+            default=False,
+            doc="refuse a consistency ratio above 0.1 (default: a warning, and the report "
+            "shows the ratio)",
+        ),
+    },
+    doc="factor weights from an AHP pairwise comparison matrix",
+)
+
+_ENTROPY = s.Table(
+    {
+        "indicators": s.Field(
+            s.Map(s.Map(s.Num(), key_doc="indicator"), key_doc="party"),
+            doc="measured indicators per party: [factors.entropy.indicators.College] risk = "
+            "0.1; one indicator per factor, named like it (or give file)",
+        ),
+        "file": s.Field(
+            s.Str(),
+            doc="a CSV in the scenario's folder: a column 'party' and one column per indicator",
+        ),
+        "cost": s.Field(
+            s.List(_NAME, unique=True),
+            default=[],
+            doc="cost indicators (smaller is better); the others are benefit indicators",
+        ),
+    },
+    doc="factor weights by the entropy weight method over an indicator table",
+)
+
+_FACTORS = s.Table(
+    {
+        "file": s.Field(
+            s.Str(),
+            doc="a CSV in the scenario's folder with the factor scores: a column 'party' and "
+            "one column per factor (instead of [party.factors] tables)",
+        ),
+        "weights": s.Field(
+            s.Map(s.Num(minimum=0), key_doc="factor", min_len=1),
+            doc="the factor weights, summing to 1 (within 1e-9; never renormalised); not "
+            "needed for one factor",
+        ),
+        "ahp": s.Field(_AHP, doc="the weights from an AHP pairwise comparison matrix"),
+        "entropy": s.Field(_ENTROPY, doc="the weights from an indicator table (entropy method)"),
+    },
+    doc="correction factors of corrected_shapley: where the scores are and how the factors "
+    "are weighted (at most one of weights, ahp, entropy)",
+)
+
+_SHARES = s.Table(
+    {
+        "prices": s.Field(
+            s.Map(_AMOUNT, key_doc="resource", min_len=1),
+            doc="split_by_investment: the value of one unit of each invested resource (money "
+            "at 1); resources not named are not counted as investment",
+        ),
+        "key": s.Field(
+            s.Map(_AMOUNT, key_doc="party", min_len=1),
+            doc="split_by_key: each party's sharing key (every party, positive total)",
+        ),
+    },
+    doc="keys of the proportional rules",
+)
+
+_AGREEMENT = s.Table(
+    {
+        "rationale": s.Field(
+            s.Str(nonempty=False), doc="why the partners chose the method (quoted as written)"
+        ),
+        "term": s.Field(s.Str(), doc='how long the agreement runs, e.g. "three academic years"'),
+        "signatories": s.Field(
+            s.Map(s.Str(), key_doc="party"),
+            doc='who signs for each party, e.g. College = "the Dean"',
+        ),
+    },
+    doc="text of `benefit-alloc agreement`",
+)
+
 #: The whole scenario format.
 SCHEMA = s.Table(
     {
@@ -389,5 +497,10 @@ SCHEMA = s.Table(
         "methods": s.Field(_METHODS, default={}, doc="the allocation methods to run"),
         "partners": s.Field(_PARTNERS, doc="partner selection (`benefit-alloc partners`)"),
         "report": s.Field(_REPORT, default={}, doc="options of the HTML report"),
+        # correction factors and proportional rules (corrected_shapley, split_by_*)
+        "factors": s.Field(_FACTORS, doc="correction factors and their weights"),
+        "shares": s.Field(_SHARES, doc="keys of the proportional rules"),
+        # the signed agreement (benefit-alloc agreement)
+        "agreement": s.Field(_AGREEMENT, doc="text of the agreement"),
     }
 )
