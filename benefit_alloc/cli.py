@@ -1,7 +1,7 @@
 """The ``benefit-alloc`` command (also ``python -m benefit_alloc``).
 
-Subcommands: ``solve``, ``compare``, ``explain``, ``partners``, ``validate`` and ``demo``; run
-``benefit-alloc COMMAND --help`` for each one's options and an example.
+Subcommands: ``solve``, ``compare``, ``explain``, ``partners``, ``validate``, ``demo`` and
+``agreement``; run ``benefit-alloc COMMAND --help`` for each one's options and an example.
 
 Exit status: 0 on success; 2 on bad input (a missing or invalid scenario, an unknown option or
 method), with a one-line ``error: ...`` on stderr; 1 on an internal error (a bug or a solver
@@ -806,6 +806,73 @@ def demo(
         shares,
         [f"Open {report} in a browser for the full report."],
     )
+
+
+class AgreementFormat(StrEnum):
+    """Formats of ``benefit-alloc agreement``."""
+
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command(
+    epilog="Example: benefit-alloc agreement risk_adjusted --method corrected_shapley "
+    "-o agreement.md"
+)
+def agreement(
+    scenario: ScenarioArg,
+    method: Annotated[
+        str, typer.Option("--method", "-m", help="The method the agreement settles by.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write it (.md: Markdown, .html: HTML). Default: Markdown on stdout.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        AgreementFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="markdown or html (default: by the file's extension, else markdown).",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
+) -> None:
+    """Write the partnership settled by one method as an agreement the partners could sign:
+    contributions, what each receives, money transfers, conditions, the method and its
+    rationale, and the stability statement with its certificate."""
+    from .agreement import agreement_document  # lazy: the agreement loads the solvers
+
+    sc = _load(scenario, allow_outside_files)
+    (m,) = _methods([method], sc)[:1]
+    fmt = (
+        format.value
+        if format is not None
+        else "html"
+        if output is not None and output.suffix.lower() in (".html", ".htm")
+        else "markdown"
+    )
+    bar = _progress(2, quiet)
+    with bar, _native_stdout_muted():
+        bar.step(f"settling: {m}")
+        text = agreement_document(sc, m, format=fmt)  # type: ignore[arg-type]
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot write the agreement to {output}: {exc.strerror or exc}") from None
+    _note(f"agreement written to {output}", quiet)
 
 
 # ---------------------------------------------------------------------------- entry point

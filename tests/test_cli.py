@@ -25,7 +25,7 @@ from benefit_alloc.scenario import bundled_scenario_path, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).parent / "fixtures" / "bad_scenarios"
-COMMANDS = ["solve", "compare", "explain", "partners", "validate", "demo"]
+COMMANDS = ["solve", "compare", "explain", "partners", "validate", "demo", "agreement"]
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
