@@ -23,7 +23,8 @@
    excess comes from :func:`benefit_alloc.most_blocking_coalition` on the partnership's
    oracle: exact when the oracle carries an exact separator, else a heuristic search whose
    answer is only a lower bound (the partnership's own oracle carries none today, so the
-   text says "heuristic");
+   text says "heuristic"); a bargaining solution, which splits the parties' own utilities,
+   gets no certificate, and the text says why;
 8. the signatories (``[agreement] signatories``).
 
 The document names nothing the scenario does not contain: parties, resources, outputs,
@@ -297,8 +298,21 @@ def _blocks(scenario: Scenario, method: str, st: Settlement) -> list[Block]:
 
     # 6. stability
     out.append(("h2", "6. Stability"))
-    cert = _certificate(scenario, list(st.payoffs.values))
-    if cert is None:
+    cert = (
+        None
+        if registry.get(method).is_bargaining
+        else _certificate(scenario, list(st.payoffs.values))
+    )
+    if registry.get(method).is_bargaining:
+        out.append(
+            (
+                "p",
+                f"{method} bargains over the parties' own utilities, which are not sums of "
+                "money, so no excess certificate over the coalitions' money worth is given; "
+                "settle by a money split (a TU method) for one.",
+            )
+        )
+    elif cert is None:
         out.append(
             (
                 "p",

@@ -443,6 +443,13 @@ class Partnership:
                 f"{type(frame).__name__}"
             )
         rows = frame.to_dict("records")
+        scored = [str(c) for c in frame.columns if str(c).strip().startswith("factors.")]
+        if scored:
+            raise InvalidScenarioError(
+                f"frame: column {scored[0]!r} is a correction factor, which a Partnership does "
+                "not hold; pass the scores to corrected_shapley(game, factors=...) instead, or "
+                "put them in a scenario's party_file"
+            )
         specs = party_records(list(frame.columns), rows, "frame", first_line=None)
         parties = [Party(p["name"], p["kind"], p["contributes"]) for p in specs]
         utilities = {p["name"]: utility(p) for p in specs}

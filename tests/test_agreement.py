@@ -293,3 +293,11 @@ def test_large_partnership_certificate_says_how_it_was_found(monkeypatch):
     assert cert is not None and cert.how == "heuristic" and not cert.exact
     assert cert.coalition == ("Institute",)
     assert cert.max_excess == pytest.approx(4.086, abs=1e-3)
+
+
+def test_bargaining_method_gets_no_money_certificate(capsys):
+    code, md, err = run(capsys, "agreement", "training_centre", "-m", "nash", "-q")
+    assert code == 0, err
+    stability = section(md, HEADINGS[5])
+    assert "nash bargains over the parties' own utilities" in stability
+    assert "Certificate" not in stability

@@ -65,6 +65,8 @@ BAD_CASES = {
         "expected columns: members, revenue",
     ],
     "not_toml.toml": ["not valid TOML", "line 3"],
+    "factor_weights_sum.toml": ["factors.weights", "sum to 0.9", "not renormalised"],
+    "ahp_not_reciprocal.toml": ["factors.ahp.matrix", "not reciprocal", "1 / 3"],
 }
 
 

@@ -399,3 +399,34 @@ def test_registry_runs_split_by_investment_on_a_partnership():
     s = sc.partnership.settle("split_by_investment", prices={"money": 1.0})
     assert_allclose(s.payoffs.values / s.payoffs.values.sum(), [0.2, 0.8])
     assert np.isclose(sum(s.payoffs.values), sc.partnership.game().grand)
+
+
+def test_factors_as_columns_of_the_party_file(tmp_path):
+    doc = example_doc()
+    doc["party"] = [doc["party"][0]]
+    doc["party_file"] = "members.csv"
+    (tmp_path / "members.csv").write_text(
+        "name,kind,factors.risk,factors.investment,factors.effort,factors.innovation\n"
+        "Firm,enterprise,80,220,18,2\nInstitute,nonprofit,10,40,12,6\n",
+        encoding="utf-8",
+    )
+    sc = load(doc, tmp_path)
+    assert sc.factors.scores["Firm"] == {
+        "risk": 80,
+        "investment": 220,
+        "effort": 18,
+        "innovation": 2,
+    }
+    inline = load_scenario(EXAMPLE).settle("corrected_shapley").payoffs
+    assert_allclose(sc.settle("corrected_shapley").payoffs.values, inline.values)
+    (tmp_path / "members.csv").write_text(
+        "name,kind,factors.risk\nFirm,enterprise,-1\n", encoding="utf-8"
+    )
+    with pytest.raises(InvalidScenarioError, match=r"row 1 \(line 2\), column 'factors.risk'"):
+        load(doc, tmp_path)
+
+
+def test_partnership_from_frame_refuses_factor_columns():
+    frame = pd.DataFrame({"name": ["College"], "kind": ["nonprofit"], "factors.risk": [1.0]})
+    with pytest.raises(InvalidScenarioError, match="column 'factors.risk' is a correction factor"):
+        ba.Partnership.from_frame(frame, ["revenue"], None)

@@ -3,7 +3,8 @@
 A party table has the columns ``name`` and ``kind``, one ``contributes.<resource>`` column
 per contributed resource, and the utility's keys flattened with dots: ``utility.type``,
 ``utility.values.<output>``, ``utility.money``, ``utility.breakeven``, ``utility.cost``,
-``utility.constant``.  A blank cell (or a missing value in a DataFrame) means the key is
+``utility.constant``, and one ``factors.<factor>`` column per correction factor (the
+``[party.factors]`` table).  A blank cell (or a missing value in a DataFrame) means the key is
 not given: its default applies, as when it is left out of a ``[[party]]`` table.  Each row
 becomes the plain data of a ``[[party]]`` table and is checked by the same schema, so a
 table and inline tables are the same thing written two ways.
@@ -32,7 +33,7 @@ __all__ = ["REQUIRED_COLUMNS", "party_records", "utility"]
 #: Columns every party table has.
 REQUIRED_COLUMNS: tuple[str, ...] = ("name", "kind")
 _UTILITY_SCALARS = ("money", "breakeven", "cost", "constant")
-_PREFIXES = ("contributes.", "utility.values.")
+_PREFIXES = ("contributes.", "utility.values.", "factors.")
 
 
 def _known(column: str) -> bool:
@@ -120,7 +121,8 @@ def party_records(
             raise InvalidScenarioError(
                 f"{where}: column {c!r} is not a party key{s.suggest(c, options)} (columns: "
                 "name, kind, contributes.<resource>, utility.type, utility.values.<output>, "
-                "utility.money, utility.breakeven, utility.cost, utility.constant)"
+                "utility.money, utility.breakeven, utility.cost, utility.constant, "
+                "factors.<factor>)"
             )
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
@@ -141,6 +143,10 @@ def party_records(
                 party[c] = _text(cell)
             elif c.startswith("contributes."):
                 party["contributes"][c.removeprefix("contributes.")] = _number(
+                    cell, col, negative=False
+                )
+            elif c.startswith("factors."):
+                party.setdefault("factors", {})[c.removeprefix("factors.")] = _number(
                     cell, col, negative=False
                 )
             elif c == "utility.type":

@@ -482,8 +482,8 @@ SCHEMA = s.Table(
             s.Str(),
             doc="a CSV file beside the scenario with one row per party: columns name, kind, "
             "contributes.<resource>, utility.type, utility.values.<output>, utility.money, "
-            "utility.breakeven, utility.cost, utility.constant (blank: not given); its "
-            "parties follow the [[party]] tables",
+            "utility.breakeven, utility.cost, utility.constant, factors.<factor> (blank: "
+            "not given); its parties follow the [[party]] tables",
         ),
         "output": s.Field(
             s.List(_OUTPUT, min_len=1), required=True, doc="what they produce, as [[output]] tables"

@@ -26,8 +26,11 @@ of a water-saving company, a university and a securities firm, adjustment
 any efficient single-valued rule of the library, or a function.
 
 Only the additive form is implemented: it is the one whose sources could be checked here.
-Other forms (multiplicative corrections) are not offered, so that no variant is ever chosen
-silently; ``form=`` names the variant explicitly.
+A search of the applied literature on industry-university and school-enterprise cooperation
+found studies that describe multiplicative or "comprehensive" correction coefficients (and
+supply-chain studies that correct by cost), but none whose formula and worked example could
+be read and checked, so no such form is offered rather than one offered unsourced; ``form=``
+names the variant explicitly, so that no variant is ever chosen silently.
 
 Every result carries :class:`~benefit_alloc.solutions.diagnostics.StabilityDiagnostics`:
 the correction is not a solution concept of its own, and it may push a party below its
