@@ -735,18 +735,19 @@ class Partnership:
         self,
         members: NDArray[np.bool_],
         w: NDArray[np.float64] | None = None,
-        dense: NDArray[np.float64] | None = None,
+        sums: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
         """Output prices of the coalitions given as rows of ``members`` (money-metric unless
-        ``w`` is given; ``dense`` is ``members`` as floats when the caller has it).
+        ``w`` is given; ``sums`` is the members' sums of ``w`` when the caller has them).
 
         A rival output's price is the largest value among the members: with the parties
         sorted by that value, the first member in that order, 0 for the empty coalition.
         Only the 64 parties valuing it most are searched first (``argmax`` of a boolean
         row); the rows with none of them among their members are searched in full."""
         w = self.money_values() if w is None else w
-        dense = members.astype(np.float64) if dense is None else dense
-        out = dense @ w  # non-rival: the sum over members
+        if sums is None:
+            sums = members.astype(np.float64) @ w
+        out = np.array(sums, dtype=np.float64)  # non-rival: the sum over members
         empty = ~members.any(axis=1)
         for k in np.flatnonzero(self._rival):  # rival: the largest value among members
             col = w[:, k]
@@ -900,16 +901,31 @@ class Partnership:
         const = self.money_constants()
 
         w = self.money_values()
+        # A LinearProduction with yields needs no plans: a coalition's value is the worth of
+        # its plan at its prices plus its members' constants, and plan_worth gives the
+        # worths of a whole batch as matrix products over the programme's bases (the same
+        # values, to rounding, as pricing the outputs of produce; tested).
+        production = self._production
+        lp = (
+            production
+            if isinstance(production, LinearProduction) and production.yields is not None
+            else None
+        )
+
+        # every sum over the members in one product: valuations, contributions, constants
+        m, r = w.shape[1], self._contrib.shape[1]
+        stacked = np.hstack([w, self._contrib, const[:, None]])
 
         def batch(members: NDArray[np.bool_]) -> NDArray[np.float64]:
             members = np.asarray(members, dtype=bool)
-            dense = members.astype(np.float64)
-            prices = self._prices_of(members, w, dense)
-            q = self._production.produce(
-                self._names, self._contrib, members, self._to_model(prices)
-            )
+            sums = _member_sums(members, stacked)
+            prices = self._prices_of(members, w, sums=sums[:, :m])
+            if lp is not None:
+                worth = lp.plan_worth(sums[:, m : m + r], self._to_model(prices))
+                return worth + sums[:, -1]
+            q = production.produce(self._names, self._contrib, members, self._to_model(prices))
             q = self._checked(q, members)
-            return (prices * q).sum(axis=1) + dense @ const
+            return (prices * q).sum(axis=1) + sums[:, -1]
 
         return OracleGame(None, self._names, batch=batch)
 
@@ -1308,6 +1324,25 @@ class Partnership:
         per party and a last ``worth`` column :math:`v(N)`.
         """
         return what_if.sensitivity(self, party, resource, amounts, method, **options)
+
+
+#: Membership entries turned into floats at a time by :func:`_member_sums` (1 MiB).
+_SUMS_BLOCK = 1 << 17
+
+
+def _member_sums(members: NDArray[np.bool_], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``members @ weights`` for a boolean ``(k, n)`` matrix, block by block of rows.
+
+    Each block's float copy (about 1 MiB) stays in cache for its product; converting the
+    whole matrix first made every batch read and write it through memory (measured 4x
+    slower at 1,000 parties, ``benchmarks/bench_scale.py``).
+    """
+    k, n = members.shape
+    out = np.empty((k, weights.shape[1]))
+    step = max(16, _SUMS_BLOCK // max(1, n))
+    for s in range(0, k, step):
+        np.matmul(members[s : s + step].astype(np.float64), weights, out=out[s : s + step])
+    return out
 
 
 def _check_finite_worth(

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
+from scipy.optimize import linprog
 
 import benefit_alloc as ba
 from benefit_alloc.errors import InvalidGameError, InvalidScenarioError
@@ -343,3 +346,57 @@ def test_a_scenario_of_a_thousand_parties_from_a_csv_settles_through_the_command
     assert len(payload["stderr"]) == 1000
     assert payload["checks"]["in_core"] is None
     assert "the payoffs are estimates" in err and "core membership not checked" in err
+
+
+def _random_partnership(seed: int) -> ba.Partnership:
+    """A linear-production partnership with random technology, yields, contributions,
+    valuations (rival and non-rival outputs, money among them or not) and constants."""
+    rng = np.random.default_rng(seed)
+    r, a, m = (int(x) for x in rng.integers(1, 5, 3))
+    n = int(rng.integers(2, 11))
+    A = rng.integers(0, 4, (r, a)).astype(float)
+    A[int(rng.integers(r))] += 1.0
+    Y = rng.integers(0, 3, (a, m)).astype(float) * rng.choice([0.5, 1.0, 20.0], (a, m))
+    outputs = [f"o{k}" for k in range(m)]
+    production = LinearProduction(A, yields=Y, outputs=outputs)
+    parties, utils = [], {}
+    for i in range(n):
+        give = {f"R{j}": float(rng.integers(0, 50)) for j in range(r) if rng.random() < 0.7}
+        parties.append(ba.Party(f"P{i}", "enterprise", give))
+        values = {o: float(rng.integers(0, 8)) for o in outputs[:-1]}
+        utils[f"P{i}"] = ba.LinearUtility(
+            values, money=float(rng.choice([0.5, 1.0, 2.0])), constant=-float(rng.integers(3))
+        )
+    specs = [ba.Output(o, rival=bool(rng.random() < 0.5)) for o in outputs[:-1]]
+    specs.append(ba.Output(outputs[-1]))  # the numeraire
+    return ba.Partnership(parties, specs, production, utils, numeraire=outputs[-1])
+
+
+@settings(max_examples=15)
+@given(st.integers(0, 2**32 - 1))
+def test_the_oracle_s_fast_worths_equal_the_plain_linear_programme(seed):
+    """The oracle prices no plans (LinearProduction.plan_worth): its values against the
+    money-metric value from the definition, a linear programme per coalition solved by
+    linprog, and against the tabulated game (plans priced output by output)."""
+    p = _random_partnership(seed)
+    rng = np.random.default_rng(seed)
+    members = rng.random((25, p.n)) < rng.random(25)[:, None]
+    got = p.oracle().evaluate(members)
+    w, const = p.money_values(), p.money_constants()
+    rival = np.array([o.rival for o in p.output_specs])
+    A = np.asarray(p.production.technology)
+    Y = np.asarray(p.production.yields)
+    order = [p.output_names.index(o) for o in p.production.outputs]
+    for row, mem in zip(got, members):
+        if not mem.any():
+            assert row == 0.0
+            continue
+        prices = np.where(rival, w[mem].max(axis=0), w[mem].sum(axis=0))[order]
+        res = linprog(-(Y @ prices), A_ub=A, b_ub=p.contributions[mem].sum(axis=0), method="highs")
+        assert res.status == 0
+        want = -res.fun + const[mem].sum()
+        assert_allclose(row, want, rtol=1e-7, atol=1e-7 * (1.0 + abs(want)))
+    from benefit_alloc._bits import masks_to_bool
+
+    every = masks_to_bool(np.arange(1 << p.n), p.n)
+    assert_allclose(p.oracle().evaluate(every), p.game().values, rtol=1e-9, atol=1e-9)

@@ -258,15 +258,28 @@ def test_efficient_stratified_spreads_gap_by_variance():
     assert_allclose(eff.stderr, plain.stderr * np.sqrt(1 - w), rtol=1e-12)
 
 
-def test_svarm_covariance_diagonal_is_the_variance():
-    g = random_game(10, 6)
-    w_plus, w_minus = levels.shapley_weights(10)
+def test_svarm_covariance_diagonal_is_the_variance(monkeypatch):
+    """The efficient adjustment reads the covariance's row sums and diagonal, computed
+    in O(k n) (covariance_sums); checked against the full matrix of the same run."""
+    seen = {}
+    sums = levels._LevelEstimator.covariance_sums
+
+    def spy(self):
+        seen["est"] = self
+        return sums(self)
+
+    monkeypatch.setattr(levels._LevelEstimator, "covariance_sums", spy)
+    g = random_game(12, 6)
+    w_plus, w_minus = levels.shapley_weights(12)
     res = levels.run_levels(
         Evaluator(g), w_plus, w_minus, 3000, 700, None, np.random.default_rng(0), True
     )
-    assert res.cov is not None
-    assert_allclose(np.diag(res.cov), res.stderr**2, rtol=1e-9)
-    assert np.linalg.eigvalsh(res.cov).min() >= -1e-12 * np.abs(res.cov).max()
+    assert res.samples > 0 and res.cov is None and res.cov_sums is not None
+    cov = seen["est"].covariance()
+    assert_allclose(np.diag(cov), res.stderr**2, rtol=1e-9)
+    assert np.linalg.eigvalsh(cov).min() >= -1e-12 * np.abs(cov).max()
+    assert_allclose(res.cov_sums[0], cov.sum(axis=1), rtol=1e-9, atol=1e-12 * np.abs(cov).max())
+    assert_allclose(res.cov_sums[1], np.diag(cov), rtol=1e-9)
 
 
 def test_efficient_svarm_coverage():

@@ -58,6 +58,10 @@ _TABLE_CACHE_ENTRIES = 1 << 24
 _EXACT_MAX = 1 << 22
 
 
+#: Random numbers drawn at once when sampling several sizes together (32 MiB).
+_DRAW_GROUP = 1 << 22
+
+
 # ------------------------------------------------------------------ packed coalitions
 def _byte_codes(
     members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None, n: int
@@ -234,6 +238,39 @@ class _LevelSampler:
             members[j] = take
         return np.ascontiguousarray(members.T), None
 
+    def draw_many(
+        self, rng: np.random.Generator, sizes: Sequence[int], counts: Sequence[int]
+    ) -> tuple[NDArray[np.bool_] | None, NDArray[np.int64] | None]:
+        """``counts[t]`` coalitions of size ``sizes[t]`` for each ``t``, stacked in order.
+
+        The same coalitions, from the same draws of ``rng``, as one :meth:`draw` per size in
+        turn.  Above 62 players the selection sampling of consecutive sizes runs as one
+        pass over the players (``rng.random((n, k))`` yields the numbers of ``n`` calls of
+        ``rng.random(k)``, in order), in groups of about ``2**22`` random numbers.
+        """
+        n = self.n
+        if n <= 62:
+            masks = [self.draw(rng, s, k)[1] for s, k in zip(sizes, counts)]
+            return None, np.concatenate([m for m in masks if m is not None])
+        out: list[NDArray[np.bool_]] = []
+        t = 0
+        while t < len(sizes):
+            group = [t]
+            total = counts[t]
+            while group[-1] + 1 < len(sizes) and (total + counts[group[-1] + 1]) * n <= _DRAW_GROUP:
+                group.append(group[-1] + 1)
+                total += counts[group[-1]]
+            u = np.concatenate([rng.random((n, counts[g])) for g in group], axis=1)
+            u *= np.arange(n, 0, -1, dtype=np.float64)[:, None]  # row j times n - j
+            need = np.repeat(np.array([float(sizes[g]) for g in group]), [counts[g] for g in group])
+            members = np.empty((n, total), dtype=bool)
+            for j in range(n):
+                np.less(u[j], need, out=members[j])
+                np.subtract(need, members[j], out=need)
+            out.append(np.ascontiguousarray(members.T))
+            t = group[-1] + 1
+        return np.concatenate(out), None
+
     def draw_stratum(
         self, rng: np.random.Generator, s: int, players: NDArray[np.int64], inside: bool
     ) -> NDArray[np.bool_]:
@@ -407,14 +444,25 @@ class _LevelEstimator:
         e_out = (lv[:, None] / (n - 1)) * rest[None, :]
         return beta[:, None] * e_in, beta[:, None] * e_out
 
-    def _draw(
-        self, j: int, k: int
-    ) -> tuple[NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]:
-        mem, masks = self.sampler.draw(self.rng, int(self.lv[j]), k)
+    def _draw_all(
+        self, counts: NDArray[np.int64]
+    ) -> list[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]]:
+        """``counts[j]`` coalitions of each sampled size ``lv[j]``, evaluated in one batch:
+        ``(j, byte codes, chunk indices, values)`` per size with a count."""
+        levels = [int(j) for j in np.flatnonzero(counts)]
+        if not levels:
+            return []
+        k = [int(counts[j]) for j in levels]
+        mem, masks = self.sampler.draw_many(self.rng, [int(self.lv[j]) for j in levels], k)
         y = self.ev.members(mem, masks)
         codes = _byte_codes(mem, masks, self.n)
-        self.total += k
-        return codes, self.chunks.index(mem, masks), y
+        index = self.chunks.index(mem, masks)
+        self.total += sum(k)
+        ends = np.cumsum(k)
+        return [
+            (j, codes[hi - c : hi], index[:, hi - c : hi], y[hi - c : hi])
+            for j, c, hi in zip(levels, k, ends.tolist())
+        ]
 
     def _accumulate(
         self,
@@ -512,8 +560,7 @@ class _LevelEstimator:
         each value meets a control variate independent of it and every stratum mean stays
         unbiased.  The fit on the whole pilot then serves all later rounds.
         """
-        counts = allocate(evals, shares)
-        rows = [(int(j), *self._draw(int(j), int(counts[j]))) for j in np.flatnonzero(counts)]
+        rows = self._draw_all(allocate(evals, shares))
         halves = [[(j, c[h::2], i[:, h::2], y[h::2]) for j, c, i, y in rows] for h in (0, 1)]
         fits = [self._fit(half) for half in halves]
         for h in (0, 1):
@@ -534,12 +581,10 @@ class _LevelEstimator:
         per-size coefficients ``beta_s = Cov(v(S), a(S)) / Var(a(S))`` within size ``s`` (the
         variance-minimising control-variate coefficient) are refined with the new values.
         """
-        counts = allocate(evals, shares)
         cv = self._cv(self.a, self.beta)
         batch = self._new_batch()
-        for j in np.flatnonzero(counts):
-            codes, index, y = self._draw(int(j), int(counts[j]))
-            a_s = self._accumulate(batch, int(j), codes, index, y, cv)
+        for j, codes, index, y in self._draw_all(allocate(evals, shares)):
+            a_s = self._accumulate(batch, j, codes, index, y, cv)
             u = a_s - a_s.mean()
             self.suu[j] += float(np.einsum("k,k->", u, u))
             self.suy[j] += float(np.einsum("k,k->", u, y - y.mean()))
@@ -603,48 +648,78 @@ class _LevelEstimator:
     def sampled_part(self) -> NDArray[np.float64]:
         return (self.wp[:, None] * self.plus.mean - self.wm[:, None] * self.minus.mean).sum(axis=0)
 
-    def covariance(self) -> NDArray[np.float64]:
-        r"""Covariance of the estimate by linearisation of the stratum means.
+    def _influences(self) -> Iterator[NDArray[np.float64]]:
+        r"""The influences ``psi(S)`` of the kept samples, one ``(k, n)`` block per record.
 
         Sample ``S`` enters player ``j``'s estimate through the influence
         ``psi_j(S) = +- w (r_j(S) - mu_j) / sqrt(c_j (c_j - 1))`` of the stratum it falls
-        in for ``j``, and ``Cov = sum_S psi(S) psi(S)'``; the diagonal equals the
-        stratum-wise variance behind ``stderr``.
+        in for ``j``.
         """
         n = self.n
         plus, minus = self.plus, self.minus
         with np.errstate(divide="ignore", invalid="ignore"):
             sp = np.where(plus.count >= 2, 1.0 / np.sqrt(plus.count * (plus.count - 1)), 0.0)
             sm = np.where(minus.count >= 2, 1.0 / np.sqrt(minus.count * (minus.count - 1)), 0.0)
-        cov = np.zeros((n, n))
-        pending: list[NDArray[np.float64]] = []
-        rows = 0
-        for pos, rec in enumerate(self.records):
+        for rec in self.records:
             j = rec.level
             mem = _codes_to_members(rec.members, n)
             rp = rec.z[:, None] + (rec.e_plus - plus.mean[j])[None, :]
             rm = rec.z[:, None] + (rec.e_minus - minus.mean[j])[None, :]
-            pending.append(np.where(mem, self.wp[j] * sp[j] * rp, -self.wm[j] * sm[j] * rm))
-            rows += rec.z.size
-            if rows >= self.batch or pos == len(self.records) - 1:
-                psi = np.concatenate(pending)
-                # einsum rather than a threaded BLAS call: see _Chunks
-                cov += np.einsum("ki,kj->ij", psi, psi)
-                pending, rows = [], 0
+            yield np.where(mem, self.wp[j] * sp[j] * rp, -self.wm[j] * sm[j] * rm)
+
+    def _diagonal(self) -> NDArray[np.float64]:
+        """What the fills (each informs one player's stratum) and the strata without
+        variation (the bound behind ``stderr``) add to the covariance's diagonal."""
+        n = self.n
+        plus, minus = self.plus, self.minus
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sp = np.where(plus.count >= 2, 1.0 / np.sqrt(plus.count * (plus.count - 1)), 0.0)
+            sm = np.where(minus.count >= 2, 1.0 / np.sqrt(minus.count * (minus.count - 1)), 0.0)
+        out = np.zeros(n)
         for f in self.fills:
             lev, pl = f.levels, f.players
             if f.inside:
                 psi = self.wp[lev] * sp[lev, pl] * (f.r - plus.mean[lev, pl])
             else:
                 psi = self.wm[lev] * sm[lev, pl] * (f.r - minus.mean[lev, pl])
-            cov[np.diag_indices(n)] += np.bincount(pl, weights=psi**2, minlength=n)
-        # strata without variation carry the bound behind stderr on the diagonal
+            out += np.bincount(pl, weights=psi**2, minlength=n)
         width = spread(self.ev)
         floor = (self.wp[:, None] ** 2) * plus.floor_var(width) + (
             self.wm[:, None] ** 2
         ) * minus.floor_var(width)
-        cov[np.diag_indices(n)] += floor.sum(axis=0)
+        return out + floor.sum(axis=0)
+
+    def covariance(self) -> NDArray[np.float64]:
+        r"""Covariance of the estimate by linearisation of the stratum means.
+
+        ``Cov = sum_S psi(S) psi(S)'`` over the influences of :meth:`_influences`, plus
+        :meth:`_diagonal`; the diagonal equals the stratum-wise variance behind ``stderr``.
+        ``O(k n^2)`` for ``k`` samples: the efficient adjustment needs only
+        :meth:`covariance_sums`.
+        """
+        n = self.n
+        cov = np.zeros((n, n))
+        for psi in self._influences():
+            # einsum rather than a threaded BLAS call: see _Chunks
+            cov += np.einsum("ki,kj->ij", psi, psi)
+        cov[np.diag_indices(n)] += self._diagonal()
         return cov
+
+    def covariance_sums(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        r"""``Sigma 1`` and ``diag Sigma`` of :meth:`covariance`, in ``O(k n)``.
+
+        ``Sigma 1 = sum_S psi(S) (psi(S)' 1)`` and ``diag Sigma = sum_S psi(S)^2`` (plus
+        :meth:`_diagonal` on both): all that
+        :func:`~benefit_alloc.solutions._sampling_common.make_efficient` reads.
+        """
+        n = self.n
+        rows = np.zeros(n)
+        diag = np.zeros(n)
+        for psi in self._influences():
+            rows += np.einsum("ki,k->i", psi, psi.sum(axis=1))
+            diag += np.einsum("ki,ki->i", psi, psi)
+        extra = self._diagonal()
+        return rows + extra, diag + extra
 
 
 def run_levels(
@@ -665,8 +740,8 @@ def run_levels(
     extra: dict[str, object] = {"exact_sizes": tuple(exact)}
     if not sampled:
         extra["unvaried_strata"] = 0
-        cov = np.zeros((n, n)) if want_cov else None
-        return SampleResult(values, np.zeros(n), ev.count, 0, None, cov, extra)
+        sums = (np.zeros(n), np.zeros(n)) if want_cov else None
+        return SampleResult(values, np.zeros(n), ev.count, 0, None, None, extra, cov_sums=sums)
     est.setup(sampled)
     reserve = 2 * MIN_PER_STRATUM * n * len(sampled)
     pilot = max(0, min(batch_size, int(_PILOT_SHARE * (budget - ev.count - reserve))))
@@ -684,8 +759,10 @@ def run_levels(
     values = values + est.sampled_part()
     extra["control_variate"] = est.a.copy()
     extra["unvaried_strata"] = est.unvaried()
-    cov = est.covariance() if want_cov else None
-    return SampleResult(values, est.stderr(), ev.count, est.total, converged, cov, extra)
+    sums = est.covariance_sums() if want_cov else None
+    return SampleResult(
+        values, est.stderr(), ev.count, est.total, converged, None, extra, cov_sums=sums
+    )
 
 
 def shapley_weights(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
