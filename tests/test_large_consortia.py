@@ -323,10 +323,35 @@ def test_rival_prices_are_the_largest_value_among_the_members():
     assert_allclose(small.oracle().evaluate(every), small.game().values, rtol=1e-12)
 
 
-def test_a_budget_too_small_names_the_smallest_that_works():
+@pytest.mark.parametrize(
+    ("method", "options", "smallest"),
+    [
+        ("shapley_sampled", {}, 6001),
+        ("shapley_sampled", {"sampler": "permutation"}, 40),
+        ("banzhaf_sampled", {}, 6001),
+        (
+            "owen_sampled",
+            {
+                "unions": [[f"Firm {i}"] for i in range(1, 40) if i % 5]
+                + [[f"College {i}" for i in range(0, 40, 5)]]
+            },
+            40,
+        ),
+    ],
+)
+def test_a_budget_too_small_names_the_smallest_that_works(method, options, smallest):
+    """The error names the budget given and the smallest the method takes, which works."""
+    from benefit_alloc.solutions._sampling_levels import level_minimum
+
+    assert level_minimum(40) == 6001
     p = _group(40)
-    with pytest.raises(InvalidGameError, match=r"budget = 10 is below \d+"):
-        p.settle("shapley_sampled", budget=10, rng=0)
+    with pytest.raises(InvalidGameError, match=rf"budget = 10 is below {smallest}\b") as err:
+        p.settle(method, budget=10, rng=0, **options)
+    assert "\n" not in str(err.value)
+    with pytest.raises(InvalidGameError, match=rf"budget = {smallest - 1} is below {smallest}"):
+        p.settle(method, budget=smallest - 1, rng=0, **options)
+    s = p.settle(method, budget=smallest, rng=0, **options)
+    assert s.estimated and s.payoffs.diagnostics["evaluations"] <= smallest + 1
 
 
 def test_a_scenario_of_a_thousand_parties_from_a_csv_settles_through_the_command(tmp_path, capsys):
@@ -400,3 +425,104 @@ def test_the_oracle_s_fast_worths_equal_the_plain_linear_programme(seed):
 
     every = masks_to_bool(np.arange(1 << p.n), p.n)
     assert_allclose(p.oracle().evaluate(every), p.game().values, rtol=1e-9, atol=1e-9)
+
+
+def _large_scenario(tmp_path) -> ba.Scenario:
+    """200 parties from a CSV (one inline), settled by sampled Shapley at a small budget."""
+    rows = [
+        f"Firm {i},enterprise,{i % 3},{1 + i % 7},profit,{1 + i % 4},,,{i % 2}\n"
+        for i in range(199)
+    ]
+    toml = _TOML + '\n[methods]\nrun = ["shapley_sampled"]\n'
+    toml += '[methods.options.shapley_sampled]\nbudget = 1_990\nmethod = "permutation"\n'
+    sc = _scenario(tmp_path, _HEAD + "".join(rows), toml)
+    assert sc.partnership.n == 200 and not sc.partnership.fits_table()
+    return sc
+
+
+def test_explain_a_partnership_too_large_to_tabulate_from_its_sampled_settlement(tmp_path):
+    sc = _large_scenario(tmp_path)
+    info = sc.explain("shapley_sampled", top=5)
+    parties, excesses = info["parties"], info["excesses"]
+    st = info["settlement"]
+    assert list(parties.columns) == ["standalone", "marginal to all", "payoff", "stderr", "gain"]
+    assert_allclose(parties["payoff"], st.payoffs.values)
+    assert_allclose(parties["stderr"], st.stderr.to_numpy())
+    assert (parties["stderr"] > 0).all()
+    # the standalone values and marginal contributions are exact evaluations of the oracle
+    oracle = sc.partnership.oracle()
+    assert_allclose(parties["standalone"], oracle.evaluate(np.eye(200, dtype=bool)))
+    everyone_but_3 = np.ones(200, dtype=bool)
+    everyone_but_3[3] = False
+    assert_allclose(
+        parties["marginal to all"].iloc[3],
+        oracle.grand - oracle.evaluate(everyone_but_3[None])[0],
+    )
+    # the coalitions evaluated, by excess v(S) - x(S), largest first
+    assert len(excesses) == 5
+    assert_allclose(excesses["excess"], excesses["v(S)"] - excesses["x(S)"])
+    assert (np.diff(excesses["excess"].to_numpy()) <= 0).all()
+    assert info["notes"][0].startswith("The payoffs under shapley_sampled are estimates")
+    assert "Exact: v(N) =" in info["notes"][1]
+    assert "heuristic search" in info["notes"][2] or "exact separation" in info["notes"][2]
+
+
+def test_explain_refuses_an_exact_method_on_a_large_partnership_in_one_line(tmp_path):
+    sc = _large_scenario(tmp_path)
+    with pytest.raises(InvalidScenarioError) as err:
+        sc.explain("shapley")
+    msg = str(err.value)
+    assert "200 parties are too many to tabulate" in msg and "--method shapley_sampled" in msg
+    assert "\n" not in msg
+
+
+def test_the_explain_command_on_a_large_partnership(tmp_path, capsys):
+    import json
+
+    from benefit_alloc import cli
+
+    _large_scenario(tmp_path)
+    path = str(tmp_path / "group.toml")
+    assert cli.main(["explain", path, "--method", "shapley_sampled", "-f", "json", "-q"]) == 0
+    out, _ = capsys.readouterr()
+    payload = json.loads(out)
+    assert len(payload["parties"]) == 200 and "stderr" in payload["parties"]["Firm 0"]
+    assert payload["notes"][0].startswith("The payoffs under shapley_sampled are estimates")
+    assert cli.main(["explain", path, "--method", "shapley", "-q"]) == 2
+    _, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and "shapley_sampled" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.drop(columns=["kind"]), r"missing column 'kind'"),
+        (
+            lambda f: f.rename(columns={"utility.money": "utility.mony"}),
+            r"column 'utility.mony' is not a party key; did you mean 'utility.money'\?",
+        ),
+        (
+            lambda f: f.assign(name=["College A", "College A"]),
+            r"row 2, column 'name': the party 'College A' is named twice \(also row 1\)",
+        ),
+        (
+            lambda f: f.assign(**{"contributes.teachers": [-10.0, None]}),
+            r"row 1, column 'contributes.teachers' = '?-10(\.0)?'? is negative",
+        ),
+    ],
+)
+def test_bad_party_frames_are_one_line_errors_naming_row_and_column(tmp_path, change, message):
+    """Partnership.from_frame words a bad table as a scenario's CSV: the row and column."""
+    import pandas as pd
+
+    text = (
+        _HEAD
+        + "College A,nonprofit,10,,nonprofit,4,0.5,1,\n"
+        + "Firm B,enterprise,,6,profit,2,,,1.5\n"
+    )
+    sc = _scenario(tmp_path, text)
+    frame = change(pd.read_csv(tmp_path / "members.csv"))
+    with pytest.raises(InvalidScenarioError, match=message) as err:
+        ba.Partnership.from_frame(frame, sc.partnership.output_specs, sc.partnership.production)
+    assert "\n" not in str(err.value)
