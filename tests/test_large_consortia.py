@@ -316,6 +316,13 @@ def test_rival_prices_are_the_largest_value_among_the_members():
         want[:, k] = np.where(members, w[None, :, k], -np.inf).max(axis=1)
     want[~members.any(axis=1)] = 0.0
     assert_allclose(p._prices_of(members, w), want)
+    # the oracle's way: members counted per distinct value by indicator columns
+    from benefit_alloc.partnership import _rival_levels
+
+    rival = _rival_levels(w, [o.rival for o in p.output_specs])
+    assert [k for k, _, _ in rival] == [1]  # patents, valued 10 or 15 (money needs no search)
+    levels = {k: (values, members.astype(float) @ ind) for k, values, ind in rival}
+    assert_allclose(p._prices_of(members, w, levels=levels), want)
     small = _group(8, seed=2)
     from benefit_alloc._bits import masks_to_bool
 
