@@ -754,23 +754,32 @@ class Partnership:
         self,
         members: NDArray[np.bool_],
         w: NDArray[np.float64] | None = None,
-        dense: NDArray[np.float64] | None = None,
+        sums: NDArray[np.float64] | None = None,
+        levels: Mapping[int, tuple[NDArray[np.float64], NDArray[np.float64]]] | None = None,
     ) -> NDArray[np.float64]:
         """Output prices of the coalitions given as rows of ``members`` (money-metric unless
-        ``w`` is given; ``dense`` is ``members`` as floats when the caller has it).
+        ``w`` is given; ``sums`` is the members' sums of ``w`` when the caller has them).
 
         A rival output's price is the largest value among the members: with the parties
         sorted by that value, the first member in that order, 0 for the empty coalition.
         Only the 64 parties valuing it most are searched first (``argmax`` of a boolean
-        row); the rows with none of them among their members are searched in full."""
+        row); the rows with none of them among their members are searched in full.
+        ``levels`` maps a rival output to its distinct values in decreasing order and each
+        row's count of members holding each value (a product with indicator columns, see
+        :func:`_rival_levels`): the price is then the first value with a member, no search.
+        """
         w = self.money_values() if w is None else w
-        dense = members.astype(np.float64) if dense is None else dense
-        out = dense @ w  # non-rival: the sum over members
+        if sums is None:
+            sums = members.astype(np.float64) @ w
+        out = np.array(sums, dtype=np.float64)  # non-rival: the sum over members
         empty = ~members.any(axis=1)
         for k in np.flatnonzero(self._rival):  # rival: the largest value among members
             col = w[:, k]
             if np.all(col == col[0]):  # one value for all (money): no search
                 out[:, k] = col[0]
+            elif levels is not None and int(k) in levels:
+                values, counts = levels[int(k)]
+                out[:, k] = values[np.argmax(counts > 0.5, axis=1)]
             else:
                 order = np.argsort(-col, kind="stable")
                 head = members[:, order[:64]]
@@ -919,16 +928,38 @@ class Partnership:
         const = self.money_constants()
 
         w = self.money_values()
+        # A LinearProduction with yields needs no plans: a coalition's value is the worth of
+        # its plan at its prices plus its members' constants, and plan_worth gives the
+        # worths of a whole batch as matrix products over the programme's bases (the same
+        # values, to rounding, as pricing the outputs of produce; tested).
+        production = self._production
+        lp = (
+            production
+            if isinstance(production, LinearProduction) and production.yields is not None
+            else None
+        )
+
+        # every sum over the members in one product: valuations, contributions, constants
+        # and, for a rival output with few distinct values, how many members hold each
+        m, r = w.shape[1], self._contrib.shape[1]
+        rival = _rival_levels(w, self._rival)
+        stacked = np.hstack([w, self._contrib, const[:, None], *(ind for _, _, ind in rival)])
+        starts = np.cumsum([m + r + 1] + [ind.shape[1] for _, _, ind in rival])
 
         def batch(members: NDArray[np.bool_]) -> NDArray[np.float64]:
             members = np.asarray(members, dtype=bool)
-            dense = members.astype(np.float64)
-            prices = self._prices_of(members, w, dense)
-            q = self._production.produce(
-                self._names, self._contrib, members, self._to_model(prices)
-            )
+            sums = _member_sums(members, stacked)
+            levels = {
+                k: (values, sums[:, lo:hi])
+                for (k, values, _), lo, hi in zip(rival, starts[:-1], starts[1:])
+            }
+            prices = self._prices_of(members, w, sums=sums[:, :m], levels=levels)
+            if lp is not None:
+                worth = lp.plan_worth(sums[:, m : m + r], self._to_model(prices))
+                return worth + sums[:, m + r]
+            q = production.produce(self._names, self._contrib, members, self._to_model(prices))
             q = self._checked(q, members)
-            return (prices * q).sum(axis=1) + dense @ const
+            return (prices * q).sum(axis=1) + sums[:, m + r]
 
         return OracleGame(None, self._names, batch=batch)
 
@@ -1330,6 +1361,57 @@ class Partnership:
         per party and a last ``worth`` column :math:`v(N)`.
         """
         return what_if.sensitivity(self, party, resource, amounts, method, **options)
+
+
+#: Most distinct values of a rival output whose members are counted by indicator columns
+#: (:func:`_rival_levels`) rather than searched.
+_RIVAL_LEVELS = 8
+
+
+def _rival_levels(
+    w: NDArray[np.float64], rival: Sequence[bool] | NDArray[np.bool_]
+) -> list[tuple[int, NDArray[np.float64], NDArray[np.float64]]]:
+    """For each rival output valued at 2 to ``_RIVAL_LEVELS`` distinct values: the output,
+    its values in decreasing order and the indicator columns ``(n, d)`` of who holds each.
+
+    A coalition's count of members per value is then a product with the indicators (exact:
+    sums of zeros and ones), and its price the first value with a member."""
+    out = []
+    for k in np.flatnonzero(np.asarray(rival, dtype=bool)):
+        values = np.unique(w[:, k])[::-1]
+        if 1 < values.size <= _RIVAL_LEVELS:
+            out.append((int(k), values, (w[:, k][:, None] == values[None, :]).astype(np.float64)))
+    return out
+
+
+#: Membership entries turned into floats at a time by :func:`_member_sums` (1 MiB).
+_SUMS_BLOCK = 1 << 17
+#: Columns of the weights per product in :func:`_member_sums`.
+_SUMS_COLUMNS = 7
+
+
+def _member_sums(members: NDArray[np.bool_], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``members @ weights`` for a boolean ``(k, n)`` matrix, block by block of rows.
+
+    Each block's float copy (about 1 MiB) stays in cache for its product; converting the
+    whole matrix first made every batch read and write it through memory (measured 4x
+    slower at 1,000 parties, ``benchmarks/bench_scale.py``).  The weights are multiplied
+    ``_SUMS_COLUMNS = 7`` columns at a time: OpenBLAS (0.3.31) ran such thin products on
+    one thread, and products of 8 columns or more on several, which on a machine busy
+    with other work waited for their threads (measured 30x slower).
+    """
+    k, n = members.shape
+    d = weights.shape[1]
+    out = np.empty((k, d))
+    parts = [
+        np.ascontiguousarray(weights[:, c : c + _SUMS_COLUMNS]) for c in range(0, d, _SUMS_COLUMNS)
+    ]
+    step = max(16, _SUMS_BLOCK // max(1, n))
+    for s in range(0, k, step):
+        block = members[s : s + step].astype(np.float64)
+        for c, part in zip(range(0, d, _SUMS_COLUMNS), parts):
+            out[s : s + step, c : c + _SUMS_COLUMNS] = block @ part
+    return out
 
 
 def _check_finite_worth(

@@ -62,8 +62,12 @@ MAX_NTU_SHAPLEY_PARTIES = 8
 class Need(StrEnum):
     """What a method needs of the game or partnership it is applied to."""
 
-    #: a game whose every coalition value is tabulated (at most 30 players)
-    DENSE_GAME = "a dense game (every coalition's value tabulated, at most 30 parties)"
+    #: a game whose every coalition value is tabulated (at most 30 players; a partnership
+    #: within the byte budget of its ``game()``, :meth:`Partnership.fits_table`)
+    DENSE_GAME = (
+        "a dense game (every coalition's value tabulated: at most 30 parties and, for a "
+        "partnership, within the byte budget of game())"
+    )
     #: a priori unions (``unions=``; ``[[union]]`` tables in a scenario)
     UNIONS = "a priori unions ([[union]] tables)"
     #: one weight per party (``weights=``)
@@ -582,6 +586,8 @@ class _PartnershipLike(Protocol):
     @property
     def production(self) -> Any: ...
 
+    def fits_table(self, max_bytes: int | None = None) -> bool: ...
+
 
 @runtime_checkable
 class _ScenarioLike(Protocol):
@@ -677,6 +683,12 @@ def why_not(
     for need in sorted(m.needs, key=list(Need).index):
         missing = False
         if need is Need.DENSE_GAME:
+            if partnership is not None and not partnership.fits_table():
+                # the budget game() checks (its default max_bytes), not only the 30 players
+                other = SAMPLED_COUNTERPART.get(m.name)
+                return f"needs {need.value}; {n} parties are too many to tabulate within it" + (
+                    f": use its sampled counterpart {other}" if other else ""
+                )
             missing = isinstance(subject, OracleGame) or n > MAX_DENSE_PLAYERS
         elif need is Need.UNIONS:
             missing = not has_unions

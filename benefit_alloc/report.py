@@ -144,22 +144,38 @@ def figure_to_data_uri(fig: Any) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def shares_chart(shares: pd.DataFrame, *, unit: str = "") -> Any:
-    """Grouped bar chart of each party's payoff (rows) per method (columns)."""
+#: Standard normal quantile of a two-sided 95% interval (the chart's error bars).
+_Z95 = 1.959963984540054
+
+
+def shares_chart(
+    shares: pd.DataFrame, *, unit: str = "", stderr: Mapping[str, Any] | None = None
+) -> Any:
+    """Grouped bar chart of each party's payoff (rows) per method (columns).
+
+    ``stderr`` maps the methods whose payoffs are estimates to their standard errors (one
+    per row of ``shares``, in its order); their bars carry error bars of the 95% normal
+    interval, payoff +- 1.96 standard errors.  Exact methods get none.
+    """
     fig = _figure(max(6.0, 0.9 * len(shares) * max(1, len(shares.columns)) * 0.5 + 3), 3.8)
     ax = fig.add_subplot()
     k = len(shares.columns)
     width = 0.8 / max(1, k)
     pos = np.arange(len(shares))
-    bars = [
-        ax.bar(
-            pos + (j - (k - 1) / 2) * width,
-            shares[col].to_numpy(dtype=float),
-            width,
-            color=_COLOURS[j % len(_COLOURS)],
+    errors = stderr or {}
+    bars = []
+    for j, col in enumerate(shares.columns):
+        se = errors.get(col)
+        bars.append(
+            ax.bar(
+                pos + (j - (k - 1) / 2) * width,
+                shares[col].to_numpy(dtype=float),
+                width,
+                color=_COLOURS[j % len(_COLOURS)],
+                yerr=None if se is None else _Z95 * np.asarray(se, dtype=float),
+                error_kw={"elinewidth": 0.9, "capsize": 2.0, "ecolor": "#222"},
+            )
         )
-        for j, col in enumerate(shares.columns)
-    ]
     ax.set_xticks(
         pos,
         [_label(p) for p in shares.index],
@@ -464,6 +480,18 @@ def _utility_text(u: Mapping[str, Any] | None) -> str:
 
 
 # ---------------------------------------------------------------------------- the report
+def _estimates_note(estimated: Mapping[str, Any]) -> str:
+    """Which methods' payoffs are estimates (empty when every method is exact)."""
+    if not estimated:
+        return ""
+    names = ", ".join(f"<b>{_esc(m)}</b>" for m in estimated)
+    return (
+        f"<p>The payoffs of {names} are <b>estimates</b> from sampling: the chart shows "
+        "their 95% intervals as error bars, and each settlement's table below gives the "
+        "standard errors (±); exact methods' bars carry none.</p>"
+    )
+
+
 def _method_list(results: Mapping[str, Settlement]) -> str:
     """What each method is (from the method registry); bargaining solutions are in each
     party's own utility units, which the list says."""
@@ -511,6 +539,9 @@ def render_report(
         index=pd.Index(list(parties), name="party"),
     )
     num = scenario.numeraire
+    estimated = {
+        m: [float(s.stderr[p]) for p in parties] for m, s in results.items() if s.stderr is not None
+    }
     body: list[str] = [
         f"<h1>{_esc(title)}</h1>",
         f'<p class="meta">Scenario <b>{_esc(scenario.name)}</b>'
@@ -523,14 +554,22 @@ def render_report(
         "<h2>Each party's share by method</h2>",
         _method_list(results),
         f"<p>Payoffs in money ({_esc(num)}); the last row is the total v(N) shared.</p>",
+        _estimates_note(estimated),
         _table(
             pd.concat([shares, shares.sum().to_frame("total").T.rename_axis("party")]),
             "Payoff per party",
         ),
         _plot(
-            lambda: shares_chart(shares, unit=num),
-            "bar chart of the shares per method",
-            "Each party's payoff under each method.",
+            lambda: shares_chart(shares, unit=num, stderr=estimated),
+            "bar chart of the shares per method"
+            + (" with 95% error bars on the estimates" if estimated else ""),
+            "Each party's payoff under each method."
+            + (
+                " Error bars: 95% intervals (payoff ± 1.96 standard errors) of the sampled "
+                "estimates; bars without them are exact."
+                if estimated
+                else ""
+            ),
             state,
         ),
     ]

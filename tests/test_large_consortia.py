@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
+from scipy.optimize import linprog
 
 import benefit_alloc as ba
 from benefit_alloc.errors import InvalidGameError, InvalidScenarioError
@@ -313,6 +316,13 @@ def test_rival_prices_are_the_largest_value_among_the_members():
         want[:, k] = np.where(members, w[None, :, k], -np.inf).max(axis=1)
     want[~members.any(axis=1)] = 0.0
     assert_allclose(p._prices_of(members, w), want)
+    # the oracle's way: members counted per distinct value by indicator columns
+    from benefit_alloc.partnership import _rival_levels
+
+    rival = _rival_levels(w, [o.rival for o in p.output_specs])
+    assert [k for k, _, _ in rival] == [1]  # patents, valued 10 or 15 (money needs no search)
+    levels = {k: (values, members.astype(float) @ ind) for k, values, ind in rival}
+    assert_allclose(p._prices_of(members, w, levels=levels), want)
     small = _group(8, seed=2)
     from benefit_alloc._bits import masks_to_bool
 
@@ -320,10 +330,35 @@ def test_rival_prices_are_the_largest_value_among_the_members():
     assert_allclose(small.oracle().evaluate(every), small.game().values, rtol=1e-12)
 
 
-def test_a_budget_too_small_names_the_smallest_that_works():
+@pytest.mark.parametrize(
+    ("method", "options", "smallest"),
+    [
+        ("shapley_sampled", {}, 6001),
+        ("shapley_sampled", {"sampler": "permutation"}, 40),
+        ("banzhaf_sampled", {}, 6001),
+        (
+            "owen_sampled",
+            {
+                "unions": [[f"Firm {i}"] for i in range(1, 40) if i % 5]
+                + [[f"College {i}" for i in range(0, 40, 5)]]
+            },
+            40,
+        ),
+    ],
+)
+def test_a_budget_too_small_names_the_smallest_that_works(method, options, smallest):
+    """The error names the budget given and the smallest the method takes, which works."""
+    from benefit_alloc.solutions._sampling_levels import level_minimum
+
+    assert level_minimum(40) == 6001
     p = _group(40)
-    with pytest.raises(InvalidGameError, match=r"budget = 10 is below \d+"):
-        p.settle("shapley_sampled", budget=10, rng=0)
+    with pytest.raises(InvalidGameError, match=rf"budget = 10 is below {smallest}\b") as err:
+        p.settle(method, budget=10, rng=0, **options)
+    assert "\n" not in str(err.value)
+    with pytest.raises(InvalidGameError, match=rf"budget = {smallest - 1} is below {smallest}"):
+        p.settle(method, budget=smallest - 1, rng=0, **options)
+    s = p.settle(method, budget=smallest, rng=0, **options)
+    assert s.estimated and s.payoffs.diagnostics["evaluations"] <= smallest + 1
 
 
 def test_a_scenario_of_a_thousand_parties_from_a_csv_settles_through_the_command(tmp_path, capsys):
@@ -343,3 +378,158 @@ def test_a_scenario_of_a_thousand_parties_from_a_csv_settles_through_the_command
     assert len(payload["stderr"]) == 1000
     assert payload["checks"]["in_core"] is None
     assert "the payoffs are estimates" in err and "core membership not checked" in err
+
+
+def _random_partnership(seed: int) -> ba.Partnership:
+    """A linear-production partnership with random technology, yields, contributions,
+    valuations (rival and non-rival outputs, money among them or not) and constants."""
+    rng = np.random.default_rng(seed)
+    r, a, m = (int(x) for x in rng.integers(1, 5, 3))
+    n = int(rng.integers(2, 11))
+    A = rng.integers(0, 4, (r, a)).astype(float)
+    A[int(rng.integers(r))] += 1.0
+    Y = rng.integers(0, 3, (a, m)).astype(float) * rng.choice([0.5, 1.0, 20.0], (a, m))
+    outputs = [f"o{k}" for k in range(m)]
+    production = LinearProduction(A, yields=Y, outputs=outputs)
+    parties, utils = [], {}
+    for i in range(n):
+        give = {f"R{j}": float(rng.integers(0, 50)) for j in range(r) if rng.random() < 0.7}
+        parties.append(ba.Party(f"P{i}", "enterprise", give))
+        values = {o: float(rng.integers(0, 8)) for o in outputs[:-1]}
+        utils[f"P{i}"] = ba.LinearUtility(
+            values, money=float(rng.choice([0.5, 1.0, 2.0])), constant=-float(rng.integers(3))
+        )
+    specs = [ba.Output(o, rival=bool(rng.random() < 0.5)) for o in outputs[:-1]]
+    specs.append(ba.Output(outputs[-1]))  # the numeraire
+    return ba.Partnership(parties, specs, production, utils, numeraire=outputs[-1])
+
+
+@settings(max_examples=15)
+@given(st.integers(0, 2**32 - 1))
+def test_the_oracle_s_fast_worths_equal_the_plain_linear_programme(seed):
+    """The oracle prices no plans (LinearProduction.plan_worth): its values against the
+    money-metric value from the definition, a linear programme per coalition solved by
+    linprog, and against the tabulated game (plans priced output by output)."""
+    p = _random_partnership(seed)
+    rng = np.random.default_rng(seed)
+    members = rng.random((25, p.n)) < rng.random(25)[:, None]
+    got = p.oracle().evaluate(members)
+    w, const = p.money_values(), p.money_constants()
+    rival = np.array([o.rival for o in p.output_specs])
+    A = np.asarray(p.production.technology)
+    Y = np.asarray(p.production.yields)
+    order = [p.output_names.index(o) for o in p.production.outputs]
+    for row, mem in zip(got, members):
+        if not mem.any():
+            assert row == 0.0
+            continue
+        prices = np.where(rival, w[mem].max(axis=0), w[mem].sum(axis=0))[order]
+        res = linprog(-(Y @ prices), A_ub=A, b_ub=p.contributions[mem].sum(axis=0), method="highs")
+        assert res.status == 0
+        want = -res.fun + const[mem].sum()
+        assert_allclose(row, want, rtol=1e-7, atol=1e-7 * (1.0 + abs(want)))
+    from benefit_alloc._bits import masks_to_bool
+
+    every = masks_to_bool(np.arange(1 << p.n), p.n)
+    assert_allclose(p.oracle().evaluate(every), p.game().values, rtol=1e-9, atol=1e-9)
+
+
+def _large_scenario(tmp_path) -> ba.Scenario:
+    """200 parties from a CSV (one inline), settled by sampled Shapley at a small budget."""
+    rows = [
+        f"Firm {i},enterprise,{i % 3},{1 + i % 7},profit,{1 + i % 4},,,{i % 2}\n"
+        for i in range(199)
+    ]
+    toml = _TOML + '\n[methods]\nrun = ["shapley_sampled"]\n'
+    toml += '[methods.options.shapley_sampled]\nbudget = 1_990\nmethod = "permutation"\n'
+    sc = _scenario(tmp_path, _HEAD + "".join(rows), toml)
+    assert sc.partnership.n == 200 and not sc.partnership.fits_table()
+    return sc
+
+
+def test_explain_a_partnership_too_large_to_tabulate_from_its_sampled_settlement(tmp_path):
+    sc = _large_scenario(tmp_path)
+    info = sc.explain("shapley_sampled", top=5)
+    parties, excesses = info["parties"], info["excesses"]
+    st = info["settlement"]
+    assert list(parties.columns) == ["standalone", "marginal to all", "payoff", "stderr", "gain"]
+    assert_allclose(parties["payoff"], st.payoffs.values)
+    assert_allclose(parties["stderr"], st.stderr.to_numpy())
+    assert (parties["stderr"] > 0).all()
+    # the standalone values and marginal contributions are exact evaluations of the oracle
+    oracle = sc.partnership.oracle()
+    assert_allclose(parties["standalone"], oracle.evaluate(np.eye(200, dtype=bool)))
+    everyone_but_3 = np.ones(200, dtype=bool)
+    everyone_but_3[3] = False
+    assert_allclose(
+        parties["marginal to all"].iloc[3],
+        oracle.grand - oracle.evaluate(everyone_but_3[None])[0],
+    )
+    # the coalitions evaluated, by excess v(S) - x(S), largest first
+    assert len(excesses) == 5
+    assert_allclose(excesses["excess"], excesses["v(S)"] - excesses["x(S)"])
+    assert (np.diff(excesses["excess"].to_numpy()) <= 0).all()
+    assert info["notes"][0].startswith("The payoffs under shapley_sampled are estimates")
+    assert "Exact: v(N) =" in info["notes"][1]
+    assert "heuristic search" in info["notes"][2] or "exact separation" in info["notes"][2]
+
+
+def test_explain_refuses_an_exact_method_on_a_large_partnership_in_one_line(tmp_path):
+    sc = _large_scenario(tmp_path)
+    with pytest.raises(InvalidScenarioError) as err:
+        sc.explain("shapley")
+    msg = str(err.value)
+    assert "200 parties are too many to tabulate" in msg and "--method shapley_sampled" in msg
+    assert "\n" not in msg
+
+
+def test_the_explain_command_on_a_large_partnership(tmp_path, capsys):
+    import json
+
+    from benefit_alloc import cli
+
+    _large_scenario(tmp_path)
+    path = str(tmp_path / "group.toml")
+    assert cli.main(["explain", path, "--method", "shapley_sampled", "-f", "json", "-q"]) == 0
+    out, _ = capsys.readouterr()
+    payload = json.loads(out)
+    assert len(payload["parties"]) == 200 and "stderr" in payload["parties"]["Firm 0"]
+    assert payload["notes"][0].startswith("The payoffs under shapley_sampled are estimates")
+    assert cli.main(["explain", path, "--method", "shapley", "-q"]) == 2
+    _, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and "shapley_sampled" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.drop(columns=["kind"]), r"missing column 'kind'"),
+        (
+            lambda f: f.rename(columns={"utility.money": "utility.mony"}),
+            r"column 'utility.mony' is not a party key; did you mean 'utility.money'\?",
+        ),
+        (
+            lambda f: f.assign(name=["College A", "College A"]),
+            r"row 2, column 'name': the party 'College A' is named twice \(also row 1\)",
+        ),
+        (
+            lambda f: f.assign(**{"contributes.teachers": [-10.0, None]}),
+            r"row 1, column 'contributes.teachers' = '?-10(\.0)?'? is negative",
+        ),
+    ],
+)
+def test_bad_party_frames_are_one_line_errors_naming_row_and_column(tmp_path, change, message):
+    """Partnership.from_frame words a bad table as a scenario's CSV: the row and column."""
+    import pandas as pd
+
+    text = (
+        _HEAD
+        + "College A,nonprofit,10,,nonprofit,4,0.5,1,\n"
+        + "Firm B,enterprise,,6,profit,2,,,1.5\n"
+    )
+    sc = _scenario(tmp_path, text)
+    frame = change(pd.read_csv(tmp_path / "members.csv"))
+    with pytest.raises(InvalidScenarioError, match=message) as err:
+        ba.Partnership.from_frame(frame, sc.partnership.output_specs, sc.partnership.production)
+    assert "\n" not in str(err.value)

@@ -646,3 +646,67 @@ def test_extreme_coefficients_agree_with_linprog(inst):
         ref = _linprog_game(A, E, p)
         # relative 1e-9 of each value; a zero value to 1e-12 of the game's largest
         assert_allclose(got, ref, rtol=1e-9, atol=1e-12 * np.abs(ref).max(initial=0.0))
+
+
+# ----------------------------------------------------------------- worth of the plans
+@st.composite
+def priced_batches(draw, max_r=4, max_a=4):
+    """A small integer technology with yields, pooled resources and per-row output prices
+    (ties, degenerate and zero rows are frequent)."""
+    r = draw(st.integers(1, max_r))
+    a = draw(st.integers(1, max_a))
+    m = draw(st.integers(1, 3))
+    k = draw(st.integers(1, 12))
+    ints = lambda lo, hi, size: np.array(
+        draw(st.lists(st.integers(lo, hi), min_size=size, max_size=size)), float
+    )
+    A = ints(0, 3, r * a).reshape(r, a)
+    A[draw(st.integers(0, r - 1))] += 1  # every activity uses some resource
+    Y = ints(0, 4, a * m).reshape(a, m)
+    b = ints(0, 6, k * r).reshape(k, r) * draw(st.sampled_from([1e-6, 1.0, 1e6]))
+    prices = ints(-1, 5, k * m).reshape(k, m) / 4.0
+    return A, Y, b, prices
+
+
+@given(priced_batches())
+def test_plan_worth_is_the_linear_programme_s_optimum(inst):
+    """The basis enumeration of plan_worth against linprog and against pricing the
+    outputs of produce (the preferred plans of the pool of bases)."""
+    A, Y, b, prices = inst
+    r, a = A.shape
+    lp = LinearProduction(A, yields=Y)
+    got = lp.plan_worth(b, prices)
+    per_row = (PerRowFamily(A).plans(b, prices @ Y.T) @ Y * prices).sum(axis=1)
+    scale = 1.0 + np.abs(b).max() * np.abs(Y).max() * np.abs(prices).max()
+    assert_allclose(got, per_row, rtol=1e-9, atol=1e-9 * scale)
+    for row in range(b.shape[0]):
+        assert_allclose(
+            got[row], lp_value(A, Y @ prices[row], b[row]), rtol=1e-7, atol=1e-7 * scale
+        )
+
+
+def test_plan_worth_from_the_pool_of_bases_above_the_enumeration_limit(monkeypatch):
+    from benefit_alloc.production import linear
+
+    rng = np.random.default_rng(3)
+    A = rng.uniform(0.0, 3.0, (3, 4))
+    Y = rng.uniform(0.0, 2.0, (4, 2))
+    b = rng.uniform(0.0, 10.0, (50, 3))
+    prices = rng.uniform(0.0, 5.0, (50, 2))
+    want = LinearProduction(A, yields=Y).plan_worth(b, prices)
+    monkeypatch.setattr(linear, "MAX_VALUE_BASES", 0)
+    lp = LinearProduction(A, yields=Y)
+    assert_allclose(lp.plan_worth(b, prices), want, rtol=1e-12)
+    assert lp._per_row is not None and lp._basis_values is None
+
+
+def test_plan_worth_refuses_bad_arguments():
+    lp = LinearProduction([[1.0, 2.0]], yields=[[1.0], [3.0]], resources=["hours"])
+    with pytest.raises(InvalidScenarioError, match=r"pooled\[0, 'hours'\] = -1.0 is negative"):
+        lp.plan_worth(np.array([[-1.0]]), np.array([1.0]))
+    with pytest.raises(InvalidScenarioError, match=r"output_prices has shape \(2,\)"):
+        lp.plan_worth(np.array([[1.0]]), np.array([1.0, 2.0]))
+    with pytest.raises(InvalidScenarioError, match="plan_worth needs output_prices"):
+        lp.plan_worth(np.array([[1.0]]), None)
+    with pytest.raises(InvalidScenarioError, match="no yields"):
+        LinearProduction([[1.0]], prices=[1.0]).plan_worth(np.array([[1.0]]), np.array([1.0]))

@@ -196,3 +196,40 @@ def test_party_limits_of_the_new_rules():
     g7 = ba.games.glove(3, 4)
     assert "at most 6" in registry.why_not("modiclus", g7)
     assert registry.why_not("kernel", g7) is None
+
+
+def _linear_group(n: int) -> ba.Partnership:
+    from benefit_alloc.production import LinearProduction
+
+    production = LinearProduction([[1.0]], yields=[[1.0]], resources=["hours"], outputs=["revenue"])
+    parties = [ba.Party(f"P{i}", "enterprise", {"hours": 1.0 + i}) for i in range(n)]
+    utilities = {q.name: ba.LinearUtility({}) for q in parties}
+    return ba.Partnership(parties, [ba.Output("revenue")], production, utilities)
+
+
+def test_exact_methods_on_a_partnership_follow_the_table_s_byte_budget(monkeypatch):
+    """An exact method applies while game() may tabulate within its byte budget (the
+    default max_bytes), whatever the number of parties below 30, and names its sampled
+    counterpart beyond it; the sampled methods apply on both sides."""
+    from benefit_alloc import partnership
+    from benefit_alloc.partnership import table_bytes
+
+    # the default budget of 4 GiB: 25 parties with one output fit (2.2 GB), 26 do not
+    assert table_bytes(25, 1) <= partnership.DEFAULT_TABLE_BYTES < table_bytes(26, 1)
+    assert applies("shapley", _linear_group(25))
+    big = _linear_group(26)
+    reason = why_not("shapley", big)
+    assert reason == (
+        f"needs {Need.DENSE_GAME.value}; 26 parties are too many to tabulate within it: use "
+        "its sampled counterpart shapley_sampled"
+    )
+    assert why_not("nucleolus", big).endswith("too many to tabulate within it")
+    assert applies("shapley_sampled", big)
+    # the same budget as game(): a four-party table of 16 * (8 * 6 + 4) bytes, either side
+    small = _linear_group(4)
+    monkeypatch.setattr(partnership, "DEFAULT_TABLE_BYTES", table_bytes(4, 1))
+    assert applies("shapley", small) and small.game().n == 4
+    monkeypatch.setattr(partnership, "DEFAULT_TABLE_BYTES", table_bytes(4, 1) - 1)
+    assert not applies("shapley", small) and applies("shapley_sampled", small)
+    with pytest.raises(ba.InvalidScenarioError, match="max_bytes"):
+        _linear_group(4).game()

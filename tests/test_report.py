@@ -350,3 +350,44 @@ def test_chart_labels_are_plain_text():
     for t in fig.findobj(lambda a: hasattr(a, "get_parse_math")):
         if t.get_text() in ("$p$", "_q", f"{MATH}\ngets all the surplus"):
             assert t.get_parse_math() is False
+
+
+def test_chart_has_error_bars_for_a_sampled_settlement_and_none_for_an_exact_one():
+    """The shares chart draws 95% intervals (payoff +- 1.96 standard errors) on the bars of
+    a sampled settlement and no error bars on an exact one; the report says which
+    figures are estimates."""
+    pytest.importorskip("matplotlib")
+    import pandas as pd
+
+    from benefit_alloc.report import render_report, shares_chart
+
+    sc = load_scenario(bundled_scenario_path("partner_selection"))
+    p = sc.partnership
+    results = {
+        "shapley": p.settle("shapley"),
+        "shapley_sampled": p.settle("shapley_sampled", budget=60, sampler="permutation", rng=0),
+    }
+    sampled = results["shapley_sampled"]
+    assert sampled.stderr is not None and (sampled.stderr > 0).all()
+    shares = pd.DataFrame(
+        {m: [s.payoffs[q] for q in sc.parties] for m, s in results.items()}, index=sc.parties
+    )
+    fig = shares_chart(shares, stderr={"shapley_sampled": sampled.stderr.to_numpy()})
+    from matplotlib.container import BarContainer
+
+    exact_bars, sampled_bars = (c for c in fig.axes[0].containers if isinstance(c, BarContainer))
+    assert exact_bars.errorbar is None
+    assert sampled_bars.errorbar is not None
+    # each error bar spans payoff +- 1.959964 standard errors
+    segments = sampled_bars.errorbar.lines[2][0].get_segments()
+    lows = np.array([seg[0][1] for seg in segments])
+    highs = np.array([seg[1][1] for seg in segments])
+    se = sampled.stderr.to_numpy()
+    np.testing.assert_allclose((highs - lows) / 2, 1.959964 * se, rtol=1e-6)
+    np.testing.assert_allclose((highs + lows) / 2, sampled.payoffs.values, rtol=1e-9)
+
+    text = render_report(sc, results)
+    assert "The payoffs of <b>shapley_sampled</b> are <b>estimates</b>" in text
+    assert "with 95% error bars on the estimates" in text
+    exact_only = render_report(sc, {"shapley": results["shapley"]})
+    assert "estimates" not in exact_only and "error bars" not in exact_only

@@ -258,15 +258,28 @@ def test_efficient_stratified_spreads_gap_by_variance():
     assert_allclose(eff.stderr, plain.stderr * np.sqrt(1 - w), rtol=1e-12)
 
 
-def test_svarm_covariance_diagonal_is_the_variance():
-    g = random_game(10, 6)
-    w_plus, w_minus = levels.shapley_weights(10)
+def test_svarm_covariance_diagonal_is_the_variance(monkeypatch):
+    """The efficient adjustment reads the covariance's row sums and diagonal, computed
+    in O(k n) (covariance_sums); checked against the full matrix of the same run."""
+    seen = {}
+    sums = levels._LevelEstimator.covariance_sums
+
+    def spy(self):
+        seen["est"] = self
+        return sums(self)
+
+    monkeypatch.setattr(levels._LevelEstimator, "covariance_sums", spy)
+    g = random_game(12, 6)
+    w_plus, w_minus = levels.shapley_weights(12)
     res = levels.run_levels(
         Evaluator(g), w_plus, w_minus, 3000, 700, None, np.random.default_rng(0), True
     )
-    assert res.cov is not None
-    assert_allclose(np.diag(res.cov), res.stderr**2, rtol=1e-9)
-    assert np.linalg.eigvalsh(res.cov).min() >= -1e-12 * np.abs(res.cov).max()
+    assert res.samples > 0 and res.cov is None and res.cov_sums is not None
+    cov = seen["est"].covariance()
+    assert_allclose(np.diag(cov), res.stderr**2, rtol=1e-9)
+    assert np.linalg.eigvalsh(cov).min() >= -1e-12 * np.abs(cov).max()
+    assert_allclose(res.cov_sums[0], cov.sum(axis=1), rtol=1e-9, atol=1e-12 * np.abs(cov).max())
+    assert_allclose(res.cov_sums[1], np.diag(cov), rtol=1e-9)
 
 
 def test_efficient_svarm_coverage():
@@ -515,3 +528,39 @@ def test_bad_unions():
     # indices work as well as names
     est = ba.owen_sampled(g, [[0, 1], [2, 3]], 400, rng=0)
     assert_allclose(est.total, g.grand)
+
+
+@pytest.mark.parametrize("n", [13, 70])
+def test_drawing_all_sizes_at_once_gives_the_coalitions_of_size_by_size_draws(n, monkeypatch):
+    """draw_many consumes the generator as one draw per size in turn: the same coalitions,
+    so batching a round's sizes changes no estimate; also across groups of sizes."""
+    monkeypatch.setattr(levels, "_DRAW_GROUP", 40 * n)  # several groups of sizes
+    sampler = levels._LevelSampler(n)
+    sizes, counts = [2, 5, n - 3, 7], [9, 30, 1, 17]
+    mem, masks = sampler.draw_many(np.random.default_rng(4), sizes, counts)
+    rng = np.random.default_rng(4)
+    one = [sampler.draw(rng, s, k) for s, k in zip(sizes, counts)]
+    if n <= 62:
+        assert mem is None
+        assert_array_equal(masks, np.concatenate([m for _, m in one]))
+    else:
+        assert masks is None
+        assert_array_equal(mem, np.concatenate([m for m, _ in one]))
+        assert_array_equal(mem.sum(axis=1), np.repeat(sizes, counts))
+
+
+@pytest.mark.parametrize("n", [13, 70])
+def test_grouped_member_sums_are_the_member_sums_of_each_group(n):
+    rng = np.random.default_rng(n)
+    chunks = levels._Chunks(n)
+    members = rng.random((300, n)) < 0.4
+    masks = None if n > 62 else levels.bool_to_masks(members)
+    index = chunks.index(None if n <= 62 else members, masks)
+    group = rng.integers(0, 5, 300)
+    weights = [None, rng.normal(size=300), rng.normal(size=300)]
+    got = chunks.grouped_sums(index, group, 5, weights)
+    for g in range(5):
+        sel = group == g
+        want = chunks.member_sums(index[:, sel], [None if w is None else w[sel] for w in weights])
+        assert_allclose(got[g], want, rtol=1e-12, atol=1e-12)
+        assert_allclose(got[g][:, 0], members[sel].sum(axis=0))

@@ -12,9 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import registry
 from .._bits import names_of, subset_sums
 from .._validate import game_scale
 from ..display import format_number
+from ..errors import InvalidScenarioError
+from ..partnership import table_bytes
+from ..solutions.separation import most_blocking_coalition
 from ..solutions.shapley import shapley
 from .checks import resources
 
@@ -23,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..scenario import Scenario
 
-__all__ = ["explain", "rank_partners", "sensitivity", "summary"]
+__all__ = ["explain", "explain_sampled", "rank_partners", "sensitivity", "summary"]
 
 
 def _silent(description: str) -> None:
@@ -80,7 +84,12 @@ def explain(
         Blocking coalitions, worst first (from the settlement's checks).
     ``notes``
         Plain-language sentences.
+
+    A partnership too large to tabulate (:meth:`Partnership.fits_table`) is explained from
+    a sampled settlement: see :func:`explain_sampled`.
     """
+    if not sc.partnership.fits_table():
+        return explain_sampled(sc, method, top=top, tol=tol, progress=progress)
     import pandas as pd  # lazy: loads pandas
 
     step = progress or _silent
@@ -146,6 +155,145 @@ def explain(
         "parties": parties,
         "excesses": excesses,
         "blocking": checks.blocking_coalitions,
+        "notes": notes,
+        "settlement": st,
+    }
+
+
+def _label(members: np.ndarray, players: Sequence[str]) -> str:
+    """A coalition as ``"A + B"``, or ``"everyone but A"`` when few are missing, or its size
+    and first members when both lists would be long."""
+    inside = [p for p, b in zip(players, members) if b]
+    outside = [p for p, b in zip(players, members) if not b]
+    if len(inside) <= 8:
+        return " + ".join(inside)
+    if len(outside) <= 8:
+        return "everyone but " + " + ".join(outside)
+    return f"{len(inside)} parties: {' + '.join(inside[:3])} + ..."
+
+
+def explain_sampled(
+    sc: Scenario,
+    method: str,
+    *,
+    top: int = 8,
+    tol: float = 1e-7,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    r""":func:`explain` for a partnership too large to tabulate, from a sampled settlement.
+
+    Only a sampled method (``shapley_sampled``, ``banzhaf_sampled``, ``owen_sampled``)
+    settles such a partnership; an exact one is refused, naming its sampled counterpart.
+    The oracle evaluates :math:`v(N)`, every :math:`v(\{i\})` and every
+    :math:`v(N \setminus i)` exactly (``2n + 1`` coalitions), so ``standalone`` and
+    ``marginal to all`` are exact; ``payoff`` and ``gain`` are estimates, with their
+    standard errors in ``stderr``.  No Shapley column: the table of :math:`2^n` values it
+    needs does not exist.  The excesses are those of the coalitions evaluated: the
+    singletons, everyone but one, and the coalition of largest excess found by
+    :func:`~benefit_alloc.most_blocking_coalition` on the oracle (exact when the oracle
+    has a separator, else a heuristic search that proves nothing when it finds none).
+    The notes say which figures are estimates.
+
+    Raises
+    ------
+    InvalidScenarioError
+        For an exact method (naming its sampled counterpart), or as :meth:`Scenario.settle`
+        (a sampled method without ``budget``).
+    """
+    import pandas as pd  # lazy: loads pandas
+
+    p = sc.partnership
+    n = p.n
+    if method not in registry.SAMPLED_METHODS:
+        other = registry.SAMPLED_COUNTERPART.get(method, "shapley_sampled")
+        raise InvalidScenarioError(
+            f"explain {method!r} needs every coalition's value, and {n} parties are too many "
+            f"to tabulate (about {table_bytes(n, len(p.output_names)):.3g} bytes); explain its "
+            f"sampled counterpart instead: --method {other} (with a budget in "
+            f"[methods.options.{other}])"
+        )
+    step = progress or _silent
+    step(f"solving: {method}")
+    st = sc.settle(method)
+    players = p.players
+    x = np.asarray(st.payoffs.values, dtype=float)
+    se = np.asarray(st.payoffs.stderr, dtype=float)
+    step("evaluating the singletons and everyone but one")
+    oracle = p.oracle()
+    rows = np.vstack([np.ones((1, n), dtype=bool), np.eye(n, dtype=bool), ~np.eye(n, dtype=bool)])
+    vals = oracle.evaluate(rows)
+    grand, alone, without = float(vals[0]), vals[1 : n + 1], vals[n + 1 :]
+    parties = pd.DataFrame(
+        {
+            "standalone": alone,
+            "marginal to all": grand - without,
+            "payoff": x,
+            "stderr": se,
+            "gain": x - alone,
+        },
+        index=pd.Index(players, name="party"),
+    )
+    step("searching for the most blocking coalition")
+    found = most_blocking_coalition(oracle, x, rng=0)
+    total = float(x.sum())
+    members = np.vstack([np.eye(n, dtype=bool), ~np.eye(n, dtype=bool), found.members[None]])
+    values = np.concatenate([alone, without, [found.value]])
+    allocated = np.concatenate([x, total - x, [found.allocated]])
+    excess = values - allocated
+    labels = [_label(m, players) for m in members]
+    # one row per coalition (the one found may be a singleton or everyone but one)
+    first = {lab: i for i, lab in reversed(list(enumerate(labels)))}
+    keep = np.array(sorted(first.values()), dtype=np.int64)
+    order = keep[np.argsort(-excess[keep], kind="stable")][:top]
+    scale = tol * (1.0 + max(abs(grand), float(np.abs(values).max(initial=0.0))))
+    excesses = pd.DataFrame(
+        {
+            "v(S)": values[order],
+            "x(S)": allocated[order],
+            "excess": excess[order],
+            "blocks": excess[order] > scale,
+        },
+        index=pd.Index([labels[i] for i in order], name="coalition"),
+    )
+    blocking_rows = keep[excess[keep] > scale]
+    blocking_rows = blocking_rows[np.argsort(-excess[blocking_rows], kind="stable")]
+    blocking = [tuple(q for q, b in zip(players, members[i]) if b) for i in blocking_rows]
+    search = (
+        "exact separation"
+        if found.exact
+        else f"a heuristic search of {found.evaluated:,} coalitions"
+    )
+    budget = st.payoffs.diagnostics.get("evaluations")
+    notes = [
+        f"The payoffs under {method} are estimates from sampling"
+        + (f" ({int(budget):,} coalition values)" if budget is not None else "")
+        + f": stderr is one standard error (largest {float(se.max()):.3g}); {n} parties are "
+        "too many to tabulate every coalition.",
+        f"Exact: v(N) = {grand:.6g}, each party's standalone value and its marginal "
+        f"contribution to all; alone the parties would make {float(alone.sum()):.6g} in all, "
+        f"so cooperation adds {grand - float(alone.sum()):.6g}.",
+    ]
+    if found.blocking:
+        notes.append(
+            f"The estimate is not in the core: by {search}, the coalition "
+            f"{_label(found.members, players)} ({len(found.coalition)} parties) makes "
+            f"{found.value:.6g} on its own but receives {found.allocated:.6g} (excess "
+            f"{found.excess:.6g})."
+        )
+    elif found.exact:
+        notes.append(
+            f"No coalition would do better on its own (exact separation: largest excess "
+            f"{found.excess:.6g})."
+        )
+    else:
+        notes.append(
+            f"No blocking coalition found by {search}; that does not prove the estimate is "
+            "in the core (excesses listed are of the coalitions evaluated)."
+        )
+    return {
+        "parties": parties,
+        "excesses": excesses,
+        "blocking": blocking,
         "notes": notes,
         "settlement": st,
     }

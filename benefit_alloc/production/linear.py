@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import permutations
+from math import comb
 from typing import Any, Literal
 
 import numpy as np
@@ -38,6 +39,8 @@ from . import _checks as chk
 from ._lp import (
     COEFFICIENT_RANGE,
     DEFAULT_MAX_BASES,
+    MAX_VALUE_BASES,
+    BasisValues,
     PerRowFamily,
     ScaledFamily,
     lex_simplex,
@@ -287,6 +290,7 @@ class LinearProduction(ProductionModel):
                 arr_.flags.writeable = False
         self._families: dict[bytes, ScaledFamily] = {}
         self._per_row: PerRowFamily | None = None
+        self._basis_values: BasisValues | None = None
 
     # -------------------------------------------------------------- accessors
     @property
@@ -418,6 +422,81 @@ class LinearProduction(ProductionModel):
         contrib, mem, prices = self._checked_batch(players, contributions, members, output_prices)
         b = mem.astype(np.float64) @ contrib
         return self._outputs_for(b, prices)
+
+    def plan_worth(
+        self, pooled: NDArray[np.float64], output_prices: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        r"""Worth of each coalition's preferred plan at its own output prices.
+
+        For pooled resources ``b_k`` and output prices ``p_k`` this is the optimal value
+
+        .. math:: w_k = \max \{ (Y p_k)^\top x : A x \le b_k,\ x \ge 0 \}
+                  = p_k^\top \mathrm{produce}_k,
+
+        the second form because the plan :meth:`produce` returns is optimal for the worth
+        ``Y p_k`` (ties between optimal plans change the outputs, never their worth).  A
+        Partnership's money-metric value of a coalition is this worth plus its members'
+        constants, so its oracle needs no plans: with at most
+        ``_lp.MAX_VALUE_BASES`` candidate bases ``C(a + r, r)`` the value is the largest
+        worth over the primal feasible bases, all coalitions at once
+        (:class:`~benefit_alloc.production._lp.BasisValues`); with more, the plans of
+        :class:`~benefit_alloc.production._lp.PerRowFamily` are priced.
+
+        Parameters
+        ----------
+        pooled : ndarray, shape (k, r)
+            Each coalition's pooled resources, over :attr:`resources` (finite, ``>= 0``).
+        output_prices : ndarray, shape (k, m) or (m,)
+            What one unit of each output is worth to each coalition, over :attr:`outputs`.
+
+        Returns
+        -------
+        ndarray, shape (k,)
+
+        Raises
+        ------
+        InvalidScenarioError
+            For a model without yields, or arguments of the wrong shape, not finite, or
+            negative resources.
+
+        Examples
+        --------
+        >>> lp = LinearProduction([[1.0, 2.0]], yields=[[1.0], [3.0]], resources=["hours"])
+        >>> lp.plan_worth(np.array([[4.0], [0.0]]), np.array([2.0])).tolist()
+        [12.0, 0.0]
+        """
+        if self._yields is None:
+            raise InvalidScenarioError(
+                "plan_worth prices the outputs of a plan; this LinearProduction has no yields "
+                "(its value is values(), the game's worth)"
+            )
+        b = chk.matrix(
+            pooled,
+            "pooled",
+            (None, len(self._resources)),
+            "coalitions x resources",
+            [None, self._resources],
+        )
+        prices = chk.output_prices_(output_prices, b.shape[0], self._outputs)
+        if prices is None:
+            raise InvalidScenarioError(
+                "plan_worth needs output_prices (one price per output, optionally one row "
+                f"per coalition: {list(self._outputs)})"
+            )
+        # einsum: a product this thin gains nothing from a (threaded) BLAS call
+        worth = np.broadcast_to(
+            np.einsum("...m,am->...a", prices, self._yields), (b.shape[0], len(self._activities))
+        )
+        if comb(len(self._activities) + len(self._resources), len(self._resources)) > (
+            MAX_VALUE_BASES
+        ):
+            if self._per_row is None:
+                self._per_row = PerRowFamily(self._tech)
+            plans = self._per_row.plans(b, np.ascontiguousarray(worth))
+            return np.einsum("ka,ka->k", plans, worth)
+        if self._basis_values is None:
+            self._basis_values = BasisValues(self._tech)
+        return self._basis_values.values(b, worth)
 
     def produce_all(
         self,

@@ -227,12 +227,15 @@ class SampleResult:
     extra: dict[str, object] = field(default_factory=dict)
     #: every sample's contributions sum to v(N) (orders telescope)
     telescoping: bool = False
+    #: ``(Sigma 1, diag Sigma)`` of the covariance, given in place of ``cov`` by estimators
+    #: whose full matrix costs ``O(k n^2)``: all that :func:`make_efficient` reads
+    cov_sums: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
 
     def unscaled(self, scale: float) -> SampleResult:
         """The result in the game's units: values, errors and the control variate
-        multiplied back by the evaluator's power-of-two ``scale``.  The covariance is
-        dropped: it serves :func:`make_efficient` in the evaluator's units only (its square
-        of the scale may not be representable)."""
+        multiplied back by the evaluator's power-of-two ``scale``.  The covariance and its
+        sums are dropped: they serve :func:`make_efficient` in the evaluator's units only
+        (the square of the scale may not be representable)."""
         extra = dict(self.extra)
         if "control_variate" in extra:
             extra["control_variate"] = np.asarray(extra["control_variate"]) * scale
@@ -306,13 +309,16 @@ def make_efficient(
     gap = grand - float(x.sum())
     if res.telescoping:
         return x + gap / x.size, se, gap
-    cov = res.cov if res.cov is not None else np.diag(se**2)
-    h = cov.sum(axis=1)
+    if res.cov_sums is not None:
+        h, diag = res.cov_sums
+    else:
+        cov = res.cov if res.cov is not None else np.diag(se**2)
+        h, diag = cov.sum(axis=1), np.diag(cov)
     t = float(h.sum())
     if not (math.isfinite(t) and t > 0.0):
         return x + gap / x.size, se, gap
     adj = x + h / t * gap
-    var = np.diag(cov) - h**2 / t
+    var = diag - h**2 / t
     # a Schur complement of a positive semidefinite matrix: >= 0 up to rounding
     return adj, np.sqrt(np.maximum(var, 0.0)), gap
 

@@ -44,6 +44,10 @@ _FIT_ROWS_PER_PLAYER = 64
 _CHUNK_BITS = 8
 
 
+#: Widest piece of a chunk in the per-size sums of :meth:`_Chunks.grouped_sums`.
+_GROUP_BITS = 4
+
+
 #: Largest size level (number of coalitions) whose table of masks is built and cached:
 #: every size of up to 24 players.  A full set of tables for n players is as large as a
 #: dense game's value array (``2**n`` int64).
@@ -56,6 +60,10 @@ _TABLE_CACHE_ENTRIES = 1 << 24
 
 #: Largest size level that may be enumerated exactly.
 _EXACT_MAX = 1 << 22
+
+
+#: Random numbers drawn at once when sampling several sizes together (32 MiB).
+_DRAW_GROUP = 1 << 22
 
 
 # ------------------------------------------------------------------ packed coalitions
@@ -147,6 +155,32 @@ class _Chunks:
             out[w * c : w * c + w] = np.einsum("xj,xq->jq", self.bits, hist)
         return out[: self.n]
 
+    def grouped_sums(
+        self,
+        index: NDArray[np.intp],
+        group: NDArray[np.intp],
+        groups: int,
+        weights: Sequence[NDArray[np.float64] | None],
+    ) -> NDArray[np.float64]:
+        """``out[g, i, q]``: :meth:`member_sums` over the coalitions of group ``g`` only,
+        every group in one ``bincount`` per piece of a chunk and weight (bin
+        ``g 2**b + x``).  Chunks are cut into pieces of at most ``_GROUP_BITS = 4`` bits:
+        the contraction costs ``groups 2**b b`` per piece, which at 8 bits and 200 sizes
+        outweighed the ``bincount`` calls saved."""
+        w = self.width
+        out = np.empty((groups, self.count * w, len(weights)))
+        for c in range(self.count):
+            for lo in range(0, w, _GROUP_BITS):
+                b = min(_GROUP_BITS, w - lo)
+                bins = group * (1 << b) + ((index[c] >> lo) & ((1 << b) - 1))
+                hist = np.stack(
+                    [np.bincount(bins, weights=wt, minlength=groups << b) for wt in weights],
+                    axis=-1,
+                ).reshape(groups, 1 << b, len(weights))
+                bits = self.bits[: 1 << b, :b]
+                out[:, w * c + lo : w * c + lo + b] = np.einsum("xj,gxq->gjq", bits, hist)
+        return out[:, : self.n]
+
 
 # ---------------------------------------------------- size-stratified coalition sampling
 def _level_masks(n: int, s: int) -> NDArray[np.int64]:
@@ -233,6 +267,39 @@ class _LevelSampler:
             need -= take
             members[j] = take
         return np.ascontiguousarray(members.T), None
+
+    def draw_many(
+        self, rng: np.random.Generator, sizes: Sequence[int], counts: Sequence[int]
+    ) -> tuple[NDArray[np.bool_] | None, NDArray[np.int64] | None]:
+        """``counts[t]`` coalitions of size ``sizes[t]`` for each ``t``, stacked in order.
+
+        The same coalitions, from the same draws of ``rng``, as one :meth:`draw` per size in
+        turn.  Above 62 players the selection sampling of consecutive sizes runs as one
+        pass over the players (``rng.random((n, k))`` yields the numbers of ``n`` calls of
+        ``rng.random(k)``, in order), in groups of about ``2**22`` random numbers.
+        """
+        n = self.n
+        if n <= 62:
+            masks = [self.draw(rng, s, k)[1] for s, k in zip(sizes, counts)]
+            return None, np.concatenate([m for m in masks if m is not None])
+        out: list[NDArray[np.bool_]] = []
+        t = 0
+        while t < len(sizes):
+            group = [t]
+            total = counts[t]
+            while group[-1] + 1 < len(sizes) and (total + counts[group[-1] + 1]) * n <= _DRAW_GROUP:
+                group.append(group[-1] + 1)
+                total += counts[group[-1]]
+            u = np.concatenate([rng.random((n, counts[g])) for g in group], axis=1)
+            u *= np.arange(n, 0, -1, dtype=np.float64)[:, None]  # row j times n - j
+            need = np.repeat(np.array([float(sizes[g]) for g in group]), [counts[g] for g in group])
+            members = np.empty((n, total), dtype=bool)
+            for j in range(n):
+                np.less(u[j], need, out=members[j])
+                np.subtract(need, members[j], out=need)
+            out.append(np.ascontiguousarray(members.T))
+            t = group[-1] + 1
+        return np.concatenate(out), None
 
     def draw_stratum(
         self, rng: np.random.Generator, s: int, players: NDArray[np.int64], inside: bool
@@ -407,45 +474,71 @@ class _LevelEstimator:
         e_out = (lv[:, None] / (n - 1)) * rest[None, :]
         return beta[:, None] * e_in, beta[:, None] * e_out
 
-    def _draw(
-        self, j: int, k: int
-    ) -> tuple[NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]:
-        mem, masks = self.sampler.draw(self.rng, int(self.lv[j]), k)
+    def _draw_all(
+        self, counts: NDArray[np.int64]
+    ) -> list[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]]:
+        """``counts[j]`` coalitions of each sampled size ``lv[j]``, evaluated in one batch:
+        ``(j, byte codes, chunk indices, values)`` per size with a count."""
+        levels = [int(j) for j in np.flatnonzero(counts)]
+        if not levels:
+            return []
+        k = [int(counts[j]) for j in levels]
+        mem, masks = self.sampler.draw_many(self.rng, [int(self.lv[j]) for j in levels], k)
         y = self.ev.members(mem, masks)
         codes = _byte_codes(mem, masks, self.n)
-        self.total += k
-        return codes, self.chunks.index(mem, masks), y
+        index = self.chunks.index(mem, masks)
+        self.total += sum(k)
+        ends = np.cumsum(k)
+        return [
+            (j, codes[hi - c : hi], index[:, hi - c : hi], y[hi - c : hi])
+            for j, c, hi in zip(levels, k, ends.tolist())
+        ]
 
     def _accumulate(
         self,
         batch: dict[str, list[NDArray[np.float64]]],
-        j: int,
-        codes: NDArray[np.uint8],
-        index: NDArray[np.intp],
-        y: NDArray[np.float64],
+        rows: Sequence[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]],
         cv: tuple[
             NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
         ],
-    ) -> NDArray[np.float64]:
-        """Stratum moments of ``r = y - beta a(S) + beta E[a(S) | stratum]`` into ``batch``;
-        returns ``a(S)``."""
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+        """Stratum moments of ``r = y - beta a(S) + beta E[a(S) | stratum]`` into ``batch``
+        for ``rows`` (``(size index j, codes, chunk indices, values)``, each ``j`` once, none
+        empty), all sizes at once; returns each row's group, ``a(S)`` and the values."""
         tables, beta, e_in, e_out = cv
-        k = y.size
+        levels = np.array([j for j, _, _, _ in rows], dtype=np.intp)
+        k = np.array([y.size for _, _, _, y in rows], dtype=np.intp)
+        group = np.repeat(np.arange(levels.size, dtype=np.intp), k)
+        index = np.concatenate([i for _, _, i, _ in rows], axis=1)
+        y = np.concatenate([y for _, _, _, y in rows])
         a_s = self.chunks.additive(index, tables)
-        z = y - beta[j] * a_s
-        ref = float(z.mean())
-        d = z - ref
-        inside = self.chunks.member_sums(index, [None, d, d * d])
-        sums = {"+": inside, "-": np.array([k, d.sum(), (d * d).sum()])[None, :] - inside}
-        for side, e in (("+", e_in[j]), ("-", e_out[j])):
-            c, s1, s2 = sums[side][:, 0], sums[side][:, 1], sums[side][:, 2]
+        z = y - beta[levels][group] * a_s
+        kf = k.astype(np.float64)
+        ref = np.bincount(group, weights=z, minlength=levels.size) / kf
+        d = z - ref[group]
+        d2 = d * d
+        inside = self.chunks.grouped_sums(index, group, levels.size, [None, d, d2])
+        totals = np.stack(
+            [
+                kf,
+                np.bincount(group, weights=d, minlength=levels.size),
+                np.bincount(group, weights=d2, minlength=levels.size),
+            ],
+            axis=1,
+        )
+        sums = {"+": inside, "-": totals[:, None, :] - inside}
+        for side, e in (("+", e_in[levels]), ("-", e_out[levels])):
+            c, s1, s2 = sums[side][..., 0], sums[side][..., 1], sums[side][..., 2]
             mean_d = s1 / np.where(c > 0, c, 1.0)
-            batch[side][0][j] = c
-            batch[side][1][j] = mean_d + ref + e
-            batch[side][2][j] = np.maximum(s2 - s1 * mean_d, 0.0)
+            batch[side][0][levels] = c
+            batch[side][1][levels] = mean_d + ref[:, None] + e
+            batch[side][2][levels] = np.maximum(s2 - s1 * mean_d, 0.0)
         if self.want_cov:
-            self.records.append(_Record(j, codes.copy(), z, e_in[j].copy(), e_out[j].copy()))
-        return a_s
+            ends = np.cumsum(k)
+            for t, (j, codes, _, _) in enumerate(rows):
+                part = z[ends[t] - k[t] : ends[t]]
+                self.records.append(_Record(j, codes.copy(), part, e_in[j].copy(), e_out[j].copy()))
+        return group, a_s, y
 
     def _cv(
         self, a: NDArray[np.float64], beta: NDArray[np.float64]
@@ -512,17 +605,17 @@ class _LevelEstimator:
         each value meets a control variate independent of it and every stratum mean stays
         unbiased.  The fit on the whole pilot then serves all later rounds.
         """
-        counts = allocate(evals, shares)
-        rows = [(int(j), *self._draw(int(j), int(counts[j]))) for j in np.flatnonzero(counts)]
+        rows = self._draw_all(allocate(evals, shares))
         halves = [[(j, c[h::2], i[:, h::2], y[h::2]) for j, c, i, y in rows] for h in (0, 1)]
         fits = [self._fit(half) for half in halves]
         for h in (0, 1):
             a, suu, suy = fits[1 - h]
             cv = self._cv(a, self._beta(suu, suy))
             batch = self._new_batch()
-            for j, codes, index, y in rows:
-                if y[h::2].size:  # a stratum with one pilot coalition has an empty half
-                    self._accumulate(batch, j, codes[h::2], index[:, h::2], y[h::2], cv)
+            # a stratum with one pilot coalition has an empty half
+            half = [row for row in halves[h] if row[3].size]
+            if half:
+                self._accumulate(batch, half, cv)
             self._merge(batch)
         self.a, self.suu, self.suy = self._fit(rows)
         self.beta = self._beta(self.suu, self.suy)
@@ -534,15 +627,18 @@ class _LevelEstimator:
         per-size coefficients ``beta_s = Cov(v(S), a(S)) / Var(a(S))`` within size ``s`` (the
         variance-minimising control-variate coefficient) are refined with the new values.
         """
-        counts = allocate(evals, shares)
         cv = self._cv(self.a, self.beta)
         batch = self._new_batch()
-        for j in np.flatnonzero(counts):
-            codes, index, y = self._draw(int(j), int(counts[j]))
-            a_s = self._accumulate(batch, int(j), codes, index, y, cv)
-            u = a_s - a_s.mean()
-            self.suu[j] += float(np.einsum("k,k->", u, u))
-            self.suy[j] += float(np.einsum("k,k->", u, y - y.mean()))
+        rows = self._draw_all(allocate(evals, shares))
+        if rows:
+            group, a_s, y = self._accumulate(batch, rows, cv)
+            levels = np.array([j for j, _, _, _ in rows], dtype=np.intp)
+            size = levels.size
+            k = np.bincount(group, minlength=size).astype(np.float64)
+            u = a_s - (np.bincount(group, weights=a_s, minlength=size) / k)[group]
+            dy = y - (np.bincount(group, weights=y, minlength=size) / k)[group]
+            self.suu[levels] += np.bincount(group, weights=u * u, minlength=size)
+            self.suy[levels] += np.bincount(group, weights=u * dy, minlength=size)
         self._merge(batch)
         self.beta = self._beta(self.suu, self.suy)
 
@@ -603,48 +699,78 @@ class _LevelEstimator:
     def sampled_part(self) -> NDArray[np.float64]:
         return (self.wp[:, None] * self.plus.mean - self.wm[:, None] * self.minus.mean).sum(axis=0)
 
-    def covariance(self) -> NDArray[np.float64]:
-        r"""Covariance of the estimate by linearisation of the stratum means.
+    def _influences(self) -> Iterator[NDArray[np.float64]]:
+        r"""The influences ``psi(S)`` of the kept samples, one ``(k, n)`` block per record.
 
         Sample ``S`` enters player ``j``'s estimate through the influence
         ``psi_j(S) = +- w (r_j(S) - mu_j) / sqrt(c_j (c_j - 1))`` of the stratum it falls
-        in for ``j``, and ``Cov = sum_S psi(S) psi(S)'``; the diagonal equals the
-        stratum-wise variance behind ``stderr``.
+        in for ``j``.
         """
         n = self.n
         plus, minus = self.plus, self.minus
         with np.errstate(divide="ignore", invalid="ignore"):
             sp = np.where(plus.count >= 2, 1.0 / np.sqrt(plus.count * (plus.count - 1)), 0.0)
             sm = np.where(minus.count >= 2, 1.0 / np.sqrt(minus.count * (minus.count - 1)), 0.0)
-        cov = np.zeros((n, n))
-        pending: list[NDArray[np.float64]] = []
-        rows = 0
-        for pos, rec in enumerate(self.records):
+        for rec in self.records:
             j = rec.level
             mem = _codes_to_members(rec.members, n)
             rp = rec.z[:, None] + (rec.e_plus - plus.mean[j])[None, :]
             rm = rec.z[:, None] + (rec.e_minus - minus.mean[j])[None, :]
-            pending.append(np.where(mem, self.wp[j] * sp[j] * rp, -self.wm[j] * sm[j] * rm))
-            rows += rec.z.size
-            if rows >= self.batch or pos == len(self.records) - 1:
-                psi = np.concatenate(pending)
-                # einsum rather than a threaded BLAS call: see _Chunks
-                cov += np.einsum("ki,kj->ij", psi, psi)
-                pending, rows = [], 0
+            yield np.where(mem, self.wp[j] * sp[j] * rp, -self.wm[j] * sm[j] * rm)
+
+    def _diagonal(self) -> NDArray[np.float64]:
+        """What the fills (each informs one player's stratum) and the strata without
+        variation (the bound behind ``stderr``) add to the covariance's diagonal."""
+        n = self.n
+        plus, minus = self.plus, self.minus
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sp = np.where(plus.count >= 2, 1.0 / np.sqrt(plus.count * (plus.count - 1)), 0.0)
+            sm = np.where(minus.count >= 2, 1.0 / np.sqrt(minus.count * (minus.count - 1)), 0.0)
+        out = np.zeros(n)
         for f in self.fills:
             lev, pl = f.levels, f.players
             if f.inside:
                 psi = self.wp[lev] * sp[lev, pl] * (f.r - plus.mean[lev, pl])
             else:
                 psi = self.wm[lev] * sm[lev, pl] * (f.r - minus.mean[lev, pl])
-            cov[np.diag_indices(n)] += np.bincount(pl, weights=psi**2, minlength=n)
-        # strata without variation carry the bound behind stderr on the diagonal
+            out += np.bincount(pl, weights=psi**2, minlength=n)
         width = spread(self.ev)
         floor = (self.wp[:, None] ** 2) * plus.floor_var(width) + (
             self.wm[:, None] ** 2
         ) * minus.floor_var(width)
-        cov[np.diag_indices(n)] += floor.sum(axis=0)
+        return out + floor.sum(axis=0)
+
+    def covariance(self) -> NDArray[np.float64]:
+        r"""Covariance of the estimate by linearisation of the stratum means.
+
+        ``Cov = sum_S psi(S) psi(S)'`` over the influences of :meth:`_influences`, plus
+        :meth:`_diagonal`; the diagonal equals the stratum-wise variance behind ``stderr``.
+        ``O(k n^2)`` for ``k`` samples: the efficient adjustment needs only
+        :meth:`covariance_sums`.
+        """
+        n = self.n
+        cov = np.zeros((n, n))
+        for psi in self._influences():
+            # einsum rather than a threaded BLAS call: see _Chunks
+            cov += np.einsum("ki,kj->ij", psi, psi)
+        cov[np.diag_indices(n)] += self._diagonal()
         return cov
+
+    def covariance_sums(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        r"""``Sigma 1`` and ``diag Sigma`` of :meth:`covariance`, in ``O(k n)``.
+
+        ``Sigma 1 = sum_S psi(S) (psi(S)' 1)`` and ``diag Sigma = sum_S psi(S)^2`` (plus
+        :meth:`_diagonal` on both): all that
+        :func:`~benefit_alloc.solutions._sampling_common.make_efficient` reads.
+        """
+        n = self.n
+        rows = np.zeros(n)
+        diag = np.zeros(n)
+        for psi in self._influences():
+            rows += np.einsum("ki,k->i", psi, psi.sum(axis=1))
+            diag += np.einsum("ki,ki->i", psi, psi)
+        extra = self._diagonal()
+        return rows + extra, diag + extra
 
 
 def run_levels(
@@ -665,8 +791,8 @@ def run_levels(
     extra: dict[str, object] = {"exact_sizes": tuple(exact)}
     if not sampled:
         extra["unvaried_strata"] = 0
-        cov = np.zeros((n, n)) if want_cov else None
-        return SampleResult(values, np.zeros(n), ev.count, 0, None, cov, extra)
+        sums = (np.zeros(n), np.zeros(n)) if want_cov else None
+        return SampleResult(values, np.zeros(n), ev.count, 0, None, None, extra, cov_sums=sums)
     est.setup(sampled)
     reserve = 2 * MIN_PER_STRATUM * n * len(sampled)
     pilot = max(0, min(batch_size, int(_PILOT_SHARE * (budget - ev.count - reserve))))
@@ -684,8 +810,10 @@ def run_levels(
     values = values + est.sampled_part()
     extra["control_variate"] = est.a.copy()
     extra["unvaried_strata"] = est.unvaried()
-    cov = est.covariance() if want_cov else None
-    return SampleResult(values, est.stderr(), ev.count, est.total, converged, cov, extra)
+    sums = est.covariance_sums() if want_cov else None
+    return SampleResult(
+        values, est.stderr(), ev.count, est.total, converged, None, extra, cov_sums=sums
+    )
 
 
 def shapley_weights(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
