@@ -127,6 +127,10 @@ class Method:
     listed : bool
         Whether ``benefit-alloc compare`` runs it when no method is named (an estimate of
         another listed method is not).
+    description : str
+        One plain sentence saying what the method does for the parties, for readers who
+        know no game theory (the HTML report shows it beside each method's results).
+        Every registered method has one.
     """
 
     name: str
@@ -141,6 +145,7 @@ class Method:
     export: bool = True
     scenario: bool = False
     listed: bool = True
+    description: str = ""
 
     @property
     def is_bargaining(self) -> bool:
@@ -198,6 +203,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "Shapley value: average marginal contribution over all orders of joining",
                 needs=_DENSE,
                 scenario=True,
+                description=(
+                    "Each party gets what it adds to the partnership on average, over every order "
+                    "in which the parties could have joined it."
+                ),
             ),
             _entry(
                 "banzhaf",
@@ -207,6 +216,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 fixed=MappingProxyType({"normalized": True}),
                 scenario=True,
+                description=(
+                    "Each party gets what it adds on average to every group of the others, scaled "
+                    "so that the shares add up to what the partnership makes."
+                ),
             ),
             _entry(
                 "owen",
@@ -215,6 +228,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "Owen value: Shapley value with a priori unions (needs [[union]])",
                 needs=_DENSE | {Need.UNIONS},
                 scenario=True,
+                description=(
+                    "Like the Shapley value, but blocs of parties (the a priori unions) join as "
+                    "wholes: the blocs share first, then each bloc shares among its members."
+                ),
             ),
             _entry(
                 "shapley_sampled",
@@ -224,6 +241,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_TU,
                 scenario=True,
                 listed=False,
+                description=(
+                    "The Shapley value estimated from a sample of joining orders, with a standard "
+                    "error saying how precise each share is."
+                ),
             ),
             _entry(
                 "nucleolus",
@@ -232,6 +253,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "nucleolus: lexicographically minimises the largest coalition complaint",
                 needs=_DENSE,
                 scenario=True,
+                description=(
+                    "The split that leaves the most aggrieved group of parties as little short of "
+                    "what it could make alone as possible, then the next group, and so on."
+                ),
             ),
             _entry(
                 "least_core",
@@ -240,6 +265,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "least-core point: smallest uniform subsidy epsilon making the core non-empty",
                 needs=_DENSE,
                 scenario=True,
+                description=(
+                    "The split that keeps every group of parties within the smallest possible "
+                    "shortfall of what it could make on its own."
+                ),
             ),
             _entry(
                 "weighted_shapley",
@@ -247,6 +276,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "weighted_shapley",
                 "weighted Shapley value (Kalai-Samet) with a positive weight per party",
                 needs=_DENSE | {Need.WEIGHTS},
+                description=(
+                    "Like the Shapley value, but a party with a larger weight tends to join later "
+                    "and so receives more of the gains."
+                ),
             ),
             _entry(
                 "proportional",
@@ -254,6 +287,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "proportional",
                 "split in proportion to standalone values (or given weights)",
                 needs=_DENSE,
+                description=(
+                    "Each party gets a share of the total in proportion to what it could make "
+                    "alone (or to the weights given)."
+                ),
             ),
             _entry(
                 "equal_split",
@@ -261,6 +298,7 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "equal_split",
                 "equal split of the grand coalition's worth",
                 needs=_DENSE,
+                description="Every party gets the same amount.",
             ),
             _entry(
                 "equal_surplus",
@@ -268,6 +306,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "equal_surplus",
                 "standalone values plus an equal share of the surplus",
                 needs=_DENSE,
+                description=(
+                    "Each party gets what it could make alone, and the gain from working together "
+                    "is shared equally."
+                ),
             ),
             _entry(
                 "owen_sampled",
@@ -277,6 +319,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_TU | {Need.UNIONS},
                 scenario=True,
                 listed=False,
+                description=(
+                    "The Owen value estimated from a sample of joining orders that keep each bloc "
+                    "together, with standard errors."
+                ),
             ),
             _entry(
                 "banzhaf_sampled",
@@ -287,6 +333,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 fixed=MappingProxyType({"normalized": True}),
                 scenario=True,
                 listed=False,
+                description=(
+                    "The normalised Banzhaf value estimated from a sample of groups of parties, "
+                    "with standard errors."
+                ),
             ),
             _entry(
                 "prenucleolus",
@@ -294,6 +344,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "prenucleolus",
                 "prenucleolus: the nucleolus without individual rationality",
                 needs=_DENSE,
+                description=(
+                    "The nucleolus without the guarantee that each party gets at least what it "
+                    "could make alone."
+                ),
             ),
             _entry(
                 "per_capita_nucleolus",
@@ -301,6 +355,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "per_capita_nucleolus",
                 "per-capita nucleolus: complaints divided by coalition size",
                 needs=_DENSE,
+                description=(
+                    "Like the nucleolus, but a group's shortfall is counted per member, so a "
+                    "large group's complaint weighs less."
+                ),
             ),
             _entry(
                 "owen_allocation",
@@ -310,6 +368,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 runner="partnership",
                 needs=_TU_PARTNERSHIP,
                 export=False,
+                description=(
+                    "Each party is paid for the resources it brings, at the prices those "
+                    "resources are worth to the whole partnership."
+                ),
             ),
             _entry(
                 "shadow_price_split",
@@ -318,6 +380,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "Owen's (1975) dual split of a linear production model at shadow prices",
                 runner="partnership",
                 needs=_TU_PARTNERSHIP,
+                description=(
+                    "Each party is paid for the resources it brings, at the prices those "
+                    "resources are worth to the whole partnership."
+                ),
             ),
             _entry(
                 "tau_value",
@@ -327,6 +393,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "A compromise between the most each party could reasonably ask for and the "
+                    "least it can secure for itself."
+                ),
             ),
             _entry(
                 "gately",
@@ -336,6 +406,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "The split at which every party could hurt the others equally, relative to "
+                    "what it would lose itself, by walking out."
+                ),
             ),
             _entry(
                 "solidarity",
@@ -345,6 +419,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Each party gets the average of what the members of each group add, so a "
+                    "party that adds little still shares in the gains."
+                ),
             ),
             _entry(
                 "consensus",
@@ -354,6 +432,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Halfway between the Shapley value and giving each party its standalone value "
+                    "plus an equal share of the gain."
+                ),
             ),
             _entry(
                 "weighted_banzhaf",
@@ -363,6 +445,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Each party gets what it adds on average when every other party is present "
+                    "with a fixed probability p."
+                ),
             ),
             _entry(
                 "semivalue",
@@ -370,6 +456,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "semivalue",
                 "semivalue with a given distribution of coalition sizes",
                 needs=_DENSE | {Need.SIZE_WEIGHTS},
+                description=(
+                    "Each party gets what it adds on average to groups of the others whose size "
+                    "is drawn from a given distribution."
+                ),
             ),
             _entry(
                 "myerson",
@@ -377,6 +467,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "myerson",
                 "Myerson value: Shapley value of the game restricted by a cooperation graph",
                 needs=_DENSE | {Need.GRAPH},
+                description=(
+                    "The Shapley value when only parties linked in the cooperation graph can work "
+                    "together."
+                ),
             ),
             _entry(
                 "aumann_dreze",
@@ -384,6 +478,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "aumann_dreze",
                 "Aumann-Dreze value: each block of a coalition structure settles by Shapley",
                 needs=_DENSE | {Need.STRUCTURE},
+                description=(
+                    "Each block of parties that keeps its own accounts shares what it makes by "
+                    "the Shapley value."
+                ),
             ),
             _entry(
                 "structure_nucleolus",
@@ -391,6 +489,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "structure_nucleolus",
                 "nucleolus of each block of a coalition structure",
                 needs=_DENSE | {Need.STRUCTURE},
+                description=(
+                    "Each block of parties that keeps its own accounts shares what it makes by "
+                    "the nucleolus."
+                ),
             ),
             _entry(
                 "prekernel",
@@ -401,6 +503,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=12,
                 scenario=True,
                 listed=False,
+                description=(
+                    "A split at which no party has a stronger claim against another than that "
+                    "party has against it."
+                ),
             ),
             _entry(
                 "kernel",
@@ -411,6 +517,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=12,
                 scenario=True,
                 listed=False,
+                description=(
+                    "A prekernel split at which every party also gets at least what it could make "
+                    "alone."
+                ),
             ),
             _entry(
                 "proportional_nucleolus",
@@ -421,6 +531,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=10,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Like the nucleolus, but a group's shortfall is measured relative to what the "
+                    "group is worth."
+                ),
             ),
             _entry(
                 "disruption_nucleolus",
@@ -431,6 +545,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=10,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Like the nucleolus, but a group's shortfall is measured against what it and "
+                    "the others would lose by breaking up."
+                ),
             ),
             _entry(
                 "modiclus",
@@ -441,6 +559,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=6,
                 scenario=True,
                 listed=False,
+                description=(
+                    "The split that makes the differences between groups' shortfalls as small as "
+                    "possible, level by level."
+                ),
             ),
             _entry(
                 "corrected_shapley",
@@ -448,6 +570,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "corrected_shapley",
                 "Shapley value corrected by weighted factor shares (risk, investment ...)",
                 needs=_DENSE | {Need.FACTORS},
+                description=(
+                    "The Shapley value shifted toward the parties that carry more of the agreed "
+                    "factors (risk, investment, effort ...)."
+                ),
             ),
             _entry(
                 "split_by_standalone",
@@ -457,6 +583,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Each party gets a share of the total in proportion to what it could make "
+                    "alone."
+                ),
             ),
             _entry(
                 "split_by_key",
@@ -464,6 +594,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "split_by_key",
                 "shares of v(N) in proportion to a given key, with stability checks",
                 needs=_DENSE | {Need.KEY},
+                description=(
+                    "Each party gets a share of the total in proportion to a key the parties "
+                    "agreed on."
+                ),
             ),
             _entry(
                 "nash",
@@ -475,6 +609,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 min_players=2,
                 max_players=MAX_BARGAIN_PARTIES,
                 scenario=True,
+                description=(
+                    "The agreement that maximises the product of what each party gains over "
+                    "walking away, each in its own units."
+                ),
             ),
             _entry(
                 "kalai_smorodinsky",
@@ -486,6 +624,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 min_players=2,
                 max_players=MAX_BARGAIN_PARTIES,
                 scenario=True,
+                description=(
+                    "The agreement at which every party gets the same fraction of the most it "
+                    "could hope to gain."
+                ),
             ),
             _entry(
                 "egalitarian",
@@ -497,6 +639,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 min_players=2,
                 max_players=MAX_BARGAIN_PARTIES,
                 scenario=True,
+                description=(
+                    "The agreement at which every party gains the same amount over walking away, "
+                    "in its own units."
+                ),
             ),
             _entry(
                 "ntu_shapley",
@@ -508,6 +654,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 min_players=2,
                 max_players=MAX_NTU_SHAPLEY_PARTIES,
                 scenario=True,
+                description=(
+                    "The Shapley value for parties who cannot pay each other at one rate: their "
+                    "utilities are weighed so that the Shapley value can be reached."
+                ),
             ),
         ]
     )
