@@ -249,7 +249,7 @@ class Cooperation:
         return Game(self._embedded_values()[t], self._players)
 
     def cumulative_game(self, through: int | None = None) -> Game:
-        r"""The cumulative discounted game of periods ``0 .. through`` (default: all).
+        r"""The cumulative discounted game of the periods up to ``through`` (default: all).
 
         .. math:: v_{\mathrm{cum}}(S) = \sum_{t \le T} v_t(S \cap N_t) / (1 + r)^t
         """

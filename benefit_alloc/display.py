@@ -169,18 +169,23 @@ def round_money(
     if not np.isfinite(a).all():
         bad = int(np.flatnonzero(~np.isfinite(a))[0])
         raise InvalidGameError(f"amounts[{bad}] = {a[bad]} is not finite")
-    scaled = a / u
+    with np.errstate(over="ignore"):
+        scaled = a / u
+    if not np.isfinite(scaled).all():
+        bad = int(np.flatnonzero(~np.isfinite(scaled))[0])
+        raise InvalidGameError(
+            f"amounts[{bad}] = {a[bad]:g} is too large to count in units of {u:g}; "
+            "give the money in a larger unit"
+        )
     floors = np.floor(scaled)
-    total = int(round(float(scaled.sum())))
-    left = total - int(floors.sum())
-    remainders = scaled - floors
-    order = np.argsort(-remainders, kind="stable")
-    units = floors.astype(np.int64)
-    if left >= 0:
-        units[order[:left]] += 1
-    else:  # the rounded total is below the floors' sum (only possible with float noise)
-        units[order[::-1][:-left]] -= 1
-    return units.astype(np.float64) * u
+    remainders = scaled - floors  # exact in floating point, each in [0, 1)
+    # T - sum of floors = round(sum of remainders); Python integers count exactly however
+    # many units there are (int64 would wrap beyond 2**63 units)
+    units = [int(f) for f in floors]
+    left = int(round(math.fsum(remainders.tolist())))
+    for k in np.argsort(-remainders, kind="stable")[:left]:
+        units[k] += 1
+    return np.array(units, dtype=np.float64) * u
 
 
 def frame_scale(df: Any) -> float:

@@ -133,6 +133,10 @@ class Method:
     listed : bool
         Whether ``benefit-alloc compare`` runs it when no method is named (an estimate of
         another listed method is not).
+    description : str
+        One plain sentence saying what the method does for the parties, for readers who
+        know no game theory (the HTML report shows it beside each method's results).
+        Every registered method has one.
     """
 
     name: str
@@ -147,6 +151,7 @@ class Method:
     export: bool = True
     scenario: bool = False
     listed: bool = True
+    description: str = ""
 
     @property
     def is_bargaining(self) -> bool:
@@ -204,6 +209,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "Shapley value: average marginal contribution over all orders of joining",
                 needs=_DENSE,
                 scenario=True,
+                description=(
+                    "Each party gets what it adds to the partnership on average, over every order "
+                    "in which the parties could have joined it."
+                ),
             ),
             _entry(
                 "banzhaf",
@@ -213,6 +222,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 fixed=MappingProxyType({"normalized": True}),
                 scenario=True,
+                description=(
+                    "Each party gets what it adds on average to every group of the others, scaled "
+                    "so that the shares add up to what the partnership makes."
+                ),
             ),
             _entry(
                 "owen",
@@ -221,6 +234,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "Owen value: Shapley value with a priori unions (needs [[union]])",
                 needs=_DENSE | {Need.UNIONS},
                 scenario=True,
+                description=(
+                    "Like the Shapley value, but blocs of parties (the a priori unions) join as "
+                    "wholes: the blocs share first, then each bloc shares among its members."
+                ),
             ),
             _entry(
                 "shapley_sampled",
@@ -230,6 +247,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_TU,
                 scenario=True,
                 listed=False,
+                description=(
+                    "The Shapley value estimated from a sample of joining orders, with a standard "
+                    "error saying how precise each share is."
+                ),
             ),
             _entry(
                 "nucleolus",
@@ -238,6 +259,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "nucleolus: lexicographically minimises the largest coalition complaint",
                 needs=_DENSE,
                 scenario=True,
+                description=(
+                    "The split that leaves the most aggrieved group of parties as little short of "
+                    "what it could make alone as possible, then the next group, and so on."
+                ),
             ),
             _entry(
                 "least_core",
@@ -246,6 +271,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "least-core point: smallest uniform subsidy epsilon making the core non-empty",
                 needs=_DENSE,
                 scenario=True,
+                description=(
+                    "The split that keeps every group of parties within the smallest possible "
+                    "shortfall of what it could make on its own."
+                ),
             ),
             _entry(
                 "weighted_shapley",
@@ -253,6 +282,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "weighted_shapley",
                 "weighted Shapley value (Kalai-Samet) with a positive weight per party",
                 needs=_DENSE | {Need.WEIGHTS},
+                description=(
+                    "Like the Shapley value, but a party with a larger weight tends to join later "
+                    "and so receives more of the gains."
+                ),
             ),
             _entry(
                 "proportional",
@@ -260,6 +293,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "proportional",
                 "split in proportion to standalone values (or given weights)",
                 needs=_DENSE,
+                description=(
+                    "Each party gets a share of the total in proportion to what it could make "
+                    "alone (or to the weights given)."
+                ),
             ),
             _entry(
                 "equal_split",
@@ -267,6 +304,7 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "equal_split",
                 "equal split of the grand coalition's worth",
                 needs=_DENSE,
+                description="Every party gets the same amount.",
             ),
             _entry(
                 "equal_surplus",
@@ -274,6 +312,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "equal_surplus",
                 "standalone values plus an equal share of the surplus",
                 needs=_DENSE,
+                description=(
+                    "Each party gets what it could make alone, and the gain from working together "
+                    "is shared equally."
+                ),
             ),
             _entry(
                 "owen_sampled",
@@ -283,6 +325,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_TU | {Need.UNIONS},
                 scenario=True,
                 listed=False,
+                description=(
+                    "The Owen value estimated from a sample of joining orders that keep each bloc "
+                    "together, with standard errors."
+                ),
             ),
             _entry(
                 "banzhaf_sampled",
@@ -293,6 +339,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 fixed=MappingProxyType({"normalized": True}),
                 scenario=True,
                 listed=False,
+                description=(
+                    "The normalised Banzhaf value estimated from a sample of groups of parties, "
+                    "with standard errors."
+                ),
             ),
             _entry(
                 "prenucleolus",
@@ -300,6 +350,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "prenucleolus",
                 "prenucleolus: the nucleolus without individual rationality",
                 needs=_DENSE,
+                description=(
+                    "The nucleolus without the guarantee that each party gets at least what it "
+                    "could make alone."
+                ),
             ),
             _entry(
                 "per_capita_nucleolus",
@@ -307,6 +361,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "per_capita_nucleolus",
                 "per-capita nucleolus: complaints divided by coalition size",
                 needs=_DENSE,
+                description=(
+                    "Like the nucleolus, but a group's shortfall is counted per member, so a "
+                    "large group's complaint weighs less."
+                ),
             ),
             _entry(
                 "owen_allocation",
@@ -316,6 +374,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 runner="partnership",
                 needs=_TU_PARTNERSHIP,
                 export=False,
+                description=(
+                    "Each party is paid for the resources it brings, at the prices those "
+                    "resources are worth to the whole partnership."
+                ),
             ),
             _entry(
                 "shadow_price_split",
@@ -324,6 +386,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "Owen's (1975) dual split of a linear production model at shadow prices",
                 runner="partnership",
                 needs=_TU_PARTNERSHIP,
+                description=(
+                    "Each party is paid for the resources it brings, at the prices those "
+                    "resources are worth to the whole partnership."
+                ),
             ),
             _entry(
                 "tau_value",
@@ -333,6 +399,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "A compromise between the most each party could reasonably ask for and the "
+                    "least it can secure for itself."
+                ),
             ),
             _entry(
                 "gately",
@@ -342,6 +412,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "The split at which every party could hurt the others equally, relative to "
+                    "what it would lose itself, by walking out."
+                ),
             ),
             _entry(
                 "solidarity",
@@ -351,6 +425,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Each party gets the average of what the members of each group add, so a "
+                    "party that adds little still shares in the gains."
+                ),
             ),
             _entry(
                 "consensus",
@@ -360,6 +438,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Halfway between the Shapley value and giving each party its standalone value "
+                    "plus an equal share of the gain."
+                ),
             ),
             _entry(
                 "weighted_banzhaf",
@@ -369,6 +451,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Each party gets what it adds on average when every other party is present "
+                    "with a fixed probability p."
+                ),
             ),
             _entry(
                 "semivalue",
@@ -376,6 +462,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "semivalue",
                 "semivalue with a given distribution of coalition sizes",
                 needs=_DENSE | {Need.SIZE_WEIGHTS},
+                description=(
+                    "Each party gets what it adds on average to groups of the others whose size "
+                    "is drawn from a given distribution."
+                ),
             ),
             _entry(
                 "myerson",
@@ -383,6 +473,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "myerson",
                 "Myerson value: Shapley value of the game restricted by a cooperation graph",
                 needs=_DENSE | {Need.GRAPH},
+                description=(
+                    "The Shapley value when only parties linked in the cooperation graph can work "
+                    "together."
+                ),
             ),
             _entry(
                 "aumann_dreze",
@@ -390,6 +484,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "aumann_dreze",
                 "Aumann-Dreze value: each block of a coalition structure settles by Shapley",
                 needs=_DENSE | {Need.STRUCTURE},
+                description=(
+                    "Each block of parties that keeps its own accounts shares what it makes by "
+                    "the Shapley value."
+                ),
             ),
             _entry(
                 "structure_nucleolus",
@@ -397,6 +495,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "structure_nucleolus",
                 "nucleolus of each block of a coalition structure",
                 needs=_DENSE | {Need.STRUCTURE},
+                description=(
+                    "Each block of parties that keeps its own accounts shares what it makes by "
+                    "the nucleolus."
+                ),
             ),
             _entry(
                 "prekernel",
@@ -407,6 +509,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=12,
                 scenario=True,
                 listed=False,
+                description=(
+                    "A split at which no party has a stronger claim against another than that "
+                    "party has against it."
+                ),
             ),
             _entry(
                 "kernel",
@@ -417,6 +523,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=12,
                 scenario=True,
                 listed=False,
+                description=(
+                    "A prekernel split at which every party also gets at least what it could make "
+                    "alone."
+                ),
             ),
             _entry(
                 "proportional_nucleolus",
@@ -427,6 +537,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=10,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Like the nucleolus, but a group's shortfall is measured relative to what the "
+                    "group is worth."
+                ),
             ),
             _entry(
                 "disruption_nucleolus",
@@ -437,6 +551,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=10,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Like the nucleolus, but a group's shortfall is measured against what it and "
+                    "the others would lose by breaking up."
+                ),
             ),
             _entry(
                 "modiclus",
@@ -447,6 +565,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 max_players=6,
                 scenario=True,
                 listed=False,
+                description=(
+                    "The split that makes the differences between groups' shortfalls as small as "
+                    "possible, level by level."
+                ),
             ),
             _entry(
                 "corrected_shapley",
@@ -456,6 +578,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE | {Need.FACTORS},
                 scenario=True,
                 listed=False,
+                description=(
+                    "The Shapley value shifted toward the parties that carry more of the agreed "
+                    "factors (risk, investment, effort ...)."
+                ),
             ),
             _entry(
                 "split_by_standalone",
@@ -465,6 +591,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE,
                 scenario=True,
                 listed=False,
+                description=(
+                    "Each party gets a share of the total in proportion to what it could make "
+                    "alone."
+                ),
             ),
             _entry(
                 "split_by_key",
@@ -474,6 +604,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE | {Need.KEY},
                 scenario=True,
                 listed=False,
+                description=(
+                    "Each party gets a share of the total in proportion to a key the parties "
+                    "agreed on."
+                ),
             ),
             _entry(
                 "split_by_investment",
@@ -486,6 +620,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 ),
                 scenario=True,
                 listed=False,
+                description=(
+                    "Each party gets a share of the total in proportion to what it invests, "
+                    "its contributed resources valued at the stated prices."
+                ),
             ),
             _entry(
                 "nash",
@@ -497,6 +635,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 min_players=2,
                 max_players=MAX_BARGAIN_PARTIES,
                 scenario=True,
+                description=(
+                    "The agreement that maximises the product of what each party gains over "
+                    "walking away, each in its own units."
+                ),
             ),
             _entry(
                 "kalai_smorodinsky",
@@ -508,6 +650,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 min_players=2,
                 max_players=MAX_BARGAIN_PARTIES,
                 scenario=True,
+                description=(
+                    "The agreement at which every party gets the same fraction of the most it "
+                    "could hope to gain."
+                ),
             ),
             _entry(
                 "egalitarian",
@@ -519,6 +665,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 min_players=2,
                 max_players=MAX_BARGAIN_PARTIES,
                 scenario=True,
+                description=(
+                    "The agreement at which every party gains the same amount over walking away, "
+                    "in its own units."
+                ),
             ),
             _entry(
                 "ntu_shapley",
@@ -530,6 +680,10 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 min_players=2,
                 max_players=MAX_NTU_SHAPLEY_PARTIES,
                 scenario=True,
+                description=(
+                    "The Shapley value for parties who cannot pay each other at one rate: their "
+                    "utilities are weighed so that the Shapley value can be reached."
+                ),
             ),
         ]
     )

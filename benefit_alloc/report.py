@@ -3,9 +3,11 @@
 :func:`render_report` builds the page, :func:`write_report` writes it.  The page needs no
 network: the CSS is inline and every chart is a PNG embedded as a ``data:`` URI.  It holds the
 scenario summary, each party's share per method (table and bar chart), the settlement
-bundles, stability diagnostics (core membership, blocking coalitions, largest excess), for
-three parties the imputation triangle with the core and the solution points, and a
-sensitivity chart (every party's share as one contribution varies).
+bundles, stability diagnostics (core membership, blocking coalitions, largest excess), why
+each party gets what it gets (each method's plain description, and the tables of
+:mod:`benefit_alloc.report_explain`), for three parties the imputation triangle with the
+core and the solution points, and a sensitivity chart (every party's share as one
+contribution varies, v(N) in its own panel).
 
 Plots use matplotlib (the ``report`` extra), imported lazily and drawn on an Agg canvas, so
 the global pyplot backend is never touched.  Without matplotlib the report is still written,
@@ -36,9 +38,10 @@ from numpy.typing import NDArray
 from . import __version__
 from ._report_corrected import corrected_section
 from ._text import printable
-from .display import format_number, frame_scale
+from .display import format_money, format_number, frame_scale, round_money
 from .errors import InvalidGameError, InvalidScenarioError
 from .registry import METHODS
+from .report_explain import bargaining_table, binding_coalitions, marginal_contributions
 from .scenario import Scenario
 from .settlement import Settlement
 
@@ -56,6 +59,7 @@ __all__ = [
     "core_polygon",
     "figure_to_data_uri",
     "PLOTS_NEED",
+    "bargaining_chart",
 ]
 
 #: The sentence a report shows in place of its charts when matplotlib is missing.
@@ -93,6 +97,11 @@ figure{margin:1rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee
 figcaption{color:#555;font-size:.85rem}
 caption{text-align:left;font-weight:600;padding:.2rem 0}
 .note{background:#fff8e1;border-left:4px solid #f9a825;padding:.5rem .8rem}
+.table-wrap{max-width:100%;overflow-x:auto;margin:.6rem 0 1rem}
+.table-wrap table{margin:0 0 .4rem}
+td.num{white-space:nowrap}
+@media (max-width:60rem){.table-wrap table{font-size:.75rem}th,td{padding:.2rem .3rem}}
+.term{color:#666;font-size:.85rem}
 """
 
 
@@ -189,6 +198,7 @@ def shares_chart(
         fig, bars, list(shares.columns), loc="outside upper center", frameon=False, ncols=min(k, 5)
     )
     ax.grid(axis="y", alpha=0.3)
+    _readable_ticks(ax)
     return fig
 
 
@@ -318,9 +328,16 @@ def _polygon(xy: NDArray[np.float64], **kwargs: Any) -> Any:
 
 
 def sensitivity_chart(frame: pd.DataFrame, *, party: str, resource: str, method: str) -> Any:
-    """Each party's payoff (lines) as ``party``'s contribution of ``resource`` varies."""
-    fig = _figure(6.4, 3.8)
-    ax = fig.add_subplot()
+    """Each party's payoff (lines) as ``party``'s contribution of ``resource`` varies.
+
+    The worth v(N) (the ``worth`` column) has its own panel below, on its own scale, so that
+    it does not squeeze the parties' lines together."""
+    has_worth = "worth" in frame.columns
+    fig = _figure(6.4, 5.4 if has_worth else 3.8)
+    if has_worth:
+        ax, ax_worth = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+    else:
+        ax, ax_worth = fig.add_subplot(), None
     amounts = frame.index.to_numpy(dtype=float)
     handles: list[Any] = []
     labels: list[str] = []
@@ -334,16 +351,68 @@ def sensitivity_chart(frame: pd.DataFrame, *, party: str, resource: str, method:
         )
         handles.append(line)
         labels.append(f"{col}{' (varied)' if col == party else ''}")
-    if "worth" in frame.columns:
-        (line,) = ax.plot(
-            amounts, frame["worth"].to_numpy(dtype=float), linestyle="--", color="#555"
-        )
-        handles.append(line)
-        labels.append("worth v(N)")
-    ax.set_xlabel(_label(f"{party}'s contribution of {resource}"), **_PLAIN)
     ax.set_ylabel(_label(f"payoff ({method})"), **_PLAIN)
     ax.grid(alpha=0.3)
-    _legend(ax, handles, labels, frameon=False, fontsize=8, ncols=2)
+    _legend(ax, handles, labels, frameon=False, fontsize=9, ncols=2)
+    _readable_ticks(ax)
+    bottom = ax
+    if ax_worth is not None:
+        ax_worth.plot(
+            amounts, frame["worth"].to_numpy(dtype=float), linestyle="--", marker="o", color="#555"
+        )
+        ax_worth.set_ylabel("worth v(N)", **_PLAIN)
+        ax_worth.grid(alpha=0.3)
+        _readable_ticks(ax_worth)
+        bottom = ax_worth
+    bottom.set_xlabel(_label(f"{party}'s contribution of {resource}"), **_PLAIN)
+    return fig
+
+
+#: Size of the tick labels of the report's charts (points).
+_TICK_SIZE = 11
+
+
+def _readable_ticks(ax: Any) -> None:
+    """Tick labels large enough to read on the page."""
+    ax.tick_params(axis="both", labelsize=_TICK_SIZE)
+
+
+def bargaining_chart(
+    frontier: NDArray[np.float64],
+    disagreement: Sequence[float],
+    points: Mapping[str, Sequence[float]],
+    players: Sequence[str],
+) -> Any:
+    """Two parties' bargaining problem: the frontier, the disagreement point and the
+    solutions (each party's utility in its own units on its own axis)."""
+    fig = _figure(5.6, 4.4)
+    ax = fig.add_subplot()
+    handles: list[Any] = []
+    labels: list[str] = []
+    (line,) = ax.plot(frontier[:, 0], frontier[:, 1], color="#333", linewidth=1.6)
+    handles.append(line)
+    labels.append("frontier (what they can reach together)")
+    (dot,) = ax.plot(*disagreement[:2], marker="s", linestyle="none", color="#888", markersize=8)
+    handles.append(dot)
+    labels.append("disagreement point (each alone)")
+    markers = "osD^v<>px*"
+    for j, (label, x) in enumerate(points.items()):
+        (mark,) = ax.plot(
+            x[0],
+            x[1],
+            marker=markers[j % len(markers)],
+            linestyle="none",
+            markersize=9,
+            color=_COLOURS[j % len(_COLOURS)],
+            markeredgecolor="black",
+        )
+        handles.append(mark)
+        labels.append(label)
+    ax.set_xlabel(_label(f"{players[0]}'s utility"), **_PLAIN)
+    ax.set_ylabel(_label(f"{players[1]}'s utility"), **_PLAIN)
+    ax.grid(alpha=0.3)
+    _readable_ticks(ax)
+    _legend(ax, handles, labels, frameon=False, fontsize=9, loc="best")
     return fig
 
 
@@ -352,7 +421,13 @@ def _esc(x: Any) -> str:
     return html.escape(str(x))
 
 
+class _Money(str):
+    """An amount of money already written by the display policy (a right-aligned cell)."""
+
+
 def _cell(x: Any, scale: float | None = None) -> str:
+    if isinstance(x, _Money):
+        return f'<td class="num">{_esc(x)}</td>'
     if isinstance(x, (bool, np.bool_)):
         return f'<td class="{"ok" if x else "bad"}">{"yes" if x else "no"}</td>'
     if isinstance(x, (int, float, np.integer, np.floating)):
@@ -361,16 +436,56 @@ def _cell(x: Any, scale: float | None = None) -> str:
     return f"<td>{_esc(x)}</td>"
 
 
-def _table(df: pd.DataFrame, caption: str = "") -> str:
-    head = "".join(f"<th>{_esc(c)}</th>" for c in [df.index.name or "", *df.columns])
+#: A table with more columns than this is shown as several, each with the row labels, so
+#: that it fits the page.
+_MAX_COLUMNS = 8
 
-    scale = frame_scale(df)
-    body = "".join(
-        f"<tr><th>{_esc(idx)}</th>{''.join(_cell(v, scale) for v in row)}</tr>"
-        for idx, row in zip(df.index, df.itertuples(index=False))
-    )
-    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+def _table(df: pd.DataFrame, caption: str = "", *, scale: float | None = None) -> str:
+    """``df`` as HTML in a horizontally scrolling wrapper; a wide frame is wrapped into
+    several tables of at most :data:`_MAX_COLUMNS` columns (one ``scale`` for all of them,
+    by default the frame's largest number)."""
+    scale = frame_scale(df) if scale is None else scale
+    parts = []
+    for start in range(0, max(1, len(df.columns)), _MAX_COLUMNS):
+        part = df.iloc[:, start : start + _MAX_COLUMNS]
+        head = "".join(f"<th>{_esc(c)}</th>" for c in [df.index.name or "", *part.columns])
+        body = "".join(
+            f"<tr><th>{_esc(idx)}</th>{''.join(_cell(v, scale) for v in row)}</tr>"
+            for idx, row in zip(part.index, part.itertuples(index=False))
+        )
+        text = caption if start == 0 else f"{caption} (continued)" if caption else ""
+        cap = f"<caption>{_esc(text)}</caption>" if text else ""
+        parts.append(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return f'<div class="table-wrap">{"".join(parts)}</div>'
+
+
+def _money_frame(
+    df: pd.DataFrame, money: Sequence[str], step: float, *, total: bool = True
+) -> pd.DataFrame:
+    """``df`` with its ``money`` columns written in multiples of ``step`` by the display
+    policy: each column rounded by :func:`~benefit_alloc.display.round_money` (largest
+    remainders), so that with ``total`` the added ``total`` row is exactly the sum of the
+    amounts shown above it.  Other columns are left to the number format."""
+    out = df.astype(object)
+    sums: dict[str, Any] = {}
+    for column in df.columns:
+        if column in money:
+            rounded = round_money(df[column].to_numpy(dtype=float), step)
+            out[column] = [_Money(format_money(v, step)) for v in rounded]
+            sums[column] = _Money(format_money(float(rounded.sum()), step))
+        else:
+            sums[column] = ""
+    if total:
+        out.loc["total"] = _series(sums, out.columns)
+    return out
+
+
+def _series(values: Mapping[str, Any], index: Sequence[Any]) -> Any:
+    """A pandas Series of ``values`` in the order of ``index`` (object dtype)."""
+    import pandas as pd  # lazy: loads pandas
+
+    return pd.Series([values[c] for c in index], index=list(index), dtype=object)
 
 
 def _img(fig: Any, alt: str, caption: str) -> str:
@@ -501,8 +616,133 @@ def _method_list(results: Mapping[str, Settlement]) -> str:
         if entry is None:
             continue
         units = " (in each party's own utility units)" if entry.is_bargaining else ""
-        items.append(f"<li><b>{_esc(m)}</b>: {_esc(entry.summary)}{units}</li>")
+        items.append(
+            f"<li><b>{_esc(m)}</b>: {_esc(entry.description)}"
+            f' <span class="term">{_esc(entry.summary)}{units}</span></li>'
+        )
     return f"<ul>{''.join(items)}</ul>" if items else ""
+
+
+def _money_words(sc: Scenario) -> str:
+    """How the report writes money: the numeraire, its unit and its smallest step."""
+    unit = f" ({sc.money_unit})" if sc.money_unit else ""
+    return f"{sc.numeraire}{unit}, in multiples of {sc.money_step:g}"
+
+
+def _bundle_tables(sc: Scenario, method: str, st: Settlement, frame: pd.DataFrame) -> str:
+    """A method's settlement bundles and transfers, money by the display policy.
+
+    The money columns (the payoff, the standalone value and the gain of a transferable
+    method, and the money each party receives) are rounded to the scenario's ``money_step``
+    by largest remainders, so that they add up to the total row; outputs and utilities in
+    the parties' own units keep the number format."""
+    entry = METHODS.get(method)
+    money = ["money"] if entry is not None and entry.is_bargaining else []
+    if not money:
+        money = ["payoff", "standalone", "gain", "money"]
+    money = [c for c in money if c in frame.columns]
+    note = (
+        f"Money ({_esc(_money_words(sc))}) is rounded so that each money column adds up to "
+        "its total."
+    )
+    parts = [
+        f'<p class="term">{note}</p>',
+        _table(_money_frame(frame, money, sc.money_step), scale=frame_scale(frame)),
+    ]
+    if len(st.transfers):
+        transfers = st.transfers.set_index("from")
+        parts.append(
+            _table(
+                _money_frame(transfers, ["amount"], sc.money_step, total=False), "Money transfers"
+            )
+        )
+    return "".join(parts)
+
+
+#: Methods whose split the marginal-contribution table explains, and those whose split the
+#: binding coalitions explain.
+_MARGINAL_METHODS = ("shapley",)
+_NUCLEOLUS_METHODS = ("nucleolus", "prenucleolus")
+#: Largest game the report explains coalition by coalition.
+_EXPLAIN_MAX_PARTIES = 10
+
+
+def _explanations(
+    sc: Scenario,
+    results: Mapping[str, Settlement],
+    state: dict[str, Any],
+    step: Callable[[str], None],
+) -> list[str]:
+    """The section "Why each party gets what it gets": the marginal contributions behind
+    the Shapley value, the binding coalitions behind the nucleolus and the disagreement
+    point and frontier behind the bargaining solutions (for small partnerships)."""
+    parts: list[str] = []
+    n = sc.partnership.n
+    tu = [m for m in results if m in _MARGINAL_METHODS or m in _NUCLEOLUS_METHODS]
+    if tu and n <= _EXPLAIN_MAX_PARTIES:
+        step("explaining the splits")
+        game = sc.partnership.game()
+        for m in tu:
+            if m in _MARGINAL_METHODS:
+                parts.append(f"<h3>{_esc(m)}: marginal contributions</h3>")
+                parts.append(
+                    "<p>What each party adds, on average, when it joins a group of the others "
+                    "of each size. The Shapley value is the plain average of these columns: "
+                    "every number of parties joining before it is equally likely.</p>"
+                )
+                parts.append(_table(marginal_contributions(game), "Average marginal contribution"))
+            else:
+                table = binding_coalitions(game, results[m].payoffs.values)
+                parts.append(f"<h3>{_esc(m)}: binding coalitions</h3>")
+                parts.append(
+                    "<p>The coalitions with the largest excess v(S) - x(S) (how much better "
+                    "they would do alone; negative: how much worse). The nucleolus makes the "
+                    "largest excess as small as it can be; level 1 lists the coalitions that "
+                    "hold it there, level 2 the next largest.</p>"
+                )
+                parts.append(_table(table, "Largest excesses"))
+    bargained = [m for m in results if (e := METHODS.get(m)) is not None and e.is_bargaining]
+    if bargained:
+        parts.append("<h3>Bargaining: the disagreement point and the frontier</h3>")
+        parts.append(
+            "<p>Each party's disagreement point is what it gets without a deal (its "
+            "standalone utility); a bargaining solution picks a point of the frontier of "
+            "what the parties can reach together. Figures are in each party's own utility "
+            "units.</p>"
+        )
+        for m in bargained:
+            parts.append(_table(bargaining_table(results[m]), f"{m}: disagreement and agreement"))
+        if n == 2:
+            parts.append(_bargaining_plot(sc, results, bargained, state, step))
+    if not parts:
+        return []
+    return ["<h2>Why each party gets what it gets</h2>", *parts]
+
+
+def _bargaining_plot(
+    sc: Scenario,
+    results: Mapping[str, Settlement],
+    bargained: Sequence[str],
+    state: dict[str, Any],
+    step: Callable[[str], None],
+) -> str:
+    """The two-party frontier with the disagreement point and the bargaining solutions."""
+    from .bargaining import FeasibleSet  # lazy: loads scipy
+
+    step("bargaining frontier")
+    side = sc.options_for(bargained[0]).get("side_payments", True)
+    first = results[bargained[0]]
+    d = [float(first.standalone[p]) for p in sc.parties]
+    feasible = FeasibleSet.from_partnership(sc.partnership, side_payments=side)
+    frontier = feasible.frontier(41, origin=d)  # rays from the disagreement point
+    points = {m: [float(results[m].payoffs[p]) for p in sc.parties] for m in bargained}
+    return _plot(
+        lambda: bargaining_chart(frontier, d, points, sc.parties),
+        "bargaining frontier",
+        "The frontier of what the two parties can reach together, the disagreement point and "
+        "each bargaining solution, each party in its own utility units.",
+        state,
+    )
 
 
 def render_report(
@@ -588,9 +828,7 @@ def render_report(
                 "<p>The payoffs are <b>estimates</b> from sampling: ± is one standard error; "
                 "the bundles realise the estimate itself.</p>"
             )
-        body.append(_table(frame))
-        if len(st.transfers):
-            body.append(_table(st.transfers.set_index("from"), "Money transfers"))
+        body.append(_bundle_tables(scenario, m, st, frame))
     body.append("<h2>Stability</h2>")
     stab = pd.DataFrame.from_dict(
         {
@@ -636,6 +874,7 @@ def render_report(
             plain=_PLAIN,
         )
     )
+    body.extend(_explanations(scenario, results, state, step))
     if scenario.partnership.n == 3:
         game = scenario.partnership.game()
         body.append("<h2>Imputation triangle</h2>")

@@ -45,6 +45,15 @@ def test_round_money_known_split() -> None:
     assert round_money([953.5999999999995, 46.4000000000005]).tolist() == [953.6, 46.4]
 
 
+def test_round_money_counts_beyond_int64_units() -> None:
+    # 1e30 in cents is 1e32 units, past int64: the count stays exact (it wrapped to a
+    # negative amount before) and the small amount keeps its cents
+    out = round_money([1e30, 2.0])
+    assert out.tolist() == [1e30, 2.0]
+    with pytest.raises(InvalidGameError, match=r"amounts\[1\] = 1e\+308 is too large"):
+        round_money([1.0, 1e308], 0.01)
+
+
 def test_round_money_refuses_bad_input() -> None:
     with pytest.raises(InvalidGameError, match="unit must be a positive"):
         round_money([1.0], 0)

@@ -26,6 +26,17 @@ def test_every_method_loads_and_is_the_public_name(name):
     assert m.parameters() is not None  # the signature can be read
 
 
+@pytest.mark.parametrize("name", list(METHODS))
+def test_every_method_has_a_plain_description(name):
+    """One sentence for readers of a report: a capital, a full stop, no jargon of its own
+    name only (the report shows it beside the technical summary)."""
+    text = METHODS[name].description
+    assert text, f"registry entry {name!r} needs description= (one plain sentence)"
+    assert text[0].isupper() and text.endswith("."), text
+    assert text != METHODS[name].summary
+    assert 20 <= len(text) <= 200, text
+
+
 def test_every_reader_takes_its_methods_from_the_registry():
     assert set(st_mod.METHODS) == {m for m, e in METHODS.items() if e.runner == "game"}
     assert list(scenario.METHODS) == [m for m, e in METHODS.items() if e.scenario]

@@ -134,8 +134,12 @@ def test_report_is_self_contained_with_charts(report_html, three_party):
         assert html.escape(party) in text
     for m, st in results.items():
         assert f"<h3>{m}</h3>" in text
-        # what each method is, from the method registry
-        assert f"<li><b>{m}</b>: {html.escape(METHODS[m].summary)}</li>" in text
+        # what each method does in a plain sentence, and its name in the literature
+        entry = METHODS[m]
+        assert (
+            f"<li><b>{m}</b>: {html.escape(entry.description)} "
+            f'<span class="term">{html.escape(entry.summary)}</span></li>'
+        ) in text
         for p in sc.parties:
             assert f"{st.payoffs[p]:.6g}" in text
 
@@ -166,9 +170,15 @@ window.addEventListener('load', function () {
     return {alt: i.alt, w: i.naturalWidth, h: i.naturalHeight, complete: i.complete,
             x: r.left + window.scrollX, y: r.top + window.scrollY, rw: r.width, rh: r.height};
   });
+  // every table against its container: wider content than the box means it overflows
+  var tables = Array.prototype.map.call(document.querySelectorAll('table'), function (t) {
+    var box = t.parentElement;
+    return {id: t.id, caption: t.caption ? t.caption.textContent : '',
+            scroll: box.scrollWidth, client: box.clientWidth};
+  });
   var out = document.createElement('pre');
   out.id = 'probe';
-  out.textContent = JSON.stringify({imgs: imgs, errors: window.__errors,
+  out.textContent = JSON.stringify({imgs: imgs, errors: window.__errors, tables: tables,
                                     title: document.title});
   document.body.appendChild(out);
 });
@@ -218,15 +228,19 @@ def _run_chromium(binary: str, tmp: Path, *args: str) -> subprocess.CompletedPro
     )
 
 
-def test_report_renders_in_headless_chromium(report_html, chromium, tmp_path):
-    from matplotlib.image import imread
+#: A table that cannot fit its 200-pixel box, added to every probed page: the probe must
+#: report it as overflowing, which shows that the overflow check can fail.
+_CANARY = (
+    '<div style="width:200px"><table id="overflow-canary"><tr>'
+    '<td style="white-space:nowrap">' + "x" * 200 + "</td></tr></table></div>"
+)
 
-    width, height = 1200, 5200
+
+def _probe(chromium: str, page: Path, tmp_path: Path, width: int, height: int) -> dict:
+    """Load ``page`` in headless Chromium and return what the probe script measured."""
     probed = tmp_path / "probed.html"
-    probed.write_text(
-        report_html.read_text(encoding="utf-8").replace("<head>", "<head>" + _PROBE, 1),
-        encoding="utf-8",
-    )
+    text = page.read_text(encoding="utf-8").replace("<head>", "<head>" + _PROBE, 1)
+    probed.write_text(text.replace("</body>", _CANARY + "</body>", 1), encoding="utf-8")
     dom = _run_chromium(
         chromium,
         tmp_path,
@@ -238,8 +252,26 @@ def test_report_renders_in_headless_chromium(report_html, chromium, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.S)
     assert found, dom.stdout[-2000:]
-    probe = json.loads(html.unescape(found.group(1)))
+    return json.loads(html.unescape(found.group(1)))
+
+
+def _assert_tables_fit(probe: dict) -> None:
+    """No table of the report is wider than its container (the canary is)."""
+    canary = [t for t in probe["tables"] if t["id"] == "overflow-canary"]
+    assert len(canary) == 1 and canary[0]["scroll"] > canary[0]["client"], canary
+    report_tables = [t for t in probe["tables"] if t["id"] != "overflow-canary"]
+    assert report_tables
+    overflowing = [t for t in report_tables if t["scroll"] > t["client"]]
+    assert not overflowing, overflowing
+
+
+def test_report_renders_in_headless_chromium(report_html, chromium, tmp_path):
+    from matplotlib.image import imread
+
+    width, height = 1200, 5200
+    probe = _probe(chromium, report_html, tmp_path, width, height)
     assert probe["errors"] == []
+    _assert_tables_fit(probe)
     assert len(probe["imgs"]) == 3
     for img in probe["imgs"]:
         assert img["complete"] and img["w"] > 100 and img["h"] > 100, img
@@ -266,6 +298,20 @@ def test_report_renders_in_headless_chromium(report_html, chromium, tmp_path):
         saturation = area.max(axis=2) - area.min(axis=2)
         assert (saturation > 0.3).mean() > 0.002, img["alt"]
     assert any(img["y"] + img["rh"] <= height for img in probe["imgs"])
+
+
+@pytest.mark.parametrize("width", [1200, 800])
+def test_wide_report_tables_fit_the_page_in_chromium(chromium, tmp_path, width):
+    """Eight parties: the sensitivity table (nine columns) and the marginal contributions
+    are wrapped into tables that fit, on a wide and on a narrow window."""
+    pytest.importorskip("matplotlib")
+    from benefit_alloc.report import write_report
+
+    sc = load_scenario(bundled_scenario_path("vocational_group"))
+    page = write_report(tmp_path / "wide.html", sc, sc.solve(["shapley", "nucleolus"]))
+    probe = _probe(chromium, page, tmp_path, width, 3000)
+    assert probe["errors"] == []
+    _assert_tables_fit(probe)
 
 
 # ---------------------------------------------------------------------------- names as text
