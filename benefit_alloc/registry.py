@@ -89,6 +89,8 @@ class Need(StrEnum):
     FACTORS = "factor scores per party (factors=)"
     #: a sharing key per party (``key=``)
     KEY = "a sharing key per party (key=)"
+    #: the cost graph of a spanning-tree game (a game built by ``games.mcst``)
+    COST_GRAPH = "a cost spanning-tree game: the game must come from games.mcst (its cost graph)"
 
 
 Runner = Literal["game", "partnership", "bargaining"]
@@ -466,6 +468,15 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 needs=_DENSE | {Need.KEY},
             ),
             _entry(
+                "bird",
+                "benefit_alloc.solutions.network",
+                "bird",
+                "Bird rule: each party pays the link by which it joins the cheapest tree",
+                needs=frozenset({Need.COST_GRAPH}),
+                scenario=True,
+                listed=False,
+            ),
+            _entry(
                 "nash",
                 _BARGAIN,
                 "nash_bargaining",
@@ -676,6 +687,8 @@ def why_not(
             )
         elif need is Need.LINEAR_PRODUCTION:
             missing = partnership is not None and not _is_linear_production(partnership.production)
+        elif need is Need.COST_GRAPH:
+            missing = getattr(subject, "tree_costs", None) is None
         elif need in _OPTION_OF:
             missing = opts.get(_OPTION_OF[need]) is None
         if missing:

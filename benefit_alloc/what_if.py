@@ -35,6 +35,7 @@ from .errors import InvalidScenarioError
 from .registry import SAMPLED_COUNTERPART, SAMPLED_METHODS
 from .settlement import solve_method
 from .solutions.core import core_is_empty, excess, least_core
+from .solutions.interaction import shapley_interaction
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -76,8 +77,6 @@ def _pair_interaction(sub: Game, group: Sequence[str]) -> float:
     group of another size)."""
     if len(group) != 2:
         return math.nan
-    from .solutions.interaction import shapley_interaction
-
     i, j = group
     return float(shapley_interaction(sub).loc[i, j])
 

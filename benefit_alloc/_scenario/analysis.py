@@ -15,6 +15,7 @@ import numpy as np
 from .._bits import names_of, popcount, subset_sums
 from .._validate import game_scale
 from ..display import format_number
+from ..solutions.interaction import MAX_LABELLED_PLAYERS, dividends_array
 from ..solutions.shapley import shapley
 from .checks import resources
 
@@ -172,8 +173,6 @@ def _top_dividends(game: Game, top: int) -> pd.DataFrame | None:
     """The ``top`` coalitions of two or more players by ``|Harsanyi dividend|``, labelled;
     None when the game is too large to list."""
     import pandas as pd  # lazy: loads pandas
-
-    from ..solutions.interaction import MAX_LABELLED_PLAYERS, dividends_array
 
     if game.n > MAX_LABELLED_PLAYERS:
         return None
