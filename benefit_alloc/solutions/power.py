@@ -352,20 +352,28 @@ def coleman_indices(
 
 # ----------------------------------------------------------------------------- shapley-shubik
 def _size_weight_counts(
-    weights: Sequence[int], rows: int, limit: int
+    weights: Sequence[int], rows: int, limit: int, floor: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
-    """``c[k, s]`` for ``k < rows``, ``s < limit`` (float64, see below) and each row's range.
+    """``c[k, s]`` for ``k < rows`` and ``start[k] <= s < hi[k]`` (float64, see below), the
+    first and the end of each row's computed range.
+
+    ``hi[k]`` ends the weights a ``k``-subset can have (the ``k`` heaviest, capped at
+    ``limit``); ``start[k]`` is the larger of the ``k`` lightest weights' sum and
+    ``floor[k]``, the first weight the caller needs (``floor[k] - floor[k-1]`` must be at
+    least the largest weight, so that row ``k``'s needs only read row ``k-1`` from its own
+    start).  Entries outside the ranges are left at 0.
 
     The table is built in double-double: every count is ``h + l``, with ``h`` the plain
     float64 sum and ``l`` the exact rounding errors of the additions into ``h`` (Dekker's
-    Fast2Sum, exact for the larger operand first), themselves added in float64.  The returned table is ``fl(h + l)``: each
-    entry's relative error is at most ``u + 3 n^2 u^2`` (see :func:`_forward_error`).
+    Fast2Sum, exact for the larger operand first), themselves added in float64.  The
+    returned table is ``fl(h + l)``: each entry's relative error is at most
+    ``u + 3 n^2 u^2`` (see :func:`_forward_error`).
     """
     srt = sorted(weights)
     lo = np.zeros(rows, dtype=np.int64)
     hi = np.zeros(rows, dtype=np.int64)
     for k in range(rows):
-        lo[k] = min(sum(srt[:k]), limit)
+        lo[k] = min(max(sum(srt[:k]), int(floor[k])), limit)
         hi[k] = min(sum(srt[len(srt) - k :]) + 1 if k else 1, limit)
     h = np.zeros((rows, limit))
     low = np.zeros((rows, limit))
@@ -506,7 +514,12 @@ def _shapley_shubik_positive(w: list[int], q: int) -> tuple[NDArray[np.float64],
     limit = max(q, total - q + 1)
     half = m // 2  # sizes 0..half from below, the rest from complements
     rows = half + 1
-    c, lo, hi = _size_weight_counts(w, rows, limit)
+    wmax = max(w)
+    # the lowest weight any window reads in row half, and wmax less per row below it: the
+    # chains and the table's own recursion never read lower (see _size_weight_counts)
+    low = min(q, total - q + 1) - wmax
+    floor = np.array([max(0, low - (half - k) * wmax) for k in range(rows)], dtype=np.int64)
+    c, start, hi = _size_weight_counts(w, rows, limit, floor)
     eps = _forward_error(n)
     step = _U / (1.0 - _U)
     # |error of a chain entry| <= rho * (true chain sum): see shapley_shubik_index
@@ -515,27 +528,41 @@ def _shapley_shubik_positive(w: list[int], q: int) -> tuple[NDArray[np.float64],
     # beta[k] = k! (m - k)! / n!, as floats (exact fractions rounded once)
     beta = [float(Fraction(1, n * math.comb(m, k))) for k in range(n)]
     out: dict[int, tuple[float, float]] = {}
+    # c_-i of the previous row and of this one, and their chain sums (the error bound);
+    # each is valid on its row's range [start, hi) only
+    prev, cur, prev_err, chain = (np.empty(limit) for _ in range(4))
+
+    def window(x: NDArray[np.float64], a: int, b: int, k: int, exact: bool) -> float:
+        a, b = max(a, int(start[k])), min(b, int(hi[k]))
+        if a >= b:
+            return 0.0
+        return math.fsum(x[a:b].tolist()) if exact else float(x[a:b].sum())
+
     for wi in sorted(set(w)):
-        prev = np.zeros(limit)
-        prev_err = np.zeros(limit)  # chain sums of c for the error bound
         terms: list[float] = []
         chain_total = 0.0
         a_lo, b_lo = max(0, q - wi), q  # window for sizes k <= half
         a_hi, b_hi = max(0, total - wi - q + 1), total - q + 1  # for sizes m - k
         for k in range(rows):
-            cur = c[k].copy()
-            chain = c[k].copy()
-            a, b = max(int(lo[k]), wi), int(hi[k])
-            if k > 0 and a < b:
-                np.subtract(cur[a:b], prev[a - wi : b - wi], out=cur[a:b])
-                np.add(chain[a:b], prev_err[a - wi : b - wi], out=chain[a:b])
-            terms.append(beta[k] * math.fsum(cur[a_lo:b_lo].tolist()))
-            chain_total += beta[k] * float(chain[a_lo:b_lo].sum())
+            a, b = int(start[k]), int(hi[k])
+            if a < b:
+                cur[a:b] = c[k, a:b]
+                chain[a:b] = c[k, a:b]
+            if k > 0:
+                # c_-i(k, s) = c(k, s) - c_-i(k-1, s - wi), where row k-1 is not 0
+                sa = max(a, wi, int(start[k - 1]) + wi)
+                sb = min(b, int(hi[k - 1]) + wi)
+                if sa < sb:
+                    np.subtract(cur[sa:sb], prev[sa - wi : sb - wi], out=cur[sa:sb])
+                    np.add(chain[sa:sb], prev_err[sa - wi : sb - wi], out=chain[sa:sb])
+            terms.append(beta[k] * window(cur, a_lo, b_lo, k, True))
+            chain_total += beta[k] * window(chain, a_lo, b_lo, k, False)
             kk = m - k
             if kk > half:
-                terms.append(beta[kk] * math.fsum(cur[a_hi:b_hi].tolist()))
-                chain_total += beta[kk] * float(chain[a_hi:b_hi].sum())
-            prev, prev_err = cur, chain
+                terms.append(beta[kk] * window(cur, a_hi, b_hi, k, True))
+                chain_total += beta[kk] * window(chain, a_hi, b_hi, k, False)
+            prev, cur = cur, prev
+            prev_err, chain = chain, prev_err
         phi = math.fsum(terms)
         chain_up = chain_total / (1.0 - _gamma(2 * n + wi + 2) - 2.0 * eps)
         x = rho * (1.0 + g4) * chain_up
