@@ -178,10 +178,12 @@ def main() -> None:
             )
         )
 
+    repeats_flag = f" --repeats {args.repeats}" if args.repeats != 5 else ""
     lines = [
         "# Power indices of weighted voting games: benchmark",
         "",
-        "Command: `python benchmarks/bench_power.py`. Integer weights uniform in 1..99 (1..199 "
+        f"Command: `python benchmarks/bench_power.py{repeats_flag}`. Integer weights uniform in "
+        "1..99 (1..199 "
         "at 1,000 players), quota half the total plus one. Median of "
         f"{args.repeats} runs (3 for powerindex) at 60 players, one run at 1,000; one process. "
         "Agreement is max |peer - ours| / max |ours| (powerindex normalises the Banzhaf index, "
