@@ -162,6 +162,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 # pandas: excesses labelled by coalition
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.core import excess_series
+# cost spanning-tree games: the Bird rule by name
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.network import bird
 
 __version__ = "0.1.0"
 
@@ -270,6 +273,8 @@ _LAZY: dict[str, str] = {
     "shadow_price_split": "benefit_alloc.solutions.dual_split",
     # pandas: excesses labelled by coalition
     "excess_series": "benefit_alloc.solutions.core",
+    # cost spanning-tree games: the Bird rule by name
+    "bird": "benefit_alloc.solutions.network",
 }
 
 __all__ = [
@@ -425,6 +430,8 @@ __all__ = [
     "oracle_least_core",
     # pandas: excesses labelled by coalition
     "excess_series",
+    # cost spanning-tree games: the Bird rule by name
+    "bird",
 ]
 
 

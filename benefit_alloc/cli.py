@@ -631,8 +631,8 @@ def explain(
     quiet: QuietOpt = False,
     allow_outside_files: AllowOutsideOpt = False,
 ) -> None:
-    """Why a party gets what it gets: standalone values, marginal contributions, excesses
-    and blocking coalitions."""
+    """Why a party gets what it gets: standalone values, marginal contributions, excesses,
+    blocking coalitions and the coalitions that create the synergy (Harsanyi dividends)."""
     sc = _load(scenario, allow_outside_files)
     (m,) = _methods([method], sc)[:1]
     bar = _progress(2, quiet)
@@ -657,6 +657,18 @@ def explain(
         "blocking_coalitions": [list(b) for b in info["blocking"]],
         "notes": notes,
     }
+    dividends_df = info.get("dividends")
+    if dividends_df is not None:
+        tables.append(
+            (
+                "where the synergy comes from: coalitions by Harsanyi dividend (what each "
+                "creates beyond its smaller groups)",
+                dividends_df,
+            )
+        )
+        payload["dividends"] = [
+            {"coalition": str(c), **row.to_dict()} for c, row in dividends_df.iterrows()
+        ]
     flat = parties_df.reset_index()
     _emit(format, tables, payload, flat, notes)
 

@@ -213,7 +213,7 @@ def tidy_frame(df: Any, *, digits: int = 12, tol: float = ZERO_TOL) -> Any:
             arr = snap_zero(out[column].to_numpy(dtype=np.float64), scale=scale, tol=tol)
             with np.errstate(divide="ignore", invalid="ignore"):
                 mag = np.where(arr == 0, 0, np.floor(np.log10(np.abs(np.where(arr == 0, 1, arr)))))
-            places = (digits - 1 - mag).astype(np.int64)
+            places = np.where(np.isfinite(mag), digits - 1 - mag, 0).astype(np.int64)
             rounded = np.array(
                 [
                     v if not math.isfinite(v) else round(v, int(p))

@@ -449,7 +449,45 @@ def _prim(c: NDArray[np.float64], nodes: list[int]) -> tuple[float, dict[int, in
     return total, parent
 
 
-def mcst(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
+class SpanningTreeGame(Game):
+    """A minimum-cost spanning tree game that keeps its cost graph (built by :func:`mcst`).
+
+    A :class:`~benefit_alloc.Game` (a cost game) whose :attr:`tree_costs` hold the symmetric
+    ``(n + 1) x (n + 1)`` matrix it was built from, node 0 the source: what the Bird rule
+    (``"bird"``, :func:`benefit_alloc.solutions.network.bird`) reads.  Games derived from it
+    (subgames, duals, normalisations) are plain games without the graph.
+    """
+
+    __slots__ = ("_tree_costs",)
+
+    def __init__(
+        self,
+        values: ArrayLike,
+        players: Sequence[str] | None = None,
+        *,
+        tree_costs: ArrayLike,
+        copy: bool = True,
+    ) -> None:
+        super().__init__(values, players, cost=True, copy=copy)
+        c = np.array(_mst_costs(tree_costs), dtype=np.float64, copy=True)
+        if c.shape[0] != self.n + 1:
+            raise InvalidGameError(
+                f"tree_costs is {c.shape[0]} x {c.shape[0]}; a game of {self.n} players needs "
+                f"{self.n + 1} x {self.n + 1} (node 0 the source)"
+            )
+        c.flags.writeable = False
+        self._tree_costs = c
+
+    @property
+    def tree_costs(self) -> NDArray[np.float64]:
+        """The cost matrix, node 0 the source and node ``i + 1`` player ``i`` (read-only)."""
+        return self._tree_costs
+
+
+__all__ += ["SpanningTreeGame"]
+
+
+def mcst(costs: ArrayLike, *, players: Sequence[str] | None = None) -> SpanningTreeGame:
     r"""Minimum-cost spanning tree game of Bird (1976) (Claus and Kleitman 1973).
 
     Node 0 is the source (a shared facility: a training centre, a network hub) and nodes
@@ -460,7 +498,9 @@ def mcst(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
     .. math:: c(S) = \min_{T \text{ spanning tree of } S \cup \{0\}} \sum_{e \in T} c_e
 
     A cost game, computed by Prim's algorithm per coalition (dense up to 18 players).  The
-    Bird rule (:func:`benefit_alloc.solutions.network.bird_rule`) is in its core.
+    Bird rule (:func:`benefit_alloc.solutions.network.bird_rule`) is in its core; the game
+    keeps its cost graph (:class:`SpanningTreeGame`), so the rule also runs by name,
+    ``solve_method(game, "bird")``, like every other rule.
 
     Raises
     ------
@@ -484,7 +524,9 @@ def mcst(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Game:
     for mask in range(1, 1 << n):
         nodes = [0] + [i + 1 for i in range(n) if (mask >> i) & 1]
         v[mask] = _prim(c, nodes)[0]
-    return owned_game(v, validate_players(players, n), True)
+    game = SpanningTreeGame(v, validate_players(players, n), tree_costs=c, copy=False)
+    game.values.flags.writeable = False
+    return game
 
 
 __all__ += ["flow"]

@@ -95,6 +95,8 @@ class Need(StrEnum):
     KEY = "a sharing key per party (key=)"
     #: a price per invested resource (``prices=``; ``[shares] prices`` in a scenario)
     PRICES = "a price per invested resource (prices=)"
+    #: the cost graph of a spanning-tree game (a game built by ``games.mcst``)
+    COST_GRAPH = "a cost spanning-tree game: the game must come from games.mcst (its cost graph)"
 
 
 Runner = Literal["game", "partnership", "bargaining"]
@@ -626,6 +628,19 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 ),
             ),
             _entry(
+                "bird",
+                "benefit_alloc.solutions.network",
+                "bird",
+                "Bird rule: each party pays the link by which it joins the cheapest tree",
+                needs=frozenset({Need.COST_GRAPH}),
+                scenario=True,
+                listed=False,
+                description=(
+                    "Each party pays for the link by which it joins the cheapest network "
+                    "connecting everyone to the source."
+                ),
+            ),
+            _entry(
                 "nash",
                 _BARGAIN,
                 "nash_bargaining",
@@ -860,6 +875,8 @@ def why_not(
             )
         elif need is Need.LINEAR_PRODUCTION:
             missing = partnership is not None and not _is_linear_production(partnership.production)
+        elif need is Need.COST_GRAPH:
+            missing = getattr(subject, "tree_costs", None) is None
         elif need in _OPTION_OF:
             missing = opts.get(_OPTION_OF[need]) is None
         if missing:

@@ -60,6 +60,10 @@ __all__ = [
     "figure_to_data_uri",
     "PLOTS_NEED",
     "bargaining_chart",
+    # the shape of the core: the 4-player view and the points marked on the simplices
+    "imputation_tetrahedron",
+    "tetrahedron_coordinates",
+    "reference_points",
 ]
 
 #: The sentence a report shows in place of its charts when matplotlib is missing.
@@ -325,6 +329,199 @@ def _polygon(xy: NDArray[np.float64], **kwargs: Any) -> Any:
     from matplotlib.patches import Polygon  # lazy: loads matplotlib
 
     return Polygon(xy, closed=True, **kwargs)
+
+
+# ---------------------------------------------------------------------------- 4 players
+#: A regular tetrahedron: the imputation simplex of four players drawn in 3-D.
+_TET = np.array(
+    [
+        [0.0, 0.0, 0.0],
+        [1.0, 0.0, 0.0],
+        [0.5, math.sqrt(3) / 2, 0.0],
+        [0.5, math.sqrt(3) / 6, math.sqrt(2.0 / 3.0)],
+    ]
+)
+
+#: The reference points marked on the imputation simplex, and the method each one is.
+_REFERENCE_POINTS = (("Shapley value", "shapley"), ("nucleolus", "nucleolus"), ("kernel", "kernel"))
+
+
+def reference_points(
+    game: Game, points: Mapping[str, Sequence[float] | np.ndarray] | None = None
+) -> dict[str, NDArray[np.float64]]:
+    """``points`` plus the Shapley value, the nucleolus and a kernel point of ``game``, each
+    added under its own label unless ``points`` already holds that method's split.
+
+    Examples
+    --------
+    >>> from benefit_alloc import Game
+    >>> sorted(reference_points(Game([0, 0, 0, 1, 0, 1, 1, 3]), {"shapley": [1, 1, 1]}))
+    ['kernel', 'nucleolus', 'shapley']
+    """
+    from .solutions.kernel import kernel  # lazy: the solution modules load on use
+    from .solutions.nucleolus import nucleolus  # lazy: the solution modules load on use
+    from .solutions.shapley import shapley  # lazy: the solution modules load on use
+
+    out = {label: np.asarray(x, dtype=float) for label, x in (points or {}).items()}
+    rules = {"shapley": shapley, "nucleolus": nucleolus, "kernel": kernel}
+    for label, method in _REFERENCE_POINTS:
+        if method not in out and label not in out:
+            out[label] = np.asarray(rules[method](game).values, dtype=float)
+    return out
+
+
+def _imputation_surplus(game: Game, n: int, view: str) -> float:
+    """``v(N) - sum v(i)`` of an ``n``-player game, or the error saying why there is no view."""
+    if game.n != n:
+        raise InvalidGameError(f"the imputation {view} needs {n} players, the game has {game.n}")
+    r = game.grand - float(game.singletons.sum())
+    if not r > 1e-12 * (1.0 + abs(game.grand)):
+        raise InvalidGameError(
+            f"v(N) - sum of v(i) = {r:.6g}: the imputation set is not a {view} (it needs a "
+            "positive surplus over the standalone values)"
+        )
+    return r
+
+
+def tetrahedron_coordinates(game: Game, x: Any) -> NDArray[np.float64]:
+    r"""Payoff vectors of a 4-player game (one per row) as points of the imputation
+    tetrahedron drawn by :func:`imputation_tetrahedron`: the barycentric coordinates
+    :math:`\lambda = (x - a) / r` (:math:`a_i = v(\{i\})`,
+    :math:`r = v(N) - \sum_i a_i`) times the regular tetrahedron's vertices.
+
+    Examples
+    --------
+    >>> from benefit_alloc import Game
+    >>> g = Game([0.0] * 15 + [4.0])
+    >>> tetrahedron_coordinates(g, [4, 0, 0, 0]).tolist()
+    [[0.0, 0.0, 0.0]]
+    """
+    r = _imputation_surplus(game, 4, "tetrahedron")
+    lam = (np.atleast_2d(np.asarray(x, dtype=float)) - game.singletons) / r
+    return np.asarray(lam @ _TET, dtype=np.float64)
+
+
+def _core_faces(xyz: NDArray[np.float64]) -> list[NDArray[np.float64]]:
+    """The faces of the convex hull of points in 3-D, for any dimension of the hull: its
+    triangles (3-D), one polygon in order (2-D), a segment or a point."""
+    if len(xyz) == 0:
+        return []
+    centred = xyz - xyz.mean(axis=0)
+    _, sing, basis = np.linalg.svd(centred, full_matrices=False)
+    scale = max(1.0, float(np.abs(xyz).max()))
+    rank = int((sing > 1e-9 * scale).sum())
+    if rank == 3:
+        from scipy.spatial import ConvexHull  # lazy: loads scipy.spatial
+
+        hull = ConvexHull(xyz)
+        return [xyz[s] for s in hull.simplices]
+    if rank == 2:
+        flat = centred @ basis[:2].T
+        order = np.argsort(np.arctan2(flat[:, 1], flat[:, 0]))
+        return [xyz[order]]
+    if rank == 1:
+        t = centred @ basis[0]
+        return [xyz[[int(np.argmin(t)), int(np.argmax(t))]]]
+    return [xyz[:1]]
+
+
+def imputation_tetrahedron(
+    game: Game, points: Mapping[str, Sequence[float] | np.ndarray] | None = None
+) -> Any:
+    r"""The imputation tetrahedron of a 4-player game: its core, and the Shapley value, the
+    nucleolus, a kernel point and the given payoff points marked.
+
+    Each vertex is the imputation giving all of the surplus :math:`v(N) - \sum_i v(\{i\})`
+    to one party (:func:`tetrahedron_coordinates`); the shaded polytope is the core, the
+    convex hull of :func:`~benefit_alloc.core_vertices` (Gillies 1959); the markers are the
+    points of :func:`reference_points` (gid: the label), drawn on a 3-D projection.  The
+    artists carry gids: ``"simplex"`` (the six edges), ``"core"`` (the faces),
+    ``"core vertices"`` and one per marked point.
+
+    Raises
+    ------
+    InvalidGameError
+        When the game does not have 4 players or its imputation set is not a tetrahedron.
+    ImportError
+        Without matplotlib (the ``report`` extra).
+    """
+    from .solutions.geometry import core_vertices  # lazy: the solution modules load on use
+
+    _imputation_surplus(game, 4, "tetrahedron")
+    marked = reference_points(game, points)
+    fig = _figure(6.4, 5.6)
+    ax = fig.add_subplot(projection="3d")
+    for i in range(4):
+        for j in range(i + 1, 4):
+            ax.plot(*_TET[[i, j]].T, color="#333", linewidth=1.0, gid="simplex")
+    handles: list[Any] = []
+    labels: list[str] = []
+    verts = core_vertices(game).to_numpy(dtype=float)
+    if len(verts):
+        xyz = tetrahedron_coordinates(game, verts)
+        from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # lazy: loads matplotlib
+
+        faces = _core_faces(xyz)
+        poly = Poly3DCollection(
+            faces, facecolor="#8ae234", alpha=0.35, edgecolor="#4e9a06", gid="core"
+        )
+        ax.add_collection3d(poly)
+        (dots,) = ax.plot(
+            *xyz.T, linestyle="none", marker=".", color="#4e9a06", gid="core vertices"
+        )
+        handles.append(dots)
+        labels.append(f"core ({len(verts)} vertices)")
+    else:
+        labels.append("the core is empty")
+        (empty,) = ax.plot([], [], [], linestyle="none", gid="core vertices")
+        handles.append(empty)
+    for i, name in enumerate(game.players):
+        ax.text(*_TET[i], _label(name), fontsize=8, ha="center", **_PLAIN)
+    markers = "osD^v<>px*"
+    for j, (label, x) in enumerate(marked.items()):
+        (line,) = ax.plot(
+            *tetrahedron_coordinates(game, x).T,
+            marker=markers[j % len(markers)],
+            linestyle="none",
+            markersize=8,
+            color=_COLOURS[j % len(_COLOURS)],
+            markeredgecolor="black",
+            gid=label,
+        )
+        handles.append(line)
+        labels.append(label)
+    ax.set_box_aspect((1.0, math.sqrt(3) / 2, math.sqrt(2.0 / 3.0)))
+    ax.view_init(elev=18, azim=-60)
+    ax.set_axis_off()
+    _legend(ax, handles, labels, loc="upper left", frameon=False, fontsize=8)
+    return fig
+
+
+def _tetrahedron_section(
+    game: Game, results: Mapping[str, Settlement], state: dict[str, Any]
+) -> list[str]:
+    """The report's section for four parties: the imputation tetrahedron, or why not."""
+    out = ["<h2>Imputation tetrahedron</h2>"]
+    try:
+        _imputation_surplus(game, 4, "tetrahedron")
+    except ValueError as exc:
+        return [*out, f"<p>{_esc(exc)}</p>"]
+    points = {
+        m: s.payoffs.values
+        for m, s in results.items()
+        if not (m in METHODS and METHODS[m].is_bargaining)  # those are in utility units
+    }
+    out.append(
+        _plot(
+            lambda: imputation_tetrahedron(game, points),
+            "imputation tetrahedron",
+            "Imputations of four parties (each at least its standalone value, the worth "
+            "shared in full), seen in 3-D; green: the core; markers: the Shapley value, the "
+            "nucleolus, a kernel point and the methods' splits.",
+            state,
+        )
+    )
+    return out
 
 
 def sensitivity_chart(frame: pd.DataFrame, *, party: str, resource: str, method: str) -> Any:
@@ -882,6 +1079,7 @@ def render_report(
         points = {m: s.payoffs.values for m, s in results.items()}
         try:
             core_polygon(game)
+            points = reference_points(game, points)  # the kernel (and the others) marked
         except ValueError as exc:
             body.append(f"<p>{_esc(exc)}</p>")
         else:
@@ -894,6 +1092,9 @@ def render_report(
                     state,
                 )
             )
+    if scenario.partnership.n == 4:
+        step("imputation tetrahedron")
+        body.extend(_tetrahedron_section(scenario.partnership.game(), results, state))
     sens = sensitivity
     if sens is None and rep.get("sensitivity"):
         sens = scenario.sensitivity(progress=step)

@@ -510,8 +510,9 @@ class Scenario:
         progress: Callable[[str], None] | None = None,
     ) -> dict[str, Any]:
         """Why ``method`` gives each party what it gives: per-party marginal contributions,
-        the coalitions of largest excess, the blocking coalitions and plain-language notes
-        (the keys and the maths are documented in :func:`benefit_alloc._scenario.analysis.explain`)."""
+        the coalitions of largest excess, the blocking coalitions, the coalitions whose
+        Harsanyi dividends are largest (where the synergy comes from) and plain-language
+        notes (the keys and the maths are documented in :func:`benefit_alloc._scenario.analysis.explain`)."""
         return _analysis.explain(self, method, top=top, tol=tol, progress=progress)
 
     def rank_partners(

@@ -24,6 +24,7 @@ nucleolus and related solution concepts. Mathematics of Operations Research 4(4)
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +35,12 @@ from .errors import InvalidScenarioError
 from .registry import SAMPLED_COUNTERPART, SAMPLED_METHODS
 from .settlement import solve_method
 from .solutions.core import core_is_empty, excess, least_core
+from .solutions.interaction import shapley_interaction
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .game import Game
     from .partnership import Partnership
 
 __all__ = ["rank_partners", "sensitivity"]
@@ -67,6 +70,15 @@ def _candidates(names: tuple[str, ...], focal: str, candidates: Sequence[str] | 
     if not cands:
         raise InvalidScenarioError("there are no candidate partners to rank")
     return cands
+
+
+def _pair_interaction(sub: Game, group: Sequence[str]) -> float:
+    """Shapley interaction index of a pair of partners in their subgame (``NaN`` for a
+    group of another size)."""
+    if len(group) != 2:
+        return math.nan
+    i, j = group
+    return float(shapley_interaction(sub).loc[i, j])
 
 
 def rank_partners(
@@ -116,8 +128,17 @@ def rank_partners(
         :math:`\sum_{p \in T} x_p - v(\{p\}) = -\sum_{p \in T} e(\{p\}, x)`,
         ``core_nonempty`` and ``least_core_epsilon`` (the least-core :math:`\varepsilon` of
         the subgame, Maschler, Peleg and Shapley 1979: the core is non-empty iff
-        :math:`\varepsilon \le 0`).  Sorted by ``focal_gain``, largest first; ``attrs``
-        hold ``focal`` and ``method``.
+        :math:`\varepsilon \le 0`), and for a pair of partners :math:`T = \{i, j\}`
+        ``pair_interaction``, the Shapley interaction index of ``i`` and ``j`` in the
+        subgame on :math:`\{f, i, j\}` (Grabisch and Roubens 1999,
+        :func:`~benefit_alloc.shapley_interaction`; in a game of three parties it equals
+        the Banzhaf interaction index), the average of
+        :math:`v(S \cup ij) - v(S \cup i) - v(S \cup j) + v(S)` over :math:`S = \emptyset`
+        and :math:`S = \{f\}`: positive when the two partners complement each other
+        (together they add more than apart), negative when they substitute for each other
+        (``NaN`` for groups of another size; ``max_size >= 2`` ranks the pairs).  Sorted by
+        ``focal_gain``, largest first; ``attrs`` hold
+        ``focal`` and ``method``.
 
     Raises
     ------
@@ -148,6 +169,7 @@ def rank_partners(
                 game.subgame(members) if game is not None else partnership.restrict(members).game()
             )
             alloc = solve_method(sub, method, **options)
+            pair = _pair_interaction(sub, group)
             e = excess(sub, alloc)  # v(S) - x(S); singletons at the masks 1 << i
             alone = {p: float(e[1 << i]) for i, p in enumerate(sub.players)}
             rows.append(
@@ -160,6 +182,7 @@ def rank_partners(
                     "partner_gain": sum(-alone[p] for p in group),
                     "core_nonempty": not core_is_empty(sub, tol=tol),
                     "least_core_epsilon": float(least_core(sub).epsilon),
+                    "pair_interaction": pair,
                 }
             )
     df = pd.DataFrame(rows)

@@ -820,6 +820,11 @@ SPECS.update(
         "weber_set": _tol_only(ba.weber_set),
         "marginal_vectors": _game_only(ba.marginal_vectors),
         # network rules
+        "bird": Spec(
+            ba.bird,
+            lambda: {"game": ba.games.mcst([[0.0, 4.0, 5.0], [4.0, 0.0, 1.0], [5.0, 1.0, 0.0]])},
+            {"game": st.one_of(bad_games(), st.builds(game3))},
+        ),
         "bird_rule": Spec(
             ba.bird_rule,
             lambda: {"costs": [[0.0, 4.0, 5.0], [4.0, 0.0, 1.0], [5.0, 1.0, 0.0]]},

@@ -217,6 +217,33 @@ def test_shapley_shubik_60_players_against_exact_integers() -> None:
     assert err <= got.relative_error_bound <= 1e-12
 
 
+def test_shapley_shubik_beyond_float64_integers_against_fractions() -> None:
+    # counts up to C(89, 44) ~ 4e25, far beyond 2**53: every rounding of the table shows
+    rng = np.random.default_rng(90)
+    w = rng.integers(1, 5, 90).tolist()
+    q = sum(w) // 2 + 1
+    got = ba.shapley_shubik_index(w, q)
+    exact = shapley_shubik_bigint(w, q)
+    err = max(abs(Fraction(float(g)) - e) / e for g, e in zip(got.values, exact, strict=True))
+    assert float(err) <= got.relative_error_bound <= 1e-12
+    assert got.relative_error_bound <= 1e-14  # the documented bound, ~70 u at this size
+
+
+def test_shapley_shubik_error_bound_meets_the_target_at_300_players() -> None:
+    rng = np.random.default_rng(300)
+    w = rng.integers(1, 100, 300).tolist()
+    got = ba.shapley_shubik_index(w, sum(w) // 2 + 1)
+    assert got.relative_error_bound <= 1e-13
+    assert_allclose(got.values.sum(), 1.0, rtol=1e-13)
+
+
+def test_shapley_shubik_certifies_a_null_player_as_zero() -> None:
+    # weight 1 never swings against quota 10 with the others weighing 10 and 1
+    got = ba.shapley_shubik_index([10, 1, 1], 10)
+    assert got.values.tolist() == [1.0, 0.0, 0.0]
+    assert got.relative_error_bound <= 1e-15
+
+
 def test_shapley_shubik_published_security_council() -> None:
     # Shapley and Shubik (1954): UN Security Council, 5 permanent members (weight 7) and 10
     # elected (weight 1), quota 39: 421/2145 and 4/2145.

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import registry
-from .._bits import names_of, subset_sums
+from .._bits import names_of, popcount, subset_sums
 from .._validate import game_scale
 from ..display import format_number
 from ..errors import InvalidScenarioError
 from ..partnership import table_bytes
+from ..solutions.interaction import MAX_LABELLED_PLAYERS, dividends_array
 from ..solutions.separation import most_blocking_coalition
 from ..solutions.shapley import shapley
 from .checks import resources
@@ -25,6 +26,7 @@ from .checks import resources
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ..game import Game
     from ..scenario import Scenario
 
 __all__ = ["explain", "explain_sampled", "rank_partners", "sensitivity", "summary"]
@@ -82,6 +84,14 @@ def explain(
         :math:`e(S) \\le 0` for all ``S``, Gillies 1959), with ``v(S)``, ``x(S)``.
     ``blocking``
         Blocking coalitions, worst first (from the settlement's checks).
+    ``dividends``
+        Where the synergy comes from: the ``top`` coalitions of two or more parties by the
+        size of their Harsanyi dividend
+        :math:`d(T) = \\sum_{S \\subseteq T} (-1)^{|T| - |S|} v(S)` (Harsanyi 1963; the
+        worth ``T`` creates beyond what its proper subsets create;
+        :func:`~benefit_alloc.harsanyi_dividends`), largest :math:`|d(T)|` first, with
+        ``size`` and ``dividend``; None for a game above
+        :data:`~benefit_alloc.solutions.interaction.MAX_LABELLED_PLAYERS` parties.
     ``notes``
         Plain-language sentences.
 
@@ -127,6 +137,7 @@ def explain(
         },
         index=pd.Index([" + ".join(names_of(int(m), players)) for m in order], name="coalition"),
     )
+    dividends = _top_dividends(game, top)
     notes = [
         f"The partnership is worth v(N) = {game.grand:.6g}; alone the parties would make "
         f"{float(alone.sum()):.6g} in all, so cooperation adds "
@@ -151,10 +162,17 @@ def explain(
             f"better alone; the worst, {' + '.join(worst)}, makes {v[mask]:.6g} on its own "
             f"but receives {v[mask] - excess[mask]:.6g}."
         )
+    if dividends is not None and len(dividends):
+        best = dividends.index[0]
+        notes.append(
+            f"The largest synergy (Harsanyi dividend) is {best}'s: "
+            f"{float(dividends['dividend'].iloc[0]):.6g} beyond what its smaller groups create."
+        )
     return {
         "parties": parties,
         "excesses": excesses,
         "blocking": checks.blocking_coalitions,
+        "dividends": dividends,
         "notes": notes,
         "settlement": st,
     }
@@ -297,6 +315,25 @@ def explain_sampled(
         "notes": notes,
         "settlement": st,
     }
+
+
+def _top_dividends(game: Game, top: int) -> pd.DataFrame | None:
+    """The ``top`` coalitions of two or more players by ``|Harsanyi dividend|``, labelled;
+    None when the game is too large to list."""
+    import pandas as pd  # lazy: loads pandas
+
+    if game.n > MAX_LABELLED_PLAYERS:
+        return None
+    d = dividends_array(game)
+    masks = np.arange(1, 1 << game.n, dtype=np.int64)
+    masks = masks[(popcount(masks) >= 2) & (d[masks] != 0.0)]
+    order = masks[np.argsort(-np.abs(d[masks]), kind="stable")][:top]
+    return pd.DataFrame(
+        {"size": popcount(order), "dividend": d[order]},
+        index=pd.Index(
+            [" + ".join(names_of(int(m), game.players)) for m in order], name="coalition"
+        ),
+    )
 
 
 def rank_partners(

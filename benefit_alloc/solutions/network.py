@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike
 from .._lp import LinearProgram, solve_lp
 from ..allocation import Allocation
 from ..errors import InvalidGameError
-from ..game import validate_players
+from ..game import Game, validate_players
 from ..games import _assignment_matrix, _mst_costs, _prim, _side_names
 
 __all__ = ["bird_rule", "assignment_core"]
@@ -70,6 +70,44 @@ def bird_rule(costs: ArrayLike, *, players: Sequence[str] | None = None) -> Allo
         names[i]: ("source" if parent[i + 1] == 0 else names[parent[i + 1] - 1]) for i in range(n)
     }
     return Allocation(names, x, "bird_rule", parent=joined)
+
+
+def bird(game: Game) -> Allocation:
+    r"""The Bird rule of a minimum-cost spanning tree game, read from the game's cost graph.
+
+    The same rule as :func:`bird_rule` (Bird 1976: each player pays the edge by which it
+    joins Prim's tree grown from the source), for a game built by
+    :func:`benefit_alloc.games.mcst`, which keeps its cost matrix
+    (:class:`~benefit_alloc.games.SpanningTreeGame`).  This is the form the method
+    registry runs by name (``"bird"``): ``solve_method(game, "bird")``, settlements and
+    the command; scenarios and other games do not carry a cost graph, so there it does not
+    apply and is skipped with a note.
+
+    Returns
+    -------
+    Allocation
+        Method ``"bird"``; diagnostic ``parent`` as :func:`bird_rule`.
+
+    Raises
+    ------
+    InvalidGameError
+        For a game that did not come from ``games.mcst`` (no cost graph).
+
+    Examples
+    --------
+    >>> from benefit_alloc import games
+    >>> bird(games.mcst([[0, 4, 5], [4, 0, 1], [5, 1, 0]])).values.tolist()
+    [4.0, 1.0]
+    """
+    costs = getattr(game, "tree_costs", None)
+    if costs is None:
+        raise InvalidGameError(
+            f"bird needs a cost spanning-tree game built by games.mcst(costs), got a "
+            f"{type(game).__name__} without a cost graph; with the cost matrix at hand call "
+            "bird_rule(costs)"
+        )
+    alloc = bird_rule(costs, players=game.players)
+    return Allocation(game.players, alloc.values, "bird", parent=alloc.parent)
 
 
 def assignment_core(
