@@ -38,6 +38,8 @@ before calling this module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from itertools import combinations
 from math import comb
 from typing import Any
@@ -104,6 +106,93 @@ def _refined(
     # is measured against the largest scale of its solution, times the unit roundoff
     snap = _ROUNDING * (t + _EPS * t.max(axis=-2, keepdims=True, initial=0.0))
     return np.where(np.abs(x) <= snap, 0.0, x), t
+
+
+#: A basis whose basic solution, computed once without refinement, has an entry below
+#: ``-_PREFILTER`` times its terms ``|B^{-1}| b`` plus their norm ``||B^{-1}_i||_1 ||b||``
+#: (the rounding of an exact zero) is not primal feasible; likewise a reduced cost above
+#: it; only the others are refined and tested exactly.  A loose filter: its error only costs
+#: refinements, never a wrong acceptance.
+_PREFILTER = 1e-6
+
+
+def _primal_candidates(
+    inv: NDArray[Any], absinv: NDArray[Any], b: NDArray[np.float64]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float64]]:
+    """Bases not ruled out as primal infeasible by the unrefined ``B^{-1} b`` (``_PREFILTER``).
+
+    ``inv`` and ``absinv`` (``|B^{-1}|``) have shape ``(K, r, r)``, ``b`` ``(c, r)``
+    (``b >= 0``).  Each entry is compared with ``_PREFILTER`` times its normwise scale
+    ``||B^{-1}_i||_1 max(b)``, which bounds its terms ``(|B^{-1}| b)_i`` and its rounding.
+    Returns the candidates ``(c, K)``, the pairs whose every entry is clearly positive
+    (above the same bound: no rounding can change the sign, so the exact test needs no
+    refinement) and ``X = B^{-1} b`` ``(c, K, r)``.
+    """
+    X = np.einsum("kij,cj->cki", inv, b)
+    T = _PREFILTER * (absinv.sum(axis=2)[None] * b.max(axis=1, initial=0.0)[:, None, None])
+    return (X >= -T).all(axis=2), (X > T).all(axis=2), X
+
+
+def _primal_exact(
+    inv: NDArray[Any], B: NDArray[Any], b: NDArray[np.float64]
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """For pairs (one basis ``inv[m], B[m]`` per right-hand side ``b[m]``): primal feasible
+    by the exact test (refined ``x >= -_TOL t``, :func:`_refined`), and the refined ``x``."""
+    xs, ts = _refined(inv, B, b[:, :, None])
+    return np.asarray((xs[..., 0] >= -_TOL * ts[..., 0]).all(axis=1)), xs[..., 0]
+
+
+def _basis_exact(
+    inv: NDArray[Any],
+    B: NDArray[Any],
+    b: NDArray[np.float64],
+    sol: NDArray[np.float64],
+    dual: tuple[Any, Any, Any, Any] | None,
+    clear: tuple[NDArray[np.bool_], NDArray[np.float64]] | None,
+    rows: NDArray[np.intp],
+    ks: NDArray[np.intp],
+) -> NDArray[np.bool_]:
+    """The exact test of basis ``ks[m]`` for right-hand side ``rows[m]``: primal feasible
+    (:func:`_primal_exact`) and, with ``dual = (worth rows, their basic part, rest_ok, M)``,
+    optimal (each reduced worth negative, or zero with a lexicographically safe column,
+    relative to its error scale, :func:`_reduced`).  Writes the refined basic solutions of
+    the pairs that pass into ``sol[rows]``.  With ``clear = (positive, X)`` from
+    :func:`_primal_candidates`, a pair whose entries are all clearly positive is primal
+    feasible with its unrefined ``X`` (only the others are refined)."""
+    if clear is None:
+        ok, xs = _primal_exact(inv[ks], B[ks], b[rows])
+    else:
+        positive, X = clear
+        ok, xs = positive[rows, ks], X[rows, ks]
+        hard = np.flatnonzero(~ok)
+        if hard.size:
+            ok[hard], xs[hard] = _primal_exact(inv[ks[hard]], B[ks[hard]], b[rows[hard]])
+    if dual is not None:
+        cc, cB, rest_ok, M = dual
+        d, dt = _reduced(cc[rows][:, None, :], cB[rows, ks][:, None, :], inv[ks], B[ks], M)
+        d, t_ = d[:, 0, :], _TOL * dt[:, 0, :]
+        ok &= ((d < -t_) | ((np.abs(d) <= t_) & rest_ok[ks])).all(axis=1)
+    sol[rows[ok]] = xs[ok]
+    return ok
+
+
+def _first_passing(
+    cand: NDArray[np.bool_], exact: Callable[[NDArray[np.intp], NDArray[np.intp]], Any]
+) -> NDArray[np.intp]:
+    """For each row of ``cand`` ``(c, K)``, the first candidate column ``k`` for which
+    ``exact(rows, ks)`` (a boolean per pair) holds, or -1: the exact test runs on one
+    candidate per row at a time, in column order."""
+    cand = cand.copy()
+    first = np.full(cand.shape[0], -1, dtype=np.intp)
+    rows = np.flatnonzero(cand.any(axis=1))
+    while rows.size:
+        ks = np.argmax(cand[rows], axis=1)
+        ok = np.asarray(exact(rows, ks), dtype=bool)
+        first[rows[ok]] = ks[ok]
+        rows, ks = rows[~ok], ks[~ok]
+        cand[rows, ks] = False
+        rows = rows[cand[rows].any(axis=1)]
+    return first
 
 
 def _reduced(
@@ -346,6 +435,7 @@ class LPFamily:
         # pool of lexicographically optimal bases
         self._pool_basis: list[list[int]] = []
         self._pool_inv = np.zeros((0, r, r))
+        self._pool_absinv = np.zeros((0, r, r))
         self._pool_B = np.zeros((0, r, r))
         self.vertices: NDArray[np.float64] | None = None
         if method == "vertices":
@@ -416,6 +506,7 @@ class LPFamily:
         self.vertices = _prune(np.concatenate(all_y))
         self._pool_basis = [list(map(int, row)) for row in np.concatenate(lex_bases)]
         self._pool_inv = np.concatenate(lex_inv)
+        self._pool_absinv = np.abs(self._pool_inv)
         self._pool_B = np.transpose(
             self.M[:, np.array(self._pool_basis, dtype=np.int64).reshape(-1, r)], (1, 0, 2)
         )
@@ -497,6 +588,7 @@ class LPFamily:
         activity worth 1: a value 0.01 where it is 0).
         """
         inv = self._pool_inv[start:]
+        absinv = self._pool_absinv[start:]
         Bs = self._pool_B[start:]
         K = inv.shape[0]
         if K == 0 or rows.size == 0:
@@ -505,14 +597,13 @@ class LPFamily:
         for s in range(0, rows.size, step_rows):
             idx = rows[s : s + step_rows]
             bb = b[idx]
-            xs, ts = _refined(inv, Bs, bb.T[None])
-            X, terms = np.transpose(xs, (2, 0, 1)), np.transpose(ts, (2, 0, 1))  # (c, K, r)
-            feas = np.asarray((X >= -_TOL * terms).all(axis=2))
-            found = feas.any(axis=1)
-            first = np.argmax(feas, axis=1)
-            hit = idx[found]
-            which[hit] = start + first[found]
-            xb[hit] = X[found, first[found]]
+            cand, positive, X = _primal_candidates(inv, absinv, bb)  # (c, K), (c, K, r)
+            sol = np.zeros((bb.shape[0], self.r))
+            exact = partial(_basis_exact, inv, Bs, bb, sol, None, (positive, X))
+            first = _first_passing(cand, exact)
+            found = first >= 0
+            which[idx[found]] = start + first[found]
+            xb[idx[found]] = sol[found]
 
     def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
         """A lexicographically optimal basis (columns of ``[A | I]``) for one ``b``."""
@@ -533,6 +624,7 @@ class LPFamily:
         inv = np.linalg.inv(self.M[:, basis])
         self._pool_basis.append(list(basis))
         self._pool_inv = np.concatenate([self._pool_inv, inv[None]])
+        self._pool_absinv = np.concatenate([self._pool_absinv, np.abs(inv)[None]])
         self._pool_B = np.concatenate([self._pool_B, self.M[:, basis][None]])
 
     @property
@@ -578,9 +670,13 @@ class PerRowFamily:
         self.r, self.a = r, a
         self.M = np.hstack([A, np.eye(r)])
         self._rest = lex_objective(np.zeros(a), r)[1:]
+        self._col_max = np.abs(self.M).max(axis=0)
         self._basis = np.zeros((0, r), dtype=np.int64)
         self._inv = np.zeros((0, r, r))
+        self._absinv = np.zeros((0, r, r))
         self._B = np.zeros((0, r, r))
+        self._tab = np.zeros((0, r, a + r))
+        self._abstab = np.zeros((0, r, a + r))
         self._rest_ok = np.zeros((0, a + r), dtype=bool)
         self._hits = np.zeros(0, dtype=np.int64)
         self._highs: _Highs | None = None
@@ -597,7 +693,11 @@ class PerRowFamily:
         rest[:, basis] = 0.0
         self._basis = np.vstack([self._basis, np.array(basis, dtype=np.int64)[None]])
         self._inv = np.concatenate([self._inv, inv[None]])
+        self._absinv = np.concatenate([self._absinv, np.abs(inv)[None]])
         self._B = np.concatenate([self._B, B[None]])
+        tab = inv @ self.M
+        self._tab = np.concatenate([self._tab, tab[None]])
+        self._abstab = np.concatenate([self._abstab, (np.abs(inv) @ np.abs(self.M))[None]])
         self._rest_ok = np.vstack([self._rest_ok, _lex_nonpositive(rest, _TOL * terms)[None]])
         self._hits = np.append(self._hits, 0)
 
@@ -650,20 +750,23 @@ class PerRowFamily:
                 idx = left[t : t + step]
                 bb, cc = b[idx], full[idx]
                 inv, Bs = self._inv[batch], self._B[batch]
-                xs, ts = _refined(inv, Bs, bb.T[None])
-                X, terms = np.transpose(xs, (2, 0, 1)), np.transpose(ts, (2, 0, 1))  # (c, K, r)
-                feas = np.asarray((X >= -_TOL * terms).all(axis=2))
+                cand, _, _ = _primal_candidates(inv, self._absinv[batch], bb)  # (c, K)
                 cB = cc[:, self._basis[batch]]  # (c, K, r)
-                # one objective row per (coalition, basis): (c, K, 1, w)
-                d, dt = _reduced(cc[:, None, None, :], cB[:, :, None, :], inv, Bs, self.M)
-                d, t_ = d[:, :, 0, :], _TOL * dt[:, :, 0, :]
-                ok = ((d < -t_) | ((np.abs(d) <= t_) & self._rest_ok[batch][None])).all(axis=2)
-                good = feas & ok
-                found = good.any(axis=1)
-                first = np.argmax(good, axis=1)
-                hit = idx[found]
-                which[hit] = batch[first[found]]
-                xb[hit] = X[found, first[found]]
+                # unrefined reduced worths rule out the bases with one clearly positive; the
+                # first remaining one per coalition is refined and tested exactly
+                d0 = cc[:, None, :] - np.einsum("ckr,krj->ckj", cB, self._tab[batch])
+                t0 = np.abs(cc)[:, None, :] + np.einsum(
+                    "ckr,krj->ckj", np.abs(cB), self._abstab[batch]
+                )
+                norm = self._absinv[batch].sum(axis=2).max(axis=1)  # ||B^{-1}||_inf per basis
+                t0 += np.abs(cB).max(axis=2)[:, :, None] * norm[None, :, None] * self._col_max
+                cand &= (d0 <= _PREFILTER * t0).all(axis=2)
+                sol = np.zeros((bb.shape[0], self.r))
+                dual = (cc, cB, self._rest_ok[batch], self.M)
+                first = _first_passing(cand, partial(_basis_exact, inv, Bs, bb, sol, dual, None))
+                found = first >= 0
+                which[idx[found]] = batch[first[found]]
+                xb[idx[found]] = sol[found]
             left = left[which[left] < 0]
 
     def _solve(self, b: NDArray[np.float64], c: NDArray[np.float64]) -> list[int]:
