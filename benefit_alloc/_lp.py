@@ -71,6 +71,9 @@ __all__ = [
     "row_model",
     "new_highs",
     "native_stdout_muted",
+    "MAX_COEFFICIENT",
+    "MAX_AMOUNT",
+    "check_magnitudes",
 ]
 
 #: Solver names accepted by ``solver=`` (those installed are listed by available_solvers()).
@@ -79,6 +82,50 @@ SOLVERS: tuple[str, ...] = ("highs", "cbc")
 SolverName = Literal["highs", "cbc"]
 
 _INF = math.inf
+
+#: Largest constraint coefficient HiGHS accepts (its ``large_matrix_value``: a larger one
+#: makes it reject the model, and the solve then reported an empty model or pulp's wrapper
+#: an ``IndexError``).
+MAX_COEFFICIENT = 1e15
+#: HiGHS reads a cost, a right-hand side or a bound of this magnitude as infinite
+#: (``infinite_cost``, ``infinite_bound``).
+MAX_AMOUNT = 1e20
+
+
+def check_magnitudes(lp: LinearProgram, what: str) -> None:
+    """Refuse a programme HiGHS cannot take as given, naming the value and where it is.
+
+    A constraint coefficient beyond :data:`MAX_COEFFICIENT` in magnitude, or a cost,
+    right-hand side or finite bound of :data:`MAX_AMOUNT` or more, comes from amounts given
+    in units too small for one another (a utility of 1e8 per unit of an output produced by
+    the 1e16, say); HiGHS would reject the model or read the number as infinite.
+
+    Raises
+    ------
+    InvalidGameError
+        Naming the programme (``what``), the value, its row and variable, and the fix.
+    """
+    fix = (
+        "the amounts behind it (contributions, resource uses, yields, utilities) are too "
+        "large for one another; express some of them in larger units (thousands, millions)"
+    )
+    for name, a in (("A_ub", lp.A_ub), ("A_eq", lp.A_eq)):
+        big = np.abs(a) > MAX_COEFFICIENT
+        if big.any():
+            i, j = (int(v) for v in np.argwhere(big)[0])
+            raise InvalidGameError(
+                f"{what}: coefficient {a[i, j]:.6g} ({name} row {i}, variable {j}) is beyond "
+                f"{MAX_COEFFICIENT:g} in magnitude, the largest the LP solver accepts; {fix}"
+            )
+    bounds = lp.bounds[np.isfinite(lp.bounds)]
+    for name, v in (("cost", lp.c), ("b_ub", lp.b_ub), ("b_eq", lp.b_eq), ("bound", bounds)):
+        big = np.abs(v) >= MAX_AMOUNT
+        if big.any():
+            k = int(np.flatnonzero(big)[0])
+            raise InvalidGameError(
+                f"{what}: {name} {v[k]:.6g} (entry {k}) is {MAX_AMOUNT:g} or more in "
+                f"magnitude, which the LP solver reads as infinite; {fix}"
+            )
 
 
 def _as_matrix(a: ArrayLike | None, k: int, field_name: str) -> NDArray[np.float64]:
@@ -402,6 +449,8 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
     ------
     InfeasibleError
         If the solver reports the problem infeasible.
+    InvalidGameError
+        If a coefficient is beyond what the solver accepts (:func:`check_magnitudes`).
     SolverError
         On any other non-optimal status (unbounded, iteration limit, ...), with the
         solver's own status text.
@@ -419,6 +468,7 @@ def solve_lp(lp: LinearProgram, *, solver: str = "highs", what: str = "the LP") 
     import pulp  # lazy: loads pulp
 
     name = check_solver(solver)
+    check_magnitudes(lp, what)
     k = lp.n_vars
     prob = pulp.LpProblem("benefit_alloc", pulp.LpMinimize)
     make = getattr(prob, "add_variable", None) or pulp.LpVariable  # pulp >= 3.3 / older
@@ -564,6 +614,8 @@ def solve_lp_status(lp: LinearProgram, *, what: str = "the LP", tol: float = 1e-
 
     Raises
     ------
+    InvalidGameError
+        If a coefficient is beyond what HiGHS accepts (:func:`check_magnitudes`).
     SolverError
         On any status other than optimal, infeasible or unbounded, with HiGHS's own text.
 
@@ -579,6 +631,7 @@ def solve_lp_status(lp: LinearProgram, *, what: str = "the LP", tol: float = 1e-
     """
     import highspy  # lazy: highspy is a compiled solver, loaded on first use
 
+    check_magnitudes(lp, what)
     k = lp.n_vars
     m_ub = lp.A_ub.shape[0]
     m_eq = lp.A_eq.shape[0]
@@ -610,7 +663,9 @@ def solve_lp_status(lp: LinearProgram, *, what: str = "the LP", tol: float = 1e-
     for presolve in ("choose", "off"):
         h.clearModel()
         h.setOptionValue("presolve", presolve)
-        h.passModel(model)
+        passed = h.passModel(model)
+        if passed == highspy.HighsStatus.kError:
+            raise SolverError(f"{what} was not solved: HiGHS refused the model ({passed})")
         h.run()
         status = h.getModelStatus()
         if status != highspy.HighsModelStatus.kUnboundedOrInfeasible:

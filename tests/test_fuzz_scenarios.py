@@ -13,8 +13,10 @@ long one, registered in ``tests/conftest.py``, runs 2,000, random each time::
 
     pytest --hypothesis-profile fuzz tests/test_fuzz_scenarios.py
 
-Failures already known and being fixed elsewhere are accepted only when they match one of
-:data:`KNOWN_FAILURES`, each named after its item in issue 10.
+No failure class is accepted by name: amounts beyond what the linear programmes solve are
+refused when the file is checked (exit 2 naming the key), or, where a range cannot be stated
+key by key (a product of several amounts), when the programme is built (exit 2 naming the
+value).
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ import signal
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,76 +63,6 @@ FUZZ = settings(
         HealthCheck.function_scoped_fixture,  # capsys is read out before and after each run
     ],
 )
-
-
-# ---------------------------------------------------------------------------- failures known
-@dataclass(frozen=True)
-class Known:
-    """A class of exit-1 failures that another change is fixing: accepted only when the
-    error line matches ``pattern`` and the scenario has the feature that causes it."""
-
-    item: int
-    what: str
-    pattern: str
-    applies: Callable[[dict[str, Any]], bool]
-
-    def matches(self, err: str, doc: dict[str, Any]) -> bool:
-        return re.search(self.pattern, err) is not None and self.applies(doc)
-
-
-def _numbers(node: Any) -> list[float]:
-    if isinstance(node, dict):
-        return [x for v in node.values() for x in _numbers(v)]
-    if isinstance(node, list):
-        return [x for v in node for x in _numbers(v)]
-    if isinstance(node, (int, float)) and not isinstance(node, bool):
-        return [float(node)]
-    return []
-
-
-def _extreme(doc: dict[str, Any]) -> bool:
-    """True when a finite number of the parties or the production model lies outside
-    [1e-8, 1e8] in magnitude, or a returns-to-scale or exponent exceeds 8 (a power that
-    makes such numbers): the range issue 10 item 5 asks the linear programmes to handle."""
-    nums = _numbers(doc.get("party")) + _numbers(doc.get("production"))
-    if any(math.isfinite(x) and (abs(x) > 1e8 or 0 < abs(x) < 1e-8) for x in nums):
-        return True
-    prod = doc.get("production")
-    funcs = prod.get("function") if isinstance(prod, dict) else None
-    powers: list[float] = []
-    for f in funcs.values() if isinstance(funcs, dict) else ():
-        if isinstance(f, dict):
-            powers += _numbers(f.get("returns")) + _numbers(f.get("exponents"))
-    return any(x > 8 for x in powers)
-
-
-KNOWN_FAILURES = [
-    # issue 10 items 11, 14 and 15 (method options, report.sensitivity amounts, deep
-    # nesting) are fixed: their runs must exit 0 or 2 like the rest.
-    # issue 10 item 13 (found by this suite too): at extreme coefficients the settlement
-    # programme makes pulp's HiGHS wrapper raise IndexError (only PulpSolverError is
-    # caught in _lp.solve_lp); e.g. training_centre.toml with the graduates function's
-    # returns = 40.  Not local to the command: the LP layer must map it to a library error.
-    Known(
-        13,
-        "pulp's HiGHS wrapper fails at extreme coefficients",
-        r"internal error: IndexError: list index out of range",
-        _extreme,
-    ),
-    # issue 10 items 5 and 13 (found by this suite too): HiGHS refuses or fails a linear
-    # programme whose coefficients span too wide a range (the production programme, the
-    # bargaining set's emptiness check), and the command reports a SolverError (exit 1)
-    # instead of a bad-input error naming the coefficient; e.g. college_enterprise.toml
-    # with production.activity[0].uses.teachers = 1e20 ("HiGHS rejected the production
-    # programme"), or with party[0].utility.money = 2**63 - 1 ("the emptiness check of the
-    # feasible set was not solved").
-    Known(
-        5,
-        "linear programmes out of HiGHS's range",
-        r"error: SolverError: ",
-        _extreme,
-    ),
-]
 
 
 # ---------------------------------------------------------------------------- mutations
@@ -345,8 +275,6 @@ def _check(
     story = f"{' '.join(args[:1])} after {done}: exit {code} in {took:.1f} s\n{err[-2000:]}"
     assert code != -1, f"more than {LIMIT:g} s: {story}"
     assert "Traceback" not in out and "Traceback" not in err, story
-    if code == cli.EXIT_INTERNAL and any(k.matches(err, doc) for k in KNOWN_FAILURES):
-        return
     assert code in (cli.EXIT_OK, cli.EXIT_BAD_INPUT), story
     if code == cli.EXIT_BAD_INPUT:
         lines = err.strip().splitlines()
@@ -378,26 +306,69 @@ def test_mutated_scenarios_exit_0_or_2(capsys, name, data, report):
         _check(capsys, args, doc, done)
 
 
-def test_known_failures_are_named_and_exact():
-    # each accepted class names its item in issue 10 and matches only its own message
-    assert {k.item for k in KNOWN_FAILURES} == {5, 13}
-    miss = "error: SolverError: HiGHS returned bundles that miss their targets or exceed supply "
-    miss += "by more than the tolerance 0 (target error 0)"
-    zero = {"methods": {"options": {"shapley": {"tol": 0}}}}
-    assert not any(k.matches(miss, zero) for k in KNOWN_FAILURES)
-    for internal in (
-        "error: internal error: ValueError: something else",
-        "error: internal error: TypeError: nucleolus() got an unexpected keyword argument 'x'",
-        "error: internal error: RecursionError: maximum recursion depth exceeded",
-    ):
-        assert not any(k.matches(internal, {"methods": {"options": {}}}) for k in KNOWN_FAILURES)
-    lp = "error: internal error: IndexError: list index out of range"
-    assert not any(
-        k.matches(lp, copy.deepcopy(DOCS[name])) for k in KNOWN_FAILURES for name in DOCS
-    )
-    wide = copy.deepcopy(DOCS["college_enterprise"])
-    wide["production"]["activity"][0]["uses"]["teachers"] = 1e20
-    assert [k.item for k in KNOWN_FAILURES if k.matches(lp, wide)] == [13]
+def _set(doc: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
+    _at(doc, path[:-1])[path[-1]] = value
+
+
+#: Reproducers of the failure classes this suite once accepted by name (issue 10 items 5
+#: and 13), each with what its one-line error must name.
+EXTREME_RUNS = [
+    # HiGHS rejected the production programme (a SolverError, exit 1)
+    (
+        "college_enterprise",
+        ("production", "activity", 0, "uses", "teachers"),
+        1e20,
+        r"production\.activity\[0\]\.uses\.teachers = 1e\+20: .*<= 1e\+08",
+    ),
+    # the bargaining set's emptiness check was not solved (exit 1)
+    (
+        "college_enterprise",
+        ("party", 0, "utility", "money"),
+        2**63 - 1,
+        r"party\[0\]\.utility\.money = 9223372036854775807: .*<= 1e\+08",
+    ),
+    (
+        "college_enterprise",
+        ("production", "activity", 0, "makes", "graduates"),
+        1e20,
+        r"production\.activity\[0\]\.makes\.graduates = 1e\+20: .*<= 1e\+08",
+    ),
+    (
+        "college_enterprise",
+        ("party", 1, "contributes", "engineers"),
+        1.7976931348623157e308,
+        r"party\[1\]\.contributes\.engineers = 1\.7976931348623157e\+308: .*<= 1e\+08",
+    ),
+    (
+        "college_enterprise",
+        ("party", 0, "utility", "values", "graduates"),
+        1e12,
+        r"party\[0\]\.utility\.values\.graduates = 1000000000000\.0: .*<= 1e\+08",
+    ),
+    # pulp's HiGHS wrapper raised IndexError at extreme settlement coefficients (exit 1):
+    # returns to scale of 40 make outputs of 1e39, a product no single key bounds
+    (
+        "training_centre",
+        ("production", "function", "graduates", "returns"),
+        40,
+        r"2\.42745e\+39 .* 1e\+20 or more in magnitude.*larger units",
+    ),
+]
+
+
+@pytest.mark.parametrize("name, path, value, message", EXTREME_RUNS)
+def test_amounts_beyond_the_solvers_exit_2_naming_the_value(capsys, name, path, value, message):
+    doc = copy.deepcopy(DOCS[name])
+    _set(doc, path, value)
+    with tempfile.TemporaryDirectory() as tmp:
+        file = _write(Path(tmp), doc, [])
+        for args in (["validate", str(file)], ["solve", str(file), "-q", "-f", "json"]):
+            code, _, err, _ = _run(capsys, args)
+            if code == cli.EXIT_OK and args[0] == "validate":
+                continue  # a product of amounts is only known when the programme is built
+            lines = err.strip().splitlines()
+            assert code == cli.EXIT_BAD_INPUT and len(lines) == 1, (args, code, err)
+            assert re.search(message, lines[0]), lines[0]
 
 
 def test_the_unmutated_examples_pass(capsys):

@@ -16,6 +16,7 @@ from benefit_alloc._lp import (
     duality_gap,
     row_model,
     solve_lp,
+    solve_lp_status,
 )
 from benefit_alloc.errors import InfeasibleError, InvalidGameError, SolverError
 from benefit_alloc.solutions.nucleolus import balancedness_lp, coalition_rows, level_lp
@@ -308,3 +309,29 @@ def test_one_outcome_type_for_status_reporting_lps():
     assert_allclose(high.dual_ub, [1.0], atol=1e-9)
     unbounded = num.linprog(np.array([1.0]), None, None)
     assert unbounded.status == "unbounded" and unbounded.objective == math.inf
+
+
+# ------------------------------------------------ coefficients beyond the solver's range
+@pytest.mark.parametrize(
+    "lp, named",
+    [
+        # a constraint coefficient HiGHS refuses (its model was then solved as an empty one)
+        (
+            LinearProgram(c=[1.0], A_ub=[[1e16]], b_ub=[1.0], bounds=[[0, 1]]),
+            r"1e\+16 \(A_ub row 0",
+        ),
+        # a right-hand side HiGHS reads as infinite
+        (LinearProgram(c=[1.0], A_ub=[[1.0]], b_ub=[2.4e39], bounds=[[0, 1]]), r"b_ub 2\.4e\+39"),
+        (LinearProgram(c=[-1e20], bounds=[[0, 1]]), r"cost -1e\+20"),
+        (LinearProgram(c=[1.0], bounds=[[0, 1e25]]), r"bound 1e\+25"),
+    ],
+)
+@pytest.mark.parametrize("solve", ["status", "pulp"])
+def test_coefficients_beyond_the_solver_are_refused_by_value(lp, named, solve):
+    """Issue 10 items 5 and 13: such programmes ended in "highs reports 'Empty'" or pulp's
+    IndexError (exit 1 from the command); now a bad-input error naming the value."""
+    with pytest.raises(InvalidGameError, match=named + r".*larger units"):
+        if solve == "status":
+            solve_lp_status(lp, what="the test LP")
+        else:
+            solve_lp(lp, what="the test LP")

@@ -7,7 +7,7 @@ from itertools import combinations, permutations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, reject
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy.optimize import linprog
@@ -545,8 +545,13 @@ def test_all_values_paths_agree(monkeypatch):
 
 
 # ------------------------------------------------------- extreme coefficients (scaling)
-def _linprog_game(A, E, p):
-    """Every coalition's value by scipy.optimize.linprog (HiGHS, its own scaling)."""
+def _linprog_game(A, E, p, *, discard=False):
+    """Every coalition's value by scipy.optimize.linprog (HiGHS, its own scaling).
+
+    With ``discard``, an instance is rejected (hypothesis) where linprog is no reference:
+    it fails, or its plan uses a resource beyond 1e-9 of its own terms ``A x + b`` (its
+    tolerances are absolute: with resource use 1e-8 per unit it ran an activity at 0.01 on
+    none of that resource)."""
     n = E.shape[0]
     out = np.zeros(1 << n)
     for mask in range(1, 1 << n):
@@ -559,6 +564,8 @@ def _linprog_game(A, E, p):
             method="highs",
             options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
         )
+        if discard and (res.status != 0 or (A @ res.x - b > 1e-9 * (A @ res.x + b)).any()):
+            reject()
         assert res.status == 0
         out[mask] = -res.fun
     return out
@@ -639,13 +646,42 @@ def extreme_instances(draw):
 def test_extreme_coefficients_agree_with_linprog(inst):
     """Technology coefficients from 1e-8 to 1e8: every value as linprog's to relative 1e-9
     (scipy's HiGHS scales the programme itself, a reference independent of ours; at its
-    tightest tolerances, 1e-10, which are absolute, so endowments and prices stay moderate)."""
+    tightest tolerances, 1e-10, which are absolute, so endowments and prices stay moderate),
+    by every method: ``vertices``, ``lazy``, ``auto`` (which enumerates these small
+    programmes), ``auto`` above its threshold (``max_bases=1``, so lazy), the default, and the
+    plans of the pool for one price row per coalition (``PerRowFamily``, a Partnership's)."""
     A, E, p = inst
-    for method in ("vertices", "auto"):
-        got = LinearProduction(A, E, prices=p, method=method).game().values
-        ref = _linprog_game(A, E, p)
-        # relative 1e-9 of each value; a zero value to 1e-12 of the game's largest
-        assert_allclose(got, ref, rtol=1e-9, atol=1e-12 * np.abs(ref).max(initial=0.0))
+    ref = _linprog_game(A, E, p, discard=True)
+    # relative 1e-9 of each value; a zero value to 1e-12 of the game's largest
+    atol = 1e-12 * np.abs(ref).max(initial=0.0)
+    for kwargs in (
+        {"method": "vertices"},
+        {"method": "lazy"},
+        {"method": "auto"},
+        {"method": "auto", "max_bases": 1},
+        {},
+    ):
+        got = LinearProduction(A, E, prices=p, **kwargs).game().values
+        assert_allclose(got, ref, rtol=1e-9, atol=atol, err_msg=str(kwargs))
+    n = E.shape[0]
+    b = np.array([pooled(E, mask) for mask in range(1 << n)])
+    plans = PerRowFamily(A).plans(b, np.tile(p, (1 << n, 1)))
+    assert_allclose(plans @ p, ref, rtol=1e-9, atol=atol)
+    assert (A @ plans.T <= b.T * (1 + 1e-9)).all()  # each plan within its resources
+
+
+@pytest.mark.parametrize("kwargs", [{"method": "lazy"}, {"method": "auto", "max_bases": 1}, {}])
+def test_lazy_certificates_are_relative_to_their_own_terms(kwargs):
+    """A player with only resource 2 can run activity 1 only with resource 1 (1e-7 per unit),
+    which it has none of: v = 0 (as linprog).  The lazy method's feasibility test, absolute in
+    the original units (1e-9 of the resources), accepted running activity 1 at 0.01 -- using
+    1e-9 of resource 1 -- and gave v = 0.01."""
+    A = np.array([[0.0, 0.0], [0.0, 1e-7], [1.0, 100.0]])
+    E = np.array([[0.0, 0.0, 1.0]])
+    p = np.array([0.0, 1.0])
+    got = LinearProduction(A, E, prices=p, **kwargs).game().values
+    assert_allclose(got, [0.0, 0.0], rtol=0, atol=0)
+    assert_allclose(got, _linprog_game(A, E, p), rtol=0, atol=0)
 
 
 # ----------------------------------------------------------------- worth of the plans
@@ -680,9 +716,11 @@ def test_plan_worth_is_the_linear_programme_s_optimum(inst):
     scale = 1.0 + np.abs(b).max() * np.abs(Y).max() * np.abs(prices).max()
     assert_allclose(got, per_row, rtol=1e-9, atol=1e-9 * scale)
     for row in range(b.shape[0]):
-        assert_allclose(
-            got[row], lp_value(A, Y @ prices[row], b[row]), rtol=1e-7, atol=1e-7 * scale
-        )
+        # linprog's tolerances are absolute: solve the programme with its resources scaled
+        # to 1 (the optimum is homogeneous of degree one in them) and scale back
+        s = np.abs(b[row]).max() or 1.0
+        ref = s * lp_value(A, Y @ prices[row], b[row] / s)
+        assert_allclose(got[row], ref, rtol=1e-7, atol=1e-7 * scale)
 
 
 def test_plan_worth_from_the_pool_of_bases_above_the_enumeration_limit(monkeypatch):

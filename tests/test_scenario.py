@@ -336,6 +336,8 @@ _names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_ ", min_size=1, max_size=8
     lambda s: s.strip() == s and s != ""
 )
 _amount = st.one_of(st.integers(0, 100), st.floats(0, 1e6, allow_nan=False))
+#: Amounts that enter the linear programmes: 0 or within [1e-8, 1e8] (schema MIN/MAX_COEFFICIENT)
+_coefficient = st.one_of(st.integers(0, 100), st.just(0.0), st.floats(1e-8, 1e6, allow_nan=False))
 
 
 @st.composite
@@ -365,17 +367,17 @@ def scenario_docs(draw: st.DrawFn) -> dict:
             "name": p,
             "kind": draw(st.sampled_from(["nonprofit", "enterprise", "other"])),
         }
-        party["contributes"] = draw(st.dictionaries(st.sampled_from(resources), _amount))
+        party["contributes"] = draw(st.dictionaries(st.sampled_from(resources), _coefficient))
         kind = draw(st.sampled_from([None, "profit", "nonprofit", "linear"]))
         if kind is not None:
             u: dict = {
                 "type": kind,
-                "values": draw(st.dictionaries(st.sampled_from(outputs), _amount)),
+                "values": draw(st.dictionaries(st.sampled_from(outputs), _coefficient)),
             }
             if kind == "profit":
                 u["cost"] = draw(_amount)
             elif kind == "nonprofit":
-                u["money"] = draw(_amount)
+                u["money"] = draw(_coefficient)
                 u["breakeven"] = draw(st.floats(-100, 100))
             else:
                 u["constant"] = draw(st.floats(-100, 100))
@@ -388,8 +390,8 @@ def scenario_docs(draw: st.DrawFn) -> dict:
             "activity": [
                 {
                     "name": a,
-                    "uses": {r: draw(_amount) for r in resources},
-                    "makes": draw(st.dictionaries(st.sampled_from(outputs), _amount)),
+                    "uses": {r: draw(_coefficient) for r in resources},
+                    "makes": draw(st.dictionaries(st.sampled_from(outputs), _coefficient)),
                 }
                 for a in acts
             ],

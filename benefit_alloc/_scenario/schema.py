@@ -32,13 +32,20 @@ BARGAINING_METHODS = registry.names(runner="bargaining", scenario=True)
 _NAME = s.Str(doc="a name")
 _AMOUNT = s.Num(minimum=0)
 _AMOUNTS = s.Map(_AMOUNT, key_doc="name")
+#: Nonzero amounts that enter the linear programmes (contributions, resource uses and
+#: yields, utility coefficients) lie between these: the range of technology coefficients
+#: the production programme is solved exactly for
+#: (:data:`benefit_alloc.production._lp.COEFFICIENT_RANGE`); HiGHS refuses coefficients
+#: beyond 1e15 and reads costs and bounds of 1e20 as infinite.
+MIN_COEFFICIENT, MAX_COEFFICIENT = 1e-8, 1e8
+_COEFFICIENT = s.Num(minimum=0, maximum=MAX_COEFFICIENT, smallest=MIN_COEFFICIENT)
 
 
 def _profit_table() -> s.Table:
     return s.Table(
         {
             "values": s.Field(
-                s.Map(_AMOUNT, key_doc="output"),
+                s.Map(_COEFFICIENT, key_doc="output"),
                 default={},
                 doc="money per unit of each output to this party (a graduate hired, a licence)",
             ),
@@ -52,12 +59,12 @@ def _nonprofit_table() -> s.Table:
     return s.Table(
         {
             "values": s.Field(
-                s.Map(_AMOUNT, key_doc="output"),
+                s.Map(_COEFFICIENT, key_doc="output"),
                 default={},
                 doc="mission points per unit of each output",
             ),
             "money": s.Field(
-                _AMOUNT,
+                _COEFFICIENT,
                 default=1.0,
                 doc="mission points per money unit; 0 makes the partnership bargaining-only",
             ),
@@ -73,9 +80,11 @@ def _linear_table() -> s.Table:
     return s.Table(
         {
             "values": s.Field(
-                s.Map(_AMOUNT, key_doc="output"), default={}, doc="utility per unit of each output"
+                s.Map(_COEFFICIENT, key_doc="output"),
+                default={},
+                doc="utility per unit of each output",
             ),
-            "money": s.Field(_AMOUNT, default=1.0, doc="utility per money unit"),
+            "money": s.Field(_COEFFICIENT, default=1.0, doc="utility per money unit"),
             "constant": s.Field(
                 s.Num(), default=0.0, doc="constant term (a fixed cost is negative)"
             ),
@@ -100,7 +109,7 @@ _PARTY = s.Table(
             doc="nonprofit (college, training centre), enterprise, or other",
         ),
         "contributes": s.Field(
-            s.Map(_AMOUNT, key_doc="resource"),
+            s.Map(_COEFFICIENT, key_doc="resource"),
             default={},
             doc="amount of each resource the party brings (teachers, engineers, lab hours ...)",
         ),
@@ -140,12 +149,12 @@ _ACTIVITY = s.Table(
             _NAME, required=True, doc="name of the activity (a course, a product line)"
         ),
         "uses": s.Field(
-            s.Map(_AMOUNT, key_doc="resource"),
+            s.Map(_COEFFICIENT, key_doc="resource"),
             required=True,
             doc="resources consumed per unit of the activity",
         ),
         "makes": s.Field(
-            s.Map(_AMOUNT, key_doc="output"),
+            s.Map(_COEFFICIENT, key_doc="output"),
             required=True,
             doc="outputs produced per unit of the activity",
         ),

@@ -38,6 +38,8 @@ before calling this module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from itertools import combinations
 from math import comb
 from typing import Any
@@ -73,10 +75,157 @@ _DUAL_FEASIBILITY = 1e-10
 _BELOW_ZERO = 1e-9
 #: Relative slack of the dominance test between dual vertices (see :func:`_prune`).
 _DOMINANCE = 1e-12
+#: An entry within this fraction of its own error scale is an exact zero that rounded
+#: (see :func:`_refined`).
+_ROUNDING = 1e-12
+_EPS = float(np.finfo(np.float64).eps)
 
 
-def _lex_nonpositive(d: NDArray[np.float64], tol: float) -> NDArray[np.bool_]:
-    """Columns of ``d`` (axis -2 is the objective) whose first non-negligible entry is < 0."""
+def _refined(
+    inv: NDArray[Any], B: NDArray[Any], rhs: NDArray[Any]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""``x = B^{-1} rhs`` with one step of iterative refinement, and its error scale.
+
+    ``inv`` and ``B`` have shape ``(..., r, r)``, ``rhs`` ``(..., r, m)`` (broadcast).  One
+    refinement step ``x += B^{-1} (rhs - B x)`` makes the solution componentwise backward
+    stable (Skeel 1980; Higham 2002, section 12.2), so the error of each entry is a small
+    multiple of the unit roundoff times its own scale
+
+    .. math:: t = |B^{-1}| \, (|B| \, |x| + |rhs|),
+
+    which does not depend on the units of the rows or the columns.  Without it, an entry
+    of ``B^{-1}`` that is exactly zero computes to a few ulps of its row, and a basic
+    variable that is exactly zero to a value that no relative test can tell from a true
+    one.  Entries within ``_ROUNDING`` of ``t`` (plus the unit roundoff times the largest
+    ``t`` of the same solution) are set to the exact 0 they round from.
+    The tests of this module compare ``x`` with ``_TOL * t``.
+
+    References
+    ----------
+    Skeel, R. D. (1980). Iterative refinement implies numerical stability for Gaussian
+    elimination. Mathematics of Computation 35(151), 817-832.
+    Higham, N. J. (2002). Accuracy and Stability of Numerical Algorithms, 2nd ed. SIAM.
+    """
+    x = inv @ rhs
+    x = x + inv @ (rhs - B @ x)
+    t = np.abs(inv) @ (np.abs(B) @ np.abs(x) + np.abs(rhs))
+    # an entry whose own scale is itself rounding (a zero row of B^{-1} computed as ulps)
+    # is measured against the largest scale of its solution, times the unit roundoff
+    snap = _ROUNDING * (t + _EPS * t.max(axis=-2, keepdims=True, initial=0.0))
+    return np.where(np.abs(x) <= snap, 0.0, x), t
+
+
+#: A basis whose basic solution, computed once without refinement, has an entry below
+#: ``-_PREFILTER`` times its terms ``|B^{-1}| b`` plus their norm ``||B^{-1}_i||_1 ||b||``
+#: (the rounding of an exact zero) is not primal feasible; likewise a reduced cost above
+#: it; only the others are refined and tested exactly.  A loose filter: its error only costs
+#: refinements, never a wrong acceptance.
+_PREFILTER = 1e-6
+
+
+def _primal_candidates(
+    inv: NDArray[Any], absinv: NDArray[Any], b: NDArray[np.float64]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float64]]:
+    """Bases not ruled out as primal infeasible by the unrefined ``B^{-1} b`` (``_PREFILTER``).
+
+    ``inv`` and ``absinv`` (``|B^{-1}|``) have shape ``(K, r, r)``, ``b`` ``(c, r)``
+    (``b >= 0``).  Each entry is compared with ``_PREFILTER`` times its normwise scale
+    ``||B^{-1}_i||_1 max(b)``, which bounds its terms ``(|B^{-1}| b)_i`` and its rounding.
+    Returns the candidates ``(c, K)``, the pairs whose every entry is clearly positive
+    (above the same bound: no rounding can change the sign, so the exact test needs no
+    refinement) and ``X = B^{-1} b`` ``(c, K, r)``.
+    """
+    X = np.einsum("kij,cj->cki", inv, b)
+    T = _PREFILTER * (absinv.sum(axis=2)[None] * b.max(axis=1, initial=0.0)[:, None, None])
+    return (X >= -T).all(axis=2), (X > T).all(axis=2), X
+
+
+def _primal_exact(
+    inv: NDArray[Any], B: NDArray[Any], b: NDArray[np.float64]
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """For pairs (one basis ``inv[m], B[m]`` per right-hand side ``b[m]``): primal feasible
+    by the exact test (refined ``x >= -_TOL t``, :func:`_refined`), and the refined ``x``."""
+    xs, ts = _refined(inv, B, b[:, :, None])
+    return np.asarray((xs[..., 0] >= -_TOL * ts[..., 0]).all(axis=1)), xs[..., 0]
+
+
+def _basis_exact(
+    inv: NDArray[Any],
+    B: NDArray[Any],
+    b: NDArray[np.float64],
+    sol: NDArray[np.float64],
+    dual: tuple[Any, Any, Any, Any] | None,
+    clear: tuple[NDArray[np.bool_], NDArray[np.float64]] | None,
+    rows: NDArray[np.intp],
+    ks: NDArray[np.intp],
+) -> NDArray[np.bool_]:
+    """The exact test of basis ``ks[m]`` for right-hand side ``rows[m]``: primal feasible
+    (:func:`_primal_exact`) and, with ``dual = (worth rows, their basic part, rest_ok, M)``,
+    optimal (each reduced worth negative, or zero with a lexicographically safe column,
+    relative to its error scale, :func:`_reduced`).  Writes the refined basic solutions of
+    the pairs that pass into ``sol[rows]``.  With ``clear = (positive, X)`` from
+    :func:`_primal_candidates`, a pair whose entries are all clearly positive is primal
+    feasible with its unrefined ``X`` (only the others are refined)."""
+    if clear is None:
+        ok, xs = _primal_exact(inv[ks], B[ks], b[rows])
+    else:
+        positive, X = clear
+        ok, xs = positive[rows, ks], X[rows, ks]
+        hard = np.flatnonzero(~ok)
+        if hard.size:
+            ok[hard], xs[hard] = _primal_exact(inv[ks[hard]], B[ks[hard]], b[rows[hard]])
+    if dual is not None:
+        cc, cB, rest_ok, M = dual
+        d, dt = _reduced(cc[rows][:, None, :], cB[rows, ks][:, None, :], inv[ks], B[ks], M)
+        d, t_ = d[:, 0, :], _TOL * dt[:, 0, :]
+        ok &= ((d < -t_) | ((np.abs(d) <= t_) & rest_ok[ks])).all(axis=1)
+    sol[rows[ok]] = xs[ok]
+    return ok
+
+
+def _first_passing(
+    cand: NDArray[np.bool_], exact: Callable[[NDArray[np.intp], NDArray[np.intp]], Any]
+) -> NDArray[np.intp]:
+    """For each row of ``cand`` ``(c, K)``, the first candidate column ``k`` for which
+    ``exact(rows, ks)`` (a boolean per pair) holds, or -1: the exact test runs on one
+    candidate per row at a time, in column order."""
+    cand = cand.copy()
+    first = np.full(cand.shape[0], -1, dtype=np.intp)
+    rows = np.flatnonzero(cand.any(axis=1))
+    while rows.size:
+        ks = np.argmax(cand[rows], axis=1)
+        ok = np.asarray(exact(rows, ks), dtype=bool)
+        first[rows[ok]] = ks[ok]
+        rows, ks = rows[~ok], ks[~ok]
+        cand[rows, ks] = False
+        rows = rows[cand[rows].any(axis=1)]
+    return first
+
+
+def _reduced(
+    C: NDArray[np.float64],
+    CB: NDArray[np.float64],
+    inv: NDArray[Any],
+    B: NDArray[Any],
+    M: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Reduced costs ``D = C - Y M`` with ``Y = C_B B^{-1}`` (:func:`_refined`), and their
+    error scale ``|C| + (|Y| + t_Y) |M|``.
+
+    ``C`` has shape ``(..., o, w)`` (objective rows over the columns of ``M``), ``CB``
+    ``(..., o, r)``, ``inv`` and ``B`` ``(..., r, r)``, ``M`` ``(r, w)``.
+    """
+    Yt, tY = _refined(np.swapaxes(inv, -1, -2), np.swapaxes(B, -1, -2), np.swapaxes(CB, -1, -2))
+    Y, tY = np.swapaxes(Yt, -1, -2), np.swapaxes(tY, -1, -2)
+    return C - Y @ M, np.abs(C) + (np.abs(Y) + tY) @ np.abs(M)
+
+
+def _lex_nonpositive(d: NDArray[np.float64], tol: Any) -> NDArray[np.bool_]:
+    """Columns of ``d`` (axis -2 is the objective) whose first non-negligible entry is < 0.
+
+    ``tol`` is a scalar or an array broadcast against ``d``: an entry is negligible when its
+    magnitude is at most its ``tol``.
+    """
     big = np.abs(d) > tol
     first = np.argmax(big, axis=-2)
     lead = np.take_along_axis(d, first[..., None, :], axis=-2)[..., 0, :]
@@ -99,6 +248,11 @@ def lex_simplex(
     index among ratio-test ties), which terminates (Bland 1977) because the lexicographic
     objective is a single objective perturbed by powers of a small ``eps``.
 
+    ``tol`` is relative: a reduced cost ``d_j = C_j - C_B B^{-1} M_j`` counts as zero, and a
+    pivot entry ``u_i = (B^{-1} M_j)_i`` as not positive, within ``tol`` of its own error
+    scale (:func:`_reduced`, :func:`_refined`), so the result does not depend on the units of
+    the rows, the columns or the objective.
+
     Returns
     -------
     list of int
@@ -117,17 +271,17 @@ def lex_simplex(
             Binv = np.linalg.inv(B)
         except np.linalg.LinAlgError:
             raise SolverError(f"lexicographic simplex met a singular basis {basis}") from None
-        xB = Binv @ rhs
-        T = Binv @ M
-        D = C - C[:, basis] @ T
+        xB = _refined(Binv, B, rhs[:, None])[0][:, 0]
+        # each reduced cost and each pivot entry is negligible relative to its own terms
+        D, terms = _reduced(C, C[:, basis], Binv, B, M)
         D[:, basis] = 0.0
-        ok = _lex_nonpositive(D, tol)
+        ok = _lex_nonpositive(D, tol * terms)
         entering = np.flatnonzero(~ok)
         if entering.size == 0:
             return basis
         j = int(entering[0])
-        u = T[:, j]
-        pos = u > tol
+        u, tu = (v[:, 0] for v in _refined(Binv, B, M[:, j : j + 1]))
+        pos = u > tol * tu
         if not pos.any():
             raise SolverError(
                 f"lexicographic objective is unbounded along column {j}; the production "
@@ -199,8 +353,10 @@ class _Highs:
             self._a, np.arange(self._a, dtype=np.int32), _unit(np.asarray(c, dtype=np.float64))
         )
 
-    def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
-        """An optimal basis (indices into the columns of ``[A | I]``) for right-hand side ``b``."""
+    def optimal_basis(self, b: NDArray[np.float64]) -> list[int] | None:
+        """An optimal basis (indices into the columns of ``[A | I]``) for right-hand side
+        ``b``, or None when HiGHS reports another status than optimal (it proposes a start
+        for :func:`lex_simplex`, which does not need one: see :func:`_start`)."""
         hs, h = self._hs, self._h
         h.changeRowsBounds(  # type: ignore[attr-defined]
             self._r, self._rows, self._lower, _unit(np.asarray(b, dtype=np.float64))
@@ -208,10 +364,7 @@ class _Highs:
         h.run()
         status = h.getModelStatus()
         if status != hs.HighsModelStatus.kOptimal:
-            raise SolverError(
-                f"HiGHS did not solve the production programme for resources {b.tolist()}: "
-                f"{h.modelStatusToString(status)}"
-            )
+            return None
         basis = h.getBasis()
         basic = hs.HighsBasisStatus.kBasic
         cols = [j for j, s in enumerate(basis.col_status) if s == basic]
@@ -221,6 +374,30 @@ class _Highs:
                 f"HiGHS returned a basis with {len(cols)} basic variables for {self._r} rows"
             )
         return cols
+
+
+def _start(M: NDArray[np.float64], b: NDArray[np.float64], basis: list[int] | None) -> list[int]:
+    """A primal feasible basis of ``M x = b, x >= 0`` (``M = [A | I]``, ``b >= 0``) for
+    :func:`lex_simplex`: HiGHS's ``basis`` when it is feasible by the relative test of
+    :func:`_refined`, else the slack basis (feasible for every ``b >= 0``).
+
+    HiGHS's tolerances are absolute, so on a technology spanning many orders of magnitude
+    its optimal basis can be infeasible by 1e-10 (a basic activity at -1e-10), and it can
+    stop without a status of optimal; :func:`lex_simplex` then runs from the slack basis,
+    which only costs pivots: its result is certified the same way.
+    """
+    r = M.shape[0]
+    if basis is not None:
+        B = M[:, basis]
+        try:
+            inv = np.linalg.inv(B)
+        except np.linalg.LinAlgError:
+            inv = None
+        if inv is not None:
+            x, t = _refined(inv, B, b[:, None])
+            if (x >= -_TOL * t).all():
+                return basis
+    return list(range(M.shape[1] - r, M.shape[1]))
 
 
 class LPFamily:
@@ -236,6 +413,11 @@ class LPFamily:
         ``"auto"`` enumerates when ``C(a + r, r) <= max_bases``.
     max_bases : int
         The enumeration threshold for ``"auto"``.
+    row : ndarray, shape (r,), optional
+        Row scales already applied to ``A`` (and to every ``b``): HiGHS, which only proposes
+        a basis, is given the programme in its original units ``A / row``, whose
+        coefficients lie in :data:`COEFFICIENT_RANGE` (HiGHS drops entries below 1e-9,
+        which a row scaled to a largest entry 1 can hold).  Bases are the same in both.
     """
 
     def __init__(
@@ -244,14 +426,15 @@ class LPFamily:
         c: NDArray[np.float64],
         method: str = "auto",
         max_bases: int = DEFAULT_MAX_BASES,
+        row: NDArray[np.float64] | None = None,
     ) -> None:
         self.A = A
+        self._row = np.ones(A.shape[0]) if row is None else row
         self.c = c
         r, a = A.shape
         self.r, self.a = r, a
         self.M = np.hstack([A, np.eye(r)])
         self.C = lex_objective(c, r)
-        self._ctol = _TOL * (1.0 + float(np.abs(c).max(initial=0.0)))
         if method == "auto":
             method = "vertices" if comb(a + r, r) <= max_bases else "lazy"
         self.method = method
@@ -259,6 +442,8 @@ class LPFamily:
         # pool of lexicographically optimal bases
         self._pool_basis: list[list[int]] = []
         self._pool_inv = np.zeros((0, r, r))
+        self._pool_absinv = np.zeros((0, r, r))
+        self._pool_B = np.zeros((0, r, r))
         self.vertices: NDArray[np.float64] | None = None
         if method == "vertices":
             self._enumerate()
@@ -280,10 +465,7 @@ class LPFamily:
             if chunk.size == 0:
                 continue
             Binv = np.linalg.inv(B)
-            T = Binv @ self.M  # (K, r, a + r)
             CB = np.transpose(self.C[:, chunk], (1, 0, 2))  # (K, 1 + a, r)
-            D = self.C[None] - CB @ T
-            np.put_along_axis(D, np.repeat(chunk[:, None, :], 1 + a, axis=1), 0.0, axis=2)
             # duals of the worth objective, B^T y = c_B (solved, not multiplied, for accuracy)
             y = np.linalg.solve(np.transpose(B, (0, 2, 1)), CB[:, 0, :, None])[..., 0]
             # a basic slack column e_i makes y_i = 0 exactly (its row of B^T y = c_B reads
@@ -306,13 +488,12 @@ class LPFamily:
                 prod - self.c >= -_DUAL_FEASIBILITY * (prod + np.abs(self.c))
             ).all(axis=1)
             all_y.append(yc[vertex_ok])
-            # the plans' bases: dual feasible to the worth's tolerance, as in lex_simplex
-            slack = y @ self.A - self.c
-            terms = np.abs(y) @ np.abs(self.A)
-            dual_ok = (slack >= -(self._ctol + 1e-12 * terms)).all(axis=1) & (y >= -self._ctol).all(
-                axis=1
-            )
-            lex = _lex_nonpositive(D, self._ctol).all(axis=1) & dual_ok
+            # the plans' bases: lexicographically dual feasible, each reduced cost negligible
+            # only relative to its own error scale (_reduced, as in lex_simplex; the worth
+            # row over the slack columns is -y, so this includes y >= 0)
+            D, terms = _reduced(self.C[None], CB, Binv, B, self.M)
+            np.put_along_axis(D, np.repeat(chunk[:, None, :], 1 + a, axis=1), 0.0, axis=2)
+            lex = _lex_nonpositive(D, _TOL * terms).all(axis=1)
             lex_bases.append(chunk[lex])
             lex_inv.append(Binv[lex])
         if not all_y or sum(len(v) for v in all_y) == 0:
@@ -324,6 +505,10 @@ class LPFamily:
         self.vertices = _prune(np.concatenate(all_y))
         self._pool_basis = [list(map(int, row)) for row in np.concatenate(lex_bases)]
         self._pool_inv = np.concatenate(lex_inv)
+        self._pool_absinv = np.abs(self._pool_inv)
+        self._pool_B = np.transpose(
+            self.M[:, np.array(self._pool_basis, dtype=np.int64).reshape(-1, r)], (1, 0, 2)
+        )
 
     # ------------------------------------------------------------------ values
     def values(self, b: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -393,8 +578,17 @@ class LPFamily:
         xb: NDArray[np.float64],
         start: int,
     ) -> None:
-        """Give each row in ``rows`` the first pool basis from ``start`` that is feasible."""
+        """Give each row in ``rows`` the first pool basis from ``start`` that is feasible.
+
+        Primal feasibility is relative to each entry's own error scale ``t``
+        (:func:`_refined`): ``x_B = B^{-1} b`` is accepted when ``x_B >= -tol t``, which does
+        not depend on the units of the resources (an absolute tolerance accepted a plan
+        using 1e-9 of a resource the coalition does not have, at 1e-7 per unit of an
+        activity worth 1: a value 0.01 where it is 0).
+        """
         inv = self._pool_inv[start:]
+        absinv = self._pool_absinv[start:]
+        Bs = self._pool_B[start:]
         K = inv.shape[0]
         if K == 0 or rows.size == 0:
             return
@@ -402,14 +596,13 @@ class LPFamily:
         for s in range(0, rows.size, step_rows):
             idx = rows[s : s + step_rows]
             bb = b[idx]
-            tol = _TOL * (1.0 + np.abs(bb).max(axis=1))
-            X = np.einsum("kij,cj->cki", inv, bb)  # (c, K, r)
-            feas = (X >= -tol[:, None, None]).all(axis=2)
-            found = feas.any(axis=1)
-            first = np.argmax(feas, axis=1)
-            hit = idx[found]
-            which[hit] = start + first[found]
-            xb[hit] = X[found, first[found]]
+            cand, positive, X = _primal_candidates(inv, absinv, bb)  # (c, K), (c, K, r)
+            sol = np.zeros((bb.shape[0], self.r))
+            exact = partial(_basis_exact, inv, Bs, bb, sol, None, (positive, X))
+            first = _first_passing(cand, exact)
+            found = first >= 0
+            which[idx[found]] = start + first[found]
+            xb[idx[found]] = sol[found]
 
     def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
         """A lexicographically optimal basis (columns of ``[A | I]``) for one ``b``."""
@@ -422,14 +615,16 @@ class LPFamily:
 
     def _solve(self, b: NDArray[np.float64]) -> list[int]:
         if self._highs is None:
-            self._highs = _Highs(self.A, self.c)
-        basis = self._highs.optimal_basis(b)
-        return lex_simplex(self.M, b, self.C, basis, tol=self._ctol)
+            self._highs = _Highs(self.A / self._row[:, None], self.c)
+        basis = _start(self.M, b, self._highs.optimal_basis(b / self._row))
+        return lex_simplex(self.M, b, self.C, basis)
 
     def _add(self, basis: list[int]) -> None:
         inv = np.linalg.inv(self.M[:, basis])
         self._pool_basis.append(list(basis))
         self._pool_inv = np.concatenate([self._pool_inv, inv[None]])
+        self._pool_absinv = np.concatenate([self._pool_absinv, np.abs(inv)[None]])
+        self._pool_B = np.concatenate([self._pool_B, self.M[:, basis][None]])
 
     @property
     def pool_size(self) -> int:
@@ -459,17 +654,28 @@ class PerRowFamily:
     order of how often they certified a coalition; a coalition that none certifies is solved
     by warm-started HiGHS (costs and bounds changed in place) followed by
     :func:`lex_simplex`, and its basis joins the pool.
+
+    The programmes are solved row-scaled (:func:`row_scales`; the same programmes, so the
+    same plans), and every test is relative to its own error scale: primal feasibility as
+    in :meth:`LPFamily._certify`, a reduced worth ``d_j`` is zero within ``tol`` of
+    ``|c_j| + (|y| + t_y) |M_j|`` (:func:`_reduced`).
     """
 
-    def __init__(self, A: NDArray[np.float64]) -> None:
+    def __init__(self, A: NDArray[np.float64], row: NDArray[np.float64] | None = None) -> None:
+        self.row = row_scales(A) if row is None else row
+        A = self.row[:, None] * A
         self.A = A
         r, a = A.shape
         self.r, self.a = r, a
         self.M = np.hstack([A, np.eye(r)])
         self._rest = lex_objective(np.zeros(a), r)[1:]
+        self._col_max = np.abs(self.M).max(axis=0)
         self._basis = np.zeros((0, r), dtype=np.int64)
         self._inv = np.zeros((0, r, r))
+        self._absinv = np.zeros((0, r, r))
+        self._B = np.zeros((0, r, r))
         self._tab = np.zeros((0, r, a + r))
+        self._abstab = np.zeros((0, r, a + r))
         self._rest_ok = np.zeros((0, a + r), dtype=bool)
         self._hits = np.zeros(0, dtype=np.int64)
         self._highs: _Highs | None = None
@@ -480,31 +686,36 @@ class PerRowFamily:
         return int(self._basis.shape[0])
 
     def _add(self, basis: list[int]) -> None:
-        inv = np.linalg.inv(self.M[:, basis])
-        tab = inv @ self.M
-        rest = self._rest - self._rest[:, basis] @ tab
+        B = self.M[:, basis]
+        inv = np.linalg.inv(B)
+        rest, terms = _reduced(self._rest, self._rest[:, basis], inv, B, self.M)
         rest[:, basis] = 0.0
         self._basis = np.vstack([self._basis, np.array(basis, dtype=np.int64)[None]])
         self._inv = np.concatenate([self._inv, inv[None]])
+        self._absinv = np.concatenate([self._absinv, np.abs(inv)[None]])
+        self._B = np.concatenate([self._B, B[None]])
+        tab = inv @ self.M
         self._tab = np.concatenate([self._tab, tab[None]])
-        self._rest_ok = np.vstack([self._rest_ok, _lex_nonpositive(rest, _TOL)[None]])
+        self._abstab = np.concatenate([self._abstab, (np.abs(inv) @ np.abs(self.M))[None]])
+        self._rest_ok = np.vstack([self._rest_ok, _lex_nonpositive(rest, _TOL * terms)[None]])
         self._hits = np.append(self._hits, 0)
 
     def plans(self, b: NDArray[np.float64], c: NDArray[np.float64]) -> NDArray[np.float64]:
         """Preferred plans ``(k, a)`` for right-hand sides ``b (k, r)`` and worths ``c (k, a)``."""
         k = b.shape[0]
         r, a = self.r, self.a
+        bs = b * self.row  # the row-scaled programme's resources
         full = np.hstack([c, np.zeros((k, r))])
         which = np.full(k, -1, dtype=np.int64)
         xb = np.zeros((k, r))
         order = np.argsort(-self._hits, kind="stable")
-        self._certify(b, full, np.arange(k), which, xb, order)
+        self._certify(bs, full, np.arange(k), which, xb, order)
         while (which < 0).any():
             u = int(np.flatnonzero(which < 0)[0])
             start = self.pool_size
-            self._add(self._solve(b[u], c[u]))
+            self._add(self._solve(bs[u], c[u]))
             self._certify(
-                b, full, np.flatnonzero(which < 0), which, xb, np.arange(start, self.pool_size)
+                bs, full, np.flatnonzero(which < 0), which, xb, np.arange(start, self.pool_size)
             )
             if which[u] < 0:
                 raise SolverError(
@@ -537,30 +748,33 @@ class PerRowFamily:
             for t in range(0, left.size, step):
                 idx = left[t : t + step]
                 bb, cc = b[idx], full[idx]
-                tol = _TOL * (1.0 + np.abs(bb).max(axis=1))
-                ctol = _TOL * (1.0 + np.abs(cc).max(axis=1))
-                X = np.einsum("kij,cj->cki", self._inv[batch], bb)
-                feas = (X >= -tol[:, None, None]).all(axis=2)
+                inv, Bs = self._inv[batch], self._B[batch]
+                cand, _, _ = _primal_candidates(inv, self._absinv[batch], bb)  # (c, K)
                 cB = cc[:, self._basis[batch]]  # (c, K, r)
-                d = cc[:, None, :] - np.einsum("ckr,krj->ckj", cB, self._tab[batch])
-                t_ = ctol[:, None, None]
-                ok = ((d < -t_) | ((np.abs(d) <= t_) & self._rest_ok[batch][None])).all(axis=2)
-                good = feas & ok
-                found = good.any(axis=1)
-                first = np.argmax(good, axis=1)
-                hit = idx[found]
-                which[hit] = batch[first[found]]
-                xb[hit] = X[found, first[found]]
+                # unrefined reduced worths rule out the bases with one clearly positive; the
+                # first remaining one per coalition is refined and tested exactly
+                d0 = cc[:, None, :] - np.einsum("ckr,krj->ckj", cB, self._tab[batch])
+                t0 = np.abs(cc)[:, None, :] + np.einsum(
+                    "ckr,krj->ckj", np.abs(cB), self._abstab[batch]
+                )
+                norm = self._absinv[batch].sum(axis=2).max(axis=1)  # ||B^{-1}||_inf per basis
+                t0 += np.abs(cB).max(axis=2)[:, :, None] * norm[None, :, None] * self._col_max
+                cand &= (d0 <= _PREFILTER * t0).all(axis=2)
+                sol = np.zeros((bb.shape[0], self.r))
+                dual = (cc, cB, self._rest_ok[batch], self.M)
+                first = _first_passing(cand, partial(_basis_exact, inv, Bs, bb, sol, dual, None))
+                found = first >= 0
+                which[idx[found]] = batch[first[found]]
+                xb[idx[found]] = sol[found]
             left = left[which[left] < 0]
 
     def _solve(self, b: NDArray[np.float64], c: NDArray[np.float64]) -> list[int]:
         if self._highs is None:
-            self._highs = _Highs(self.A, c)
+            self._highs = _Highs(self.A / self.row[:, None], c)  # see LPFamily's row
         else:
             self._highs.set_cost(c)
-        basis = self._highs.optimal_basis(b)
-        ctol = _TOL * (1.0 + float(np.abs(c).max(initial=0.0)))
-        return lex_simplex(self.M, b, lex_objective(c, self.r), basis, tol=ctol)
+        basis = _start(self.M, b, self._highs.optimal_basis(b / self.row))
+        return lex_simplex(self.M, b, lex_objective(c, self.r), basis)
 
 
 #: Rows per block of :meth:`BasisValues.values`.
@@ -676,15 +890,14 @@ def _power_of_two(m: float) -> float:
 
 
 class ScaledFamily:
-    """The programmes of one ``(A, c)``, with the game's values from the scaled programme.
+    """The programmes of one ``(A, c)``, solved row-scaled whatever the method.
 
-    For the ``vertices`` method the dual vertices are enumerated for the row-scaled
-    technology ``R A`` (:func:`row_scales`) and the worth divided by a power of two
-    ``sigma`` near its largest entry, so every basis is about as well conditioned as the
-    technology allows: values are ``sigma`` times ``min_k v'_k . (R b)``, vertices
-    ``sigma R v'``.  Plans and optimal bases come from the unscaled family (built on first
-    use), as does everything for the ``lazy`` method, whose certificates are tolerances
-    on the original units.
+    The family works on the row-scaled technology ``R A`` (:func:`row_scales`) with the
+    worth divided by a power of two ``sigma`` near its largest entry: the same programmes
+    (a row and its resource multiplied by the same power of two, the objective by a
+    positive number), so the same optimal and preferred plans and the same bases, and every
+    basis about as well conditioned as the technology allows.  Values are ``sigma`` times
+    ``v'(R b)``, dual vertices ``sigma R v'``; plans are the scaled programme's plans.
     """
 
     def __init__(
@@ -702,24 +915,20 @@ class ScaledFamily:
             method = "vertices" if comb(a + r, r) <= max_bases else "lazy"
         self.method = method
         self._max_bases = max_bases
-        self._plain: LPFamily | None = None
         self._scaled: LPFamily | None = None
-        self.row = row if method == "vertices" else np.ones(r)
-        self.sigma = (
-            _power_of_two(float(np.abs(c).max(initial=0.0))) if method == "vertices" else 1.0
-        )
-        if method != "vertices":
-            self._plain = LPFamily(A, c, method, max_bases)
+        self.row = row
+        self.sigma = _power_of_two(float(np.abs(c).max(initial=0.0)))
 
     @property
     def family(self) -> LPFamily:
-        """The family the values come from: the scaled one (``vertices``, built on first
-        use) or the unscaled one (``lazy``)."""
-        if self.method != "vertices":
-            return self.plain
+        """The row-scaled family (built on first use)."""
         if self._scaled is None:
             self._scaled = LPFamily(
-                self.row[:, None] * self.A, self.c / self.sigma, "vertices", self._max_bases
+                self.row[:, None] * self.A,
+                self.c / self.sigma,
+                self.method,
+                self._max_bases,
+                row=self.row,
             )
         return self._scaled
 
@@ -730,36 +939,25 @@ class ScaledFamily:
         return None if v is None else v * (self.sigma * self.row)[None, :]
 
     @property
-    def plain(self) -> LPFamily:
-        """The unscaled family (plans, bases)."""
-        if self._plain is None:
-            self._plain = LPFamily(self.A, self.c, self.method, self._max_bases)
-        return self._plain
-
-    @property
     def pool_size(self) -> int:
-        """Number of bases in the pool of the unscaled family."""
-        return self.plain.pool_size
+        """Number of bases in the pool."""
+        return self.family.pool_size
 
     def values(self, b: NDArray[np.float64]) -> NDArray[np.float64]:
         """Optimal worth for each row of ``b`` (shape ``(k, r)``)."""
-        if self.method != "vertices":
-            return self.family.values(b)
         return self.sigma * self.family.values(b * self.row)
 
     def all_values(self, contrib: NDArray[np.float64]) -> NDArray[np.float64]:
         """Optimal worth of every coalition (see :meth:`LPFamily.all_values`)."""
-        if self.method != "vertices":
-            return self.family.all_values(contrib)
         return self.sigma * self.family.all_values(contrib * self.row)
 
     def plans(self, b: NDArray[np.float64]) -> NDArray[np.float64]:
         """Preferred plans ``(k, a)`` for right-hand sides ``b`` (see :meth:`LPFamily.plans`)."""
-        return self.plain.plans(b)
+        return self.family.plans(b * self.row)
 
     def optimal_basis(self, b: NDArray[np.float64]) -> list[int]:
         """A lexicographically optimal basis for ``b`` (see :meth:`LPFamily.optimal_basis`)."""
-        return self.plain.optimal_basis(b)
+        return self.family.optimal_basis(b * self.row)
 
 
 def _regular(B: NDArray[np.float64]) -> NDArray[np.bool_]:

@@ -386,7 +386,7 @@ class LinearProduction(ProductionModel):
         )
         if rows is None or inverse is None or rows.shape[0] > _PER_ROW:
             if self._per_row is None:
-                self._per_row = PerRowFamily(self._tech)
+                self._per_row = PerRowFamily(self._tech, self._row_scale)
             return self._per_row.plans(b, worth) @ Y
         inverse = inverse.reshape(-1)
         out = np.empty((k, Y.shape[1]))

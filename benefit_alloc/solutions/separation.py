@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._lp import new_highs
-from .._validate import check_tol
+from .._validate import check_tol, named_floats
 from ..errors import BenefitAllocError, InvalidGameError, InvalidScenarioError, SolverError
 from ..game import OracleGame
 
@@ -48,17 +48,9 @@ Separator = Callable[[NDArray[np.float64]], tuple[ArrayLike, float]]
 
 
 def _payoff(game: OracleGame, x: Any) -> NDArray[np.float64]:
-    """``x`` as a finite float vector of the game's length, or a one-line error."""
-    try:
-        xv = np.array(x, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise InvalidGameError(f"x must be a vector of {game.n} numbers, got {x!r}") from None
-    if xv.shape != (game.n,) or not np.isfinite(xv).all():
-        raise InvalidGameError(
-            f"x must be {game.n} finite numbers in player order {list(game.players)[:5]}..., "
-            f"got shape {xv.shape}"
-        )
-    return xv
+    """``x`` as a finite float vector of the game's length (a mapping or Series aligned by
+    player name), or a one-line error; a nested list is refused, not flattened."""
+    return named_floats(x, game.players, "x", error=InvalidGameError, entry="payoff")
 
 
 def _check_oracle(game: Any, func: str) -> OracleGame:
@@ -335,6 +327,10 @@ def most_blocking_coalition(
     steps = g.n if max_steps is None else max_steps
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise InvalidGameError(f"max_steps = {max_steps!r} must be a whole number >= 0")
+    seed = isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0
+    if not (rng is None or seed or isinstance(rng, np.random.Generator)):
+        # checked with or without a separator, so a bad rng never passes unnoticed
+        raise InvalidGameError(f"rng = {rng!r} must be a numpy Generator, a seed >= 0 or None")
     grand = float(g.evaluate(np.ones((1, g.n), dtype=bool))[0])
     gap = float(grand - xv.sum()) if not g.cost else float(xv.sum() - grand)
     scale = max(1.0, abs(grand), float(np.max(np.abs(xv))))
