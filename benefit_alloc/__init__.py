@@ -162,6 +162,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 # pandas: excesses labelled by coalition
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.core import excess_series
+# the nucleolus of oracle games by constraint generation with a restricted separator
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.constraint_generation import oracle_nucleolus
 
 __version__ = "0.1.0"
 
@@ -270,6 +273,8 @@ _LAZY: dict[str, str] = {
     "shadow_price_split": "benefit_alloc.solutions.dual_split",
     # pandas: excesses labelled by coalition
     "excess_series": "benefit_alloc.solutions.core",
+    # the nucleolus of oracle games by constraint generation with a restricted separator
+    "oracle_nucleolus": "benefit_alloc.solutions.constraint_generation",
 }
 
 __all__ = [
@@ -425,6 +430,8 @@ __all__ = [
     "oracle_least_core",
     # pandas: excesses labelled by coalition
     "excess_series",
+    # the nucleolus of oracle games by constraint generation with a restricted separator
+    "oracle_nucleolus",
 ]
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "BlockingReport",
     "separate",
     "accepts_fixed",
+    "IntegerSpan",
     "span_complement",
     "outside_span",
     "most_blocking_coalition",
@@ -93,66 +94,102 @@ def accepts_fixed(sep: Callable[..., Any]) -> bool:
     return p is not None and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
 
 
-def span_complement(fixed: NDArray[np.bool_]) -> NDArray[np.int64]:
-    r"""An integer basis :math:`D` of the orthogonal complement of
-    :math:`V = \operatorname{span}\{1_T : T \in \text{fixed}\} \cup \{1_N\}`.
+class IntegerSpan:
+    r"""The linear span of 0/1 rows and the all-ones vector, kept exactly in integers.
 
-    A coalition :math:`S` lies outside :math:`V` exactly when :math:`D 1_S \ne 0`, and as
-    :math:`D` is integer, then :math:`|d_j \cdot 1_S| \ge 1` for some row :math:`j`: the
-    disjunction the restricted separation MILP encodes.  Computed by fraction-free
-    Gauss-Jordan elimination on Python integers (exact); shape ``(n - dim V, n)``.
+    Rows are reduced by fraction-free Gauss-Jordan elimination on Python integers (each row
+    divided by the gcd of its entries), so membership in the span and its complement are
+    exact, whatever the number of players.
     """
-    rows = np.asarray(fixed, dtype=bool)
-    n = rows.shape[1]
-    mat = [[1] * n] + [[int(b) for b in r] for r in rows]
-    pivots: list[int] = []
-    red: list[list[int]] = []
-    for row in mat:
-        r = list(row)
-        for pr, c in zip(red, pivots):  # reduce by the pivots found so far
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self._rows: list[list[int]] = []
+        self._pivots: list[int] = []
+        self.add(np.ones(n, dtype=bool))
+
+    @property
+    def rank(self) -> int:
+        """Dimension of the span."""
+        return len(self._rows)
+
+    def _reduce(self, row: Any) -> list[int]:
+        r = [int(b) for b in row]
+        for pr, c in zip(self._rows, self._pivots):
             if r[c]:
                 f, p = r[c], pr[c]
                 r = [p * a - f * b for a, b in zip(r, pr)]
+        return r
+
+    def contains(self, row: Any) -> bool:
+        """Whether the 0/1 ``row`` lies in the span (exact)."""
+        return not any(self._reduce(row))
+
+    def add(self, row: Any) -> bool:
+        """Add ``row``; True when it enlarged the span."""
+        r = self._reduce(row)
         nz = [j for j, a in enumerate(r) if a]
         if not nz:
-            continue
+            return False
         g = 0
         for a in r:
             g = gcd(g, a)
         r = [a // g for a in r]
         c = nz[0]
-        for k, pr in enumerate(red):  # back-substitute: keep the pivot columns clean
+        for k, pr in enumerate(self._rows):  # keep the pivot columns clean
             if pr[c]:
                 f, p = pr[c], r[c]
                 new = [p * a - f * b for a, b in zip(pr, r)]
                 h = 0
                 for a in new:
                     h = gcd(h, a)
-                red[k] = [a // h for a in new] if h else new
-        red.append(r)
-        pivots.append(c)
-    free = [j for j in range(n) if j not in set(pivots)]
-    out = np.zeros((len(free), n), dtype=np.int64)
-    if not free:
+                self._rows[k] = [a // h for a in new]
+        self._rows.append(r)
+        self._pivots.append(c)
+        return True
+
+    def complement(self) -> NDArray[np.int64]:
+        r"""An integer basis :math:`D` of the orthogonal complement, shape
+        ``(n - rank, n)``: a 0/1 vector lies outside the span exactly when :math:`D z \ne 0`,
+        and then :math:`|d_j \cdot z| \ge 1` for some row :math:`j`."""
+        n = self.n
+        piv = set(self._pivots)
+        free = [j for j in range(n) if j not in piv]
+        out = np.zeros((len(free), n), dtype=np.int64)
+        big = 1
+        for pr, c in zip(self._rows, self._pivots):
+            big = lcm(big, abs(pr[c]))
+        for k, f in enumerate(free):
+            vec = [0] * n
+            vec[f] = big
+            for pr, c in zip(self._rows, self._pivots):
+                vec[c] = -pr[f] * (big // pr[c])
+            h = 0
+            for a in vec:
+                h = gcd(h, a)
+            vec = [a // h for a in vec]
+            if max(abs(a) for a in vec) > 2**53:
+                raise SolverError(
+                    "the coalitions fixed so far span a subspace whose integer complement has "
+                    "entries beyond 2**53; the restricted separation cannot be solved exactly"
+                )
+            out[k] = vec
         return out
-    big = 1
-    for pr, c in zip(red, pivots):
-        big = lcm(big, abs(pr[c]))
-    for k, f in enumerate(free):
-        vec = [0] * n
-        vec[f] = big
-        for pr, c in zip(red, pivots):
-            vec[c] = -pr[f] * (big // pr[c])
-        h = 0
-        for a in vec:
-            h = gcd(h, a)
-        if max(abs(a // h) for a in vec) > 2**53:
-            raise SolverError(
-                "the coalitions fixed so far span a subspace whose integer complement has "
-                "entries beyond 2**53; the restricted separation cannot be solved exactly"
-            )
-        out[k] = [a // h for a in vec]
-    return out
+
+
+def span_complement(fixed: NDArray[np.bool_]) -> NDArray[np.int64]:
+    r"""An integer basis :math:`D` of the orthogonal complement of
+    :math:`V = \operatorname{span}\{1_T : T \in \text{fixed}\} \cup \{1_N\}`.
+
+    A coalition :math:`S` lies outside :math:`V` exactly when :math:`D 1_S \ne 0`, and as
+    :math:`D` is integer, then :math:`|d_j \cdot 1_S| \ge 1` for some row :math:`j`: the
+    disjunction the restricted separation MILP encodes (:class:`IntegerSpan`).
+    """
+    rows = np.asarray(fixed, dtype=bool)
+    span = IntegerSpan(rows.shape[1])
+    for r in rows:
+        span.add(r)
+    return span.complement()
 
 
 def outside_span(complement: NDArray[np.int64], members: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -269,6 +306,8 @@ def separate(
             "by fixed=rows it must return one outside that span"
         )
     check = np.asarray(known if known is not None else np.eye(g.n, dtype=bool), dtype=bool)
+    if restrict and known is None:  # only the singletons the restricted search may return
+        check = check[outside_span(span_complement(np.asarray(fixed, bool)), check)]
     rows = np.vstack([members[None, :], check])
     if known_values is not None and known is not None:
         vals = np.concatenate([g.evaluate(members[None, :]), np.asarray(known_values, float)])
