@@ -747,7 +747,7 @@ def _checks_without_table(
 
 
 #: Seconds the settlement's separation MILP may take before ``in_core`` is left unchecked.
-SEPARATION_SECONDS = 10.0
+SEPARATION_SECONDS = 60.0
 #: Above this many parties the settlement does not run the separation MILP (it says so).
 MAX_SEPARATION_PARTIES = 500
 

@@ -163,3 +163,30 @@ def test_partnership_milp_time_limit_is_a_named_error() -> None:
         ba.most_blocking_coalition(g, x)
     with pytest.raises(InvalidScenarioError, match="time_limit"):
         p.separator(time_limit=-1)
+
+
+def test_the_large_group_examples_stability_check_runs_on_a_smaller_group() -> None:
+    """examples/large_group.py's exact stability check, on its first 40 members (fast)."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    spec = importlib.util.spec_from_file_location("large_group", root / "large_group.py")
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)  # defines the functions; main() is not run
+    whole = ba.load_scenario(root / "large_group.toml").partnership
+    p = whole.restrict(whole.players[:40])
+    assert not p.fits_table()
+    s = p.settle("shapley_sampled", budget=4_000, sampler="permutation", rng=0)
+    line = example.stability_line(s, p)
+    assert s.checks.separation is not None and s.checks.separation.exact
+    assert "exact separation" in line
+    assert line.startswith("in the core") == (s.checks.in_core is True)
+    lopsided = np.zeros(40)
+    lopsided[0] = s.payoffs.total  # one member takes everything: the others block
+    one = p.realise(lopsided)
+    blocked = example.stability_line(one, p)
+    assert one.checks.in_core is False and blocked.startswith("blocked: the most-blocking")
+    assert one.checks.separation is not None
+    assert f"{one.checks.separation.excess:,.1f}" in blocked

@@ -263,10 +263,11 @@ def oracle_nucleolus(
     Examples
     --------
     >>> import benefit_alloc as ba
-    >>> m = ba.LinearProduction([[1.0, 2.0]], [[1.0], [1.0], [2.0]], prices=[1.0, 3.0])
+    >>> m = ba.LinearProduction([[1.0, 1.0], [0.0, 1.0]], [[1, 0], [1, 0], [0, 1]],
+    ...                         prices=[1.0, 3.0])
     >>> nu = oracle_nucleolus(ba.linear_production_oracle(m))
     >>> nu.values.round(9).tolist(), nu.exact
-    ([1.25, 1.25, 3.5], True)
+    ([1.0, 1.0, 2.0], True)
     """
     if not isinstance(game, OracleGame):
         raise InvalidGameError(
