@@ -1067,6 +1067,7 @@ NOT_SWEPT.update(
         "linear_production_separator": "tested in tests/test_separation.py, not yet swept",
         "linear_production_oracle": "tested in tests/test_separation.py, not yet swept",
         "oracle_least_core": "tested in tests/test_separation.py, not yet swept",
+        "oracle_nucleolus": "tested in tests/test_oracle_nucleolus.py, not yet swept",
     }
 )
 

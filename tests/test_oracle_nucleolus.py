@@ -142,3 +142,26 @@ def test_bad_input() -> None:
         oracle_nucleolus(g, max_iter=0)
     with pytest.raises(InvalidGameError, match="pre"):
         oracle_nucleolus(g, pre="yes")  # type: ignore[arg-type]
+
+
+def test_an_inexact_restricted_separator_is_named() -> None:
+    g = ba.Game([0, 1, 2, 4, 0, 3, 3, 8])
+    inner = _brute(g)
+    sep = inner.separator
+    assert sep is not None
+    n = g.n
+    masks = np.arange(1, (1 << n) - 1)
+    members = ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
+
+    def worst(x: np.ndarray, fixed: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+        if fixed is None:
+            return sep(x)
+        e = g.values[masks] - members @ x  # the smallest excess outside the span
+        e = np.where(outside_span(span_complement(fixed), members), e, np.inf)
+        j = int(np.argmin(e))
+        return members[j], float(g.values[masks[j]])
+
+    bad = ba.OracleGame(None, g.players, batch=inner.evaluate, separate=worst)
+    with pytest.raises(InvalidGameError, match="the separator is not exact") as info:
+        oracle_nucleolus(bad)
+    assert "\n" not in str(info.value)
