@@ -13,15 +13,27 @@ Measures, side by side in one run:
   the tabulated game;
 * the least core by constraint generation (``oracle_least_core``) at n = 100 (time,
   separation rounds) and at n = 16 next to the dense least-core LP (``least_core``), with
-  the difference in epsilon.
+  the difference in epsilon;
+* the nucleolus by constraint generation (``oracle_nucleolus``) of the linear-production
+  partnership of ``bench_scale.py`` (3 resources, 3 activities, 3 outputs, one party in five
+  a college) at n = 16 next to the dense ``nucleolus`` (with the largest difference) and at
+  n = 60 (time, levels, separation rounds), the latter in a child process stopped after
+  ``--nucleolus-timeout`` seconds (then reported as not finished).
+
+``main(argv)`` takes ``--only separation|least_core|nucleolus`` (repeatable) and
+``--nucleolus-timeout SECONDS``; sections not run keep their rows from the previous results
+file.
 """
 
 from __future__ import annotations
 
+import argparse
+import multiprocessing as mp
 import os
 import platform
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -92,35 +104,138 @@ def least_core_rows() -> list[str]:
     return rows
 
 
-def main() -> None:
-    sep = separation_rows()
-    lcr = least_core_rows()
+def partnership(n: int, seed: int = 0) -> ba.Partnership:
+    """The linear-production partnership of ``bench_scale.py`` (kept identical here)."""
+    rng = np.random.default_rng(seed)
+    production = ba.LinearProduction(
+        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
+        resources=["teaching", "lab", "engineers"],
+        activities=["course", "apprenticeship", "research"],
+        yields=[[1, 0, 0], [1, 0, 1], [0, 0.5, 20]],
+        outputs=["graduates", "patents", "revenue"],
+    )
+    parties, utilities = [], {}
+    for i in range(n):
+        if i % 5 == 0:
+            name = f"College {i}"
+            give = {"teaching": float(rng.uniform(50, 200)), "lab": float(rng.uniform(0, 30))}
+            parties.append(ba.Party(name, "nonprofit", give))
+            utilities[name] = ba.LinearUtility({"graduates": 3, "patents": 10}, money=1.0)
+        else:
+            name = f"Firm {i}"
+            give = {"engineers": float(rng.uniform(10, 100)), "lab": float(rng.uniform(0, 50))}
+            parties.append(ba.Party(name, "enterprise", give))
+            utilities[name] = ba.ProfitUtility(
+                {"graduates": 2, "patents": 15}, cost=float(rng.uniform(0, 2))
+            )
+    outputs = [ba.Output("graduates", rival=False), ba.Output("patents"), ba.Output("revenue")]
+    return ba.Partnership(parties, outputs, production, utilities)
+
+
+def _nucleolus_child(n: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    p = partnership(n)
+    t, nu = timed(ba.oracle_nucleolus, p.oracle(time_limit=3600))
+    queue.put((t, nu.iterations, len(nu.levels), float(nu.levels[0])))
+
+
+def nucleolus_rows(timeout: float) -> list[str]:
+    rows = []
+    p = partnership(16)
+    t_cg, nu = timed(ba.oracle_nucleolus, p.oracle(time_limit=3600))
+    t_dense, dense = timed(lambda q: ba.nucleolus(q.game()), p)
+    rows.append(
+        f"| 16 | {t_cg:.1f} | {nu.iterations} | {len(nu.levels)} | {nu.levels[0]:.4g} | "
+        f"dense nucleolus (tabulating 2^16 included) {t_dense:.3f} s; largest difference "
+        f"{np.abs(nu.values - dense.values).max():.1e} |"
+    )
+    queue: mp.Queue = mp.get_context("spawn").Queue()  # type: ignore[type-arg]
+    child = mp.get_context("spawn").Process(target=_nucleolus_child, args=(60, queue))
+    start = time.perf_counter()
+    child.start()
+    child.join(timeout)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        rows.append(
+            f"| 60 | not finished | | | | stopped after {time.perf_counter() - start:.0f} s "
+            "(--nucleolus-timeout) |"
+        )
+    else:
+        t, its, levels, eps = queue.get()
+        rows.append(f"| 60 | {t:.1f} | {its} | {levels} | {eps:.4g} |  |")
+    return rows
+
+
+def _previous(title: str) -> list[str]:
+    """The table rows of a section of the previous results file (kept when not re-run)."""
+    if not OUT.exists():
+        return []
+    lines = OUT.read_text(encoding="utf-8").splitlines()
+    try:
+        i = lines.index(title)
+    except ValueError:
+        return []
+    out = []
+    for line in lines[i + 4 :]:
+        if not line.startswith("|"):
+            break
+        out.append(line)
+    return out
+
+
+SEP_TITLE = "## Most-blocking coalition at an equal split (linear production, 3x3)"
+LC_TITLE = (
+    "## Least core by constraint generation (linear production, 8 resources, 6 activities, "
+    "sparse contributions)"
+)
+NU_TITLE = (
+    "## Nucleolus by constraint generation (the linear-production partnership of bench_scale.py)"
+)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only", action="append", choices=["separation", "least_core", "nucleolus"]
+    )
+    parser.add_argument("--nucleolus-timeout", type=float, default=1800.0)
+    args = parser.parse_args(argv)
+    only = set(args.only or ["separation", "least_core", "nucleolus"])
+    sep = separation_rows() if "separation" in only else _previous(SEP_TITLE)
+    lcr = least_core_rows() if "least_core" in only else _previous(LC_TITLE)
+    nur = nucleolus_rows(args.nucleolus_timeout) if "nucleolus" in only else _previous(NU_TITLE)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     text = "\n".join(
         [
             "# Stability without the table",
             "",
-            "`python benchmarks/bench_stability_scale.py` (one run; timings in seconds)",
+            "`python benchmarks/bench_stability_scale.py` (one run; timings in seconds; "
+            f"sections run this time: {', '.join(sorted(only))})",
             "",
             f"CPU: {cpu_model()}; cores available: {cores}; load average at the end of the "
             f"run: {load:.1f} (a shared machine: other work was running, so absolute times "
             f"are pessimistic); Python {platform.python_version()}; numpy {np.__version__}",
             "",
-            "## Most-blocking coalition at an equal split (linear production, 3x3)",
+            SEP_TITLE,
             "",
             "| n | MILP (exact) s | largest excess | heuristic s | heuristic's best excess | "
             "heuristic / MILP time | check |",
             "|---|---|---|---|---|---|---|",
             *sep,
             "",
-            "## Least core by constraint generation (linear production, 8 resources, 6 "
-            "activities, sparse contributions)",
+            LC_TITLE,
             "",
             "| n | time s | separation rounds | coalitions in the LP | epsilon | certificate "
             "[lower, upper] | check |",
             "|---|---|---|---|---|---|---|",
             *lcr,
+            "",
+            NU_TITLE,
+            "",
+            "| n | time s | separation rounds | levels | first level's epsilon | check |",
+            "|---|---|---|---|---|---|",
+            *nur,
             "",
         ]
     )

@@ -165,6 +165,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 # cost spanning-tree games: the Bird rule by name
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from .solutions.network import bird
+# the nucleolus of oracle games by constraint generation with a restricted separator
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .solutions.constraint_generation import oracle_nucleolus
 
 __version__ = "0.1.0"
 
@@ -275,6 +278,8 @@ _LAZY: dict[str, str] = {
     "excess_series": "benefit_alloc.solutions.core",
     # cost spanning-tree games: the Bird rule by name
     "bird": "benefit_alloc.solutions.network",
+    # the nucleolus of oracle games by constraint generation with a restricted separator
+    "oracle_nucleolus": "benefit_alloc.solutions.constraint_generation",
 }
 
 __all__ = [
@@ -432,6 +437,8 @@ __all__ = [
     "excess_series",
     # cost spanning-tree games: the Bird rule by name
     "bird",
+    # the nucleolus of oracle games by constraint generation with a restricted separator
+    "oracle_nucleolus",
 ]
 
 

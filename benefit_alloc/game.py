@@ -753,6 +753,11 @@ class OracleGame:
         boolean membership vector of a coalition ``S`` (``S`` neither empty nor everyone) of
         largest excess at ``x``, and its worth.  An *exact separator*: the stability
         functions of :mod:`benefit_alloc.solutions.separation` use it and check its answers.
+        A separator that also takes a keyword ``fixed`` (a boolean array ``(k, n)``) can be
+        *restricted*: ``separate(x, fixed=rows)`` returns a coalition of largest excess among
+        those whose membership vector is not in the linear span of ``rows`` and the
+        all-ones vector, which the nucleolus by constraint generation needs
+        (:func:`~benefit_alloc.oracle_nucleolus`).
 
     Examples
     --------

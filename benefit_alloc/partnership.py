@@ -54,6 +54,7 @@ from .registry import METHODS as _REGISTRY
 from .registry import SAMPLED_COUNTERPART, SAMPLED_METHODS
 from .settlement import METHODS, realise, solve_method
 from .solutions.dual_split import shadow_price_split
+from .solutions.separation import SeparationMILP, milp_separator, output_bounds
 from .utility import Utility, as_utility
 
 #: Rules that split a partnership (not only its game) and take it first,
@@ -918,11 +919,17 @@ class Partnership:
                 np.vstack([np.ones((1, self.n), dtype=bool), np.eye(self.n, dtype=bool)])
             )
 
-    def oracle(self) -> OracleGame:
+    def oracle(self, *, time_limit: float = 60.0) -> OracleGame:
         """The money-metric game as a lazy :class:`~benefit_alloc.OracleGame` for large n.
 
         Coalitions are evaluated in batches (boolean membership rows, any number of parties)
-        through ``production.produce``.
+        through ``production.produce``.  When the partnership has a MILP form (a
+        :class:`~benefit_alloc.production.LinearProduction` and linear utilities, see
+        :meth:`separator`) the oracle carries that exact separator, with ``time_limit``
+        seconds per MILP, so that :func:`~benefit_alloc.most_blocking_coalition`,
+        :func:`~benefit_alloc.is_in_core`, :func:`~benefit_alloc.blocking_coalitions` and the
+        settlement's checks are exact; otherwise it has none (``separator`` is None and
+        :meth:`separation_refusal` says why).
         """
         self._require_transferable("oracle()")
         const = self.money_constants()
@@ -961,7 +968,107 @@ class Partnership:
             q = self._checked(q, members)
             return (prices * q).sum(axis=1) + sums[:, m + r]
 
-        return OracleGame(None, self._names, batch=batch)
+        sep = None
+        if self.n >= 2 and self.separation_refusal() is None:
+            sep = milp_separator(
+                self._separation_data(),
+                batch,
+                time_limit=time_limit,
+                name="partnership_separator",
+            )
+        return OracleGame(None, self._names, batch=batch, separate=sep)
+
+    def separation_refusal(self) -> str | None:
+        """Why the partnership has no exact separation MILP, or None when it has one.
+
+        The MILP needs a :class:`~benefit_alloc.production.LinearProduction` (the plan is
+        then a linear programme) and, for every party, a linear utility that values money
+        (:meth:`money_values`).  A custom utility (``CallableUtility``) or another production
+        model (``Synergy``, ``TableProduction``) has no MILP form.
+        """
+        for name, u in self._utilities.items():
+            if not u.is_linear:
+                return (
+                    f"utilities[{name!r}] is a {type(u).__name__}, which has no mixed-integer "
+                    "form (only linear utilities do)"
+                )
+            if not u.money:
+                return f"party {name!r} does not value money (money = {u.money!r})"
+        if not isinstance(self._production, LinearProduction):
+            return (
+                f"the production model is a {type(self._production).__name__}, which has no "
+                "mixed-integer form (only LinearProduction does)"
+            )
+        return None
+
+    def _separation_data(self) -> SeparationMILP:
+        model = self._production
+        if not isinstance(model, LinearProduction):  # checked by separation_refusal
+            raise InvalidScenarioError("exact separation needs a LinearProduction")
+        tech = np.array(model.technology)
+        if model.yields is None:
+            if model.prices is None:  # pragma: no cover - LinearProduction needs one of them
+                raise InvalidScenarioError("the LinearProduction has neither yields nor prices")
+            yld = np.array(model.prices)[:, None]
+        else:
+            yld = np.array(model.yields)[:, self._perm]
+        return SeparationMILP(
+            technology=tech,
+            endowments=np.array(self._contrib),
+            yields=yld,
+            values=np.array(self.money_values()),
+            rival=np.array(self._rival, dtype=bool),
+            constants=self.money_constants(),
+            bounds=output_bounds(tech, self._contrib.sum(axis=0), yld),
+        )
+
+    def separator(self, *, time_limit: float = 60.0) -> Callable[..., tuple[Any, float]]:
+        r"""The exact separator of the partnership's money-metric game, by a MILP.
+
+        A coalition's worth is
+        :math:`v(S) = \max_y \sum_o \pi_o(S)\, q_o(y) + \sum_{i \in S} k_i` over the plans
+        :math:`A y \le b(S) = \sum_{i \in S} b_i,\ y \ge 0` of the
+        :class:`~benefit_alloc.production.LinearProduction`, outputs :math:`q = Y^\top y`,
+        each output priced as the members value it (money-metric :math:`w_{io}`):
+        :math:`\pi_o(S) = \max_{i \in S} w_{io}` for a rival output,
+        :math:`\sum_{i \in S} w_{io}` for a non-rival one.  With binary membership
+        :math:`z`, the separation problem :math:`\max_S v(S) - x(S)` is the MILP of
+        :func:`~benefit_alloc.solutions.separation.solve_separation_milp` (the products
+        :math:`z_i q_o` linearised with the bounds :math:`Q_o` of the grand coalition's
+        largest outputs), solved by HiGHS with a zero gap: exact, as Owen's (1975) game is
+        the special case of one output valued 1 by everyone.
+
+        Parameters
+        ----------
+        time_limit : float, default 60.0
+            Seconds per MILP; beyond it the separator raises
+            :class:`~benefit_alloc.errors.SolverError` naming the limit.
+
+        Returns
+        -------
+        callable
+            ``separate(x, fixed=None) -> (members, value)``, the value from :meth:`oracle`.
+
+        Raises
+        ------
+        InvalidScenarioError
+            When the partnership has no MILP form (:meth:`separation_refusal`: a custom
+            utility, a party that does not value money, another production model) or has
+            fewer than 2 parties.
+        """
+        why = self.separation_refusal()
+        if why is not None:
+            raise InvalidScenarioError(
+                f"the partnership has no exact separation MILP: {why}; check stability with "
+                "most_blocking_coalition(partnership.oracle(), x), a heuristic search, or "
+                "tabulate game() when it fits"
+            )
+        if self.n < 2:
+            raise InvalidScenarioError(f"separation needs at least 2 parties, got {self.n}")
+        sep = self.oracle(time_limit=time_limit).separator
+        if sep is None:  # pragma: no cover - attached whenever separation_refusal is None
+            raise InvalidScenarioError("the partnership's oracle has no separator")
+        return sep
 
     # --------------------------------------------------------------- bargaining
     def utility_terms(self, coalition: int | Iterable[str | int]) -> CoalitionTerms:
@@ -1149,7 +1256,7 @@ class Partnership:
                 f"the production model, got {model!r}"
             )
         self._require_transferable("shadow_price_split()")
-        grand = self._prices_all()[-1]
+        grand = self._prices_of(np.ones((1, self.n), dtype=bool))[0]
         activity_prices = np.asarray(model.yields) @ self._to_model(grand)
         lp = LinearProduction(
             model.technology,

@@ -49,6 +49,7 @@ from .errors import InfeasibleError, InvalidGameError, SolverError
 from .game import Game, OracleGame
 from .solutions.core import blocking_coalitions
 from .solutions.core import excess as excesses
+from .solutions.separation import BlockingReport, most_blocking_coalition
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -147,7 +148,13 @@ class SettlementChecks:
     shortfalls : mapping of str to float
         Parties below their standalone value, by how much.
     notes : tuple of str
-        Checks skipped, and why (``in_core`` of a partnership too large to tabulate).
+        Checks skipped, and why (``in_core`` of a partnership too large to tabulate), or how
+        they were made (by exact separation).
+    separation : BlockingReport or None
+        For a partnership too large to tabulate whose oracle has an exact separator (a
+        linear-production partnership): the most-blocking coalition found by the MILP, with
+        ``exact=True``; ``n_blocking`` then counts the coalitions known to block (the
+        most-blocking one and the single parties below their standalone value), not all.
     """
 
     efficient: bool
@@ -159,6 +166,7 @@ class SettlementChecks:
     breakeven_met: bool
     shortfalls: Mapping[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    separation: BlockingReport | None = None
 
     @property
     def ok(self) -> bool:
@@ -177,6 +185,18 @@ class SettlementChecks:
             "breakeven_met": self.breakeven_met,
             "shortfalls": {str(k): float(v) for k, v in self.shortfalls.items()},
             "notes": list(self.notes),
+            **(
+                {}
+                if self.separation is None
+                else {
+                    "separation": {
+                        "coalition": list(self.separation.coalition),
+                        "excess": self.separation.excess,
+                        "exact": self.separation.exact,
+                        "message": self.separation.message,
+                    }
+                }
+            ),
         }
 
 
@@ -597,7 +617,9 @@ def realise(
         )
 
     dense = partnership.fits_table()
-    game: Game | OracleGame = partnership.game() if dense else partnership.oracle()
+    game: Game | OracleGame = (
+        partnership.game() if dense else partnership.oracle(time_limit=SEPARATION_SECONDS)
+    )
     names = partnership.players
     n = len(names)
     vec = as_payoff(payoffs, names, field="payoffs")
@@ -682,6 +704,8 @@ def realise(
         check_payoffs(game, vec, tol=tol)
         if isinstance(game, Game)
         else _checks_without_table(names, grand, singles, vec, tol)
+        if game.separator is None
+        else _checks_by_separation(game, grand, singles, vec, tol)
     )
     met = bool((m >= floors - scale).all())
     checks = SettlementChecks(**{**checks.__dict__, "breakeven_met": met})
@@ -719,6 +743,75 @@ def _checks_without_table(
             "every coalition; only the grand coalition and single parties were checked "
             "(blocking coalitions and max_excess cover those alone)",
         ),
+    )
+
+
+#: Seconds the settlement's separation MILP may take before ``in_core`` is left unchecked.
+SEPARATION_SECONDS = 60.0
+#: Above this many parties the settlement does not run the separation MILP (it says so).
+MAX_SEPARATION_PARTIES = 500
+
+
+def _checks_by_separation(
+    game: OracleGame,
+    grand: float,
+    singles: NDArray[np.float64],
+    vec: NDArray[np.float64],
+    tol: float,
+) -> SettlementChecks:
+    """Core membership of a partnership too large to tabulate, decided by its exact
+    separator (:func:`~benefit_alloc.most_blocking_coalition`): the most-blocking coalition
+    is listed first when it blocks, the single parties below their standalone value after
+    it, and ``max_excess`` is the largest excess over every coalition (the certificate when
+    nothing blocks).  A separation MILP over its time limit (:data:`SEPARATION_SECONDS`) or a
+    partnership of more than :data:`MAX_SEPARATION_PARTIES` parties leaves ``in_core`` None
+    with a note saying so."""
+    names = game.players
+    base = _checks_without_table(names, grand, singles, vec, tol)
+    if len(names) > MAX_SEPARATION_PARTIES:
+        return SettlementChecks(
+            **{
+                **base.__dict__,
+                "notes": (
+                    f"core membership not checked: {len(names)} parties are more than the "
+                    f"{MAX_SEPARATION_PARTIES} the settlement separates exactly; call "
+                    "most_blocking_coalition(partnership.oracle(time_limit=...), payoffs) "
+                    "to run the separation MILP",
+                ),
+            }
+        )
+    try:
+        rep = most_blocking_coalition(game, vec, tol=tol)
+    except SolverError as exc:
+        return SettlementChecks(
+            **{**base.__dict__, "notes": (f"core membership not checked: {exc}",)}
+        )
+    listed = ((rep.coalition,) if rep.blocking else ()) + tuple(
+        c for c in base.blocking_coalitions if c != rep.coalition
+    )
+    if rep.blocking:
+        note = (
+            f"core membership checked by exact separation (a mixed-integer programme over "
+            f"all 2^{len(names)} coalitions): the most-blocking coalition, of "
+            f"{len(rep.coalition)} parties, would gain {rep.excess:.6g} on its own"
+        )
+    else:
+        note = (
+            f"core membership checked by exact separation (a mixed-integer programme over "
+            f"all 2^{len(names)} coalitions): no coalition blocks; the largest excess is "
+            f"{rep.excess:.6g}"
+        )
+    return SettlementChecks(
+        efficient=base.efficient,
+        individually_rational=base.individually_rational,
+        in_core=rep.in_core,
+        blocking_coalitions=listed[:_MAX_LISTED],
+        n_blocking=len(listed),
+        max_excess=float(max(rep.excess, grand - float(vec.sum()))),
+        breakeven_met=True,
+        shortfalls=base.shortfalls,
+        notes=(note,),
+        separation=rep,
     )
 
 

@@ -1121,6 +1121,19 @@ SPECS.update(
                 "max_iter": bad_counts(),
             },
         ),
+        "oracle_nucleolus": Spec(
+            ba.oracle_nucleolus,
+            lambda: {"game": oracle3(), "pre": False, "tol": 1e-9, "max_iter": 100},
+            {
+                "game": st.one_of(
+                    _not_an_oracle_game(),
+                    st.builds(lambda: ba.OracleGame(lambda s: float(len(s)), list(PLAYERS))),
+                ),
+                "pre": bad_flags(),
+                "tol": bad_tols(),
+                "max_iter": bad_counts(),
+            },
+        ),
     }
 )
 

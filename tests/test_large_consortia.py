@@ -116,9 +116,9 @@ def test_sampled_settlement_of_a_large_partnership_carries_standard_errors():
     ci = s.intervals()
     assert (ci["low"] < s.payoffs.values).all() and (ci["high"] > s.payoffs.values).all()
     assert "stderr" in s.to_frame().columns
-    assert s.checks.in_core is None and not s.checks.ok
-    assert "core membership not checked" in s.checks.notes[0]
-    assert "in the core: not checked" in str(s)
+    # a linear-production partnership: core membership decided by the exact separation MILP
+    assert s.checks.in_core is not None and s.checks.separation is not None
+    assert "exact separation" in s.checks.notes[0]
     again = p.settle("shapley_sampled", budget=4_000, sampler="permutation", rng=3)
     assert_allclose(again.payoffs.values, s.payoffs.values)
 
@@ -299,7 +299,8 @@ def test_the_large_group_example_settles_its_200_members_by_sampling():
     grand = sc.partnership.oracle().grand
     for s in results.values():
         assert_allclose(s.payoffs.total, grand, rtol=1e-9)
-        assert s.estimated and s.checks.in_core is None
+        # core membership decided by the exact separation MILP (examples/large_group.py)
+        assert s.estimated and s.checks.in_core is not None and s.checks.separation.exact
 
 
 def test_rival_prices_are_the_largest_value_among_the_members():

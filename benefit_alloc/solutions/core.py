@@ -29,9 +29,10 @@ from .._bits import names_of, popcount, subset_sums
 from .._validate import check_game, check_tol, game_scale
 from ..allocation import Allocation, as_payoff
 from ..errors import InvalidGameError
-from ..game import Game
+from ..game import Game, OracleGame
 from ._stability import excess_profit
 from .nucleolus import solve_sequence
+from .separation import BlockingReport, most_blocking_coalition
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -109,16 +110,33 @@ def excess_series(game: Game, x: Any) -> pd.Series:
     return pd.Series(e[1:], index=pd.Index(labels, name="coalition"), name="excess")
 
 
-def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:
+def _oracle_report(game: OracleGame, x: Any, func: str, tol: float) -> BlockingReport:
+    """The exact most-blocking coalition of an oracle game, or a one-line refusal."""
+    if game.separator is None:
+        raise InvalidGameError(
+            f"{func} of an OracleGame needs its exact separator (OracleGame(..., separate=f); "
+            "a linear-production Partnership's oracle() and linear_production_oracle carry "
+            "one); without it use most_blocking_coalition, a heuristic search that never "
+            "proves core membership"
+        )
+    return most_blocking_coalition(game, as_payoff(x, game.players), tol=tol)
+
+
+def is_in_core(game: Game | OracleGame, x: Any, *, tol: float = 1e-9) -> bool:
     r"""Whether ``x`` is in the core: :math:`x(N) = v(N)` and :math:`e(S, x) \le 0` for all S.
 
     Both conditions are checked up to ``tol`` times the game's scale (the one scale rule of
     :mod:`benefit_alloc._validate`), so that rounding in :math:`x(S)` does not reject a core
     point and the answer does not change when the game is rescaled.
 
+    An :class:`~benefit_alloc.OracleGame` too large to tabulate is decided by its exact
+    separator (:func:`~benefit_alloc.most_blocking_coalition`, at the scale
+    :math:`\max(1, |v(N)|, \max_i |x_i|)`); one without a separator is refused, as no search
+    short of every coalition proves membership.
+
     Parameters
     ----------
-    game : Game
+    game : Game or OracleGame
     x : array_like, dict or Allocation
     tol : float, default 1e-9
         Relative tolerance, ``>= 0``.
@@ -131,6 +149,8 @@ def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:
     (True, False)
     """
     t = check_tol(tol)
+    if isinstance(game, OracleGame):
+        return _oracle_report(game, x, "is_in_core", t).in_core is True
     g = check_game(game, "is_in_core")
     e = excess(g, x)
     thr = t * game_scale(g.values)
@@ -138,7 +158,7 @@ def is_in_core(game: Game, x: Any, *, tol: float = 1e-9) -> bool:
 
 
 def blocking_coalitions(
-    game: Game, x: Any, *, top: int | None = 10, tol: float = 1e-9
+    game: Game | OracleGame, x: Any, *, top: int | None = 10, tol: float = 1e-9
 ) -> pd.DataFrame:
     r"""The coalitions that would do better on their own at ``x``, worst first.
 
@@ -149,9 +169,16 @@ def blocking_coalitions(
     coalition appears when ``x`` hands out less than :math:`v(N)` (or charges more than
     :math:`c(N)`).
 
+    For an :class:`~benefit_alloc.OracleGame` the exact separator finds the most-blocking
+    coalition only (one MILP answers one coalition): the frame then has at most that row and,
+    when ``x`` is not efficient, the grand coalition, indexed by ``rank`` (no masks at this
+    size), and ``frame.attrs`` holds ``exact`` (True), ``max_excess`` (the largest excess
+    over the proper coalitions, the certificate when nothing blocks) and ``message``.  An
+    oracle game without a separator is refused (see :func:`is_in_core`).
+
     Parameters
     ----------
-    game : Game
+    game : Game or OracleGame
     x : array_like, dict or Allocation
     top : int or None, default 10
         Number of rows to return (``None``: all blocking coalitions).
@@ -182,6 +209,8 @@ def blocking_coalitions(
         isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1
     ):
         raise InvalidGameError(f"top = {top!r} must be a whole number >= 1, or None for all")
+    if isinstance(game, OracleGame):
+        return _oracle_blocking(game, x, t)
     g = check_game(game, "blocking_coalitions")
     e = excess(g, x)
     thr = t * game_scale(g.values)
@@ -202,6 +231,29 @@ def blocking_coalitions(
         },
         index=pd.Index(order.astype(np.int64), name="mask"),
     )
+    return frame
+
+
+def _oracle_blocking(game: OracleGame, x: Any, tol: float) -> pd.DataFrame:
+    """:func:`blocking_coalitions` of an oracle game: the most-blocking coalition, exactly."""
+    import pandas as pd  # lazy: loads pandas
+
+    rep = _oracle_report(game, x, "blocking_coalitions", tol)
+    xv = as_payoff(x, game.players)
+    total = float(xv.sum())
+    grand = total - rep.efficiency_gap if game.cost else total + rep.efficiency_gap
+    thr = tol * max(1.0, abs(grand), float(np.max(np.abs(xv))))  # most_blocking_coalition's
+    rows = []
+    if rep.blocking:
+        rows.append((rep.coalition, len(rep.coalition), rep.value, rep.allocated, rep.excess))
+    if rep.efficiency_gap > thr:
+        rows.append((tuple(game.players), game.n, grand, total, rep.efficiency_gap))
+    rows.sort(key=lambda r: -r[4])
+    frame = pd.DataFrame(
+        rows, columns=["coalition", "size", "value", "allocated", "excess"]
+    ).astype({"size": np.int64, "value": float, "allocated": float, "excess": float})
+    frame.index = pd.RangeIndex(len(rows), name="rank")
+    frame.attrs.update(exact=True, max_excess=rep.excess, message=rep.message)
     return frame
 
 
