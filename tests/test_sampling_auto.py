@@ -142,3 +142,20 @@ def test_auto_unreachable_target_returns_the_estimate_unconverged(budget):
         warnings.simplefilter("error")
         easy = ba.shapley_sampled(g, 20_000, rng=0, target_stderr=5.0, batch_size=200)
     assert easy.converged is True and easy.evaluations < 20_000
+
+
+def test_a_never_pivotal_small_voter_gets_the_rule_of_three_and_the_result_names_it():
+    w = [float(x) for x in np.random.default_rng(0).integers(5, 20, 15)] + [1.0]
+    g = ba.games.weighted_voting(w, 0.6 * sum(w))
+    named = 0
+    for seed in range(20):
+        est = ba.shapley_sampled(g, 31, rng=seed)  # two orders
+        if est.values[-1] == 0.0:  # never pivotal in the sample: all marginals 0
+            named += 1
+            assert est.unvaried_strata >= 1 and est.unvaried_bound == "rule of three (95%)"
+            # 95% rule of three on two samples: p = 1 - 0.05**0.5, spread twice the peak (1)
+            p = 1 - 0.05**0.5
+            assert_allclose(est.stderr[-1], np.sqrt(p * 4.0 / 2.0))
+    assert named > 0
+    exact = ba.shapley_sampled(g, 10**30, rng=0)
+    assert exact.exact and "unvaried_bound" not in exact.diagnostics

@@ -31,7 +31,8 @@ stratum (or, for the order methods, a player) whose samples show no variation ge
 standard error from the 95% "rule of three" bound on unseen values, not 0: with ``c``
 identical samples, a share of at most ``1 - 0.05**(1/c)`` of its values may differ, by at
 most twice the largest magnitude seen (``inf`` when every value seen was 0).  The number
-of such strata is the diagnostic ``unvaried_strata``; a standard error of 0 is reported
+of such strata is the diagnostic ``unvaried_strata`` (and ``unvaried_bound`` names the
+bound, ``"rule of three (95%)"``); a standard error of 0 is reported
 only for values computed exactly (``exact=True``).
 
 Methods
@@ -305,6 +306,8 @@ def _finish(
         "exact": res.samples == 0,
     }
     diag.update(res.extra)
+    if diag.get("unvaried_strata"):
+        diag["unvaried_bound"] = UNVARIED_BOUND
     if gap is not None:
         diag["efficiency_gap"] = gap * scale
     if target is not None and not converged:
@@ -316,6 +319,11 @@ def _finish(
             stacklevel=3,
         )
     return Allocation(game.players, values, method, stderr=stderr, **diag)
+
+
+#: The diagnostic ``unvaried_bound``: the bound that stands in for the variance of a
+#: stratum (or, for the order methods, a player) whose samples showed no variation.
+UNVARIED_BOUND = "rule of three (95%)"
 
 
 #: Largest oracle that is tabulated (``2**24`` values, 128 MiB) when the budget pays for
@@ -530,7 +538,10 @@ def shapley_sampled(
         ``samples`` (orders, pairs or sampled coalitions), ``converged`` (None without a
         target), ``exact`` (whether the value was computed exactly, with standard errors
         0), ``unvaried_strata`` (strata whose samples showed no variation; their variance
-        is the rule-of-three bound of the module notes), and for ``"svarm"``
+        is the rule-of-three bound of the module notes, for unseen rare values), when
+        there are such strata ``unvaried_bound`` (``"rule of three (95%)"``, naming that
+        bound), with ``method="auto"`` ``chosen_method`` and ``choice_reason``, and for
+        ``"svarm"``
         ``exact_sizes`` and ``control_variate``.  With fewer than two samples a standard
         error is ``inf``.
 
