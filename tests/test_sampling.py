@@ -446,7 +446,7 @@ def test_budget_below_minimum_names_the_value():
     with pytest.raises(InvalidGameError, match=r"budget = 8 is below 9: one antithetic pair"):
         ba.shapley_sampled(g, 8, method="antithetic")
     with pytest.raises(InvalidGameError, match=r"budget = 20 is below 31: method 'svarm'"):
-        ba.shapley_sampled(g, 20)
+        ba.shapley_sampled(g, 20, method="svarm")
     with pytest.raises(InvalidGameError, match=r"stratified sampling of 5 players"):
         ba.shapley_sampled(g, 20, method="stratified")
     with pytest.raises(InvalidGameError, match=r"'star' needs n \+ 1"):

@@ -31,12 +31,17 @@ stratum (or, for the order methods, a player) whose samples show no variation ge
 standard error from the 95% "rule of three" bound on unseen values, not 0: with ``c``
 identical samples, a share of at most ``1 - 0.05**(1/c)`` of its values may differ, by at
 most twice the largest magnitude seen (``inf`` when every value seen was 0).  The number
-of such strata is the diagnostic ``unvaried_strata``; a standard error of 0 is reported
+of such strata is the diagnostic ``unvaried_strata`` (and ``unvaried_bound`` names the
+bound, ``"rule of three (95%)"``); a standard error of 0 is reported
 only for values computed exactly (``exact=True``).
 
 Methods
 -------
-``"svarm"`` (the default of :func:`shapley_sampled`)
+``"auto"`` (the default of :func:`shapley_sampled`)
+    ``"svarm"`` when the budget reaches its minimum (about ``4 n**2``), ``"permutation"``
+    below it, from ``2n - 1`` evaluations (two orders); the choice is recorded in the
+    diagnostics ``chosen_method`` and ``choice_reason``.
+``"svarm"``
     Stratified SVARM (Kolpaczki, Bengs, Muschalik and Hüllermeier 2024) with three
     refinements: coalition sizes with few coalitions are enumerated exactly; the remaining
     sizes get samples by Neyman allocation; a cross-fitted additive control variate with a
@@ -50,7 +55,7 @@ Methods
     Castro, Gómez, Molina and Tejada (2017): strata by (player, position), a pilot phase and
     Neyman allocation of the rest.
 
-Why ``"svarm"`` is the default: at equal budget on the games of
+Why ``"auto"`` runs ``"svarm"`` whenever the budget allows: at equal budget on the games of
 ``benchmarks/bench_sampling.py`` (an airport game, n = 20; a weighted voting game, a linear
 production game, n = 16; a random game, n = 14; 400 seeded runs each) its RMSE was 0.14,
 0.20, 0.32 and 0.25 times that of plain permutation sampling (geometric mean 0.22), with
@@ -92,7 +97,7 @@ __all__ = [
     "OwenMethod",
 ]
 
-ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified"]
+ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "auto"]
 BanzhafMethod = Literal["msr", "star"]
 OwenMethod = Literal["permutation", "antithetic"]
 
@@ -214,6 +219,14 @@ def _minimum_budget(method: str, n: int) -> tuple[int, str]:
     from ._sampling_common import MIN_PER_STRATUM  # lazy: engines load on first use (import time)
     from ._sampling_levels import level_minimum  # lazy: engines load on first use (import time)
 
+    if method == "auto":
+        from ._sampling_auto import auto_minimum  # lazy: engines load on first use
+
+        need = auto_minimum(n)
+        return need, (
+            f"method 'auto' for {n} players needs at least {need} coalition evaluations "
+            "(two random orders, the fewest that give a standard error)"
+        )
     if method == "permutation":
         return n, f"one random order of {n} players needs {n} coalition evaluations"
     if method == "antithetic":
@@ -293,6 +306,8 @@ def _finish(
         "exact": res.samples == 0,
     }
     diag.update(res.extra)
+    if diag.get("unvaried_strata"):
+        diag["unvaried_bound"] = UNVARIED_BOUND
     if gap is not None:
         diag["efficiency_gap"] = gap * scale
     if target is not None and not converged:
@@ -304,6 +319,11 @@ def _finish(
             stacklevel=3,
         )
     return Allocation(game.players, values, method, stderr=stderr, **diag)
+
+
+#: The diagnostic ``unvaried_bound``: the bound that stands in for the variance of a
+#: stratum (or, for the order methods, a player) whose samples showed no variation.
+UNVARIED_BOUND = "rule of three (95%)"
 
 
 #: Largest oracle that is tabulated (``2**24`` values, 128 MiB) when the budget pays for
@@ -397,7 +417,7 @@ def shapley_sampled(
     game: Game | OracleGame,
     budget: int,
     *,
-    method: ShapleyMethod = "svarm",
+    method: ShapleyMethod = "auto",
     rng: Rng = None,
     batch_size: int | None = None,
     efficient: bool = False,
@@ -420,10 +440,21 @@ def shapley_sampled(
     budget : int
         Upper bound on coalition evaluations (see the module notes: ``v(N)`` is evaluated
         once, ``v(empty)`` never; one order of the players costs ``n - 1`` more).  The
-        smallest budget depends on the method (``n`` for ``"permutation"``); a smaller one
-        raises :class:`InvalidGameError` naming the minimum.
-    method : {"svarm", "permutation", "antithetic", "stratified"}
-        ``"svarm"`` (default)
+        smallest budget depends on the method (``2n - 1`` for ``"auto"``, ``n`` for
+        ``"permutation"``); a smaller one raises :class:`InvalidGameError` naming the
+        minimum.
+    method : {"auto", "svarm", "permutation", "antithetic", "stratified"}
+        ``"auto"`` (default)
+            Chooses by budget and size: ``"svarm"`` when the budget reaches its minimum
+            (sizes 1 and ``n - 1`` enumerated and two samples in every (player, size)
+            stratum, about ``4 n**2`` evaluations: 31 for 5 players, 1,401 for 20, 39,001
+            for 100), else ``"permutation"``, which runs from two orders.  ``"auto"``
+            accepts any budget of at least ``2n - 1`` (two orders, the fewest that give a
+            standard error); the result's method label names the estimator run, and the
+            diagnostics ``chosen_method`` and ``choice_reason`` record the choice.  With a
+            budget that reaches svarm's minimum the result is identical to
+            ``method="svarm"`` with the same seed.
+        ``"svarm"``
             Size-stratified coalition sampling, Stratified SVARM of Kolpaczki, Bengs,
             Muschalik and Hüllermeier (2024), "Approximating the Shapley value without
             marginal contributions", AAAI 38.  With ``P_{is}`` / ``M_{is}`` the mean of
@@ -507,7 +538,10 @@ def shapley_sampled(
         ``samples`` (orders, pairs or sampled coalitions), ``converged`` (None without a
         target), ``exact`` (whether the value was computed exactly, with standard errors
         0), ``unvaried_strata`` (strata whose samples showed no variation; their variance
-        is the rule-of-three bound of the module notes), and for ``"svarm"``
+        is the rule-of-three bound of the module notes, for unseen rare values), when
+        there are such strata ``unvaried_bound`` (``"rule of three (95%)"``, naming that
+        bound), with ``method="auto"`` ``chosen_method`` and ``choice_reason``, and for
+        ``"svarm"``
         ``exact_sizes`` and ``control_variate``.  With fewer than two samples a standard
         error is ``inf``.
 
@@ -554,12 +588,19 @@ def shapley_sampled(
     )
     eff = _check_flag(efficient, "efficient")
     n = game.n
+    choice: dict[str, object] = {}
+    if name == "auto":
+        from ._sampling_auto import choose_shapley_method  # lazy: engines load on first use
+
+        name, why = choose_shapley_method(n, budget)
+        label = f"shapley_sampled ({name})"
+        choice = {"chosen_method": name, "choice_reason": why}
     if n == 1:
-        return _exact_one(game, label, target)
+        return _recorded(_exact_one(game, label, target), choice)
     cost = _enumeration_cost(name, n)
     exact = _exact_instead(game, name, budget, cost, label, target, shapley, eff)
     if exact is not None:
-        return exact
+        return _recorded(exact, choice)
     budget = min(budget, cost)
     ev = Evaluator(game)
     if name in ("permutation", "antithetic"):
@@ -576,7 +617,17 @@ def shapley_sampled(
         res = run_position_strata(ev, budget, batch, target, gen)
     else:
         res = run_levels(ev, *shapley_weights(n), budget, batch, target, gen, eff)
-    return _finish(game, res, label, target, ev.scale, ev.grand() if eff else None)
+    return _recorded(
+        _finish(game, res, label, target, ev.scale, ev.grand() if eff else None), choice
+    )
+
+
+def _recorded(alloc: Allocation, extra: dict[str, object]) -> Allocation:
+    """``alloc`` with ``extra`` added to its diagnostics (the choice of ``method="auto"``)."""
+    if not extra:
+        return alloc
+    diag = {**dict(alloc.diagnostics), **extra}
+    return Allocation(alloc.players, alloc.values, alloc.method, stderr=alloc.stderr, **diag)
 
 
 def banzhaf_sampled(

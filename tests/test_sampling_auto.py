@@ -1,0 +1,161 @@
+"""``method="auto"`` of ``shapley_sampled``: the choice by budget and size, the smallest
+budget it accepts, honest error bars from ``2n - 1`` evaluations up, and early stopping."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose, assert_array_equal
+
+import benefit_alloc as ba
+from benefit_alloc.errors import InvalidGameError
+from benefit_alloc.solutions._sampling_auto import auto_minimum, choose_shapley_method
+from benefit_alloc.solutions._sampling_levels import level_minimum
+from benefit_alloc.testing import games as tu_games
+
+Z95 = 1.959963984540054
+
+
+def airport_shapley(costs: np.ndarray) -> np.ndarray:
+    """Littlechild and Owen (1973): with costs sorted ``c_1 <= ... <= c_n`` and ``c_0 = 0``,
+    ``phi_(i) = sum_{k <= i} (c_k - c_{k-1}) / (n - k + 1)``."""
+    order = np.argsort(costs, kind="stable")
+    c = np.concatenate([[0.0], np.asarray(costs, dtype=float)[order]])
+    n = len(costs)
+    shares = np.cumsum(np.diff(c) / (n - np.arange(n)))
+    out = np.empty(n)
+    out[order] = shares
+    return out
+
+
+def airport_oracle(costs: np.ndarray) -> ba.OracleGame:
+    players = [f"P{i}" for i in range(len(costs))]
+    return ba.OracleGame(
+        None, players, batch=lambda m: np.where(m, costs, 0.0).max(axis=1), cost=True
+    )
+
+
+def test_airport_closed_form_matches_the_exact_shapley_value():
+    costs = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0])
+    assert_allclose(airport_shapley(costs), ba.shapley(ba.games.airport(costs)).values)
+
+
+def test_auto_runs_svarm_from_its_minimum_with_the_same_estimate():
+    g = ba.games.airport(np.arange(1.0, 9.0))
+    need = level_minimum(8)
+    auto = ba.shapley_sampled(g, need, rng=4)
+    svarm = ba.shapley_sampled(g, need, method="svarm", rng=4)
+    assert_array_equal(auto.values, svarm.values)
+    assert_array_equal(auto.stderr, svarm.stderr)
+    assert auto.method == svarm.method == "shapley_sampled (svarm)"
+    assert auto.chosen_method == "svarm" and str(need) in auto.choice_reason
+
+
+def test_auto_runs_permutation_below_the_svarm_minimum():
+    g = ba.games.airport(np.arange(1.0, 13.0))
+    budget = level_minimum(12) - 1
+    auto = ba.shapley_sampled(g, budget, rng=2)
+    perm = ba.shapley_sampled(g, budget, method="permutation", rng=2)
+    assert_array_equal(auto.values, perm.values)
+    assert auto.method == "shapley_sampled (permutation)"
+    assert auto.chosen_method == "permutation" and auto.evaluations <= budget
+    assert choose_shapley_method(12, budget)[0] == "permutation"
+
+
+def test_auto_accepts_two_orders_and_refuses_less_naming_the_numbers():
+    g = ba.games.airport(np.arange(1.0, 13.0))
+    assert auto_minimum(12) == 23
+    est = ba.shapley_sampled(g, 23, rng=0)
+    assert est.samples == 2 and np.all(np.isfinite(est.stderr))
+    with pytest.raises(InvalidGameError, match=r"budget = 22 is below 23: method 'auto' for 12"):
+        ba.shapley_sampled(g, 22)
+    # tiny games: every coalition is fewer than two orders
+    assert auto_minimum(2) == 3 and auto_minimum(1) == 1
+
+
+def test_auto_on_a_hundred_player_oracle_from_ten_n():
+    costs = np.random.default_rng(7).uniform(1.0, 100.0, 100)
+    exact = airport_shapley(costs)
+    est = ba.shapley_sampled(airport_oracle(costs), 1_000, rng=1)
+    assert est.chosen_method == "permutation" and est.evaluations <= 1_000
+    assert np.all(est.stderr > 0)
+    assert np.mean(np.abs(est.values - exact) <= Z95 * est.stderr) >= 0.85
+
+
+def test_auto_settles_a_partnership_below_the_svarm_minimum():
+    from test_large_consortia import _group
+
+    p = _group(40)
+    s = p.settle("shapley_sampled", budget=400, rng=0)
+    assert s.payoffs.chosen_method == "permutation"
+    assert_allclose(s.payoffs.total, p.oracle().grand, rtol=1e-9)
+    assert s.stderr is not None and np.all(s.stderr > 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    g=tu_games(n=(2, 7)),
+    method=st.sampled_from(["auto", "permutation", "antithetic", "svarm", "stratified"]),
+    extra=st.integers(0, 400),
+    seed=st.integers(0, 2**16),
+)
+def test_no_standard_error_is_zero_unless_the_value_is_exact(g, method, extra, seed):
+    from benefit_alloc.solutions.sampling import _minimum_budget
+
+    budget = _minimum_budget(method, g.n)[0] + extra
+    est = ba.shapley_sampled(g, budget, method=method, rng=seed)
+    if not est.exact:
+        assert np.all(est.stderr > 0)
+    else:
+        assert_allclose(est.values, ba.shapley(g).values, atol=1e-9 * (1 + np.abs(g.values).max()))
+
+
+@pytest.mark.parametrize("budget", [2 * 16 - 1, 300, 2_000])
+def test_auto_covers_a_rare_small_voter(budget):
+    # a voter of weight 1 among weights 5..19: pivotal in about 0.5% of orders, so at these
+    # budgets its marginal contributions are rare events (mostly never seen)
+    w = [float(x) for x in np.random.default_rng(0).integers(5, 20, 15)] + [1.0]
+    g = ba.games.weighted_voting(w, 0.6 * sum(w))
+    exact = ba.shapley(g).values
+    hit, small = [], []
+    for seed in range(200):
+        est = ba.shapley_sampled(g, budget, rng=seed)
+        assert np.all(est.stderr > 0)
+        ok = np.abs(est.values - exact) <= Z95 * est.stderr + 1e-12
+        hit.append(ok)
+        small.append(ok[-1])
+    assert np.mean(small) >= 0.9
+    assert np.mean(hit) >= 0.9
+
+
+@pytest.mark.parametrize("budget", [100, 2_000])
+def test_auto_unreachable_target_returns_the_estimate_unconverged(budget):
+    g = ba.games.airport(np.arange(1.0, 17.0))
+    with pytest.warns(RuntimeWarning, match=r"not reached within the budget of \d+ evaluations"):
+        est = ba.shapley_sampled(g, budget, rng=0, target_stderr=1e-9)
+    assert est.converged is False and 0 < est.evaluations <= budget
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        easy = ba.shapley_sampled(g, 20_000, rng=0, target_stderr=5.0, batch_size=200)
+    assert easy.converged is True and easy.evaluations < 20_000
+
+
+def test_a_never_pivotal_small_voter_gets_the_rule_of_three_and_the_result_names_it():
+    w = [float(x) for x in np.random.default_rng(0).integers(5, 20, 15)] + [1.0]
+    g = ba.games.weighted_voting(w, 0.6 * sum(w))
+    named = 0
+    for seed in range(20):
+        est = ba.shapley_sampled(g, 31, rng=seed)  # two orders
+        if est.values[-1] == 0.0:  # never pivotal in the sample: all marginals 0
+            named += 1
+            assert est.unvaried_strata >= 1 and est.unvaried_bound == "rule of three (95%)"
+            # 95% rule of three on two samples: p = 1 - 0.05**0.5, spread twice the peak (1)
+            p = 1 - 0.05**0.5
+            assert_allclose(est.stderr[-1], np.sqrt(p * 4.0 / 2.0))
+    assert named > 0
+    exact = ba.shapley_sampled(g, 10**30, rng=0)
+    assert exact.exact and "unvaried_bound" not in exact.diagnostics
