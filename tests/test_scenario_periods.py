@@ -105,8 +105,17 @@ def test_five_year_firm_b_absent_in_the_first_year_gets_nothing_then():
 
 def test_nash_closed_form_is_the_bargaining_solution_under_transferable_utility():
     # Nash (1950): with transferable utility the product of gains is largest at equal gains
+    # in money: bargain's utilities divided by each party's money rate (2 for FirmB below)
     p = load_scenario(FIVE).cooperation.periods[1]
     assert_allclose(nash_tu(p.game()).values, p.bargain("nash").payoffs.values, atol=1e-5)
+    text = FIVE.read_text().replace(
+        'utility = { type = "profit", values = { graduates = 0.5 }, cost = 2.0 }',
+        'utility = { type = "linear", values = { graduates = 1.0 }, money = 2.0, constant = -4.0 }',
+    )
+    q = loads_scenario(text).cooperation.periods[1]
+    rates = np.array([float(q.utilities[name].money) for name in q.players])
+    assert rates.tolist() == [1.0, 1.0, 2.0]
+    assert_allclose(nash_tu(q.game()).values, q.bargain("nash").payoffs.values / rates, atol=1e-5)
 
 
 # ---------------------------------------------------------------------------- solve

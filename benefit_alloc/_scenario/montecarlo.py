@@ -9,7 +9,8 @@ cumulative discounted game of a cooperation) is what the methods split, through
 payoffs as the disagreement point: maximising :math:`\prod_i (x_i - v(\{i\}))` over
 :math:`\sum_i x_i = v(N)` gives the equal split of the surplus,
 :math:`x_i = v(\{i\}) + (v(N) - \sum_j v(\{j\}))/n` (Nash 1950), computed in closed form per
-draw.
+draw.  It is in money: :meth:`Partnership.bargain` reports the same point in each party's
+own utility units (money times the party's money rate).
 
 References
 ----------
