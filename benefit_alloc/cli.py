@@ -566,6 +566,18 @@ def solve(
 
 
 # ---------------------------------------------------------------------------- periods
+def _note_periods(sc: Scenario, quiet: bool) -> None:
+    """Say that a command other than ``solve`` and ``simulate`` works on the partnership of
+    the document as written when the scenario has periods."""
+    if sc.has_periods:
+        _note(
+            "note: the scenario has [[period]] tables; this command settles the partnership "
+            "of the [[party]] tables as written (every party, before the period changes, "
+            "distributions at their means); `benefit-alloc solve` settles the periods",
+            quiet,
+        )
+
+
 def _tu_methods(methods: list[str], sc: Scenario, asked: bool, quiet: bool) -> list[str]:
     """The TU methods among ``methods`` (a scenario with periods is settled by them): one
     asked for with --method that is not TU is an error, one of the scenario's list a note."""
@@ -694,6 +706,7 @@ def compare(
     sets ...).
     """
     sc = _load(scenario, allow_outside_files)
+    _note_periods(sc, quiet)
     methods = _methods(method, sc) if method else _applicable_methods(sc, quiet)
     results = _run(sc, methods, report, quiet)
     shares = _shares_frame(results, sc.parties)
@@ -835,6 +848,7 @@ def explain(
     """Why a party gets what it gets: standalone values, marginal contributions, excesses
     and blocking coalitions."""
     sc = _load(scenario, allow_outside_files)
+    _note_periods(sc, quiet)
     (m,) = _methods([method], sc)[:1]
     bar = _progress(2, quiet)
     with bar, _native_stdout_muted():

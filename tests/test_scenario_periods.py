@@ -174,6 +174,13 @@ def test_solve_report_shows_the_ledger_and_the_cumulative_chart(capsys, tmp_path
     assert "triangular(low=0.6, mode=0.85, high=1)" in page  # the summary shows the distribution
 
 
+@pytest.mark.parametrize("command", ["compare", "explain"])
+def test_other_commands_say_they_settle_the_document_as_written(capsys, command):
+    code, _, err = run(capsys, command, str(FIVE))
+    assert code == 0
+    assert "the scenario has [[period]] tables; this command settles the partnership" in err
+
+
 # ---------------------------------------------------------------------------- simulate
 def test_simulate_prints_the_distribution_table_reproducibly(capsys):
     args = ["simulate", str(FIVE), "--draws", "12", "--seed", "5", "-f", "csv", "-q"]
