@@ -91,3 +91,73 @@ def stacked_bars(
     ax.set_title(title, **kw)
     ax.set_ylabel(ylabel, **kw)
     return ax, handles, names
+
+
+#: Text shown as written: never parsed as mathtext or handed to TeX.
+_PLAIN: dict[str, Any] = {"parse_math": False, "usetex": False}
+
+
+def cumulative_lines(ledger: Any, *, title: str, ax: Any = None) -> Any:
+    """One line per party: its cumulative discounted payoff after each period (a ledger of
+    :func:`~benefit_alloc.settle_periods`, indexed by period and party); dashed, the
+    method's value of the cumulative game so far (the target).  Returns the axes."""
+    from ._text import printable  # lazy: only the charts need it here
+
+    ax = _axes(ax)
+    periods = list(dict.fromkeys(ledger.index.get_level_values("period")))
+    parties = list(dict.fromkeys(ledger.index.get_level_values("party")))
+    pos = list(range(len(periods)))
+    handles, labels = [], []
+    for j, party in enumerate(parties):
+        rows = ledger.xs(party, level="party").reindex(periods)
+        colour = f"C{j % 10}"
+        (line,) = ax.plot(pos, rows["cumulative_payoff"].to_numpy(float), marker="o", color=colour)
+        ax.plot(pos, rows["target"].to_numpy(float), linestyle="--", color=colour, alpha=0.6)
+        handles.append(line)
+        labels.append(printable(party))
+    ax.set_xticks(pos, [printable(p) for p in periods], **_PLAIN)
+    ax.set_title(printable(title), **_PLAIN)
+    ax.set_ylabel("cumulative discounted payoff")
+    ax.grid(alpha=0.3)
+    legend = ax.legend(handles, labels, frameon=False, fontsize=8)
+    for text in legend.get_texts():
+        text.update(_PLAIN)
+    return ax
+
+
+def payoff_boxes(payoffs: Mapping[str, Any], *, title: str, ax: Any = None) -> Any:
+    """Box plots of each party's payoff over the draws, one group per party and one box per
+    method (``{method: DataFrame draws x parties}``, as :attr:`Simulation.payoffs`): the
+    box the quartiles, the whiskers the 5% and 95% quantiles.  Returns the axes."""
+    from ._text import printable  # lazy: only the charts need it here
+
+    ax = _axes(ax)
+    methods = list(payoffs)
+    parties = list(next(iter(payoffs.values())).columns)
+    k = max(len(methods), 1)
+    width = 0.8 / k
+    handles = []
+    for j, m in enumerate(methods):
+        data = [payoffs[m][p].to_numpy(float) for p in parties]
+        pos = [i - 0.4 + width * (j + 0.5) for i in range(len(parties))]
+        box = ax.boxplot(
+            data,
+            positions=pos,
+            widths=width * 0.9,
+            whis=(5, 95),
+            showfliers=False,
+            patch_artist=True,
+            manage_ticks=False,
+        )
+        for patch in box["boxes"]:
+            patch.set_facecolor(f"C{j % 10}")
+            patch.set_alpha(0.7)
+        handles.append(box["boxes"][0])
+    ax.set_xticks(range(len(parties)), [printable(p) for p in parties], **_PLAIN)
+    ax.set_title(printable(title), **_PLAIN)
+    ax.set_ylabel("payoff")
+    ax.grid(axis="y", alpha=0.3)
+    legend = ax.legend(handles, [printable(m) for m in methods], frameon=False, fontsize=8)
+    for text in legend.get_texts():
+        text.update(_PLAIN)
+    return ax

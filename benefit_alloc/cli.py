@@ -1,7 +1,8 @@
 """The ``benefit-alloc`` command (also ``python -m benefit_alloc``).
 
-Subcommands: ``solve``, ``compare``, ``explain``, ``partners``, ``validate``, ``demo`` and
-``agreement``; run ``benefit-alloc COMMAND --help`` for each one's options and an example.
+Subcommands: ``solve``, ``compare``, ``explain``, ``partners``, ``validate``, ``demo``,
+``agreement`` and ``simulate``; run ``benefit-alloc COMMAND --help`` for each one's options
+and an example.
 
 Exit status: 0 on success; 2 on bad input (a missing or invalid scenario, an unknown option or
 method), with a one-line ``error: ...`` on stderr; 1 on an internal error (a bug or a solver
@@ -37,6 +38,7 @@ from .registry import get
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .cooperation import CooperationResult
     from .scenario import Scenario
     from .settlement import Settlement
 
@@ -541,6 +543,9 @@ def solve(
     """Split the partnership's worth by each method and show the settlement bundles."""
     sc = _load(scenario, allow_outside_files)
     methods = _methods(method, sc, quiet)
+    if sc.has_periods:
+        _solve_periods(sc, _tu_methods(methods, sc, bool(method), quiet), format, report, quiet)
+        return
     results = _run(sc, methods, report, quiet)
     parties = sc.parties
     tables: list[tuple[str, pd.DataFrame]] = [
@@ -560,6 +565,113 @@ def solve(
     }
     flat = _long_frame(results)
     _emit(format, tables, payload, flat)
+
+
+# ---------------------------------------------------------------------------- periods
+def _note_periods(sc: Scenario, quiet: bool) -> None:
+    """Say that a command other than ``solve`` and ``simulate`` works on the partnership of
+    the document as written when the scenario has periods."""
+    if sc.has_periods:
+        _note(
+            "note: the scenario has [[period]] tables; this command settles the partnership "
+            "of the [[party]] tables as written (every party, before the period changes, "
+            "distributions at their means); `benefit-alloc solve` settles the periods",
+            quiet,
+        )
+
+
+def _tu_methods(methods: list[str], sc: Scenario, asked: bool, quiet: bool) -> list[str]:
+    """The TU methods among ``methods`` (a scenario with periods is settled by them): one
+    asked for with --method that is not TU is an error, one of the scenario's list a note."""
+    from .scenario import TU_METHODS  # lazy: the scenario layer is not needed for --help
+
+    out = []
+    for m in methods:
+        if m in TU_METHODS:
+            out.append(m)
+        elif asked:
+            raise BadInput(
+                f"--method {m} cannot settle periods: a scenario with [[period]] tables is "
+                f"split by a TU method ({', '.join(TU_METHODS)})"
+            )
+        else:
+            _note(f"note: skipping {m}: the periods are settled by TU methods only", quiet)
+    if not out:
+        raise BadInput(
+            f"none of the methods {methods} is a TU method, which a scenario with [[period]] "
+            "tables needs; choose one with --method"
+        )
+    return out
+
+
+def _ledger_frame(results: Mapping[str, CooperationResult]) -> pd.DataFrame:
+    """Every method's ledger as one flat table (method, period, party, ...)."""
+    import pandas as pd  # lazy: loads pandas
+
+    frames = []
+    for m, r in results.items():
+        df = r.ledger.reset_index()
+        df.insert(0, "method", m)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _solve_periods(
+    sc: Scenario, methods: list[str], fmt: Format, report: Path | None, quiet: bool
+) -> None:
+    """``solve`` on a scenario with periods: the ledger per method and the stability
+    statement per period."""
+    from .report import write_report  # lazy: the report loads the solvers and matplotlib
+
+    opts = sc.cooperation_options
+    steps = len(methods) + (1 + len(methods) if report is not None else 0)
+    written = None
+    with _progress(steps, quiet) as bar, _native_stdout_muted():
+        results = sc.solve_periods(methods, progress=bar.step)
+        if report is not None:
+            base = sc.solve(methods, progress=bar.step)
+            try:
+                written = write_report(report, sc, base, periods=results, progress=bar.step)
+            except OSError as exc:
+                raise BadInput(
+                    f"cannot write the report to {report}: {exc.strerror or exc}"
+                ) from None
+    if written is not None:
+        _note(f"report written to {written}", quiet)
+    title = (
+        f"rate {opts['rate']:g}, schedule {opts['schedule']}, floors {opts['floors']}; "
+        f"{_money_title(sc)}"
+    )
+    tables: list[tuple[str, pd.DataFrame]] = []
+    notes: list[str] = []
+    for m, r in results.items():
+        ledger = r.ledger.reset_index().set_index("period")
+        tables.append((f"{sc.name}: ledger by {m} ({title})", ledger))
+        notes += [f"{m}: {line}" for line in r.statements()]
+    payload = {
+        "scenario": sc.name,
+        "parties": list(sc.parties),
+        "periods": [str(lab) for lab in sc.cooperation.labels],
+        "cooperation": opts,
+        "methods": {
+            m: {
+                "ledger": r.ledger.reset_index().to_dict(orient="records"),
+                "stability": [
+                    {
+                        "period": str(st.period),
+                        "in_core": st.in_core,
+                        "max_excess": st.max_excess,
+                        "blocking": list(st.blocking),
+                        "statement": st.statement,
+                    }
+                    for st in r.stability
+                ],
+                "cumulative": r.cumulative.to_dict(),
+            }
+            for m, r in results.items()
+        },
+    }
+    _emit(fmt, tables, payload, _ledger_frame(results), notes)
 
 
 def _long_frame(results: Mapping[str, Settlement]) -> pd.DataFrame:
@@ -596,6 +708,7 @@ def compare(
     sets ...).
     """
     sc = _load(scenario, allow_outside_files)
+    _note_periods(sc, quiet)
     methods = _methods(method, sc) if method else _applicable_methods(sc, quiet)
     results = _run(sc, methods, report, quiet)
     shares = _shares_frame(results, sc.parties)
@@ -619,6 +732,109 @@ def compare(
 
 
 @app.command(
+    epilog="Example: benefit-alloc simulate examples/five_year_programme.toml --draws 500 "
+    "--seed 1 --method shapley,nucleolus"
+)
+def simulate(
+    scenario: ScenarioArg,
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help="Number of Monte Carlo draws (>= 1).")
+    ] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the random draws: the same seed, the same table.")
+    ] = 0,
+    method: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--method",
+            "-m",
+            metavar="M1,M2",
+            help="TU methods, or nash (closed form), comma-separated. Default: the scenario's "
+            "[methods] run list, less the methods that cannot be simulated (each named in a "
+            "note).",
+            show_default=False,
+        ),
+    ] = None,
+    format: FormatOpt = Format.table,
+    report: ReportOpt = None,
+    quiet: QuietOpt = False,
+    allow_outside_files: AllowOutsideOpt = False,
+) -> None:
+    """Payoffs as distributions: Monte Carlo over the scenario's distribution-valued fields.
+
+    Per method and party: the mean and quantiles of the payoff (the five-year discounted
+    payoff of a scenario with periods), the probability of doing worse than standalone, the
+    probability that the split is blocked, the ex-ante split (the method on the expected
+    game) and each party's expected regret of committing to it.
+    """
+    from .scenario import TU_METHODS  # lazy: the scenario layer is not needed for --help
+
+    sc = _load(scenario, allow_outside_files)
+    if method:
+        names = [n.strip().lower().replace("-", "_") for chunk in method for n in chunk.split(",")]
+        names = list(dict.fromkeys(n for n in names if n))
+        if not names:
+            raise BadInput("--method is empty; give one or more methods separated by commas")
+    else:
+        names = []
+        for m in sc.methods:
+            if m in TU_METHODS or m == "nash":
+                names.append(m)
+            else:
+                _note(f"note: skipping {m}: only TU methods and nash are simulated", quiet)
+        if not names:
+            raise BadInput(
+                f"none of the scenario's methods {list(sc.methods)} can be simulated; choose "
+                "TU methods or nash with --method"
+            )
+    from .report import write_report  # lazy: the report loads the solvers and matplotlib
+
+    written = None
+    with _progress(1 + (report is not None), quiet) as bar, _native_stdout_muted():
+        bar.step(f"simulating {draws} draws")
+        sim = sc.simulate(names, draws=draws, rng=seed)
+        if report is not None:
+            base = sc.solve(names)
+            try:
+                written = write_report(report, sc, base, simulation=sim, progress=bar.step)
+            except OSError as exc:
+                raise BadInput(
+                    f"cannot write the report to {report}: {exc.strerror or exc}"
+                ) from None
+    if written is not None:
+        _note(f"report written to {written}", quiet)
+    summary = sim.summary().reset_index()
+    table = summary.set_index("method")
+    what = "cumulative discounted payoff" if sc.has_periods else "payoff"
+    notes = [
+        f"{len(sim.feasible)} draws, seed {seed}; uncertain: {', '.join(sim.draws.columns)}",
+    ]
+    n_bad = int((~sim.feasible).sum())
+    if n_bad:
+        first = sim.infeasible.iloc[0]
+        notes.append(
+            f"{n_bad} of {len(sim.feasible)} draws infeasible and left out of the statistics "
+            f"(first: draw {int(first['draw'])}: {first['reason']})"
+        )
+    payload = {
+        "scenario": sc.name,
+        "draws": len(sim.feasible),
+        "seed": seed,
+        "uncertain": list(sim.draws.columns),
+        "methods": list(sim.methods),
+        "summary": summary.to_dict(orient="records"),
+        "infeasible": sim.infeasible.to_dict(orient="records"),
+    }
+    _emit(
+        format,
+        [(f"{sc.name}: {what} by method and party ({_money_title(sc)})", table)],
+        payload,
+        summary,
+        notes,
+    )
+
+
+@app.command(
     epilog="Example: benefit-alloc explain examples/college_enterprise.toml --method nucleolus"
 )
 def explain(
@@ -634,6 +850,7 @@ def explain(
     """Why a party gets what it gets: standalone values, marginal contributions, excesses,
     blocking coalitions and the coalitions that create the synergy (Harsanyi dividends)."""
     sc = _load(scenario, allow_outside_files)
+    _note_periods(sc, quiet)
     (m,) = _methods([method], sc)[:1]
     bar = _progress(2, quiet)
     with bar, _native_stdout_muted():

@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import what_if
-from ._bits import members_of, names_of, subset_max, subset_sums
+from ._bits import masks_to_bool, members_of, names_of, subset_max, subset_sums
 from .allocation import Allocation
 from .bargaining.feasible import FeasibleSet
 from .errors import InvalidScenarioError
@@ -893,6 +893,82 @@ class Partnership:
             _check_finite_worth(vals, q, self._names, self.output_names)
             self._game = owned_game(vals, self._names, False)
         return self._game
+
+    def games_for(self, contributions: NDArray[np.float64]) -> NDArray[np.float64]:
+        r"""The money-metric game for a batch of contribution tables at once.
+
+        Row :math:`k` is :meth:`game`'s values for this partnership with ``contributions[k]``
+        as its contribution matrix (the same utilities, so the same coalition prices): the
+        games of Monte Carlo draws of the contributions.  The pooled resources of every
+        coalition of every table, :math:`b^{(k)}(S) = \sum_{i \in S} c^{(k)}_i`, go to the
+        production model's ``produce_pooled`` in one call, which for
+        :class:`~benefit_alloc.production.LinearProduction` solves every coalition's plans
+        for all the tables with one family of dual vertices per coalition price.
+
+        Parameters
+        ----------
+        contributions : ndarray, shape (K, n, r)
+            Contribution tables over :attr:`contributions`' columns (the production model's
+            resources), finite and ``>= 0``.
+
+        Returns
+        -------
+        ndarray, shape (K, 2**n)
+
+        Raises
+        ------
+        NotImplementedError
+            When the production model has no ``produce_pooled`` (only
+            :class:`~benefit_alloc.production.LinearProduction` has one); build each
+            partnership and call :meth:`game` instead.
+        InvalidScenarioError
+            For a bad shape or entry (named), or a non-transferable partnership.
+        """
+        pooled_fn = getattr(self._production, "produce_pooled", None)
+        if pooled_fn is None:
+            raise NotImplementedError(
+                f"games_for needs a production model with produce_pooled; "
+                f"{type(self._production).__name__} has none: build each partnership and "
+                "call game()"
+            )
+        self._require_transferable("games_for()")
+        c = np.asarray(contributions, dtype=np.float64)
+        n, r = self._contrib.shape
+        if c.ndim != 3 or c.shape[1:] != (n, r):
+            raise InvalidScenarioError(
+                f"contributions must have shape (K, {n}, {r}): K tables of the parties "
+                f"{list(self._names)} by the resources {list(self._production.resources)}; "
+                f"got shape {c.shape}"
+            )
+        bad = ~np.isfinite(c) | (c < 0)
+        if bad.any():
+            k, i, j = (int(x) for x in np.argwhere(bad)[0])
+            raise InvalidScenarioError(
+                f"contributions[{k}] gives party {self._names[i]!r} "
+                f"{self._production.resources[j]!r} = {float(c[k, i, j])!r}; contributions must be "
+                "finite and >= 0"
+            )
+        check_dense_size(n, "the partnership")
+        size = 1 << n
+        bits = masks_to_bool(np.arange(size, dtype=np.int64), n).astype(np.float64)
+        pooled = np.einsum("sn,knr->skr", bits, c)  # coalition-major: (2**n, K, r)
+        prices = self._prices_all()
+        model_prices = self._to_model(prices)
+        vals = np.zeros((c.shape[0], size))
+        for s in range(1, size):  # one price row per coalition, all tables at once
+            q = pooled_fn(pooled[s], model_prices[s])
+            q = self._checked(q, np.full(c.shape[0], s, dtype=np.int64))
+            with np.errstate(over="ignore", invalid="ignore"):
+                vals[:, s] = q @ prices[s]
+        vals += subset_sums(self.money_constants())[None, :]
+        vals[:, 0] = 0.0
+        if not np.isfinite(vals).all():
+            k = int(np.flatnonzero(~np.isfinite(vals).all(axis=1))[0])
+            raise InvalidScenarioError(
+                f"contributions[{k}] gives a coalition a worth that is not finite; check the "
+                "yields and utility values"
+            )
+        return vals
 
     def fits_table(self, max_bytes: int | None = None) -> bool:
         """True when :meth:`game` may tabulate this partnership: at most 30 parties and

@@ -48,7 +48,9 @@ from .settlement import Settlement
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .cooperation import CooperationResult
     from .game import Game
+    from .uncertainty import Simulation
 
 __all__ = [
     "render_report",
@@ -708,7 +710,7 @@ def _plot(make: Callable[[], Any], alt: str, caption: str, state: dict[str, Any]
 def _summary(sc: Scenario) -> str:
     import pandas as pd  # lazy: loads pandas
 
-    spec = sc.spec
+    spec = _shown(sc.spec)
     parts = [f"<p>{_esc(sc.description)}</p>" if sc.description else ""]
     parties = pd.DataFrame(
         {
@@ -769,6 +771,34 @@ def _summary(sc: Scenario) -> str:
         )
         parts.append(f"<p>A priori unions:</p><ul>{items}</ul>")
     return "".join(parts)
+
+
+class _Shown:
+    """A distribution-valued field in the summary: formats as its distribution, whatever
+    the number format asked for."""
+
+    def __init__(self, table: Mapping[str, Any]) -> None:
+        if "empirical" in table:
+            self.text = f"empirical({len(table['empirical'])} values)"
+        else:
+            args = ", ".join(f"{k}={v:g}" for k, v in table.items() if k != "dist")
+            self.text = f"{table['dist']}({args})"
+
+    def __format__(self, spec: str) -> str:
+        return self.text
+
+
+def _shown(node: Any) -> Any:
+    """The document with every distribution table as a :class:`_Shown`."""
+    from ._scenario.uncertain import is_distribution  # lazy: only scenarios with them
+
+    if is_distribution(node):
+        return _Shown(node)
+    if isinstance(node, Mapping):
+        return {k: _shown(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_shown(v) for v in node]
+    return node
 
 
 def _param(v: Any) -> str:
@@ -948,6 +978,8 @@ def render_report(
     *,
     sensitivity: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    periods: Mapping[str, CooperationResult] | None = None,
+    simulation: Simulation | None = None,
 ) -> str:
     """The report as one self-contained HTML string.
 
@@ -962,6 +994,11 @@ def render_report(
         for one and none is given.
     progress : callable, optional
         Called with a description before each long step.
+    periods : mapping of str to CooperationResult, optional
+        ``{method: result}`` of :meth:`Scenario.solve_periods`: each ledger as a table and
+        a chart of the cumulative payoff per party, with the stability statements.
+    simulation : Simulation, optional
+        From :meth:`Scenario.simulate`: the distribution table and box plots of the payoffs.
     """
     _check_report_args(scenario, results)
     import pandas as pd  # lazy: loads pandas
@@ -1116,6 +1153,11 @@ def render_report(
             )
         )
         body.append(_table(sens))
+    # cooperation over periods and under uncertainty
+    if periods:
+        body.extend(_periods_section(scenario, periods, state))
+    if simulation is not None:
+        body.extend(_simulation_section(scenario, simulation, state))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -1123,6 +1165,75 @@ def render_report(
         + "\n".join(b for b in body if b)
         + "</body></html>\n"
     )
+
+
+def _periods_section(
+    scenario: Scenario, periods: Mapping[str, CooperationResult], state: dict[str, Any]
+) -> list[str]:
+    """The ledger of each method, its stability statements and the cumulative chart."""
+    from ._plot import cumulative_lines  # lazy: the chart loads matplotlib
+
+    opts = scenario.cooperation_options
+    out = [
+        "<h2>Periods</h2>",
+        f"<p>{len(scenario.cooperation)} periods, discount rate {opts['rate']:g}, schedule "
+        f"<b>{_esc(opts['schedule'])}</b>, floors {_esc(opts['floors'])}. The sections "
+        "above settle the partnership of the [[party]] tables as written; here each period "
+        "is settled with the parties present then. Cumulative payoffs are discounted; the "
+        "target is the method's value of the cumulative game so far.</p>",
+    ]
+    for m, r in periods.items():
+        ledger = r.ledger
+
+        def chart(ledger: Any = ledger, m: str = m) -> Any:
+            fig = _figure(6.4, 3.8)
+            cumulative_lines(
+                ledger, title=f"{m}: cumulative discounted payoff", ax=fig.add_subplot()
+            )
+            return fig
+
+        out.append(f"<h3>{_esc(m)}</h3>")
+        out.append(
+            _plot(
+                chart,
+                f"cumulative payoff per party under {m}",
+                "Solid: cumulative discounted payoff after each period; dashed: the target.",
+                state,
+            )
+        )
+        out.append(_table(ledger.reset_index().set_index("period"), "Ledger"))
+        out.append("<ul>" + "".join(f"<li>{_esc(s)}</li>" for s in r.statements()) + "</ul>")
+    return out
+
+
+def _simulation_section(scenario: Scenario, sim: Simulation, state: dict[str, Any]) -> list[str]:
+    """The payoff distributions: the summary table and box plots per party and method."""
+    from ._plot import payoff_boxes  # lazy: the chart loads matplotlib
+
+    what = "cumulative discounted payoff" if scenario.has_periods else "payoff"
+
+    def chart() -> Any:
+        fig = _figure(6.4, 3.8)
+        payoff_boxes(
+            sim.payoffs, title=f"{what} over {len(sim.feasible)} draws", ax=fig.add_subplot()
+        )
+        return fig
+
+    out = [
+        "<h2>Payoffs under uncertainty</h2>",
+        f"<p>{len(sim.feasible)} Monte Carlo draws of {_esc(', '.join(sim.draws.columns))}; "
+        f"{int(sim.feasible.sum())} feasible. Every method splits the same draws.</p>",
+        _plot(
+            chart,
+            "box plots of the payoffs per party and method",
+            "Boxes: quartiles; whiskers: the 5% and 95% quantiles.",
+            state,
+        ),
+        _table(sim.summary().reset_index().set_index("method"), "Payoff distribution"),
+    ]
+    if len(sim.infeasible):
+        out.append(_table(sim.infeasible.set_index("draw"), "Infeasible draws"))
+    return out
 
 
 def _check_report_args(scenario: Any, results: Any) -> None:
@@ -1150,6 +1261,8 @@ def write_report(
     *,
     sensitivity: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    periods: Mapping[str, CooperationResult] | None = None,
+    simulation: Simulation | None = None,
 ) -> Path:
     """Write :func:`render_report` to ``path`` (UTF-8) and return the path.
 
@@ -1160,7 +1273,14 @@ def write_report(
     """
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise InvalidScenarioError(f"path must name the HTML file to write, got {path!r}")
-    text = render_report(scenario, results, sensitivity=sensitivity, progress=progress)
+    text = render_report(
+        scenario,
+        results,
+        sensitivity=sensitivity,
+        progress=progress,
+        periods=periods,
+        simulation=simulation,
+    )
     out = Path(path)
     out.write_text(text, encoding="utf-8")
     return out

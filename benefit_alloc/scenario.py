@@ -33,17 +33,27 @@ from ._scenario.bundled import bundled_scenario_path, bundled_scenarios
 from ._scenario.checks import cross_check as _cross_check
 from ._scenario.checks import supplied_options as _supplied_options
 from ._scenario.factors import FactorData, resolve_factors
+from ._scenario.montecarlo import simulate_scenario as _simulate_scenario
+from ._scenario.montecarlo import to_distribution as _to_distribution
 from ._scenario.party_table import party_records
+from ._scenario.periods import build_cooperation as _build_cooperation
+from ._scenario.periods import check_periods as _check_periods
+from ._scenario.periods import cooperation_options as _cooperation_options
 from ._scenario.reference import schema_reference
 from ._scenario.results import SolveResults
 from ._scenario.schema import BARGAINING_METHODS, METHODS, SCHEMA, TU_METHODS
+from ._scenario.uncertain import expected_document as _expected_document
+from ._scenario.uncertain import uncertain_fields as _uncertain_fields
 from .errors import InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
+    from .cooperation import Cooperation, CooperationResult
     from .partnership import Partnership
     from .settlement import Settlement
+    from .uncertainty import Distribution, Simulation
 
 __all__ = [
     "Scenario",
@@ -248,7 +258,8 @@ class Scenario:
         spec = s.check(SCHEMA, data)
         self._base = Path(base_dir) if base_dir is not None else Path.cwd()
         spec, self._n_file_parties = _with_party_file(spec, self._base, allow_outside)
-        _cross_check(spec)
+        _cross_check(_expected_document(spec))
+        _check_periods(spec)
         self._spec = spec
         self._source = Path(source) if source is not None else None
         self._rows: list[dict[str, Any]] | None = None
@@ -263,6 +274,7 @@ class Scenario:
                 self._rows = prod["row"]
         self._partnership: Partnership | None = None
         self._factors = resolve_factors(spec, self._base, allow_outside)
+        self._cooperation: Cooperation | None = None
 
     # -------------------------------------------------------------- construction
     @classmethod
@@ -403,12 +415,123 @@ class Scenario:
         """The :class:`~benefit_alloc.Partnership` the scenario describes (built once)."""
         if self._partnership is None:
             try:
-                self._partnership = build_partnership(self._spec, self._rows)
+                self._partnership = self._partnership_of(_expected_document(self._spec))
             except InvalidScenarioError as exc:
                 if self._source is None:
                     raise
                 raise InvalidScenarioError(f"{self._source}: {exc}") from None
         return self._partnership
+
+    def _rows_of(self, document: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+        """A table model's rows for ``document`` (inline rows carry its numbers)."""
+        prod = document["production"]
+        if prod["model"] == "table" and "row" in prod:
+            return list(prod["row"])
+        return self._rows
+
+    def _partnership_of(self, document: Mapping[str, Any]) -> Partnership:
+        """The partnership of a document of plain numbers (a draw, or the means)."""
+        return build_partnership(document, self._rows_of(document))
+
+    # -------------------------------------------------------------- periods and uncertainty
+    @property
+    def has_periods(self) -> bool:
+        """True when the scenario has ``[[period]]`` tables."""
+        return bool(self._spec.get("period"))
+
+    @property
+    def cooperation_options(self) -> dict[str, Any]:
+        """The ``[cooperation]`` table: ``rate``, ``schedule`` and ``floors``, defaults filled."""
+        return _cooperation_options(self._spec)
+
+    @property
+    def cooperation(self) -> Cooperation:
+        """The :class:`~benefit_alloc.Cooperation` of the ``[[period]]`` tables, every
+        distribution at its mean (built once).
+
+        Raises
+        ------
+        InvalidScenarioError
+            When the scenario has no periods.
+        """
+        if not self.has_periods:
+            raise InvalidScenarioError(
+                f"scenario {self.name!r} has no [[period]] tables; it describes one period "
+                "(use partnership, or add [[period]] tables)"
+            )
+        if self._cooperation is None:
+            doc = _expected_document(self._spec)
+            try:
+                self._cooperation = _build_cooperation(doc, self._rows_of(doc))
+            except InvalidScenarioError as exc:
+                if self._source is None:
+                    raise
+                raise InvalidScenarioError(f"{self._source}: {exc}") from None
+        return self._cooperation
+
+    def settle_periods(self, method: str) -> CooperationResult:
+        """Settle every period by a TU method with the ``[cooperation]`` schedule and floors
+        (:func:`~benefit_alloc.settle_periods`): the ledger and the stability per period."""
+        from .cooperation import settle_periods  # lazy: loads the solvers
+
+        if method not in TU_METHODS:
+            raise InvalidScenarioError(
+                f"method {method!r} cannot settle periods{s.suggest(method, list(TU_METHODS))}: "
+                f"a scenario with [[period]] tables is split by a TU method "
+                f"({', '.join(TU_METHODS)})"
+            )
+        opts = self.cooperation_options
+        return settle_periods(
+            self.cooperation,
+            method,
+            schedule=opts["schedule"],
+            floors=opts["floors"],
+            **self.options_for(method),
+        )
+
+    def solve_periods(
+        self,
+        methods: Sequence[str] | None = None,
+        *,
+        progress: Callable[[str], None] | None = None,
+    ) -> dict[str, CooperationResult]:
+        """:meth:`settle_periods` by each method (default: the scenario's list)."""
+        step = progress or _silent
+        out: dict[str, CooperationResult] = {}
+        for m in self.methods if methods is None else methods:
+            step(f"settling the periods: {m}")
+            out[m] = self.settle_periods(m)
+        return out
+
+    @property
+    def uncertain(self) -> dict[str, Distribution]:
+        """The distribution-valued fields, by key path (``party[0].contributes.teachers``)."""
+        return {k: _to_distribution(t) for k, t in _uncertain_fields(self._spec).items()}
+
+    def simulate(
+        self,
+        methods: Sequence[str] | None = None,
+        *,
+        draws: int = 1000,
+        rng: np.random.Generator | int | None = None,
+        quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+    ) -> Simulation:
+        """Monte Carlo over the distribution-valued fields (:func:`~benefit_alloc.simulate`).
+
+        Each draw replaces every distribution by one value and builds the partnership (with
+        periods, the cooperation, whose cumulative discounted game is split).  ``methods``
+        are TU methods, or ``nash`` (the equal split of the surplus over standing alone,
+        the Nash bargaining solution when utility is transferable); default the scenario's.
+        A draw that cannot be built (a negative contribution) is counted in
+        ``Simulation.infeasible`` with its reason.
+
+        Raises
+        ------
+        InvalidScenarioError
+            When no field is uncertain, for a method that cannot be simulated, or a bad
+            ``draws`` (< 1) or ``rng``.
+        """
+        return _simulate_scenario(self, methods, draws=draws, rng=rng, quantiles=quantiles)
 
     # -------------------------------------------------------------- running methods
     def options_for(self, method: str) -> dict[str, Any]:

@@ -60,6 +60,7 @@ from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, Invali
 from .game import Game
 from .partnership import Partnership
 from .settlement import solve_method
+from .solutions.nucleolus_batch import prenucleolus_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # lazy: loads pandas
@@ -276,6 +277,12 @@ class Simulation:
         Per method, the split of the expected game.
     quantiles : tuple of float
     tol : float
+    solver_stats : mapping of str to int
+        How the games were built and the prenucleoli found: ``games_batched`` (draws whose
+        games came from one batched evaluation, :meth:`Partnership.games_for`),
+        ``prenucleolus_certified`` (level systems certified by Kohlberg's criterion),
+        ``prenucleolus_sequence`` (full LP sequences), ``templates`` and
+        ``balancedness_lps`` (see :func:`~benefit_alloc.solutions.nucleolus_batch.prenucleolus_batch`).
     """
 
     players: tuple[str, ...]
@@ -288,6 +295,7 @@ class Simulation:
     ex_ante: Mapping[str, Allocation]
     quantiles: tuple[float, ...] = field(default=(0.05, 0.5, 0.95))
     tol: float = 1e-7
+    solver_stats: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def p_infeasible(self) -> float:
@@ -460,6 +468,36 @@ def _contribution_setter(
     return build
 
 
+def _batched_worth(
+    p: Partnership, fields: Sequence[str], samples: Mapping[str, NDArray[np.float64]]
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]] | None:
+    """The games of every draw at once (:meth:`Partnership.games_for`) when the fields are
+    contributions ``"party.resource"`` of the production model's resources and the model
+    evaluates pooled resources in batches; None otherwise.
+
+    Returns which draws were evaluated (those with every drawn contribution finite and
+    ``>= 0``; the others are left to the per-draw path, which names their reason) and
+    their worth rows (indexed by draw)."""
+    if not hasattr(p.production, "produce_pooled") or not p.is_transferable or p.n > 16:
+        return None
+    resources = list(p.production.resources)
+    targets = []
+    for f in fields:
+        party, _, resource = f.partition(".")
+        if party not in p.players or resource not in resources:
+            return None
+        targets.append((p.players.index(party), resources.index(resource), samples[f]))
+    k = len(next(iter(samples.values())))
+    c = np.repeat(np.asarray(p.contributions, dtype=np.float64)[None], k, axis=0)
+    for i, j, values in targets:
+        c[:, i, j] = values
+    ok: NDArray[np.bool_] = np.asarray((np.isfinite(c) & (c >= 0)).all(axis=(1, 2)))
+    worth = np.zeros((k, 1 << p.n))
+    if ok.any():
+        worth[ok] = p.games_for(c[ok])
+    return ok, worth
+
+
 def _check_built(built: Any) -> None:
     if not (isinstance(built, Game) or isinstance(built, Partnership)):
         raise InvalidScenarioError(
@@ -543,9 +581,16 @@ def simulate(
         TU methods of the registry (:data:`benefit_alloc.settlement.METHODS`) or functions
         ``f(game) -> Allocation``; all see the same draws (common random numbers).
         ``"shapley"`` is computed for all draws at once as ``V @ W``; ``"least_core"``
-        (whose point is the prenucleolus) and ``"prenucleolus"`` share one LP sequence per
-        draw, and ``"nucleolus"`` reuses it on the draws where the prenucleolus is
-        individually rational (it is then the nucleolus, Schmeidler 1969).
+        (whose point is the prenucleolus), ``"prenucleolus"`` and ``"nucleolus"`` share one
+        prenucleolus per draw, found by
+        :func:`~benefit_alloc.solutions.nucleolus_batch.prenucleolus_batch` (the level
+        system of binding coalitions learned from earlier draws, certified by Kohlberg's
+        criterion, else the full LP sequence; counted in :attr:`Simulation.solver_stats`),
+        and ``"nucleolus"`` uses it on the draws where it is individually rational (it is
+        then the nucleolus, Schmeidler 1969).  When ``subject`` is a partnership whose
+        production model evaluates pooled resources in batches (linear production) and the
+        fields are its contributions, the games of all draws are evaluated at once
+        (:meth:`Partnership.games_for`).
     draws : int, default 1000
         Number of draws, ``>= 1``.
     rng : numpy Generator, int seed or None
@@ -631,7 +676,15 @@ def simulate(
     players: tuple[str, ...] | None = None
     feasible = np.zeros(n_draws, dtype=bool)
     reasons: list[tuple[int, str]] = []
+    stats: dict[str, int] = {}
+    batched = _batched_worth(subject, fields, samples) if isinstance(subject, Partnership) else None
     for k in range(n_draws):
+        if batched is not None and batched[0][k]:
+            if players is None:
+                players = subject.players  # type: ignore[union-attr]
+            feasible[k] = True
+            worth_rows.append(batched[1][k])
+            continue
         values = {f: float(samples[f][k]) for f in fields}
         try:
             built = build(values)
@@ -657,6 +710,8 @@ def simulate(
         shown = "; ".join(r for _, r in reasons[:3])
         raise InfeasibleError(f"none of the {n_draws} draws could be evaluated: {shown}")
     worth = np.array(worth_rows)
+    if batched is not None:
+        stats["games_batched"] = int(batched[0].sum())
     index = pd.Index(np.flatnonzero(feasible), name="draw")
     payoffs: dict[str, pd.DataFrame] = {}
     ex_ante: dict[str, Allocation] = {}
@@ -665,8 +720,14 @@ def simulate(
     pre_names = {"least_core", "prenucleolus"}
     plain = {m for m, label in zip(methods, labels) if isinstance(m, str) and not opts.get(label)}
     pre: NDArray[np.float64] | None = None
-    if plain & pre_names:
-        pre = _per_draw(worth, players, index, "prenucleolus", "prenucleolus", {})
+    if plain & (pre_names | {"nucleolus"}):
+        pre, batch = prenucleolus_batch(worth, players)
+        stats.update(
+            prenucleolus_certified=batch.certified,
+            prenucleolus_sequence=batch.sequence,
+            templates=batch.templates,
+            balancedness_lps=batch.balancedness_lps,
+        )
     for m, label in zip(methods, labels):
         kw = dict(opts.get(label, {}))
         if m == "shapley" and not kw:
@@ -691,4 +752,5 @@ def simulate(
         ex_ante,
         qs,
         tol,
+        stats,
     )

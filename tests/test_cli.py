@@ -25,7 +25,7 @@ from benefit_alloc.scenario import bundled_scenario_path, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).parent / "fixtures" / "bad_scenarios"
-COMMANDS = ["solve", "compare", "explain", "partners", "validate", "demo", "agreement"]
+COMMANDS = ["solve", "compare", "explain", "partners", "validate", "demo", "agreement", "simulate"]
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -115,6 +115,7 @@ def test_demo_list(capsys):
     names = [line.split("\t")[0] for line in out.splitlines()]
     assert names == [
         "college_enterprise",
+        "five_year_programme",
         "large_group",
         "partner_selection",
         "risk_adjusted",

@@ -16,7 +16,8 @@ def bundled_scenarios() -> dict[str, Path]:
     Examples
     --------
     >>> sorted(bundled_scenarios())
-    ['college_enterprise', 'large_group', 'partner_selection', 'risk_adjusted', 'training_centre', 'vocational_group']
+    ['college_enterprise', 'five_year_programme', 'large_group', 'partner_selection', \
+'risk_adjusted', 'training_centre', 'vocational_group']
     """
     from importlib import resources  # lazy: loads tempfile, shutil and the compression modules
 

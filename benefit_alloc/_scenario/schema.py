@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from .. import _schema as s
 from .. import registry
+from .uncertain import Uncertain
 
 __all__ = ["METHODS", "TU_METHODS", "BARGAINING_METHODS", "SCHEMA", "AHP_METHODS"]
 
@@ -39,17 +40,26 @@ _AMOUNTS = s.Map(_AMOUNT, key_doc="name")
 #: beyond 1e15 and reads costs and bounds of 1e20 as infinite.
 MIN_COEFFICIENT, MAX_COEFFICIENT = 1e-8, 1e8
 _COEFFICIENT = s.Num(minimum=0, maximum=MAX_COEFFICIENT, smallest=MIN_COEFFICIENT)
+#: A number >= 0 that may be uncertain: a distribution table in its place
+#: (:mod:`benefit_alloc._scenario.uncertain`); used for contributions, yields, prices and
+#: utility coefficients.
+_UNCERTAIN = Uncertain(_COEFFICIENT)
+#: As _UNCERTAIN for amounts that never enter a linear programme (a fixed cost, a measured
+#: output of a table model).
+_UNCERTAIN_AMOUNT = Uncertain(_AMOUNT)
 
 
 def _profit_table() -> s.Table:
     return s.Table(
         {
             "values": s.Field(
-                s.Map(_COEFFICIENT, key_doc="output"),
+                s.Map(_UNCERTAIN, key_doc="output"),
                 default={},
                 doc="money per unit of each output to this party (a graduate hired, a licence)",
             ),
-            "cost": s.Field(_AMOUNT, default=0.0, doc="fixed cost of taking part, in money"),
+            "cost": s.Field(
+                _UNCERTAIN_AMOUNT, default=0.0, doc="fixed cost of taking part, in money"
+            ),
         },
         doc="an enterprise: outputs at money prices, money at par, less a fixed cost",
     )
@@ -59,12 +69,12 @@ def _nonprofit_table() -> s.Table:
     return s.Table(
         {
             "values": s.Field(
-                s.Map(_COEFFICIENT, key_doc="output"),
+                s.Map(_UNCERTAIN, key_doc="output"),
                 default={},
                 doc="mission points per unit of each output",
             ),
             "money": s.Field(
-                _COEFFICIENT,
+                _UNCERTAIN,
                 default=1.0,
                 doc="mission points per money unit; 0 makes the partnership bargaining-only",
             ),
@@ -80,11 +90,11 @@ def _linear_table() -> s.Table:
     return s.Table(
         {
             "values": s.Field(
-                s.Map(_COEFFICIENT, key_doc="output"),
+                s.Map(_UNCERTAIN, key_doc="output"),
                 default={},
                 doc="utility per unit of each output",
             ),
-            "money": s.Field(_COEFFICIENT, default=1.0, doc="utility per money unit"),
+            "money": s.Field(_UNCERTAIN, default=1.0, doc="utility per money unit"),
             "constant": s.Field(
                 s.Num(), default=0.0, doc="constant term (a fixed cost is negative)"
             ),
@@ -109,7 +119,7 @@ _PARTY = s.Table(
             doc="nonprofit (college, training centre), enterprise, or other",
         ),
         "contributes": s.Field(
-            s.Map(_COEFFICIENT, key_doc="resource"),
+            s.Map(_UNCERTAIN, key_doc="resource"),
             default={},
             doc="amount of each resource the party brings (teachers, engineers, lab hours ...)",
         ),
@@ -154,7 +164,7 @@ _ACTIVITY = s.Table(
             doc="resources consumed per unit of the activity",
         ),
         "makes": s.Field(
-            s.Map(_COEFFICIENT, key_doc="output"),
+            s.Map(_UNCERTAIN, key_doc="output"),
             required=True,
             doc="outputs produced per unit of the activity",
         ),
@@ -168,7 +178,9 @@ _ROW = s.Table(
             s.List(_NAME, min_len=1, unique=True), required=True, doc="the coalition's parties"
         ),
         "outputs": s.Field(
-            s.Map(_AMOUNT, key_doc="output"), required=True, doc="what the coalition produces"
+            s.Map(_UNCERTAIN_AMOUNT, key_doc="output"),
+            required=True,
+            doc="what the coalition produces",
         ),
     },
     doc="one measured coalition of a table production model",
@@ -451,6 +463,64 @@ _AGREEMENT = s.Table(
     doc="text of `benefit-alloc agreement`",
 )
 
+# ---------------------------------------------------------------- periods (cooperation)
+_PERIOD = s.Table(
+    {
+        "label": s.Field(s.Str(), doc="the period's name (a year); default its number from 0"),
+        "parties": s.Field(
+            s.List(_NAME, min_len=1, unique=True),
+            doc="the parties taking part in this period (default: those of the previous "
+            "period; every [[party]] in the first)",
+        ),
+        "join": s.Field(
+            s.List(_NAME, unique=True), doc="parties that join in this period (instead of parties)"
+        ),
+        "leave": s.Field(
+            s.List(_NAME, unique=True),
+            doc="parties that leave in this period (instead of parties)",
+        ),
+        "contributes": s.Field(
+            s.Map(s.Map(_UNCERTAIN, key_doc="resource"), key_doc="party"),
+            doc="contributions that change from this period on, e.g. "
+            "contributes.College.teaching = 1100",
+        ),
+        "utility": s.Field(
+            s.Map(_UTILITY, key_doc="party"),
+            doc="a party's utility table from this period on (replaces the previous one)",
+        ),
+        "makes": s.Field(
+            s.Map(s.Map(_UNCERTAIN, key_doc="output"), key_doc="activity"),
+            doc="yields of linear-production activities that change from this period on, "
+            "e.g. makes.course.graduates = 0.9",
+        ),
+    },
+    doc="one [[period]] table per period, in order: what changes from the previous period",
+)
+
+_COOPERATION = s.Table(
+    {
+        "rate": s.Field(
+            s.Num(minimum=0.0),
+            default=0.0,
+            doc="discount rate r >= 0 per period (0.05 for 5%); period t weighs (1 + r)^-t",
+        ),
+        "schedule": s.Field(
+            s.Str(("stable", "cumulative", "period")),
+            default="stable",
+            doc="how each period is split: 'stable' keeps the cumulative payoffs in the core of "
+            "the cumulative game, nearest the method's value of it; 'cumulative' nearest that "
+            "value without the core; 'period' each period on its own",
+        ),
+        "floors": s.Field(
+            s.Str(("refuse", "debt")),
+            default="refuse",
+            doc="a break-even floor that binds in a period: 'refuse' stops with the reason, "
+            "'debt' carries the shortfall as a debt repaid in later periods",
+        ),
+    },
+    doc="how a scenario with [[period]] tables is settled",
+)
+
 #: The whole scenario format.
 SCHEMA = s.Table(
     {
@@ -511,5 +581,14 @@ SCHEMA = s.Table(
         "shares": s.Field(_SHARES, doc="keys of the proportional rules"),
         # the signed agreement (benefit-alloc agreement)
         "agreement": s.Field(_AGREEMENT, doc="text of the agreement"),
+        # cooperation over periods
+        "period": s.Field(
+            s.List(_PERIOD, min_len=1),
+            doc="the periods, as [[period]] tables: the partnership of the document changed "
+            "period by period (parties joining or leaving, contributions, utilities, yields)",
+        ),
+        "cooperation": s.Field(
+            _COOPERATION, doc="discount rate, schedule and floors of a scenario with periods"
+        ),
     }
 )

@@ -423,6 +423,49 @@ class LinearProduction(ProductionModel):
         b = mem.astype(np.float64) @ contrib
         return self._outputs_for(b, prices)
 
+    def produce_pooled(
+        self,
+        pooled: NDArray[np.float64],
+        output_prices: NDArray[np.float64] | None = None,
+    ) -> NDArray[np.float64]:
+        """Outputs for pooled resources given row by row, shape ``(k, m)``.
+
+        As :meth:`produce` with row ``c`` of ``pooled`` as coalition ``c``'s pooled
+        resources :math:`b` (the sum of its members' contributions), so one coalition under
+        many contribution tables (Monte Carlo draws) is solved in one call; with one price
+        row ``(m,)`` for all rows they share one family of dual vertices.
+
+        Parameters
+        ----------
+        pooled : ndarray, shape (k, r)
+            Pooled resources over :attr:`resources`, finite and ``>= 0``.
+        output_prices : ndarray, shape (k, m) or (m,), optional
+            As for :meth:`produce`.
+
+        Examples
+        --------
+        >>> lp = LinearProduction([[1.0]], prices=[2.0], resources=["hours"])
+        >>> lp.produce_pooled(np.array([[3.0], [4.0]])).tolist()
+        [[6.0], [8.0]]
+        """
+        from . import _checks as chk  # lazy: production submodules load on first use
+
+        b = np.asarray(pooled, dtype=np.float64)
+        if b.ndim != 2 or b.shape[1] != len(self._resources):
+            raise InvalidScenarioError(
+                f"pooled must have shape (k, {len(self._resources)}), one column per resource "
+                f"{list(self._resources)}; got shape {b.shape}"
+            )
+        bad = ~np.isfinite(b) | (b < 0)
+        if bad.any():
+            row, col = (int(i) for i in np.argwhere(bad)[0])
+            raise InvalidScenarioError(
+                f"pooled[{row}, {col}] ({self._resources[col]!r}) = {float(b[row, col])!r} is invalid: "
+                "pooled resources must be finite and >= 0"
+            )
+        prices = chk.output_prices_(output_prices, b.shape[0], self.outputs)
+        return self._outputs_for(b, prices)
+
     def plan_worth(
         self, pooled: NDArray[np.float64], output_prices: NDArray[np.float64]
     ) -> NDArray[np.float64]:
