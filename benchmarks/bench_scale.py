@@ -26,6 +26,9 @@ The machine is shared: wall times move with its load, so the settlement's proces
 Run from the root: ``PYTHONPATH=. python benchmarks/bench_scale.py`` (writes
 ``benchmarks/results_scale.md``; then ``python benchmarks/collect_results.py``).
 ``--no-settle`` measures only the build and the oracle (and writes nothing).
+``--stability`` first runs ``bench_stability_scale.py`` (stability without the table: the
+most-blocking coalition by MILP at 50, 100 and 200 parties, the least core by constraint
+generation at 100, the nucleolus of the 60-party partnership; ``results_stability_scale.md``).
 """
 
 from __future__ import annotations
@@ -144,7 +147,17 @@ def main() -> None:
     parser.add_argument(
         "--no-settle", action="store_true", help="measure the build and the oracle only"
     )
+    parser.add_argument(
+        "--stability",
+        action="store_true",
+        help="then run benchmarks/bench_stability_scale.py: the most-blocking coalition by "
+        "MILP, the least core and the nucleolus by constraint generation (about 15 minutes)",
+    )
     args = parser.parse_args()
+    if args.stability:
+        import bench_stability_scale  # the stability benchmarks of this partnership
+
+        bench_stability_scale.main([])
     load_start = os.getloadavg()
     start = time.perf_counter()
     p = partnership(200)

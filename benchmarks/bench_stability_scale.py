@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 from _host import cpu_model
+from bench_scale import partnership  # the partnership bench_scale.py settles
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -102,34 +103,6 @@ def least_core_rows() -> list[str]:
             f"[{lc.lower_bound:.3e}, {lc.upper_bound:.3e}] | {note} |"
         )
     return rows
-
-
-def partnership(n: int, seed: int = 0) -> ba.Partnership:
-    """The linear-production partnership of ``bench_scale.py`` (kept identical here)."""
-    rng = np.random.default_rng(seed)
-    production = ba.LinearProduction(
-        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
-        resources=["teaching", "lab", "engineers"],
-        activities=["course", "apprenticeship", "research"],
-        yields=[[1, 0, 0], [1, 0, 1], [0, 0.5, 20]],
-        outputs=["graduates", "patents", "revenue"],
-    )
-    parties, utilities = [], {}
-    for i in range(n):
-        if i % 5 == 0:
-            name = f"College {i}"
-            give = {"teaching": float(rng.uniform(50, 200)), "lab": float(rng.uniform(0, 30))}
-            parties.append(ba.Party(name, "nonprofit", give))
-            utilities[name] = ba.LinearUtility({"graduates": 3, "patents": 10}, money=1.0)
-        else:
-            name = f"Firm {i}"
-            give = {"engineers": float(rng.uniform(10, 100)), "lab": float(rng.uniform(0, 50))}
-            parties.append(ba.Party(name, "enterprise", give))
-            utilities[name] = ba.ProfitUtility(
-                {"graduates": 2, "patents": 15}, cost=float(rng.uniform(0, 2))
-            )
-    outputs = [ba.Output("graduates", rival=False), ba.Output("patents"), ba.Output("revenue")]
-    return ba.Partnership(parties, outputs, production, utilities)
 
 
 def _nucleolus_child(n: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]

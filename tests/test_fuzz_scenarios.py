@@ -378,3 +378,27 @@ def test_the_unmutated_examples_pass(capsys):
         for args in (["validate", str(path)], ["solve", str(path), "-q", "-f", "json"]):
             code, _, err, _ = _run(capsys, args)
             assert code == 0, (name, args, err)
+
+
+def test_a_sampling_budget_beyond_any_run_is_refused_by_value(capsys):
+    """A budget of 2**63 - 1 on the 200-member group ran without end (200 parties: no exact
+    computation to cap it at); a scenario may ask for at most MAX_BUDGET evaluations."""
+    from benefit_alloc._scenario.checks import MAX_BUDGET
+
+    doc = copy.deepcopy(DOCS["college_enterprise"])
+    doc["methods"] = {
+        "run": ["shapley_sampled"],
+        "options": {"shapley_sampled": {"budget": 2**63 - 1, "rng": 0}},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        file = _write(Path(tmp), doc, [])
+        code, _, err, _ = _run(capsys, ["validate", str(file)])
+    lines = err.strip().splitlines()
+    assert code == cli.EXIT_BAD_INPUT and len(lines) == 1, err
+    assert "methods.options.shapley_sampled.budget = 9223372036854775807" in lines[0]
+    assert f"{MAX_BUDGET:,}" in lines[0] and "target_stderr" in lines[0]
+    doc["methods"]["options"]["shapley_sampled"]["budget"] = MAX_BUDGET
+    with tempfile.TemporaryDirectory() as tmp:
+        file = _write(Path(tmp), doc, [])
+        code, _, err, _ = _run(capsys, ["validate", str(file)])
+    assert code == cli.EXIT_OK, err

@@ -115,6 +115,20 @@ def _check_options(method: str, given: Mapping[str, Any]) -> None:
             s._MISSING,
             f"a value: {method} needs the option {key!r} (add [{path}] {key} = ...)",
         )
+    budget = given.get("budget")
+    if isinstance(budget, int | float) and not isinstance(budget, bool):
+        if budget > MAX_BUDGET:
+            raise InvalidScenarioError(
+                f"{path}.budget = {budget!r} is above {MAX_BUDGET:,} coalition evaluations, "
+                "the most a scenario may ask for (a run that long would not end in hours); "
+                "lower it, or set target_stderr to stop once the estimate is precise enough"
+            )
+
+
+#: The largest sampling budget a scenario may give (``[methods.options.<m>] budget``): at
+#: the oracle rates measured in ``benchmarks/bench_scale.py`` (a few 100,000 evaluations a
+#: second) a billion evaluations already take about an hour.
+MAX_BUDGET = 1_000_000_000
 
 
 def _valued(party: Mapping[str, Any], output: str) -> bool:

@@ -308,7 +308,8 @@ _METHODS = s.Table(
             s.Map(s.Map(s.Scalar(), key_doc="option"), key_doc="method"),
             default={},
             doc="keyword options per method, checked against its signature (plus side_payments "
-            "and tol), e.g. [methods.options.shapley_sampled] budget = 5000",
+            "and tol), e.g. [methods.options.shapley_sampled] budget = 5000 (a sampling "
+            "budget is at most 1,000,000,000 evaluations)",
         ),
     },
     doc="the allocation methods to run",
