@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from . import games
+from . import engine, games
 from . import registry as _registry
 from .allocation import Allocation
 from .errors import (
@@ -425,6 +425,8 @@ __all__ = [
     "oracle_least_core",
     # pandas: excesses labelled by coalition
     "excess_series",
+    # where coalitions are evaluated: in process or on a Dask cluster (engine.use(client))
+    "engine",
 ]
 
 

@@ -8,11 +8,16 @@ Shapley value (every order of joining) and the Owen value (Owen 1977, the groups
 clusters as a priori unions), each payoff with a standard error.  Bundles realise the
 (efficient) estimates; the core is not checked at this size, and the checks say so.
 
-Run: ``python examples/large_group.py`` (writes ``large_group.html`` to the current folder)
+Run: ``python examples/large_group.py`` (writes ``large_group.html`` to the current folder);
+``python examples/large_group.py --workers 2`` evaluates the sampled coalitions on a local
+Dask cluster of two worker processes (``pip install "benefit-alloc[distributed]"``), with
+the same result; ``--budget N`` sets the evaluations of each sampled method.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 from pathlib import Path
 
 import pandas as pd
@@ -21,41 +26,72 @@ import benefit_alloc as ba
 
 pd.set_option("display.width", 120)
 
-scenario = ba.load_scenario(Path(__file__).with_name("large_group.toml"))
-p = scenario.partnership
-print(f"{p.n} parties ({scenario.file_parties} from the CSV), fits a table: {p.fits_table()}")
 
-results = scenario.solve()
-shapley, owen = results["shapley_sampled"], results["owen_sampled"]
-print(f"worth of the whole group v(N) = {shapley.payoffs.total:,.0f} {scenario.numeraire}")
-
-# every payoff is an estimate: the largest standard error relative to the mean payoff
-for name, s in results.items():
-    assert s.stderr is not None
-    rel = s.stderr.max() / s.payoffs.values.mean()
-    print(
-        f"{name}: largest standard error {rel:.1%} of the mean payoff; in the core: "
-        f"{'not checked' if s.checks.in_core is None else s.checks.in_core}"
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Settle a 200-member group by sampling.")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="sample on a local Dask cluster of this many worker processes",
     )
+    parser.add_argument(
+        "--budget",
+        type=int,
+        default=None,
+        help="coalition evaluations of each sampled method (default: the scenario's)",
+    )
+    args = parser.parse_args(argv)
 
-top = shapley.to_frame()[["payoff", "stderr", "standalone", "gain"]]
-top = top.join(shapley.intervals())
-print("\nThe ten largest Shapley payoffs (95% intervals):")
-print(top.sort_values("payoff", ascending=False).head(10).round(1).to_string())
+    path = Path(__file__).with_name("large_group.toml")
+    scenario = ba.load_scenario(path)
+    if args.budget is not None:
+        data = scenario.to_dict()
+        for method in ("shapley_sampled", "owen_sampled"):
+            data["methods"]["options"][method]["budget"] = args.budget
+        scenario = ba.Scenario.from_dict(data, base_dir=path.parent)
+    p = scenario.partnership
+    print(f"{p.n} parties ({scenario.file_parties} from the CSV), fits a table: {p.fits_table()}")
 
-# what each union gets under the two values: the Owen value gives a union what it would
-# get as one player in the game of unions, so the blocs' bargaining power shows
-unions = dict(zip(scenario.union_names, scenario.unions))
-totals = pd.DataFrame(
-    {
-        "members": {u: len(m) for u, m in unions.items()},
-        "shapley": {u: sum(shapley.payoffs[x] for x in m) for u, m in unions.items()},
-        "owen": {u: sum(owen.payoffs[x] for x in m) for u, m in unions.items()},
-    }
-)
-totals["owen - shapley"] = totals["owen"] - totals["shapley"]
-print("\nPayoff of each professional group and industrial cluster:")
-print(totals.round(0).to_string())
+    # the sampling runs on a local Dask cluster when asked; the draws are made here, so the
+    # result is the same as in process
+    cluster = ba.engine.local_cluster(args.workers) if args.workers else contextlib.nullcontext()
+    with cluster:
+        results = scenario.solve()
+    shapley, owen = results["shapley_sampled"], results["owen_sampled"]
+    print(f"worth of the whole group v(N) = {shapley.payoffs.total:,.0f} {scenario.numeraire}")
 
-out = ba.write_report("large_group.html", scenario, results)
-print(f"\nreport written to {out}")
+    # every payoff is an estimate: the largest standard error relative to the mean payoff
+    for name, s in results.items():
+        assert s.stderr is not None
+        rel = s.stderr.max() / s.payoffs.values.mean()
+        print(
+            f"{name}: largest standard error {rel:.1%} of the mean payoff; in the core: "
+            f"{'not checked' if s.checks.in_core is None else s.checks.in_core}"
+        )
+
+    top = shapley.to_frame()[["payoff", "stderr", "standalone", "gain"]]
+    top = top.join(shapley.intervals())
+    print("\nThe ten largest Shapley payoffs (95% intervals):")
+    print(top.sort_values("payoff", ascending=False).head(10).round(1).to_string())
+
+    # what each union gets under the two values: the Owen value gives a union what it would
+    # get as one player in the game of unions, so the blocs' bargaining power shows
+    unions = dict(zip(scenario.union_names, scenario.unions))
+    totals = pd.DataFrame(
+        {
+            "members": {u: len(m) for u, m in unions.items()},
+            "shapley": {u: sum(shapley.payoffs[x] for x in m) for u, m in unions.items()},
+            "owen": {u: sum(owen.payoffs[x] for x in m) for u, m in unions.items()},
+        }
+    )
+    totals["owen - shapley"] = totals["owen"] - totals["shapley"]
+    print("\nPayoff of each professional group and industrial cluster:")
+    print(totals.round(0).to_string())
+
+    out = ba.write_report("large_group.html", scenario, results)
+    print(f"\nreport written to {out}")
+
+
+if __name__ == "__main__":  # the worker processes of --workers import this file
+    main()
