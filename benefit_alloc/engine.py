@@ -27,6 +27,8 @@ The Dask engine (:class:`DaskEngine`):
   on the first tasks: the first task holds one unit, later ones as many as the measured
   time per unit allows;
 * keeps ``in_flight`` (default three times the number of workers) tasks submitted at once;
+* evaluates in this process a batch of rows whose measured work is less than one task
+  (a sampler's small rounds), where the round trip would cost more than the work;
 * re-raises an error raised by the user's function unchanged, with a note naming the
   block that raised it, and refuses a closed client with one line.
 
@@ -251,11 +253,13 @@ class DaskEngine:
         self._in_flight = in_flight
         self.progress = progress
         self._scattered: dict[int, tuple[Any, Any]] = {}
-        #: measured seconds per unit, by function and payload (reused across the maps of
-        #: one ``use`` block)
-        self._unit_seconds: dict[tuple[Any, int], float] = {}
+        #: measured seconds per item of work, by function and payload (reused across the
+        #: maps of one ``use`` block)
+        self._item_seconds: dict[tuple[Any, int], float] = {}
         #: tasks submitted so far (all maps of this engine)
         self.tasks = 0
+        #: batches of rows evaluated in this process, being less work than one task
+        self.local_batches = 0
 
     @property
     def workers(self) -> int:
@@ -288,14 +292,26 @@ class DaskEngine:
         self._scattered.clear()
 
     def map_units(
-        self, fn: UnitFn, payload: Any, count: int, part: PartFn | None = None
+        self,
+        fn: UnitFn,
+        payload: Any,
+        count: int,
+        part: PartFn | None = None,
+        work: Callable[[int, int], int] | None = None,
     ) -> Iterator[tuple[int, Any]]:
-        """``(unit, result)`` in unit order; tasks group consecutive units (see the module)."""
+        """``(unit, result)`` in unit order; tasks group consecutive units (see the module).
+
+        ``work(start, stop)`` is the amount of work in units ``start..stop-1`` (default
+        ``stop - start``; rows of coalitions for :meth:`evaluate`, whose last unit may be
+        short): the time per item of work, measured on each completed task, sizes the
+        next tasks."""
         dist = _distributed()
         _check_open(self.client)
         remote = self.scatter(payload)
         cost_key = (fn, id(payload))
-        per_unit = self._unit_seconds.get(cost_key)
+        size_of = work or (lambda a, b: b - a)
+        per_unit_work = size_of(0, 1)
+        per_item = self._item_seconds.get(cost_key)
         limit = self.in_flight()
         done: dict[int, Any] = {}
         ready = 0  # next unit to hand back
@@ -306,10 +322,10 @@ class DaskEngine:
 
         def submit() -> None:
             nonlocal nxt
-            if per_unit is None:
+            if per_item is None:
                 size = 1
             else:
-                size = max(1, int(self.task_seconds / max(per_unit, 1e-9)))
+                size = max(1, int(self.task_seconds / max(per_item * per_unit_work, 1e-12)))
             # no task larger than an even share of what is left, so every worker gets some
             left = count - nxt
             size = max(1, min(size, left, math.ceil(left / limit)))
@@ -323,7 +339,7 @@ class DaskEngine:
             nxt = b
 
         try:
-            while nxt < count and len(ranges) < (1 if per_unit is None else limit):
+            while nxt < count and len(ranges) < (1 if per_item is None else limit):
                 submit()
             while ranges:
                 fut = next(ac)
@@ -333,8 +349,8 @@ class DaskEngine:
                 except dist.client.FutureCancelledError:
                     _check_open(self.client)
                     raise
-                per_unit = seconds / (b - a)
-                self._unit_seconds[cost_key] = per_unit
+                per_item = seconds / max(1, size_of(a, b))
+                self._item_seconds[cost_key] = per_item
                 for j, r in enumerate(res):
                     done[a + j] = r
                 finished += b - a
@@ -356,11 +372,19 @@ class DaskEngine:
         if k == 0 or m.ndim != 2:
             return oracle.evaluate(m)  # type: ignore[no-any-return]
         units = math.ceil(k / ROWS_PER_UNIT)
+        per_row = self._item_seconds.get((_evaluate_rows, id(oracle)))
+        if per_row is not None and k * per_row < self.task_seconds:
+            # less work than one task: a round trip to the cluster would cost more
+            self.local_batches += 1
+            return _evaluate_rows(oracle, 0, units, m)[0]  # type: ignore[no-any-return]
 
         def rows(a: int, b: int) -> NDArray[np.bool_]:
             return m[a * ROWS_PER_UNIT : b * ROWS_PER_UNIT]
 
-        parts = [r for _, r in self.map_units(_evaluate_rows, oracle, units, rows)]
+        def count(a: int, b: int) -> int:
+            return min(b * ROWS_PER_UNIT, k) - a * ROWS_PER_UNIT
+
+        parts = [r for _, r in self.map_units(_evaluate_rows, oracle, units, rows, count)]
         # a task returns one array for its units: keep the non-empty ones, in unit order
         return np.concatenate([p for p in parts if p is not None]) if parts else np.empty(0)
 

@@ -58,7 +58,7 @@ def client():
 def test_sampling_on_the_cluster_equals_in_process(client, method):
     og = ba.OracleGame(None, PLAYERS, batch=smooth)
     here = ba.shapley_sampled(og, budget=4_000, rng=7, method=method, batch_size=1_000)
-    with engine.use(client) as eng:
+    with engine.use(client, task_seconds=0.002) as eng:  # small tasks: this oracle is cheap
         there = ba.shapley_sampled(og, budget=4_000, rng=7, method=method, batch_size=1_000)
     assert eng.tasks > 4  # the batches went out in several tasks
     assert_array_equal(there.values, here.values)
@@ -69,8 +69,9 @@ def test_stopping_rule_and_banzhaf_on_the_cluster(client):
     og = ba.OracleGame(None, PLAYERS, batch=smooth)
     kw = {"budget": 60_000, "rng": 3, "batch_size": 2_000, "target_stderr": 0.05}
     here = ba.banzhaf_sampled(og, **kw)
-    with engine.use(client):
+    with engine.use(client, task_seconds=0.002) as eng:
         there = ba.banzhaf_sampled(og, **kw)
+    assert eng.tasks > 4
     assert here.diagnostics["evaluations"] < 60_000  # stopped early, at the same round
     assert there.diagnostics["evaluations"] == here.diagnostics["evaluations"]
     assert_array_equal(there.values, here.values)
@@ -89,8 +90,9 @@ def test_a_partnership_oracle_on_the_cluster(client):
     path = Path(__file__).parent.parent / "examples" / "college_enterprise.toml"
     og = ba.load_scenario(path).partnership.oracle()
     here = ba.shapley_sampled(og, budget=2_000, rng=1)
-    with engine.use(client):
+    with engine.use(client, task_seconds=0.002) as eng:
         there = ba.shapley_sampled(og, budget=2_000, rng=1)
+    assert eng.tasks >= 1  # the partnership's oracle travelled to the workers
     assert_array_equal(there.values, here.values)
 
 
@@ -123,7 +125,7 @@ class OracleFailure(Exception):
 
 def test_an_error_of_the_users_function_reaches_the_caller_unchanged(client):
     def batch(members: np.ndarray) -> np.ndarray:
-        if members[:, 17].any():
+        if (members[:, 17] & ~members[:, 16]).any():  # in the stream: block 2 only
             raise OracleFailure("no price for p17")
         return members.sum(axis=1).astype(float)
 
@@ -136,6 +138,18 @@ def test_an_error_of_the_users_function_reaches_the_caller_unchanged(client):
     with engine.use(client), pytest.raises(OracleFailure) as info:
         ba.shapley_sampled(og, budget=500, rng=0, method="permutation")
     assert info.value.__notes__[0].startswith("raised while evaluating rows ")
+
+
+def test_a_batch_smaller_than_one_task_stays_in_process(client):
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    rows = np.random.default_rng(0).random((64, N)) < 0.5
+    with engine.use(client, task_seconds=5.0) as eng:
+        first = eng.evaluate(og, rows)  # measured on the cluster
+        sent = eng.tasks
+        again = eng.evaluate(og, rows)  # far less than 5 s of work: evaluated here
+    assert sent >= 1 and (eng.tasks, eng.local_batches) == (sent, 1)
+    assert_array_equal(first, og.evaluate(rows))
+    assert_array_equal(again, first)
 
 
 def test_a_closed_client_is_one_line(client):
