@@ -21,6 +21,7 @@ from numpy.testing import assert_array_equal
 import benefit_alloc as ba
 from benefit_alloc import cli, engine
 from benefit_alloc.errors import BenefitAllocError
+from tests.test_large_consortia import _group
 
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
@@ -94,6 +95,18 @@ def test_a_partnership_oracle_on_the_cluster(client):
         there = ba.shapley_sampled(og, budget=2_000, rng=1)
     assert eng.tasks >= 1  # the partnership's oracle travelled to the workers
     assert_array_equal(there.values, here.values)
+
+
+def test_sensitivity_of_a_large_partnership_on_the_cluster(client):
+    p = _group(40)  # too large to tabulate: settled by sampling its oracle
+    args = ("Firm 1", "engineers", [10.0, 60.0], "shapley_sampled")
+    opts = {"budget": 800, "sampler": "permutation", "rng": 5}
+    here = p.sensitivity(*args, **opts)
+    with engine.use(client, task_seconds=0.002) as eng:
+        there = p.sensitivity(*args, **opts)
+    assert eng.tasks > 2
+    # the linear programmes' bases are pooled per process: equal to rounding
+    np.testing.assert_allclose(there.to_numpy(), here.to_numpy(), rtol=1e-9, atol=1e-9)
 
 
 def test_killing_a_worker_mid_run_changes_nothing(client):

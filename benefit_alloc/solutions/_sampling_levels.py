@@ -407,14 +407,31 @@ class _LevelEstimator:
         e_out = (lv[:, None] / (n - 1)) * rest[None, :]
         return beta[:, None] * e_in, beta[:, None] * e_out
 
-    def _draw(
-        self, j: int, k: int
-    ) -> tuple[NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]:
-        mem, masks = self.sampler.draw(self.rng, int(self.lv[j]), k)
-        y = self.ev.members(mem, masks)
-        codes = _byte_codes(mem, masks, self.n)
-        self.total += k
-        return codes, self.chunks.index(mem, masks), y
+    def _draw_levels(
+        self, counts: NDArray[np.int64]
+    ) -> list[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]]:
+        """Draw ``counts[j]`` coalitions of every level ``j``, in level order, then
+        evaluate the whole round in one batch, so that an engine
+        (:mod:`benefit_alloc.engine`) can spread it over its workers.  The draws and the
+        values are those of evaluating level by level."""
+        drawn: list[tuple[int, int, NDArray[np.bool_] | None, NDArray[np.int64] | None]] = []
+        for level in np.flatnonzero(counts):
+            k = int(counts[level])
+            mem, masks = self.sampler.draw(self.rng, int(self.lv[level]), k)
+            drawn.append((int(level), k, mem, masks))
+        if not drawn:
+            return []
+        all_mem = None if drawn[0][2] is None else np.concatenate([d[2] for d in drawn])
+        all_masks = None if drawn[0][3] is None else np.concatenate([d[3] for d in drawn])
+        y_all = self.ev.members(all_mem, all_masks)
+        out: list[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]] = []
+        start = 0
+        for j, k, mem, masks in drawn:
+            y = y_all[start : start + k]
+            start += k
+            self.total += k
+            out.append((j, _byte_codes(mem, masks, self.n), self.chunks.index(mem, masks), y))
+        return out
 
     def _accumulate(
         self,
@@ -513,7 +530,7 @@ class _LevelEstimator:
         unbiased.  The fit on the whole pilot then serves all later rounds.
         """
         counts = allocate(evals, shares)
-        rows = [(int(j), *self._draw(int(j), int(counts[j]))) for j in np.flatnonzero(counts)]
+        rows = self._draw_levels(counts)
         halves = [[(j, c[h::2], i[:, h::2], y[h::2]) for j, c, i, y in rows] for h in (0, 1)]
         fits = [self._fit(half) for half in halves]
         for h in (0, 1):
@@ -537,9 +554,8 @@ class _LevelEstimator:
         counts = allocate(evals, shares)
         cv = self._cv(self.a, self.beta)
         batch = self._new_batch()
-        for j in np.flatnonzero(counts):
-            codes, index, y = self._draw(int(j), int(counts[j]))
-            a_s = self._accumulate(batch, int(j), codes, index, y, cv)
+        for j, codes, index, y in self._draw_levels(counts):
+            a_s = self._accumulate(batch, j, codes, index, y, cv)
             u = a_s - a_s.mean()
             self.suu[j] += float(np.einsum("k,k->", u, u))
             self.suy[j] += float(np.einsum("k,k->", u, y - y.mean()))
