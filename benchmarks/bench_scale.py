@@ -29,6 +29,9 @@ Run from the root: ``PYTHONPATH=. python benchmarks/bench_scale.py`` (writes
 ``--stability`` first runs ``bench_stability_scale.py`` (stability without the table: the
 most-blocking coalition by MILP at 50, 100 and 200 parties, the least core by constraint
 generation at 100, the nucleolus of the 60-party partnership; ``results_stability_scale.md``).
+``--distributed`` first runs ``bench_distributed.py`` (the same sampling in process and on a
+two-worker local Dask cluster, streamed exact Shapley at 26 and 28 players;
+``results_distributed.md``).
 """
 
 from __future__ import annotations
@@ -153,11 +156,21 @@ def main() -> None:
         help="then run benchmarks/bench_stability_scale.py: the most-blocking coalition by "
         "MILP, the least core and the nucleolus by constraint generation (about 15 minutes)",
     )
+    parser.add_argument(
+        "--distributed",
+        action="store_true",
+        help="then run benchmarks/bench_distributed.py: sampling and streamed exact values in "
+        "process and on a two-worker local Dask cluster (the distributed extra)",
+    )
     args = parser.parse_args()
     if args.stability:
         import bench_stability_scale  # the stability benchmarks of this partnership
 
         bench_stability_scale.main([])
+    if args.distributed:
+        import bench_distributed  # the Dask engine's benchmarks
+
+        bench_distributed.main([])
     load_start = os.getloadavg()
     start = time.perf_counter()
     p = partnership(200)

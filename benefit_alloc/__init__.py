@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from . import games
+from . import engine, games
 from . import registry as _registry
 from .allocation import Allocation
 from .errors import (
@@ -439,6 +439,8 @@ __all__ = [
     "bird",
     # the nucleolus of oracle games by constraint generation with a restricted separator
     "oracle_nucleolus",
+    # where coalitions are evaluated: in process or on a Dask cluster (engine.use(client))
+    "engine",
 ]
 
 

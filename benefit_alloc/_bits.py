@@ -26,6 +26,7 @@ __all__ = [
     "subset_max",
     "members_of",
     "MAX_MASK_PLAYERS",
+    "bit_sums",
 ]
 
 
@@ -187,4 +188,18 @@ def members_of(coalition: int | Iterable[str | int], players: Sequence[str]) -> 
         else:
             raise InvalidGameError(f"coalition member {member!r} must be a player name or an index")
         out[i] = True
+    return out
+
+
+def bit_sums(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``out[j] = sum of x[m]`` over masks ``m`` with bit ``j`` set; ``x`` has length ``2**b``.
+
+    Folds the top bit away ``b`` times: ``2 * len(x)`` additions in all, no BLAS call.
+    """
+    b = x.shape[0].bit_length() - 1
+    out = np.empty(b)
+    for j in range(b - 1, -1, -1):
+        half = 1 << j
+        out[j] = x[half:].sum()
+        x = x[:half] + x[half:]
     return out

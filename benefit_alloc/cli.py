@@ -153,8 +153,58 @@ AllowOutsideOpt = Annotated[
     ),
 ]
 
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Evaluate the sampled methods' coalitions on a local Dask cluster of N worker "
+        "processes (bound to 127.0.0.1); needs benefit-alloc[distributed]. The result is the "
+        "same as in process.",
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Evaluate the sampled methods' coalitions on the running Dask cluster whose "
+        "scheduler is at ADDRESS (tcp://host:8786); needs benefit-alloc[distributed].",
+    ),
+]
+
 
 # ---------------------------------------------------------------------------- helpers
+@contextmanager
+def _engine(workers: int | None, scheduler: str | None, bar: _Progress) -> Iterator[None]:
+    """Where coalitions are evaluated inside the block: in process, on a local cluster of
+    ``workers`` processes or on the cluster at ``scheduler``; a cluster's progress in
+    blocks of coalitions shows in the bar."""
+    from . import engine  # lazy: keeps --help fast (the engine loads with the solvers)
+
+    if workers is None and scheduler is None:
+        yield
+        return
+    if workers is not None and scheduler is not None:
+        raise BadInput("--workers and --scheduler exclude each other; give one of them")
+    ctx = (
+        engine.local_cluster(workers, progress=bar.blocks)
+        if workers is not None
+        else engine.connect(str(scheduler), progress=bar.blocks)
+    )
+    try:
+        ctx.__enter__()
+    except BenefitAllocError as exc:  # a missing extra or an unreachable scheduler
+        raise BadInput(str(exc)) from None
+    try:
+        yield
+    except BaseException:
+        if not ctx.__exit__(*sys.exc_info()):
+            raise
+    else:
+        ctx.__exit__(None, None, None)
+
+
 def _load(ref: str, allow_outside: bool = False) -> Scenario:
     """A scenario from a path, or from the name of a bundled scenario; the files it names
     must lie inside its folder unless ``allow_outside`` (``--allow-outside-files``)."""
@@ -410,6 +460,14 @@ class _Progress:
                     self._task, completed=min(self._done, self._total), description=description
                 )
 
+    def blocks(self, done: int, total: int) -> None:
+        """Show a cluster's progress through the current step's blocks of coalitions."""
+        with self._lock:
+            base = self._desc.split(" [blocks ")[0]
+            self._desc = f"{base} [blocks {done}/{total}]"
+            if self._bar is not None:
+                self._bar.update(self._task, description=self._desc)
+
     def __exit__(self, *exc: object) -> None:
         with self._lock:
             self._closed = True
@@ -499,22 +557,29 @@ def _settlement_json(s: Settlement) -> dict[str, Any]:
 
 
 def _run(
-    scenario: Scenario, methods: Sequence[str], report: Path | None, quiet: bool
+    scenario: Scenario,
+    methods: Sequence[str],
+    report: Path | None,
+    quiet: bool,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> dict[str, Settlement]:
-    """Settle by each method and write the report if asked, under one progress bar."""
+    """Settle by each method (on a Dask cluster when asked) and write the report if asked,
+    under one progress bar."""
     from .report import write_report  # lazy: the report loads the solvers and matplotlib
 
     steps = 1 + len(methods) + (_report_steps(scenario) if report is not None else 0)
     written = None
     with _progress(steps, quiet) as bar, _native_stdout_muted():
-        results = scenario.solve(methods, progress=bar.step)
-        if report is not None:
-            try:
-                written = write_report(report, scenario, results, progress=bar.step)
-            except OSError as exc:
-                raise BadInput(
-                    f"cannot write the report to {report}: {exc.strerror or exc}"
-                ) from None
+        with _engine(workers, scheduler, bar):  # the report's sensitivity samples too
+            results = scenario.solve(methods, progress=bar.step)
+            if report is not None:
+                try:
+                    written = write_report(report, scenario, results, progress=bar.step)
+                except OSError as exc:
+                    raise BadInput(
+                        f"cannot write the report to {report}: {exc.strerror or exc}"
+                    ) from None
     if written is not None:
         _note(f"report written to {written}", quiet)
     for text in scenario.factors.notes:
@@ -539,6 +604,8 @@ def solve(
     report: ReportOpt = None,
     quiet: QuietOpt = False,
     allow_outside_files: AllowOutsideOpt = False,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Split the partnership's worth by each method and show the settlement bundles."""
     sc = _load(scenario, allow_outside_files)
@@ -546,7 +613,7 @@ def solve(
     if sc.has_periods:
         _solve_periods(sc, _tu_methods(methods, sc, bool(method), quiet), format, report, quiet)
         return
-    results = _run(sc, methods, report, quiet)
+    results = _run(sc, methods, report, quiet, workers, scheduler)
     parties = sc.parties
     tables: list[tuple[str, pd.DataFrame]] = [
         (
@@ -700,6 +767,8 @@ def compare(
     report: ReportOpt = None,
     quiet: QuietOpt = False,
     allow_outside_files: AllowOutsideOpt = False,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Every applicable method side by side, with stability checks.
 
@@ -710,7 +779,7 @@ def compare(
     sc = _load(scenario, allow_outside_files)
     _note_periods(sc, quiet)
     methods = _methods(method, sc) if method else _applicable_methods(sc, quiet)
-    results = _run(sc, methods, report, quiet)
+    results = _run(sc, methods, report, quiet, workers, scheduler)
     shares = _shares_frame(results, sc.parties)
     stab = _stability_frame(results)
     tables = [

@@ -365,7 +365,11 @@ def reference_points(
     from .solutions.shapley import shapley  # lazy: the solution modules load on use
 
     out = {label: np.asarray(x, dtype=float) for label, x in (points or {}).items()}
-    rules = {"shapley": shapley, "nucleolus": nucleolus, "kernel": kernel}
+    rules: dict[str, Callable[[Game], Any]] = {
+        "shapley": shapley,
+        "nucleolus": nucleolus,
+        "kernel": kernel,
+    }
     for label, method in _REFERENCE_POINTS:
         if method not in out and label not in out:
             out[label] = np.asarray(rules[method](game).values, dtype=float)

@@ -12,11 +12,16 @@ per member, pooled resources, the production plan, each output priced as the mem
 it), so one MILP finds the coalition of largest excess among all 2**200 and the settlement's
 checks report it (or, when none blocks, the largest excess as the certificate).
 
-Run: ``python examples/large_group.py`` (writes ``large_group.html`` to the current folder)
+Run: ``python examples/large_group.py`` (writes ``large_group.html`` to the current folder);
+``python examples/large_group.py --workers 2`` evaluates the sampled coalitions on a local
+Dask cluster of two worker processes (``pip install "benefit-alloc[distributed]"``), with
+the same result; ``--budget N`` sets the evaluations of each sampled method.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 from pathlib import Path
 
 import pandas as pd
@@ -45,12 +50,37 @@ def stability_line(s: ba.Settlement, p: ba.Partnership) -> str:
     )
 
 
-def main() -> None:
-    scenario = ba.load_scenario(Path(__file__).with_name("large_group.toml"))
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Settle a 200-member group by sampling.")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="sample on a local Dask cluster of this many worker processes",
+    )
+    parser.add_argument(
+        "--budget",
+        type=int,
+        default=None,
+        help="coalition evaluations of each sampled method (default: the scenario's)",
+    )
+    args = parser.parse_args(argv)
+
+    path = Path(__file__).with_name("large_group.toml")
+    scenario = ba.load_scenario(path)
+    if args.budget is not None:
+        data = scenario.to_dict()
+        for method in ("shapley_sampled", "owen_sampled"):
+            data["methods"]["options"][method]["budget"] = args.budget
+        scenario = ba.Scenario.from_dict(data, base_dir=path.parent)
     p = scenario.partnership
     print(f"{p.n} parties ({scenario.file_parties} from the CSV), fits a table: {p.fits_table()}")
 
-    results = scenario.solve()
+    # the sampling runs on a local Dask cluster when asked; the draws are made here, so the
+    # result is the same as in process
+    cluster = ba.engine.local_cluster(args.workers) if args.workers else contextlib.nullcontext()
+    with cluster:
+        results = scenario.solve()
     shapley, owen = results["shapley_sampled"], results["owen_sampled"]
     print(f"worth of the whole group v(N) = {shapley.payoffs.total:,.0f} {scenario.numeraire}")
 
@@ -89,5 +119,5 @@ def main() -> None:
     print(f"\nreport written to {out}")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the worker processes of --workers import this file
     main()

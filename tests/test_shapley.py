@@ -585,8 +585,6 @@ def test_banzhaf_normalized_needs_nonzero_sum():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda x: ba.shapley(x),
-        lambda x: ba.banzhaf(x),
         lambda x: ba.owen(x, [["a"]]),
         lambda x: ba.weighted_shapley(x, [1]),
         lambda x: ba.equal_split(x),

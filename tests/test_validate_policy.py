@@ -68,8 +68,6 @@ def test_check_game_one_message_per_case():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda og: ba.shapley(og),
-        lambda og: ba.banzhaf(og),
         lambda og: ba.excess(og, [1.0, 1.0]),
         lambda og: ba.least_core(og),
         lambda og: ba.nucleolus(og),

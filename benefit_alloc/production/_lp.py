@@ -448,6 +448,13 @@ class LPFamily:
         if method == "vertices":
             self._enumerate()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (sent to a Dask worker) without the HiGHS model: a warm-start cache,
+        rebuilt on first use."""
+        state = self.__dict__.copy()
+        state["_highs"] = None
+        return state
+
     # ------------------------------------------------------------- enumeration
     def _enumerate(self) -> None:
         r, a = self.r, self.a
@@ -679,6 +686,13 @@ class PerRowFamily:
         self._rest_ok = np.zeros((0, a + r), dtype=bool)
         self._hits = np.zeros(0, dtype=np.int64)
         self._highs: _Highs | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (sent to a Dask worker) without the HiGHS model: a warm-start cache,
+        rebuilt on first use."""
+        state = self.__dict__.copy()
+        state["_highs"] = None
+        return state
 
     @property
     def pool_size(self) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import engine
 from .._bits import bool_to_masks
 from ..errors import InvalidGameError
 from ..game import Game, OracleGame
@@ -97,7 +98,8 @@ class Evaluator:
             return self.dense[masks]
         if self.oracle is None:  # pragma: no cover - constructor sets one of them
             raise InvalidGameError("internal error: no game to evaluate")
-        return self.oracle.evaluate(members)
+        # the seam to the engine in force: in process, or blocks of rows on a Dask cluster
+        return engine.current().evaluate(self.oracle, members)
 
     def prefixes(self, orders: NDArray[np.int64]) -> NDArray[np.float64]:
         """Values of the prefixes of sizes ``1 .. n-1`` of each order, shape ``(k, n-1)``."""

@@ -54,11 +54,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._bits import bit_sums as _bit_sums
 from .._bits import popcount
 from .._validate import check_game, named_floats
 from ..allocation import Allocation
 from ..errors import InvalidGameError
-from ..game import Game
+from ..game import Game, OracleGame
+from .streaming import DEFAULT_TABLE_BYTES, check_max_bytes, check_stream, stream_sums, table_fits
 
 __all__ = [
     "shapley",
@@ -85,17 +87,6 @@ _TRANSPOSED_BITS = 6
 
 
 # ----------------------------------------------------------------------------- kernels
-def _bit_sums(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``out[j] = sum of x[m]`` over masks ``m`` with bit ``j`` set; ``x`` has length ``2**b``."""
-    b = x.shape[0].bit_length() - 1
-    out = np.empty(b)
-    for j in range(b - 1, -1, -1):  # fold the top bit away: 2 * len(x) additions in all
-        half = 1 << j
-        out[j] = x[half:].sum()
-        x = x[:half] + x[half:]
-    return out
-
-
 def _split(n: int) -> tuple[int, int]:
     low = min(n, _LOW_BITS)
     return n - low, low
@@ -157,7 +148,9 @@ def _shapley_array(values: NDArray[np.float64], n: int) -> NDArray[np.float64]:
 
 
 # ----------------------------------------------------------------------------- shapley
-def shapley(game: Game) -> Allocation:
+def shapley(
+    game: Game | OracleGame, *, stream: bool | None = None, max_bytes: int | None = None
+) -> Allocation:
     r"""Shapley value (Shapley 1953), computed in one pass over the value array.
 
     .. math::
@@ -170,13 +163,29 @@ def shapley(game: Game) -> Allocation:
 
     Parameters
     ----------
-    game : Game
-        A dense game (profit or cost).
+    game : Game or OracleGame
+        A dense game (profit or cost), or an oracle whose every coalition is evaluated.
+    stream : bool, optional
+        For an :class:`~benefit_alloc.game.OracleGame` only.  ``None`` (default): tabulate
+        the oracle when its ``2**n`` float64 values fit ``max_bytes`` (and ``n <= 30``),
+        else stream every coalition block by block without storing them
+        (:mod:`benefit_alloc.solutions.streaming`).  ``True``: always stream; ``False``:
+        always tabulate, refusing a table over ``max_bytes``.
+    max_bytes : int, optional
+        Memory the oracle's table may take; default 4 GiB (so oracles of up to 29 players
+        are tabulated, larger ones streamed).
 
     Returns
     -------
     Allocation
-        Method ``"shapley"``.
+        Method ``"shapley"``.  For an oracle the diagnostics say how it was computed:
+        ``streamed`` (True or False) and ``evaluations`` (``2**n - 1``, every coalition).
+
+    Raises
+    ------
+    InvalidGameError
+        For a dense game given ``stream`` or ``max_bytes``; for ``stream=False`` on an oracle
+        whose table exceeds ``max_bytes``.
 
     Notes
     -----
@@ -184,7 +193,9 @@ def shapley(game: Game) -> Allocation:
     membership; the module docstring derives the one-pass kernel.  Time ``O(2**n)`` (about
     twice a ``values.sum()``), extra memory ``O(n 2**13)`` floats, so an ``n = 30`` game
     (8 GiB) needs no second array.  Float64 throughout; the result agrees with the
-    per-player marginal formula to about ``1e-13`` relative.
+    per-player marginal formula to about ``1e-13`` relative.  A streamed oracle costs
+    ``2**n`` evaluations and ``O(n + 2**16)`` memory; its blocks run on a Dask cluster
+    inside ``benefit_alloc.engine.use(client)``.
 
     Examples
     --------
@@ -194,11 +205,52 @@ def shapley(game: Game) -> Allocation:
     >>> ba.shapley(ba.games.glove(1, 2)).values.round(4).tolist()
     [0.6667, 0.1667, 0.1667]
     """
-    game = check_game(game, "shapley")
-    return Allocation(game.players, _shapley_array(game.values, game.n), "shapley")
+    game, how = _exact_game(game, "shapley", stream, max_bytes)
+    if isinstance(game, OracleGame):
+        sums = stream_sums(game, _shapley_weights(game.n), "shapley")
+        m = sums.shapley
+        phi = m - m.mean() + sums.grand / game.n
+        return Allocation(game.players, phi, "shapley", **how)
+    return Allocation(game.players, _shapley_array(game.values, game.n), "shapley", **how)
 
 
-def banzhaf(game: Game, normalized: bool = False) -> Allocation:
+def _exact_game(
+    game: Any, func: str, stream: Any, max_bytes: Any
+) -> tuple[Game | OracleGame, dict[str, Any]]:
+    """The dense game to run the one-pass kernel on, or the oracle to stream (the rule of
+    :func:`shapley`'s ``stream``), and the diagnostics saying which (none for a game that
+    was dense already)."""
+    stream_ = check_stream(stream, func)
+    budget = check_max_bytes(max_bytes, func)
+    game = check_game(game, func, oracle=True)
+    if isinstance(game, Game):
+        if stream_ is not None or budget is not None:
+            raise InvalidGameError(
+                f"{func}: stream and max_bytes apply to an OracleGame; a dense Game is read "
+                "from its table (drop them)"
+            )
+        return game, {}
+    count = (1 << game.n) - 1
+    if stream_ is True or (stream_ is None and not table_fits(game.n, budget)):
+        return game, {"streamed": True, "evaluations": count}
+    if not table_fits(game.n, budget):
+        need = 8 * (1 << game.n)
+        raise InvalidGameError(
+            f"{func}(stream=False): the table of n = {game.n} players needs {need} bytes, more "
+            f"than max_bytes = {budget if budget is not None else DEFAULT_TABLE_BYTES} (or "
+            f"n > 30); use stream=True (exact, 2**{game.n} evaluations, no table) or raise "
+            "max_bytes"
+        )
+    return game.to_game(), {"streamed": False, "evaluations": count}
+
+
+def banzhaf(
+    game: Game | OracleGame,
+    normalized: bool = False,
+    *,
+    stream: bool | None = None,
+    max_bytes: int | None = None,
+) -> Allocation:
     r"""Banzhaf value (Banzhaf 1965; Owen 1975), in one pass over the value array.
 
     .. math::
@@ -212,22 +264,26 @@ def banzhaf(game: Game, normalized: bool = False) -> Allocation:
 
     Parameters
     ----------
-    game : Game
-        A dense game (profit or cost).
+    game : Game or OracleGame
+        A dense game (profit or cost), or an oracle whose every coalition is evaluated.
     normalized : bool, default False
         Scale the values to sum to ``v(N)`` (for a simple game: the normalised Banzhaf power
         index).
+    stream, max_bytes
+        For an oracle: tabulate or stream, by the rule of :func:`shapley`.
 
     Returns
     -------
     Allocation
         Method ``"banzhaf"`` or ``"banzhaf (normalized)"``; the latter carries the unscaled
-        values as the diagnostic ``raw``.
+        values as the diagnostic ``raw``.  For an oracle, the diagnostics ``streamed`` and
+        ``evaluations`` as in :func:`shapley`.
 
     Raises
     ------
     InvalidGameError
-        When ``normalized`` is requested and the raw values sum to 0.
+        When ``normalized`` is requested and the raw values sum to 0; for ``stream`` or
+        ``max_bytes`` as in :func:`shapley`.
 
     Examples
     --------
@@ -238,22 +294,27 @@ def banzhaf(game: Game, normalized: bool = False) -> Allocation:
     >>> ba.banzhaf(g, normalized=True).values.tolist()
     [0.6, 0.2, 0.2]
     """
-    game = check_game(game, "banzhaf")
     if not isinstance(normalized, (bool, np.bool_)):
         raise InvalidGameError(f"normalized must be True or False, got {normalized!r}")
+    game, how = _exact_game(game, "banzhaf", stream, max_bytes)
     n = game.n
-    members, total = _membership_sums(game.values, n, None)
+    if isinstance(game, OracleGame):
+        sums = stream_sums(game, _shapley_weights(n), "banzhaf")
+        members, total, grand = sums.plain, sums.total, sums.grand
+    else:
+        members, total = _membership_sums(game.values, n, None)
+        grand = game.grand
     raw = (2.0 * members - total) / 2.0 ** (n - 1)
     if not normalized:
-        return Allocation(game.players, raw, "banzhaf")
+        return Allocation(game.players, raw, "banzhaf", **how)
     s = float(raw.sum())
     if abs(s) <= 1e-12 * float(np.abs(raw).sum()) or s == 0.0:
         raise InvalidGameError(
             f"banzhaf(normalized=True): the raw Banzhaf values {raw.tolist()} sum to {s:g}, so "
-            f"they cannot be scaled to v(N) = {game.grand:g}; use normalized=False"
+            f"they cannot be scaled to v(N) = {grand:g}; use normalized=False"
         )
     return Allocation(
-        game.players, raw * (game.grand / s), "banzhaf (normalized)", raw=tuple(raw.tolist())
+        game.players, raw * (grand / s), "banzhaf (normalized)", raw=tuple(raw.tolist()), **how
     )
 
 

@@ -1,0 +1,236 @@
+"""Coalitions evaluated on a Dask cluster (engine.py): the same results as in process,
+whatever the workers do; the user's errors unchanged; closed clients and a missing extra
+refused with one line.
+
+One module-scoped LocalCluster (127.0.0.1, two worker processes of one thread) serves
+every test here.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+import benefit_alloc as ba
+from benefit_alloc import cli, engine
+from benefit_alloc.errors import BenefitAllocError
+from tests.test_large_consortia import _group
+
+distributed = pytest.importorskip("distributed")
+cloudpickle = pytest.importorskip("cloudpickle")
+
+N = 12
+PLAYERS = [f"p{i}" for i in range(N)]
+WEIGHTS = np.linspace(0.5, 2.0, N)
+
+
+def smooth(members: np.ndarray) -> np.ndarray:
+    """A game that is neither additive nor symmetric: (w . 1_S) ** 1.5."""
+    return (members.astype(float) @ WEIGHTS) ** 1.5
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=50,
+    )
+    c = distributed.Client(cluster)
+    # the oracles of this module travel by value: the workers cannot import the tests
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    yield c
+    cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    c.close()
+    cluster.close()
+
+
+@pytest.mark.parametrize("method", ["permutation", "svarm"])
+def test_sampling_on_the_cluster_equals_in_process(client, method):
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    here = ba.shapley_sampled(og, budget=4_000, rng=7, method=method, batch_size=1_000)
+    with engine.use(client, task_seconds=0.002) as eng:  # small tasks: this oracle is cheap
+        there = ba.shapley_sampled(og, budget=4_000, rng=7, method=method, batch_size=1_000)
+    assert eng.tasks > 4  # the batches went out in several tasks
+    assert_array_equal(there.values, here.values)
+    assert_array_equal(there.stderr, here.stderr)
+
+
+def test_stopping_rule_and_banzhaf_on_the_cluster(client):
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    kw = {"budget": 60_000, "rng": 3, "batch_size": 2_000, "target_stderr": 0.05}
+    here = ba.banzhaf_sampled(og, **kw)
+    with engine.use(client, task_seconds=0.002) as eng:
+        there = ba.banzhaf_sampled(og, **kw)
+    assert eng.tasks > 4
+    assert here.diagnostics["evaluations"] < 60_000  # stopped early, at the same round
+    assert there.diagnostics["evaluations"] == here.diagnostics["evaluations"]
+    assert_array_equal(there.values, here.values)
+
+
+def test_streamed_exact_values_on_the_cluster_are_the_same_bits(client):
+    og = ba.OracleGame(None, [f"p{i}" for i in range(18)], batch=lambda m: m.sum(axis=1) ** 1.5)
+    here_s, here_b = ba.shapley(og, stream=True), ba.banzhaf(og, stream=True)
+    with engine.use(client):
+        there_s, there_b = ba.shapley(og, stream=True), ba.banzhaf(og, stream=True)
+    assert_array_equal(there_s.values, here_s.values)
+    assert_array_equal(there_b.values, here_b.values)
+
+
+def test_a_partnership_oracle_on_the_cluster(client):
+    path = Path(__file__).parent.parent / "examples" / "college_enterprise.toml"
+    og = ba.load_scenario(path).partnership.oracle()
+    here = ba.shapley_sampled(og, budget=2_000, rng=1)
+    with engine.use(client, task_seconds=0.002) as eng:
+        there = ba.shapley_sampled(og, budget=2_000, rng=1)
+    assert eng.tasks >= 1  # the partnership's oracle travelled to the workers
+    assert_array_equal(there.values, here.values)
+
+
+def test_sensitivity_of_a_large_partnership_on_the_cluster(client):
+    p = _group(40)  # too large to tabulate: settled by sampling its oracle
+    args = ("Firm 1", "engineers", [10.0, 60.0], "shapley_sampled")
+    opts = {"budget": 800, "sampler": "permutation", "rng": 5}
+    here = p.sensitivity(*args, **opts)
+    with engine.use(client, task_seconds=0.002) as eng:
+        there = p.sensitivity(*args, **opts)
+    assert eng.tasks > 2
+    # the linear programmes' bases are pooled per process: equal to rounding
+    np.testing.assert_allclose(there.to_numpy(), here.to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+def test_killing_a_worker_mid_run_changes_nothing(client):
+    def slow(members: np.ndarray) -> np.ndarray:
+        time.sleep(0.06)  # every block is one task of about 0.06 s
+        return members.sum(axis=1) ** 1.5
+
+    players = [f"p{i}" for i in range(21)]  # 32 blocks of 2**16 coalitions
+    fast = ba.OracleGame(None, players, batch=lambda m: m.sum(axis=1) ** 1.5)
+    expected = ba.shapley(fast, stream=True)  # in process, the same values without the wait
+    pids = client.run(os.getpid)
+    victim = sorted(pids.values())[0]
+
+    def kill_on_the_third_block(done: int, total: int) -> None:
+        if done == 3:
+            os.kill(victim, signal.SIGKILL)
+
+    with engine.use(client, progress=kill_on_the_third_block) as eng:
+        got = ba.shapley(ba.OracleGame(None, players, batch=slow), stream=True)
+    client.wait_for_workers(2, timeout=30)
+    assert victim not in client.run(os.getpid).values()  # the worker was killed (and replaced)
+    assert eng.tasks >= 8
+    assert_array_equal(got.values, expected.values)
+
+
+class OracleFailure(Exception):
+    pass
+
+
+def test_an_error_of_the_users_function_reaches_the_caller_unchanged(client):
+    def batch(members: np.ndarray) -> np.ndarray:
+        if (members[:, 17] & ~members[:, 16]).any():  # in the stream: block 2 only
+            raise OracleFailure("no price for p17")
+        return members.sum(axis=1).astype(float)
+
+    og = ba.OracleGame(None, [f"p{i}" for i in range(18)], batch=batch)
+    with engine.use(client), pytest.raises(OracleFailure, match="no price for p17") as info:
+        ba.shapley(og, stream=True)
+    assert info.value.__notes__ == [
+        "raised while evaluating block 2 (masks 131072 to 196607) of coalitions"
+    ]
+    with engine.use(client), pytest.raises(OracleFailure) as info:
+        ba.shapley_sampled(og, budget=500, rng=0, method="permutation")
+    assert info.value.__notes__[0].startswith("raised while evaluating rows ")
+
+
+def test_a_batch_smaller_than_one_task_stays_in_process(client):
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    rows = np.random.default_rng(0).random((64, N)) < 0.5
+    with engine.use(client, task_seconds=5.0) as eng:
+        first = eng.evaluate(og, rows)  # measured on the cluster
+        sent = eng.tasks
+        again = eng.evaluate(og, rows)  # far less than 5 s of work: evaluated here
+    assert sent >= 1 and (eng.tasks, eng.local_batches) == (sent, 1)
+    assert_array_equal(first, og.evaluate(rows))
+    assert_array_equal(again, first)
+
+
+def test_a_closed_client_is_one_line(client):
+    other = distributed.Client(client.cluster)
+    other.close()
+    with pytest.raises(BenefitAllocError, match=r"^the Dask client \S+ is closed; open a new"):
+        with engine.use(other):
+            pass
+
+
+def test_a_missing_extra_names_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    with pytest.raises(
+        BenefitAllocError,
+        match=r'^a Dask client needs the distributed extra: pip install "benefit-alloc\[distributed\]"$',
+    ):
+        with engine.use(object()):
+            pass
+
+
+def run_cli(capsys, *args):
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_command_joins_a_scheduler_with_the_same_result(client, capsys, tmp_path):
+    source = Path(__file__).parent.parent / "examples" / "college_enterprise.toml"
+    scenario = tmp_path / "sampled.toml"
+    scenario.write_text(
+        source.read_text(encoding="utf-8")
+        + "\n[methods.options.shapley_sampled]\nbudget = 300\nrng = 5\n",
+        encoding="utf-8",
+    )
+    args = ("solve", str(scenario), "-m", "shapley_sampled", "-f", "csv", "-q")
+    code, here, err = run_cli(capsys, *args)
+    assert code == 0, err
+    code, there, err = run_cli(capsys, *args, "--scheduler", client.scheduler.address)
+    assert code == 0, err
+    assert there == here
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "exclude each other"),
+        (["--scheduler", "nonsense://x"], "cannot reach the Dask scheduler at 'nonsense://x'"),
+    ],
+)
+def test_the_command_refuses_bad_cluster_options_in_one_line(capsys, extra, message):
+    code, _, err = run_cli(capsys, "solve", "college_enterprise", "-m", "shapley", *extra)
+    assert code == 2
+    assert err.startswith("error: ") and message in err and len(err.splitlines()) == 1
+
+
+def test_the_command_names_the_missing_extra(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    code, _, err = run_cli(capsys, "solve", "college_enterprise", "-m", "shapley", "--workers", "2")
+    assert code == 2
+    assert (
+        err
+        == 'error: a Dask client needs the distributed extra: pip install "benefit-alloc[distributed]"\n'
+    )
+
+
+def test_the_progress_bar_shows_the_blocks():
+    bar = cli._Progress(3, enabled=False)
+    bar.step("solving: shapley_sampled")
+    bar.blocks(2, 10)
+    bar.blocks(5, 10)
+    assert bar._desc == "solving: shapley_sampled [blocks 5/10]"
