@@ -11,6 +11,7 @@ its contents can reach an error message.
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -84,3 +85,21 @@ def scenario_file(
         f"{where}: the file is outside the scenario's folder {root} (it leads to {target}); "
         f"move it into that folder, or allow files outside it with {OPT_IN}"
     )
+
+
+def csv_rows(path: Path, where: str) -> list[list[str]]:
+    """The non-blank rows of a CSV file a scenario names, header first, cells as text.
+
+    ``where`` names the key and value for messages (``"party_file = 'x.csv'"``).  A missing,
+    unreadable or empty file is an :class:`InvalidScenarioError` that never echoes the
+    file's contents."""
+    if not path.is_file():
+        raise InvalidScenarioError(f"{where}: file not found (looked for {path})")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = [r for r in csv.reader(fh) if any(cell.strip() for cell in r)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidScenarioError(f"{where}: cannot read it as CSV: {exc}") from None
+    if not rows:
+        raise InvalidScenarioError(f"{where}: the file is empty; expected a header row")
+    return rows

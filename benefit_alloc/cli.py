@@ -566,20 +566,13 @@ def _run(
 ) -> dict[str, Settlement]:
     """Settle by each method (on a Dask cluster when asked) and write the report if asked,
     under one progress bar."""
-    from .report import write_report  # lazy: the report loads the solvers and matplotlib
-
     steps = 1 + len(methods) + (_report_steps(scenario) if report is not None else 0)
     written = None
     with _progress(steps, quiet) as bar, _native_stdout_muted():
         with _engine(workers, scheduler, bar):  # the report's sensitivity samples too
             results = scenario.solve(methods, progress=bar.step)
             if report is not None:
-                try:
-                    written = write_report(report, scenario, results, progress=bar.step)
-                except OSError as exc:
-                    raise BadInput(
-                        f"cannot write the report to {report}: {exc.strerror or exc}"
-                    ) from None
+                written = _write_report(report, scenario, results, progress=bar.step)
     if written is not None:
         _note(f"report written to {written}", quiet)
     for text in scenario.factors.notes:
@@ -590,6 +583,16 @@ def _run(
         for text in s.checks.notes:
             _note(f"note: {m}: {text}", quiet)
     return results
+
+
+def _write_report(report: Path, *args: Any, **kwargs: Any) -> Path:
+    """:func:`write_report`, with a file that cannot be written as bad input (exit 2)."""
+    from .report import write_report  # lazy: the report loads the solvers and matplotlib
+
+    try:
+        return write_report(report, *args, **kwargs)
+    except OSError as exc:
+        raise BadInput(f"cannot write the report to {report}: {exc.strerror or exc}") from None
 
 
 # ---------------------------------------------------------------------------- commands
@@ -688,8 +691,6 @@ def _solve_periods(
 ) -> None:
     """``solve`` on a scenario with periods: the ledger per method and the stability
     statement per period."""
-    from .report import write_report  # lazy: the report loads the solvers and matplotlib
-
     opts = sc.cooperation_options
     steps = len(methods) + (1 + len(methods) if report is not None else 0)
     written = None
@@ -697,12 +698,7 @@ def _solve_periods(
         results = sc.solve_periods(methods, progress=bar.step)
         if report is not None:
             base = sc.solve(methods, progress=bar.step)
-            try:
-                written = write_report(report, sc, base, periods=results, progress=bar.step)
-            except OSError as exc:
-                raise BadInput(
-                    f"cannot write the report to {report}: {exc.strerror or exc}"
-                ) from None
+            written = _write_report(report, sc, base, periods=results, progress=bar.step)
     if written is not None:
         _note(f"report written to {written}", quiet)
     title = (
@@ -856,20 +852,13 @@ def simulate(
                 f"none of the scenario's methods {list(sc.methods)} can be simulated; choose "
                 "TU methods or nash with --method"
             )
-    from .report import write_report  # lazy: the report loads the solvers and matplotlib
-
     written = None
     with _progress(1 + (report is not None), quiet) as bar, _native_stdout_muted():
         bar.step(f"simulating {draws} draws")
         sim = sc.simulate(names, draws=draws, rng=seed)
         if report is not None:
             base = sc.solve(names)
-            try:
-                written = write_report(report, sc, base, simulation=sim, progress=bar.step)
-            except OSError as exc:
-                raise BadInput(
-                    f"cannot write the report to {report}: {exc.strerror or exc}"
-                ) from None
+            written = _write_report(report, sc, base, simulation=sim, progress=bar.step)
     if written is not None:
         _note(f"report written to {written}", quiet)
     summary = sim.summary().reset_index()

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _schema as s
 from . import registry
-from ._paths import scenario_file
+from ._paths import csv_rows, scenario_file
 from ._scenario import analysis as _analysis
 from ._scenario import toml as _toml
 from ._scenario.build import build_partnership
@@ -149,15 +149,7 @@ def _read_party_csv(path: Path, shown: str) -> tuple[list[str], list[dict[str, s
 
     Every read of the file goes through this one function."""
     where = f"party_file = {shown!r}"
-    if not path.is_file():
-        raise InvalidScenarioError(f"{where}: file not found (looked for {path})")
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = [r for r in csv.reader(fh) if any(cell.strip() for cell in r)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidScenarioError(f"{where}: cannot read it as CSV: {exc}") from None
-    if not rows:
-        raise InvalidScenarioError(f"{where}: the file is empty; expected a header row")
+    rows = csv_rows(path, where)
     header = [h.strip() for h in rows[0]]
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):

@@ -14,7 +14,6 @@ the value and the fix.  Files are read through :func:`benefit_alloc._paths.scena
 
 from __future__ import annotations
 
-import csv
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import _schema as s
-from .._paths import scenario_file
+from .._paths import csv_rows, scenario_file
 from ..errors import InvalidGameError, InvalidScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,15 +76,7 @@ def read_party_columns(
     Every row names a party of the scenario (a close match is suggested), no party twice;
     every cell is a finite number (``>= 0`` unless ``negative``)."""
     where = f"{key} = {shown!r}"
-    if not path.is_file():
-        raise InvalidScenarioError(f"{where}: file not found (looked for {path})")
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = [r for r in csv.reader(fh) if any(cell.strip() for cell in r)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidScenarioError(f"{where}: cannot read it as CSV: {exc}") from None
-    if not rows:
-        raise InvalidScenarioError(f"{where}: the file is empty; expected a header row")
+    rows = csv_rows(path, where)
     header = [h.strip() for h in rows[0]]
     if "party" not in header:
         raise InvalidScenarioError(
