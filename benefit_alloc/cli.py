@@ -390,7 +390,7 @@ def _emit(
             table = Table()
             table.add_column(text(df.index.name or ""), style="bold")
             for c in df.columns:
-                numeric = df[c].dtype.kind in "iufb" or all(_is_number(v) for v in df[c])
+                numeric = df[c].dtype.kind in "iufb" or all(_is_number(v) or v == "" for v in df[c])
                 table.add_column(text(c), justify="right" if numeric else "left")
             scale = frame_scale(df)
             for idx, row in df.iterrows():
@@ -498,19 +498,55 @@ def _shares_frame(results: Mapping[str, Settlement], parties: Sequence[str]) -> 
     return df
 
 
-def _money_frame(shares: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
-    """The payoff table as money text: each column rounded to the scenario's smallest unit
-    by largest remainders (so it adds up to its shown total) and a total row."""
-
+def _money_frame(
+    df: pd.DataFrame, money: Sequence[str], sc: Scenario, *, total: bool = True
+) -> pd.DataFrame:
+    """``df`` with its ``money`` columns written as text in multiples of the scenario's
+    ``money_step``: each column rounded by :func:`~benefit_alloc.display.round_money`
+    (largest remainders), so that with ``total`` the added ``total`` row is exactly the sum
+    of the amounts shown above it.  Other columns keep their numbers (and an empty total),
+    for the number format of the display policy."""
     step = sc.money_step
-    out = shares.copy().astype(object)
-    totals = []
-    for column in shares.columns:
-        rounded = round_money(shares[column].to_numpy(), step)
-        out[column] = [format_money(v, step) for v in rounded]
-        totals.append(format_money(float(rounded.sum()), step))
-    out.loc["total"] = totals
+    out = df.copy()
+    totals: list[Any] = []
+    for column in df.columns:
+        if column in money:
+            rounded = round_money(df[column].to_numpy(dtype=float), step)
+            out[column] = [format_money(v, step) for v in rounded]
+            totals.append(format_money(float(rounded.sum()), step))
+        else:
+            totals.append(math.nan)  # shown empty: these do not add up to a total
+    if total:
+        out.loc["total"] = totals
     return out
+
+
+def _shares_money(results: Mapping[str, Settlement], sc: Scenario) -> pd.DataFrame:
+    """The payoff table: money columns (transferable-utility methods) by
+    :func:`_money_frame`, a bargaining solution's utilities as numbers."""
+    from .settlement import money_columns  # lazy: the solvers are not needed for --help
+
+    shares = _shares_frame(results, sc.parties)
+    money = [m for m in results if "payoff" in money_columns(m)]
+    return _money_frame(shares, money, sc)
+
+
+def _unit_words(sc: Scenario) -> str:
+    """`` (unit)`` for a column title when the scenario names its money's unit, else empty."""
+    return f" ({sc.money_unit})" if sc.money_unit else ""
+
+
+def _bundle_table(method: str, s: Settlement, sc: Scenario) -> pd.DataFrame:
+    """A settlement's bundle table as shown: its money columns
+    (:func:`~benefit_alloc.settlement.money_columns` of ``method``) in multiples of
+    ``money_step`` adding up to the total row, titled with the money's unit; outputs and
+    utilities in the parties' own units as numbers."""
+    from .settlement import money_columns  # lazy: the solvers are not needed for --help
+
+    frame = _bundle_frame(s)
+    money = [c for c in money_columns(method) if c in frame.columns]
+    out = _money_frame(frame, money, sc)
+    return out.rename(columns={c: f"{c}{_unit_words(sc)}" for c in money})
 
 
 def _money_title(sc: Scenario) -> str:
@@ -621,11 +657,11 @@ def solve(
     tables: list[tuple[str, pd.DataFrame]] = [
         (
             f"{sc.name}: payoff per party ({_money_title(sc)})",
-            _money_frame(_shares_frame(results, parties), sc),
+            _shares_money(results, sc),
         )
     ]
     for m, s in results.items():
-        tables.append((f"{m}: settlement bundles", _bundle_frame(s)))
+        tables.append((f"{m}: settlement bundles ({_money_title(sc)})", _bundle_table(m, s, sc)))
     payload = {
         "scenario": sc.name,
         "parties": list(parties),
@@ -779,7 +815,7 @@ def compare(
     shares = _shares_frame(results, sc.parties)
     stab = _stability_frame(results)
     tables = [
-        (f"{sc.name}: payoff per party by method ({_money_title(sc)})", _money_frame(shares, sc)),
+        (f"{sc.name}: payoff per party by method ({_money_title(sc)})", _shares_money(results, sc)),
         ("stability of each split", stab),
     ]
     payload = {
@@ -1085,7 +1121,7 @@ def demo(
         [
             (
                 f"{sc.name}: payoff per party by method ({_money_title(sc)})",
-                _money_frame(shares, sc),
+                _shares_money(results, sc),
             ),
             ("stability of each split", stab),
         ],

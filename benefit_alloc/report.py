@@ -43,7 +43,7 @@ from .errors import InvalidGameError, InvalidScenarioError
 from .registry import METHODS
 from .report_explain import bargaining_table, binding_coalitions, marginal_contributions
 from .scenario import Scenario
-from .settlement import Settlement
+from .settlement import Settlement, money_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -860,31 +860,41 @@ def _money_words(sc: Scenario) -> str:
     return f"{sc.numeraire}{unit}, in multiples of {sc.money_step:g}"
 
 
+def _unit_words(sc: Scenario) -> str:
+    """`` (unit)`` for a title when the scenario names its money's unit, else empty."""
+    return f" ({sc.money_unit})" if sc.money_unit else ""
+
+
 def _bundle_tables(sc: Scenario, method: str, st: Settlement, frame: pd.DataFrame) -> str:
     """A method's settlement bundles and transfers, money by the display policy.
 
-    The money columns (the payoff, the standalone value and the gain of a transferable
-    method, and the money each party receives) are rounded to the scenario's ``money_step``
-    by largest remainders, so that they add up to the total row; outputs and utilities in
-    the parties' own units keep the number format."""
-    entry = METHODS.get(method)
-    money = ["money"] if entry is not None and entry.is_bargaining else []
-    if not money:
-        money = ["payoff", "standalone", "gain", "money"]
-    money = [c for c in money if c in frame.columns]
+    The money columns (:func:`~benefit_alloc.settlement.money_columns`: the payoff,
+    standalone value, gain and utility of a transferable method, and the money each party
+    receives) are rounded to the scenario's ``money_step`` by largest remainders, so that
+    they add up to the total row, and their titles name ``money_unit``; outputs, and
+    utilities in the parties' own units, keep the number format."""
+    money = [c for c in money_columns(method) if c in frame.columns]
     note = (
         f"Money ({_esc(_money_words(sc))}) is rounded so that each money column adds up to "
         "its total."
     )
     parts = [
         f'<p class="term">{note}</p>',
-        _table(_money_frame(frame, money, sc.money_step), scale=frame_scale(frame)),
+        _table(
+            _money_frame(frame, money, sc.money_step).rename(
+                columns={c: f"{c}{_unit_words(sc)}" for c in money}
+            ),
+            scale=frame_scale(frame),
+        ),
     ]
     if len(st.transfers):
         transfers = st.transfers.set_index("from")
         parts.append(
             _table(
-                _money_frame(transfers, ["amount"], sc.money_step, total=False), "Money transfers"
+                _money_frame(transfers, ["amount"], sc.money_step, total=False).rename(
+                    columns={"amount": f"amount{_unit_words(sc)}"}
+                ),
+                "Money transfers",
             )
         )
     return "".join(parts)
@@ -1031,11 +1041,24 @@ def render_report(
         _summary(scenario),
         "<h2>Each party's share by method</h2>",
         _method_list(results),
-        f"<p>Payoffs in money ({_esc(num)}); the last row is the total v(N) shared.</p>",
+        f"<p>Payoffs in money ({_esc(_money_words(scenario))}), rounded so that each "
+        "column adds up to its last row, the total v(N) shared"
+        + (
+            "; a bargaining solution's payoffs are the parties' own utilities, shown to "
+            "six significant figures"
+            if any("payoff" not in money_columns(m) for m in results)
+            else ""
+        )
+        + ".</p>",
         _estimates_note(estimated),
         _table(
-            pd.concat([shares, shares.sum().to_frame("total").T.rename_axis("party")]),
-            "Payoff per party",
+            _money_frame(
+                shares,
+                [m for m in results if "payoff" in money_columns(m)],
+                scenario.money_step,
+            ),
+            f"Payoff per party{_unit_words(scenario)}",
+            scale=frame_scale(shares),
         ),
         _plot(
             lambda: shares_chart(shares, unit=num, stderr=estimated),

@@ -57,7 +57,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .partnership import Partnership
     from .registry import Method
 
-__all__ = ["METHODS", "Settlement", "SettlementChecks", "realise", "solve_method", "check_payoffs"]
+__all__ = [
+    "METHODS",
+    "Settlement",
+    "SettlementChecks",
+    "realise",
+    "solve_method",
+    "check_payoffs",
+    "money_columns",
+]
 
 #: Solution concepts :func:`solve_method` (and so :meth:`Partnership.settle`) knows by name:
 #: the registry's methods that split a TU game (:mod:`benefit_alloc.registry`), each with
@@ -852,6 +860,26 @@ def _explain_infeasible(
     if not parts:  # pragma: no cover - the elastic LP found no violation yet the LP failed
         raise SolverError("the bundle LP was reported infeasible but no floor binds")
     return InfeasibleError("cannot realise the payoffs: " + "; ".join(parts))
+
+
+def money_columns(method: str) -> list[str]:
+    """The columns of :meth:`Settlement.to_frame` that are amounts of money when settled by
+    ``method`` (a registered method's name); tables round them to the money's smallest unit
+    (:func:`~benefit_alloc.display.round_money`).
+
+    ``money`` always; for a transferable-utility method also ``payoff``, ``standalone``,
+    ``gain`` and ``utility`` (worth is money).  A bargaining solution's payoffs, standalone
+    values and utilities are in each party's own units, so only its ``money`` is money.
+
+    Examples
+    --------
+    >>> money_columns("nash"), money_columns("shapley")[:2]
+    (['money'], ['payoff', 'standalone'])
+    """
+    entry = registry.METHODS.get(method)
+    if entry is not None and entry.is_bargaining:
+        return ["money"]
+    return ["payoff", "standalone", "gain", "utility", "money"]
 
 
 def transfers(names: Sequence[str], m: NDArray[np.float64], money: float, num: str) -> pd.DataFrame:

@@ -543,9 +543,9 @@ SCHEMA = s.Table(
                     "money_step": s.Field(
                         s.Num(minimum=0.0, exclusive=True),
                         default=0.01,
-                        doc="the money's smallest unit: the command's payoff tables show "
-                        "money as multiples of it, rounded so that each column adds up "
-                        "(largest remainders); 0.01 is two decimals",
+                        doc="the money's smallest unit: the command's and the report's "
+                        "tables show money as multiples of it, rounded so that each column "
+                        "adds up (largest remainders); 0.01 is two decimals",
                     ),
                 },
                 doc="what the scenario is",
