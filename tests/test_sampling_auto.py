@@ -1,4 +1,4 @@
-"""``method="auto"`` of ``shapley_sampled``: the choice by budget and size, the smallest
+"""``method="auto"`` of ``shapley_sampled`` (and of ``banzhaf_sampled``, ``owen_sampled``): the choice by budget and size, the smallest
 budget it accepts, honest error bars from ``2n - 1`` evaluations up, and early stopping."""
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import benefit_alloc as ba
 from benefit_alloc.errors import InvalidGameError
-from benefit_alloc.solutions._sampling_auto import auto_minimum, choose_shapley_method
+from benefit_alloc.solutions._sampling_auto import (
+    auto_minimum,
+    banzhaf_auto_minimum,
+    choose_banzhaf_method,
+    choose_shapley_method,
+)
 from benefit_alloc.solutions._sampling_levels import level_minimum
 from benefit_alloc.testing import games as tu_games
 
@@ -159,3 +164,87 @@ def test_a_never_pivotal_small_voter_gets_the_rule_of_three_and_the_result_names
     assert named > 0
     exact = ba.shapley_sampled(g, 10**30, rng=0)
     assert exact.exact and "unvaried_bound" not in exact.diagnostics
+
+
+# ------------------------------------------------------------ banzhaf_sampled and owen_sampled
+def test_banzhaf_auto_runs_msr_from_its_minimum_with_the_same_estimate():
+    g = ba.games.airport(np.arange(1.0, 9.0))
+    need = level_minimum(8)
+    auto = ba.banzhaf_sampled(g, need, rng=4)
+    msr = ba.banzhaf_sampled(g, need, method="msr", rng=4)
+    assert_array_equal(auto.values, msr.values)
+    assert_array_equal(auto.stderr, msr.stderr)
+    assert auto.method == msr.method == "banzhaf_sampled (msr)"
+    assert auto.chosen_method == "msr" and str(need) in auto.choice_reason
+    assert choose_banzhaf_method(8, need)[0] == "msr"
+
+
+def test_banzhaf_auto_runs_star_below_the_msr_minimum():
+    g = ba.games.airport(np.arange(1.0, 13.0))
+    budget = level_minimum(12) - 1
+    auto = ba.banzhaf_sampled(g, budget, rng=2)
+    star = ba.banzhaf_sampled(g, budget, method="star", rng=2)
+    assert_array_equal(auto.values, star.values)
+    assert_array_equal(auto.stderr, star.stderr)
+    assert auto.method == "banzhaf_sampled (star)" and auto.chosen_method == "star"
+    assert str(level_minimum(12)) in auto.choice_reason and auto.evaluations <= budget
+    norm = ba.banzhaf_sampled(g, budget, rng=2, normalized=True)
+    assert norm.chosen_method == "star" and norm.method == "banzhaf_sampled (star) normalized"
+
+
+def test_banzhaf_auto_accepts_two_stars_and_refuses_less_naming_the_numbers():
+    g = ba.games.airport(np.arange(1.0, 13.0))
+    assert banzhaf_auto_minimum(12) == 26
+    est = ba.banzhaf_sampled(g, 26, rng=0)
+    assert est.samples == 2 and np.all(np.isfinite(est.stderr)) and np.all(est.stderr > 0)
+    with pytest.raises(InvalidGameError, match=r"budget = 25 is below 26: method 'auto' for 12"):
+        ba.banzhaf_sampled(g, 25)
+    # tiny games: every coalition is fewer than two stars
+    assert banzhaf_auto_minimum(3) == 7 and banzhaf_auto_minimum(1) == 1
+    tiny = ba.banzhaf_sampled(ba.games.airport([1.0, 2.0, 3.0]), 7, rng=0)
+    assert tiny.exact and tiny.chosen_method == "msr"
+    assert_allclose(tiny.values, ba.banzhaf(ba.games.airport([1.0, 2.0, 3.0])).values)
+
+
+@pytest.mark.parametrize("budget", [2 * 17, 600])
+def test_banzhaf_auto_covers_below_the_msr_minimum(budget):
+    g = ba.games.airport(np.arange(1.0, 17.0))
+    exact = ba.banzhaf(g).values
+    hit = []
+    for seed in range(100):
+        est = ba.banzhaf_sampled(g, budget, rng=seed)
+        assert est.chosen_method == "star" and np.all(est.stderr > 0)
+        hit.append(np.abs(est.values - exact) <= Z95 * est.stderr + 1e-12)
+    assert np.mean(hit) >= 0.9
+
+
+def test_owen_auto_runs_permutation_from_two_orders_and_refuses_less():
+    g = ba.games.airport(np.arange(1.0, 9.0))
+    unions = [["P0", "P1", "P2"], ["P3", "P4"], ["P5", "P6", "P7"]]
+    auto = ba.owen_sampled(g, unions, 400, method="auto", rng=3)
+    perm = ba.owen_sampled(g, unions, 400, rng=3)
+    assert_array_equal(auto.values, perm.values)
+    assert_array_equal(auto.stderr, perm.stderr)
+    assert auto.method == perm.method == "owen_sampled (permutation)"
+    assert auto.chosen_method == "permutation" and "400" in auto.choice_reason
+    assert "chosen_method" not in perm.diagnostics
+    two = ba.owen_sampled(g, unions, 15, method="auto", rng=0)
+    assert two.samples == 2 and np.all(two.stderr > 0) and np.all(np.isfinite(two.stderr))
+    with pytest.raises(InvalidGameError, match=r"budget = 14 is below 15: method 'auto' for 8"):
+        ba.owen_sampled(g, unions, 14, method="auto")
+    ex = ba.owen_sampled(g, unions, 10**30, method="auto", rng=0)
+    assert ex.exact and ex.chosen_method == "permutation"
+    names = [list(u) for u in unions]
+    assert_allclose(ex.values, ba.owen(g, names).values)
+
+
+@settings(max_examples=30, deadline=None)
+@given(g=tu_games(n=(2, 7)), extra=st.integers(0, 200), seed=st.integers(0, 2**16))
+def test_banzhaf_auto_gives_no_zero_standard_error_unless_exact(g, extra, seed):
+    budget = banzhaf_auto_minimum(g.n) + extra
+    est = ba.banzhaf_sampled(g, budget, rng=seed)
+    assert est.chosen_method in ("msr", "star") and est.evaluations <= budget
+    if not est.exact:
+        assert np.all(est.stderr > 0)
+    else:
+        assert_allclose(est.values, ba.banzhaf(g).values, atol=1e-9 * (1 + np.abs(g.values).max()))

@@ -1,12 +1,15 @@
-"""The choice made by ``method="auto"`` of ``shapley_sampled``: which estimator a budget
-affords for a game of a given size.
+"""The choice made by ``method="auto"`` of ``shapley_sampled``, ``banzhaf_sampled`` and
+``owen_sampled``: which estimator a budget affords for a game of a given size.
 
 Internal to :mod:`benefit_alloc.solutions.sampling`.  The size-stratified estimator
 (``"svarm"``) is the most accurate at equal budget on the benchmark games, but it must see
 every (player, size) stratum twice and enumerate sizes 1 and ``n - 1``, about ``4 n**2``
 evaluations (:func:`~._sampling_levels.level_minimum`).  Below that, order sampling
 (``"permutation"``) runs from two orders, ``2n - 1`` evaluations: the fewest that give
-every player a sample variance.
+every player a sample variance.  ``banzhaf_sampled`` likewise runs maximum sample reuse
+(``"msr"``, the same engine) from that minimum and star sampling (``"star"``) below it, from
+two stars, ``2(n + 1)`` evaluations; ``owen_sampled`` runs union-respecting orders from two
+orders.
 """
 
 from __future__ import annotations
@@ -35,4 +38,41 @@ def choose_shapley_method(n: int, budget: int) -> tuple[str, str]:
     return "permutation", (
         f"budget {budget} < {need}, the smallest that method 'svarm' accepts for {n} "
         "players: random orders instead"
+    )
+
+
+def banzhaf_auto_minimum(n: int) -> int:
+    """Smallest budget ``method="auto"`` of ``banzhaf_sampled`` accepts for ``n`` players:
+    two stars (a random coalition and its ``n`` neighbours, ``n + 1`` evaluations each), the
+    fewest that give every player a sample variance, or every coalition when that is
+    fewer."""
+    return min(2 * (n + 1), level_minimum(n)) if n > 1 else 1
+
+
+def choose_banzhaf_method(n: int, budget: int) -> tuple[str, str]:
+    """The estimator ``method="auto"`` of ``banzhaf_sampled`` runs, and why.
+
+    ``"msr"`` (maximum sample reuse through the size-stratified engine) when the budget
+    reaches its minimum (:func:`level_minimum`), else ``"star"``.  The caller has checked
+    ``budget >= banzhaf_auto_minimum(n)``.
+    """
+    need = level_minimum(n)
+    if budget >= need:
+        return "msr", (
+            f"budget {budget} >= {need}, the smallest that method 'msr' accepts for {n} players"
+        )
+    return "star", (
+        f"budget {budget} < {need}, the smallest that method 'msr' accepts for {n} "
+        "players: random coalitions and their neighbours instead"
+    )
+
+
+def choose_owen_method(n: int, budget: int) -> tuple[str, str]:
+    """The estimator ``method="auto"`` of ``owen_sampled`` runs, and why: always
+    ``"permutation"`` (the union-respecting orders); antithetic pairs gain nothing on
+    constant-sum games, where a reversed order gives the same marginal contributions.
+    The caller has checked ``budget >= auto_minimum(n)`` (two orders)."""
+    return "permutation", (
+        f"budget {budget} for {n} players: independent union-respecting orders (antithetic "
+        "pairs gain nothing on constant-sum games)"
     )

@@ -266,20 +266,113 @@ def merge_units(mom: Moments, units: NDArray[np.float64]) -> None:
     mom.merge(np.full(units.shape[1], float(units.shape[0])), mean, ((units - mean) ** 2).sum(0))
 
 
+#: The normal quantile of the one-sided 95% Wilson bound on a rate of rare contributions.
+_Z_UPPER = 1.6448536269514722
+
+#: The diagnostic ``rare_bound``: what stands in for the sample variance of a player whose
+#: contributions are zero except in a few samples (:func:`rare_event_var`).
+RARE_BOUND = "Wilson score (one-sided 95%) on the rate of non-zero contributions"
+
+
+def count_nonzero(units: NDArray[np.float64], ev: Evaluator) -> NDArray[np.float64]:
+    """Per player, the sample units of a batch that are not zero (beyond rounding: more than
+    ``1e-12`` times :func:`spread`)."""
+    return (np.abs(units) > 1e-12 * spread(ev)).sum(axis=0).astype(np.float64)
+
+
+def wilson_upper(k: NDArray[np.float64], c: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""One-sided 95% upper bound (Wilson score, ``z = 1.645``) on a rate seen ``k`` times
+    in ``c`` draws (Wilson 1927, "Probable inference, the law of succession, and
+    statistical inference", JASA 22):
+    :math:`igl(k + z^2/2 + z \sqrt{k (c - k) / c + z^2 / 4}igr) / (c + z^2)`."""
+    z = _Z_UPPER
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (k + z * z / 2 + z * np.sqrt(np.maximum(k * (c - k), 0.0) / c + z * z / 4)) / (
+            c + z * z
+        )
+
+
+def rare_event_var(mom: Moments, nonzero: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""Variance of the mean of players whose sample units are zero except in ``k`` of
+    ``c`` draws (``1 <= k < c``), accounting for non-zero events not yet seen; ``nan``
+    elsewhere.
+
+    Write a unit as :math:`X = B Y` with :math:`B` the indicator of a non-zero value (rate
+    :math:`p`); then :math:`\operatorname{Var} X = p\,E[Y^2] - p^2 E[Y]^2`.  The sample
+    variance puts :math:`\hat p = k / c` there, which is far too small with probability
+    well above 5% when ``k`` is a handful (a rare large contribution seen once or twice,
+    or not in proportion).  Here :math:`p` is replaced by :math:`p_W`, the upper end of
+    the one-sided 95% Wilson score bound (:func:`wilson_upper`), keeping the sample moments of
+    the non-zero values (:math:`ar y = c ar x / k`, :math:`q = (m_2 + c ar x^2) / k`),
+    and the larger of that and the sample variance is used:
+
+    .. math:: \widehat{\operatorname{Var}}(ar x) = rac{1}{c - 1}
+              \maxigl(m_2 / c,\; p_W q - p_W^2 ar y^2igr).
+
+    At :math:`p = \hat p` the second term is :math:`m_2 / c`, so the correction fades as
+    ``k`` grows (for rare events the variance grows by a factor of about
+    :math:`1 + 1.645 / \sqrt{k}`).  The sample variance errs on the upper side (events
+    missed pull the mean and the variance down together); a normal interval of half-width
+    :math:`1.96` standard errors computed at :math:`p_W` reaches beyond :math:`p_W`
+    itself, the one-sided 95% bound, so that side misses at most about 5% of the time
+    with the rate of non-zero values as the only unknown.
+    """
+    c, k = mom.count, nonzero
+    applies = (c >= 2) & (k >= 1) & (k < c)
+    safe_k = np.where(applies, k, 1.0)
+    safe_c = np.where(applies, c, 2.0)
+    p = wilson_upper(safe_k, safe_c)
+    m2 = np.maximum(mom.m2, 0.0)
+    ybar = safe_c * mom.mean / safe_k
+    q = (m2 + safe_c * mom.mean**2) / safe_k
+    at_p = np.maximum(p * q - p * p * ybar**2, m2 / safe_c)
+    return np.where(applies, at_p / (safe_c - 1.0), np.nan)
+
+
+def unit_var(
+    mom: Moments, ev: Evaluator, nonzero: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """Variance of each player's mean: the sample variance, the rule-of-three bound where
+    the samples show no variation, and with ``nonzero`` (counts of non-zero units) the
+    rare-event bound of :func:`rare_event_var` where contributions are mostly zero."""
+    var = mom.var_of_mean(spread(ev))
+    if nonzero is None:
+        return var
+    rare = rare_event_var(mom, nonzero)
+    return np.where(np.isnan(rare), var, np.maximum(var, rare))
+
+
 def unit_result(
-    mom: Moments, ev: Evaluator, done: int, converged: bool | None, *, telescoping: bool = False
+    mom: Moments,
+    ev: Evaluator,
+    done: int,
+    converged: bool | None,
+    *,
+    telescoping: bool = False,
+    nonzero: NDArray[np.float64] | None = None,
 ) -> SampleResult:
     """The result of an estimator that averages one sample unit per player: the running mean,
     its standard error (with the bound for players whose samples show no variation, see
-    :func:`spread`) and how many players needed that bound."""
+    :func:`spread`, and with ``nonzero`` given the rare-event bound of
+    :func:`rare_event_var`) and how many players needed each bound."""
     sd = spread(ev)
+    extra: dict[str, object] = {"unvaried_strata": int(mom.unvaried(sd).sum())}
+    if nonzero is not None:
+        plain = mom.var_of_mean(sd)
+        var = unit_var(mom, ev, nonzero)
+        raised = int(np.sum(var > plain))
+        extra["rare_players"] = raised
+        if raised:
+            extra["rare_bound"] = RARE_BOUND
+    else:
+        var = mom.var_of_mean(sd)
     return SampleResult(
         mom.mean,
-        np.sqrt(mom.var_of_mean(sd)),
+        np.sqrt(var),
         ev.count,
         done,
         converged,
-        extra={"unvaried_strata": int(mom.unvaried(sd).sum())},
+        extra=extra,
         telescoping=telescoping,
     )
 

@@ -16,11 +16,12 @@ from ._sampling_common import (
     Evaluator,
     Moments,
     SampleResult,
+    count_nonzero,
     merge_units,
     random_orders,
-    spread,
     stop_early,
     unit_result,
+    unit_var,
 )
 
 
@@ -50,7 +51,11 @@ def run_orders(
     target: float | None,
     rng: np.random.Generator,
 ) -> SampleResult:
-    """Mean marginal contribution over random orders (one unit = one order, or a pair)."""
+    """Mean marginal contribution over random orders (one unit = one order, or a pair).
+
+    Standard errors are the sample ones, with the rule-of-three bound for players whose
+    units show no variation and the rare-event bound (``_sampling_common.rare_event_var``)
+    for players whose units are zero except in a few orders."""
     n = ev.n
     grand = ev.grand()
     q = 2 if antithetic else 1
@@ -58,6 +63,7 @@ def run_orders(
     max_units = (budget - ev.count) // cost
     per_batch = max(1, batch_size // cost)
     mom = Moments.zeros((n,))
+    nonzero = np.zeros(n)  # units with a non-zero contribution, per player
     done = 0
     converged: bool | None = None if target is None else False
     while done < max_units:
@@ -73,9 +79,11 @@ def run_orders(
         path[:, n] = grand
         marg = np.empty((rows, n))
         np.put_along_axis(marg, orders, np.diff(path, axis=1), axis=1)
-        merge_units(mom, 0.5 * (marg[:k] + marg[k:]) if antithetic else marg)
+        units = 0.5 * (marg[:k] + marg[k:]) if antithetic else marg
+        merge_units(mom, units)
+        nonzero += count_nonzero(units, ev)
         done += k
-        if stop_early(target, np.sqrt(mom.var_of_mean(spread(ev))) * ev.scale, done):
+        if stop_early(target, np.sqrt(unit_var(mom, ev, nonzero)) * ev.scale, done):
             converged = True
             break
-    return unit_result(mom, ev, done, converged, telescoping=True)
+    return unit_result(mom, ev, done, converged, telescoping=True, nonzero=nonzero)

@@ -35,12 +35,29 @@ of such strata is the diagnostic ``unvaried_strata`` (and ``unvaried_bound`` nam
 bound, ``"rule of three (95%)"``); a standard error of 0 is reported
 only for values computed exactly (``exact=True``).
 
+Rare contributions (order methods: ``"permutation"``, ``"antithetic"`` and
+``owen_sampled``).  A player whose marginal contributions are zero except in ``k`` of ``c``
+orders (a small voter who is rarely pivotal, a small runway rarely first) has a sample
+variance that is far too small with more than 5% probability while ``k`` is a handful, and
+normal intervals undercover (84% for a weight-1 voter of a 16-player voting game at 600
+orders).  Its variance of the mean is taken as the larger of the sample one and
+``(p q - p**2 ybar**2) / (c - 1)``, with ``ybar`` and ``q`` the mean and mean square of the
+non-zero contributions seen and ``p`` the one-sided 95% Wilson score upper bound on their
+rate, in place of ``k / c``: it accounts for events not yet seen, and fades as ``k`` grows.
+The diagnostics ``rare_players`` (how many standard errors it raised) and ``rare_bound``
+(``"Wilson score (one-sided 95%) on the rate of non-zero contributions"``) say so.  Heavy
+tails without zeros (a large runway whose contribution is large only when it comes early)
+are not covered by it.
+
 Methods
 -------
 ``"auto"`` (the default of :func:`shapley_sampled`)
     ``"svarm"`` when the budget reaches its minimum (about ``4 n**2``), ``"permutation"``
     below it, from ``2n - 1`` evaluations (two orders); the choice is recorded in the
-    diagnostics ``chosen_method`` and ``choice_reason``.
+    diagnostics ``chosen_method`` and ``choice_reason``.  ``"auto"`` is the default of
+    :func:`banzhaf_sampled` too (``"msr"`` from the same minimum, ``"star"`` below it, from
+    ``2(n + 1)`` evaluations) and is offered by :func:`owen_sampled` (union-respecting
+    orders from ``2n - 1``).
 ``"svarm"``
     Stratified SVARM (Kolpaczki, Bengs, Muschalik and Hüllermeier 2024) with three
     refinements: coalition sizes with few coalitions are enumerated exactly; the remaining
@@ -98,8 +115,8 @@ __all__ = [
 ]
 
 ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "auto"]
-BanzhafMethod = Literal["msr", "star"]
-OwenMethod = Literal["permutation", "antithetic"]
+BanzhafMethod = Literal["msr", "star", "auto"]
+OwenMethod = Literal["permutation", "antithetic", "auto"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
 #: stopping is checked between batches) and for a dense game (where it only bounds memory).
@@ -214,11 +231,20 @@ def _validate_unions(unions: object, players: Sequence[str]) -> list[list[int]]:
     return groups
 
 
-def _minimum_budget(method: str, n: int) -> tuple[int, str]:
-    """Smallest budget of a method for ``n`` players, and why."""
+def _minimum_budget(method: str, n: int, func: str = "shapley_sampled") -> tuple[int, str]:
+    """Smallest budget of a method of ``func`` for ``n`` players, and why."""
     from ._sampling_common import MIN_PER_STRATUM  # lazy: engines load on first use (import time)
     from ._sampling_levels import level_minimum  # lazy: engines load on first use (import time)
 
+    if method == "auto" and func == "banzhaf_sampled":
+        from ._sampling_auto import banzhaf_auto_minimum  # lazy: engines load on first use
+
+        need = banzhaf_auto_minimum(n)
+        return need, (
+            f"method 'auto' for {n} players needs at least {need} coalition evaluations "
+            "(two random coalitions and their neighbours, the fewest that give a standard "
+            "error)"
+        )
     if method == "auto":
         from ._sampling_auto import auto_minimum  # lazy: engines load on first use
 
@@ -272,7 +298,7 @@ def _checked_args(
     gen = _as_generator(rng)
     batch = _check_batch(batch_size, game_)
     target = _check_target(target_stderr)
-    minimum, why = _minimum_budget(name, game_.n)
+    minimum, why = _minimum_budget(name, game_.n, func)
     budget_ = _check_budget(budget, max(minimum, 1), why)
     return game_, name, gen, batch, target, budget_, f"{func} ({name})"
 
@@ -540,7 +566,9 @@ def shapley_sampled(
         0), ``unvaried_strata`` (strata whose samples showed no variation; their variance
         is the rule-of-three bound of the module notes, for unseen rare values), when
         there are such strata ``unvaried_bound`` (``"rule of three (95%)"``, naming that
-        bound), with ``method="auto"`` ``chosen_method`` and ``choice_reason``, and for
+        bound), for the order methods ``rare_players`` (players whose standard error
+        the rare-event bound of the module notes raised) and, when any, ``rare_bound``
+        (naming it), with ``method="auto"`` ``chosen_method`` and ``choice_reason``, and for
         ``"svarm"``
         ``exact_sizes`` and ``control_variate``.  With fewer than two samples a standard
         error is ``inf``.
@@ -634,7 +662,7 @@ def banzhaf_sampled(
     game: Game | OracleGame,
     budget: int,
     *,
-    method: BanzhafMethod = "msr",
+    method: BanzhafMethod = "auto",
     rng: Rng = None,
     batch_size: int | None = None,
     target_stderr: float | None = None,
@@ -654,8 +682,13 @@ def banzhaf_sampled(
     ----------
     game, budget, rng, batch_size, target_stderr
         As in :func:`shapley_sampled`.
-    method : {"msr", "star"}
-        ``"msr"`` (default)
+    method : {"auto", "msr", "star"}
+        ``"auto"`` (default)
+            ``"msr"`` when the budget reaches its minimum (about ``4 n**2``, as for
+            ``"svarm"``), ``"star"`` below it, from ``2(n + 1)`` evaluations (two stars, the
+            fewest that give a standard error; every coalition when that is fewer).  The
+            choice is recorded in the diagnostics ``chosen_method`` and ``choice_reason``.
+        ``"msr"``
             Maximum sample reuse (Wang and Jia 2023, "Data Banzhaf: a robust data valuation
             framework for machine learning", AISTATS): every evaluated coalition updates
             every player.  Run through the same size-stratified engine as the ``"svarm"``
@@ -665,7 +698,7 @@ def banzhaf_sampled(
             A uniformly random coalition ``S`` and its ``n`` neighbours ``S xor {i}``
             (``n + 1`` evaluations) give one marginal contribution per player.
 
-        ``"msr"`` is the default on evidence (``benchmarks/bench_sampling.py``, 100 runs
+        ``"msr"`` is preferred whenever the budget allows, on evidence (``benchmarks/bench_sampling.py``, 100 runs
         per game): its RMSE was 0.46, 0.28, 0.66 and 0.41 times that of ``"star"`` on the
         airport, voting, linear production and random games, with 95% coverage 0.94-0.95,
         while ``"star"`` covered only half the time on the airport game, whose small
@@ -721,8 +754,15 @@ def banzhaf_sampled(
     )
     norm = _check_flag(normalized, "normalized")
     n = game.n
+    choice: dict[str, object] = {}
+    if name == "auto":
+        from ._sampling_auto import choose_banzhaf_method  # lazy: engines load on first use
+
+        name, why = choose_banzhaf_method(n, budget)
+        label = f"banzhaf_sampled ({name})"
+        choice = {"chosen_method": name, "choice_reason": why}
     if n == 1:
-        return _exact_one(game, label, target)
+        return _recorded(_exact_one(game, label, target), choice)
     cost = _enumeration_cost(name, n)
     exact = _exact_instead(game, name, budget, cost, label, target, banzhaf)
     if exact is None:
@@ -733,6 +773,7 @@ def banzhaf_sampled(
         else:
             res = run_levels(ev, *banzhaf_weights(n), budget, batch, target, gen, False)
         exact = _finish(game, res, label, target, ev.scale)
+    exact = _recorded(exact, choice)
     return _normalised(game, exact) if norm else exact
 
 
@@ -778,9 +819,13 @@ def owen_sampled(
         As in :func:`shapley_sampled`.
     unions : sequence of sequences of names or indices
         A partition of the players into a priori unions.
-    method : {"permutation", "antithetic"}
-        Independent orders, or pairs ``(pi, reversed pi)`` (a reversed order keeps the
-        unions together too).
+    method : {"permutation", "antithetic", "auto"}
+        Independent orders (``"permutation"``, the default), or pairs ``(pi, reversed pi)``
+        (a reversed order keeps the unions together too).  ``"auto"`` runs
+        ``"permutation"`` from two orders (``2n - 1`` evaluations, the fewest that give a
+        standard error) and records ``chosen_method`` and ``choice_reason``; it is not the
+        default because ``"permutation"`` accepts one order (``n`` evaluations, standard
+        errors ``inf``).
 
     Returns
     -------
@@ -813,16 +858,23 @@ def owen_sampled(
     )
     groups = _validate_unions(unions, game.players)
     n = game.n
+    choice: dict[str, object] = {}
+    if name == "auto":
+        from ._sampling_auto import choose_owen_method  # lazy: engines load on first use
+
+        name, why = choose_owen_method(n, budget)
+        label = f"owen_sampled ({name})"
+        choice = {"chosen_method": name, "choice_reason": why}
     if n == 1:
-        return _exact_one(game, label, target)
+        return _recorded(_exact_one(game, label, target), choice)
     names = [[game.players[i] for i in g] for g in groups]
     cost = _enumeration_cost(name, n, groups)
     exact = _exact_instead(game, name, budget, cost, label, target, lambda d: owen(d, names))
     if exact is not None:
-        return exact
+        return _recorded(exact, choice)
     budget = min(budget, cost)
     ev = Evaluator(game)
     res = run_orders(
         ev, owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
     )
-    return _finish(game, res, label, target, ev.scale)
+    return _recorded(_finish(game, res, label, target, ev.scale), choice)
