@@ -158,9 +158,9 @@ WorkersOpt = Annotated[
     typer.Option(
         "--workers",
         min=1,
-        help="Evaluate the sampled methods' coalitions on a local Dask cluster of N worker "
-        "processes (bound to 127.0.0.1); needs benefit-alloc[distributed]. The result is the "
-        "same as in process.",
+        help="Evaluate the sampled methods' coalitions (simulate: the Monte Carlo draws) on a "
+        "local Dask cluster of N worker processes (bound to 127.0.0.1); needs "
+        "benefit-alloc[distributed]. The result is the same as in process.",
     ),
 ]
 SchedulerOpt = Annotated[
@@ -168,7 +168,8 @@ SchedulerOpt = Annotated[
     typer.Option(
         "--scheduler",
         metavar="ADDRESS",
-        help="Evaluate the sampled methods' coalitions on the running Dask cluster whose "
+        help="Evaluate the sampled methods' coalitions (simulate: the Monte Carlo draws) on "
+        "the running Dask cluster whose "
         "scheduler is at ADDRESS (tcp://host:8786); needs benefit-alloc[distributed].",
     ),
 ]
@@ -860,6 +861,8 @@ def simulate(
     report: ReportOpt = None,
     quiet: QuietOpt = False,
     allow_outside_files: AllowOutsideOpt = False,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Payoffs as distributions: Monte Carlo over the scenario's distribution-valued fields.
 
@@ -891,7 +894,8 @@ def simulate(
     written = None
     with _progress(1 + (report is not None), quiet) as bar, _native_stdout_muted():
         bar.step(f"simulating {draws} draws")
-        sim = sc.simulate(names, draws=draws, rng=seed)
+        with _engine(workers, scheduler, bar):  # blocks of draws on the cluster, if any
+            sim = sc.simulate(names, draws=draws, rng=seed)
         if report is not None:
             base = sc.solve(names)
             written = _write_report(report, sc, base, simulation=sim, progress=bar.step)

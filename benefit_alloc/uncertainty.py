@@ -554,6 +554,165 @@ def _nucleolus_from_prenucleolus(
     return x
 
 
+#: Draws in one unit of work when the Monte Carlo runs on a Dask engine: the engine groups
+#: consecutive units into tasks of about a tenth of a second.
+DRAWS_PER_UNIT = 16
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every block of draws needs: the subject, its builder, the fields and methods."""
+
+    subject: Any
+    build: Callable[[Mapping[str, float]], Any]
+    fields: tuple[str, ...]
+    methods: tuple[str | Callable[..., Allocation], ...]
+    labels: tuple[str, ...]
+    opts: Mapping[str, Mapping[str, Any]]
+    tol: float
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The draws ``start .. start + len(feasible) - 1``: which were feasible (and why not),
+    their games (feasible rows) and every method's split of them."""
+
+    start: int
+    feasible: NDArray[np.bool_]
+    reasons: list[tuple[int, str]]
+    players: tuple[str, ...] | None
+    worth: NDArray[np.float64]
+    payoffs: Mapping[str, NDArray[np.float64]]
+    stats: Mapping[str, int]
+
+
+def _games(
+    job: _Job, samples: Mapping[str, NDArray[np.float64]], start: int
+) -> tuple[
+    NDArray[np.bool_],
+    list[tuple[int, str]],
+    tuple[str, ...] | None,
+    NDArray[np.float64],
+    dict[str, int],
+]:
+    """The game of every draw of a block (numbered from ``start``), the infeasible ones
+    counted with their reason."""
+    subject, fields = job.subject, list(job.fields)
+    n_draws = len(samples[fields[0]])
+    worth_rows: list[NDArray[np.float64]] = []
+    players: tuple[str, ...] | None = None
+    feasible = np.zeros(n_draws, dtype=bool)
+    reasons: list[tuple[int, str]] = []
+    stats: dict[str, int] = {}
+    batched = _batched_worth(subject, fields, samples) if isinstance(subject, Partnership) else None
+    for j in range(n_draws):
+        k = start + j
+        if batched is not None and batched[0][j]:
+            if players is None:
+                players = subject.players
+            feasible[j] = True
+            worth_rows.append(batched[1][j])
+            continue
+        values = {f: float(samples[f][j]) for f in fields}
+        try:
+            built = job.build(values)
+        except BenefitAllocError as exc:
+            reasons.append((k, str(exc)))
+            continue
+        _check_built(built)
+        try:
+            game = built if isinstance(built, Game) else built.game()
+        except BenefitAllocError as exc:
+            reasons.append((k, str(exc)))
+            continue
+        if players is None:
+            players = game.players
+        elif game.players != players:
+            raise InvalidScenarioError(
+                f"draw {k} gives the players {list(game.players)}, not {list(players)}; every "
+                "draw must have the same parties"
+            )
+        feasible[j] = True
+        worth_rows.append(game.values)
+    if batched is not None:
+        stats["games_batched"] = int(batched[0].sum())
+    worth = np.array(worth_rows) if worth_rows else np.zeros((0, 0))
+    return feasible, reasons, players, worth, stats
+
+
+def _splits(
+    job: _Job,
+    worth: NDArray[np.float64],
+    players: tuple[str, ...],
+    index: NDArray[np.int64],
+    stats: dict[str, int],
+) -> dict[str, NDArray[np.float64]]:
+    """Every method's split of every draw's game (rows of ``worth``, draws ``index``)."""
+    methods, labels, opts = job.methods, job.labels, job.opts
+    # the prenucleolus (least_core's point) of every draw, when asked for under either name
+    pre_names = {"least_core", "prenucleolus"}
+    plain = {m for m, label in zip(methods, labels) if isinstance(m, str) and not opts.get(label)}
+    pre: NDArray[np.float64] | None = None
+    if plain & (pre_names | {"nucleolus"}):
+        pre, batch = prenucleolus_batch(worth, players)
+        stats.update(
+            prenucleolus_certified=batch.certified,
+            prenucleolus_sequence=batch.sequence,
+            templates=batch.templates,
+            balancedness_lps=batch.balancedness_lps,
+        )
+    out: dict[str, NDArray[np.float64]] = {}
+    for m, label in zip(methods, labels):
+        kw = dict(opts.get(label, {}))
+        if m == "shapley" and not kw:
+            x = worth @ _shapley_weights(len(players))
+        elif pre is not None and m in pre_names and not kw:
+            x = pre
+        elif pre is not None and m == "nucleolus" and not kw:
+            x = _nucleolus_from_prenucleolus(worth, players, index, pre, job.tol)
+        else:
+            x = _per_draw(worth, players, index, m, label, kw)
+        out[label] = x
+    return out
+
+
+def _run_block(job: _Job, samples: Mapping[str, NDArray[np.float64]], start: int) -> _Block:
+    """The games and the methods' splits of the draws ``samples`` (numbered from ``start``)."""
+    feasible, reasons, players, worth, stats = _games(job, samples, start)
+    payoffs: dict[str, NDArray[np.float64]] = {}
+    if players is not None:
+        index = start + np.flatnonzero(feasible)
+        payoffs = _splits(job, worth, players, index, stats)
+    return _Block(start, feasible, reasons, players, worth, payoffs, stats)
+
+
+def _run_units(
+    job: _Job, start: int, stop: int, part: Mapping[str, NDArray[np.float64]]
+) -> list[_Block | None]:
+    """Units ``start .. stop - 1`` (blocks of :data:`DRAWS_PER_UNIT` draws) as one block: the
+    block as the first unit's result, ``None`` for the others (an engine's unit function)."""
+    return [_run_block(job, part, start * DRAWS_PER_UNIT)] + [None] * (stop - start - 1)
+
+
+def _run_blocks(
+    job: _Job, samples: Mapping[str, NDArray[np.float64]], n_draws: int
+) -> list[_Block]:
+    """Every draw, in process (one block) or, inside :func:`benefit_alloc.engine.use`, in
+    blocks of draws on the Dask workers, reassembled in draw order."""
+    from . import engine  # lazy: the engine is only asked which one is in force
+
+    eng = engine.current()
+    if isinstance(eng, engine.InProcess):
+        return [_run_block(job, samples, 0)]
+    units = math.ceil(n_draws / DRAWS_PER_UNIT)
+
+    def part(a: int, b: int) -> dict[str, NDArray[np.float64]]:
+        lo, hi = a * DRAWS_PER_UNIT, min(b * DRAWS_PER_UNIT, n_draws)
+        return {f: v[lo:hi] for f, v in samples.items()}
+
+    return [b for _, b in eng.map_units(_run_units, job, units, part) if b is not None]
+
+
 def simulate(
     subject: Partnership | Callable[[Mapping[str, float]], Any],
     distributions: Mapping[str, Distribution],
@@ -672,74 +831,34 @@ def simulate(
     fields = list(distributions)
     samples = {f: distributions[f].sample(gen, n_draws) for f in fields}
     table = pd.DataFrame(samples, index=pd.RangeIndex(n_draws, name="draw"))
-    worth_rows: list[NDArray[np.float64]] = []
-    players: tuple[str, ...] | None = None
-    feasible = np.zeros(n_draws, dtype=bool)
-    reasons: list[tuple[int, str]] = []
-    stats: dict[str, int] = {}
-    batched = _batched_worth(subject, fields, samples) if isinstance(subject, Partnership) else None
-    for k in range(n_draws):
-        if batched is not None and batched[0][k]:
-            if players is None:
-                players = subject.players  # type: ignore[union-attr]
-            feasible[k] = True
-            worth_rows.append(batched[1][k])
-            continue
-        values = {f: float(samples[f][k]) for f in fields}
-        try:
-            built = build(values)
-        except BenefitAllocError as exc:
-            reasons.append((k, str(exc)))
-            continue
-        _check_built(built)
-        try:
-            game = built if isinstance(built, Game) else built.game()
-        except BenefitAllocError as exc:
-            reasons.append((k, str(exc)))
-            continue
-        if players is None:
-            players = game.players
-        elif game.players != players:
-            raise InvalidScenarioError(
-                f"draw {k} gives the players {list(game.players)}, not {list(players)}; every "
-                "draw must have the same parties"
-            )
-        feasible[k] = True
-        worth_rows.append(game.values)
+    job = _Job(subject, build, tuple(fields), tuple(methods), tuple(labels), opts, tol)
+    blocks = _run_blocks(job, samples, n_draws)
+    players = next((b.players for b in blocks if b.players is not None), None)
+    reasons = [r for b in blocks for r in b.reasons]
     if players is None:
         shown = "; ".join(r for _, r in reasons[:3])
         raise InfeasibleError(f"none of the {n_draws} draws could be evaluated: {shown}")
-    worth = np.array(worth_rows)
-    if batched is not None:
-        stats["games_batched"] = int(batched[0].sum())
+    for b in blocks:
+        if b.players is not None and b.players != players:
+            k = b.start + int(np.flatnonzero(b.feasible)[0])
+            raise InvalidScenarioError(
+                f"draw {k} gives the players {list(b.players)}, not {list(players)}; every "
+                "draw must have the same parties"
+            )
+    feasible = np.concatenate([b.feasible for b in blocks])
+    worth = np.concatenate([b.worth for b in blocks if b.players is not None])
+    stats: dict[str, int] = {}
+    for b in blocks:
+        for key, count in b.stats.items():
+            stats[key] = stats.get(key, 0) + count
     index = pd.Index(np.flatnonzero(feasible), name="draw")
+    expected = Game(worth.mean(axis=0), players)
     payoffs: dict[str, pd.DataFrame] = {}
     ex_ante: dict[str, Allocation] = {}
-    expected = Game(worth.mean(axis=0), players)
-    # the prenucleolus (least_core's point) of every draw, when asked for under either name
-    pre_names = {"least_core", "prenucleolus"}
-    plain = {m for m, label in zip(methods, labels) if isinstance(m, str) and not opts.get(label)}
-    pre: NDArray[np.float64] | None = None
-    if plain & (pre_names | {"nucleolus"}):
-        pre, batch = prenucleolus_batch(worth, players)
-        stats.update(
-            prenucleolus_certified=batch.certified,
-            prenucleolus_sequence=batch.sequence,
-            templates=batch.templates,
-            balancedness_lps=batch.balancedness_lps,
-        )
     for m, label in zip(methods, labels):
-        kw = dict(opts.get(label, {}))
-        if m == "shapley" and not kw:
-            x = worth @ _shapley_weights(len(players))
-        elif pre is not None and m in pre_names and not kw:
-            x = pre
-        elif pre is not None and m == "nucleolus" and not kw:
-            x = _nucleolus_from_prenucleolus(worth, players, index, pre, tol)
-        else:
-            x = _per_draw(worth, players, index, m, label, kw)
+        x = np.concatenate([b.payoffs[label] for b in blocks if b.players is not None])
         payoffs[label] = pd.DataFrame(x, index=index, columns=list(players))
-        ex_ante[label] = solve_method(expected, m, **kw)
+        ex_ante[label] = solve_method(expected, m, **dict(opts.get(label, {})))
     infeasible = pd.DataFrame(reasons, columns=["draw", "reason"])
     return Simulation(
         players,

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 
 import benefit_alloc as ba
 from benefit_alloc import cli, engine
-from benefit_alloc.errors import BenefitAllocError
+from benefit_alloc.errors import BenefitAllocError, InvalidScenarioError
 from tests.test_large_consortia import _group
 
 distributed = pytest.importorskip("distributed")
@@ -183,6 +183,71 @@ def test_a_missing_extra_names_it(monkeypatch):
             pass
 
 
+def linear_pair() -> ba.Partnership:
+    return ba.Partnership(
+        [ba.Party("A", "nonprofit", {"t": 1.0}), ba.Party("B", "enterprise", {"t": 2.0})],
+        ["revenue"],
+        ba.LinearProduction([[1.0]], yields=[[2.0]], resources=["t"], outputs=["revenue"]),
+        {"A": ba.NonprofitUtility({}), "B": ba.ProfitUtility({})},
+    )
+
+
+def quartet(values) -> ba.Game:
+    """A four-party game whose synergy s is drawn; s < -1 cannot be built."""
+    s = values["s"]
+    if s < -1.0:
+        raise InvalidScenarioError(f"s = {s!r} is below -1")
+    masks = np.arange(16)
+    size = np.array([bin(m).count("1") for m in masks], dtype=float)
+    return ba.Game(size**1.5 + (1.0 + s) * (masks == 15) + 0.3 * (masks & 1), list("ABCD"))
+
+
+def same_simulation(there: ba.Simulation, here: ba.Simulation) -> None:
+    assert_array_equal(there.feasible, here.feasible)
+    assert there.infeasible.equals(here.infeasible)
+    assert there.draws.equals(here.draws)
+    assert_array_equal(there.worth, here.worth)
+    for m in here.methods:
+        # the prenucleolus of a block learns its level systems from that block's draws only:
+        # equal to rounding
+        assert_allclose(there.payoffs[m].to_numpy(), here.payoffs[m].to_numpy(), atol=1e-12)
+        assert there.payoffs[m].index.equals(here.payoffs[m].index)
+        assert_allclose(there.ex_ante[m].values, here.ex_ante[m].values, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("subject", "field", "dist"),
+    [
+        (linear_pair(), "A.t", ba.Normal(0.5, 1.0)),  # batched games; negative t infeasible
+        (quartet, "s", ba.Normal(0.0, 1.0)),  # a builder; s < -1 infeasible
+    ],
+)
+def test_simulate_on_the_cluster_equals_in_process(client, subject, field, dist):
+    methods = ["shapley", "least_core", "nucleolus", "banzhaf"]
+    kw = {"draws": 300, "rng": 4}
+    here = ba.simulate(subject, {field: dist}, methods, **kw)
+    with engine.use(client, task_seconds=0.002) as eng:
+        there = ba.simulate(subject, {field: dist}, methods, **kw)
+    assert eng.tasks > 2  # the draws went out in several blocks
+    assert 0 < len(here.infeasible) < 300  # some draws counted as infeasible, on both
+    same_simulation(there, here)
+
+
+def short(values) -> ba.Game:
+    """Two parties whose grand coalition falls short of standing alone when s > 0.9: the
+    nucleolus of such a draw does not exist."""
+    return ba.Game([0.0, 1.0, 1.0, 2.0 - 10.0 * max(values["s"] - 0.9, 0.0)], ["A", "B"])
+
+
+def test_simulate_on_the_cluster_names_a_failing_draw_by_its_number(client):
+    kw = {"draws": 200, "rng": 23}  # the first draw with s > 0.9 is draw 24
+    s = ba.simulate(short, {"s": ba.Uniform(0.0, 1.0)}, "shapley", **kw).draws["s"].to_numpy()
+    with engine.use(client, task_seconds=0.002), pytest.raises(ba.InfeasibleError) as info:
+        ba.simulate(short, {"s": ba.Uniform(0.0, 1.0)}, "nucleolus", **kw)
+    k = int(str(info.value).split("fails on draw ")[1].split(":")[0])
+    assert k >= 24 and s[k] > 0.9  # a draw of a later block, named by its own number
+
+
 def run_cli(capsys, *args):
     code = cli.main(list(args))
     out, err = capsys.readouterr()
@@ -198,6 +263,16 @@ def test_the_command_joins_a_scheduler_with_the_same_result(client, capsys, tmp_
         encoding="utf-8",
     )
     args = ("solve", str(scenario), "-m", "shapley_sampled", "-f", "csv", "-q")
+    code, here, err = run_cli(capsys, *args)
+    assert code == 0, err
+    code, there, err = run_cli(capsys, *args, "--scheduler", client.scheduler.address)
+    assert code == 0, err
+    assert there == here
+
+
+def test_the_simulate_command_on_a_scheduler_prints_the_same_table(client, capsys):
+    scenario = Path(__file__).parent.parent / "examples" / "five_year_programme.toml"
+    args = ("simulate", str(scenario), "--draws", "40", "--seed", "2", "-f", "csv", "-q")
     code, here, err = run_cli(capsys, *args)
     assert code == 0, err
     code, there, err = run_cli(capsys, *args, "--scheduler", client.scheduler.address)

@@ -37,6 +37,7 @@ Review* 19, 317-343.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +107,17 @@ def check_stream(stream: Any, func: str) -> bool | None:
     )
 
 
+@functools.lru_cache(maxsize=2)
+def _low_block(b: int) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """The membership of the low ``b`` bits in every block and its sizes (the same for
+    every block: computed once per process, read-only)."""
+    lo = np.arange(1 << b, dtype=np.int64)
+    members, size = masks_to_bool(lo, b), popcount(lo)
+    members.flags.writeable = False
+    size.flags.writeable = False
+    return members, size
+
+
 def _block(
     payload: tuple[OracleGame, int, NDArray[np.float64]], start: int, stop: int, _: Any
 ) -> list[Any]:
@@ -113,9 +125,7 @@ def _block(
     sums, the weighted and plain block totals and the block's last value."""
     oracle, b, c = payload
     n = oracle.n
-    lo = np.arange(1 << b, dtype=np.int64)
-    low_members = masks_to_bool(lo, b)
-    low_size = popcount(lo)
+    low_members, low_size = _low_block(b)
     members = np.empty((1 << b, n), dtype=bool)
     members[:, :b] = low_members
     out = []
