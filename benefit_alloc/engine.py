@@ -482,7 +482,9 @@ def start_local_cluster(workers: int) -> tuple[Any, Any]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            # no dashboard; the scheduler's HTTP routes on a free local port
+            dashboard_address="127.0.0.1:0",
+            scheduler_kwargs={"dashboard": False},
             silence_logs=40,  # logging.ERROR: a lost worker is handled, not news
         )
     try:

@@ -290,7 +290,19 @@ def test_an_infeasible_draw_is_counted_and_reported(capsys, tmp_path):
         ("{ emprical = [1, 2] }", "did you mean 'empirical'?"),
         (
             '{ dist = "normal", mean = -3, sd = 1 }',
-            "a distribution whose mean is >= 0 (its mean is -3)",
+            "a distribution whose mean is a finite number >= 0 <= 1e+08, 0 or at least 1e-08 "
+            "in magnitude (its mean is -3)",
+        ),
+        # a mean beyond the range the programmes are solved for (a period split then failed
+        # in the solver, exit 1)
+        (
+            '{ dist = "lognormal", mu = 31, sigma = 0.3 }',
+            "a distribution whose mean is a finite number >= 0 <= 1e+08, 0 or at least 1e-08 "
+            "in magnitude (its mean is 3.03859e+13)",
+        ),
+        (
+            "{ empirical = [1e-10, 3e-10] }",
+            "(its mean is 2e-10)",
         ),
     ],
 )

@@ -157,14 +157,16 @@ class Uncertain(s.Node):
         mean = mean_of(out)
         if not math.isfinite(mean):
             raise s.fail(path, out, "a distribution with a finite mean")
-        lo = self.number.minimum
-        if lo is not None and (mean < lo or (self.number.exclusive and mean == lo)):
+        try:
+            self.number.check(mean, path)
+        except InvalidScenarioError:
+            # the mean is where the expected partnership is built: it must be a number the
+            # field accepts (within the range the production programmes are solved for)
             raise s.fail(
                 path,
                 out,
-                f"a distribution whose mean is {'>' if self.number.exclusive else '>='} {lo:g}"
-                f" (its mean is {mean:g})",
-            )
+                f"a distribution whose mean is {self.number.expected()} (its mean is {mean:g})",
+            ) from None
         return out
 
 
