@@ -129,7 +129,8 @@ def binding_coalitions(game: Any, x: Any, *, levels: int = 2, tol: float = 1e-7)
     -------
     DataFrame
         Index ``coalition`` (names joined by ``" + "``); columns ``level``, ``v(S)``,
-        ``x(S)`` and ``excess``, largest excess first.
+        ``x(S)`` and ``excess``, level by level (largest excess first); within a level
+        smaller coalitions first, then by mask.
 
     Raises
     ------
@@ -172,7 +173,10 @@ def binding_coalitions(game: Any, x: Any, *, levels: int = 2, tol: float = 1e-7)
         level[hit] = k
         rest &= ~hit
     chosen = masks[level > 0]
-    order = np.lexsort((chosen, -e[chosen]))
+    # by level, then (the excesses of one level being equal within the tolerance, so that
+    # rounding must not decide their order) by size and mask
+    sizes = np.bitwise_count(chosen)
+    order = np.lexsort((chosen, sizes, level[level > 0]))
     chosen = chosen[order]
     sums = subset_sums(xv)
     return pd.DataFrame(
