@@ -40,6 +40,7 @@ __all__ = [
     "applies",
     "option_problems",
     "RUNNER_OPTIONS",
+    "split_options",
     "MAX_BARGAIN_PARTIES",
     "MAX_NTU_SHAPLEY_PARTIES",
     "SAMPLED_COUNTERPART",
@@ -911,6 +912,22 @@ RUNNER_OPTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "bargaining": ("side_payments",),
     }
 )
+
+
+def split_options(method: str | Method, options: Mapping[str, Any]) -> dict[str, Any]:
+    """``options`` without those only the settlement takes (:data:`RUNNER_OPTIONS`, such as
+    the bundle programme's ``tol``), unless the method's own function takes them too: what
+    to pass when the method splits a game directly rather than through
+    :meth:`Partnership.settle` (sensitivity sweeps, partner ranking, simulations).
+
+    >>> split_options("shapley", {"tol": 1e-6, "side_payments": False})
+    {}
+    >>> split_options("nucleolus", {"tol": 1e-6, "side_payments": False})
+    {'tol': 1e-06}
+    """
+    m = method if isinstance(method, Method) else METHODS[method]
+    settlement_only = set(RUNNER_OPTIONS[m.runner]) - set(m.parameters())
+    return {k: v for k, v in options.items() if k not in settlement_only}
 
 
 def _bargain_parameters() -> set[str]:

@@ -402,3 +402,23 @@ def test_a_sampling_budget_beyond_any_run_is_refused_by_value(capsys):
         file = _write(Path(tmp), doc, [])
         code, _, err, _ = _run(capsys, ["validate", str(file)])
     assert code == cli.EXIT_OK, err
+
+
+@pytest.mark.parametrize("option", [{"tol": 1}, {"tol": 1e-6}])
+def test_settlement_options_do_not_reach_a_direct_split(capsys, option):
+    """``[methods.options.shapley] tol = 1`` is the settlement's bundle tolerance: the
+    report's sensitivity sweep passed it to ``shapley()`` itself (exit 1, TypeError)."""
+    from benefit_alloc.registry import split_options
+
+    doc = copy.deepcopy(DOCS["college_enterprise"])
+    assert "sensitivity" in doc["report"]
+    doc["methods"]["options"] = {"shapley": dict(option)}
+    with tempfile.TemporaryDirectory() as tmp:
+        file = _write(Path(tmp), doc, [])
+        code, _, err, _ = _run(
+            capsys, ["solve", str(file), "-q", "-f", "json", "--report", str(Path(tmp) / "r.html")]
+        )
+    assert code == cli.EXIT_OK, err
+    assert split_options("shapley", option) == {}
+    assert split_options("shapley", {"side_payments": False}) == {}
+    assert split_options("nucleolus", {"tol": 1e-6}) == {"tol": 1e-6}

@@ -50,7 +50,9 @@ def sensitivity(
         return None
     step = progress or _silent
     method = sc.sensitivity_method()
-    opts = sc.options_for(method)
+    # the settlement's own options (side_payments, tol of the bundle programme) are not the
+    # split's: pass on only what the method itself takes
+    opts = registry.split_options(method, sc.options_for(method))
     frames = []
     for amount in sens["amounts"]:
         step(f"sensitivity: {sens['party']}.{sens['resource']} = {amount:g}")
@@ -352,7 +354,11 @@ def rank_partners(
     sc.partnership.prepare()
     step("ranking partners")
     return sc.partnership.rank_partners(
-        focal, candidates, max_size=max_size, method=method, **sc.options_for(method)
+        focal,
+        candidates,
+        max_size=max_size,
+        method=method,
+        **registry.split_options(method, sc.options_for(method)),
     )
 
 

@@ -121,7 +121,12 @@ def simulate_scenario(
             "party of this scenario does not value money; drop nash from the methods"
         )
     chosen = [_method(sc, m) for m in names]
-    options = {m: sc.options_for(m) for m in names if m != "nash" and sc.options_for(m)}
+    # the split's options only (the settlement's own, such as its bundle tol, do not apply)
+    options = {
+        m: registry.split_options(m, sc.options_for(m))
+        for m in names
+        if m != "nash" and registry.split_options(m, sc.options_for(m))
+    }
 
     def build(values: Mapping[str, float]) -> Game:
         return scenario_game(sc, substitute(sc._spec, values))
