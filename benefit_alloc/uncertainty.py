@@ -164,7 +164,7 @@ class LogNormal(Distribution):
         return as_rng(rng).lognormal(self.mu, self.sigma, size)
 
     def expected(self) -> float:
-        return math.exp(self.mu + self.sigma**2 / 2)
+        return _lognormal_mean(self.mu, self.sigma)
 
 
 @dataclass(frozen=True)
@@ -873,3 +873,12 @@ def simulate(
         tol,
         stats,
     )
+
+
+def _lognormal_mean(mu: float, sigma: float) -> float:
+    r"""The mean :math:`e^{\mu + \sigma^2/2}` of a log-normal distribution, ``inf`` where it
+    exceeds the largest float (rather than an ``OverflowError``)."""
+    try:
+        return math.exp(mu + sigma * sigma / 2)
+    except OverflowError:
+        return math.inf

@@ -304,6 +304,15 @@ def test_an_infeasible_draw_is_counted_and_reported(capsys, tmp_path):
             "{ empirical = [1e-10, 3e-10] }",
             "(its mean is 2e-10)",
         ),
+        # means beyond the largest float raised OverflowError (exit 1)
+        (
+            '{ dist = "lognormal", mu = 9223372036854775807, sigma = 0.3 }',
+            "expected a distribution with a finite mean",
+        ),
+        (
+            "{ empirical = [1.7e308, 1.7e308] }",
+            "expected a distribution with a finite mean",
+        ),
     ],
 )
 def test_invalid_distribution_parameters_are_named(value, words):

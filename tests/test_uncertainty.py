@@ -208,3 +208,10 @@ def test_unknown_contribution_field_is_named() -> None:
         simulate(linear(), {"C.t": Uniform(0.0, 1.0)}, draws=3, rng=0)
     with pytest.raises(ba.InvalidScenarioError, match="builder must return"):
         simulate(lambda v: 3.0, {"s": Uniform(0.0, 1.0)}, draws=3, rng=0)
+
+
+def test_a_lognormal_mean_beyond_the_largest_float_is_infinite_not_an_error():
+    from benefit_alloc.uncertainty import LogNormal
+
+    assert LogNormal(1000.0, 1.0).expected() == float("inf")
+    assert abs(LogNormal(0.0, 1.0).expected() - 1.6487212707001282) < 1e-15

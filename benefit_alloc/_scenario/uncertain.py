@@ -117,12 +117,19 @@ def mean_of(table: Mapping[str, Any]) -> float:
     :math:`(a + b)/2` (uniform), the sample mean (empirical)."""
     if "empirical" in table:
         values = table["empirical"]
-        return float(math.fsum(values) / len(values))
+        try:
+            return float(math.fsum(values) / len(values))
+        except OverflowError:  # a sum beyond the largest float: refused as not finite
+            return math.inf
     kind = table["dist"]
     if kind == "normal":
         return float(table["mean"])
     if kind == "lognormal":
-        return math.exp(table["mu"] + table["sigma"] ** 2 / 2)
+        mu, sigma = table["mu"], table["sigma"]
+        try:
+            return math.exp(mu + sigma * sigma / 2)
+        except OverflowError:  # a mean beyond the largest float: refused as not finite
+            return math.inf
     if kind == "triangular":
         return (table["low"] + table["mode"] + table["high"]) / 3.0
     return (table["low"] + table["high"]) / 2.0
