@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._means import lognormal_mean, triangular_mean, uniform_mean
 from ._validate import check_tol
 from .allocation import Allocation
 from .errors import BenefitAllocError, InfeasibleError, InvalidGameError, InvalidScenarioError
@@ -164,7 +165,7 @@ class LogNormal(Distribution):
         return as_rng(rng).lognormal(self.mu, self.sigma, size)
 
     def expected(self) -> float:
-        return _lognormal_mean(self.mu, self.sigma)
+        return lognormal_mean(self.mu, self.sigma)
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ class Triangular(Distribution):
         return as_rng(rng).triangular(self.low, self.mode, self.high, size)
 
     def expected(self) -> float:
-        return (self.low + self.mode + self.high) / 3.0
+        return triangular_mean(self.low, self.mode, self.high)
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ class Uniform(Distribution):
         return as_rng(rng).uniform(self.low, self.high, size)
 
     def expected(self) -> float:
-        return (self.low + self.high) / 2.0
+        return uniform_mean(self.low, self.high)
 
 
 @dataclass(frozen=True)
@@ -873,12 +874,3 @@ def simulate(
         tol,
         stats,
     )
-
-
-def _lognormal_mean(mu: float, sigma: float) -> float:
-    r"""The mean :math:`e^{\mu + \sigma^2/2}` of a log-normal distribution, ``inf`` where it
-    exceeds the largest float (rather than an ``OverflowError``)."""
-    try:
-        return math.exp(mu + sigma * sigma / 2)
-    except OverflowError:
-        return math.inf

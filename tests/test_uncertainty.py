@@ -215,3 +215,26 @@ def test_a_lognormal_mean_beyond_the_largest_float_is_infinite_not_an_error():
 
     assert LogNormal(1000.0, 1.0).expected() == float("inf")
     assert abs(LogNormal(0.0, 1.0).expected() - 1.6487212707001282) < 1e-15
+
+
+@given(
+    mu=st.floats(-5, 5),
+    sigma=st.floats(0.01, 3),
+    low=st.floats(-100, 100),
+    width=st.floats(0.01, 100),
+    at=st.floats(0, 1),
+)
+def test_a_scenario_table_and_a_distribution_object_have_the_same_mean(mu, sigma, low, width, at):
+    """The scenario layer's ``mean_of`` and the objects' ``expected`` are one formula per
+    family (``benefit_alloc._means``): equal to the last bit."""
+    from benefit_alloc._scenario.uncertain import mean_of
+
+    high, mode = low + width, low + at * width
+    assert (
+        mean_of({"dist": "lognormal", "mu": mu, "sigma": sigma}) == LogNormal(mu, sigma).expected()
+    )
+    assert mean_of({"dist": "triangular", "low": low, "mode": mode, "high": high}) == (
+        Triangular(low, mode, high).expected()
+    )
+    assert mean_of({"dist": "uniform", "low": low, "high": high}) == Uniform(low, high).expected()
+    assert mean_of({"dist": "lognormal", "mu": 1000.0, "sigma": 1.0}) == float("inf")

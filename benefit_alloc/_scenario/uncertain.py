@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import _schema as s
+from .._means import lognormal_mean, triangular_mean, uniform_mean
 from ..errors import InvalidScenarioError
 
 __all__ = [
@@ -125,14 +126,10 @@ def mean_of(table: Mapping[str, Any]) -> float:
     if kind == "normal":
         return float(table["mean"])
     if kind == "lognormal":
-        mu, sigma = table["mu"], table["sigma"]
-        try:
-            return math.exp(mu + sigma * sigma / 2)
-        except OverflowError:  # a mean beyond the largest float: refused as not finite
-            return math.inf
+        return lognormal_mean(table["mu"], table["sigma"])
     if kind == "triangular":
-        return (table["low"] + table["mode"] + table["high"]) / 3.0
-    return (table["low"] + table["high"]) / 2.0
+        return triangular_mean(table["low"], table["mode"], table["high"])
+    return uniform_mean(table["low"], table["high"])
 
 
 @dataclass(frozen=True)
