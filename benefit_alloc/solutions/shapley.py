@@ -93,12 +93,21 @@ def _split(n: int) -> tuple[int, int]:
 
 
 def _membership_sums(
-    values: NDArray[np.float64], n: int, size_weight: NDArray[np.float64] | None
+    values: NDArray[np.float64],
+    n: int,
+    size_weight: NDArray[np.float64] | None,
+    outside_weight: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], float]:
-    r"""Membership sums :math:`M_i = \sum_{S \ni i} c(|S|) v(S)` and the total ``sum_S c(|S|) v(S)``.
+    r"""Membership sums :math:`M_i = \sum_{S \ni i} c(|S|) v(S)` and a total
+    :math:`\sum_S b(|S|)\, v(S)`, in one pass over ``values``.
 
     ``size_weight`` is ``c`` indexed by size (length ``n + 1``); ``None`` means ``c = 1``.
-    One pass over ``values``, extra memory ``O(n 2**13)``.
+    ``outside_weight`` is ``b``, also indexed by size, read only with a given ``c``;
+    ``None`` means ``b = c`` (the total is then the sum of the row sums).  A given ``b``
+    costs no second pass: its total comes from the popcount-class sums ``G[k]`` (every row
+    whose high half has ``k`` members, added up), as
+    :math:`\sum_k \sum_{lo} B[k, lo]\, G[k, lo]` with
+    ``B[k, lo] = b(k + |lo|)``.  Extra memory ``O(n 2**13)``.
     """
     h, low = _split(n)
     rows_n, cols_n = 1 << h, 1 << low
@@ -111,10 +120,15 @@ def _membership_sums(
             blk = mat[r0 : r0 + step]
             rows[r0 : r0 + step] = blk.sum(axis=1)
             colsum += blk.sum(axis=0)
+        total = float(rows.sum())
     else:
         low_size = popcount(np.arange(cols_n))
         # C[k, lo] = c(k + |lo|): the weight of a cell whose high half has k members
-        ctab = size_weight[np.arange(h + 1)[:, None] + low_size[None, :]]
+        index = np.arange(h + 1)[:, None] + low_size[None, :]
+        ctab = size_weight[index]
+        # B[k, lo] = b(k + |lo|), for the total
+        btab = None if outside_weight is None else outside_weight[index]
+        del index  # freed before the pass, whose buffers then reuse its memory
         gsum = np.zeros((h + 1, cols_n))
         high_size = popcount(np.arange(rows_n)).tolist()
         dot, add = np.dot, np.add
@@ -125,8 +139,12 @@ def _membership_sums(
             g = gsum[k]
             add(g, row, out=g)
         colsum = np.einsum("kl,kl->l", gsum, ctab)
+        if btab is None:
+            total = float(rows.sum())
+        else:
+            total = float(np.einsum("kl,kl->", gsum, btab))
     members = np.concatenate([_bit_sums(colsum), _bit_sums(rows)])
-    return members, float(rows.sum())
+    return members, total
 
 
 def _shapley_weights(n: int) -> NDArray[np.float64]:
@@ -740,40 +758,6 @@ def proportional(game: Game, weights: ArrayLike | Mapping[str, float] | None = N
 __all__ += ["semivalue", "weighted_banzhaf"]
 
 
-def _semivalue_sums(
-    values: NDArray[np.float64],
-    n: int,
-    size_weight: NDArray[np.float64],
-    outside_weight: NDArray[np.float64],
-) -> tuple[NDArray[np.float64], float]:
-    r"""Membership sums with weight ``c`` and the total :math:`\sum_S b(|S|)\, v(S)`, in one pass.
-
-    The pass of :func:`_membership_sums`; the total with the second weight ``b`` comes free from
-    the popcount-class sums ``G[k]`` (every row of class ``k`` added up), as
-    :math:`\sum_k \sum_{lo} B[k, lo]\, G[k, lo]` with ``B[k, lo] = b(k + |lo|)``.
-    """
-    h, low = _split(n)
-    rows_n, cols_n = 1 << h, 1 << low
-    mat = values.reshape(rows_n, cols_n)
-    rows = np.empty(rows_n)
-    low_size = popcount(np.arange(cols_n))
-    index = np.arange(h + 1)[:, None] + low_size[None, :]
-    ctab = size_weight[index]
-    gsum = np.zeros((h + 1, cols_n))
-    high_size = popcount(np.arange(rows_n)).tolist()
-    dot, add = np.dot, np.add
-    for r in range(rows_n):
-        k = high_size[r]
-        row = mat[r]
-        rows[r] = dot(row, ctab[k])
-        g = gsum[k]
-        add(g, row, out=g)
-    colsum = np.einsum("kl,kl->l", gsum, ctab)
-    outside = float(np.einsum("kl,kl->", gsum, outside_weight[index]))
-    members = np.concatenate([_bit_sums(colsum), _bit_sums(rows)])
-    return members, outside
-
-
 def _semivalue_array(
     values: NDArray[np.float64], n: int, q: NDArray[np.float64]
 ) -> NDArray[np.float64]:
@@ -783,7 +767,7 @@ def _semivalue_array(
         p[s] = q[s] / comb(n - 1, s)
     c = np.zeros(n + 1)
     c[1:] = p[:-1] + p[1:]
-    members, outside = _semivalue_sums(values, n, c, p)
+    members, outside = _membership_sums(values, n, c, p)
     return members - outside
 
 
