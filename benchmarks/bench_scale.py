@@ -47,41 +47,20 @@ from pathlib import Path
 import numpy as np
 from _host import cpu_model
 
-import benefit_alloc as ba
-from benefit_alloc.production import LinearProduction
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # this checkout: the package and its tests' helpers
+
+import benefit_alloc as ba  # noqa: E402
+from tests.large_groups import linear_group  # noqa: E402  (shared with the tests)
+
 BATCH = 20_000
 REPEATS = 3
 FIRST_BUDGET = 250_000
 
 
 def partnership(n: int, seed: int = 0) -> ba.Partnership:
-    """The ``n``-party linear-production partnership (seeded)."""
-    rng = np.random.default_rng(seed)
-    production = LinearProduction(
-        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
-        resources=["teaching", "lab", "engineers"],
-        activities=["course", "apprenticeship", "research"],
-        yields=[[1, 0, 0], [1, 0, 1], [0, 0.5, 20]],
-        outputs=["graduates", "patents", "revenue"],
-    )
-    parties, utilities = [], {}
-    for i in range(n):
-        if i % 5 == 0:
-            name = f"College {i}"
-            give = {"teaching": float(rng.uniform(50, 200)), "lab": float(rng.uniform(0, 30))}
-            parties.append(ba.Party(name, "nonprofit", give))
-            utilities[name] = ba.LinearUtility({"graduates": 3, "patents": 10}, money=1.0)
-        else:
-            name = f"Firm {i}"
-            give = {"engineers": float(rng.uniform(10, 100)), "lab": float(rng.uniform(0, 50))}
-            parties.append(ba.Party(name, "enterprise", give))
-            utilities[name] = ba.ProfitUtility(
-                {"graduates": 2, "patents": 15}, cost=float(rng.uniform(0, 2))
-            )
-    outputs = [ba.Output("graduates", rival=False), ba.Output("patents"), ba.Output("revenue")]
-    return ba.Partnership(parties, outputs, production, utilities)
+    """The ``n``-party linear-production partnership (seeded), firms with a fixed cost."""
+    return linear_group(n, seed, firm_costs=True)
 
 
 def priced_plans(p: ba.Partnership) -> Callable[[np.ndarray], np.ndarray]:

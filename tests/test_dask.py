@@ -21,7 +21,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 import benefit_alloc as ba
 from benefit_alloc import cli, engine
 from benefit_alloc.errors import BenefitAllocError, InvalidScenarioError
-from tests.test_large_consortia import _group
+from tests.large_groups import linear_group
 
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
@@ -99,7 +99,7 @@ def test_a_partnership_oracle_on_the_cluster(client):
 
 
 def test_sensitivity_of_a_large_partnership_on_the_cluster(client):
-    p = _group(40)  # too large to tabulate: settled by sampling its oracle
+    p = linear_group(40)  # too large to tabulate: settled by sampling its oracle
     args = ("Firm 1", "engineers", [10.0, 60.0], "shapley_sampled")
     opts = {"budget": 800, "sampler": "permutation", "rng": 5}
     here = p.sensitivity(*args, **opts)

@@ -14,37 +14,12 @@ import benefit_alloc as ba
 from benefit_alloc.errors import InvalidGameError, InvalidScenarioError
 from benefit_alloc.partnership import DEFAULT_TABLE_BYTES, table_bytes
 from benefit_alloc.production import LinearProduction
-
-
-def _group(n: int, seed: int = 0) -> ba.Partnership:
-    """A linear-production group of ``n`` parties, one in five a college (seeded)."""
-    rng = np.random.default_rng(seed)
-    production = LinearProduction(
-        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
-        resources=["teaching", "lab", "engineers"],
-        activities=["course", "apprenticeship", "research"],
-        yields=[[1, 0, 0], [1, 0, 1], [0, 0.5, 20]],
-        outputs=["graduates", "patents", "revenue"],
-    )
-    parties, utils = [], {}
-    for i in range(n):
-        if i % 5 == 0:
-            name = f"College {i}"
-            give = {"teaching": float(rng.uniform(50, 200)), "lab": float(rng.uniform(0, 30))}
-            parties.append(ba.Party(name, "nonprofit", give))
-            utils[name] = ba.LinearUtility({"graduates": 3, "patents": 10}, money=1.0)
-        else:
-            name = f"Firm {i}"
-            give = {"engineers": float(rng.uniform(10, 100)), "lab": float(rng.uniform(0, 50))}
-            parties.append(ba.Party(name, "enterprise", give))
-            utils[name] = ba.ProfitUtility({"graduates": 2, "patents": 15})
-    outputs = [ba.Output("graduates", rival=False), ba.Output("patents"), ba.Output("revenue")]
-    return ba.Partnership(parties, outputs, production, utils)
+from tests.large_groups import linear_group
 
 
 @pytest.fixture(scope="module")
 def thousand() -> ba.Partnership:
-    return _group(1000)
+    return linear_group(1000)
 
 
 def test_a_thousand_parties_build_and_evaluate_by_names_and_indices(thousand):
@@ -69,12 +44,12 @@ def test_a_thousand_parties_build_and_evaluate_by_names_and_indices(thousand):
 def test_masks_only_up_to_62_parties(thousand):
     with pytest.raises(InvalidGameError, match="masks stand for coalitions of at most 62"):
         thousand.outputs(3)
-    small = _group(5)
+    small = linear_group(5)
     assert small.outputs(0b101) == small.outputs([0, 2])
 
 
 def test_table_refused_by_a_library_error_naming_n_bytes_and_alternatives():
-    p = _group(40)
+    p = linear_group(40)
     with pytest.raises(InvalidGameError) as err:
         p.game()
     msg = str(err.value)
@@ -84,20 +59,20 @@ def test_table_refused_by_a_library_error_naming_n_bytes_and_alternatives():
         p.output_table()
     # within the 30-player limit, the byte budget (default 4 GiB) decides
     with pytest.raises(InvalidScenarioError, match=r"n = 27 parties .* max_bytes = 4294967296"):
-        _group(27).game()
+        linear_group(27).game()
     # the budget is settable: a small partnership refused under a tiny budget
-    small = _group(4)
+    small = linear_group(4)
     with pytest.raises(InvalidScenarioError, match="max_bytes = 100"):
         small.game(max_bytes=100)
     assert small.game(max_bytes=table_bytes(4, 3)).n == 4
     with pytest.raises(InvalidScenarioError, match="positive whole number"):
-        _group(4).game(max_bytes=-1)
+        linear_group(4).game(max_bytes=-1)
     assert DEFAULT_TABLE_BYTES == 4 * 2**30
     assert table_bytes(4, 3) == 16 * (8 * 12 + 4)
 
 
 def test_exact_method_on_a_large_partnership_names_its_sampled_counterpart():
-    p = _group(40)
+    p = linear_group(40)
     for exact, sampled in (("shapley", "shapley_sampled"), ("owen", "owen_sampled")):
         with pytest.raises(InvalidScenarioError, match=f"sampled counterpart {sampled}"):
             p.settle(exact)
@@ -106,7 +81,7 @@ def test_exact_method_on_a_large_partnership_names_its_sampled_counterpart():
 
 
 def test_sampled_settlement_of_a_large_partnership_carries_standard_errors():
-    p = _group(40)
+    p = linear_group(40)
     s = p.settle("shapley_sampled", budget=4_000, sampler="permutation", rng=3)
     assert s.estimated and s.stderr is not None and (s.stderr > 0).all()
     grand = p.oracle().grand
@@ -130,7 +105,7 @@ def test_a_thousand_parties_settle_by_sampling(thousand):
 
 
 def test_sampled_methods_agree_with_exact_ones_when_they_enumerate():
-    p = _group(4)
+    p = linear_group(4)
     g = p.game()
     budget = 10**9  # pays for enumerating: the exact value is returned
     shap = p.settle("shapley_sampled", budget=budget, rng=0)
@@ -153,7 +128,7 @@ def test_normalised_banzhaf_sampled_sums_to_the_worth():
 
 
 def test_rank_partners_of_a_large_partnership_restricts_then_tabulates():
-    p = _group(40)
+    p = linear_group(40)
     cands = ["Firm 1", "Firm 2", "College 5"]
     ranked = p.rank_partners("College 0", cands, max_size=2)
     assert len(ranked) == 3 + 3
@@ -165,7 +140,7 @@ def test_rank_partners_of_a_large_partnership_restricts_then_tabulates():
 
 
 def test_sensitivity_of_a_large_partnership_uses_common_random_numbers():
-    p = _group(40)
+    p = linear_group(40)
     opts = {"budget": 3_000, "sampler": "permutation", "rng": 5}
     df = p.sensitivity("Firm 1", "engineers", [10.0, 10.0, 60.0], "shapley_sampled", **opts)
     assert df.attrs["common_random_numbers"] and df.attrs["seed"] == 5
@@ -306,7 +281,7 @@ def test_the_large_group_example_settles_its_200_members_by_sampling():
 def test_rival_prices_are_the_largest_value_among_the_members():
     """The sorted search (top 64 parties first) against the definition, on coalitions of
     every size from empty to full, and the oracle against the dense game."""
-    p = _group(300, seed=4)
+    p = linear_group(300, seed=4)
     w = p.money_values()
     rng = np.random.default_rng(9)
     sizes = rng.integers(0, 301, 500)
@@ -324,7 +299,7 @@ def test_rival_prices_are_the_largest_value_among_the_members():
     assert [k for k, _, _ in rival] == [1]  # patents, valued 10 or 15 (money needs no search)
     levels = {k: (values, members.astype(float) @ ind) for k, values, ind in rival}
     assert_allclose(p._prices_of(members, w, levels=levels), want)
-    small = _group(8, seed=2)
+    small = linear_group(8, seed=2)
     from benefit_alloc._bits import masks_to_bool
 
     every = masks_to_bool(np.arange(256), 8)
@@ -354,7 +329,7 @@ def test_a_budget_too_small_names_the_smallest_that_works(method, options, small
     from benefit_alloc.solutions._sampling_levels import level_minimum
 
     assert level_minimum(40) == 6001
-    p = _group(40)
+    p = linear_group(40)
     with pytest.raises(InvalidGameError, match=rf"budget = 10 is below {smallest}\b") as err:
         p.settle(method, budget=10, rng=0, **options)
     assert "\n" not in str(err.value)

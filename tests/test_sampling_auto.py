@@ -92,9 +92,9 @@ def test_auto_on_a_hundred_player_oracle_from_ten_n():
 
 
 def test_auto_settles_a_partnership_below_the_svarm_minimum():
-    from test_large_consortia import _group
+    from tests.large_groups import linear_group
 
-    p = _group(40)
+    p = linear_group(40)
     s = p.settle("shapley_sampled", budget=400, rng=0)
     assert s.payoffs.chosen_method == "permutation"
     assert_allclose(s.payoffs.total, p.oracle().grand, rtol=1e-9)
