@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benefit_alloc import cli
 from benefit_alloc.agreement import (
     JOINT_FUND,
     agreement_document,
@@ -18,6 +17,7 @@ from benefit_alloc.agreement import (
 )
 from benefit_alloc.errors import InvalidScenarioError
 from benefit_alloc.scenario import bundled_scenario_path, load_scenario, loads_scenario
+from tests.commands import run
 
 HEADINGS = [
     "## 1. Contributions (each party's obligations)",
@@ -28,12 +28,6 @@ HEADINGS = [
     "## 6. Stability",
     "## 7. Signatures",
 ]
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def tables(md: str) -> list[tuple[list[str], list[list[str]]]]:

@@ -22,23 +22,11 @@ import pytest
 from benefit_alloc import cli, registry
 from benefit_alloc import scenario as scenario_mod
 from benefit_alloc.scenario import bundled_scenario_path, load_scenario
+from tests.commands import one_error_line, run
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).parent / "fixtures" / "bad_scenarios"
 COMMANDS = ["solve", "compare", "explain", "partners", "validate", "demo", "agreement", "simulate"]
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _one_error_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: "), err
-    return lines[0]
 
 
 # ---------------------------------------------------------------------------- framework
@@ -81,14 +69,14 @@ def test_bad_input_exits_2_with_one_line(capsys, args, words):
     code, out, err = run(capsys, *args)
     assert code == cli.EXIT_BAD_INPUT
     assert out == ""
-    assert words in _one_error_line(err)
+    assert words in one_error_line(err)
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in BAD.glob("*.toml")))
 def test_bad_scenarios_exit_2(capsys, fixture):
     code, out, err = run(capsys, "validate", str(BAD / fixture))
     assert code == cli.EXIT_BAD_INPUT
-    line = _one_error_line(err)
+    line = one_error_line(err)
     assert str(BAD / fixture) in line
     assert "Traceback" not in err
 
@@ -102,7 +90,7 @@ def test_internal_error_exits_1(capsys, monkeypatch):
     monkeypatch.setattr(Scenario, "solve", boom)
     code, out, err = run(capsys, "solve", "college_enterprise", "-m", "shapley")
     assert code == cli.EXIT_INTERNAL
-    line = _one_error_line(err)
+    line = one_error_line(err)
     assert "internal error: RuntimeError: kaboom" in line and "--debug" in line
     code, out, err = run(capsys, "--debug", "solve", "college_enterprise", "-m", "shapley")
     assert code == cli.EXIT_INTERNAL
@@ -256,7 +244,7 @@ def test_report_write_failure_is_bad_input(capsys, tmp_path):
         str(tmp_path / "missing" / "r.html"),
     )
     assert code == cli.EXIT_BAD_INPUT
-    assert "cannot write the report" in _one_error_line(err)
+    assert "cannot write the report" in one_error_line(err)
 
 
 # ---------------------------------------------------------------------------- subprocesses
@@ -363,7 +351,7 @@ def test_a_method_in_the_run_list_that_does_not_apply_is_skipped_with_one_note(c
     code, out, err = run(capsys, "solve", str(path), "-m", "ntu_shapley")
     assert code == cli.EXIT_BAD_INPUT and out == ""
     assert "--method ntu_shapley does not apply to this scenario: it needs bounded" in (
-        _one_error_line(err)
+        one_error_line(err)
     )
     # when none applies, that is bad input too
     doc["methods"]["run"] = ["ntu_shapley"]
@@ -441,7 +429,7 @@ def test_validate_checks_method_options(capsys, tmp_path, methods, words):
     for command in ("validate", "solve"):
         code, out, err = run(capsys, command, str(path))
         assert code == cli.EXIT_BAD_INPUT and out == ""
-        assert words in _one_error_line(err)
+        assert words in one_error_line(err)
 
 
 def test_demo_takes_the_scenario_as_a_positional_name(capsys, tmp_path):
@@ -453,7 +441,7 @@ def test_demo_takes_the_scenario_as_a_positional_name(capsys, tmp_path):
         capsys, "demo", "college_enterprise", "-s", "training_centre", "-r", str(report)
     )
     assert code == cli.EXIT_BAD_INPUT
-    assert "give one of them" in _one_error_line(err)
+    assert "give one of them" in one_error_line(err)
 
 
 def test_a_deeply_nested_file_exits_2_with_one_line(capsys, tmp_path):
@@ -461,7 +449,7 @@ def test_a_deeply_nested_file_exits_2_with_one_line(capsys, tmp_path):
     path.write_text("a = " + "[" * 1000 + "]" * 1000 + "\n")
     code, out, err = run(capsys, "validate", str(path))
     assert code == cli.EXIT_BAD_INPUT and out == ""
-    assert _one_error_line(err) == (
+    assert one_error_line(err) == (
         f"error: {path}: not valid TOML for a scenario: arrays or inline tables nested too deeply"
     )
 
@@ -475,7 +463,7 @@ def test_a_partnership_error_names_the_file(capsys, tmp_path):
     )
     code, out, err = run(capsys, "validate", str(path))
     assert code == cli.EXIT_BAD_INPUT
-    assert _one_error_line(err).startswith(f"error: {path}: the partnership of [[party]]")
+    assert one_error_line(err).startswith(f"error: {path}: the partnership of [[party]]")
 
 
 # ---------------------------------------------------------------------------- user text
@@ -578,13 +566,13 @@ def test_names_in_error_messages_are_escaped(capsys, tmp_path):
     path.write_text(text)
     code, out, err = run(capsys, "validate", str(path))
     assert code == cli.EXIT_BAD_INPUT
-    line = _one_error_line(err)
+    line = one_error_line(err)
     assert "\\x1b[2Jx" in line
     _no_raw_controls(err)
     # a usage error quoting the argument
     code, _, err = run(capsys, "solve", str(path), "--format", "\x1b[2J")
     assert code == cli.EXIT_BAD_INPUT
-    assert "\\x1b[2J" in _one_error_line(err)
+    assert "\\x1b[2J" in one_error_line(err)
     _no_raw_controls(err)
 
 

@@ -21,6 +21,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 import benefit_alloc as ba
 from benefit_alloc import cli, engine
 from benefit_alloc.errors import BenefitAllocError, InvalidScenarioError
+from tests.commands import run
 from tests.large_groups import linear_group
 
 distributed = pytest.importorskip("distributed")
@@ -249,12 +250,6 @@ def test_simulate_on_the_cluster_names_a_failing_draw_by_its_number(client):
     assert k >= 24 and s[k] > 0.9  # a draw of a later block, named by its own number
 
 
-def run_cli(capsys, *args):
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_the_command_joins_a_scheduler_with_the_same_result(client, capsys, tmp_path):
     source = Path(__file__).parent.parent / "examples" / "college_enterprise.toml"
     scenario = tmp_path / "sampled.toml"
@@ -264,9 +259,9 @@ def test_the_command_joins_a_scheduler_with_the_same_result(client, capsys, tmp_
         encoding="utf-8",
     )
     args = ("solve", str(scenario), "-m", "shapley_sampled", "-f", "csv", "-q")
-    code, here, err = run_cli(capsys, *args)
+    code, here, err = run(capsys, *args)
     assert code == 0, err
-    code, there, err = run_cli(capsys, *args, "--scheduler", client.scheduler.address)
+    code, there, err = run(capsys, *args, "--scheduler", client.scheduler.address)
     assert code == 0, err
     assert there == here
 
@@ -274,9 +269,9 @@ def test_the_command_joins_a_scheduler_with_the_same_result(client, capsys, tmp_
 def test_the_simulate_command_on_a_scheduler_prints_the_same_table(client, capsys):
     scenario = Path(__file__).parent.parent / "examples" / "five_year_programme.toml"
     args = ("simulate", str(scenario), "--draws", "40", "--seed", "2", "-f", "csv", "-q")
-    code, here, err = run_cli(capsys, *args)
+    code, here, err = run(capsys, *args)
     assert code == 0, err
-    code, there, err = run_cli(capsys, *args, "--scheduler", client.scheduler.address)
+    code, there, err = run(capsys, *args, "--scheduler", client.scheduler.address)
     assert code == 0, err
     assert there == here
 
@@ -289,14 +284,14 @@ def test_the_simulate_command_on_a_scheduler_prints_the_same_table(client, capsy
     ],
 )
 def test_the_command_refuses_bad_cluster_options_in_one_line(capsys, extra, message):
-    code, _, err = run_cli(capsys, "solve", "college_enterprise", "-m", "shapley", *extra)
+    code, _, err = run(capsys, "solve", "college_enterprise", "-m", "shapley", *extra)
     assert code == 2
     assert err.startswith("error: ") and message in err and len(err.splitlines()) == 1
 
 
 def test_the_command_names_the_missing_extra(capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    code, _, err = run_cli(capsys, "solve", "college_enterprise", "-m", "shapley", "--workers", "2")
+    code, _, err = run(capsys, "solve", "college_enterprise", "-m", "shapley", "--workers", "2")
     assert code == 2
     assert (
         err

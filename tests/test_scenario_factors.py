@@ -13,10 +13,10 @@ import pytest
 from numpy.testing import assert_allclose
 
 import benefit_alloc as ba
-from benefit_alloc import cli
 from benefit_alloc.errors import InvalidScenarioError
 from benefit_alloc.report import render_report
 from benefit_alloc.scenario import bundled_scenario_path, load_scenario, loads_scenario
+from tests.commands import run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "risk_adjusted.toml"
@@ -40,12 +40,6 @@ SCORES = pd.DataFrame(
     index=PARTIES,
 )
 JUDGEMENTS = [[1, 2, 3, 2], [1 / 2, 1, 2, 1], [1 / 3, 1 / 2, 1, 1 / 2], [1 / 2, 1, 2, 1]]
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def example_doc() -> dict:

@@ -16,6 +16,7 @@ from benefit_alloc import cli
 from benefit_alloc._paths import scenario_file
 from benefit_alloc.errors import InvalidScenarioError
 from benefit_alloc.scenario import load_scenario, loads_scenario
+from tests.commands import run
 
 DOC = """
 [scenario]
@@ -150,12 +151,6 @@ def test_scenario_file_is_the_one_check(tmp_path):
 
 
 # ---------------------------------------------------------------------------- the command
-def _cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 COMMANDS = [
     ["validate"],
     ["solve", "-m", "shapley"],
@@ -168,7 +163,7 @@ COMMANDS = [
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_command_refuses_outside_files_and_opts_in(capsys, layout, command):
     refused = _write(layout, "../private.csv")
-    code, out, err = _cli(capsys, command[0], str(refused), *command[1:], "-q")
+    code, out, err = run(capsys, command[0], str(refused), *command[1:], "-q")
     assert code == cli.EXIT_BAD_INPUT
     assert out == ""
     lines = err.strip().splitlines()
@@ -177,19 +172,19 @@ def test_command_refuses_outside_files_and_opts_in(capsys, layout, command):
     assert "--allow-outside-files" in lines[0]
     assert "TOP-SECRET" not in err
     allowed = _write(layout, "../good_outside.csv")
-    code, out, err = _cli(
+    code, out, err = run(
         capsys, command[0], str(allowed), *command[1:], "-q", "--allow-outside-files"
     )
     assert code == cli.EXIT_OK, err
     assert out
     # the flag applies to the run that gave it only
-    code, _, _ = _cli(capsys, command[0], str(allowed), *command[1:], "-q")
+    code, _, _ = run(capsys, command[0], str(allowed), *command[1:], "-q")
     assert code == cli.EXIT_BAD_INPUT
 
 
 def test_opted_in_errors_may_name_cells_of_the_file_read(capsys, layout):
     # with the opt-in the file is read as any table, and its errors say where the bad cell is
-    code, _, err = _cli(
+    code, _, err = run(
         capsys, "validate", str(_write(layout, "../private.csv")), "--allow-outside-files"
     )
     assert code == cli.EXIT_BAD_INPUT

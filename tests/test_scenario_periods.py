@@ -19,6 +19,7 @@ from benefit_alloc import cli
 from benefit_alloc._scenario.montecarlo import nash_tu
 from benefit_alloc.errors import InvalidScenarioError
 from benefit_alloc.scenario import load_scenario, loads_scenario
+from tests.commands import one_error_line, run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIVE = ROOT / "examples" / "five_year_programme.toml"
@@ -49,19 +50,6 @@ makes = { revenue = {YIELD} }
 
 def doc(contrib: str = "3", yield_: str = "2", extra: str = "") -> str:
     return BASE.replace("{CONTRIB}", contrib).replace("{YIELD}", yield_) + extra
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_error(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: "), err
-    return lines[0]
 
 
 def script():
@@ -136,7 +124,7 @@ def test_solve_with_periods_skips_a_bargaining_method_with_a_note(capsys):
 def test_solve_with_periods_refuses_a_bargaining_method_asked_for(capsys):
     code, _, err = run(capsys, "solve", str(FIVE), "--method", "nash")
     assert code == cli.EXIT_BAD_INPUT
-    assert "cannot settle periods" in one_error(err)
+    assert "cannot settle periods" in one_error_line(err)
 
 
 def test_solve_with_periods_json_holds_ledger_and_stability(capsys):
@@ -245,7 +233,7 @@ def test_simulate_refuses_a_bargaining_method_other_than_nash():
 def test_draws_below_one_is_a_one_line_error(capsys):
     code, _, err = run(capsys, "simulate", str(FIVE), "--draws", "0")
     assert code == cli.EXIT_BAD_INPUT
-    assert "draws = 0 is invalid: it must be >= 1" in one_error(err)
+    assert "draws = 0 is invalid: it must be >= 1" in one_error_line(err)
 
 
 def test_an_infeasible_draw_is_counted_and_reported(capsys, tmp_path):
@@ -379,7 +367,7 @@ def test_a_negative_discount_rate_through_the_command(capsys, tmp_path):
     path.write_text(doc(extra=PERIODS.replace("rate = 0.1", "rate = -0.05")))
     code, _, err = run(capsys, "solve", str(path))
     assert code == cli.EXIT_BAD_INPUT
-    assert "cooperation.rate = -0.05" in one_error(err)
+    assert "cooperation.rate = -0.05" in one_error_line(err)
 
 
 def test_cooperation_table_needs_periods():
