@@ -108,6 +108,11 @@ def _root(
 
 
 # ---------------------------------------------------------------------------- shared options
+#: The names of the options several commands take, each with its short alias.
+_METHOD_FLAGS = ("--method", "-m")
+_FORMAT_FLAGS = ("--format", "-f")
+_REPORT_FLAGS = ("--report", "-r")
+
 ScenarioArg = Annotated[
     str,
     typer.Argument(
@@ -119,8 +124,7 @@ ScenarioArg = Annotated[
 MethodOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--method",
-        "-m",
+        *_METHOD_FLAGS,
         metavar="M1,M2",
         help=f"Methods, comma-separated ({', '.join(registry.names(scenario=True))}). "
         "Default: the scenario's [methods] run list, less the methods that do not apply "
@@ -129,13 +133,12 @@ MethodOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    Format, typer.Option(*_FORMAT_FLAGS, help="Output format.", case_sensitive=False)
 ]
 ReportOpt = Annotated[
     Path | None,
     typer.Option(
-        "--report",
-        "-r",
+        *_REPORT_FLAGS,
         help="Also write a self-contained HTML report here.",
         dir_okay=False,
         show_default=False,
@@ -848,8 +851,7 @@ def simulate(
     method: Annotated[
         list[str] | None,
         typer.Option(
-            "--method",
-            "-m",
+            *_METHOD_FLAGS,
             metavar="M1,M2",
             help="TU methods, or nash (closed form), comma-separated. Default: the scenario's "
             "[methods] run list, less the methods that cannot be simulated (each named in a "
@@ -937,9 +939,7 @@ def simulate(
 )
 def explain(
     scenario: ScenarioArg,
-    method: Annotated[
-        str, typer.Option("--method", "-m", help="The method to explain.")
-    ] = "shapley",
+    method: Annotated[str, typer.Option(*_METHOD_FLAGS, help="The method to explain.")] = "shapley",
     format: FormatOpt = Format.table,
     top: Annotated[int, typer.Option(help="How many coalitions to list by excess.", min=1)] = 8,
     quiet: QuietOpt = False,
@@ -1006,7 +1006,7 @@ def partners(
         typer.Option("--max-size", min=1, help="Largest group of partners considered."),
     ] = None,
     method: Annotated[
-        str, typer.Option("--method", "-m", help="How the focal party's share is computed.")
+        str, typer.Option(*_METHOD_FLAGS, help="How the focal party's share is computed.")
     ] = "shapley",
     format: FormatOpt = Format.table,
     quiet: QuietOpt = False,
@@ -1093,7 +1093,7 @@ def demo(
         ),
     ] = None,
     report: Annotated[
-        Path, typer.Option("--report", "-r", help="Where to write the HTML report.", dir_okay=False)
+        Path, typer.Option(*_REPORT_FLAGS, help="Where to write the HTML report.", dir_okay=False)
     ] = Path("benefit_alloc_demo.html"),
     list_: Annotated[
         bool, typer.Option("--list", help="List the bundled scenarios and exit.")
@@ -1149,7 +1149,7 @@ class AgreementFormat(StrEnum):
 def agreement(
     scenario: ScenarioArg,
     method: Annotated[
-        str, typer.Option("--method", "-m", help="The method the agreement settles by.")
+        str, typer.Option(*_METHOD_FLAGS, help="The method the agreement settles by.")
     ],
     output: Annotated[
         Path | None,
@@ -1164,8 +1164,7 @@ def agreement(
     format: Annotated[
         AgreementFormat | None,
         typer.Option(
-            "--format",
-            "-f",
+            *_FORMAT_FLAGS,
             help="markdown or html (default: by the file's extension, else markdown).",
             case_sensitive=False,
             show_default=False,
