@@ -130,20 +130,16 @@ def explain(
     masks = np.arange(1, 1 << n)
     order = masks[np.argsort(-excess[1:], kind="stable")][:top]
     scale = tol * (1.0 + float(np.abs(v).max(initial=0.0)))
-    excesses = pd.DataFrame(
-        {
-            "v(S)": v[order],
-            "x(S)": v[order] - excess[order],
-            "excess": excess[order],
-            "blocks": excess[order] > scale,
-        },
-        index=pd.Index([" + ".join(names_of(int(m), players)) for m in order], name="coalition"),
+    excesses = _excess_table(
+        v[order],
+        v[order] - excess[order],
+        excess[order],
+        scale,
+        [" + ".join(names_of(int(m), players)) for m in order],
     )
     dividends = _top_dividends(game, top)
     notes = [
-        f"The partnership is worth v(N) = {game.grand:.6g}; alone the parties would make "
-        f"{float(alone.sum()):.6g} in all, so cooperation adds "
-        f"{game.grand - float(alone.sum()):.6g}."
+        f"The partnership is worth v(N) = {game.grand:.6g}; {_cooperation_gain(game.grand, alone)}"
     ]
     for i, p in enumerate(players):
         notes.append(
@@ -178,6 +174,28 @@ def explain(
         "notes": notes,
         "settlement": st,
     }
+
+
+def _excess_table(
+    value: np.ndarray, allocated: np.ndarray, excess: np.ndarray, scale: float, labels: list[str]
+) -> pd.DataFrame:
+    """The ``excesses`` of :func:`explain` and :func:`explain_sampled`: per coalition (in the
+    order given) ``v(S)``, ``x(S)``, the excess :math:`e(S) = v(S) - x(S)` and whether it
+    blocks (:math:`e(S) >` ``scale``)."""
+    import pandas as pd  # lazy: loads pandas
+
+    return pd.DataFrame(
+        {"v(S)": value, "x(S)": allocated, "excess": excess, "blocks": excess > scale},
+        index=pd.Index(labels, name="coalition"),
+    )
+
+
+def _cooperation_gain(grand: float, alone: np.ndarray) -> str:
+    """The sentence of the notes on what cooperation adds: :math:`v(N) - \\sum_i v(\\{i\\})`."""
+    total = float(alone.sum())
+    return (
+        f"alone the parties would make {total:.6g} in all, so cooperation adds {grand - total:.6g}."
+    )
 
 
 def _label(members: np.ndarray, players: Sequence[str]) -> str:
@@ -266,14 +284,8 @@ def explain_sampled(
     keep = np.array(sorted(first.values()), dtype=np.int64)
     order = keep[np.argsort(-excess[keep], kind="stable")][:top]
     scale = tol * (1.0 + max(abs(grand), float(np.abs(values).max(initial=0.0))))
-    excesses = pd.DataFrame(
-        {
-            "v(S)": values[order],
-            "x(S)": allocated[order],
-            "excess": excess[order],
-            "blocks": excess[order] > scale,
-        },
-        index=pd.Index([labels[i] for i in order], name="coalition"),
+    excesses = _excess_table(
+        values[order], allocated[order], excess[order], scale, [labels[i] for i in order]
     )
     blocking_rows = keep[excess[keep] > scale]
     blocking_rows = blocking_rows[np.argsort(-excess[blocking_rows], kind="stable")]
@@ -290,8 +302,7 @@ def explain_sampled(
         + f": stderr is one standard error (largest {float(se.max()):.3g}); {n} parties are "
         "too many to tabulate every coalition.",
         f"Exact: v(N) = {grand:.6g}, each party's standalone value and its marginal "
-        f"contribution to all; alone the parties would make {float(alone.sum()):.6g} in all, "
-        f"so cooperation adds {grand - float(alone.sum()):.6g}.",
+        f"contribution to all; {_cooperation_gain(grand, alone)}",
     ]
     if found.blocking:
         notes.append(
