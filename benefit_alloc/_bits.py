@@ -75,13 +75,32 @@ def mask_of(coalition: int | Iterable[str | int], players: Sequence[str]) -> int
                 f"for {n} players"
             )
         return mask
+    mask = 0
+    for i in _member_indices(coalition, players, shorten=False):
+        mask |= 1 << i
+    return mask
+
+
+def _member_indices(
+    coalition: bool | Iterable[str | int], players: Sequence[str], *, shorten: bool
+) -> list[int]:
+    """The player index of each member of a coalition given as names or indices (a lone
+    name stands for itself), in the order given; ``shorten`` lists at most 20 players in the
+    message naming an unknown one.
+
+    Raises
+    ------
+    InvalidGameError
+        For a bool, an unknown name, an index out of range or a member of another type.
+    """
     if isinstance(coalition, bool):
         raise InvalidGameError(
             f"coalition {coalition!r} must be a mask, names or indices, not a bool"
         )
+    n = len(players)
     members: Iterable[str | int] = [coalition] if isinstance(coalition, str) else coalition
     index = {p: i for i, p in enumerate(players)}
-    mask = 0
+    out = []
     for member in members:
         if isinstance(member, (int, np.integer)) and not isinstance(member, bool):
             i = int(member)
@@ -91,14 +110,13 @@ def mask_of(coalition: int | Iterable[str | int], players: Sequence[str]) -> int
                 )
         elif isinstance(member, str):
             if member not in index:
-                raise InvalidGameError(
-                    f"unknown player {member!r}: the players are {list(players)}"
-                )
+                shown = list(players) if not shorten or n <= 20 else [*players[:20], "..."]
+                raise InvalidGameError(f"unknown player {member!r}: the players are {shown}")
             i = index[member]
         else:
             raise InvalidGameError(f"coalition member {member!r} must be a player name or an index")
-        mask |= 1 << i
-    return mask
+        out.append(i)
+    return out
 
 
 def names_of(mask: int, players: Sequence[str]) -> tuple[str, ...]:
@@ -166,28 +184,8 @@ def members_of(coalition: int | Iterable[str | int], players: Sequence[str]) -> 
                 "or indices instead"
             )
         return masks_to_bool(np.array([mask_of(coalition, players)]), n)[0]
-    if isinstance(coalition, bool):
-        raise InvalidGameError(
-            f"coalition {coalition!r} must be a mask, names or indices, not a bool"
-        )
-    items: Iterable[str | int] = [coalition] if isinstance(coalition, str) else coalition
-    index = {p: i for i, p in enumerate(players)}
     out = np.zeros(n, dtype=bool)
-    for member in items:
-        if isinstance(member, (int, np.integer)) and not isinstance(member, bool):
-            i = int(member)
-            if not 0 <= i < n:
-                raise InvalidGameError(
-                    f"player index {i} is out of range: valid indices are 0 .. {n - 1}"
-                )
-        elif isinstance(member, str):
-            if member not in index:
-                shown = list(players) if n <= 20 else [*players[:20], "..."]
-                raise InvalidGameError(f"unknown player {member!r}: the players are {shown}")
-            i = index[member]
-        else:
-            raise InvalidGameError(f"coalition member {member!r} must be a player name or an index")
-        out[i] = True
+    out[_member_indices(coalition, players, shorten=True)] = True
     return out
 
 

@@ -3,11 +3,13 @@ settlement by sampling with standard errors, stability checks skipped with a not
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy.optimize import linprog
 
 import benefit_alloc as ba
@@ -46,6 +48,33 @@ def test_masks_only_up_to_62_parties(thousand):
         thousand.outputs(3)
     small = linear_group(5)
     assert small.outputs(0b101) == small.outputs([0, 2])
+
+
+def test_coalitions_by_names_or_indices_are_checked_alike_as_masks_and_as_rows():
+    """``mask_of`` and ``members_of`` read a coalition the same way and refuse the same
+    members in the same words; an unknown name lists at most 20 players in a row's message."""
+    from benefit_alloc._bits import mask_of, members_of
+
+    players = [f"P{i}" for i in range(25)]
+    assert mask_of(["P3", 0, "P3"], players) == 0b1001
+    assert_array_equal(np.flatnonzero(members_of(["P3", 0, "P3"], players)), [0, 3])
+    assert mask_of("P2", players) == 0b100
+    assert_array_equal(np.flatnonzero(members_of("P2", players)), [2])
+    for bad, words in [
+        (True, "must be a mask, names or indices, not a bool"),
+        ([25], "player index 25 is out of range: valid indices are 0 .. 24"),
+        ([-1], "player index -1 is out of range"),
+        ([1.0], "coalition member 1.0 must be a player name or an index"),
+    ]:
+        for read in (mask_of, members_of):
+            with pytest.raises(InvalidGameError, match=re.escape(words)):
+                read(bad, players)
+    with pytest.raises(InvalidGameError) as as_mask:
+        mask_of(["Q"], players)
+    assert str(as_mask.value) == f"unknown player 'Q': the players are {players}"
+    with pytest.raises(InvalidGameError) as as_row:
+        members_of(["Q"], players)
+    assert str(as_row.value) == f"unknown player 'Q': the players are {[*players[:20], '...']}"
 
 
 def test_table_refused_by_a_library_error_naming_n_bytes_and_alternatives():
