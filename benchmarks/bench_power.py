@@ -23,15 +23,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from _host import cpu_model
+from _timing import median_time, rel_err
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,26 +39,10 @@ import benefit_alloc as ba  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results_power.md"
 
 
-def median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall time of ``repeats`` calls and the last result."""
-    times = []
-    out = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
-
 def instance(n: int, top: int, seed: int) -> tuple[list[int], int]:
     """Integer weights uniform in ``1..top`` and the quota ``total // 2 + 1``."""
     w = np.random.default_rng(seed).integers(1, top + 1, n).tolist()
     return w, sum(w) // 2 + 1
-
-
-def rel_err(a: Any, b: Any) -> float:
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    return float(np.abs(a - b).max() / np.abs(b).max())
 
 
 def machine() -> dict[str, str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 from _host import cpu_model
+from _timing import random_values
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,13 +38,7 @@ TARGET = 1.25
 
 def random_game(n: int, seed: int) -> ba.Game:
     """``v(S)`` uniform on [0, 1), ``v(empty) = 0``, adopted without a copy."""
-    rng = np.random.default_rng(seed)
-    v = np.empty(1 << n)
-    step = 1 << 22
-    for start in range(0, v.size, step):
-        rng.random(out=v[start : start + step])
-    v[0] = 0.0
-    return ba.Game(v, copy=False)
+    return ba.Game(random_values(n, seed), copy=False)
 
 
 def main() -> None:

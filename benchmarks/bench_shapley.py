@@ -26,16 +26,15 @@ import json
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from _host import cpu_model
+from _timing import median_time, random_values, rel_err
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,32 +45,6 @@ RESULTS = ROOT / "benchmarks" / "results_shapley.md"
 
 
 # ----------------------------------------------------------------------------- helpers
-def median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall time of ``repeats`` calls and the last result."""
-    times = []
-    out = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
-
-def random_values(n: int, seed: int) -> np.ndarray:
-    """A random game: ``v(S)`` uniform on [0, 1), ``v(empty) = 0``; filled in chunks."""
-    rng = np.random.default_rng(seed)
-    v = np.empty(1 << n)
-    step = 1 << 22
-    for start in range(0, v.size, step):
-        rng.random(out=v[start : start + step])
-    v[0] = 0.0
-    return v
-
-
-def rel_err(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.abs(np.asarray(a) - np.asarray(b)).max() / np.abs(b).max())
-
-
 def machine() -> dict[str, str]:
     cpu = cpu_model()
     try:
