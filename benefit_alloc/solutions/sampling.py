@@ -116,7 +116,7 @@ __all__ = [
 
 ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "auto"]
 BanzhafMethod = Literal["msr", "star", "auto"]
-OwenMethod = Literal["permutation", "antithetic", "auto"]
+OwenMethod = Literal["svarm", "permutation", "antithetic", "auto"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
 #: stopping is checked between batches) and for a dense game (where it only bounds memory).
@@ -799,7 +799,7 @@ def owen_sampled(
     unions: Sequence[Sequence[str | int]],
     budget: int,
     *,
-    method: OwenMethod = "permutation",
+    method: OwenMethod = "auto",
     rng: Rng = None,
     batch_size: int | None = None,
     target_stderr: float | None = None,
@@ -845,36 +845,78 @@ def owen_sampled(
         owen_orders_factory,
         run_orders,
     )  # lazy: engines load on first use (import time)
+    from ._sampling_owen_levels import (
+        owen_levels_minimum,
+        owen_levels_population,
+        run_owen_levels,
+    )  # lazy: engines load on first use (import time)
 
+    asked = _check_method(method, get_args(OwenMethod))
+    if asked == "svarm":
+        _owen_svarm_budget(game, unions, budget)
     game, name, gen, batch, target, budget, label = _checked_args(
         "owen_sampled",
         game,
-        method,
+        "permutation" if asked == "svarm" else asked,
         get_args(OwenMethod),
         budget,
         rng,
         batch_size,
         target_stderr,
     )
+    name, label = asked, f"owen_sampled ({asked})"
     groups = _validate_unions(unions, game.players)
     n = game.n
     choice: dict[str, object] = {}
     if name == "auto":
         from ._sampling_auto import choose_owen_method  # lazy: engines load on first use
 
-        name, why = choose_owen_method(n, budget)
+        name, why = choose_owen_method(n, budget, owen_levels_minimum(groups))
         label = f"owen_sampled ({name})"
         choice = {"chosen_method": name, "choice_reason": why}
     if n == 1:
         return _recorded(_exact_one(game, label, target), choice)
+    ev = Evaluator(game)
+    if name == "svarm":
+        budget = min(budget, owen_levels_population(groups))
+        res = run_owen_levels(ev, groups, budget, batch, target, gen)
+        return _recorded(_finish(game, res, label, target, ev.scale), choice)
     names = [[game.players[i] for i in g] for g in groups]
     cost = _enumeration_cost(name, n, groups)
     exact = _exact_instead(game, name, budget, cost, label, target, lambda d: owen(d, names))
     if exact is not None:
         return _recorded(exact, choice)
     budget = min(budget, cost)
-    ev = Evaluator(game)
     res = run_orders(
         ev, owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
     )
     return _recorded(_finish(game, res, label, target, ev.scale), choice)
+
+
+def _owen_svarm_budget(game: object, unions: object, budget: object) -> None:
+    """Check ``budget`` against the minimum of ``owen_sampled(method="svarm")`` for these
+    unions: the quotient game (``2**m - 1`` coalitions, at most ``QUOTIENT_MAX_UNIONS``
+    unions) plus two samples per (stratum, player, side)."""
+    from ._sampling_owen_levels import (
+        QUOTIENT_MAX_UNIONS,
+        owen_levels_minimum,
+    )  # lazy: engines load on first use (import time)
+
+    game_ = check_game(game, "owen_sampled", oracle=True)
+    groups = _validate_unions(unions, game_.players)
+    need = owen_levels_minimum(groups)
+    if need is None:
+        raise InvalidGameError(
+            f"method 'svarm' of owen_sampled enumerates the quotient game of the unions "
+            f"(2**m - 1 coalitions) and accepts at most {QUOTIENT_MAX_UNIONS} unions, got "
+            f"{len(groups)}; use method='permutation' or 'auto'"
+        )
+    sizes = [len(g) for g in groups]
+    _check_budget(
+        budget,
+        need,
+        f"method 'svarm' for {len(groups)} unions of sizes {sizes} needs at least {need} "
+        f"evaluations ({(1 << len(groups)) - 1} for the quotient game and 2 samples per player "
+        "and side in every stratum (union, size)); method 'auto' runs random orders from "
+        f"{max(2 * game_.n - 1, 1)}",
+    )
