@@ -439,12 +439,34 @@ class _OwenLevels:
         return out
 
     def variance(self) -> NDArray[np.float64]:
+        r"""Variance of each player's estimate, widened for the few units of its strata.
+
+        The sum ``V = sum_j V_j`` of the strata's variances of the mean is estimated with
+        about ``nu = V^2 / sum_j V_j^2 / (k_j - 1)`` degrees of freedom (Welch 1947,
+        Satterthwaite 1946), far fewer than the units when a stratum has two or three.  It
+        is multiplied by ``(t_{nu, 0.975} / z_{0.975})^2`` so that the normal 95% interval
+        of ``Allocation.confidence_interval`` has the Student width it should.
+        """
+        from scipy.stats import norm
+        from scipy.stats import t as student
+
         sp = spread(self.ev)
         out = np.zeros(self.n)
+        parts = np.zeros(self.n)
         for j in self.sampled:
             g = self.groups[self.strata[j][0]]
-            out[g] += self.mom[j].var_of_mean(sp) / g.size**2
-        return out
+            mom = self.mom[j]
+            v = mom.var_of_mean(sp) / g.size**2
+            out[g] += v
+            with np.errstate(invalid="ignore", divide="ignore"):
+                parts[g] += np.where(mom.count >= 2, v * v / (mom.count - 1), np.inf)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            nu = np.where(parts > 0, out * out / parts, np.inf)
+        nu = np.where(np.isfinite(nu), np.maximum(nu, 1.0), np.inf)
+        widen = np.where(
+            np.isfinite(nu), (student.ppf(0.975, np.minimum(nu, 1e6)) / norm.ppf(0.975)) ** 2, 1.0
+        )
+        return out * widen
 
     def min_count(self) -> float:
         return min(float(self.mom[j].count.min()) for j in self.sampled)
