@@ -19,23 +19,31 @@ where ``Sh_U(v_U)`` is the Shapley value of ``U`` in the quotient game of the un
 ``P_{it}`` (``M_{it}``) is the mean of ``v(R + T)`` over ``k`` uniform in ``0 .. m-1``,
 ``R`` a uniform ``k``-subset of the other unions and ``T`` a uniform ``t``-subset of ``U``
 given ``i in T`` (``i not in T``).  The terms ``t = |U|`` and ``t = 0`` are the quotient
-game's, which is enumerated exactly (``2**m - 1`` evaluations).  A coalition ``R + T`` of
-stratum ``(U, t)`` is a sample of ``P_{jt}`` for every member ``j`` of ``T`` and of
-``M_{jt}`` for every other member of ``U``: every evaluation informs the whole union.
+game's, which is enumerated exactly (``2**m - 1`` evaluations).
 
-Variance reduction:
+Sampling unit of stratum ``(U, t)``: one ``R`` with the ``|U|`` cyclic windows of size ``t``
+of a uniformly random order of ``U``.  Each window is a uniform ``t``-subset, each member
+lies in ``t`` windows and outside ``|U| - t``, so for every member at once
+``D_i = mean_{T ni i} v(R + T) - mean_{T not ni i} v(R + T)`` is an unbiased sample of
+``P_{it} - M_{it}``, and ``v(R)`` cancels.  Units are independent: their sample variance
+is honest.  Sampling ``R + T`` independently and splitting the values into with / without
+means, as Stratified SVARM does, was measured first: on the 100-player airport game with
+unions of 10 it had the RMSE of union-respecting orders, because what the other unions
+bring (``v(R)``, ten times the within-``k`` variance) stayed in every value; the paired
+units cut it to a tenth.
 
-* the quotient values give a control variate with a known stratum mean that is the same on
-  both sides: ``c = v(R) + (t / |U|) (v(R + U) - v(R))`` is subtracted from every sample and
-  cancels in ``P_{it} - M_{it}``, removing what the other unions contribute;
-* an additive control variate ``beta_{Ut} a(T)``, ``a(T) = sum_{j in T} a_j``, fitted by
-  least squares per union (two-fold cross-fitting in the pilot, later rounds use the pilot's
-  fit and coefficients ``beta_{Ut}`` from earlier rounds), as in ``_sampling_levels``: every
-  value meets a control variate independent of it, so every stratum mean stays unbiased;
+Variance reduction on top:
+
+* an additive control variate ``beta_{Ut} (X a)_i`` with ``X a`` the ``D`` of the game
+  ``a(T) = sum_{j in T} a_j`` and its known mean ``a_i - (a(U) - a_i) / (|U| - 1)``,
+  ``a`` fitted by least squares per union (two-fold cross-fitting in the pilot, later
+  rounds use the pilot's fit and coefficients ``beta_{Ut}`` from earlier rounds), as in
+  ``_sampling_levels``: every value meets a control variate independent of it, so every
+  stratum mean stays unbiased;
 * strata with few coalitions are enumerated exactly, and with a budget that covers every
   coalition ``R + T`` the value is exact;
-* a pilot round with the allocation optimal for equal variances, a fill to two samples per
-  (stratum, player, side), then Neyman (1934) allocation over the strata.
+* a pilot round (two units per stratum plus the allocation optimal for equal variances),
+  then Neyman (1934) allocation over the strata.
 """
 
 from __future__ import annotations
@@ -447,8 +455,8 @@ class _OwenLevels:
         is multiplied by ``(t_{nu, 0.975} / z_{0.975})^2`` so that the normal 95% interval
         of ``Allocation.confidence_interval`` has the Student width it should.
         """
-        from scipy.stats import norm
-        from scipy.stats import t as student
+        from scipy.stats import norm  # lazy: scipy.stats loads on first use (import time)
+        from scipy.stats import t as student  # lazy: scipy.stats loads on first use
 
         sp = spread(self.ev)
         out = np.zeros(self.n)
