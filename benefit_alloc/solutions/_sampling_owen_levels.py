@@ -389,9 +389,19 @@ class _OwenLevels:
         return int(self.groups[self.strata[j][0]].size)
 
     def _counts(self, evals: int, shares: NDArray[np.float64]) -> list[tuple[int, int]]:
-        """Units per stratum from ``evals`` evaluations split by ``shares`` (of evaluations)."""
-        cost = np.array([self._unit_cost(j) for j in self.sampled], dtype=np.float64)
-        units = np.floor(allocate(evals, shares) / cost).astype(np.int64)
+        """Units per stratum from ``evals`` evaluations split by ``shares`` (of evaluations).
+
+        Whole units are taken by the shares rounded down; what is left goes, a unit at a
+        time, to the strata with the largest remainders whose unit still fits.
+        """
+        cost = np.array([self._unit_cost(j) for j in self.sampled], dtype=np.int64)
+        raw = allocate(evals, shares) / cost
+        units = np.floor(raw).astype(np.int64)
+        left = evals - int(units @ cost)
+        for j in np.argsort(-(raw - units), kind="stable").tolist():
+            if cost[j] <= left:
+                units[j] += 1
+                left -= int(cost[j])
         return list(zip(self.sampled, units.tolist()))
 
     def pilot(self, evals: int) -> None:
