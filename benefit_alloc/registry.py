@@ -329,8 +329,8 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 scenario=True,
                 listed=False,
                 description=(
-                    "The Owen value estimated from a sample of joining orders that keep each bloc "
-                    "together, with standard errors."
+                    "The Owen value estimated from a sample of groups, or of joining orders that "
+                    "keep each bloc together, with standard errors."
                 ),
             ),
             _entry(

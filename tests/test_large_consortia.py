@@ -349,7 +349,7 @@ def test_rival_prices_are_the_largest_value_among_the_members():
                 "unions": [[f"Firm {i}"] for i in range(1, 40) if i % 5]
                 + [[f"College {i}" for i in range(0, 40, 5)]]
             },
-            40,
+            79,  # "auto": two union-respecting orders, 2n - 1
         ),
     ],
 )

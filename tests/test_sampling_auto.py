@@ -218,22 +218,29 @@ def test_banzhaf_auto_covers_below_the_msr_minimum(budget):
     assert np.mean(hit) >= 0.9
 
 
-def test_owen_auto_runs_permutation_from_two_orders_and_refuses_less():
+def test_owen_auto_runs_svarm_when_affordable_else_orders_and_refuses_less():
     g = ba.games.airport(np.arange(1.0, 9.0))
     unions = [["P0", "P1", "P2"], ["P3", "P4"], ["P5", "P6", "P7"]]
-    auto = ba.owen_sampled(g, unions, 400, method="auto", rng=3)
-    perm = ba.owen_sampled(g, unions, 400, rng=3)
-    assert_array_equal(auto.values, perm.values)
-    assert_array_equal(auto.stderr, perm.stderr)
-    assert auto.method == perm.method == "owen_sampled (permutation)"
-    assert auto.chosen_method == "permutation" and "400" in auto.choice_reason
-    assert "chosen_method" not in perm.diagnostics
+    # svarm's minimum here: 7 quotient coalitions + 2 units of |U| per stratum = 35
+    auto = ba.owen_sampled(g, unions, 40, method="auto", rng=3)
+    svarm = ba.owen_sampled(g, unions, 40, method="svarm", rng=3)
+    default = ba.owen_sampled(g, unions, 40, rng=3)
+    assert_array_equal(auto.values, svarm.values)
+    assert_array_equal(auto.stderr, svarm.stderr)
+    assert_array_equal(default.values, auto.values)
+    assert auto.method == svarm.method == "owen_sampled (svarm)"
+    assert auto.chosen_method == "svarm" and "40 >= 35" in auto.choice_reason
+    assert "chosen_method" not in svarm.diagnostics
+    low = ba.owen_sampled(g, unions, 34, method="auto", rng=3)
+    perm = ba.owen_sampled(g, unions, 34, method="permutation", rng=3)
+    assert low.chosen_method == "permutation" and "34 < 35" in low.choice_reason
+    assert_array_equal(low.values, perm.values)
     two = ba.owen_sampled(g, unions, 15, method="auto", rng=0)
     assert two.samples == 2 and np.all(two.stderr > 0) and np.all(np.isfinite(two.stderr))
     with pytest.raises(InvalidGameError, match=r"budget = 14 is below 15: method 'auto' for 8"):
         ba.owen_sampled(g, unions, 14, method="auto")
     ex = ba.owen_sampled(g, unions, 10**30, method="auto", rng=0)
-    assert ex.exact and ex.chosen_method == "permutation"
+    assert ex.exact and ex.chosen_method == "svarm" and ex.evaluations == 63
     names = [list(u) for u in unions]
     assert_allclose(ex.values, ba.owen(g, names).values)
 

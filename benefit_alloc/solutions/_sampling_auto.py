@@ -67,12 +67,25 @@ def choose_banzhaf_method(n: int, budget: int) -> tuple[str, str]:
     )
 
 
-def choose_owen_method(n: int, budget: int) -> tuple[str, str]:
-    """The estimator ``method="auto"`` of ``owen_sampled`` runs, and why: always
-    ``"permutation"`` (the union-respecting orders); antithetic pairs gain nothing on
-    constant-sum games, where a reversed order gives the same marginal contributions.
-    The caller has checked ``budget >= auto_minimum(n)`` (two orders)."""
+def choose_owen_method(n: int, budget: int, levels_minimum: int | None) -> tuple[str, str]:
+    """The estimator ``method="auto"`` of ``owen_sampled`` runs, and why.
+
+    ``"svarm"`` (two-level size-stratified sampling, ``_sampling_owen_levels``) when the
+    budget reaches its minimum for the unions, ``levels_minimum`` (None when there are too
+    many unions to enumerate their quotient game), else ``"permutation"`` (independent
+    union-respecting orders).  The caller has checked ``budget >= auto_minimum(n)``.
+    """
+    if levels_minimum is None:
+        return "permutation", (
+            f"too many unions to enumerate their quotient game: random orders of the {n} "
+            "players that keep the unions together"
+        )
+    if budget >= levels_minimum:
+        return "svarm", (
+            f"budget {budget} >= {levels_minimum}, the smallest that method 'svarm' accepts "
+            "for these unions"
+        )
     return "permutation", (
-        f"budget {budget} for {n} players: independent union-respecting orders (antithetic "
-        "pairs gain nothing on constant-sum games)"
+        f"budget {budget} < {levels_minimum}, the smallest that method 'svarm' accepts for "
+        "these unions: random orders that keep the unions together instead"
     )

@@ -56,8 +56,8 @@ Methods
     below it, from ``2n - 1`` evaluations (two orders); the choice is recorded in the
     diagnostics ``chosen_method`` and ``choice_reason``.  ``"auto"`` is the default of
     :func:`banzhaf_sampled` too (``"msr"`` from the same minimum, ``"star"`` below it, from
-    ``2(n + 1)`` evaluations) and is offered by :func:`owen_sampled` (union-respecting
-    orders from ``2n - 1``).
+    ``2(n + 1)`` evaluations) and of :func:`owen_sampled` (its two-level ``"svarm"`` when
+    the budget allows, union-respecting orders from ``2n - 1`` below it).
 ``"svarm"``
     Stratified SVARM (Kolpaczki, Bengs, Muschalik and Hüllermeier 2024) with three
     refinements: coalition sizes with few coalitions are enumerated exactly; the remaining
@@ -116,7 +116,7 @@ __all__ = [
 
 ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "auto"]
 BanzhafMethod = Literal["msr", "star", "auto"]
-OwenMethod = Literal["permutation", "antithetic", "auto"]
+OwenMethod = Literal["svarm", "permutation", "antithetic", "auto"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
 #: stopping is checked between batches) and for a dense game (where it only bounds memory).
@@ -799,19 +799,28 @@ def owen_sampled(
     unions: Sequence[Sequence[str | int]],
     budget: int,
     *,
-    method: OwenMethod = "permutation",
+    method: OwenMethod = "auto",
     rng: Rng = None,
     batch_size: int | None = None,
     target_stderr: float | None = None,
 ) -> Allocation:
-    r"""Owen value (Owen 1977, "Values of games with a priori unions") by sampling orders.
+    r"""Owen value (Owen 1977, "Values of games with a priori unions") estimated from at
+    most ``budget`` coalition evaluations.
 
     The Owen value is the mean marginal contribution over the orders that keep every union
     together: a uniformly random order of the unions, then a uniformly random order inside
-    each union.  Sampling such orders gives an unbiased estimate that sums to ``v(N)``.
+    each union.  For ``i`` in union ``U`` of ``m`` unions,
 
-    .. math:: \phi_i = \mathbb{E}_{\pi \sim \Pi(\mathcal{U})}
-              \bigl[v(P_i^\pi \cup i) - v(P_i^\pi)\bigr]
+    .. math:: \phi_i = \frac1m \sum_{k=0}^{m-1} \frac1{|U|} \sum_{s=0}^{|U|-1}
+              \mathbb{E}\bigl[v(R_k \cup T_s \cup i) - v(R_k \cup T_s)\bigr]
+              = \frac{\mathrm{Sh}_U(v_{\mathcal U})}{|U|}
+              + \frac1{|U|} \sum_{t=1}^{|U|-1} \bigl(P_{it} - M_{it}\bigr)
+
+    with ``R_k`` the union of ``k`` uniformly random other unions, ``T_s`` a uniformly
+    random ``s``-subset of ``U \ i``, ``Sh_U(v_U)`` the Shapley value of ``U`` in the
+    quotient game of the unions and ``P_{it}`` / ``M_{it}`` the mean of ``v(R + T)`` over
+    ``k`` uniform in ``0 .. m-1``, ``R`` a uniform ``k``-subset of the other unions and
+    ``T`` a uniform ``t``-subset of ``U`` with / without ``i``.
 
     Parameters
     ----------
@@ -819,62 +828,161 @@ def owen_sampled(
         As in :func:`shapley_sampled`.
     unions : sequence of sequences of names or indices
         A partition of the players into a priori unions.
-    method : {"permutation", "antithetic", "auto"}
-        Independent orders (``"permutation"``, the default), or pairs ``(pi, reversed pi)``
-        (a reversed order keeps the unions together too).  ``"auto"`` runs
-        ``"permutation"`` from two orders (``2n - 1`` evaluations, the fewest that give a
-        standard error) and records ``chosen_method`` and ``choice_reason``; it is not the
-        default because ``"permutation"`` accepts one order (``n`` evaluations, standard
-        errors ``inf``).
+    method : {"auto", "svarm", "permutation", "antithetic"}
+        ``"auto"`` (default)
+            ``"svarm"`` when the budget reaches its minimum for these unions (and there are
+            at most 20 unions), else ``"permutation"``, from two orders (``2n - 1``
+            evaluations, the fewest that give a standard error).  The choice is recorded in
+            the diagnostics ``chosen_method`` and ``choice_reason``.
+        ``"svarm"``
+            Two-level size-stratified sampling in the manner of Stratified SVARM
+            (Kolpaczki, Bengs, Muschalik and Hüllermeier 2024, "Approximating the Shapley
+            value without marginal contributions", AAAI 38), on the second form above:
+
+            * the quotient game (``2**m - 1`` coalitions of whole unions) is enumerated,
+              which gives ``Sh_U`` exactly;
+            * each stratum ``(U, t)``, ``1 <= t <= |U| - 1``, is sampled in units: one
+              ``R`` (a uniform number of uniformly chosen other unions) with the ``|U|``
+              cyclic windows of size ``t`` of a uniformly random order of ``U``.  Every
+              window is a uniform ``t``-subset and every member lies in ``t`` windows and
+              outside ``|U| - t``, so ``D_i = mean_{T ni i} v(R + T) - mean_{T not ni i}
+              v(R + T)`` is an unbiased sample of ``P_{it} - M_{it}`` for every member at
+              once, and ``v(R)`` (what the other unions bring) cancels within the unit;
+              the units are independent, so their sample variance is honest;
+            * an additive control variate ``beta_{Ut} a(T)`` (Glasserman 2004, section
+              4.1) with ``a`` fitted per union by least squares and two-fold cross-fitting
+              in the pilot, ``beta`` from earlier rounds, as for :func:`shapley_sampled`'s
+              ``"svarm"``: every value meets a control variate independent of it, so the
+              estimate stays unbiased;
+            * strata with few coalitions are enumerated exactly, and a budget covering every
+              coalition ``R + T`` gives the exact value (``exact=True``);
+            * a pilot round (two units per stratum and a quarter of the budget by the
+              equal-variance rule), then Neyman (1934) allocation over the strata mixed one
+              quarter with the pilot rule.
+
+            Within a unit the members' differences sum to 0 (each window has ``t``
+            members), and so do the control variate's: every union's estimates sum to its
+            quotient Shapley value exactly and the estimate sums to ``v(N)``.  The standard
+            error of a player sums its strata's variances of the mean and is widened by
+            ``(t_nu / z)**2`` with ``nu`` the Welch-Satterthwaite degrees of freedom (Welch
+            1947), which matters when strata have two or three units.  Players whose strata
+            were all enumerated have a standard error of 0: their values are exact.
+            Minimum budget: ``2**m - 1`` plus, per stratum, two units of ``|U|`` or all its
+            coalitions if fewer.
+        ``"permutation"``
+            Independent union-respecting orders; one order (``n`` evaluations) is accepted
+            (standard errors ``inf``).  Sums to ``v(N)``.
+        ``"antithetic"``
+            Pairs ``(pi, reversed pi)`` (a reversed order keeps the unions together too).
+
+        Why ``"auto"`` prefers ``"svarm"``: at equal budget, on the games of
+        ``benchmarks/bench_sampling.py`` with consecutive blocks of about ``sqrt(n)``
+        players as unions, some of unequal sizes (40 seeded runs per cell), its RMSE was
+        0.23, 0.45, 1.12 and 0.64 times that of ``"permutation"`` at ``10n`` on the airport
+        (n = 20), voting, linear production and random games, which it computes exactly at
+        ``100n`` and ``1000n``; on the 100-player airport, 60-player unanimity mixture and
+        51-player voting games 0.096 / 0.063, 0.97 / 0.80 and 0.57 / 0.32 at ``100n`` /
+        ``1000n`` (at ``10n`` the quotient game does not fit and orders run).  Nominal 95%
+        intervals covered 93.8-100% of the time per cell where it sampled.  It costs more
+        library time per evaluation than orders (2 to 8 times on those oracles).
 
     Returns
     -------
     Allocation
-        As for :func:`shapley_sampled`.
+        As for :func:`shapley_sampled`; for ``"svarm"`` also ``unions``, ``exact_strata``
+        and ``sampled_strata``.
+
+    Raises
+    ------
+    InvalidGameError
+        As for :func:`shapley_sampled`; for ``"svarm"`` also with more than 20 unions, or a
+        budget below its minimum (the message names it).
 
     Examples
     --------
     >>> import benefit_alloc as ba
     >>> g = ba.games.glove(2, 2)
     >>> est = ba.owen_sampled(g, [["P0", "P2"], ["P1", "P3"]], budget=4_000, rng=0)
-    >>> est.values.round(2).tolist(), round(est.total, 10)
-    ([0.5, 0.5, 0.5, 0.5], 2.0)
+    >>> est.values.round(2).tolist(), round(est.total, 10), est.chosen_method, est.exact
+    ([0.5, 0.5, 0.5, 0.5], 2.0, 'svarm', True)
     """
     from ._sampling_common import Evaluator  # lazy: engines load on first use (import time)
     from ._sampling_orders import (
         owen_orders_factory,
         run_orders,
     )  # lazy: engines load on first use (import time)
+    from ._sampling_owen_levels import (
+        owen_levels_minimum,
+        owen_levels_population,
+        run_owen_levels,
+    )  # lazy: engines load on first use (import time)
 
+    asked = _check_method(method, get_args(OwenMethod))
+    if asked == "svarm":
+        _owen_svarm_budget(game, unions, budget)
     game, name, gen, batch, target, budget, label = _checked_args(
         "owen_sampled",
         game,
-        method,
+        "permutation" if asked == "svarm" else asked,
         get_args(OwenMethod),
         budget,
         rng,
         batch_size,
         target_stderr,
     )
+    name, label = asked, f"owen_sampled ({asked})"
     groups = _validate_unions(unions, game.players)
     n = game.n
     choice: dict[str, object] = {}
     if name == "auto":
         from ._sampling_auto import choose_owen_method  # lazy: engines load on first use
 
-        name, why = choose_owen_method(n, budget)
+        name, why = choose_owen_method(n, budget, owen_levels_minimum(groups))
         label = f"owen_sampled ({name})"
         choice = {"chosen_method": name, "choice_reason": why}
     if n == 1:
         return _recorded(_exact_one(game, label, target), choice)
+    ev = Evaluator(game)
+    if name == "svarm":
+        budget = min(budget, owen_levels_population(groups))
+        res = run_owen_levels(ev, groups, budget, batch, target, gen)
+        return _recorded(_finish(game, res, label, target, ev.scale), choice)
     names = [[game.players[i] for i in g] for g in groups]
     cost = _enumeration_cost(name, n, groups)
     exact = _exact_instead(game, name, budget, cost, label, target, lambda d: owen(d, names))
     if exact is not None:
         return _recorded(exact, choice)
     budget = min(budget, cost)
-    ev = Evaluator(game)
     res = run_orders(
         ev, owen_orders_factory(groups, n), name == "antithetic", budget, batch, target, gen
     )
     return _recorded(_finish(game, res, label, target, ev.scale), choice)
+
+
+def _owen_svarm_budget(game: object, unions: object, budget: object) -> None:
+    """Check ``budget`` against the minimum of ``owen_sampled(method="svarm")`` for these
+    unions: the quotient game (``2**m - 1`` coalitions, at most ``QUOTIENT_MAX_UNIONS``
+    unions) plus two samples per (stratum, player, side)."""
+    from ._sampling_owen_levels import (
+        QUOTIENT_MAX_UNIONS,
+        owen_levels_minimum,
+    )  # lazy: engines load on first use (import time)
+
+    game_ = check_game(game, "owen_sampled", oracle=True)
+    groups = _validate_unions(unions, game_.players)
+    need = owen_levels_minimum(groups)
+    if need is None:
+        raise InvalidGameError(
+            f"method 'svarm' of owen_sampled enumerates the quotient game of the unions "
+            f"(2**m - 1 coalitions) and accepts at most {QUOTIENT_MAX_UNIONS} unions, got "
+            f"{len(groups)}; use method='permutation' or 'auto'"
+        )
+    sizes = [len(g) for g in groups]
+    _check_budget(
+        budget,
+        need,
+        f"method 'svarm' for {len(groups)} unions of sizes {sizes} needs at least {need} "
+        f"evaluations ({(1 << len(groups)) - 1} for the quotient game and 2 samples per player "
+        "and side in every stratum (union, size)); method 'auto' runs random orders from "
+        f"{max(2 * game_.n - 1, 1)}",
+    )
