@@ -346,6 +346,19 @@ EXTREME_RUNS = [
         1e12,
         r"party\[0\]\.utility\.values\.graduates = 1000000000000\.0: .*<= 1e\+08",
     ),
+    # a fixed cost of 2**63 - 1 beside costs of 2 left HiGHS at status 'Unknown' (exit 1)
+    (
+        "five_year_programme",
+        ("party", 1, "utility", "cost"),
+        9_223_372_036_854_775_807,
+        r"party\[1\]\.utility\.cost = 9223372036854775807: .*<= 1e\+08",
+    ),
+    (
+        "college_enterprise",
+        ("party", 0, "utility", "breakeven"),
+        -1e30,
+        r"party\[0\]\.utility\.breakeven = -1e\+30: .*>= -1e\+08 <= 1e\+08",
+    ),
     # pulp's HiGHS wrapper raised IndexError at extreme settlement coefficients (exit 1):
     # returns to scale of 40 make outputs of 1e39, a product no single key bounds
     (

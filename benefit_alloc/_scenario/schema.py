@@ -47,6 +47,11 @@ _UNCERTAIN = Uncertain(_COEFFICIENT)
 #: As _UNCERTAIN for amounts that never enter a linear programme (a fixed cost, a measured
 #: output of a table model).
 _UNCERTAIN_AMOUNT = Uncertain(_AMOUNT)
+#: Money amounts of a utility (a fixed cost, a constant, a break-even floor): they enter the
+#: settlement's linear programmes beside the coefficients, so they share their range.
+_MONEY = s.Num(minimum=0, maximum=MAX_COEFFICIENT)
+_UNCERTAIN_MONEY = Uncertain(_MONEY)
+_SIGNED_MONEY = s.Num(minimum=-MAX_COEFFICIENT, maximum=MAX_COEFFICIENT)
 
 
 def _profit_table() -> s.Table:
@@ -58,7 +63,7 @@ def _profit_table() -> s.Table:
                 doc="money per unit of each output to this party (a graduate hired, a licence)",
             ),
             "cost": s.Field(
-                _UNCERTAIN_AMOUNT, default=0.0, doc="fixed cost of taking part, in money"
+                _UNCERTAIN_MONEY, default=0.0, doc="fixed cost of taking part, in money"
             ),
         },
         doc="an enterprise: outputs at money prices, money at par, less a fixed cost",
@@ -79,7 +84,7 @@ def _nonprofit_table() -> s.Table:
                 doc="mission points per money unit; 0 makes the partnership bargaining-only",
             ),
             "breakeven": s.Field(
-                s.Num(), default=0.0, doc="least money the party must receive in a settlement"
+                _SIGNED_MONEY, default=0.0, doc="least money the party must receive in a settlement"
             ),
         },
         doc="a college: mission points for outputs, money valued only as a means",
@@ -96,9 +101,11 @@ def _linear_table() -> s.Table:
             ),
             "money": s.Field(_UNCERTAIN, default=1.0, doc="utility per money unit"),
             "constant": s.Field(
-                s.Num(), default=0.0, doc="constant term (a fixed cost is negative)"
+                _SIGNED_MONEY, default=0.0, doc="constant term (a fixed cost is negative)"
             ),
-            "breakeven": s.Field(s.Num(), doc="least money the party must receive (optional)"),
+            "breakeven": s.Field(
+                _SIGNED_MONEY, doc="least money the party must receive (optional)"
+            ),
         },
         doc="a general linear utility",
     )
