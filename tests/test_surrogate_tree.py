@@ -82,14 +82,15 @@ def test_exact_values_match_brute_force_on_structured_games(name):
 def test_exact_values_with_many_players_and_few_rows():
     # too many players to tabulate: efficiency, shapes, and zero for players never split on
     rng = np.random.default_rng(3)
-    members = random_sample(rng, 400, 300)
+    n = 300
+    members = random_sample(rng, 100, n)
     values = members[:, :5].sum(axis=1) * 2.0 + members[:, 7] * members[:, 8]
     s = fit_tree_surrogate(members, values, seed=0)
-    grand, empty = s.predict(np.vstack([np.ones(300), np.zeros(300)]))
+    grand, empty = s.predict(np.vstack([np.ones(n), np.zeros(n)]))
     assert_allclose(s.shapley().sum(), grand - empty, rtol=1e-10, atol=1e-10)
-    assert s.shapley().shape == s.banzhaf().shape == (300,)
+    assert s.shapley().shape == s.banzhaf().shape == (n,)
     # players that never split anywhere get exactly zero
-    used = np.zeros(300, dtype=bool)
+    used = np.zeros(n, dtype=bool)
     used[s._table.feature] = True
     assert_array_equal(s.shapley()[~used], 0.0)
     assert_array_equal(s.banzhaf()[~used], 0.0)
