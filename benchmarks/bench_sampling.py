@@ -26,8 +26,10 @@ Per cell and method, over ``--runs`` seeded runs (seed = run index):
   whose marginal contributions vary (pooled, and the lowest game pooled over its budgets);
 * intervals of width zero on results not marked exact (``diagnostics["exact"]``), and how
   many of them miss the exact value;
-* bias: the largest over players of ``|mean error| / (sd of the errors / sqrt(runs))``
-  (with no bias this is the largest of ``n`` absolute standard normals: about 2.5 to 3.5);
+* bias: the largest over players of ``|mean error| / (s / sqrt(runs))``, ``s**2`` the
+  variance of the errors over the runs or, where larger, the mean reported variance (a rare
+  contribution missed in every run leaves no spread); with no bias this is about the
+  largest of ``n`` absolute standard normals, 2.5 to 3.5;
 * milliseconds per run, and which method ``"auto"`` chose (``diagnostics["chosen_method"]``).
 
 shapiq's approximators run in a separate script under Python 3.12
@@ -134,7 +136,7 @@ def run_cell(
     """``runs`` seeded runs of ``method`` at budget ``factor * n``."""
     budget = factor * g.n
     res = CellResult(g.name, factor, budget, method)
-    errors, hits, chosen = [], [], set()
+    errors, errs_se, hits, chosen = [], [], [], set()
     tol = 1e-9 * (1 + np.abs(exact))
     start = time.perf_counter()
     for seed in range(runs):
@@ -151,6 +153,7 @@ def run_cell(
         se = np.zeros(g.n) if stderr is None else np.asarray(stderr, dtype=float)
         err = values - exact
         errors.append(err)
+        errs_se.append(se)
         hit = np.abs(err) <= Z95 * se + tol
         hits.append(hit[g.varying])
         if not diag.get("exact", False):
@@ -165,7 +168,11 @@ def run_cell(
     res.hit = int(np.count_nonzero(np.concatenate(hits)))
     res.total = int(sum(h.size for h in hits))
     mean = e.mean(axis=0)
-    sem = e.std(axis=0, ddof=1) / math.sqrt(runs) if runs > 1 else np.full(g.n, np.inf)
+    # spread over the runs, or the mean reported variance where larger: a rare contribution
+    # never drawn in any run gives equal errors (spread 0) but an honest reported error
+    spread = e.var(axis=0, ddof=1) if runs > 1 else np.full(g.n, np.inf)
+    with np.errstate(invalid="ignore"):
+        sem = np.sqrt(np.maximum(spread, np.mean(np.square(errs_se), axis=0)) / runs)
     tiny = 1e-12 * (1 + np.abs(exact))  # rounding, not sampling
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(sem > tiny, np.abs(mean) / sem, np.where(np.abs(mean) > tiny, np.inf, 0.0))
@@ -665,7 +672,9 @@ def render(raw: dict, peers_path: Path, digest: str) -> str:
         f"coalitions, largest gap {raw['gap_lp']:.1e}.  Coverage counts the players whose "
         "marginal contributions vary; 'zero-width (missing)' counts intervals of width zero on "
         "results not marked exact (and how many of them miss the exact value); 'bias max t' is "
-        "the largest |mean error| / standard error of the mean over the players.  Raw results: "
+        "the largest |mean error| / standard error of the mean over the players (that "
+        "standard error from the spread over the runs or, where larger, the mean reported "
+        "standard error; about 2.5 to 3.5 with no bias).  Raw results: "
         "the JSON file next to this one (re-render with `--render`).",
         "",
     ]

@@ -27,6 +27,13 @@ that cell and for the game's larger budgets; the runs of one approximator in one
 after ``--cell-cap`` seconds in all (the number of runs made is recorded); cells are done
 budget by budget (all 10n cells first) and nothing new starts after ``--max-minutes``.
 
+On a loaded machine the 1000n cells can run in a second process with fewer runs, and
+the two files be merged (a cell takes the file where it ran most)::
+
+    python benchmarks/bench_sampling_peers.py --out /tmp/a.json
+    python benchmarks/bench_sampling_peers.py --cells 1000n --runs 3 --out /tmp/b.json
+    python benchmarks/bench_sampling_peers.py --merge /tmp/a.json /tmp/b.json
+
 Output: ``benchmarks/sampling_peers.json`` (``--out``), with the digest of the game
 definitions and exact values (``sampling_games.digest``) so that ``bench_sampling.py`` can
 refuse results made for other games.
@@ -44,6 +51,7 @@ import inspect  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import signal  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -55,7 +63,7 @@ from _host import cpu_model  # noqa: E402
 PROXY_MODEL = "lightgbm"
 
 
-class RunTimeout(Exception):
+class RunTimeout(BaseException):  # not an Exception: no library's handler may swallow it
     """A run went past the hard cap."""
 
 
@@ -103,7 +111,9 @@ def run_once(cls: type, kwargs: dict, game: sg.BenchGame, budget: int, seed: int
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         approx = construct(cls, game.n, seed, kwargs)
-        signal.setitimer(signal.ITIMER_REAL, hard)
+        # repeated every second: a signal that lands in a C callback (lightgbm's logger) is
+        # dropped there, and the next one ends the run in Python code
+        signal.setitimer(signal.ITIMER_REAL, hard, 1.0)
         try:
             start = time.perf_counter()
             iv = approx.approximate(budget, game.worth)
@@ -114,18 +124,50 @@ def run_once(cls: type, kwargs: dict, game: sg.BenchGame, budget: int, seed: int
     return values, elapsed
 
 
+def merge(paths: list[Path]) -> dict:
+    """One payload from several runs on the same games (for instance one per budget).
+
+    A cell that one file ran and another did not (its time limit) takes the run; the
+    commands, times and caps of every file are kept.
+    """
+    payloads = [json.loads(p.read_text()) for p in paths]
+    digests = {p["digest"] for p in payloads}
+    if len(digests) != 1:
+        raise SystemExit(f"cannot merge results for different games: digests {sorted(digests)}")
+    merged = dict(payloads[0])
+    by_key: dict[tuple, dict] = {}
+    for p in payloads:
+        for rec in p["results"]:
+            key = (rec["game"], rec["factor"], rec["approximator"])
+            if key not in by_key or (rec["runs"] > by_key[key]["runs"]):
+                by_key[key] = rec
+    merged["results"] = sorted(by_key.values(), key=lambda r: (r["factor"], r["game"]))
+    merged["command"] = " ; ".join(p["command"] for p in payloads)
+    merged["total_seconds"] = round(sum(p["total_seconds"] for p in payloads), 1)
+    merged["caps"] = payloads[0]["caps"] if len(payloads) == 1 else [p["caps"] for p in payloads]
+    merged["runs_requested"] = max(p["runs_requested"] for p in payloads)
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="seeded runs per cell")
     parser.add_argument("--quick", action="store_true", help="smoke run: 10n cells, 2 runs")
     parser.add_argument("--cells", default="", help="comma-separated substrings of cell names")
     parser.add_argument("--only", default="", help="comma-separated approximator labels")
-    parser.add_argument("--run-cap", type=float, default=60.0)
-    parser.add_argument("--hard-cap", type=float, default=120.0)
-    parser.add_argument("--cell-cap", type=float, default=20.0)
-    parser.add_argument("--max-minutes", type=float, default=40.0)
+    parser.add_argument("--run-cap", type=float, default=15.0)
+    parser.add_argument("--hard-cap", type=float, default=60.0)
+    parser.add_argument("--cell-cap", type=float, default=12.0)
+    parser.add_argument("--max-minutes", type=float, default=38.0)
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("sampling_peers.json"))
+    parser.add_argument(
+        "--merge", type=Path, nargs="+", help="no runs: merge these result files into --out"
+    )
     args = parser.parse_args(argv)
+    if args.merge:
+        args.out.write_text(json.dumps(merge(args.merge), indent=1) + "\n")
+        print(f"wrote {args.out}")
+        return 0
     import shapiq
 
     signal.signal(signal.SIGALRM, _alarm)
@@ -240,8 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         "construction_failures": failures,
         "total_seconds": round(time.perf_counter() - started, 1),
-        "command": "python benchmarks/bench_sampling_peers.py"
-        + (" --quick" if args.quick else f" --runs {args.runs}"),
+        "command": "python benchmarks/bench_sampling_peers.py "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
         "results": results,
     }
     args.out.write_text(json.dumps(payload, indent=1) + "\n")
