@@ -57,6 +57,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
+import re  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
@@ -221,7 +222,7 @@ def peers_section(path: Path, digest: str, ours: dict[tuple[str, int], float]) -
         "",
         f"shapiq {data['shapiq_version']}, Python {data['python_version']}, numpy "
         f"{data.get('numpy_version')}; made by `{data['command']}` in "
-        f"{data['total_seconds'] / 60:.0f} minutes (load average at start "
+        f"{data['total_seconds'] / 60:.0f} minutes (summed over the processes; load average at start "
         f"{data.get('load_average_at_start') or 0:.1f}).  Budget: {data['budget_counting']}.  "
         f"Time: {data['timing']}.  Surrogate models: {data['proxy_model']} "
         "(RegressionMSR also with scikit-learn's tree).  Caps per run and per cell: "
@@ -273,8 +274,13 @@ def peers_section(path: Path, digest: str, ours: dict[tuple[str, int], float]) -
         gm = ratios.get(name)
         gm_s = f"{math.exp(float(np.mean(np.log(gm)))):.3f}" if gm else "n/a"
         ms = f"{np.mean([r['ms_per_run'] for r in done]):.0f}" if done else "n/a"
-        notes = sorted({r.get("failure") or r.get("capped") or "" for r in recs} - {""})
-        note = "; ".join(notes)[:300]
+        kinds: dict[str, int] = {}
+        for r in recs:
+            why = r.get("failure") or r.get("capped")
+            if why:
+                kind = re.sub(r"\d+", "N", why)
+                kinds[kind] = kinds.get(kind, 0) + 1
+        note = "; ".join(f"{k} ({c} cells)" for k, c in sorted(kinds.items()))
         out.append(f"| {name} | {len(done)} | {gm_s} | {ms} | {note} |")
     out.append("")
     return out
