@@ -27,27 +27,39 @@ is capped at that enumeration cost.
 Numerics.  Values are divided by a power of two near their magnitude before any moment is
 formed (exact in floating point, so the estimates do not change), so games with values
 near ``1e300`` or ``1e-300`` get finite standard errors and no overflow warnings.  A
-stratum (or, for the order methods, a player) whose samples show no variation gets a
-standard error from the 95% "rule of three" bound on unseen values, not 0: with ``c``
-identical samples, a share of at most ``1 - 0.05**(1/c)`` of its values may differ, by at
-most twice the largest magnitude seen (``inf`` when every value seen was 0).  The number
-of such strata is the diagnostic ``unvaried_strata`` (and ``unvaried_bound`` names the
-bound, ``"rule of three (95%)"``); a standard error of 0 is reported
-only for values computed exactly (``exact=True``).
+stratum (or, for the order methods and ``"star"``, a player) whose samples show no
+variation gets a standard error from the 95% "rule of three" bound on unseen values, not 0:
+with ``c`` identical samples, a share of at most ``1 - 0.05**(1/c)`` of its values may
+differ, by at most the range of the values seen, ``v(empty) = 0`` included (``inf`` when
+every value seen was 0).
+The number of such strata is the diagnostic ``unvaried_strata`` (and ``unvaried_bound``
+names the bound, ``"rule of three (95%)"``); a standard error of 0 is reported only for
+values computed exactly (``exact=True``).  Measuring against the range of the values seen
+rather than twice the largest magnitude halved these standard errors for games of one
+sign: ``"svarm"`` on a 16-player voting game at ``100 n`` went from 9.5 to 4.8 times the
+root mean squared error (100 seeded runs; every interval still covered).
 
-Rare contributions (order methods: ``"permutation"``, ``"antithetic"`` and
-``owen_sampled``).  A player whose marginal contributions are zero except in ``k`` of ``c``
-orders (a small voter who is rarely pivotal, a small runway rarely first) has a sample
-variance that is far too small with more than 5% probability while ``k`` is a handful, and
-normal intervals undercover (84% for a weight-1 voter of a 16-player voting game at 600
-orders).  Its variance of the mean is taken as the larger of the sample one and
+Few sampling units (order methods and ``"star"``).  The standard error of a mean of ``c``
+independent units is multiplied by ``t / z``, the ratio of the Student ``t`` quantile with
+``c - 1`` degrees of freedom to the normal one (1.42 at 5 units, 1.04 at 30), so that
+``confidence_interval`` is the Student interval; the diagnostic ``small_sample_factor``
+gives the multiplier.  Five antithetic pairs on a 10-player random game covered 87% before,
+93.5% now (150 seeded runs).
+
+Rare contributions (order methods: ``"permutation"``, ``"antithetic"``, ``owen_sampled``;
+and Banzhaf ``"star"``).  A player whose marginal contributions are zero except in ``k``
+of ``c`` samples (a small voter who is rarely pivotal, a small runway rarely first) has a
+sample variance that is far too small with more than 5% probability while ``k`` is a
+handful, and normal intervals undercover (84% for a weight-1 voter of a 16-player voting
+game at 600 orders).  Its variance of the mean is taken as the larger of the sample one and
 ``(p q - p**2 ybar**2) / (c - 1)``, with ``ybar`` and ``q`` the mean and mean square of the
 non-zero contributions seen and ``p`` the one-sided 95% Wilson score upper bound on their
 rate, in place of ``k / c``: it accounts for events not yet seen, and fades as ``k`` grows.
 The diagnostics ``rare_players`` (how many standard errors it raised) and ``rare_bound``
 (``"Wilson score (one-sided 95%) on the rate of non-zero contributions"``) say so.  Heavy
 tails without zeros (a large runway whose contribution is large only when it comes early)
-are not covered by it.
+are not covered by any of these bounds: at 10 to 100 orders of a 100-player airport game
+the most expensive runways' intervals still cover well below 95%.
 
 Methods
 -------
