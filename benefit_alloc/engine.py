@@ -343,7 +343,8 @@ class DaskEngine:
         ready = 0  # next unit to hand back
         nxt = 0  # next unit to submit
         finished = 0
-        ac = dist.as_completed()
+        # the loop of this engine's client, not of the default one (the latest created)
+        ac = dist.as_completed(loop=self.client.loop)
         ranges: dict[Any, tuple[int, int]] = {}
 
         def submit() -> None:

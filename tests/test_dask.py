@@ -373,3 +373,53 @@ def _profiling() -> bool:
     import dask
 
     return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
+class _CountingEngine(engine.InProcess):
+    """In process, counting the batches handed to the engine."""
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def evaluate(self, oracle, members):
+        self.batches.append(members.shape[0])
+        return super().evaluate(oracle, members)
+
+
+def test_svarm_evaluates_the_exact_sizes_and_the_pilot_in_one_batch():
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    here = ba.shapley_sampled(og, budget=4_000, rng=7, method="svarm")
+    counting = _CountingEngine()
+    token = engine._CURRENT.set(counting)
+    try:
+        again = ba.shapley_sampled(og, budget=4_000, rng=7, method="svarm")
+    finally:
+        engine._CURRENT.reset(token)
+    # the grand coalition, then sizes 1, 2, n - 2 and n - 1 with the pilot, then the round
+    exact = 2 * N + 2 * (N * (N - 1) // 2)
+    assert counting.batches[0] == 1 and counting.batches[1] > exact
+    assert len(counting.batches) == 3
+    assert sum(counting.batches) == here.diagnostics["evaluations"]
+    assert_array_equal(again.values, here.values)
+    assert_array_equal(again.stderr, here.stderr)
+
+
+def test_batches_handed_together_stay_within_the_limit():
+    from benefit_alloc.solutions._sampling_common import Evaluator
+
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    rng = np.random.default_rng(2)
+    batches = [(i, rng.random((k, N)) < 0.5, None) for i, k in enumerate((5, 7, 9))]
+    counting = _CountingEngine()
+    ev = Evaluator(og)
+    token = engine._CURRENT.set(counting)
+    try:
+        got = list(ev.members_many(iter(batches), 12))
+    finally:
+        engine._CURRENT.reset(token)
+    assert counting.batches == [12, 9]  # 5 + 7 together; 9 more would pass 12
+    assert [tag for tag, _, _, _ in got] == [0, 1, 2] and ev.count == 21
+    alone = Evaluator(og)
+    for (_, mem, _), (_, _, _, y) in zip(batches, got):
+        assert_array_equal(y, alone.members(mem, None))
+    assert ev.scale == alone.scale
