@@ -122,8 +122,11 @@ def test_killing_a_worker_mid_run_changes_nothing(client):
     pids = client.run(os.getpid)
     victim = sorted(pids.values())[0]
 
+    killed = []
+
     def kill_on_the_third_block(done: int, total: int) -> None:
-        if done == 3:
+        if done >= 3 and not killed:  # tasks may hold several blocks: kill once
+            killed.append(done)
             os.kill(victim, signal.SIGKILL)
 
     with engine.use(client, progress=kill_on_the_third_block) as eng:
@@ -305,3 +308,113 @@ def test_the_progress_bar_shows_the_blocks():
     bar.blocks(2, 10)
     bar.blocks(5, 10)
     assert bar._desc == "solving: shapley_sampled [blocks 5/10]"
+
+
+def _nap(payload: float, start: int, stop: int, part: object) -> list[int]:
+    """``payload`` seconds of waiting per unit; each unit's result is its own index."""
+    time.sleep(payload * (stop - start))
+    return list(range(start, stop))
+
+
+def test_tasks_are_sized_to_the_measured_work_and_reassembled_in_order(client):
+    sizes = []
+    seen = [0]
+
+    def record(done: int, total: int) -> None:
+        sizes.append(done - seen[0])
+        seen[0] = done
+
+    client.wait_for_workers(2)
+    eng = engine.DaskEngine(client, task_seconds=0.1, progress=record)
+    got = list(eng.map_units(_nap, 0.005, 80))
+    assert got == [(i, i) for i in range(80)]  # in unit order, whatever finished first
+    # one unit per worker to measure, then about 0.1 s (20 units) per task, shrinking near
+    # the end to an even share of what is left but not below a quarter of a task (about
+    # 5 units; sleeping may take longer than asked, so a little less)
+    assert sizes.count(1) >= 2  # the first two (finishing in any order)
+    assert max(sizes) <= 20
+    assert sum(s < 3 for s in sizes) <= 3  # besides those, only the last remainder
+    assert eng.tasks == len(sizes) < 20
+
+
+def test_packed_rows_are_the_same_coalitions():
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)  # 12 players: not a whole number of bytes
+    rows = np.random.default_rng(1).random((20, N)) < 0.5
+    packed = np.packbits(rows, axis=1, bitorder="little")
+    assert packed.shape == (20, 2)
+    assert_array_equal(engine._evaluate_rows(og, 0, 3, packed)[0], og.evaluate(rows))
+
+
+def test_one_worker_gives_the_same_bits_as_two_and_as_in_process(client):
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    kw = {"budget": 3_000, "rng": 4, "batch_size": 700}
+    here = {m: ba.shapley_sampled(og, method=m, **kw) for m in ("permutation", "svarm")}
+    with engine.use(client, task_seconds=0.002):
+        two = {m: ba.shapley_sampled(og, method=m, **kw) for m in ("permutation", "svarm")}
+    cluster, one_client = engine.start_local_cluster(1)
+    with cluster, one_client:
+        # the clusters the library starts run quiet workers (no statistical profiler)
+        assert set(one_client.run(_profiling).values()) == {False}
+        with engine.use(one_client, task_seconds=0.002) as eng:
+            one = {m: ba.shapley_sampled(og, method=m, **kw) for m in ("permutation", "svarm")}
+        assert eng.tasks > 4
+    for m in here:
+        assert_array_equal(one[m].values, here[m].values)
+        assert_array_equal(two[m].values, here[m].values)
+        assert_array_equal(one[m].stderr, two[m].stderr)
+
+
+def _profiling() -> bool:
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
+class _CountingEngine(engine.InProcess):
+    """In process, counting the batches handed to the engine."""
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def evaluate(self, oracle, members):
+        self.batches.append(members.shape[0])
+        return super().evaluate(oracle, members)
+
+
+def test_svarm_evaluates_the_exact_sizes_and_the_pilot_in_one_batch():
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    here = ba.shapley_sampled(og, budget=4_000, rng=7, method="svarm")
+    counting = _CountingEngine()
+    token = engine._CURRENT.set(counting)
+    try:
+        again = ba.shapley_sampled(og, budget=4_000, rng=7, method="svarm")
+    finally:
+        engine._CURRENT.reset(token)
+    # the grand coalition, then sizes 1, 2, n - 2 and n - 1 with the pilot, then the round
+    exact = 2 * N + 2 * (N * (N - 1) // 2)
+    assert counting.batches[0] == 1 and counting.batches[1] > exact
+    assert len(counting.batches) == 3
+    assert sum(counting.batches) == here.diagnostics["evaluations"]
+    assert_array_equal(again.values, here.values)
+    assert_array_equal(again.stderr, here.stderr)
+
+
+def test_batches_handed_together_stay_within_the_limit():
+    from benefit_alloc.solutions._sampling_common import Evaluator
+
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    rng = np.random.default_rng(2)
+    batches = [(i, rng.random((k, N)) < 0.5, None) for i, k in enumerate((5, 7, 9))]
+    counting = _CountingEngine()
+    ev = Evaluator(og)
+    token = engine._CURRENT.set(counting)
+    try:
+        got = list(ev.members_many(iter(batches), 12))
+    finally:
+        engine._CURRENT.reset(token)
+    assert counting.batches == [12, 9]  # 5 + 7 together; 9 more would pass 12
+    assert [tag for tag, _, _, _ in got] == [0, 1, 2] and ev.count == 21
+    alone = Evaluator(og)
+    for (_, mem, _), (_, _, _, y) in zip(batches, got):
+        assert_array_equal(y, alone.members(mem, None))
+    assert ev.scale == alone.scale

@@ -8,7 +8,9 @@ Internal to :mod:`benefit_alloc.solutions.sampling`; the estimators live one per
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +33,9 @@ DEFENSIVE = 0.25
 MIN_PER_STRATUM = 2
 
 AnyGame = Game | OracleGame
+
+#: The caller's label of a batch in :meth:`Evaluator.members_many`.
+T = TypeVar("T")
 
 
 # ----------------------------------------------------------------------------- evaluator
@@ -86,6 +91,60 @@ class Evaluator:
     ) -> NDArray[np.float64]:
         """Values of coalitions given as a boolean matrix, as masks, or both."""
         return self._rescale(self._members(members, masks))
+
+    def members_many(
+        self,
+        batches: Iterable[tuple[T, NDArray[np.bool_] | None, NDArray[np.int64] | None]],
+        limit: int,
+    ) -> Iterator[
+        tuple[T, NDArray[np.bool_] | None, NDArray[np.int64] | None, NDArray[np.float64]]
+    ]:
+        """``(tag, members, masks, values)`` for each ``(tag, members, masks)`` batch, in
+        order, with consecutive batches of an oracle handed to the engine together (up to
+        ``limit`` rows at once; a batch larger than that goes alone).
+
+        The values, the count and the scale are those of one :meth:`members` call per batch
+        (the scale is still fixed batch by batch, in order); only the number of calls to
+        the engine falls, so that a cluster spreads independent batches (the exact sizes and
+        the pilot of svarm) over its workers at once instead of one after the other.
+        """
+        if self.oracle is None:
+            for tag, mem, masks in batches:
+                yield tag, mem, masks, self.members(mem, masks)
+            return
+        group: list[tuple[T, NDArray[np.bool_] | None, NDArray[np.int64] | None]] = []
+        rows: list[NDArray[np.bool_]] = []
+        for tag, mem, masks in batches:
+            if mem is None and masks is None:  # pragma: no cover - internal misuse
+                raise InvalidGameError("internal error: no coalitions to evaluate")
+            full = mem if mem is not None else masks_to_members(masks, self.n)  # type: ignore[arg-type]
+            if rows and sum(r.shape[0] for r in rows) + full.shape[0] > limit:
+                yield from self._flush(group, rows)
+            group.append((tag, mem, masks))
+            rows.append(full)
+        yield from self._flush(group, rows)
+
+    def _flush(
+        self,
+        group: list[tuple[T, NDArray[np.bool_] | None, NDArray[np.int64] | None]],
+        rows: list[NDArray[np.bool_]],
+    ) -> Iterator[
+        tuple[T, NDArray[np.bool_] | None, NDArray[np.int64] | None, NDArray[np.float64]]
+    ]:
+        """Evaluate the gathered batches in one engine call; hand them back in order."""
+        if not rows:
+            return
+        if self.oracle is None:  # pragma: no cover - members_many handles a table itself
+            raise InvalidGameError("internal error: no oracle to evaluate")
+        sizes = [r.shape[0] for r in rows]
+        self.count += sum(sizes)
+        vals = engine.current().evaluate(self.oracle, np.concatenate(rows))
+        pieces = np.split(vals, np.cumsum(sizes)[:-1])
+        done = list(group)
+        group.clear()
+        rows.clear()
+        for (tag, mem, masks), piece in zip(done, pieces):
+            yield tag, mem, masks, self._rescale(piece)
 
     def _members(
         self, members: NDArray[np.bool_] | None, masks: NDArray[np.int64] | None

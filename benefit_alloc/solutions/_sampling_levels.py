@@ -362,6 +362,17 @@ def level_minimum(n: int) -> int:
 
 
 @dataclass
+class _Pending:
+    """Coalitions of a round drawn but not yet evaluated: ``counts[i]`` of size index
+    ``levels[i]``, as members and/or masks (the rows in that order)."""
+
+    levels: list[int]
+    counts: list[int]
+    members: NDArray[np.bool_] | None
+    masks: NDArray[np.int64] | None
+
+
+@dataclass
 class _Record:
     """Sampled coalitions kept for the covariance (only with ``efficient=True``)."""
 
@@ -421,27 +432,46 @@ class _LevelEstimator:
         self.total = 0
 
     # -- exact part -------------------------------------------------------------------
-    def exact_part(self, levels: list[int]) -> NDArray[np.float64]:
+    def exact_part(
+        self, levels: list[int], pilot: _Pending | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+        """The exact sizes' part of the values, and the values of ``pilot``'s coalitions.
+
+        The pilot's coalitions (drawn before, from the generator alone) are evaluated with
+        the exact sizes' (:meth:`Evaluator.members_many`: the same values, in the same
+        order), so that on a cluster both go out at once."""
         n = self.n
         grand = self.ev.grand()
         values = np.full(n, self.w_plus[n] * grand)
         self.single = np.zeros(n)
         self.drop = np.zeros(n)
+        sums = {s: (np.zeros(n), [0.0]) for s in levels}
+        pilot_values: NDArray[np.float64] | None = None
+
+        def batches() -> Iterator[tuple[int, NDArray[np.bool_] | None, NDArray[np.int64] | None]]:
+            for s in levels:
+                for mem, masks in _iter_level(n, s, self.batch):
+                    yield s, mem, masks
+            if pilot is not None:
+                yield -1, pilot.members, pilot.masks
+
+        for s, mem, masks, y in self.ev.members_many(batches(), self.batch):
+            if s < 0:
+                pilot_values = y
+                continue
+            sum_in, sum_all = sums[s]
+            sum_in += self.chunks.member_sums(self.chunks.index(mem, masks), [y])[:, 0]
+            sum_all[0] += float(y.sum())
         for s in levels:
-            sum_in = np.zeros(n)
-            sum_all = 0.0
-            for mem, masks in _iter_level(n, s, self.batch):
-                y = self.ev.members(mem, masks)
-                sum_in += self.chunks.member_sums(self.chunks.index(mem, masks), [y])[:, 0]
-                sum_all += float(y.sum())
+            sum_in, sum_all = sums[s]
             p = sum_in / math.comb(n - 1, s - 1)
-            m = (sum_all - sum_in) / math.comb(n - 1, s)
+            m = (sum_all[0] - sum_in) / math.comb(n - 1, s)
             values += self.w_plus[s] * p - self.w_minus[s] * m
             if s == 1:
                 self.single = p
             if s == n - 1:
                 self.drop = m
-        return values
+        return values, pilot_values
 
     # -- sampled part -----------------------------------------------------------------
     def setup(self, sampled: list[int]) -> None:
@@ -455,14 +485,16 @@ class _LevelEstimator:
         shape = (lv.size, n)
         self.plus = Moments.zeros(shape)
         self.minus = Moments.zeros(shape)
-        # the control variate before any fit: the mean of the first and last marginal
-        # contributions (exact, from sizes 1 and n - 1)
-        self.a0 = 0.5 * (self.single + self.ev.grand() - self.drop)
-        self.a = self.a0
         self.beta = np.ones(lv.size)
         self.fit_rows = -(-_FIT_ROWS_PER_PLAYER * n // lv.size)  # per size, rounded up
         self.suu = np.zeros(lv.size)
         self.suy = np.zeros(lv.size)
+
+    def start_control(self) -> None:
+        """The control variate before any fit: the mean of the first and last marginal
+        contributions (exact, from sizes 1 and n - 1; after :meth:`exact_part`)."""
+        self.a0 = 0.5 * (self.single + self.ev.grand() - self.drop)
+        self.a = self.a0
 
     def corrections(
         self, a: NDArray[np.float64], beta: NDArray[np.float64]
@@ -474,25 +506,40 @@ class _LevelEstimator:
         e_out = (lv[:, None] / (n - 1)) * rest[None, :]
         return beta[:, None] * e_in, beta[:, None] * e_out
 
-    def _draw_all(
-        self, counts: NDArray[np.int64]
-    ) -> list[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]]:
-        """``counts[j]`` coalitions of each sampled size ``lv[j]``, evaluated in one batch:
-        ``(j, byte codes, chunk indices, values)`` per size with a count."""
+    def draw(self, counts: NDArray[np.int64]) -> _Pending | None:
+        """``counts[j]`` coalitions of each sampled size ``lv[j]``, drawn, not evaluated."""
         levels = [int(j) for j in np.flatnonzero(counts)]
         if not levels:
-            return []
+            return None
         k = [int(counts[j]) for j in levels]
         mem, masks = self.sampler.draw_many(self.rng, [int(self.lv[j]) for j in levels], k)
-        y = self.ev.members(mem, masks)
+        return _Pending(levels, k, mem, masks)
+
+    def finish(
+        self, pending: _Pending | None, y: NDArray[np.float64] | None
+    ) -> list[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]]:
+        """``(j, byte codes, chunk indices, values)`` per size of a draw, given its values."""
+        if pending is None or y is None:
+            return []
+        mem, masks, k = pending.members, pending.masks, pending.counts
         codes = _byte_codes(mem, masks, self.n)
         index = self.chunks.index(mem, masks)
         self.total += sum(k)
         ends = np.cumsum(k)
         return [
             (j, codes[hi - c : hi], index[:, hi - c : hi], y[hi - c : hi])
-            for j, c, hi in zip(levels, k, ends.tolist())
+            for j, c, hi in zip(pending.levels, k, ends.tolist())
         ]
+
+    def _draw_all(
+        self, counts: NDArray[np.int64]
+    ) -> list[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]]:
+        """``counts[j]`` coalitions of each sampled size ``lv[j]``, evaluated in one batch:
+        ``(j, byte codes, chunk indices, values)`` per size with a count."""
+        pending = self.draw(counts)
+        if pending is None:
+            return []
+        return self.finish(pending, self.ev.members(pending.members, pending.masks))
 
     def _accumulate(
         self,
@@ -597,7 +644,9 @@ class _LevelEstimator:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(suu > 0, suy / suu, 0.0)
 
-    def pilot(self, evals: int, shares: NDArray[np.float64]) -> None:
+    def pilot(
+        self, rows: list[tuple[int, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]]
+    ) -> None:
         """The first round, with a control variate fitted by two-fold cross-fitting.
 
         The pilot's coalitions are split in two halves; ``a`` (least squares within sizes)
@@ -605,7 +654,6 @@ class _LevelEstimator:
         each value meets a control variate independent of it and every stratum mean stays
         unbiased.  The fit on the whole pilot then serves all later rounds.
         """
-        rows = self._draw_all(allocate(evals, shares))
         halves = [[(j, c[h::2], i[:, h::2], y[h::2]) for j, c, i, y in rows] for h in (0, 1)]
         fits = [self._fit(half) for half in halves]
         for h in (0, 1):
@@ -787,16 +835,24 @@ def run_levels(
     n = ev.n
     est = _LevelEstimator(ev, w_plus, w_minus, rng, batch_size, want_cov)
     exact, sampled = _level_plan(n, budget)
-    values = est.exact_part(exact)
+    pending = None
+    if sampled:
+        # the pilot's draws need only the generator: drawn first and evaluated with the
+        # exact sizes (the same draws and values as after them; one batch for an engine)
+        est.setup(sampled)
+        ev.grand()
+        after_exact = ev.count + sum(math.comb(n, s) for s in exact)
+        reserve = 2 * MIN_PER_STRATUM * n * len(sampled)
+        pilot = max(0, min(batch_size, int(_PILOT_SHARE * (budget - after_exact - reserve))))
+        pending = est.draw(allocate(pilot, est.prior))
+    values, pilot_values = est.exact_part(exact, pending)
     extra: dict[str, object] = {"exact_sizes": tuple(exact)}
     if not sampled:
         extra["unvaried_strata"] = 0
         sums = (np.zeros(n), np.zeros(n)) if want_cov else None
         return SampleResult(values, np.zeros(n), ev.count, 0, None, None, extra, cov_sums=sums)
-    est.setup(sampled)
-    reserve = 2 * MIN_PER_STRATUM * n * len(sampled)
-    pilot = max(0, min(batch_size, int(_PILOT_SHARE * (budget - ev.count - reserve))))
-    est.pilot(pilot, est.prior)
+    est.start_control()
+    est.pilot(est.finish(pending, pilot_values))
     est.fill()
     converged: bool | None = None if target is None else False
     while True:
