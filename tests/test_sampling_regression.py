@@ -183,7 +183,7 @@ def test_linear_surrogate_values_match_the_exact_values_of_its_game():
     game = ba.Game(table - table[0])
     assert_allclose(f.shapley(), ba.shapley(game).values, atol=1e-12)
     assert_allclose(f.banzhaf(), ba.banzhaf(game).values, atol=1e-12)
-    assert set(SURROGATES) == {"linear"}
+    assert "linear" in SURROGATES
 
 
 def test_linear_surrogate_recovers_an_additive_game_with_size_terms():

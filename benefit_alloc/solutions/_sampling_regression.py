@@ -372,7 +372,9 @@ def run_regression(
         int(data.sizes.shape[0]),
         converged,
         extra=extra,
-        telescoping=kind == "shapley",
+        # each pair's units sum to 0 over the players and the exact terms to
+        # v(N) - sum(b) + sum(b): the linear surrogate's Shapley value is efficient
+        telescoping=kind == "shapley" and surrogate == "linear",
     )
 
 
