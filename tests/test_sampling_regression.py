@@ -201,3 +201,94 @@ def test_linear_surrogate_recovers_an_additive_game_with_size_terms():
 def test_student_factor_widens_small_samples():
     assert_allclose(student_factor(15), 2.144786687916 / Z95, rtol=1e-9)
     assert 1.0 < student_factor(200) < 1.01
+
+
+# ------------------------------------------------------------------ the tree surrogate
+def _counting_oracle(game: ba.Game) -> tuple[ba.OracleGame, list[int]]:
+    calls: list[int] = []
+
+    def worth(members: np.ndarray) -> np.ndarray:
+        calls.append(members.shape[0])
+        return game.values[bool_to_masks(members)]
+
+    return ba.OracleGame(None, list(game.players), batch=worth), calls
+
+
+def test_tree_surrogate_estimate_is_unbiased_on_a_random_game():
+    pytest.importorskip("lightgbm")
+    g = random_game(6, 1)
+    exact = ba.shapley(g).values
+    runs = np.array(
+        [
+            ba.shapley_sampled(g, 40, method="regression", surrogate="tree", rng=s).values
+            for s in range(60)
+        ]
+    )
+    # the mean over seeds is within four standard errors of the mean of the exact value
+    se = runs.std(axis=0, ddof=1) / np.sqrt(runs.shape[0])
+    assert np.all(np.abs(runs.mean(axis=0) - exact) <= 4 * se)
+
+
+def test_tree_surrogate_is_reproducible_by_seed_and_sums_to_the_grand_value():
+    pytest.importorskip("lightgbm")
+    g = random_game(7, 2)
+    a = ba.shapley_sampled(g, 90, method="regression", surrogate="tree", rng=5)
+    b = ba.shapley_sampled(g, 90, method="regression", surrogate="tree", rng=5)
+    c = ba.shapley_sampled(g, 90, method="regression", surrogate="tree", rng=6)
+    assert_array_equal(a.values, b.values)
+    assert_array_equal(a.stderr, b.stderr)
+    assert not np.array_equal(a.values, c.values)
+    assert a.surrogate == "tree"
+    # the trees' Shapley value is efficient for their game, so the estimate telescopes
+    assert_allclose(a.values.sum(), g.grand, atol=1e-9)
+
+
+@pytest.mark.parametrize("func", ["shapley", "banzhaf"])
+def test_tree_surrogate_is_nearly_exact_on_a_game_the_trees_fit(func):
+    pytest.importorskip("lightgbm")
+    n = 10
+    bits = (np.arange(1 << n)[:, None] >> np.arange(n)) & 1
+    # a shallow tree represents it exactly; the pair differences of a three-player
+    # interaction are not additive, so the linear surrogate cannot follow it
+    g = ba.Game(4.0 * bits[:, 0] + 3.0 * (bits[:, 1] & bits[:, 2] & bits[:, 3]))
+    exact = getattr(ba, func)(g).values
+    tree = getattr(ba, f"{func}_sampled")(g, 800, method="regression", surrogate="tree", rng=0)
+    lin = getattr(ba, f"{func}_sampled")(g, 800, method="regression", rng=0)
+    assert_allclose(tree.values, exact, atol=5e-3)
+    assert np.abs(tree.values - exact).max() < 0.1 * np.abs(lin.values - exact).max()
+
+
+def test_auto_runs_the_tree_surrogate_when_it_runs_regression():
+    pytest.importorskip("lightgbm")
+    g = random_game(8, 3)
+    est = ba.banzhaf_sampled(g, 30, surrogate="tree", rng=1)
+    assert est.chosen_method == "regression" and est.surrogate == "tree"
+    ref = ba.banzhaf_sampled(g, 30, method="regression", surrogate="tree", rng=1)
+    assert_array_equal(est.values, ref.values)
+
+
+def test_tree_surrogate_without_lightgbm_is_refused_before_any_evaluation(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "lightgbm", None)  # import lightgbm fails
+    oracle, calls = _counting_oracle(random_game(6, 0))
+    for func in (ba.shapley_sampled, ba.banzhaf_sampled):
+        with pytest.raises(
+            ba.BenefitAllocError,
+            match=r"^surrogate='tree' needs lightgbm, which is not installed: "
+            r'pip install "benefit-alloc\[surrogate\]"',
+        ):
+            func(oracle, 30, method="regression", surrogate="tree", rng=0)
+    assert calls == []
+
+
+def test_surrogate_keyword_errors_name_it():
+    g = random_game(6, 0)
+    with pytest.raises(InvalidGameError, match=r"surrogate = 'forest' is not a surrogate kind"):
+        ba.shapley_sampled(g, 30, method="regression", surrogate="forest")
+    with pytest.raises(InvalidGameError, match=r"surrogate = 'tree' is used only by method"):
+        ba.shapley_sampled(g, 30, method="permutation", surrogate="tree")
+    with pytest.raises(InvalidGameError, match=r"not by method 'msr'"):
+        ba.banzhaf_sampled(g, 63, method="msr", surrogate="tree")
+    # the default kind is accepted by every method
+    ba.shapley_sampled(g, 30, method="permutation", surrogate="linear", rng=0)

@@ -373,8 +373,9 @@ def run_regression(
         converged,
         extra=extra,
         # each pair's units sum to 0 over the players and the exact terms to
-        # v(N) - sum(b) + sum(b): the linear surrogate's Shapley value is efficient
-        telescoping=kind == "shapley" and surrogate == "linear",
+        # v(N) - f(N) + f(empty), the surrogate's Shapley value to f(N) - f(empty): both
+        # surrogates' Shapley values are exact and efficient (the tree's leaf by leaf)
+        telescoping=kind == "shapley",
     )
 
 

@@ -22,6 +22,8 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import BenefitAllocError
+
 #: Ridge penalty of the linear surrogate, relative to the mean diagonal of the weighted,
 #: centred Gram matrix: enough to make the system well posed when fewer coalitions than
 #: players are seen (the fit then changes the prior least, in the ridge limit), too small
@@ -142,5 +144,37 @@ def linear_factory(size_weights: NDArray[np.float64], prior: float) -> Surrogate
     return fit
 
 
-#: Surrogate kinds by name.  Further kinds (e.g. a tree ensemble) are registered here.
-SURROGATES: dict[str, SurrogateFactory] = {"linear": linear_factory}
+def tree_factory(size_weights: NDArray[np.float64], prior: float) -> SurrogateFitter:
+    """The fitter of the ``"tree"`` surrogate: gradient-boosted trees
+    (:func:`~._surrogate_tree.fit_tree_surrogate`, the ``surrogate`` extra), unweighted and
+    without a prior, seeded from the generator it is given."""
+    del size_weights, prior  # the trees fit every row alike
+
+    def fit(
+        members: NDArray[np.bool_], values: NDArray[np.float64], rng: np.random.Generator
+    ) -> Surrogate:
+        from ._surrogate_tree import fit_tree_surrogate  # lazy: lightgbm is an optional extra
+
+        return fit_tree_surrogate(members, values, seed=int(rng.integers(2**31)))
+
+    return fit
+
+
+def require_surrogate(kind: str) -> None:
+    """Refuse in one line, before any evaluation, a surrogate kind whose optional
+    dependency is missing (``"tree"`` needs lightgbm, the ``surrogate`` extra)."""
+    if kind == "tree":
+        from ._surrogate_tree import _lightgbm  # lazy: lightgbm is an optional extra
+
+        try:
+            _lightgbm()
+        except BenefitAllocError:
+            raise BenefitAllocError(
+                "surrogate='tree' needs lightgbm, which is not installed: "
+                "pip install \"benefit-alloc[surrogate]\" (or use surrogate='linear')"
+            ) from None
+
+
+#: Surrogate kinds by name: ``"linear"`` (:class:`LinearSurrogate`) and ``"tree"``
+#: (:class:`~._surrogate_tree.TreeSurrogate`, loaded only when fitted).
+SURROGATES: dict[str, SurrogateFactory] = {"linear": linear_factory, "tree": tree_factory}

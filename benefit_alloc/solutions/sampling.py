@@ -135,6 +135,8 @@ __all__ = [
 ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "auto", "regression"]
 BanzhafMethod = Literal["msr", "star", "auto", "regression"]
 OwenMethod = Literal["permutation", "antithetic", "auto"]
+#: Surrogates of method ``"regression"`` (``"tree"`` needs the ``surrogate`` extra).
+SurrogateKind = Literal["linear", "tree"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
 #: stopping is checked between batches) and for a dense game (where it only bounds memory).
@@ -169,6 +171,28 @@ def _check_method(method: object, valid: tuple[str, ...]) -> str:
             + ", ".join(repr(m) for m in valid)
         )
     return method
+
+
+def _check_surrogate(surrogate: object, method: str) -> str:
+    """The surrogate kind, refused in one line when unknown, when given with a method that
+    does not use it (only ``"regression"`` and ``"auto"`` do), or when its optional
+    dependency is missing."""
+    valid = get_args(SurrogateKind)
+    if not isinstance(surrogate, str) or surrogate not in valid:
+        raise InvalidGameError(
+            f"surrogate = {surrogate!r} is not a surrogate kind; valid kinds are "
+            + ", ".join(repr(k) for k in valid)
+        )
+    if surrogate != "linear" and method not in ("regression", "auto"):
+        raise InvalidGameError(
+            f"surrogate = {surrogate!r} is used only by method 'regression' (and 'auto' when "
+            f"it runs regression), not by method {method!r}; drop surrogate or use "
+            "method='regression'"
+        )
+    from ._surrogate import require_surrogate  # lazy: engines load on first use
+
+    require_surrogate(surrogate)
+    return surrogate
 
 
 def _check_int(value: object, name: str, minimum: int) -> int:
@@ -476,6 +500,7 @@ def shapley_sampled(
     batch_size: int | None = None,
     efficient: bool = False,
     target_stderr: float | None = None,
+    surrogate: SurrogateKind = "linear",
 ) -> Allocation:
     r"""Shapley value estimated from at most ``budget`` coalition evaluations.
 
@@ -612,6 +637,19 @@ def shapley_sampled(
         Stop early once every player's standard error is at most this (checked after each
         batch, once at least 32 orders, or after the pilot, are in).  If the budget runs out
         first, a ``RuntimeWarning`` says so and ``converged`` is False.
+    surrogate : {"linear", "tree"}, default "linear"
+        The surrogate ``f`` of method ``"regression"`` (and of ``"auto"`` when it runs
+        regression, recorded in the diagnostic ``surrogate``).  ``"linear"``: additive plus
+        a term per coalition size, fitted by weighted ridge least squares.  ``"tree"``:
+        gradient-boosted trees (LightGBM, the ``surrogate`` extra:
+        ``pip install "benefit-alloc[surrogate]"``) whose exact values are taken leaf by
+        leaf (Lundberg et al. 2020, interventional TreeSHAP); each fit is seeded from
+        ``rng``, so the estimate stays reproducible by seed.  Any surrogate fitted on the
+        other fold keeps the estimate unbiased; the better it follows the game, the smaller
+        the variance.  A kind other than ``"linear"`` with a method other than
+        ``"regression"`` or ``"auto"`` raises :class:`InvalidGameError`; ``"tree"`` without
+        lightgbm raises :class:`~benefit_alloc.errors.BenefitAllocError` before any
+        evaluation.
 
     Returns
     -------
@@ -633,8 +671,11 @@ def shapley_sampled(
     ------
     InvalidGameError
         On a budget below the method's minimum, an unknown method (the valid ones are
-        listed), a bad ``rng``, ``batch_size`` or ``target_stderr``, or an oracle that
+        listed), a bad ``rng``, ``batch_size`` or ``target_stderr``, an unknown
+        ``surrogate`` or one given with a method that does not use it, or an oracle that
         returns the wrong shape or a non-finite value.
+    BenefitAllocError
+        ``surrogate="tree"`` without lightgbm installed (the ``surrogate`` extra).
 
     Examples
     --------
@@ -671,6 +712,7 @@ def shapley_sampled(
         target_stderr,
     )
     eff = _check_flag(efficient, "efficient")
+    kind = _check_surrogate(surrogate, name)
     n = game.n
     choice: dict[str, object] = {}
     if name == "auto":
@@ -702,7 +744,7 @@ def shapley_sampled(
     elif name == "regression":
         from ._sampling_regression import run_regression  # lazy: engines load on first use
 
-        res = run_regression(ev, "shapley", budget, batch, target, gen)
+        res = run_regression(ev, "shapley", budget, batch, target, gen, surrogate=kind)
     else:
         res = run_levels(ev, *shapley_weights(n), budget, batch, target, gen, eff)
     return _recorded(
@@ -727,6 +769,7 @@ def banzhaf_sampled(
     batch_size: int | None = None,
     target_stderr: float | None = None,
     normalized: bool = False,
+    surrogate: SurrogateKind = "linear",
 ) -> Allocation:
     r"""Banzhaf value estimated from at most ``budget`` coalition evaluations.
 
@@ -740,8 +783,9 @@ def banzhaf_sampled(
 
     Parameters
     ----------
-    game, budget, rng, batch_size, target_stderr
-        As in :func:`shapley_sampled`.
+    game, budget, rng, batch_size, target_stderr, surrogate
+        As in :func:`shapley_sampled` (``surrogate`` is used by ``"regression"``, and by
+        ``"auto"`` when it runs regression).
     method : {"auto", "msr", "star", "regression"}
         ``"auto"`` (default)
             ``"msr"`` when the budget reaches four times its minimum (about ``4 n**2``, as
@@ -821,6 +865,7 @@ def banzhaf_sampled(
         target_stderr,
     )
     norm = _check_flag(normalized, "normalized")
+    kind = _check_surrogate(surrogate, name)
     n = game.n
     choice: dict[str, object] = {}
     if name == "auto":
@@ -841,7 +886,7 @@ def banzhaf_sampled(
         elif name == "regression":
             from ._sampling_regression import run_regression  # lazy: engines load on first use
 
-            res = run_regression(ev, "banzhaf", budget, batch, target, gen)
+            res = run_regression(ev, "banzhaf", budget, batch, target, gen, surrogate=kind)
         else:
             res = run_levels(ev, *banzhaf_weights(n), budget, batch, target, gen, False)
         exact = _finish(game, res, label, target, ev.scale)
