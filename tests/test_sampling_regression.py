@@ -292,3 +292,23 @@ def test_surrogate_keyword_errors_name_it():
         ba.banzhaf_sampled(g, 63, method="msr", surrogate="tree")
     # the default kind is accepted by every method
     ba.shapley_sampled(g, 30, method="permutation", surrogate="linear", rng=0)
+
+
+def test_pairs_are_drawn_as_a_size_then_uniform_keys_chunk_after_chunk():
+    # the sample is defined chunk by chunk: CHUNK sizes from q, then CHUNK rows of n keys,
+    # the members being the players with the s smallest keys; drawing many chunks at once
+    # must give exactly that sample and leave the generator in the same state
+    from benefit_alloc.solutions._sampling_regression import CHUNK, _draw_chunks
+
+    n = 9
+    q = size_distribution("shapley", n)
+    a, b = np.random.default_rng(11), np.random.default_rng(11)
+    sizes, rows = _draw_chunks(a, q, n, 3)
+    for c in range(3):
+        sz = b.choice(n + 1, size=CHUNK, p=q)
+        keys = b.random((CHUNK, n))
+        ranks = np.argsort(np.argsort(keys, axis=1), axis=1)
+        assert_array_equal(sizes[c * CHUNK : (c + 1) * CHUNK], sz)
+        assert_array_equal(rows[c * CHUNK : (c + 1) * CHUNK], ranks < sz[:, None])
+    assert_array_equal(rows.sum(axis=1), sizes)
+    assert a.random() == b.random()

@@ -142,14 +142,26 @@ def _combinations(n: int, s: int) -> NDArray[np.bool_]:
     return rows
 
 
-def _draw_chunk(
-    rng: np.random.Generator, q: NDArray[np.float64], n: int
+def _draw_chunks(
+    rng: np.random.Generator, q: NDArray[np.float64], n: int, count: int
 ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
-    """``CHUNK`` sizes from ``q`` and a uniformly random coalition of each size."""
-    sizes = rng.choice(n + 1, size=CHUNK, p=q)
-    keys = rng.random((CHUNK, n))
-    ranks = np.argsort(np.argsort(keys, axis=1), axis=1)
-    return sizes.astype(np.int64), ranks < sizes[:, None]
+    """``count`` chunks of :data:`CHUNK` pairs: per chunk, ``CHUNK`` sizes from ``q`` and a
+    uniformly random coalition of each size (the players with the ``s`` smallest of ``n``
+    uniform keys).
+
+    Bit for bit the draws of ``rng.choice(n + 1, CHUNK, p=q)`` followed by
+    ``rng.random((CHUNK, n))``, chunk after chunk (``choice`` inverts the normalised
+    cumulative sum at uniforms taken from the same stream of doubles), made in one call.
+    """
+    cdf = q.cumsum()
+    cdf /= cdf[-1]
+    u = rng.random((count, CHUNK * (n + 1)))
+    sizes = cdf.searchsorted(u[:, :CHUNK].reshape(-1), side="right").astype(np.int64)
+    keys = u[:, CHUNK:].reshape(count * CHUNK, n)
+    # the players whose keys rank below the size: those below the size-th smallest key
+    # (sizes are 1 .. n - 1; the keys are distinct almost surely)
+    kth = np.sort(keys, axis=1)[np.arange(count * CHUNK), sizes]
+    return sizes, keys < kth[:, None]
 
 
 def _evaluate(ev: Evaluator, rows: NDArray[np.bool_], batch: int) -> NDArray[np.float64]:
@@ -222,8 +234,11 @@ class _Regression:
             out += m.T @ a - (1.0 - m).T @ c
         return out
 
-    def units(self, d: _Data, idx: NDArray[np.int64], f: Surrogate) -> NDArray[np.float64]:
-        """The pair units ``u_j`` of the pairs ``idx`` against surrogate ``f``."""
+    def units(
+        self, d: _Data, idx: NDArray[np.int64], f: Surrogate
+    ) -> tuple[NDArray[np.float64], float]:
+        """The pair units ``u_j`` of the pairs ``idx`` against surrogate ``f``, and the
+        largest magnitude of ``f`` on those pairs' coalitions."""
         rows = d.rows[idx]
         fs = f.predict(rows)
         fc = f.predict(~rows)
@@ -232,7 +247,8 @@ class _Regression:
         scale = 0.5 / self.q[sz] * r
         a = (self.ca[sz] * scale)[:, None]
         c = (self.cg[sz] * scale)[:, None]
-        return np.where(rows, a, -c)
+        peak = max(float(np.max(np.abs(fs))), float(np.max(np.abs(fc)))) if idx.size else 0.0
+        return np.where(rows, a, -c), peak
 
     def surrogate_value(self, f: Surrogate) -> NDArray[np.float64]:
         return np.asarray(f.shapley() if self.kind == "shapley" else f.banzhaf(), dtype=np.float64)
@@ -258,10 +274,9 @@ class _Regression:
             mine = np.flatnonzero(fold == k)
             f = self.fit(d, np.flatnonzero(fold != k), k)
             a = self.surrogate_value(f) + self.exact_part(d, f)
-            u[mine] = self.units(d, mine, f)
+            u[mine], peak = self.units(d, mine, f)
             y[mine] = a + u[mine]
-            f_peak = max(f_peak, float(np.max(np.abs(f.predict(d.rows[mine])))))
-            f_peak = max(f_peak, float(np.max(np.abs(f.predict(~d.rows[mine])))))
+            f_peak = max(f_peak, peak)
         mean = y.mean(axis=0)
         mom = Moments(np.full(n, float(m)), mean, ((y - mean) ** 2).sum(axis=0))
         # a unit is kappa * (g(S) - g(N \ S)); an unseen value of g may differ from a seen one
@@ -335,11 +350,12 @@ def run_regression(
     have = 0
     values, stderr, extra = est.estimate(data, ev)
     for end in rounds:
-        while have < end:
-            sz, rows = _draw_chunk(rng, q, n)
+        if have < end:
+            count = -(-(end - have) // CHUNK)
+            sz, rows = _draw_chunks(rng, q, n, count)
             drawn_sizes.append(sz)
             drawn_rows.append(rows)
-            have += CHUNK
+            have += count * CHUNK
         sizes = np.concatenate(drawn_sizes)[:end]
         rows = np.concatenate(drawn_rows)[:end]
         start = data.sizes.shape[0]

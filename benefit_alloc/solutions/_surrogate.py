@@ -115,21 +115,55 @@ def fit_linear(
     # one size keeps t = 0: the players' columns sum to the size, so a term for every
     # size seen would make the design singular
     inner = np.unique(sizes[(sizes > 0) & (sizes < n)])[1:]
-    dummies = (sizes[:, None] == inner[None, :]).astype(np.float64)
-    design = np.concatenate([np.ones((k, 1)), x, dummies], axis=1)
     y = values - x @ pr
-    dw = design * w[:, None]
-    gram = design.T @ dw
     xc = x - w @ x / total
-    lam = ridge * max(float(np.einsum("ij,ij,i->", xc, xc, w)) / n, 0.0)
+    lam = ridge * max(float(w @ np.einsum("ij,ij->i", xc, xc)) / n, 0.0)
     if lam <= 0.0:  # every coalition the same: nothing to learn
         return LinearSurrogate(float(w @ y) / total, pr, np.zeros(n + 1))
-    pen = np.full(design.shape[1], lam)
+    gram, rhs = _normal_equations(x, sizes, inner, w, y)
+    pen = np.full(gram.shape[0], lam)
     pen[0] = 0.0
-    sol = np.linalg.solve(gram + np.diag(pen), dw.T @ y)
+    gram[np.diag_indices_from(gram)] += pen
+    sol = np.linalg.solve(gram, rhs)
     terms = np.zeros(n + 1)
     terms[inner] = sol[1 + n :]
     return LinearSurrogate(float(sol[0]), pr + sol[1 : 1 + n], terms)
+
+
+def _normal_equations(
+    x: NDArray[np.float64],
+    sizes: NDArray[np.int64],
+    inner: NDArray[np.int64],
+    w: NDArray[np.float64],
+    y: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``D' W D`` and ``D' W y`` for the design ``D = [1, x, 1[size = s] for s in inner]``,
+    block by block: the size indicators' blocks are sums of rows by size (``O(k n)``), so
+    only the players' block ``x' W x`` costs ``O(k n**2)``, one symmetric product of
+    ``sqrt(W) x`` with itself (the weights are non-negative)."""
+    n = x.shape[1]
+    d = inner.size
+    xw = x * w[:, None]
+    wy = w * y
+    gram = np.empty((1 + n + d, 1 + n + d))
+    gram[0, 0] = float(w.sum())
+    gram[0, 1 : 1 + n] = gram[1 : 1 + n, 0] = xw.sum(axis=0)
+    xs = x * np.sqrt(w)[:, None]
+    gram[1 : 1 + n, 1 : 1 + n] = xs.T @ xs
+    rhs = np.empty(1 + n + d)
+    rhs[0] = float(wy.sum())
+    rhs[1 : 1 + n] = x.T @ wy
+    if d:
+        order = np.argsort(sizes, kind="stable")
+        seen, starts = np.unique(sizes[order], return_index=True)
+        by_size = np.add.reduceat(xw[order], starts, axis=0)[np.searchsorted(seen, inner)]
+        wsum = np.bincount(sizes, weights=w, minlength=n + 1)[inner]
+        gram[0, 1 + n :] = gram[1 + n :, 0] = wsum
+        gram[1 + n :, 1 : 1 + n] = by_size
+        gram[1 : 1 + n, 1 + n :] = by_size.T
+        gram[1 + n :, 1 + n :] = np.diag(wsum)
+        rhs[1 + n :] = np.bincount(sizes, weights=wy, minlength=n + 1)[inner]
+    return gram, rhs
 
 
 def linear_factory(size_weights: NDArray[np.float64], prior: float) -> SurrogateFitter:
