@@ -338,10 +338,10 @@ def test_rival_prices_are_the_largest_value_among_the_members():
 @pytest.mark.parametrize(
     ("method", "options", "smallest"),
     [
-        ("shapley_sampled", {}, 79),  # "auto": two random orders, 2n - 1
+        ("shapley_sampled", {}, 79),  # "auto": v(N) and n - 1 complementary pairs, 2n - 1
         ("shapley_sampled", {"sampler": "svarm"}, 6001),
         ("shapley_sampled", {"sampler": "permutation"}, 40),
-        ("banzhaf_sampled", {}, 82),  # "auto": two stars, 2(n + 1)
+        ("banzhaf_sampled", {}, 79),  # "auto": v(N) and n - 1 complementary pairs, 2n - 1
         ("banzhaf_sampled", {"sampler": "msr"}, 6001),
         (
             "owen_sampled",

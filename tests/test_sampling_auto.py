@@ -60,22 +60,23 @@ def test_auto_runs_svarm_from_its_minimum_with_the_same_estimate():
     assert auto.chosen_method == "svarm" and str(need) in auto.choice_reason
 
 
-def test_auto_runs_permutation_below_the_svarm_minimum():
+def test_auto_runs_regression_below_the_svarm_minimum():
     g = ba.games.airport(np.arange(1.0, 13.0))
     budget = level_minimum(12) - 1
     auto = ba.shapley_sampled(g, budget, rng=2)
-    perm = ba.shapley_sampled(g, budget, method="permutation", rng=2)
+    perm = ba.shapley_sampled(g, budget, method="regression", rng=2)
     assert_array_equal(auto.values, perm.values)
-    assert auto.method == "shapley_sampled (permutation)"
-    assert auto.chosen_method == "permutation" and auto.evaluations <= budget
-    assert choose_shapley_method(12, budget)[0] == "permutation"
+    assert auto.method == "shapley_sampled (regression)"
+    assert auto.chosen_method == "regression" and auto.evaluations <= budget
+    assert choose_shapley_method(12, budget)[0] == "regression"
 
 
 def test_auto_accepts_two_orders_and_refuses_less_naming_the_numbers():
     g = ba.games.airport(np.arange(1.0, 13.0))
     assert auto_minimum(12) == 23
     est = ba.shapley_sampled(g, 23, rng=0)
-    assert est.samples == 2 and np.all(np.isfinite(est.stderr))
+    # v(N) and 11 complementary pairs
+    assert est.samples == 11 and est.evaluations == 23 and np.all(np.isfinite(est.stderr))
     with pytest.raises(InvalidGameError, match=r"budget = 22 is below 23: method 'auto' for 12"):
         ba.shapley_sampled(g, 22)
     # tiny games: every coalition is fewer than two orders
@@ -86,7 +87,7 @@ def test_auto_on_a_hundred_player_oracle_from_ten_n():
     costs = np.random.default_rng(7).uniform(1.0, 100.0, 100)
     exact = airport_shapley(costs)
     est = ba.shapley_sampled(airport_oracle(costs), 1_000, rng=1)
-    assert est.chosen_method == "permutation" and est.evaluations <= 1_000
+    assert est.chosen_method == "regression" and est.evaluations <= 1_000
     assert np.all(est.stderr > 0)
     assert np.mean(np.abs(est.values - exact) <= Z95 * est.stderr) >= 0.85
 
@@ -96,7 +97,7 @@ def test_auto_settles_a_partnership_below_the_svarm_minimum():
 
     p = linear_group(40)
     s = p.settle("shapley_sampled", budget=400, rng=0)
-    assert s.payoffs.chosen_method == "permutation"
+    assert s.payoffs.chosen_method == "regression"
     assert_allclose(s.payoffs.total, p.oracle().grand, rtol=1e-9)
     assert s.stderr is not None and np.all(s.stderr > 0)
 
@@ -104,7 +105,9 @@ def test_auto_settles_a_partnership_below_the_svarm_minimum():
 @settings(max_examples=40, deadline=None)
 @given(
     g=tu_games(n=(2, 7)),
-    method=st.sampled_from(["auto", "permutation", "antithetic", "svarm", "stratified"]),
+    method=st.sampled_from(
+        ["auto", "permutation", "antithetic", "svarm", "stratified", "regression"]
+    ),
     extra=st.integers(0, 400),
     seed=st.integers(0, 2**16),
 )
@@ -154,7 +157,7 @@ def test_a_never_pivotal_small_voter_gets_the_rule_of_three_and_the_result_names
     g = ba.games.weighted_voting(w, 0.6 * sum(w))
     named = 0
     for seed in range(20):
-        est = ba.shapley_sampled(g, 31, rng=seed)  # two orders
+        est = ba.shapley_sampled(g, 31, method="permutation", rng=seed)  # two orders
         if est.values[-1] == 0.0:  # never pivotal in the sample: all marginals 0
             named += 1
             assert est.unvaried_strata >= 1 and est.unvaried_bound == "rule of three (95%)"
@@ -162,47 +165,49 @@ def test_a_never_pivotal_small_voter_gets_the_rule_of_three_and_the_result_names
             p = 1 - 0.05**0.5
             assert_allclose(est.stderr[-1], np.sqrt(p * 1.0 / 2.0))
     assert named > 0
-    exact = ba.shapley_sampled(g, 10**30, rng=0)
+    exact = ba.shapley_sampled(g, 10**30, method="permutation", rng=0)
     assert exact.exact and "unvaried_bound" not in exact.diagnostics
 
 
 # ------------------------------------------------------------ banzhaf_sampled and owen_sampled
-def test_banzhaf_auto_runs_msr_from_its_minimum_with_the_same_estimate():
-    g = ba.games.airport(np.arange(1.0, 9.0))
-    need = level_minimum(8)
+def test_banzhaf_auto_runs_msr_from_four_times_its_minimum_with_the_same_estimate():
+    g = ba.games.airport(np.arange(1.0, 13.0))
+    need = 4 * level_minimum(12)
     auto = ba.banzhaf_sampled(g, need, rng=4)
     msr = ba.banzhaf_sampled(g, need, method="msr", rng=4)
     assert_array_equal(auto.values, msr.values)
     assert_array_equal(auto.stderr, msr.stderr)
     assert auto.method == msr.method == "banzhaf_sampled (msr)"
     assert auto.chosen_method == "msr" and str(need) in auto.choice_reason
-    assert choose_banzhaf_method(8, need)[0] == "msr"
+    assert choose_banzhaf_method(12, need)[0] == "msr"
+    assert choose_banzhaf_method(12, need - 1)[0] == "regression"
 
 
-def test_banzhaf_auto_runs_star_below_the_msr_minimum():
+def test_banzhaf_auto_runs_regression_below_four_times_the_msr_minimum():
     g = ba.games.airport(np.arange(1.0, 13.0))
-    budget = level_minimum(12) - 1
+    budget = 4 * level_minimum(12) - 1
     auto = ba.banzhaf_sampled(g, budget, rng=2)
-    star = ba.banzhaf_sampled(g, budget, method="star", rng=2)
+    star = ba.banzhaf_sampled(g, budget, method="regression", rng=2)
     assert_array_equal(auto.values, star.values)
     assert_array_equal(auto.stderr, star.stderr)
-    assert auto.method == "banzhaf_sampled (star)" and auto.chosen_method == "star"
-    assert str(level_minimum(12)) in auto.choice_reason and auto.evaluations <= budget
+    assert auto.method == "banzhaf_sampled (regression)" and auto.chosen_method == "regression"
+    assert str(4 * level_minimum(12)) in auto.choice_reason and auto.evaluations <= budget
     norm = ba.banzhaf_sampled(g, budget, rng=2, normalized=True)
-    assert norm.chosen_method == "star" and norm.method == "banzhaf_sampled (star) normalized"
+    assert norm.chosen_method == "regression"
+    assert norm.method == "banzhaf_sampled (regression) normalized"
 
 
-def test_banzhaf_auto_accepts_two_stars_and_refuses_less_naming_the_numbers():
+def test_banzhaf_auto_accepts_2n_minus_1_and_refuses_less_naming_the_numbers():
     g = ba.games.airport(np.arange(1.0, 13.0))
-    assert banzhaf_auto_minimum(12) == 26
-    est = ba.banzhaf_sampled(g, 26, rng=0)
-    assert est.samples == 2 and np.all(np.isfinite(est.stderr)) and np.all(est.stderr > 0)
-    with pytest.raises(InvalidGameError, match=r"budget = 25 is below 26: method 'auto' for 12"):
-        ba.banzhaf_sampled(g, 25)
-    # tiny games: every coalition is fewer than two stars
+    assert banzhaf_auto_minimum(12) == 23
+    est = ba.banzhaf_sampled(g, 23, rng=0)
+    assert est.samples == 11 and np.all(np.isfinite(est.stderr)) and np.all(est.stderr > 0)
+    with pytest.raises(InvalidGameError, match=r"budget = 22 is below 23: method 'auto' for 12"):
+        ba.banzhaf_sampled(g, 22)
+    # tiny games: every coalition is fewer than v(N) and four pairs
     assert banzhaf_auto_minimum(3) == 7 and banzhaf_auto_minimum(1) == 1
     tiny = ba.banzhaf_sampled(ba.games.airport([1.0, 2.0, 3.0]), 7, rng=0)
-    assert tiny.exact and tiny.chosen_method == "msr"
+    assert tiny.exact and tiny.chosen_method == "regression"
     assert_allclose(tiny.values, ba.banzhaf(ba.games.airport([1.0, 2.0, 3.0])).values)
 
 
@@ -213,7 +218,7 @@ def test_banzhaf_auto_covers_below_the_msr_minimum(budget):
     hit = []
     for seed in range(100):
         est = ba.banzhaf_sampled(g, budget, rng=seed)
-        assert est.chosen_method == "star" and np.all(est.stderr > 0)
+        assert est.chosen_method == "regression" and np.all(est.stderr > 0)
         hit.append(np.abs(est.values - exact) <= Z95 * est.stderr + 1e-12)
     assert np.mean(hit) >= 0.9
 
@@ -250,7 +255,7 @@ def test_owen_auto_runs_svarm_when_affordable_else_orders_and_refuses_less():
 def test_banzhaf_auto_gives_no_zero_standard_error_unless_exact(g, extra, seed):
     budget = banzhaf_auto_minimum(g.n) + extra
     est = ba.banzhaf_sampled(g, budget, rng=seed)
-    assert est.chosen_method in ("msr", "star") and est.evaluations <= budget
+    assert est.chosen_method in ("msr", "regression") and est.evaluations <= budget
     if not est.exact:
         assert np.all(est.stderr > 0)
     else:

@@ -64,12 +64,17 @@ the most expensive runways' intervals still cover well below 95%.
 Methods
 -------
 ``"auto"`` (the default of :func:`shapley_sampled`)
-    ``"svarm"`` when the budget reaches its minimum (about ``4 n**2``), ``"permutation"``
-    below it, from ``2n - 1`` evaluations (two orders); the choice is recorded in the
-    diagnostics ``chosen_method`` and ``choice_reason``.  ``"auto"`` is the default of
-    :func:`banzhaf_sampled` too (``"msr"`` from the same minimum, ``"star"`` below it, from
-    ``2(n + 1)`` evaluations) and of :func:`owen_sampled` (its two-level ``"svarm"`` when
-    the budget allows, union-respecting orders from ``2n - 1`` below it).
+    ``"svarm"`` when the budget reaches its minimum (about ``4 n**2``), ``"regression"``
+    below it, from ``2n - 1`` evaluations (``v(N)`` and ``n - 1`` complementary pairs); the
+    choice is recorded in the diagnostics ``chosen_method`` and ``choice_reason``.
+    ``"auto"`` is the default of :func:`banzhaf_sampled` too (``"msr"`` from four times that
+    minimum, ``"regression"`` below it, from ``2n - 1``) and of :func:`owen_sampled` (its
+    two-level ``"svarm"`` when the budget allows, union-respecting orders from ``2n - 1``
+    below it).
+``"regression"``
+    Regression-adjusted Monte Carlo (Witter, Liu and Musco 2025): a surrogate of the game
+    fitted on complementary pairs of coalitions, its exact value, and an importance-weighted,
+    two-fold cross-fitted Monte Carlo estimate of the residual.  See :func:`shapley_sampled`.
 ``"svarm"``
     Stratified SVARM (Kolpaczki, Bengs, Muschalik and Hüllermeier 2024) with three
     refinements: coalition sizes with few coalitions are enumerated exactly; the remaining
@@ -83,6 +88,20 @@ Methods
 ``"stratified"``
     Castro, Gómez, Molina and Tejada (2017): strata by (player, position), a pilot phase and
     Neyman allocation of the rest.
+
+Why ``"auto"`` runs ``"regression"`` below svarm's minimum: on the seven benchmark games
+(the four below and oracles of 100, 60 and 51 players) at budgets ``10 n``, ``100 n`` and
+``1000 n`` (20 seeded runs per cell) its RMSE was 0.23 to 0.84 times that of permutation
+sampling in every cell where svarm cannot run (10n everywhere, 100n on the large games), so
+``"auto"`` went from 0.45 to 0.34 times permutation sampling's RMSE (geometric mean over the
+21 cells), with pooled 95% coverage 0.952 and no game below 0.94.  Above svarm's minimum
+svarm stayed ahead on most games (0.11 against 0.43 on the 51-player voting game at 1000n),
+regression on the linear production game (0.16 against 0.31).  Regression's error bars: the
+sample variance of the cross-fitted pair units with Student's ``t`` in place of the normal
+quantile; where a player's units show no variation (an additive game: the residual is 0 on
+every pair) the rule-of-three bound above, with the spread of unseen units taken from the
+largest magnitude of the game and of its surrogate; where they are zero but in a few pairs,
+the Wilson bound above.
 
 Why ``"auto"`` runs ``"svarm"`` whenever the budget allows: at equal budget on the games of
 ``benchmarks/bench_sampling.py`` (an airport game, n = 20; a weighted voting game, a linear
@@ -126,9 +145,11 @@ __all__ = [
     "OwenMethod",
 ]
 
-ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "auto"]
-BanzhafMethod = Literal["msr", "star", "auto"]
+ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "auto", "regression"]
+BanzhafMethod = Literal["msr", "star", "auto", "regression"]
 OwenMethod = Literal["svarm", "permutation", "antithetic", "auto"]
+#: Surrogates of method ``"regression"`` (``"tree"`` needs the ``surrogate`` extra).
+SurrogateKind = Literal["linear", "tree"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
 #: stopping is checked between batches) and for a dense game (where it only bounds memory).
@@ -163,6 +184,28 @@ def _check_method(method: object, valid: tuple[str, ...]) -> str:
             + ", ".join(repr(m) for m in valid)
         )
     return method
+
+
+def _check_surrogate(surrogate: object, method: str) -> str:
+    """The surrogate kind, refused in one line when unknown, when given with a method that
+    does not use it (only ``"regression"`` and ``"auto"`` do), or when its optional
+    dependency is missing."""
+    valid = get_args(SurrogateKind)
+    if not isinstance(surrogate, str) or surrogate not in valid:
+        raise InvalidGameError(
+            f"surrogate = {surrogate!r} is not a surrogate kind; valid kinds are "
+            + ", ".join(repr(k) for k in valid)
+        )
+    if surrogate != "linear" and method not in ("regression", "auto"):
+        raise InvalidGameError(
+            f"surrogate = {surrogate!r} is used only by method 'regression' (and 'auto' when "
+            f"it runs regression), not by method {method!r}; drop surrogate or use "
+            "method='regression'"
+        )
+    from ._surrogate import require_surrogate  # lazy: engines load on first use
+
+    require_surrogate(surrogate)
+    return surrogate
 
 
 def _check_int(value: object, name: str, minimum: int) -> int:
@@ -254,8 +297,8 @@ def _minimum_budget(method: str, n: int, func: str = "shapley_sampled") -> tuple
         need = banzhaf_auto_minimum(n)
         return need, (
             f"method 'auto' for {n} players needs at least {need} coalition evaluations "
-            "(two random coalitions and their neighbours, the fewest that give a standard "
-            "error)"
+            "(v(N) and complementary pairs of coalitions, at least n - 1 and 4, the fewest "
+            "that give a cross-fitted standard error)"
         )
     if method == "auto":
         from ._sampling_auto import auto_minimum  # lazy: engines load on first use
@@ -263,7 +306,17 @@ def _minimum_budget(method: str, n: int, func: str = "shapley_sampled") -> tuple
         need = auto_minimum(n)
         return need, (
             f"method 'auto' for {n} players needs at least {need} coalition evaluations "
-            "(two random orders, the fewest that give a standard error)"
+            "(v(N) and complementary pairs of coalitions, at least n - 1 and 4, the fewest "
+            "that give a cross-fitted standard error)"
+        )
+    if method == "regression":
+        from ._sampling_regression import regression_minimum  # lazy: engines load on first use
+
+        need = regression_minimum(n)
+        return need, (
+            f"method 'regression' for {n} players needs at least {need} coalition evaluations "
+            "(v(N) and complementary pairs of coalitions, at least n - 1 and 4, the fewest "
+            "that give a cross-fitted standard error)"
         )
     if method == "permutation":
         return n, f"one random order of {n} players needs {n} coalition evaluations"
@@ -460,6 +513,7 @@ def shapley_sampled(
     batch_size: int | None = None,
     efficient: bool = False,
     target_stderr: float | None = None,
+    surrogate: SurrogateKind = "linear",
 ) -> Allocation:
     r"""Shapley value estimated from at most ``budget`` coalition evaluations.
 
@@ -481,14 +535,15 @@ def shapley_sampled(
         smallest budget depends on the method (``2n - 1`` for ``"auto"``, ``n`` for
         ``"permutation"``); a smaller one raises :class:`InvalidGameError` naming the
         minimum.
-    method : {"auto", "svarm", "permutation", "antithetic", "stratified"}
+    method : {"auto", "svarm", "regression", "permutation", "antithetic", "stratified"}
         ``"auto"`` (default)
             Chooses by budget and size: ``"svarm"`` when the budget reaches its minimum
             (sizes 1 and ``n - 1`` enumerated and two samples in every (player, size)
             stratum, about ``4 n**2`` evaluations: 31 for 5 players, 1,401 for 20, 39,001
-            for 100), else ``"permutation"``, which runs from two orders.  ``"auto"``
-            accepts any budget of at least ``2n - 1`` (two orders, the fewest that give a
-            standard error); the result's method label names the estimator run, and the
+            for 100), else ``"regression"``, which runs from ``2n - 1`` evaluations.
+            ``"auto"`` accepts any budget of at least ``2n - 1`` (``v(N)`` and ``n - 1``
+            complementary pairs, at least 4, the fewest that give a cross-fitted standard
+            error); the result's method label names the estimator run, and the
             diagnostics ``chosen_method`` and ``choice_reason`` record the choice.  With a
             budget that reaches svarm's minimum the result is identical to
             ``method="svarm"`` with the same seed.
@@ -526,6 +581,33 @@ def shapley_sampled(
             strata that showed no variation then carry the rule-of-three bound of the
             module notes (``inf`` when every value seen was 0), never a standard error of
             0.
+        ``"regression"``
+            Regression-adjusted Monte Carlo, Witter, Liu and Musco (2025),
+            "Regression-adjusted Monte Carlo estimators for Shapley values and
+            probabilistic values".  With ``omega_i(S) = alpha_s`` for ``i in S`` and
+            ``-gamma_s`` otherwise (``alpha_s = (s-1)!(n-s)!/n!``,
+            ``gamma_s = s!(n-s-1)!/n!``), ``phi_i(v) = sum_S omega_i(S) v(S)``, and for any
+            surrogate ``f`` with known values ``phi(v) = phi(f) + phi(v - f)``.  A size
+            ``s`` is drawn from ``q``, an equal mixture of the Shapley kernel
+            (``q_s ~ 1 / (s (n - s))``) and the uniform distribution over sizes (Leverage
+            SHAP, Musco and Witter 2025), a coalition ``S`` uniformly among those of that
+            size, and ``S`` and ``N \ S`` are evaluated together.  With ``g = v - f`` the
+            pair's unit ``u_i = C(n, s) / (2 q_s) (alpha_s [i in S] - gamma_s [i not in S])
+            (g(S) - g(N \ S))`` has expectation the sampled sizes' part of ``phi_i(g)``; the
+            terms of ``N``, the empty coalition and any enumerated size are computed
+            exactly.  The surrogate (``f(S) = b_0 + sum_{i in S} b_i + t_|S|``, whose
+            Shapley value is ``b``) is fitted by least squares weighted by each size's
+            variance cost, with a vanishing ridge towards ``v(N) / n``.  Two-fold
+            cross-fitting: the units of each half of the pairs use the surrogate fitted on
+            the other half, so the estimate is unbiased; its standard error is that of the
+            mean of the per-pair estimates, widened to Student's ``t`` with ``m - 1``
+            degrees of freedom, with the rule-of-three bound (an additive game: residual 0
+            on every pair) and the Wilson rare-event bound of the module notes.  Sizes
+            that sampling would visit more often than they have coalitions are enumerated
+            (``exact_sizes``).  The estimate sums to ``v(N)``.  Early stopping is checked
+            after rounds of 64, 128, 256, ... pairs; the sample, drawn 32 pairs at a time,
+            does not depend on ``batch_size`` nor on ``target_stderr`` (a target reached
+            only at the end gives the estimate without one).
         ``"permutation"``
             Castro, Gómez and Tejada (2009), "Polynomial calculation of the Shapley value
             based on sampling", Computers & Operations Research 36(5): the mean marginal
@@ -568,6 +650,19 @@ def shapley_sampled(
         Stop early once every player's standard error is at most this (checked after each
         batch, once at least 32 orders, or after the pilot, are in).  If the budget runs out
         first, a ``RuntimeWarning`` says so and ``converged`` is False.
+    surrogate : {"linear", "tree"}, default "linear"
+        The surrogate ``f`` of method ``"regression"`` (and of ``"auto"`` when it runs
+        regression, recorded in the diagnostic ``surrogate``).  ``"linear"``: additive plus
+        a term per coalition size, fitted by weighted ridge least squares.  ``"tree"``:
+        gradient-boosted trees (LightGBM, the ``surrogate`` extra:
+        ``pip install "benefit-alloc[surrogate]"``) whose exact values are taken leaf by
+        leaf (Lundberg et al. 2020, interventional TreeSHAP); each fit is seeded from
+        ``rng``, so the estimate stays reproducible by seed.  Any surrogate fitted on the
+        other fold keeps the estimate unbiased; the better it follows the game, the smaller
+        the variance.  A kind other than ``"linear"`` with a method other than
+        ``"regression"`` or ``"auto"`` raises :class:`InvalidGameError`; ``"tree"`` without
+        lightgbm raises :class:`~benefit_alloc.errors.BenefitAllocError` before any
+        evaluation.
 
     Returns
     -------
@@ -589,8 +684,11 @@ def shapley_sampled(
     ------
     InvalidGameError
         On a budget below the method's minimum, an unknown method (the valid ones are
-        listed), a bad ``rng``, ``batch_size`` or ``target_stderr``, or an oracle that
+        listed), a bad ``rng``, ``batch_size`` or ``target_stderr``, an unknown
+        ``surrogate`` or one given with a method that does not use it, or an oracle that
         returns the wrong shape or a non-finite value.
+    BenefitAllocError
+        ``surrogate="tree"`` without lightgbm installed (the ``surrogate`` extra).
 
     Examples
     --------
@@ -627,6 +725,7 @@ def shapley_sampled(
         target_stderr,
     )
     eff = _check_flag(efficient, "efficient")
+    kind = _check_surrogate(surrogate, name)
     n = game.n
     choice: dict[str, object] = {}
     if name == "auto":
@@ -655,6 +754,10 @@ def shapley_sampled(
         )
     elif name == "stratified":
         res = run_position_strata(ev, budget, batch, target, gen)
+    elif name == "regression":
+        from ._sampling_regression import run_regression  # lazy: engines load on first use
+
+        res = run_regression(ev, "shapley", budget, batch, target, gen, surrogate=kind)
     else:
         res = run_levels(ev, *shapley_weights(n), budget, batch, target, gen, eff)
     return _recorded(
@@ -679,6 +782,7 @@ def banzhaf_sampled(
     batch_size: int | None = None,
     target_stderr: float | None = None,
     normalized: bool = False,
+    surrogate: SurrogateKind = "linear",
 ) -> Allocation:
     r"""Banzhaf value estimated from at most ``budget`` coalition evaluations.
 
@@ -692,14 +796,23 @@ def banzhaf_sampled(
 
     Parameters
     ----------
-    game, budget, rng, batch_size, target_stderr
-        As in :func:`shapley_sampled`.
-    method : {"auto", "msr", "star"}
+    game, budget, rng, batch_size, target_stderr, surrogate
+        As in :func:`shapley_sampled` (``surrogate`` is used by ``"regression"``, and by
+        ``"auto"`` when it runs regression).
+    method : {"auto", "msr", "star", "regression"}
         ``"auto"`` (default)
-            ``"msr"`` when the budget reaches its minimum (about ``4 n**2``, as for
-            ``"svarm"``), ``"star"`` below it, from ``2(n + 1)`` evaluations (two stars, the
-            fewest that give a standard error; every coalition when that is fewer).  The
-            choice is recorded in the diagnostics ``chosen_method`` and ``choice_reason``.
+            ``"msr"`` when the budget reaches four times its minimum (about ``4 n**2``, as
+            for ``"svarm"``), ``"regression"`` below it, from ``2n - 1`` evaluations (every
+            coalition when that is fewer).  The choice is recorded in the diagnostics
+            ``chosen_method`` and ``choice_reason``.  On the four small benchmark games
+            (20 runs per cell) regression had 0.31 to 0.56 times the RMSE of ``"star"`` at
+            ``10 n``, 0.33 to 0.88 times that of ``"msr"`` at ``100 n`` and 0.41 to 1.19
+            times at ``1000 n``.
+        ``"regression"``
+            As for :func:`shapley_sampled`, with ``alpha_s = gamma_s = 2**(1 - n)`` and
+            coalitions of sizes 1 to ``n - 1`` drawn uniformly (``q_s`` proportional to
+            ``C(n, s)``; the terms of ``N`` and the empty coalition are exact); the
+            surrogate's Banzhaf value includes its size terms.
         ``"msr"``
             Maximum sample reuse (Wang and Jia 2023, "Data Banzhaf: a robust data valuation
             framework for machine learning", AISTATS): every evaluated coalition updates
@@ -765,6 +878,7 @@ def banzhaf_sampled(
         target_stderr,
     )
     norm = _check_flag(normalized, "normalized")
+    kind = _check_surrogate(surrogate, name)
     n = game.n
     choice: dict[str, object] = {}
     if name == "auto":
@@ -782,6 +896,10 @@ def banzhaf_sampled(
         ev = Evaluator(game)
         if name == "star":
             res = run_star(ev, budget, batch, target, gen)
+        elif name == "regression":
+            from ._sampling_regression import run_regression  # lazy: engines load on first use
+
+            res = run_regression(ev, "banzhaf", budget, batch, target, gen, surrogate=kind)
         else:
             res = run_levels(ev, *banzhaf_weights(n), budget, batch, target, gen, False)
         exact = _finish(game, res, label, target, ev.scale)
