@@ -158,7 +158,8 @@ def run_cell(
         hit = np.abs(err) <= Z95 * se + tol
         hits.append(hit[g.varying])
         if not diag.get("exact", False):
-            zero = se == 0
+            named = set(diag.get("exact_players", ()))  # values computed exactly, said so
+            zero = (se == 0) & ~np.isin(np.asarray(g.game.players, dtype=object), list(named))
             res.zero_width += int(np.count_nonzero(zero))
             res.zero_wrong += int(np.count_nonzero(zero & (np.abs(err) > tol)))
         chosen.add(str(diag.get("chosen_method", method)))
@@ -287,6 +288,10 @@ def peers_section(path: Path, digest: str, ours: dict[tuple[str, int], float]) -
 
 
 # ----------------------------------------------------------------------------- tables
+#: RMSE ratio below which a cell counts as computed exactly (rounding, not sampling error).
+EXACT_RATIO = 1e-9
+
+
 def geo(values: list[float]) -> float:
     vals = [v for v in values if v > 0 and math.isfinite(v)]
     return math.exp(float(np.mean(np.log(vals)))) if vals else math.nan
@@ -350,7 +355,10 @@ def family_section(
             sum_lines.append(f"| {m} | 0 | | " + "| " * (4 + (peers is not None)))
             continue
         ratios = [r.rmse / baseline(r.game, r.factor).rmse for r in ran]
-        gm = geo(ratios)
+        # cells where the method computed every value exactly (RMSE at rounding level) are
+        # counted apart: a ratio of 1e-14 says nothing about the sampler
+        exact_cells = sum(1 for x in ratios if x < EXACT_RATIO)
+        gm = geo([x for x in ratios if x >= EXACT_RATIO])
         peer_ratios = (
             [r.rmse / peers[(r.game, r.factor)]["rmse"] for r in ran if (r.game, r.factor) in peers]
             if peers is not None
@@ -368,11 +376,12 @@ def family_section(
         bias = max(r.bias for r in ran)
         peer_cell = f" {geo(peer_ratios):.3f} ({len(peer_ratios)}) |" if peers is not None else ""
         sum_lines.append(
-            f"| {m} | {len(ran)} | {gm:.3f} |{peer_cell} {pooled:.4f} | {low} ({per_game[low]:.3f}) | "
+            f"| {m} | {len(ran)}{f' ({exact_cells} exact)' if exact_cells else ''} | {gm:.3f} |{peer_cell} {pooled:.4f} | {low} ({per_game[low]:.3f}) | "
             f"{zero} ({wrong}) | {bias:.2f} |"
         )
         summary[m] = {
             "cells": len(ran),
+            "exact_cells": exact_cells,
             "gm": gm,
             "gm_peer": geo(peer_ratios),
             "peer_cells": len(peer_ratios),
@@ -644,7 +653,9 @@ def render(raw: dict, peers_path: Path, digest: str) -> str:
             s = summ["auto"]
             met = "met" if s["gm"] <= 0.5 else "NOT met"
             targets.append(
-                f"- Owen `auto`: geometric mean RMSE / permutation {s['gm']:.3f} (target "
+                f"- Owen `auto`: geometric mean RMSE / permutation {s['gm']:.3f} over the "
+                f"{s['cells'] - s['exact_cells']} cells it sampled ({s['exact_cells']} computed "
+                "exactly, not counted) (target "
                 f"<= 0.5: {met}); pooled coverage {s['pooled']:.4f}, lowest game "
                 f"{s['lowest_game']} {s['lowest']:.3f}; zero-width {int(s['zero'])}."
             )

@@ -175,3 +175,24 @@ def test_bad_input_is_refused_with_the_numbers():
         ba.owen_sampled(big, many, 10**6, method="svarm")
     auto = ba.owen_sampled(big, many, 10 * n, rng=0)
     assert auto.chosen_method == "permutation" and "too many unions" in auto.choice_reason
+
+
+def test_players_of_unions_enumerated_in_full_are_named_exact_and_only_they_have_zero_width():
+    # unions of 1, 2 and 9 players: at a budget that samples the large union, the singleton
+    # and the pair are enumerated in full (exact values, standard error 0, named as exact);
+    # every other standard error is positive
+    rng = np.random.default_rng(3)
+    n = 12
+    g = ba.Game(np.concatenate([[0.0], rng.normal(size=2**n - 1)]))
+    unions = [[g.players[i] for i in u] for u in ([0], [1, 2], range(3, n))]
+    est = ba.owen_sampled(g, unions, budget=600, method="svarm", rng=1)
+    exact = ba.owen(g, unions).values
+    named = set(est.diagnostics["exact_players"])
+    assert named == {g.players[i] for i in (0, 1, 2)}
+    assert not est.exact
+    for i, p in enumerate(g.players):
+        if p in named:
+            assert est.stderr[i] == 0.0
+            np.testing.assert_allclose(est.values[i], exact[i], atol=1e-12)
+        else:
+            assert est.stderr[i] > 0.0

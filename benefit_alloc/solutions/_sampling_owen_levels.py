@@ -494,6 +494,15 @@ class _OwenLevels:
         return int(sum(int(self.mom[j].unvaried(sp).sum()) for j in self.sampled))
 
 
+def _exact_players(est: _OwenLevels, sampled: list[int]) -> tuple[int, ...]:
+    """Indices of the players whose unions have no sampled stratum: their values (quotient
+    share plus enumerated strata) are exact, and their standard error of 0 says so."""
+    open_unions = {est.strata[j][0] for j in sampled}
+    return tuple(
+        int(i) for u, g in enumerate(est.groups) if u not in open_unions for i in g.tolist()
+    )
+
+
 def run_owen_levels(
     ev: Evaluator,
     groups: list[list[int]],
@@ -520,6 +529,7 @@ def run_owen_levels(
         "unions": len(groups),
         "exact_strata": len(exact),
         "sampled_strata": len(sampled),
+        "exact_players": _exact_players(est, sampled),
     }
     if not sampled:
         extra["unvaried_strata"] = 0

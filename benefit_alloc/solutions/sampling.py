@@ -996,7 +996,8 @@ def owen_sampled(
             error of a player sums its strata's variances of the mean and is widened by
             ``(t_nu / z)**2`` with ``nu`` the Welch-Satterthwaite degrees of freedom (Welch
             1947), which matters when strata have two or three units.  Players whose strata
-            were all enumerated have a standard error of 0: their values are exact.
+            were all enumerated have a standard error of 0: their values are exact, and
+            the diagnostic ``exact_players`` names them.
             Minimum budget: ``2**m - 1`` plus, per stratum, two units of ``|U|`` or all its
             coalitions if fewer.
         ``"permutation"``
@@ -1019,8 +1020,9 @@ def owen_sampled(
     Returns
     -------
     Allocation
-        As for :func:`shapley_sampled`; for ``"svarm"`` also ``unions``, ``exact_strata``
-        and ``sampled_strata``.
+        As for :func:`shapley_sampled`; for ``"svarm"`` also ``unions``, ``exact_strata``,
+        ``sampled_strata`` and ``exact_players`` (the names of the players whose unions were
+        enumerated in full: their values are exact and their standard errors 0).
 
     Raises
     ------
@@ -1076,6 +1078,9 @@ def owen_sampled(
     if name == "svarm":
         budget = min(budget, owen_levels_population(groups))
         res = run_owen_levels(ev, groups, budget, batch, target, gen)
+        exact_ix = res.extra["exact_players"]
+        if isinstance(exact_ix, tuple):  # indices from the engine; the result names them
+            res.extra["exact_players"] = tuple(game.players[i] for i in exact_ix)
         return _recorded(_finish(game, res, label, target, ev.scale), choice)
     names = [[game.players[i] for i in g] for g in groups]
     cost = _enumeration_cost(name, n, groups)
