@@ -9,6 +9,19 @@ import benefit_alloc as ba
 from benefit_alloc.production import LinearProduction
 
 
+def readme_production() -> LinearProduction:
+    """The README's production programme: three resources (teaching, lab, engineers), three
+    activities (course, apprenticeship, research), three outputs (graduates, patents,
+    revenue)."""
+    return LinearProduction(
+        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
+        resources=["teaching", "lab", "engineers"],
+        activities=["course", "apprenticeship", "research"],
+        yields=[[1, 0, 0], [1, 0, 1], [0, 0.5, 20]],
+        outputs=["graduates", "patents", "revenue"],
+    )
+
+
 def linear_group(n: int, seed: int = 0, *, firm_costs: bool = False) -> ba.Partnership:
     """A linear-production group of ``n`` parties, one in five a college (seeded).
 
@@ -20,13 +33,7 @@ def linear_group(n: int, seed: int = 0, *, firm_costs: bool = False) -> ba.Partn
     Contributions (and costs) are drawn in party order from ``default_rng(seed)``.
     """
     rng = np.random.default_rng(seed)
-    production = LinearProduction(
-        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
-        resources=["teaching", "lab", "engineers"],
-        activities=["course", "apprenticeship", "research"],
-        yields=[[1, 0, 0], [1, 0, 1], [0, 0.5, 20]],
-        outputs=["graduates", "patents", "revenue"],
-    )
+    production = readme_production()
     parties, utilities = [], {}
     for i in range(n):
         if i % 5 == 0:

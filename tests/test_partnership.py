@@ -534,15 +534,9 @@ def test_non_transferable_plans_maximise_summed_utilities():
 
 # ------------------------------------------------------------------ Owen's dual split
 def _linear_partnership(engineers=1500.0, college=None):
-    from benefit_alloc.production import LinearProduction
+    from tests.large_groups import readme_production
 
-    production = LinearProduction(
-        [[20, 10, 20], [10, 10, 40], [0, 10, 60]],
-        resources=["teaching", "lab", "engineers"],
-        activities=["course", "apprenticeship", "research"],
-        yields=[[1, 0, 0], [1, 0, 1], [0, 0.5, 20]],
-        outputs=["graduates", "patents", "revenue"],
-    )
+    production = readme_production()
     return ba.Partnership(
         [
             ba.Party("College", "nonprofit", {"teaching": 2000, "lab": 300}),

@@ -53,22 +53,15 @@ def test_an_additive_game_is_exact_with_a_finite_nonzero_bound(func):
     assert est.unvaried_strata == 10 and est.unvaried_bound == "rule of three (95%)"
 
 
-def test_the_estimate_is_unbiased_on_a_random_game():
-    g = random_game(7, 0)
-    exact = ba.shapley(g).values
-    runs = np.array(
-        [ba.shapley_sampled(g, 40, method="regression", rng=s).values for s in range(400)]
-    )
-    se_of_mean = runs.std(axis=0, ddof=1) / np.sqrt(len(runs))
-    assert np.all(np.abs(runs.mean(axis=0) - exact) <= 4 * se_of_mean)
-
-
-def test_banzhaf_estimate_is_unbiased_on_a_random_game():
-    g = random_game(7, 1)
-    exact = ba.banzhaf(g).values
-    runs = np.array(
-        [ba.banzhaf_sampled(g, 40, method="regression", rng=s).values for s in range(400)]
-    )
+@pytest.mark.parametrize(
+    "sampled, exact_of, seed",
+    [(ba.shapley_sampled, ba.shapley, 0), (ba.banzhaf_sampled, ba.banzhaf, 1)],
+    ids=["shapley", "banzhaf"],
+)
+def test_the_estimate_is_unbiased_on_a_random_game(sampled, exact_of, seed):
+    g = random_game(7, seed)
+    exact = exact_of(g).values
+    runs = np.array([sampled(g, 40, method="regression", rng=s).values for s in range(400)])
     se_of_mean = runs.std(axis=0, ddof=1) / np.sqrt(len(runs))
     assert np.all(np.abs(runs.mean(axis=0) - exact) <= 4 * se_of_mean)
 
