@@ -44,6 +44,7 @@ from ._sampling_common import (
     rare_event_var,
     stop_early,
 )
+from ._sampling_common import student_factor as variance_student_factor
 from ._surrogate import SURROGATES, Surrogate
 
 #: Cross-fitting folds.
@@ -413,18 +414,13 @@ def _floored_var(mom: Moments, spread: float) -> tuple[NDArray[np.float64], NDAr
     return var, flat
 
 
-#: The two-sided 95% normal quantile that ``Allocation.confidence_interval`` uses.
-_Z95 = 1.959963984540054
-
-
 def student_factor(m: int) -> float:
     """``t_{0.975, m - 1} / z_{0.975}``: how much wider Student's 95% interval is, for a
     mean of ``m`` units with an estimated variance, than the normal one (1.09 at ``m = 15``,
-    1.01 at ``m = 200``).  Standard errors are multiplied by it so that the normal interval
-    of the result is Student's."""
-    from scipy.special import stdtrit  # lazy: scipy loads on first use
-
-    return float(stdtrit(max(m - 1, 1), 0.975)) / _Z95
+    1.01 at ``m = 200``; at least one degree of freedom).  Standard errors are multiplied by
+    it so that the normal interval of the result is Student's.  The square root of
+    :func:`~._sampling_common.student_factor`, which works on variances."""
+    return math.sqrt(float(variance_student_factor(np.array(float(max(m, 2))))))
 
 
 def _rounds(pairs: int) -> list[int]:
