@@ -118,9 +118,9 @@ def test_constant_values_give_zero_values():
 def test_the_leaf_formulas_on_a_single_leaf():
     # value 6 on the leaf A = {0, 1}, B = {2}: Shapley 6 * 1! 1! / 3! = 1 for 0 and 1,
     # -6 * 2! 0! / 3! = -2 for 2; Banzhaf +-6 / 2**2
-    from benefit_alloc.solutions._surrogate_tree import _LeafTable
+    from benefit_alloc.solutions._leaf_games import LeafTable
 
-    table = _LeafTable(
+    table = LeafTable(
         value=np.array([6.0]),
         a=np.array([2]),
         b=np.array([1]),

@@ -194,21 +194,69 @@ def tree_factory(size_weights: NDArray[np.float64], prior: float) -> SurrogateFi
     return fit
 
 
-def require_surrogate(kind: str) -> None:
-    """Refuse in one line, before any evaluation, a surrogate kind whose optional
-    dependency is missing (``"tree"`` needs lightgbm, the ``surrogate`` extra)."""
+def cart_factory(size_weights: NDArray[np.float64], prior: float) -> SurrogateFitter:
+    """The fitter of the ``"cart"`` surrogate: one fully grown regression tree
+    (:func:`~._surrogate_cart.fit_cart_surrogate`, the ``surrogate`` extra), unweighted and
+    without a prior, seeded from the generator it is given."""
+    del size_weights, prior  # the tree fits every row alike
+
+    def fit(
+        members: NDArray[np.bool_], values: NDArray[np.float64], rng: np.random.Generator
+    ) -> Surrogate:
+        from ._surrogate_cart import fit_cart_surrogate  # lazy: scikit-learn is an extra
+
+        return fit_cart_surrogate(members, values, seed=int(rng.integers(2**31)))
+
+    return fit
+
+
+def _missing(kind: str) -> str | None:
+    """The one-line reason a surrogate kind cannot run here, or None."""
     if kind == "tree":
         from ._surrogate_tree import _lightgbm  # lazy: lightgbm is an optional extra
 
         try:
             _lightgbm()
         except BenefitAllocError:
-            raise BenefitAllocError(
+            return (
                 "surrogate='tree' needs lightgbm, which is not installed: "
                 "pip install \"benefit-alloc[surrogate]\" (or use surrogate='linear')"
-            ) from None
+            )
+    if kind == "cart":
+        from ._surrogate_cart import available  # lazy: scikit-learn is an optional extra
+
+        if not available():
+            return (
+                "surrogate='cart' needs scikit-learn, which is not installed: "
+                "pip install \"benefit-alloc[surrogate]\" (or use surrogate='linear')"
+            )
+    return None
 
 
-#: Surrogate kinds by name: ``"linear"`` (:class:`LinearSurrogate`) and ``"tree"``
-#: (:class:`~._surrogate_tree.TreeSurrogate`, loaded only when fitted).
-SURROGATES: dict[str, SurrogateFactory] = {"linear": linear_factory, "tree": tree_factory}
+def require_surrogate(kind: str) -> None:
+    """Refuse in one line, before any evaluation, a surrogate kind whose optional
+    dependency is missing (``"tree"`` needs lightgbm, ``"cart"`` scikit-learn: the
+    ``surrogate`` extra)."""
+    reason = _missing(kind)
+    if reason is not None:
+        raise BenefitAllocError(reason)
+
+
+#: Surrogate kinds by name: ``"linear"`` (:class:`LinearSurrogate`), ``"cart"``
+#: (:class:`~._surrogate_cart.CartSurrogate`) and ``"tree"``
+#: (:class:`~._surrogate_tree.TreeSurrogate`), the last two loaded only when fitted.
+SURROGATES: dict[str, SurrogateFactory] = {
+    "linear": linear_factory,
+    "cart": cart_factory,
+    "tree": tree_factory,
+}
+
+#: The kinds ``surrogate="auto"`` chooses among, in order of preference on ties: each
+#: fitted on part of the training coalitions and scored on the rest.
+AUTO_CANDIDATES = ("linear", "cart")
+
+
+def auto_candidates() -> tuple[str, ...]:
+    """The kinds of :data:`AUTO_CANDIDATES` that can run here (``"cart"`` needs the
+    ``surrogate`` extra); ``"linear"`` always can."""
+    return tuple(k for k in AUTO_CANDIDATES if _missing(k) is None)

@@ -10,24 +10,9 @@ The regressor is LightGBM (the ``surrogate`` extra, imported lazily), trained
 deterministically: one thread, a fixed seed, the number of boosting rounds chosen by early
 stopping on a held-out fifth drawn from the seed, then a refit on every row.
 
-Exact values (Lundberg et al. 2020, interventional TreeSHAP with a single background point).
-A boosted model is a sum of trees and each tree a sum over its leaves of
-``value * 1[x reaches the leaf]``; Shapley and Banzhaf values are linear, so it suffices to
-take them leaf by leaf.  The features are binary, the foreground point is ``x = 1_N`` and the
-background point ``0``: the coalition ``S`` evaluates the model at ``1_S``.  A leaf is reached
-by ``1_S`` iff ``A subset of S`` and ``B`` disjoint from ``S``, where ``A`` (``B``) holds the
-features whose splits on the leaf's path send the value 1 (0) towards the leaf.  A leaf whose
-path needs some feature both in and out of ``S`` is never reached and contributes nothing.
-The game ``u(S) = 1[A subset of S, B cap S = empty]`` with ``a = |A|``, ``b = |B|`` has
-
-* Shapley value ``(a-1)! b! / (a+b)!`` for ``i in A``, ``-a! (b-1)! / (a+b)!`` for ``j in B``
-  (a player of ``A`` is pivotal when it comes after the rest of ``A`` and before all of ``B``;
-  one of ``B`` when it comes after all of ``A`` and first among ``B``), ``0`` elsewhere;
-* Banzhaf value ``+-1 / 2**(a+b-1)`` for ``A`` and ``B`` respectively (the probability that
-  a uniform coalition of the other players holds the rest of ``A`` and none of ``B``).
-
-Both sums telescope to ``u(N) - u(empty)``, so the Shapley values are efficient for the
-surrogate game.  How a split treats 0 and 1 is read from the model, not assumed: LightGBM
+Exact values: a boosted model is a sum of trees and each tree a sum over its leaves of
+``value * 1[x reaches the leaf]``; the leaves are read from the model's dump and their values
+taken by :mod:`._leaf_games` (Lundberg et al. 2020).  How a split treats 0 and 1 is read from the model, not assumed: LightGBM
 sends a value to the left iff it is at most the threshold, except that with missing type
 ``"Zero"`` a zero goes the default direction.
 
@@ -40,7 +25,6 @@ understanding with explainable AI for trees. *Nature Machine Intelligence* 2, 56
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,8 +32,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import BenefitAllocError, InvalidGameError
+from ._leaf_games import LeafTable, leaf_table, tree_banzhaf, tree_shapley
 
-__all__ = ["TreeSurrogate", "fit_tree_surrogate"]
+__all__ = ["TreeSurrogate", "fit_tree_surrogate", "tree_banzhaf", "tree_shapley"]
 
 EXTRA = "benefit-alloc[surrogate]"
 _MISSING = (
@@ -162,86 +147,10 @@ def _leaves(tree: dict[str, Any]) -> list[tuple[float, frozenset[int], frozenset
     return out
 
 
-@dataclass(frozen=True)
-class _LeafTable:
-    """Reachable leaves, flattened: one row per (leaf, constrained feature) pair."""
-
-    value: NDArray[np.float64]  # (leaves,)
-    a: NDArray[np.int64]  # |A| per leaf
-    b: NDArray[np.int64]  # |B| per leaf
-    leaf: NDArray[np.int64]  # (pairs,) leaf of the pair
-    feature: NDArray[np.int64]  # (pairs,) feature of the pair
-    in_a: NDArray[np.bool_]  # (pairs,) the feature is in A (else in B)
-
-
-def _leaf_table(dump: dict[str, Any]) -> _LeafTable:
-    values: list[float] = []
-    a: list[int] = []
-    b: list[int] = []
-    leaf: list[int] = []
-    feature: list[int] = []
-    in_a: list[bool] = []
-    for info in dump["tree_info"]:
-        for value, ins, outs in _leaves(info["tree_structure"]):
-            if value == 0.0 or not (ins or outs):
-                continue  # constant leaves cancel in f(S) - f(empty)
-            k = len(values)
-            values.append(value)
-            a.append(len(ins))
-            b.append(len(outs))
-            for j in sorted(ins):
-                leaf.append(k)
-                feature.append(j)
-                in_a.append(True)
-            for j in sorted(outs):
-                leaf.append(k)
-                feature.append(j)
-                in_a.append(False)
-    return _LeafTable(
-        np.asarray(values, dtype=np.float64),
-        np.asarray(a, dtype=np.int64),
-        np.asarray(b, dtype=np.int64),
-        np.asarray(leaf, dtype=np.int64),
-        np.asarray(feature, dtype=np.int64),
-        np.asarray(in_a, dtype=np.bool_),
+def _leaf_table(dump: dict[str, Any]) -> LeafTable:
+    return leaf_table(
+        leaf for info in dump["tree_info"] for leaf in _leaves(info["tree_structure"])
     )
-
-
-def _factorials(top: int) -> NDArray[np.float64]:
-    return np.array([math.factorial(k) for k in range(top + 1)], dtype=np.float64)
-
-
-def _per_player(table: _LeafTable, weight: NDArray[np.float64], n: int) -> NDArray[np.float64]:
-    """``sum over (leaf, feature) pairs of value(leaf) * weight``, per feature."""
-    out = np.bincount(table.feature, weights=table.value[table.leaf] * weight, minlength=n)
-    return out.astype(np.float64)
-
-
-def tree_shapley(table: _LeafTable, n: int) -> NDArray[np.float64]:
-    """Exact Shapley values of ``S -> sum_leaves value * 1[A subset S, B cap S empty]``."""
-    if table.leaf.size == 0:
-        return np.zeros(n)
-    a, b = table.a[table.leaf], table.b[table.leaf]
-    fact = _factorials(int((table.a + table.b).max()))
-    # i in A: (a-1)! b! / (a+b)!;  j in B: -a! (b-1)! / (a+b)!
-    weight = (
-        np.where(
-            table.in_a,
-            fact[np.maximum(a - 1, 0)] * fact[b],
-            -fact[a] * fact[np.maximum(b - 1, 0)],
-        )
-        / fact[a + b]
-    )
-    return _per_player(table, weight, n)
-
-
-def tree_banzhaf(table: _LeafTable, n: int) -> NDArray[np.float64]:
-    """Exact Banzhaf values of the same game: ``+-value / 2**(a+b-1)``."""
-    if table.leaf.size == 0:
-        return np.zeros(n)
-    a, b = table.a[table.leaf], table.b[table.leaf]
-    weight = np.where(table.in_a, 1.0, -1.0) * np.ldexp(1.0, -(a + b - 1).astype(np.int32))
-    return _per_player(table, weight, n)
 
 
 @dataclass(frozen=True)
@@ -256,7 +165,7 @@ class TreeSurrogate:
     booster: Any
     n: int
     rounds: int
-    _table: _LeafTable = field(repr=False)
+    _table: LeafTable = field(repr=False)
 
     def predict(self, members: ArrayLike) -> NDArray[np.float64]:
         """The surrogate's worth of each row of the ``(k, n)`` 0/1 matrix ``members``."""

@@ -149,7 +149,7 @@ ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "aut
 BanzhafMethod = Literal["msr", "star", "auto", "regression"]
 OwenMethod = Literal["svarm", "permutation", "antithetic", "auto"]
 #: Surrogates of method ``"regression"`` (``"tree"`` needs the ``surrogate`` extra).
-SurrogateKind = Literal["linear", "tree"]
+SurrogateKind = Literal["auto", "linear", "cart", "tree"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
 #: stopping is checked between batches) and for a dense game (where it only bounds memory).
@@ -196,7 +196,7 @@ def _check_surrogate(surrogate: object, method: str) -> str:
             f"surrogate = {surrogate!r} is not a surrogate kind; valid kinds are "
             + ", ".join(repr(k) for k in valid)
         )
-    if surrogate != "linear" and method not in ("regression", "auto"):
+    if surrogate not in ("auto", "linear") and method not in ("regression", "auto"):
         raise InvalidGameError(
             f"surrogate = {surrogate!r} is used only by method 'regression' (and 'auto' when "
             f"it runs regression), not by method {method!r}; drop surrogate or use "
@@ -513,7 +513,7 @@ def shapley_sampled(
     batch_size: int | None = None,
     efficient: bool = False,
     target_stderr: float | None = None,
-    surrogate: SurrogateKind = "linear",
+    surrogate: SurrogateKind = "auto",
 ) -> Allocation:
     r"""Shapley value estimated from at most ``budget`` coalition evaluations.
 
@@ -782,7 +782,7 @@ def banzhaf_sampled(
     batch_size: int | None = None,
     target_stderr: float | None = None,
     normalized: bool = False,
-    surrogate: SurrogateKind = "linear",
+    surrogate: SurrogateKind = "auto",
 ) -> Allocation:
     r"""Banzhaf value estimated from at most ``budget`` coalition evaluations.
 
