@@ -49,26 +49,29 @@ def test_airport_closed_form_matches_the_exact_shapley_value():
     assert_allclose(airport_shapley(costs), ba.shapley(ba.games.airport(costs)).values)
 
 
-def test_auto_runs_svarm_from_its_minimum_with_the_same_estimate():
-    g = ba.games.airport(np.arange(1.0, 9.0))
-    need = level_minimum(8)
-    auto = ba.shapley_sampled(g, need, rng=4)
-    svarm = ba.shapley_sampled(g, need, method="svarm", rng=4)
-    assert_array_equal(auto.values, svarm.values)
-    assert_array_equal(auto.stderr, svarm.stderr)
-    assert auto.method == svarm.method == "shapley_sampled (svarm)"
-    assert auto.chosen_method == "svarm" and str(need) in auto.choice_reason
-
-
-def test_auto_runs_regression_below_the_svarm_minimum():
+@pytest.mark.parametrize(
+    ("func", "budget_of"),
+    [
+        (ba.shapley_sampled, lambda: level_minimum(12) - 1),
+        (ba.shapley_sampled, lambda: level_minimum(12)),
+        (ba.shapley_sampled, lambda: 20 * level_minimum(12)),
+        (ba.banzhaf_sampled, lambda: 4 * level_minimum(12) - 1),
+        (ba.banzhaf_sampled, lambda: 4 * level_minimum(12)),
+    ],
+)
+def test_auto_runs_regression_at_every_budget_with_the_same_estimate(func, budget_of):
     g = ba.games.airport(np.arange(1.0, 13.0))
-    budget = level_minimum(12) - 1
-    auto = ba.shapley_sampled(g, budget, rng=2)
-    perm = ba.shapley_sampled(g, budget, method="regression", rng=2)
-    assert_array_equal(auto.values, perm.values)
-    assert auto.method == "shapley_sampled (regression)"
-    assert auto.chosen_method == "regression" and auto.evaluations <= budget
-    assert choose_shapley_method(12, budget)[0] == "regression"
+    budget = budget_of()
+    auto = func(g, budget, rng=2)
+    reg = func(g, budget, method="regression", rng=2)
+    assert_array_equal(auto.values, reg.values)
+    assert_array_equal(auto.stderr, reg.stderr)
+    name = func.__name__
+    assert auto.method == reg.method == f"{name} (regression)"
+    assert auto.chosen_method == "regression" and str(budget) in auto.choice_reason
+    assert auto.evaluations <= budget
+    choose = choose_shapley_method if name == "shapley_sampled" else choose_banzhaf_method
+    assert choose(12, budget)[0] == "regression"
 
 
 def test_auto_accepts_two_orders_and_refuses_less_naming_the_numbers():
@@ -170,29 +173,9 @@ def test_a_never_pivotal_small_voter_gets_the_rule_of_three_and_the_result_names
 
 
 # ------------------------------------------------------------ banzhaf_sampled and owen_sampled
-def test_banzhaf_auto_runs_msr_from_four_times_its_minimum_with_the_same_estimate():
+def test_banzhaf_auto_normalized_records_the_choice():
     g = ba.games.airport(np.arange(1.0, 13.0))
-    need = 4 * level_minimum(12)
-    auto = ba.banzhaf_sampled(g, need, rng=4)
-    msr = ba.banzhaf_sampled(g, need, method="msr", rng=4)
-    assert_array_equal(auto.values, msr.values)
-    assert_array_equal(auto.stderr, msr.stderr)
-    assert auto.method == msr.method == "banzhaf_sampled (msr)"
-    assert auto.chosen_method == "msr" and str(need) in auto.choice_reason
-    assert choose_banzhaf_method(12, need)[0] == "msr"
-    assert choose_banzhaf_method(12, need - 1)[0] == "regression"
-
-
-def test_banzhaf_auto_runs_regression_below_four_times_the_msr_minimum():
-    g = ba.games.airport(np.arange(1.0, 13.0))
-    budget = 4 * level_minimum(12) - 1
-    auto = ba.banzhaf_sampled(g, budget, rng=2)
-    star = ba.banzhaf_sampled(g, budget, method="regression", rng=2)
-    assert_array_equal(auto.values, star.values)
-    assert_array_equal(auto.stderr, star.stderr)
-    assert auto.method == "banzhaf_sampled (regression)" and auto.chosen_method == "regression"
-    assert str(4 * level_minimum(12)) in auto.choice_reason and auto.evaluations <= budget
-    norm = ba.banzhaf_sampled(g, budget, rng=2, normalized=True)
+    norm = ba.banzhaf_sampled(g, 200, rng=2, normalized=True)
     assert norm.chosen_method == "regression"
     assert norm.method == "banzhaf_sampled (regression) normalized"
 

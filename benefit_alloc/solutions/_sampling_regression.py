@@ -64,6 +64,9 @@ FOLDS_LARGE = 5
 TRAIN_PAIRS = 10_000
 TRAIN_EXACT = 10_000
 
+#: Pairs the choice among surrogate kinds fits on, and scores on, at most (``"auto"``).
+SELECT_PAIRS = 2_000
+
 #: Pairs drawn from the generator at a time: rounds are whole numbers of chunks, so the
 #: sample does not depend on when early stopping is checked, nor on ``batch_size``.
 CHUNK = 32
@@ -98,8 +101,10 @@ def regression_minimum(n: int) -> int:
 
 
 def _log_comb(n: int, s: NDArray[np.int64]) -> NDArray[np.float64]:
-    lg = np.vectorize(math.lgamma, otypes=[np.float64])
-    return lg(n + 1.0) - lg(s + 1.0) - lg(n - s + 1.0)
+    from scipy.special import gammaln  # lazy: scipy loads on first use (import time)
+
+    x = np.asarray(s, dtype=np.float64)
+    return np.asarray(gammaln(n + 1.0) - gammaln(x + 1.0) - gammaln(n - x + 1.0))
 
 
 def semivalue_coefs(kind: str, n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -160,9 +165,16 @@ def choose_exact_sizes(q: NDArray[np.float64], n: int, budget: int) -> list[int]
 
 
 def _combinations(n: int, s: int) -> NDArray[np.bool_]:
+    """Every coalition of size ``s`` as a boolean row, in lexicographic order of members."""
     rows = np.zeros((math.comb(n, s), n), dtype=bool)
-    for k, comb in enumerate(itertools.combinations(range(n), s)):
-        rows[k, list(comb)] = True
+    if s == 0:
+        return rows
+    members = np.fromiter(
+        itertools.chain.from_iterable(itertools.combinations(range(n), s)),
+        dtype=np.int64,
+        count=rows.shape[0] * s,
+    ).reshape(-1, s)
+    np.put_along_axis(rows, members, True, axis=1)
     return rows
 
 
@@ -311,7 +323,7 @@ class _Regression:
         ``idx`` when trained on the rest (and the enumerated coalitions): the choice sees
         only the training pairs, so the units it corrects stay independent of it.  Ties
         (and no pair to score on) keep the first candidate."""
-        fit_idx, val_idx = idx[0::2], idx[1::2]
+        fit_idx, val_idx = idx[0::2][:SELECT_PAIRS], idx[1::2][:SELECT_PAIRS]
         if val_idx.size == 0:
             return self.kinds[0]
         members, values = self.training(d, fit_idx)
@@ -524,10 +536,7 @@ def fold_dispersion(
         return np.zeros(n, dtype=bool), np.zeros(n)
     from scipy.stats import f as fisher  # lazy: scipy.stats loads on first use
 
-    counts = np.bincount(fold, minlength=folds).astype(np.float64)
-    sums = np.zeros((folds, n))
-    np.add.at(sums, fold, y)
-    t = sums / counts[:, None]
+    t = np.stack([y[fold == k].mean(axis=0) for k in range(folds)])
     fold_var = ((t - t.mean(axis=0)) ** 2).sum(axis=0) / (folds * (folds - 1))
     pair_var = np.maximum(mom.m2, 0.0) / (m * (m - 1.0))
     crit = float(fisher.ppf(1.0 - FOLD_TEST_LEVEL, folds - 1, m - folds))
