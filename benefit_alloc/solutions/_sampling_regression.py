@@ -366,7 +366,9 @@ class _Regression:
             y[mine] = a + u[mine]
             f_peak = max(f_peak, peak)
         mean = y.mean(axis=0)
-        mom = Moments(np.full(n, float(m)), mean, ((y - mean) ** 2).sum(axis=0))
+        dev2 = (y - mean) ** 2
+        mom = Moments(np.full(n, float(m)), mean, dev2.sum(axis=0))
+        df = effective_df(m, mom.m2, (dev2 * dev2).sum(axis=0))
         # a unit is kappa * (g(S) - g(N \ S)); an unseen value of g may differ from a seen one
         # by twice the largest magnitude of the game or its surrogate, on both coalitions
         spread = self.kappa_max * 4.0 * (ev.peak + f_peak)
@@ -378,9 +380,9 @@ class _Regression:
         rare = rare_event_var(umom, nonzero)
         raised = ~np.isnan(rare) & (rare > var)
         var = np.where(raised, rare, var)
-        # Student's t with m - 1 degrees of freedom in place of the normal quantile: the
-        # variance is estimated from m pairs, few at the smallest budgets
-        var = var * student_factor(m) ** 2
+        # Student's t in place of the normal quantile, with the degrees of freedom the
+        # variance estimate has: m - 1 for regular units, fewer when a few pairs carry it
+        var = var * variance_student_factor(df + 1.0)
         hot, fold_var = fold_dispersion(y, fold, folds, mom)
         var = np.where(hot, np.maximum(var, fold_var), var)
         extra: dict[str, object] = {
@@ -543,6 +545,34 @@ def fold_dispersion(
     hot = fold_var > crit * pair_var
     factor = float(variance_student_factor(np.array(float(folds))))
     return hot, fold_var * factor
+
+
+def effective_df(m: int, m2: NDArray[np.float64], m4: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""Degrees of freedom of the sample variance of ``m`` units, from their kurtosis.
+
+    The sample variance :math:`s^2` of ``m`` independent units with variance
+    :math:`\sigma^2` and kurtosis :math:`\kappa = \mu_4 / \sigma^4` has
+    :math:`\operatorname{Var} s^2 \approx \sigma^4 (\kappa - 1) / m`; matching a scaled
+    :math:`\chi^2_\nu / \nu` (Satterthwaite 1946) gives
+
+    .. math:: \nu = \frac{2 m}{\kappa - 1},
+
+    ``m - 1`` for normal units (:math:`\kappa = 3`) and far fewer when a handful of large
+    units carry the variance (a surrogate exact but on rare coalitions), where the sample
+    variance is most often too small.  ``m2`` and ``m4`` are the sums of squared and fourth
+    powers of the deviations from the mean; ``kappa`` is estimated as
+    :math:`m\, m_4 / m_2^2`.  The result lies in ``[1, m - 1]`` (``m - 1`` where the units do
+    not vary).
+
+    Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance
+    components. *Biometrics Bulletin* 2(6), 110-114.
+    """
+    top = max(m - 1.0, 1.0)
+    safe = np.where(m2 > 0.0, m2, 1.0)
+    kappa = m * m4 / (safe * safe)
+    with np.errstate(divide="ignore"):
+        nu = np.where(kappa > 1.0, 2.0 * m / np.maximum(kappa - 1.0, 1e-300), top)
+    return np.where(m2 > 0.0, np.clip(nu, 1.0, top), top)
 
 
 def student_factor(m: int) -> float:
