@@ -369,7 +369,10 @@ class _Regression:
         # Student's t with m - 1 degrees of freedom in place of the normal quantile: the
         # variance is estimated from m pairs, few at the smallest budgets
         var = var * student_factor(m) ** 2
-        hot, fold_var = fold_dispersion(y, fold, folds, mom)
+        hot, fold_var = fold_dispersion(y, fold, folds)
+        # where every Y_j agrees to rounding the rule-of-three bound already holds: folds
+        # that differ by rounding alone are not a disagreement
+        hot &= ~flat
         var = np.where(hot, np.maximum(var, fold_var), var)
         extra: dict[str, object] = {
             "unvaried_strata": unvaried,
@@ -502,21 +505,24 @@ FOLD_TEST_LEVEL = 0.05
 
 
 def fold_dispersion(
-    y: NDArray[np.float64], fold: NDArray[np.int64], folds: int, mom: Moments
+    y: NDArray[np.float64], fold: NDArray[np.int64], folds: int
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     r"""Players whose fold estimates disagree beyond what their pairs' spread explains, and
     the variance of the mean from the folds alone.
 
     Fold ``k``'s estimate :math:`T_k = a_k + \bar u_k` uses its own surrogate.  When the
     units are regular, :math:`\widehat V_F = \sum_k (T_k - \bar T)^2 / (K (K - 1))`
-    estimates the same variance of the mean as the pairs' :math:`\widehat V_P`, and
-    :math:`\widehat V_F / \widehat V_P` follows Fisher's :math:`F(K - 1, m - K)`.  A
+    estimates the same variance of the mean as the pairs' spread within their folds,
+    :math:`\widehat V_W = \sum_j (Y_j - T_{k(j)})^2 / ((m - K)\, m)`, and (for normal
+    units and folds of equal size) :math:`\widehat V_F / \widehat V_W` follows Fisher's
+    :math:`F(K - 1, m - K)`: the one-way analysis of variance of the units by fold.  A
     surrogate wrong on coalitions none of its fold's pairs reached (a tree that has not seen
     a branch of the game) moves :math:`a_k` with no unit to show it: the folds then
     disagree while every pair looks exact.  Where the ratio passes the upper
     :data:`FOLD_TEST_LEVEL` quantile, the fold variance with Student's factor for
     :math:`K - 1` degrees of freedom is used instead (as in batch means, the folds being
-    the batches).  With fewer than three folds nothing is tested.
+    the batches).  With fewer than three folds, or no pair left over for the spread within
+    folds (``m <= K``), nothing is tested.
     """
     n = y.shape[1]
     m = y.shape[0]
@@ -529,9 +535,12 @@ def fold_dispersion(
     np.add.at(sums, fold, y)
     t = sums / counts[:, None]
     fold_var = ((t - t.mean(axis=0)) ** 2).sum(axis=0) / (folds * (folds - 1))
-    pair_var = np.maximum(mom.m2, 0.0) / (m * (m - 1.0))
+    # the spread within folds, not the total one: the total holds the folds' disagreement
+    # itself, which would bound the ratio by (m - 1) / (K - 1) and hide it at small m
+    within = ((y - t[fold]) ** 2).sum(axis=0)
+    within_var = within / ((m - folds) * float(m))
     crit = float(fisher.ppf(1.0 - FOLD_TEST_LEVEL, folds - 1, m - folds))
-    hot = fold_var > crit * pair_var
+    hot = fold_var > crit * within_var
     factor = float(variance_student_factor(np.array(float(folds))))
     return hot, fold_var * factor
 
