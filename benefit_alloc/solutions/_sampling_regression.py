@@ -21,12 +21,16 @@ The pair's importance-weighted unit
           \,\bigl(g(S) - g(N \setminus S)\bigr)
 
 has expectation the last sum.  Cross-fitting: the pairs are split into ``K`` folds by
-their index (:func:`folds_for`: 10 for small samples, fewer for large ones); each fold's
-units use the surrogate fitted on the other folds' pairs (and the enumerated coalitions,
-whose terms are exact whatever the surrogate), so
-every unit meets a surrogate independent of it and its expectation is exact.  The
-estimate is the mean over pairs of ``Y_j = a_k + u_j`` (``a_k`` the exact terms with fold
-``k``'s surrogate) and its standard error that of the mean of the ``Y_j``.
+their index (:func:`folds_for`: ten up to 20,000 pairs, five beyond, never more than the
+pairs); each fold's units use the surrogate fitted on the other folds' pairs and on the
+coalitions whose terms are exact whatever the surrogate (the enumerated sizes, ``N`` and
+the empty coalition), so every unit meets a surrogate independent of it and its
+expectation is exact.  With surrogate ``"auto"`` each fold also chooses the surrogate's
+kind from its training pairs alone (:meth:`_Regression.select`).  The estimate is the mean
+over pairs of ``Y_j = a_k + u_j`` (``a_k`` the exact terms with fold ``k``'s surrogate)
+and its standard error that of the mean of the ``Y_j``, raised to the spread of the ``K``
+fold estimates where these disagree beyond the spread within folds
+(:func:`fold_dispersion`).
 """
 
 from __future__ import annotations
@@ -71,7 +75,8 @@ CHUNK = 32
 #: First round (in pairs) when a target standard error is set; rounds double.
 FIRST_ROUND = 64
 
-#: Pairs always left to sampling when sizes are enumerated (two per fold at least).
+#: Pairs always left to sampling when sizes are enumerated (enough for a cross-fitted
+#: standard error: :func:`folds_for` gives each of them a fold of its own).
 MIN_PAIRS = 4
 
 #: Weight of the Shapley kernel in the mixture ``q`` of sampled sizes (the rest uniform
@@ -90,7 +95,7 @@ def folds_for(pairs: int) -> int:
 
 def regression_minimum(n: int) -> int:
     """Smallest budget of method ``"regression"``: ``v(N)`` and at least
-    :data:`MIN_PAIRS` complementary pairs, two per fold (``max(2n - 1, 9)`` evaluations:
+    :data:`MIN_PAIRS` complementary pairs (``max(2n - 1, 9)`` evaluations:
     ``v(N)`` and ``n - 1`` pairs; every coalition when that is fewer)."""
     if n <= 1:
         return 1
