@@ -102,6 +102,8 @@ def test_the_fit_is_a_function_of_the_inputs_and_the_seed_and_mutates_nothing():
     assert_array_equal(values, v0)
     probe = all_members(10)
     assert_array_equal(a.predict(probe), b.predict(probe))
+    # the unchecked prediction is scikit-learn's checked one, on strided rows too
+    assert_array_equal(a.predict(probe[::3]), a.model.predict(probe[::3].astype(np.float64)))
     assert_array_equal(a.shapley(), b.shapley())
     assert_array_equal(a.banzhaf(), b.banzhaf())
 
