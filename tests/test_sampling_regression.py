@@ -15,7 +15,13 @@ import benefit_alloc as ba
 from benefit_alloc._bits import bool_to_masks
 from benefit_alloc.errors import InvalidGameError
 from benefit_alloc.solutions._sampling_regression import (
+    CHUNK,
+    _Data,
+    _draw_chunks,
+    _Regression,
     choose_exact_sizes,
+    fold_dispersion,
+    folds_for,
     regression_minimum,
     size_distribution,
     student_factor,
@@ -246,7 +252,7 @@ def test_tree_surrogate_is_nearly_exact_on_a_game_the_trees_fit(func):
     g = ba.Game(4.0 * bits[:, 0] + 3.0 * (bits[:, 1] & bits[:, 2] & bits[:, 3]))
     exact = getattr(ba, func)(g).values
     tree = getattr(ba, f"{func}_sampled")(g, 800, method="regression", surrogate="tree", rng=0)
-    lin = getattr(ba, f"{func}_sampled")(g, 800, method="regression", rng=0)
+    lin = getattr(ba, f"{func}_sampled")(g, 800, method="regression", surrogate="linear", rng=0)
     assert_allclose(tree.values, exact, atol=5e-3)
     assert np.abs(tree.values - exact).max() < 0.1 * np.abs(lin.values - exact).max()
 
@@ -291,8 +297,6 @@ def test_pairs_are_drawn_as_a_size_then_uniform_keys_chunk_after_chunk():
     # the sample is defined chunk by chunk: CHUNK sizes from q, then CHUNK rows of n keys,
     # the members being the players with the s smallest keys; drawing many chunks at once
     # must give exactly that sample and leave the generator in the same state
-    from benefit_alloc.solutions._sampling_regression import CHUNK, _draw_chunks
-
     n = 9
     q = size_distribution("shapley", n)
     a, b = np.random.default_rng(11), np.random.default_rng(11)
@@ -305,3 +309,136 @@ def test_pairs_are_drawn_as_a_size_then_uniform_keys_chunk_after_chunk():
         assert_array_equal(rows[c * CHUNK : (c + 1) * CHUNK], ranks < sz[:, None])
     assert_array_equal(rows.sum(axis=1), sizes)
     assert a.random() == b.random()
+
+
+# ------------------------------------------- folds, the surrogate "auto" and the fold check
+def _sampled_pairs(game: ba.Game, pairs: int, seed: int) -> tuple[_Regression, _Data]:
+    """The estimator with surrogate "auto" and ``pairs`` Shapley pairs of ``game`` (no
+    enumerated size), drawn as method "regression" draws them."""
+    n = game.n
+    q = size_distribution("shapley", n)
+    rng = np.random.default_rng(seed)
+    sizes, rows = _draw_chunks(rng, q, n, -(-pairs // CHUNK))
+    sizes, rows = sizes[:pairs], rows[:pairs]
+    data = _Data(
+        np.zeros((0, n), dtype=bool),
+        np.zeros(0),
+        sizes,
+        rows,
+        game.values[bool_to_masks(rows)],
+        game.values[bool_to_masks(~rows)],
+    )
+    return _Regression("shapley", n, q, "auto", game.grand, rng), data
+
+
+def test_folds_for_the_number_of_pairs():
+    # ten folds up to 20,000 pairs, five beyond; never more folds than pairs
+    assert [folds_for(m) for m in (0, 1, 2, 4, 9, 10, 11, 500)] == [1, 1, 2, 4, 9, 10, 10, 10]
+    assert folds_for(20_000) == 10 and folds_for(20_001) == 5 and folds_for(10**6) == 5
+    g = ba.games.airport(np.arange(1.0, 9.0))
+    est = ba.shapley_sampled(g, 200, method="regression", rng=0)
+    assert est.folds == folds_for(est.samples) == 10
+    small = ba.shapley_sampled(g, regression_minimum(8), method="regression", rng=0)
+    assert small.folds == folds_for(small.samples) == small.samples == 7
+
+
+def test_select_picks_the_linear_surrogate_on_an_additive_game_and_cart_on_an_airport_game():
+    pytest.importorskip("sklearn")
+    n = 12
+    # about a budget of 100 n: 600 pairs
+    add = additive([3.0, -1.0, 2.5, 0.5, 4.0, 1.0, 2.0, 7.0, 0.25, 1.5, 2.0, 1.0])
+    est, data = _sampled_pairs(add, 600, seed=1)
+    assert est.kinds == ("linear", "cart")
+    assert est.select(data, np.arange(600), np.random.default_rng(0)) == "linear"
+    airport = ba.games.airport(np.arange(1.0, n + 1.0))
+    est, data = _sampled_pairs(airport, 600, seed=1)
+    assert est.select(data, np.arange(600), np.random.default_rng(0)) == "cart"
+    # one training pair leaves none to score on: the first candidate
+    assert est.select(data, np.arange(1), np.random.default_rng(0)) == "linear"
+    # the same choice, fold by fold, through the public function: the airport game is exact
+    res = ba.shapley_sampled(airport, 100 * n, method="regression", rng=2)
+    assert res.surrogate == "auto" and res.surrogate_folds == {"cart": res.folds}
+    assert_allclose(res.values, ba.shapley(airport).values, atol=1e-9)
+    lin = ba.shapley_sampled(add, 100 * n, method="regression", rng=2)
+    assert lin.surrogate_folds == {"linear": lin.folds}
+
+
+def test_surrogate_auto_is_reproducible_by_seed_and_records_the_folds_choices():
+    pytest.importorskip("sklearn")
+    g = random_game(8, 5)
+    a = ba.banzhaf_sampled(g, 150, method="regression", surrogate="auto", rng=3)
+    b = ba.banzhaf_sampled(g, 150, method="regression", rng=3)  # "auto" is the default
+    c = ba.banzhaf_sampled(g, 150, method="regression", rng=4)
+    assert_array_equal(a.values, b.values)
+    assert_array_equal(a.stderr, b.stderr)
+    assert not np.array_equal(a.values, c.values)
+    assert a.surrogate == "auto" and a.surrogate_folds == b.surrogate_folds
+    assert set(a.surrogate_folds) <= {"linear", "cart"}
+    assert sum(a.surrogate_folds.values()) == a.folds == folds_for(a.samples)
+    assert 0 <= a.fold_dispersed_players <= g.n
+    # a single kind records it for every fold
+    lin = ba.banzhaf_sampled(g, 150, method="regression", surrogate="linear", rng=3)
+    assert lin.surrogate == "linear" and lin.surrogate_folds == {"linear": lin.folds}
+
+
+def _with_null_player(g: ba.Game) -> ba.Game:
+    """``g`` with one more player, last, who adds nothing to any coalition."""
+    masks = np.arange(1 << (g.n + 1))
+    return ba.Game(g.values[masks & ((1 << g.n) - 1)])
+
+
+@settings(max_examples=20, deadline=None)
+@given(g=tu_games(n=(2, 6)), extra=st.integers(0, 120), seed=st.integers(0, 2**16))
+def test_surrogate_auto_is_efficient_and_a_null_player_gets_zero_within_its_error(g, extra, seed):
+    h = _with_null_player(g)
+    # up to every coalition (then exact, with standard errors 0)
+    budget = min(regression_minimum(h.n) + extra, (1 << h.n) - 1)
+    scale = 1.0 + float(np.abs(h.values).max())
+    est = ba.shapley_sampled(h, budget, method="regression", surrogate="auto", rng=seed)
+    assert_allclose(est.values.sum(), h.grand, atol=1e-9 * scale)
+    assert abs(est.values[-1]) <= 4.0 * est.stderr[-1] + 1e-9 * scale
+    bz = ba.banzhaf_sampled(h, budget, method="regression", surrogate="auto", rng=seed)
+    assert abs(bz.values[-1]) <= 4.0 * bz.stderr[-1] + 1e-9 * scale
+
+
+def test_fold_dispersion_flags_folds_that_disagree_while_their_pairs_agree():
+    m, folds = 40, 10
+    fold = np.arange(m) % folds
+    y = np.zeros((m, 3))
+    y[:, 0] = fold.astype(float)  # every fold constant, the folds apart
+    y[:, 1] = 2.5  # everything equal
+    y[:, 2] = np.random.default_rng(0).normal(size=m)  # regular units
+    hot, fold_var = fold_dispersion(y, fold, folds)
+    assert_array_equal(hot, [True, False, False])
+    # the variance of the mean of the ten fold means 0 .. 9, widened to Student's t (9 df)
+    t9 = 2.262157162740992  # t_{0.975, 9}
+    assert_allclose(fold_var[0], 82.5 / 90 * (t9 / Z95) ** 2, rtol=1e-9)
+    assert fold_var[1] == 0.0
+    # fewer than three folds, or no pair beyond one per fold: nothing is tested
+    assert not fold_dispersion(y, np.arange(m) % 2, 2)[0].any()
+    assert not fold_dispersion(y[:10], fold[:10], folds)[0].any()
+
+
+def test_fold_dispersion_rarely_flags_regular_units(monkeypatch):
+    from benefit_alloc.solutions import _sampling_regression as reg
+
+    monkeypatch.setattr(reg, "FOLD_TEST_LEVEL", 0.01)
+    m, folds = 200, 10
+    fold = np.arange(m) % folds
+    flagged = sum(
+        bool(fold_dispersion(np.random.default_rng(s).normal(size=(m, 1)), fold, folds)[0][0])
+        for s in range(100)
+    )
+    # Binomial(100, 0.01): 5 or more has probability 0.3%
+    assert flagged < 5
+
+
+def test_surrogate_kinds_other_than_auto_and_linear_need_method_regression():
+    g = random_game(7, 0)
+    with pytest.raises(InvalidGameError, match=r"surrogate = 'cart' is used only by method"):
+        ba.shapley_sampled(g, 120, method="svarm", surrogate="cart")
+    with pytest.raises(InvalidGameError, match=r"not by method 'star'"):
+        ba.banzhaf_sampled(g, 120, method="star", surrogate="cart")
+    # "auto" (the default) is accepted by every method, and used only by regression
+    est = ba.shapley_sampled(g, 120, method="svarm", surrogate="auto", rng=0)
+    assert "surrogate" not in est.diagnostics

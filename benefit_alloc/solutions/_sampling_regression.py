@@ -21,12 +21,16 @@ The pair's importance-weighted unit
           \,\bigl(g(S) - g(N \setminus S)\bigr)
 
 has expectation the last sum.  Cross-fitting: the pairs are split into ``K`` folds by
-their index (:func:`folds_for`: 10 for small samples, fewer for large ones); each fold's
-units use the surrogate fitted on the other folds' pairs (and the enumerated coalitions,
-whose terms are exact whatever the surrogate), so
-every unit meets a surrogate independent of it and its expectation is exact.  The
-estimate is the mean over pairs of ``Y_j = a_k + u_j`` (``a_k`` the exact terms with fold
-``k``'s surrogate) and its standard error that of the mean of the ``Y_j``.
+their index (:func:`folds_for`: ten up to 20,000 pairs, five beyond, never more than the
+pairs); each fold's units use the surrogate fitted on the other folds' pairs and on the
+coalitions whose terms are exact whatever the surrogate (the enumerated sizes, ``N`` and
+the empty coalition), so every unit meets a surrogate independent of it and its
+expectation is exact.  With surrogate ``"auto"`` each fold also chooses the surrogate's
+kind from its training pairs alone (:meth:`_Regression.select`).  The estimate is the mean
+over pairs of ``Y_j = a_k + u_j`` (``a_k`` the exact terms with fold ``k``'s surrogate)
+and its standard error that of the mean of the ``Y_j``, raised to the spread of the ``K``
+fold estimates where these disagree beyond the spread within folds
+(:func:`fold_dispersion`).
 """
 
 from __future__ import annotations
@@ -81,7 +85,8 @@ CHUNK = 32
 #: First round (in pairs) when a target standard error is set; rounds double.
 FIRST_ROUND = 64
 
-#: Pairs always left to sampling when sizes are enumerated (two per fold at least).
+#: Pairs always left to sampling when sizes are enumerated (enough for a cross-fitted
+#: standard error: :func:`folds_for` gives each of them a fold of its own).
 MIN_PAIRS = 4
 
 #: Weight of the Shapley kernel in the mixture ``q`` of sampled sizes (the rest uniform
@@ -115,7 +120,7 @@ def folds_for(pairs: int) -> int:
 
 def regression_minimum(n: int) -> int:
     """Smallest budget of method ``"regression"``: ``v(N)`` and at least
-    :data:`MIN_PAIRS` complementary pairs, two per fold (``max(2n - 1, 9)`` evaluations:
+    :data:`MIN_PAIRS` complementary pairs (``max(2n - 1, 9)`` evaluations:
     ``v(N)`` and ``n - 1`` pairs; every coalition when that is fewer)."""
     if n <= 1:
         return 1
@@ -407,7 +412,10 @@ class _Regression:
         # Student's t in place of the normal quantile, with the degrees of freedom the
         # variance estimate has: m - 1 for regular units, fewer when a few pairs carry it
         var = var * variance_student_factor(df + 1.0)
-        hot, fold_var = fold_dispersion(y, fold, folds, mom)
+        hot, fold_var = fold_dispersion(y, fold, folds)
+        # where every Y_j agrees to rounding the rule-of-three bound already holds: folds
+        # that differ by rounding alone are not a disagreement
+        hot &= ~flat
         var = np.where(hot, np.maximum(var, fold_var), var)
         extra: dict[str, object] = {
             "unvaried_strata": unvaried,
@@ -540,21 +548,24 @@ FOLD_TEST_LEVEL = 0.05
 
 
 def fold_dispersion(
-    y: NDArray[np.float64], fold: NDArray[np.int64], folds: int, mom: Moments
+    y: NDArray[np.float64], fold: NDArray[np.int64], folds: int
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     r"""Players whose fold estimates disagree beyond what their pairs' spread explains, and
     the variance of the mean from the folds alone.
 
     Fold ``k``'s estimate :math:`T_k = a_k + \bar u_k` uses its own surrogate.  When the
     units are regular, :math:`\widehat V_F = \sum_k (T_k - \bar T)^2 / (K (K - 1))`
-    estimates the same variance of the mean as the pairs' :math:`\widehat V_P`, and
-    :math:`\widehat V_F / \widehat V_P` follows Fisher's :math:`F(K - 1, m - K)`.  A
+    estimates the same variance of the mean as the pairs' spread within their folds,
+    :math:`\widehat V_W = \sum_j (Y_j - T_{k(j)})^2 / ((m - K)\, m)`, and (for normal
+    units and folds of equal size) :math:`\widehat V_F / \widehat V_W` follows Fisher's
+    :math:`F(K - 1, m - K)`: the one-way analysis of variance of the units by fold.  A
     surrogate wrong on coalitions none of its fold's pairs reached (a tree that has not seen
     a branch of the game) moves :math:`a_k` with no unit to show it: the folds then
     disagree while every pair looks exact.  Where the ratio passes the upper
     :data:`FOLD_TEST_LEVEL` quantile, the fold variance with Student's factor for
     :math:`K - 1` degrees of freedom is used instead (as in batch means, the folds being
-    the batches).  With fewer than three folds nothing is tested.
+    the batches).  With fewer than three folds, or no pair left over for the spread within
+    folds (``m <= K``), nothing is tested.
     """
     n = y.shape[1]
     m = y.shape[0]
@@ -564,9 +575,12 @@ def fold_dispersion(
 
     t = np.stack([y[fold == k].mean(axis=0) for k in range(folds)])
     fold_var = ((t - t.mean(axis=0)) ** 2).sum(axis=0) / (folds * (folds - 1))
-    pair_var = np.maximum(mom.m2, 0.0) / (m * (m - 1.0))
+    # the spread within folds, not the total one: the total holds the folds' disagreement
+    # itself, which would bound the ratio by (m - 1) / (K - 1) and hide it at small m
+    within = ((y - t[fold]) ** 2).sum(axis=0)
+    within_var = within / ((m - folds) * float(m))
     crit = float(fisher.ppf(1.0 - FOLD_TEST_LEVEL, folds - 1, m - folds))
-    hot = fold_var > crit * pair_var
+    hot = fold_var > crit * within_var
     factor = float(variance_student_factor(np.array(float(folds))))
     return hot, fold_var * factor
 

@@ -74,7 +74,8 @@ Methods
 ``"regression"``
     Regression-adjusted Monte Carlo (Witter, Liu and Musco 2025): a surrogate of the game
     fitted on complementary pairs of coalitions, its exact value, and an importance-weighted,
-    two-fold cross-fitted Monte Carlo estimate of the residual.  See :func:`shapley_sampled`.
+    ``K``-fold cross-fitted Monte Carlo estimate of the residual.  See
+    :func:`shapley_sampled`.
 ``"svarm"``
     Stratified SVARM (Kolpaczki, Bengs, Muschalik and Hüllermeier 2024) with three
     refinements: coalition sizes with few coalitions are enumerated exactly; the remaining
@@ -148,7 +149,8 @@ __all__ = [
 ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "auto", "regression"]
 BanzhafMethod = Literal["msr", "star", "auto", "regression"]
 OwenMethod = Literal["svarm", "permutation", "antithetic", "auto"]
-#: Surrogates of method ``"regression"`` (``"tree"`` needs the ``surrogate`` extra).
+#: Surrogates of method ``"regression"`` (``"cart"`` and ``"tree"`` need the ``surrogate``
+#: extra; ``"auto"`` chooses per fold among ``"linear"`` and, when installed, ``"cart"``).
 SurrogateKind = Literal["auto", "linear", "cart", "tree"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
@@ -595,16 +597,24 @@ def shapley_sampled(
             pair's unit ``u_i = C(n, s) / (2 q_s) (alpha_s [i in S] - gamma_s [i not in S])
             (g(S) - g(N \ S))`` has expectation the sampled sizes' part of ``phi_i(g)``; the
             terms of ``N``, the empty coalition and any enumerated size are computed
-            exactly.  The surrogate (``f(S) = b_0 + sum_{i in S} b_i + t_|S|``, whose
-            Shapley value is ``b``) is fitted by least squares weighted by each size's
-            variance cost, with a vanishing ridge towards ``v(N) / n``.  Two-fold
-            cross-fitting: the units of each half of the pairs use the surrogate fitted on
-            the other half, so the estimate is unbiased; its standard error is that of the
-            mean of the per-pair estimates, widened to Student's ``t`` with ``m - 1``
-            degrees of freedom, with the rule-of-three bound (an additive game: residual 0
-            on every pair) and the Wilson rare-event bound of the module notes.  Sizes
-            that sampling would visit more often than they have coalitions are enumerated
-            (``exact_sizes``).  The estimate sums to ``v(N)``.  Early stopping is checked
+            exactly.  The surrogate is chosen by ``surrogate`` (below).  ``K``-fold
+            cross-fitting by pair index (``K = 10`` up to 20,000 pairs, 5 beyond, never
+            more folds than pairs; diagnostic ``folds``): the units of each fold use the
+            surrogate fitted on the other folds' pairs and on the coalitions whose terms
+            are exact (the enumerated sizes, ``N`` and the empty coalition), so every unit
+            meets a surrogate independent of it and the estimate is unbiased.  Its standard
+            error is that of the mean of the per-pair estimates (each the fold's exact
+            terms plus the unit), widened to Student's ``t`` with ``m - 1`` degrees of
+            freedom, with the rule-of-three bound (an additive game: residual 0 on every
+            pair) and the Wilson rare-event bound of the module notes.  A surrogate wrong
+            on coalitions its fold's pairs never reached (a tree that has not seen a branch
+            of the game) shifts that fold's exact terms with no unit to show it: where the
+            fold estimates disagree beyond what the pairs' spread within folds explains
+            (an analysis-of-variance ``F`` test at the 5% level), the variance of the mean
+            of the ``K`` fold estimates, widened to Student's ``t`` with ``K - 1`` degrees
+            of freedom, is used when larger (diagnostic ``fold_dispersed_players``).
+            Sizes that sampling would visit more often than they have coalitions are
+            enumerated (``exact_sizes``).  The estimate sums to ``v(N)``.  Early stopping is checked
             after rounds of 64, 128, 256, ... pairs; the sample, drawn 32 pairs at a time,
             does not depend on ``batch_size`` nor on ``target_stderr`` (a target reached
             only at the end gives the estimate without one).
@@ -650,19 +660,38 @@ def shapley_sampled(
         Stop early once every player's standard error is at most this (checked after each
         batch, once at least 32 orders, or after the pilot, are in).  If the budget runs out
         first, a ``RuntimeWarning`` says so and ``converged`` is False.
-    surrogate : {"linear", "tree"}, default "linear"
+    surrogate : {"auto", "linear", "cart", "tree"}, default "auto"
         The surrogate ``f`` of method ``"regression"`` (and of ``"auto"`` when it runs
-        regression, recorded in the diagnostic ``surrogate``).  ``"linear"``: additive plus
-        a term per coalition size, fitted by weighted ridge least squares.  ``"tree"``:
-        gradient-boosted trees (LightGBM, the ``surrogate`` extra:
-        ``pip install "benefit-alloc[surrogate]"``) whose exact values are taken leaf by
-        leaf (Lundberg et al. 2020, interventional TreeSHAP); each fit is seeded from
-        ``rng``, so the estimate stays reproducible by seed.  Any surrogate fitted on the
-        other fold keeps the estimate unbiased; the better it follows the game, the smaller
-        the variance.  A kind other than ``"linear"`` with a method other than
-        ``"regression"`` or ``"auto"`` raises :class:`InvalidGameError`; ``"tree"`` without
-        lightgbm raises :class:`~benefit_alloc.errors.BenefitAllocError` before any
-        evaluation.
+        regression, recorded in the diagnostic ``surrogate``).  Any surrogate fitted on the
+        other folds keeps the estimate unbiased; the better it follows the game, the
+        smaller the variance.
+
+        * ``"linear"``: ``f(S) = b_0 + sum_{i in S} b_i + t_|S|``, additive plus a term per
+          coalition size (Shapley value ``b``), fitted by least squares weighted by each
+          size's variance cost, with a vanishing ridge towards ``v(N) / n``.  Best on games
+          close to additive (a linear production game).
+        * ``"cart"``: one fully grown regression tree (Breiman et al. 1984; scikit-learn,
+          the ``surrogate`` extra: ``pip install "benefit-alloc[surrogate]"``).  It
+          reproduces a game made of "is this player in?" questions (an airport game, a
+          weighted majority of a few large players) once the pairs have reached each
+          branch, and the residual is then 0.
+        * ``"tree"``: gradient-boosted trees (LightGBM, the ``surrogate`` extra).
+        * ``"auto"``: each fold chooses among the candidates installed (``"linear"`` and,
+          with scikit-learn, ``"cart"``) the one of smallest held-out variance cost: each
+          candidate is fitted on every other pair of the fold's training pairs (with the
+          exact coalitions) and scored by ``sum_j w_{s_j} r_j**2`` on the rest (``r_j``
+          the pair's residual difference, ``w_s`` its size's variance cost); ties keep
+          ``"linear"``.  The choice sees only the fold's training pairs, so the estimate
+          stays unbiased.  The diagnostic ``surrogate_folds`` maps each kind to the number
+          of folds that used it.
+
+        The trees' exact values are taken leaf by leaf (Lundberg et al. 2020,
+        interventional TreeSHAP); each fit is seeded from ``rng``, so the estimate stays
+        reproducible by seed.  ``"auto"`` and ``"linear"`` are accepted by every method
+        (only regression uses them); ``"cart"`` or ``"tree"`` with a method other than
+        ``"regression"`` or ``"auto"`` raises :class:`InvalidGameError`, and ``"cart"``
+        without scikit-learn or ``"tree"`` without lightgbm raises
+        :class:`~benefit_alloc.errors.BenefitAllocError` before any evaluation.
 
     Returns
     -------
@@ -675,9 +704,11 @@ def shapley_sampled(
         there are such strata ``unvaried_bound`` (``"rule of three (95%)"``, naming that
         bound), for the order methods ``rare_players`` (players whose standard error
         the rare-event bound of the module notes raised) and, when any, ``rare_bound``
-        (naming it), with ``method="auto"`` ``chosen_method`` and ``choice_reason``, and for
-        ``"svarm"``
-        ``exact_sizes`` and ``control_variate``.  With fewer than two samples a standard
+        (naming it), with ``method="auto"`` ``chosen_method`` and ``choice_reason``, for
+        ``"svarm"`` ``exact_sizes`` and ``control_variate``, and for ``"regression"``
+        ``exact_sizes``, ``rare_players``, ``surrogate``, ``surrogate_folds``, ``folds``
+        and ``fold_dispersed_players`` (players whose standard error the fold check
+        raised).  With fewer than two samples a standard
         error is ``inf``.
 
     Raises
@@ -688,7 +719,8 @@ def shapley_sampled(
         ``surrogate`` or one given with a method that does not use it, or an oracle that
         returns the wrong shape or a non-finite value.
     BenefitAllocError
-        ``surrogate="tree"`` without lightgbm installed (the ``surrogate`` extra).
+        ``surrogate="tree"`` without lightgbm or ``surrogate="cart"`` without scikit-learn
+        (the ``surrogate`` extra).
 
     Examples
     --------
@@ -797,8 +829,9 @@ def banzhaf_sampled(
     Parameters
     ----------
     game, budget, rng, batch_size, target_stderr, surrogate
-        As in :func:`shapley_sampled` (``surrogate`` is used by ``"regression"``, and by
-        ``"auto"`` when it runs regression).
+        As in :func:`shapley_sampled` (``surrogate``, ``"auto"`` by default, is used by
+        ``"regression"``, and by ``"auto"`` when it runs regression; with ``"auto"`` each
+        fold chooses its kind by held-out variance cost, recorded in ``surrogate_folds``).
     method : {"auto", "msr", "star", "regression"}
         ``"auto"`` (default)
             ``"msr"`` when the budget reaches four times its minimum (about ``4 n**2``, as
