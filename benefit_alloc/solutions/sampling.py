@@ -149,7 +149,7 @@ ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "aut
 BanzhafMethod = Literal["msr", "star", "auto", "regression"]
 OwenMethod = Literal["svarm", "permutation", "antithetic", "auto"]
 #: Surrogates of method ``"regression"`` (``"tree"`` needs the ``surrogate`` extra).
-SurrogateKind = Literal["auto", "linear", "cart", "tree"]
+SurrogateKind = Literal["auto", "linear", "cart", "tree", "sizewise"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
 #: stopping is checked between batches) and for a dense game (where it only bounds memory).
