@@ -4,6 +4,8 @@ regression estimator with ``surrogate="sizewise"`` (Witter, Liu and Musco 2025).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import benefit_alloc as ba
 from benefit_alloc.errors import InvalidGameError
-from benefit_alloc.solutions._surrogate import SURROGATES, fit_linear
+from benefit_alloc.solutions._surrogate import AUTO_CANDIDATES, SURROGATES, fit_linear
 from benefit_alloc.solutions._surrogate_sizewise import MIN_ROWS, SizewiseSurrogate, fit_sizewise
 
 Z95 = 1.959963984540054
@@ -75,11 +77,10 @@ def test_a_linear_surrogate_has_the_same_values_as_a_sizewise_one():
 # ------------------------------------------------------------------------------------ the fit
 @pytest.mark.parametrize("n", [5, 8])
 def test_a_sizewise_linear_game_is_reproduced_from_all_its_coalitions(n):
-    # every coalition twice: sizes 1 and n - 1 have n coalitions, a size needs MIN_ROWS * n
-    # rows for deviations to be fitted
-    assert MIN_ROWS == 2
+    # every coalition MIN_ROWS times: sizes 1 and n - 1 have n coalitions, and a size needs
+    # MIN_ROWS * n rows for deviations to be fitted
     truth = random_surrogate(n, 10 + n)
-    members = np.concatenate([all_members(n)] * 2)
+    members = np.concatenate([all_members(n)] * MIN_ROWS)
     values = truth.predict(members)
     f = fitter()(members, values)
     assert_allclose(f.predict(members), values, rtol=0, atol=1e-6)
@@ -102,17 +103,19 @@ def test_the_fit_beats_the_linear_one_on_a_voting_game():
 
 
 def test_few_rows_at_a_size_leave_the_pooled_fit():
-    # every coalition once: sizes 1 and n - 1 have fewer than MIN_ROWS * n rows and keep
-    # the pooled coefficients, the other sizes fit deviations
-    n = 6
+    # every coalition once: the sizes with fewer than MIN_ROWS * n coalitions keep the
+    # pooled coefficients, the others fit deviations
+    n = 8
     members = all_members(n)
     values = random_surrogate(n, 8).predict(members)
     weights = np.ones(members.shape[0])
     lin = fit_linear(members, values, weights, 0.0)
     pooled = SizewiseSurrogate.from_linear(lin.intercept, lin.coef, lin.size_terms)
     f = fit_sizewise(members, values, weights, pooled)
-    assert_allclose(f.coef[[1, n - 1]], pooled.coef[[1, n - 1]], atol=1e-12)
-    assert np.abs(f.coef[2:-2] - pooled.coef[2:-2]).max() > 0.1
+    few = [s for s in range(1, n) if math.comb(n, s) < MIN_ROWS * n]
+    assert few == [1, n - 1]
+    assert_allclose(f.coef[few], pooled.coef[few], atol=1e-12)
+    assert np.abs(f.coef[2 : n - 1] - pooled.coef[2 : n - 1]).max(axis=1).min() > 0.1
 
 
 def test_deviations_sum_to_zero_and_zero_weight_sizes_keep_the_pooled_fit():
@@ -189,12 +192,12 @@ def test_the_estimate_with_it_sums_to_the_grand_value(seed, budget):
 
 @pytest.mark.parametrize("func", ["shapley", "banzhaf"])
 def test_intervals_cover_on_a_voting_game(func):
-    g = voting(10, 1)
+    g = voting(9, 1)
     exact = getattr(ba, func)(g).values
     hit = []
-    for seed in range(60):
+    for seed in range(40):
         est = getattr(ba, f"{func}_sampled")(
-            g, 300, method="regression", rng=seed, surrogate="sizewise"
+            g, 250, method="regression", rng=seed, surrogate="sizewise"
         )
         hit.append(np.abs(est.values - exact) <= Z95 * est.stderr)
     assert 0.9 <= np.mean(hit) <= 1.0
@@ -203,3 +206,16 @@ def test_intervals_cover_on_a_voting_game(func):
 def test_it_is_refused_with_a_method_that_has_no_surrogate():
     with pytest.raises(InvalidGameError, match="surrogate"):
         ba.shapley_sampled(voting(6, 0), 100, method="permutation", surrogate="sizewise")
+
+
+def test_auto_chooses_it_on_a_voting_game():
+    assert AUTO_CANDIDATES.index("linear") < AUTO_CANDIDATES.index("sizewise")
+    g = voting(12, 1)
+    est = ba.shapley_sampled(g, 1200, method="regression", rng=0, surrogate="auto")
+    folds = est.diagnostics["surrogate_folds"]
+    assert folds.get("sizewise", 0) > sum(folds.values()) / 2
+    # a game both kinds represent exactly: whichever is chosen, the estimate is exact
+    w = np.arange(1.0, 9.0)
+    additive = ba.Game(all_members(8) @ w)
+    est = ba.shapley_sampled(additive, 200, method="regression", rng=0, surrogate="auto")
+    assert_allclose(est.values, w, atol=1e-6)

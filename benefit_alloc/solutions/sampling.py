@@ -148,7 +148,8 @@ __all__ = [
 ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "auto", "regression"]
 BanzhafMethod = Literal["msr", "star", "auto", "regression"]
 OwenMethod = Literal["svarm", "permutation", "antithetic", "auto"]
-#: Surrogates of method ``"regression"`` (``"tree"`` needs the ``surrogate`` extra).
+#: Surrogates of method ``"regression"`` (``"tree"`` and ``"cart"`` need the ``surrogate``
+#: extra).
 SurrogateKind = Literal["auto", "linear", "cart", "tree", "sizewise"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
@@ -650,10 +651,12 @@ def shapley_sampled(
         Stop early once every player's standard error is at most this (checked after each
         batch, once at least 32 orders, or after the pilot, are in).  If the budget runs out
         first, a ``RuntimeWarning`` says so and ``converged`` is False.
-    surrogate : {"linear", "tree"}, default "linear"
+    surrogate : {"linear", "sizewise", "tree"}, default "linear"
         The surrogate ``f`` of method ``"regression"`` (and of ``"auto"`` when it runs
         regression, recorded in the diagnostic ``surrogate``).  ``"linear"``: additive plus
-        a term per coalition size, fitted by weighted ridge least squares.  ``"tree"``:
+        a term per coalition size, fitted by weighted ridge least squares.
+        ``"sizewise"``: a coefficient per player and coalition size (the linear fit plus
+        ridge deviations at each size with at least ``3 n`` training coalitions).  ``"tree"``:
         gradient-boosted trees (LightGBM, the ``surrogate`` extra:
         ``pip install "benefit-alloc[surrogate]"``) whose exact values are taken leaf by
         leaf (Lundberg et al. 2020, interventional TreeSHAP); each fit is seeded from
