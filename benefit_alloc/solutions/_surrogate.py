@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import BenefitAllocError
+from ._surrogate_sizewise import SizewiseSurrogate, fit_sizewise
 
 #: Ridge penalty of the linear surrogate, relative to the mean diagonal of the weighted,
 #: centred Gram matrix: enough to make the system well posed when fewer coalitions than
@@ -178,6 +179,24 @@ def linear_factory(size_weights: NDArray[np.float64], prior: float) -> Surrogate
     return fit
 
 
+def sizewise_factory(size_weights: NDArray[np.float64], prior: float) -> SurrogateFitter:
+    """The fitter of the ``"sizewise"`` surrogate
+    (:class:`~._surrogate_sizewise.SizewiseSurrogate`): the linear fit pooled over sizes,
+    then a ridge deviation per player and size (:func:`~._surrogate_sizewise.fit_sizewise`);
+    rows weighted by their size's weight."""
+
+    def fit(
+        members: NDArray[np.bool_], values: NDArray[np.float64], rng: np.random.Generator
+    ) -> Surrogate:
+        del rng  # deterministic
+        w = size_weights[members.sum(axis=1)]
+        lin = fit_linear(members, values, w, prior)
+        pooled = SizewiseSurrogate.from_linear(lin.intercept, lin.coef, lin.size_terms)
+        return fit_sizewise(members, values, w, pooled)
+
+    return fit
+
+
 def tree_factory(size_weights: NDArray[np.float64], prior: float) -> SurrogateFitter:
     """The fitter of the ``"tree"`` surrogate: gradient-boosted trees
     (:func:`~._surrogate_tree.fit_tree_surrogate`, the ``surrogate`` extra), unweighted and
@@ -242,21 +261,26 @@ def require_surrogate(kind: str) -> None:
         raise BenefitAllocError(reason)
 
 
-#: Surrogate kinds by name: ``"linear"`` (:class:`LinearSurrogate`), ``"cart"``
+#: Surrogate kinds by name: ``"linear"`` (:class:`LinearSurrogate`), ``"sizewise"``
+#: (:class:`~._surrogate_sizewise.SizewiseSurrogate`), ``"cart"``
 #: (:class:`~._surrogate_cart.CartSurrogate`) and ``"tree"``
 #: (:class:`~._surrogate_tree.TreeSurrogate`), the last two loaded only when fitted.
 SURROGATES: dict[str, SurrogateFactory] = {
     "linear": linear_factory,
+    "sizewise": sizewise_factory,
     "cart": cart_factory,
     "tree": tree_factory,
 }
 
 #: The kinds ``surrogate="auto"`` chooses among, in order of preference on ties: each
-#: fitted on part of the training coalitions and scored on the rest.
-AUTO_CANDIDATES = ("linear", "cart")
+#: fitted on part of the training coalitions and scored on the rest.  ``"sizewise"`` is the
+#: linear fit itself below ``3 n`` training coalitions per size (small budgets); on the
+#: weighted voting games from ``100 n`` its RMSE was 0.81 to 0.93 of the linear surrogate's
+#: in 5 of 7 cells (1.00 and 1.03 in the other two).
+AUTO_CANDIDATES = ("linear", "sizewise", "cart")
 
 
 def auto_candidates() -> tuple[str, ...]:
     """The kinds of :data:`AUTO_CANDIDATES` that can run here (``"cart"`` needs the
-    ``surrogate`` extra); ``"linear"`` always can."""
+    ``surrogate`` extra); ``"linear"`` and ``"sizewise"`` always can."""
     return tuple(k for k in AUTO_CANDIDATES if _missing(k) is None)

@@ -150,8 +150,9 @@ ShapleyMethod = Literal["svarm", "permutation", "antithetic", "stratified", "aut
 BanzhafMethod = Literal["msr", "star", "auto", "regression"]
 OwenMethod = Literal["svarm", "permutation", "antithetic", "auto"]
 #: Surrogates of method ``"regression"`` (``"cart"`` and ``"tree"`` need the ``surrogate``
-#: extra; ``"auto"`` chooses per fold among ``"linear"`` and, when installed, ``"cart"``).
-SurrogateKind = Literal["auto", "linear", "cart", "tree"]
+#: extra; ``"auto"`` chooses per fold among ``"linear"``, ``"sizewise"`` and, when
+#: installed, ``"cart"``).
+SurrogateKind = Literal["auto", "linear", "sizewise", "cart", "tree"]
 
 #: Default coalition evaluations per batch: for an oracle (one call per batch; early
 #: stopping is checked between batches) and for a dense game (where it only bounds memory).
@@ -660,7 +661,7 @@ def shapley_sampled(
         Stop early once every player's standard error is at most this (checked after each
         batch, once at least 32 orders, or after the pilot, are in).  If the budget runs out
         first, a ``RuntimeWarning`` says so and ``converged`` is False.
-    surrogate : {"auto", "linear", "cart", "tree"}, default "auto"
+    surrogate : {"auto", "linear", "sizewise", "cart", "tree"}, default "auto"
         The surrogate ``f`` of method ``"regression"`` (and of ``"auto"`` when it runs
         regression, recorded in the diagnostic ``surrogate``).  Any surrogate fitted on the
         other folds keeps the estimate unbiased; the better it follows the game, the
@@ -670,18 +671,23 @@ def shapley_sampled(
           coalition size (Shapley value ``b``), fitted by least squares weighted by each
           size's variance cost, with a vanishing ridge towards ``v(N) / n``.  Best on games
           close to additive (a linear production game).
+        * ``"sizewise"``: a coefficient per player and coalition size,
+          ``f(S) = t_|S| + sum_{i in S} b_{i,|S|}`` (the linear fit plus ridge deviations at
+          each size with at least ``3 n`` training coalitions).  Closer to games whose
+          marginal contributions depend on the coalition's size (a weighted majority).
         * ``"cart"``: one fully grown regression tree (Breiman et al. 1984; scikit-learn,
           the ``surrogate`` extra: ``pip install "benefit-alloc[surrogate]"``).  It
           reproduces a game made of "is this player in?" questions (an airport game, a
           weighted majority of a few large players) once the pairs have reached each
           branch, and the residual is then 0.
         * ``"tree"``: gradient-boosted trees (LightGBM, the ``surrogate`` extra).
-        * ``"auto"``: each fold chooses among the candidates installed (``"linear"`` and,
-          with scikit-learn, ``"cart"``) the one of smallest held-out variance cost: each
+        * ``"auto"``: each fold chooses among the candidates installed (``"linear"``,
+          ``"sizewise"`` and, with scikit-learn, ``"cart"``) by held-out variance cost: each
           candidate is fitted on every other pair of the fold's training pairs (with the
           exact coalitions) and scored by ``sum_j w_{s_j} r_j**2`` on the rest (``r_j``
-          the pair's residual difference, ``w_s`` its size's variance cost); ties keep
-          ``"linear"``.  The choice sees only the fold's training pairs, so the estimate
+          the pair's residual difference, ``w_s`` its size's variance cost); a later
+          candidate replaces the one chosen so far only with under a quarter of its cost
+          and a paired difference beyond two standard errors.  The choice sees only the fold's training pairs, so the estimate
           stays unbiased.  The diagnostic ``surrogate_folds`` maps each kind to the number
           of folds that used it.
 
