@@ -881,11 +881,14 @@ class OracleGame:
         return self.evaluate(np.eye(self._n, dtype=bool))
 
     def to_game(self) -> Game:
-        """Tabulate every coalition (only sensible for small n)."""
+        """Tabulate every coalition (only sensible for small n), through the engine in
+        force (:mod:`benefit_alloc.engine`: in process, or spread over a Dask cluster)."""
+        from . import engine  # lazy: the engine module is loaded with the samplers
+
         check_dense_size(self._n, "to_game()")
         vals = np.empty(1 << self._n)
         masks = np.arange(1 << self._n, dtype=np.int64)
         for start in range(0, masks.size, 1 << 16):
             block = masks[start : start + (1 << 16)]
-            vals[block] = self.evaluate(masks_to_bool(block, self._n))
+            vals[block] = engine.current().evaluate(self, masks_to_bool(block, self._n))
         return owned_game(vals, self._players, self._cost)

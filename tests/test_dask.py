@@ -71,12 +71,27 @@ def test_sampling_on_the_cluster_equals_in_process(client, method):
 def test_stopping_rule_and_banzhaf_on_the_cluster(client):
     og = ba.OracleGame(None, PLAYERS, batch=smooth)
     kw = {"budget": 60_000, "rng": 3, "batch_size": 2_000, "target_stderr": 0.05}
-    here = ba.banzhaf_sampled(og, **kw)
+    here = ba.banzhaf_sampled(og, method="msr", **kw)
     with engine.use(client, task_seconds=0.002) as eng:
-        there = ba.banzhaf_sampled(og, **kw)
+        there = ba.banzhaf_sampled(og, method="msr", **kw)
     assert eng.tasks > 4
     assert here.diagnostics["evaluations"] < 60_000  # stopped early, at the same round
     assert there.diagnostics["evaluations"] == here.diagnostics["evaluations"]
+    assert_array_equal(there.values, here.values)
+
+
+@pytest.mark.parametrize("budget", [3_000, 60_000])
+def test_the_default_estimator_on_the_cluster_is_the_same_bits(client, budget):
+    # regression-adjusted sampling below 2**12 - 1 evaluations (with early stopping), the
+    # oracle tabulated on the workers from there
+    og = ba.OracleGame(None, PLAYERS, batch=smooth)
+    kw = {"budget": budget, "rng": 3, "batch_size": 500, "target_stderr": 0.05}
+    here = ba.shapley_sampled(og, **kw)
+    with engine.use(client, task_seconds=0.002) as eng:
+        there = ba.shapley_sampled(og, **kw)
+    assert eng.tasks >= 1
+    assert there.diagnostics["evaluations"] == here.diagnostics["evaluations"]
+    assert there.exact == (budget >= 4_095)
     assert_array_equal(there.values, here.values)
 
 

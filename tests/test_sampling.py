@@ -86,7 +86,7 @@ def test_svarm_sampling_within_four_stderr(seed):
     # variance at all, and no sample-based standard error can see it (see the docs).
     # Fixed seeds: letting hypothesis search 2**32 seeds for a 4-sigma draw would find one.
     game = random_game(10, seed)
-    est = ba.shapley_sampled(game, 900, rng=seed)
+    est = ba.shapley_sampled(game, 900, method="svarm", rng=seed)
     assert est.exact_sizes == (1, 2, 3, 7, 8, 9)
     assert est.evaluations <= 900
     assert within(est, ba.shapley(game).values).all()
@@ -94,11 +94,15 @@ def test_svarm_sampling_within_four_stderr(seed):
 
 def test_budget_covering_every_coalition_is_exact():
     g = random_game(8, 3)
-    est = ba.shapley_sampled(g, 255, rng=0)
+    est = ba.shapley_sampled(g, 255, method="svarm", rng=0)
     assert est.evaluations == 255
     assert_allclose(est.values, ba.shapley(g).values, atol=1e-12)
     assert_array_equal(est.stderr, np.zeros(8))
     assert est.exact_sizes == tuple(range(1, 8))
+    auto = ba.shapley_sampled(g, 255, rng=0)  # regression: the table is read instead
+    assert auto.exact and auto.chosen_method == "regression"
+    assert_allclose(auto.values, ba.shapley(g).values, atol=1e-12)
+    assert_array_equal(auto.stderr, np.zeros(8))
 
 
 @pytest.mark.parametrize("method", ["svarm", "permutation", "stratified"])

@@ -348,7 +348,7 @@ def test_select_picks_the_linear_surrogate_on_an_additive_game_and_cart_on_an_ai
     # about a budget of 100 n: 600 pairs
     add = additive([3.0, -1.0, 2.5, 0.5, 4.0, 1.0, 2.0, 7.0, 0.25, 1.5, 2.0, 1.0])
     est, data = _sampled_pairs(add, 600, seed=1)
-    assert est.kinds == ("linear", "cart")
+    assert est.kinds == ("linear", "sizewise", "cart")
     assert est.select(data, np.arange(600), np.random.default_rng(0)) == "linear"
     airport = ba.games.airport(np.arange(1.0, n + 1.0))
     est, data = _sampled_pairs(airport, 600, seed=1)

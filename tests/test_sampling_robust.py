@@ -113,8 +113,11 @@ def test_huge_budget_on_an_oracle_tabulates_it():
     est = ba.banzhaf_sampled(oracle, 10**30, method="star", rng=0)
     assert est.exact and est.evaluations == 2**6  # the oracle is asked for v(empty) too
     assert_allclose(est.values, ba.banzhaf(g).values, atol=1e-12)
-    svarm = ba.shapley_sampled(oracle, 10**30, rng=0)
+    svarm = ba.shapley_sampled(oracle, 10**30, method="svarm", rng=0)
     assert svarm.exact and svarm.exact_sizes == (1, 2, 3, 4, 5)
+    auto = ba.shapley_sampled(oracle, 10**30, rng=0)  # regression: the oracle tabulated
+    assert auto.exact and auto.evaluations == 2**6
+    assert_allclose(auto.values, ba.shapley(g).values, atol=1e-12)
 
 
 def test_budget_just_below_the_enumeration_cost_still_samples():

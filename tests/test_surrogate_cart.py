@@ -118,7 +118,7 @@ def test_a_missing_scikit_learn_names_the_extra(monkeypatch):
     ):
         fit_cart_surrogate(np.eye(3, dtype=bool), np.ones(3), seed=0)
     assert not available()
-    assert auto_candidates() == ("linear",)
+    assert auto_candidates() == ("linear", "sizewise")
     with pytest.raises(BenefitAllocError, match=r"^surrogate='cart' needs scikit-learn"):
         require_surrogate("cart")
 
