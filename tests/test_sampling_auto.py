@@ -243,3 +243,21 @@ def test_banzhaf_auto_gives_no_zero_standard_error_unless_exact(g, extra, seed):
         assert np.all(est.stderr > 0)
     else:
         assert_allclose(est.values, ba.banzhaf(g).values, atol=1e-9 * (1 + np.abs(g.values).max()))
+
+
+@pytest.mark.parametrize(("func", "stratified"), [("shapley", "svarm"), ("banzhaf", "msr")])
+def test_auto_with_a_target_runs_the_stratified_method_where_its_budget_allows(func, stratified):
+    g = ba.games.airport(np.arange(1.0, 13.0))
+    need = level_minimum(12)
+    sample = getattr(ba, f"{func}_sampled")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the target may not be reached
+        auto = sample(g, need, rng=5, target_stderr=1e-3)
+        named = sample(g, need, method=stratified, rng=5, target_stderr=1e-3)
+        below = sample(g, need - 1, rng=5, target_stderr=1e-3)
+    assert auto.chosen_method == stratified and "target_stderr" in auto.choice_reason
+    assert_array_equal(auto.values, named.values)
+    assert_array_equal(auto.stderr, named.stderr)
+    assert below.chosen_method == "regression"
+    choose = choose_shapley_method if func == "shapley" else choose_banzhaf_method
+    assert choose(12, need, 1e-3)[0] == stratified and choose(12, need)[0] == "regression"

@@ -769,7 +769,7 @@ def shapley_sampled(
     if name == "auto":
         from ._sampling_auto import choose_shapley_method  # lazy: engines load on first use
 
-        name, why = choose_shapley_method(n, budget)
+        name, why = choose_shapley_method(n, budget, target)
         label = f"shapley_sampled ({name})"
         choice = {"chosen_method": name, "choice_reason": why}
     if n == 1:
@@ -923,7 +923,7 @@ def banzhaf_sampled(
     if name == "auto":
         from ._sampling_auto import choose_banzhaf_method  # lazy: engines load on first use
 
-        name, why = choose_banzhaf_method(n, budget)
+        name, why = choose_banzhaf_method(n, budget, target)
         label = f"banzhaf_sampled ({name})"
         choice = {"chosen_method": name, "choice_reason": why}
     if n == 1:
