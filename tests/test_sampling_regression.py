@@ -246,7 +246,7 @@ def test_tree_surrogate_is_nearly_exact_on_a_game_the_trees_fit(func):
     g = ba.Game(4.0 * bits[:, 0] + 3.0 * (bits[:, 1] & bits[:, 2] & bits[:, 3]))
     exact = getattr(ba, func)(g).values
     tree = getattr(ba, f"{func}_sampled")(g, 800, method="regression", surrogate="tree", rng=0)
-    lin = getattr(ba, f"{func}_sampled")(g, 800, method="regression", rng=0)
+    lin = getattr(ba, f"{func}_sampled")(g, 800, method="regression", surrogate="linear", rng=0)
     assert_allclose(tree.values, exact, atol=5e-3)
     assert np.abs(tree.values - exact).max() < 0.1 * np.abs(lin.values - exact).max()
 

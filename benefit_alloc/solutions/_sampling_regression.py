@@ -193,11 +193,11 @@ def _draw_chunks(
     cdf /= cdf[-1]
     u = rng.random((count, CHUNK * (n + 1)))
     sizes = cdf.searchsorted(u[:, :CHUNK].reshape(-1), side="right").astype(np.int64)
-    keys = u[:, CHUNK:].reshape(count * CHUNK, n)
+    keys = u[:, CHUNK:].reshape(count, CHUNK, n)  # a view: no copy before the sort
     # the players whose keys rank below the size: those below the size-th smallest key
     # (sizes are 1 .. n - 1; the keys are distinct almost surely)
-    kth = np.sort(keys, axis=1)[np.arange(count * CHUNK), sizes]
-    return sizes, keys < kth[:, None]
+    kth = np.sort(keys, axis=2).reshape(count * CHUNK, n)[np.arange(count * CHUNK), sizes]
+    return sizes, (keys < kth.reshape(count, CHUNK, 1)).reshape(count * CHUNK, n)
 
 
 def _evaluate(ev: Evaluator, rows: NDArray[np.bool_], batch: int) -> NDArray[np.float64]:
@@ -217,6 +217,60 @@ class _Data:
     rows: NDArray[np.bool_]  # the pairs' first coalitions
     vals: NDArray[np.float64]  # v(S)
     comp_vals: NDArray[np.float64]  # v(N \ S)
+
+
+@dataclass
+class _Exact:
+    """The enumerated coalitions as float32 0/1 rows and their weights ``alpha_s`` and
+    ``gamma_s`` (``s`` the row's size)."""
+
+    rows: NDArray[np.bool_]  # the rows these were made from
+    rows32: NDArray[np.float32]
+    wa: NDArray[np.float64]
+    wc: NDArray[np.float64]
+
+
+#: Rows converted to float64 at a time by :func:`transpose_dot`.
+DOT_ROWS = 8192
+
+
+def transpose_dot(x: NDArray[np.float32], v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``x.T @ v`` in float64 for a 0/1 matrix ``x`` ``(k, n)`` and ``v`` ``(k, p)``,
+    :data:`DOT_ROWS` rows at a time (no float64 copy of ``x`` is made whole)."""
+    out = np.zeros((x.shape[1], v.shape[1]))
+    for lo in range(0, x.shape[0], DOT_ROWS):
+        out += x[lo : lo + DOT_ROWS].astype(np.float64).T @ v[lo : lo + DOT_ROWS]
+    return out
+
+
+def fold_moments(
+    count: NDArray[np.float64],
+    total: NDArray[np.float64],
+    squares: NDArray[np.float64],
+    shift: NDArray[np.float64],
+) -> tuple[Moments, Moments, NDArray[np.float64]]:
+    r"""Moments over all pairs of the units ``u`` and of ``y = a_k + u``, from per-fold
+    sums, and the fold means of ``y``.
+
+    Fold ``k`` has ``count[k]`` = :math:`m_k` pairs, per player the sums
+    :math:`\sum_j u_j` (``total[k]``) and :math:`\sum_j u_j^2` (``squares[k]``), and the
+    shift ``shift[k]`` = :math:`a_k`.  Within a fold :math:`W_k = \sum_j u_j^2 - m_k \bar
+    u_k^2` (clipped at 0) is the sum of squared deviations of ``u`` and of ``y`` alike; the
+    folds are pooled as in Chan, Golub and LeVeque (1979):
+    :math:`M_2 = \sum_k W_k + \sum_k m_k (\bar x_k - \bar x)^2`, so the large shifts
+    ``a_k`` never enter a difference of sums of squares.
+    """
+    m = float(count.sum())
+    c = count[:, None]
+    umeans = total / c
+    within = np.maximum(squares - total * umeans, 0.0).sum(axis=0)
+    umean = total.sum(axis=0) / m
+    t = shift + umeans
+    mean = (c * t).sum(axis=0) / m
+    full = np.full(total.shape[1], m)
+    umom = Moments(full, umean, within + (c * (umeans - umean) ** 2).sum(axis=0))
+    mom = Moments(full.copy(), mean, within + (c * (t - mean) ** 2).sum(axis=0))
+    return umom, mom, t
 
 
 class _Regression:
@@ -250,6 +304,33 @@ class _Regression:
         self.seed = int(rng.integers(2**63))
         self.full = np.ones((1, n), dtype=bool)
         self.empty = np.zeros((1, n), dtype=bool)
+        # float32 copies of the evaluated coalitions, made once per run
+        self._exact: _Exact | None = None
+        self._rows32 = np.zeros((0, n), dtype=np.float32)
+        self._comp32 = np.zeros((0, n), dtype=np.float32)
+
+    def _exact_terms(self, d: _Data) -> _Exact:
+        """The enumerated coalitions' float32 rows and weights, made once per run (they
+        do not change between rounds)."""
+        if self._exact is None or self._exact.rows is not d.exact_rows:
+            sz = d.exact_rows.sum(axis=1)
+            # omega_i(S) = alpha_s [i in S] - gamma_s [i not in S], alpha_s = ca_s / C(n, s)
+            inv = np.exp(-_log_comb(self.n, sz))
+            self._exact = _Exact(
+                d.exact_rows, d.exact_rows.astype(np.float32), self.ca[sz] * inv, self.cg[sz] * inv
+            )
+        return self._exact
+
+    def _pair_rows(self, d: _Data) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """The sampled coalitions and their complements as float32 0/1 rows, extended by
+        the pairs each round adds (the earlier pairs are kept as they were)."""
+        have = self._rows32.shape[0]
+        if d.rows.shape[0] > have:
+            new = d.rows[have:]
+            self._rows32 = np.concatenate([self._rows32, new.astype(np.float32)])
+            self._comp32 = np.concatenate([self._comp32, (~new).astype(np.float32)])
+        m = d.rows.shape[0]
+        return self._rows32[:m], self._comp32[:m]
 
     def exact_part(self, d: _Data, f: Surrogate | None) -> NDArray[np.float64]:
         """``alpha_n g(N) - gamma_0 g(empty)`` plus the enumerated sizes, ``g = v - f``
@@ -257,37 +338,40 @@ class _Regression:
         n = self.n
         gn, g0 = self.grand, 0.0
         g = d.exact_vals
+        ex = self._exact_terms(d)
         if f is not None:
             gn -= float(f.predict(self.full)[0])
             g0 -= float(f.predict(self.empty)[0])
-            g = g - f.predict(d.exact_rows)
+            g = g - f.predict(ex.rows32)
         # alpha_n g(N) - gamma_0 g(empty): C(n, n) = C(n, 0) = 1
         out = np.full(n, self.ca[n] * gn - self.cg[0] * g0)
         if g.size:
-            sz = d.exact_rows.sum(axis=1)
-            # omega_i(S) = alpha_s [i in S] - gamma_s [i not in S], alpha_s = ca_s / C(n, s)
-            logc = _log_comb(n, sz)
-            a = self.ca[sz] * np.exp(-logc) * g
-            c = self.cg[sz] * np.exp(-logc) * g
-            m = d.exact_rows.astype(np.float64)
-            out += m.T @ a - (1.0 - m).T @ c
+            a = ex.wa * g
+            c = ex.wc * g
+            # sum over S of a [i in S] - c [i not in S]
+            p = transpose_dot(ex.rows32, np.stack([a, c], axis=1))
+            out += p[:, 0] - (c.sum() - p[:, 1])
         return out
 
-    def units(
-        self, d: _Data, idx: NDArray[np.int64], f: Surrogate
-    ) -> tuple[NDArray[np.float64], float]:
-        """The pair units ``u_j`` of the pairs ``idx`` against surrogate ``f``, and the
-        largest magnitude of ``f`` on those pairs' coalitions."""
-        rows = d.rows[idx]
+    def pair_terms(
+        self,
+        d: _Data,
+        idx: NDArray[np.int64],
+        rows: NDArray[np.float32],
+        comp: NDArray[np.float32],
+        f: Surrogate,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+        """For the pairs ``idx`` (coalitions ``rows``, complements ``comp``) against
+        surrogate ``f``: ``A_j`` and ``C_j`` with unit ``u_ij = A_j`` for the members of
+        ``S_j`` and ``-C_j`` for the others, and the largest magnitude of ``f`` on those
+        coalitions."""
         fs = f.predict(rows)
-        fc = f.predict(~rows)
+        fc = f.predict(comp)
         r = (d.vals[idx] - fs) - (d.comp_vals[idx] - fc)
         sz = d.sizes[idx]
         scale = 0.5 / self.q[sz] * r
-        a = (self.ca[sz] * scale)[:, None]
-        c = (self.cg[sz] * scale)[:, None]
         peak = max(float(np.max(np.abs(fs))), float(np.max(np.abs(fc)))) if idx.size else 0.0
-        return np.where(rows, a, -c), peak
+        return self.ca[sz] * scale, self.cg[sz] * scale, peak
 
     def surrogate_value(self, f: Surrogate) -> NDArray[np.float64]:
         return np.asarray(f.shapley() if self.kind == "shapley" else f.banzhaf(), dtype=np.float64)
@@ -354,34 +438,46 @@ class _Regression:
             return self.exact_part(d, None), np.zeros(n), {}
         folds = folds_for(m)
         fold = np.arange(m) % folds
-        y = np.empty((m, n))
-        u = np.empty((m, n))
+        rows, comp = self._pair_rows(d)
+        # per fold: pairs, sums of the units u and of u**2 per player, the exact terms a_k
+        count = np.empty(folds)
+        total = np.empty((folds, n))
+        squares = np.empty((folds, n))
+        shift = np.empty((folds, n))
+        big_a = np.empty(m)
+        big_c = np.empty(m)
         f_peak = 0.0
         self.chosen = {}
         for k in range(folds):
             mine = np.flatnonzero(fold == k)
             f = self.fit(d, np.flatnonzero(fold != k), k)
-            a = self.surrogate_value(f) + self.exact_part(d, f)
-            u[mine], peak = self.units(d, mine, f)
-            y[mine] = a + u[mine]
+            shift[k] = self.surrogate_value(f) + self.exact_part(d, f)
+            a, c, peak = self.pair_terms(d, mine, rows[k::folds], comp[k::folds], f)
+            big_a[mine], big_c[mine] = a, c
+            # u_ij = A_j [i in S_j] - C_j [i not in S_j]: sums over j by membership
+            p = transpose_dot(rows[k::folds], np.stack([a, c, a * a, c * c], axis=1))
+            count[k] = mine.size
+            total[k] = p[:, 0] - (c.sum() - p[:, 1])
+            squares[k] = p[:, 2] + ((c * c).sum() - p[:, 3])
             f_peak = max(f_peak, peak)
-        mean = y.mean(axis=0)
-        mom = Moments(np.full(n, float(m)), mean, ((y - mean) ** 2).sum(axis=0))
+        umom, mom, t = fold_moments(count, total, squares, shift)
+        mean = mom.mean
         # a unit is kappa * (g(S) - g(N \ S)); an unseen value of g may differ from a seen one
         # by twice the largest magnitude of the game or its surrogate, on both coalitions
         spread = self.kappa_max * 4.0 * (ev.peak + f_peak)
         var, flat = _floored_var(mom, spread)
         unvaried = int(flat.sum())
-        umean = u.mean(axis=0)
-        umom = Moments(np.full(n, float(m)), umean, ((u - umean) ** 2).sum(axis=0))
-        nonzero = (np.abs(u) > 1e-12 * spread).sum(axis=0).astype(np.float64)
+        big_a = (np.abs(big_a) > 1e-12 * spread).astype(np.float64)
+        big_c = (np.abs(big_c) > 1e-12 * spread).astype(np.float64)
+        p = transpose_dot(rows, np.stack([big_a, big_c], axis=1))
+        nonzero = p[:, 0] + (big_c.sum() - p[:, 1])
         rare = rare_event_var(umom, nonzero)
         raised = ~np.isnan(rare) & (rare > var)
         var = np.where(raised, rare, var)
         # Student's t with m - 1 degrees of freedom in place of the normal quantile: the
         # variance is estimated from m pairs, few at the smallest budgets
         var = var * student_factor(m) ** 2
-        hot, fold_var = fold_dispersion(y, fold, folds, mom)
+        hot, fold_var = fold_means_dispersion(t, m, mom)
         var = np.where(hot, np.maximum(var, fold_var), var)
         extra: dict[str, object] = {
             "unvaried_strata": unvaried,
@@ -534,9 +630,21 @@ def fold_dispersion(
     m = y.shape[0]
     if folds < 3 or m <= folds:
         return np.zeros(n, dtype=bool), np.zeros(n)
+    return fold_means_dispersion(
+        np.stack([y[fold == k].mean(axis=0) for k in range(folds)]), m, mom
+    )
+
+
+def fold_means_dispersion(
+    t: NDArray[np.float64], m: int, mom: Moments
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """:func:`fold_dispersion` from the folds' means ``t`` ``(K, n)`` of ``y`` over ``m``
+    pairs."""
+    folds, n = t.shape
+    if folds < 3 or m <= folds:
+        return np.zeros(n, dtype=bool), np.zeros(n)
     from scipy.stats import f as fisher  # lazy: scipy.stats loads on first use
 
-    t = np.stack([y[fold == k].mean(axis=0) for k in range(folds)])
     fold_var = ((t - t.mean(axis=0)) ** 2).sum(axis=0) / (folds * (folds - 1))
     pair_var = np.maximum(mom.m2, 0.0) / (m * (m - 1.0))
     crit = float(fisher.ppf(1.0 - FOLD_TEST_LEVEL, folds - 1, m - folds))

@@ -80,11 +80,14 @@ class CartSurrogate:
     n: int
     _table: LeafTable = field(repr=False)
 
-    def predict(self, members: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """The tree's worth of each row of the boolean ``(k, n)`` matrix ``members``."""
+    def predict(self, members: NDArray[np.bool_] | NDArray[np.float32]) -> NDArray[np.float64]:
+        """The tree's worth of each row of the ``(k, n)`` 0/1 matrix ``members``, boolean or
+        float32 (used as it is, with no copy)."""
         if members.shape[0] == 0:
             return np.zeros(0)
-        out = self.model.predict(members.astype(np.float32, copy=False))
+        # 0/1 rows are finite float32 by construction: scikit-learn's input checks (a scan
+        # for non-finite values on every call) are skipped
+        out = self.model.predict(members.astype(np.float32, copy=False), check_input=False)
         return np.asarray(out, dtype=np.float64)
 
     def shapley(self) -> NDArray[np.float64]:
