@@ -10,6 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from benefit_alloc.solutions._sampling_regression import (
     DOT_ROWS,
+    _nonzero_units,
     fold_dispersion,
     fold_means_dispersion,
     fold_moments,
@@ -99,3 +100,15 @@ def test_surrogates_predict_float32_rows_as_boolean_ones(kind):
     # a strided view of float32 rows, as the estimator passes a fold's rows
     rows = probe.astype(np.float32)
     assert_array_equal(f.predict(rows[1::3]), f.predict(probe[1::3]))
+
+
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+def test_nonzero_units_count_the_units_above_the_threshold(share):
+    # u_ij = A_j for the members of S_j, -C_j for the others: counted by membership
+    rng = np.random.default_rng(5)
+    m, n = 500, 8
+    rows = rng.random((m, n)) < 0.5
+    big_a, big_c = rng.random(m) < share, rng.random(m) < share
+    u = np.where(rows, big_a[:, None], big_c[:, None])
+    got = _nonzero_units(rows.astype(np.float32), big_a, big_c)
+    assert_array_equal(got, u.sum(axis=0).astype(float))

@@ -243,6 +243,22 @@ def transpose_dot(x: NDArray[np.float32], v: NDArray[np.float64]) -> NDArray[np.
     return out
 
 
+def _nonzero_units(
+    rows: NDArray[np.float32], big_a: NDArray[np.bool_], big_c: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Per player, the pairs whose unit is non-zero: those with ``big_a`` among which the
+    player is a member of ``S_j`` (rows ``rows``), and those with ``big_c`` among which it
+    is not."""
+    m, n = rows.shape
+    if big_a.all() and big_c.all():
+        return np.full(n, float(m))
+    if not (big_a.any() or big_c.any()):
+        return np.zeros(n)
+    ic = big_c.astype(np.float64)
+    p = transpose_dot(rows, np.stack([big_a.astype(np.float64), ic], axis=1))
+    return p[:, 0] + (ic.sum() - p[:, 1])
+
+
 def fold_moments(
     count: NDArray[np.float64],
     total: NDArray[np.float64],
@@ -345,7 +361,7 @@ class _Regression:
             g = g - f.predict(ex.rows32)
         # alpha_n g(N) - gamma_0 g(empty): C(n, n) = C(n, 0) = 1
         out = np.full(n, self.ca[n] * gn - self.cg[0] * g0)
-        if g.size:
+        if g.any():  # (none when the surrogate is exact on every enumerated coalition)
             a = ex.wa * g
             c = ex.wc * g
             # sum over S of a [i in S] - c [i not in S]
@@ -454,11 +470,14 @@ class _Regression:
             shift[k] = self.surrogate_value(f) + self.exact_part(d, f)
             a, c, peak = self.pair_terms(d, mine, rows[k::folds], comp[k::folds], f)
             big_a[mine], big_c[mine] = a, c
-            # u_ij = A_j [i in S_j] - C_j [i not in S_j]: sums over j by membership
-            p = transpose_dot(rows[k::folds], np.stack([a, c, a * a, c * c], axis=1))
             count[k] = mine.size
-            total[k] = p[:, 0] - (c.sum() - p[:, 1])
-            squares[k] = p[:, 2] + ((c * c).sum() - p[:, 3])
+            if a.any() or c.any():
+                # u_ij = A_j [i in S_j] - C_j [i not in S_j]: sums over j by membership
+                p = transpose_dot(rows[k::folds], np.stack([a, c, a * a, c * c], axis=1))
+                total[k] = p[:, 0] - (c.sum() - p[:, 1])
+                squares[k] = p[:, 2] + ((c * c).sum() - p[:, 3])
+            else:  # the surrogate is exact on every pair of the fold
+                total[k] = squares[k] = 0.0
             f_peak = max(f_peak, peak)
         umom, mom, t = fold_moments(count, total, squares, shift)
         mean = mom.mean
@@ -467,10 +486,9 @@ class _Regression:
         spread = self.kappa_max * 4.0 * (ev.peak + f_peak)
         var, flat = _floored_var(mom, spread)
         unvaried = int(flat.sum())
-        big_a = (np.abs(big_a) > 1e-12 * spread).astype(np.float64)
-        big_c = (np.abs(big_c) > 1e-12 * spread).astype(np.float64)
-        p = transpose_dot(rows, np.stack([big_a, big_c], axis=1))
-        nonzero = p[:, 0] + (big_c.sum() - p[:, 1])
+        nonzero = _nonzero_units(
+            rows, np.abs(big_a) > 1e-12 * spread, np.abs(big_c) > 1e-12 * spread
+        )
         rare = rare_event_var(umom, nonzero)
         raised = ~np.isnan(rare) & (rare > var)
         var = np.where(raised, rare, var)
