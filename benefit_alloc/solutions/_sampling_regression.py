@@ -230,11 +230,11 @@ def _draw_chunks(
     cdf /= cdf[-1]
     u = rng.random((count, CHUNK * (n + 1)))
     sizes = cdf.searchsorted(u[:, :CHUNK].reshape(-1), side="right").astype(np.int64)
-    keys = u[:, CHUNK:].reshape(count * CHUNK, n)
+    keys = u[:, CHUNK:].reshape(count, CHUNK, n)  # a view: no copy before the sort
     # the players whose keys rank below the size: those below the size-th smallest key
     # (sizes are 1 .. n - 1; the keys are distinct almost surely)
-    kth = np.sort(keys, axis=1)[np.arange(count * CHUNK), sizes]
-    return sizes, keys < kth[:, None]
+    kth = np.sort(keys, axis=2).reshape(count * CHUNK, n)[np.arange(count * CHUNK), sizes]
+    return sizes, (keys < kth.reshape(count, CHUNK, 1)).reshape(count * CHUNK, n)
 
 
 def _evaluate(ev: Evaluator, rows: NDArray[np.bool_], batch: int) -> NDArray[np.float64]:
@@ -254,6 +254,96 @@ class _Data:
     rows: NDArray[np.bool_]  # the pairs' first coalitions
     vals: NDArray[np.float64]  # v(S)
     comp_vals: NDArray[np.float64]  # v(N \ S)
+
+
+@dataclass
+class _Exact:
+    """The enumerated coalitions as float32 0/1 rows and their weights ``alpha_s`` and
+    ``gamma_s`` (``s`` the row's size)."""
+
+    rows: NDArray[np.bool_]  # the rows these were made from
+    rows32: NDArray[np.float32]
+    wa: NDArray[np.float64]
+    wc: NDArray[np.float64]
+
+
+#: Rows converted to float64 at a time by :func:`transpose_dot`.
+DOT_ROWS = 8192
+
+
+def transpose_dot(x: NDArray[np.float32], v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``x.T @ v`` in float64 for a 0/1 matrix ``x`` ``(k, n)`` and ``v`` ``(k, p)``,
+    :data:`DOT_ROWS` rows at a time (no float64 copy of ``x`` is made whole)."""
+    out = np.zeros((x.shape[1], v.shape[1]))
+    for lo in range(0, x.shape[0], DOT_ROWS):
+        out += x[lo : lo + DOT_ROWS].astype(np.float64).T @ v[lo : lo + DOT_ROWS]
+    return out
+
+
+def _nonzero_units(
+    rows: NDArray[np.float32], big_a: NDArray[np.bool_], big_c: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Per player, the pairs whose unit is non-zero: those with ``big_a`` among which the
+    player is a member of ``S_j`` (rows ``rows``), and those with ``big_c`` among which it
+    is not."""
+    m, n = rows.shape
+    if big_a.all() and big_c.all():
+        return np.full(n, float(m))
+    if not (big_a.any() or big_c.any()):
+        return np.zeros(n)
+    ic = big_c.astype(np.float64)
+    p = transpose_dot(rows, np.stack([big_a.astype(np.float64), ic], axis=1))
+    return p[:, 0] + (ic.sum() - p[:, 1])
+
+
+def fold_moments(
+    count: NDArray[np.float64],
+    total: NDArray[np.float64],
+    squares: NDArray[np.float64],
+    shift: NDArray[np.float64],
+) -> tuple[Moments, Moments, NDArray[np.float64]]:
+    r"""Moments over all pairs of the units ``u`` and of ``y = a_k + u``, from per-fold
+    sums, and the fold means of ``y``.
+
+    Fold ``k`` has ``count[k]`` = :math:`m_k` pairs, per player the sums
+    :math:`\sum_j u_j` (``total[k]``) and :math:`\sum_j u_j^2` (``squares[k]``), and the
+    shift ``shift[k]`` = :math:`a_k`.  Within a fold :math:`W_k = \sum_j u_j^2 - m_k \bar
+    u_k^2` (clipped at 0) is the sum of squared deviations of ``u`` and of ``y`` alike; the
+    folds are pooled as in Chan, Golub and LeVeque (1979):
+    :math:`M_2 = \sum_k W_k + \sum_k m_k (\bar x_k - \bar x)^2`, so the large shifts
+    ``a_k`` never enter a difference of sums of squares.
+    """
+    m = float(count.sum())
+    c = count[:, None]
+    umeans = total / c
+    within = np.maximum(squares - total * umeans, 0.0).sum(axis=0)
+    umean = total.sum(axis=0) / m
+    t = shift + umeans
+    mean = (c * t).sum(axis=0) / m
+    full = np.full(total.shape[1], m)
+    umom = Moments(full, umean, within + (c * (umeans - umean) ** 2).sum(axis=0))
+    mom = Moments(full.copy(), mean, within + (c * (t - mean) ** 2).sum(axis=0))
+    return umom, mom, t
+
+
+def fourth_moment(
+    count: NDArray[np.float64],
+    total: NDArray[np.float64],
+    squares: NDArray[np.float64],
+    cubes: NDArray[np.float64],
+    fourths: NDArray[np.float64],
+    offset: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    r"""``sum_j (y_j - mean)**4`` per player from per-fold power sums of the units.
+
+    In fold ``k``, :math:`y_j - \bar y = o_k + u_j` with ``offset[k]`` = :math:`o_k =
+    a_k - \bar y`, so by the binomial theorem the fold contributes
+    :math:`m_k o^4 + 4 o^3 S_1 + 6 o^2 S_2 + 4 o S_3 + S_4`, :math:`S_p = \sum_j u_j^p`
+    (``total``, ``squares``, ``cubes``, ``fourths``); clipped at 0 against rounding."""
+    o = offset
+    c = count[:, None]
+    out = c * o**4 + 4 * o**3 * total + 6 * o**2 * squares + 4 * o * cubes + fourths
+    return np.asarray(np.maximum(out.sum(axis=0), 0.0), dtype=np.float64)
 
 
 class _Regression:
@@ -287,6 +377,33 @@ class _Regression:
         self.seed = int(rng.integers(2**63))
         self.full = np.ones((1, n), dtype=bool)
         self.empty = np.zeros((1, n), dtype=bool)
+        # float32 copies of the evaluated coalitions, made once per run
+        self._exact: _Exact | None = None
+        self._rows32 = np.zeros((0, n), dtype=np.float32)
+        self._comp32 = np.zeros((0, n), dtype=np.float32)
+
+    def _exact_terms(self, d: _Data) -> _Exact:
+        """The enumerated coalitions' float32 rows and weights, made once per run (they
+        do not change between rounds)."""
+        if self._exact is None or self._exact.rows is not d.exact_rows:
+            sz = d.exact_rows.sum(axis=1)
+            # omega_i(S) = alpha_s [i in S] - gamma_s [i not in S], alpha_s = ca_s / C(n, s)
+            inv = np.exp(-_log_comb(self.n, sz))
+            self._exact = _Exact(
+                d.exact_rows, d.exact_rows.astype(np.float32), self.ca[sz] * inv, self.cg[sz] * inv
+            )
+        return self._exact
+
+    def _pair_rows(self, d: _Data) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """The sampled coalitions and their complements as float32 0/1 rows, extended by
+        the pairs each round adds (the earlier pairs are kept as they were)."""
+        have = self._rows32.shape[0]
+        if d.rows.shape[0] > have:
+            new = d.rows[have:]
+            self._rows32 = np.concatenate([self._rows32, new.astype(np.float32)])
+            self._comp32 = np.concatenate([self._comp32, (~new).astype(np.float32)])
+        m = d.rows.shape[0]
+        return self._rows32[:m], self._comp32[:m]
 
     def exact_part(self, d: _Data, f: Surrogate | None) -> NDArray[np.float64]:
         """``alpha_n g(N) - gamma_0 g(empty)`` plus the enumerated sizes, ``g = v - f``
@@ -294,37 +411,40 @@ class _Regression:
         n = self.n
         gn, g0 = self.grand, 0.0
         g = d.exact_vals
+        ex = self._exact_terms(d)
         if f is not None:
             gn -= float(f.predict(self.full)[0])
             g0 -= float(f.predict(self.empty)[0])
-            g = g - f.predict(d.exact_rows)
+            g = g - f.predict(ex.rows32)
         # alpha_n g(N) - gamma_0 g(empty): C(n, n) = C(n, 0) = 1
         out = np.full(n, self.ca[n] * gn - self.cg[0] * g0)
-        if g.size:
-            sz = d.exact_rows.sum(axis=1)
-            # omega_i(S) = alpha_s [i in S] - gamma_s [i not in S], alpha_s = ca_s / C(n, s)
-            logc = _log_comb(n, sz)
-            a = self.ca[sz] * np.exp(-logc) * g
-            c = self.cg[sz] * np.exp(-logc) * g
-            m = d.exact_rows.astype(np.float64)
-            out += m.T @ a - (1.0 - m).T @ c
+        if g.any():  # (none when the surrogate is exact on every enumerated coalition)
+            a = ex.wa * g
+            c = ex.wc * g
+            # sum over S of a [i in S] - c [i not in S]
+            p = transpose_dot(ex.rows32, np.stack([a, c], axis=1))
+            out += p[:, 0] - (c.sum() - p[:, 1])
         return out
 
-    def units(
-        self, d: _Data, idx: NDArray[np.int64], f: Surrogate
-    ) -> tuple[NDArray[np.float64], float]:
-        """The pair units ``u_j`` of the pairs ``idx`` against surrogate ``f``, and the
-        largest magnitude of ``f`` on those pairs' coalitions."""
-        rows = d.rows[idx]
+    def pair_terms(
+        self,
+        d: _Data,
+        idx: NDArray[np.int64],
+        rows: NDArray[np.float32],
+        comp: NDArray[np.float32],
+        f: Surrogate,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+        """For the pairs ``idx`` (coalitions ``rows``, complements ``comp``) against
+        surrogate ``f``: ``A_j`` and ``C_j`` with unit ``u_ij = A_j`` for the members of
+        ``S_j`` and ``-C_j`` for the others, and the largest magnitude of ``f`` on those
+        coalitions."""
         fs = f.predict(rows)
-        fc = f.predict(~rows)
+        fc = f.predict(comp)
         r = (d.vals[idx] - fs) - (d.comp_vals[idx] - fc)
         sz = d.sizes[idx]
         scale = 0.5 / self.q[sz] * r
-        a = (self.ca[sz] * scale)[:, None]
-        c = (self.cg[sz] * scale)[:, None]
         peak = max(float(np.max(np.abs(fs))), float(np.max(np.abs(fc)))) if idx.size else 0.0
-        return np.where(rows, a, -c), peak
+        return self.ca[sz] * scale, self.cg[sz] * scale, peak
 
     def surrogate_value(self, f: Surrogate) -> NDArray[np.float64]:
         return np.asarray(f.shapley() if self.kind == "shapley" else f.banzhaf(), dtype=np.float64)
@@ -401,36 +521,59 @@ class _Regression:
             return self.exact_part(d, None), np.zeros(n), {}
         folds = folds_for(m)
         fold = np.arange(m) % folds
-        y = np.empty((m, n))
-        u = np.empty((m, n))
+        rows, comp = self._pair_rows(d)
+        # per fold: pairs, sums of the units u and of u**2 per player, the exact terms a_k
+        count = np.empty(folds)
+        total = np.empty((folds, n))
+        squares = np.empty((folds, n))
+        cubes = np.empty((folds, n))
+        fourths = np.empty((folds, n))
+        shift = np.empty((folds, n))
+        big_a = np.empty(m)
+        big_c = np.empty(m)
         f_peak = 0.0
         self.chosen = {}
         for k in range(folds):
             mine = np.flatnonzero(fold == k)
             f = self.fit(d, np.flatnonzero(fold != k), k)
-            a = self.surrogate_value(f) + self.exact_part(d, f)
-            u[mine], peak = self.units(d, mine, f)
-            y[mine] = a + u[mine]
+            shift[k] = self.surrogate_value(f) + self.exact_part(d, f)
+            a, c, peak = self.pair_terms(d, mine, rows[k::folds], comp[k::folds], f)
+            big_a[mine], big_c[mine] = a, c
+            count[k] = mine.size
+            if a.any() or c.any():
+                # u_ij = A_j [i in S_j] - C_j [i not in S_j]: sums over j by membership
+                a2, c2 = a * a, c * c
+                p = transpose_dot(
+                    rows[k::folds], np.stack([a, c, a2, c2, a2 * a, c2 * c, a2 * a2, c2 * c2], 1)
+                )
+                total[k] = p[:, 0] - (c.sum() - p[:, 1])
+                squares[k] = p[:, 2] + (c2.sum() - p[:, 3])
+                cubes[k] = p[:, 4] - ((c2 * c).sum() - p[:, 5])
+                fourths[k] = p[:, 6] + ((c2 * c2).sum() - p[:, 7])
+            else:  # the surrogate is exact on every pair of the fold
+                total[k] = squares[k] = cubes[k] = fourths[k] = 0.0
             f_peak = max(f_peak, peak)
-        mean = y.mean(axis=0)
-        dev2 = (y - mean) ** 2
-        mom = Moments(np.full(n, float(m)), mean, dev2.sum(axis=0))
-        df = effective_df(m, mom.m2, (dev2 * dev2).sum(axis=0))
+        umom, mom, t = fold_moments(count, total, squares, shift)
+        mean = mom.mean
+        df = effective_df(
+            m, mom.m2, fourth_moment(count, total, squares, cubes, fourths, shift - mean)
+        )
         # a unit is kappa * (g(S) - g(N \ S)); an unseen value of g may differ from a seen one
         # by twice the largest magnitude of the game or its surrogate, on both coalitions
         spread = self.kappa_max * 4.0 * (ev.peak + f_peak)
         var, flat = _floored_var(mom, spread)
         unvaried = int(flat.sum())
-        umean = u.mean(axis=0)
-        umom = Moments(np.full(n, float(m)), umean, ((u - umean) ** 2).sum(axis=0))
-        nonzero = (np.abs(u) > 1e-12 * spread).sum(axis=0).astype(np.float64)
+        nonzero = _nonzero_units(
+            rows, np.abs(big_a) > 1e-12 * spread, np.abs(big_c) > 1e-12 * spread
+        )
         rare = rare_event_var(umom, nonzero)
         raised = ~np.isnan(rare) & (rare > var)
         var = np.where(raised, rare, var)
         # Student's t in place of the normal quantile, with the degrees of freedom the
         # variance estimate has: m - 1 for regular units, fewer when a few pairs carry it
         var = var * variance_student_factor(df + 1.0)
-        hot, fold_var = fold_dispersion(y, fold, folds)
+        within = np.maximum(squares - total * total / count[:, None], 0.0).sum(axis=0)
+        hot, fold_var = fold_means_dispersion(t, within, m)
         # where every Y_j agrees to rounding the rule-of-three bound already holds: folds
         # that differ by rounding alone are not a disagreement
         hot &= ~flat
@@ -562,7 +705,7 @@ def _floored_var(mom: Moments, spread: float) -> tuple[NDArray[np.float64], NDAr
 
 #: One-sided level of the test that the folds' estimates disagree by more than their pairs
 #: vary (:func:`fold_dispersion`).
-FOLD_TEST_LEVEL = 0.05
+FOLD_TEST_LEVEL = 0.01
 
 
 def fold_dispersion(
@@ -585,18 +728,27 @@ def fold_dispersion(
     the batches).  With fewer than three folds, or no pair left over for the spread within
     folds (``m <= K``), nothing is tested.
     """
-    n = y.shape[1]
     m = y.shape[0]
+    t = np.stack([y[fold == k].mean(axis=0) for k in range(folds)]) if m else y[:0]
+    within = ((y - t[fold]) ** 2).sum(axis=0) if m else np.zeros(y.shape[1])
+    return fold_means_dispersion(t, within, m)
+
+
+def fold_means_dispersion(
+    t: NDArray[np.float64], within: NDArray[np.float64], m: int
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """:func:`fold_dispersion` from the folds' means ``t`` ``(K, n)`` of ``y`` over ``m``
+    pairs and the sum over pairs of squared deviations from their fold's mean,
+    ``within`` ``(n,)``."""
+    folds, n = t.shape
     if folds < 3 or m <= folds:
         return np.zeros(n, dtype=bool), np.zeros(n)
     from scipy.stats import f as fisher  # lazy: scipy.stats loads on first use
 
-    t = np.stack([y[fold == k].mean(axis=0) for k in range(folds)])
     fold_var = ((t - t.mean(axis=0)) ** 2).sum(axis=0) / (folds * (folds - 1))
     # the spread within folds, not the total one: the total holds the folds' disagreement
     # itself, which would bound the ratio by (m - 1) / (K - 1) and hide it at small m
-    within = ((y - t[fold]) ** 2).sum(axis=0)
-    within_var = within / ((m - folds) * float(m))
+    within_var = np.maximum(within, 0.0) / ((m - folds) * float(m))
     crit = float(fisher.ppf(1.0 - FOLD_TEST_LEVEL, folds - 1, m - folds))
     hot = fold_var > crit * within_var
     factor = float(variance_student_factor(np.array(float(folds))))

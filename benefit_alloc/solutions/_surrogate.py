@@ -35,8 +35,9 @@ RIDGE = 1e-10
 class Surrogate(Protocol):
     """A fitted model of a game: values of coalitions and its exact values."""
 
-    def predict(self, members: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """Surrogate values of the coalitions given as a boolean ``(k, n)`` matrix."""
+    def predict(self, members: NDArray[np.bool_] | NDArray[np.float32]) -> NDArray[np.float64]:
+        """Surrogate values of the coalitions given as a ``(k, n)`` 0/1 matrix, boolean or
+        float32 (the same values whichever)."""
         ...
 
     def shapley(self) -> NDArray[np.float64]:
@@ -74,9 +75,11 @@ class LinearSurrogate:
         self.coef = np.asarray(coef, dtype=np.float64)
         self.size_terms = np.asarray(size_terms, dtype=np.float64)
 
-    def predict(self, members: NDArray[np.bool_]) -> NDArray[np.float64]:
+    def predict(self, members: NDArray[np.bool_] | NDArray[np.float32]) -> NDArray[np.float64]:
+        """The surrogate's worth of each row of the 0/1 matrix ``members`` (boolean, or
+        float32 as the regression estimator keeps its coalitions)."""
         x = members.astype(np.float64)
-        return self.intercept + x @ self.coef + self.size_terms[members.sum(axis=1)]
+        return self.intercept + x @ self.coef + self.size_terms[np.count_nonzero(members, axis=1)]
 
     def shapley(self) -> NDArray[np.float64]:
         return self.coef.copy()

@@ -80,8 +80,9 @@ class CartSurrogate:
     n: int
     _table: LeafTable = field(repr=False)
 
-    def predict(self, members: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """The tree's worth of each row of the boolean ``(k, n)`` matrix ``members``.
+    def predict(self, members: NDArray[np.bool_] | NDArray[np.float32]) -> NDArray[np.float64]:
+        """The tree's worth of each row of the ``(k, n)`` 0/1 matrix ``members``, boolean or
+        float32 (used as it is when C-contiguous, with no copy).
 
         The rows are handed to the tree as the C-contiguous float32 matrix its fit saw, so
         scikit-learn's input checks (most of a small prediction's time) are skipped."""

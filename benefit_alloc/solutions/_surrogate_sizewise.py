@@ -139,8 +139,10 @@ class SizewiseSurrogate:
         n = coef.size
         return cls(intercept + np.asarray(size_terms), np.tile(coef, (n + 1, 1)))
 
-    def predict(self, members: NDArray[np.bool_]) -> NDArray[np.float64]:
-        sizes = members.sum(axis=1)
+    def predict(self, members: NDArray[np.bool_] | NDArray[np.float32]) -> NDArray[np.float64]:
+        """The surrogate's worth of each row of the 0/1 matrix ``members`` (boolean, or
+        float32 as the regression estimator keeps its coalitions)."""
+        sizes = np.count_nonzero(members, axis=1)
         x = members.astype(np.float64)
         return np.asarray(
             self.size_terms[sizes] + np.einsum("ij,ij->i", x, self.coef[sizes]),
