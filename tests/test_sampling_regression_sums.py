@@ -14,6 +14,7 @@ from benefit_alloc.solutions._sampling_regression import (
     fold_dispersion,
     fold_means_dispersion,
     fold_moments,
+    fourth_moment,
     transpose_dot,
 )
 from benefit_alloc.solutions._surrogate import SURROGATES
@@ -66,11 +67,25 @@ def test_fold_dispersion_is_that_of_the_fold_means():
     total = np.stack([y[fold == k].sum(axis=0) for k in range(folds)])
     squares = np.stack([(y[fold == k] ** 2).sum(axis=0) for k in range(folds)])
     _, mom, t = fold_moments(count, total, squares, np.zeros((folds, n)))
-    hot, var = fold_dispersion(y, fold, folds, mom)
-    hot2, var2 = fold_means_dispersion(t, m, mom)
+    hot, var = fold_dispersion(y, fold, folds)
+    within = (squares - total**2 / count[:, None]).sum(axis=0)
+    hot2, var2 = fold_means_dispersion(t, within, m)
     assert_array_equal(hot, hot2)
     assert_allclose(var, var2, rtol=1e-12)
     assert hot[0] and not hot[1:].any()
+
+
+def test_fourth_moment_from_power_sums_is_the_direct_one():
+    rng = np.random.default_rng(4)
+    m, n, folds = 50, 3, 5
+    fold = np.arange(m) % folds
+    u = rng.standard_t(3, size=(m, n))
+    shift = rng.normal(size=(folds, n))
+    y = shift[fold] + u
+    sums = [np.stack([(u[fold == k] ** p).sum(axis=0) for k in range(folds)]) for p in (1, 2, 3, 4)]
+    count = np.full(folds, m / folds)
+    got = fourth_moment(count, *sums, shift - y.mean(axis=0))
+    assert_allclose(got, ((y - y.mean(axis=0)) ** 4).sum(axis=0), rtol=1e-10)
 
 
 def test_transpose_dot_is_the_product_with_the_rows():
