@@ -63,14 +63,13 @@ the most expensive runways' intervals still cover well below 95%.
 
 Methods
 -------
-``"auto"`` (the default of :func:`shapley_sampled`)
-    ``"svarm"`` when the budget reaches its minimum (about ``4 n**2``), ``"regression"``
-    below it, from ``2n - 1`` evaluations (``v(N)`` and ``n - 1`` complementary pairs); the
-    choice is recorded in the diagnostics ``chosen_method`` and ``choice_reason``.
-    ``"auto"`` is the default of :func:`banzhaf_sampled` too (``"msr"`` from four times that
-    minimum, ``"regression"`` below it, from ``2n - 1``) and of :func:`owen_sampled` (its
-    two-level ``"svarm"`` when the budget allows, union-respecting orders from ``2n - 1``
-    below it).
+``"auto"`` (the default of :func:`shapley_sampled` and :func:`banzhaf_sampled`)
+    ``"regression"`` at every budget from ``2n - 1`` evaluations (``v(N)`` and ``n - 1``
+    complementary pairs), with the surrogate chosen per fold; with ``target_stderr``,
+    ``"svarm"`` (``"msr"``) where the budget reaches its minimum (about ``4 n**2``).  The
+    choice is recorded in the diagnostics ``chosen_method`` and ``choice_reason``.  It is the
+    default of :func:`owen_sampled` too (its two-level ``"svarm"`` when the budget allows,
+    union-respecting orders from ``2n - 1`` below it).
 ``"regression"``
     Regression-adjusted Monte Carlo (Witter, Liu and Musco 2025): a surrogate of the game
     fitted on complementary pairs of coalitions, its exact value, and an importance-weighted,
@@ -90,21 +89,22 @@ Methods
     Castro, Gómez, Molina and Tejada (2017): strata by (player, position), a pilot phase and
     Neyman allocation of the rest.
 
-Why ``"auto"`` runs ``"regression"`` below svarm's minimum: on the seven benchmark games
-(the four below and oracles of 100, 60 and 51 players) at budgets ``10 n``, ``100 n`` and
-``1000 n`` (20 seeded runs per cell) its RMSE was 0.23 to 0.84 times that of permutation
-sampling in every cell where svarm cannot run (10n everywhere, 100n on the large games), so
-``"auto"`` went from 0.45 to 0.34 times permutation sampling's RMSE (geometric mean over the
-21 cells), with pooled 95% coverage 0.952 and no game below 0.94.  Above svarm's minimum
-svarm stayed ahead on most games (0.11 against 0.43 on the 51-player voting game at 1000n),
-regression on the linear production game (0.16 against 0.31).  Regression's error bars: the
+Why ``"auto"`` runs ``"regression"``: on the seven benchmark games (the four below and
+oracles of 100, 60 and 51 players) at budgets ``10 n``, ``100 n`` and ``1000 n``
+(``benchmarks/RESULTS.md``), with ten-fold cross-fitting, the enumerated coalitions in the
+surrogates' training data and the surrogate chosen per fold, it had the lowest RMSE of the
+library's estimators in most cells at every budget: a regression tree reproduces the airport
+games (exact to rounding at ``1000 n`` on 20 players), the linear fit the production game;
+svarm stays ahead on the weighted voting games from ``100 n``.  Regression's error bars: the
 sample variance of the cross-fitted pair units with Student's ``t`` in place of the normal
-quantile; where a player's units show no variation (an additive game: the residual is 0 on
+quantile, its degrees of freedom from the units' kurtosis (Satterthwaite 1946: fewer where
+a few pairs carry the variance), the fold estimates' spread where they disagree beyond the
+pairs' (an analysis-of-variance test); where a player's units show no variation (an additive game: the residual is 0 on
 every pair) the rule-of-three bound above, with the spread of unseen units taken from the
 largest magnitude of the game and of its surrogate; where they are zero but in a few pairs,
 the Wilson bound above.
 
-Why ``"auto"`` runs ``"svarm"`` whenever the budget allows: at equal budget on the games of
+Why svarm was the default before: at equal budget on the games of
 ``benchmarks/bench_sampling.py`` (an airport game, n = 20; a weighted voting game, a linear
 production game, n = 16; a random game, n = 14; 400 seeded runs each) its RMSE was 0.14,
 0.20, 0.32 and 0.25 times that of plain permutation sampling (geometric mean 0.22), with
@@ -540,16 +540,16 @@ def shapley_sampled(
         minimum.
     method : {"auto", "svarm", "regression", "permutation", "antithetic", "stratified"}
         ``"auto"`` (default)
-            Chooses by budget and size: ``"svarm"`` when the budget reaches its minimum
+            ``"regression"`` at every budget (with ``surrogate="auto"``, the default);
+            with ``target_stderr``, ``"svarm"`` where the budget reaches its minimum
             (sizes 1 and ``n - 1`` enumerated and two samples in every (player, size)
             stratum, about ``4 n**2`` evaluations: 31 for 5 players, 1,401 for 20, 39,001
-            for 100), else ``"regression"``, which runs from ``2n - 1`` evaluations.
-            ``"auto"`` accepts any budget of at least ``2n - 1`` (``v(N)`` and ``n - 1``
-            complementary pairs, at least 4, the fewest that give a cross-fitted standard
-            error); the result's method label names the estimator run, and the
-            diagnostics ``chosen_method`` and ``choice_reason`` record the choice.  With a
-            budget that reaches svarm's minimum the result is identical to
-            ``method="svarm"`` with the same seed.
+            for 100), whose standard error shrinks with every round at a few nanoseconds
+            per evaluation.  ``"auto"`` accepts any budget of at least ``2n - 1``
+            (``v(N)`` and ``n - 1`` complementary pairs, at least 4, the fewest that give a
+            cross-fitted standard error); the result's method label names the estimator
+            run, and the diagnostics ``chosen_method`` and ``choice_reason`` record the
+            choice.  The result is identical to the chosen method's with the same seed.
         ``"svarm"``
             Size-stratified coalition sampling, Stratified SVARM of Kolpaczki, Bengs,
             Muschalik and Hüllermeier (2024), "Approximating the Shapley value without
@@ -840,13 +840,11 @@ def banzhaf_sampled(
         fold chooses its kind by held-out variance cost, recorded in ``surrogate_folds``).
     method : {"auto", "msr", "star", "regression"}
         ``"auto"`` (default)
-            ``"msr"`` when the budget reaches four times its minimum (about ``4 n**2``, as
-            for ``"svarm"``), ``"regression"`` below it, from ``2n - 1`` evaluations (every
-            coalition when that is fewer).  The choice is recorded in the diagnostics
-            ``chosen_method`` and ``choice_reason``.  On the four small benchmark games
-            (20 runs per cell) regression had 0.31 to 0.56 times the RMSE of ``"star"`` at
-            ``10 n``, 0.33 to 0.88 times that of ``"msr"`` at ``100 n`` and 0.41 to 1.19
-            times at ``1000 n``.
+            ``"regression"`` at every budget from ``2n - 1`` evaluations (every coalition
+            when that is fewer); with ``target_stderr``, ``"msr"`` where the budget reaches
+            its minimum (about ``4 n**2``, as for ``"svarm"``).  The choice is recorded in
+            the diagnostics ``chosen_method`` and ``choice_reason``.  Figures in
+            ``benchmarks/RESULTS.md``.
         ``"regression"``
             As for :func:`shapley_sampled`, with ``alpha_s = gamma_s = 2**(1 - n)`` and
             coalitions of sizes 1 to ``n - 1`` drawn uniformly (``q_s`` proportional to
