@@ -571,6 +571,8 @@ class _Regression:
         var = np.where(raised, rare, var)
         # Student's t in place of the normal quantile, with the degrees of freedom the
         # variance estimate has: m - 1 for regular units, fewer when a few pairs carry it
+        # (m - 1 where the units do not vary: their kurtosis would be rounding's)
+        df = np.where(flat, max(m - 1.0, 1.0), df)
         var = var * variance_student_factor(df + 1.0)
         within = np.maximum(squares - total * total / count[:, None], 0.0).sum(axis=0)
         hot, fold_var = fold_means_dispersion(t, within, m)
