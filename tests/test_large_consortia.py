@@ -402,7 +402,8 @@ def _random_partnership(seed: int) -> ba.Partnership:
     for i in range(n):
         give = {f"R{j}": float(rng.integers(0, 50)) for j in range(r) if rng.random() < 0.7}
         parties.append(ba.Party(f"P{i}", "enterprise", give))
-        values = {o: float(rng.integers(0, 8)) for o in outputs[:-1]}
+        # the first party values every output (the scenario refuses an output nobody values)
+        values = {o: float(rng.integers(1 if i == 0 else 0, 8)) for o in outputs[:-1]}
         utils[f"P{i}"] = ba.LinearUtility(
             values, money=float(rng.choice([0.5, 1.0, 2.0])), constant=-float(rng.integers(3))
         )
