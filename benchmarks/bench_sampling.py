@@ -656,7 +656,7 @@ def render(raw: dict, peers_path: Path, digest: str) -> str:
                 f"- Banzhaf default (`auto`): geometric mean RMSE / msr-star {s['gm']:.3f} "
                 f"(target <= 0.5: {met})"
                 + _rounding_note(s)
-                + "; pooled coverage {s['pooled']:.4f}, lowest game "
+                + f"; pooled coverage {s['pooled']:.4f}, lowest game "
                 f"{s['lowest_game']} {s['lowest']:.3f}; zero-width {int(s['zero'])}."
             )
     if "owen" in raw:
