@@ -24,23 +24,12 @@ from benefit_alloc.solutions._leaf_games import (
 )
 from benefit_alloc.solutions._surrogate import auto_candidates, require_surrogate
 from benefit_alloc.solutions._surrogate_cart import (
-    CartSurrogate,
     available,
     fit_cart_surrogate,
 )
+from tests.surrogates import all_members, tabulated
 
 pytest.importorskip("sklearn")  # the surrogate extra (and dev) installs it
-
-
-def all_members(n: int) -> np.ndarray:
-    masks = np.arange(1 << n)
-    return ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
-
-
-def tabulated(s: CartSurrogate) -> ba.Game:
-    """The surrogate game ``S -> f(1_S) - f(1_empty)`` over all ``2**n`` coalitions."""
-    p = s.predict(all_members(s.n))
-    return ba.Game(p - p[0])
 
 
 def airport_values(costs: np.ndarray) -> np.ndarray:

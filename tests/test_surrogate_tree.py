@@ -18,17 +18,7 @@ from benefit_alloc.solutions._surrogate_tree import (
     tree_banzhaf,
     tree_shapley,
 )
-
-
-def all_members(n: int) -> np.ndarray:
-    masks = np.arange(1 << n)
-    return ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
-
-
-def tabulated(s: TreeSurrogate) -> ba.Game:
-    """The surrogate game ``S -> f(1_S) - f(empty)`` over all ``2**n`` coalitions."""
-    p = s.predict(all_members(s.n))
-    return ba.Game(p - p[0])
+from tests.surrogates import all_members, tabulated
 
 
 def assert_exact(s: TreeSurrogate) -> None:

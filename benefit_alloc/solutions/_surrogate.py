@@ -200,36 +200,35 @@ def sizewise_factory(size_weights: NDArray[np.float64], prior: float) -> Surroga
     return fit
 
 
-def tree_factory(size_weights: NDArray[np.float64], prior: float) -> SurrogateFitter:
-    """The fitter of the ``"tree"`` surrogate: gradient-boosted trees
-    (:func:`~._surrogate_tree.fit_tree_surrogate`, the ``surrogate`` extra), unweighted and
-    without a prior, seeded from the generator it is given."""
-    del size_weights, prior  # the trees fit every row alike
-
-    def fit(
-        members: NDArray[np.bool_], values: NDArray[np.float64], rng: np.random.Generator
-    ) -> Surrogate:
-        from ._surrogate_tree import fit_tree_surrogate  # lazy: lightgbm is an optional extra
-
-        return fit_tree_surrogate(members, values, seed=int(rng.integers(2**31)))
-
-    return fit
-
-
-def cart_factory(size_weights: NDArray[np.float64], prior: float) -> SurrogateFitter:
-    """The fitter of the ``"cart"`` surrogate: one fully grown regression tree
-    (:func:`~._surrogate_cart.fit_cart_surrogate`, the ``surrogate`` extra), unweighted and
-    without a prior, seeded from the generator it is given."""
-    del size_weights, prior  # the tree fits every row alike
-
-    def fit(
-        members: NDArray[np.bool_], values: NDArray[np.float64], rng: np.random.Generator
-    ) -> Surrogate:
+def _tree_fitter(kind: str) -> Callable[..., Surrogate]:
+    """``fit(members, values, *, seed)`` of a tree kind, imported on first use: ``"cart"``
+    (:func:`~._surrogate_cart.fit_cart_surrogate`, one fully grown regression tree,
+    scikit-learn) or ``"tree"`` (:func:`~._surrogate_tree.fit_tree_surrogate`, boosted
+    trees, LightGBM); both dependencies are the ``surrogate`` extra."""
+    if kind == "cart":
         from ._surrogate_cart import fit_cart_surrogate  # lazy: scikit-learn is an extra
 
-        return fit_cart_surrogate(members, values, seed=int(rng.integers(2**31)))
+        return fit_cart_surrogate
+    from ._surrogate_tree import fit_tree_surrogate  # lazy: lightgbm is an optional extra
 
-    return fit
+    return fit_tree_surrogate
+
+
+def tree_kind_factory(kind: str) -> SurrogateFactory:
+    """The factory of the tree kind ``kind`` (``"cart"`` or ``"tree"``): unweighted,
+    without a prior, each fit seeded from the generator it is given."""
+
+    def factory(size_weights: NDArray[np.float64], prior: float) -> SurrogateFitter:
+        del size_weights, prior  # the trees fit every row alike
+
+        def fit(
+            members: NDArray[np.bool_], values: NDArray[np.float64], rng: np.random.Generator
+        ) -> Surrogate:
+            return _tree_fitter(kind)(members, values, seed=int(rng.integers(2**31)))
+
+        return fit
+
+    return factory
 
 
 def _missing(kind: str) -> str | None:
@@ -271,8 +270,8 @@ def require_surrogate(kind: str) -> None:
 SURROGATES: dict[str, SurrogateFactory] = {
     "linear": linear_factory,
     "sizewise": sizewise_factory,
-    "cart": cart_factory,
-    "tree": tree_factory,
+    "cart": tree_kind_factory("cart"),
+    "tree": tree_kind_factory("tree"),
 }
 
 #: The kinds ``surrogate="auto"`` chooses among, in order of preference on ties: each
