@@ -23,8 +23,11 @@ from benefit_alloc.solutions._sampling_regression import (
     fold_dispersion,
     folds_for,
     regression_minimum,
+    semivalue_coefs,
     size_distribution,
     student_factor,
+    unseen_bound,
+    unseen_sizes,
 )
 from benefit_alloc.solutions._surrogate import SURROGATES, fit_linear
 from benefit_alloc.testing import games as tu_games
@@ -442,3 +445,22 @@ def test_surrogate_kinds_other_than_auto_and_linear_need_method_regression():
     # "auto" (the default) is accepted by every method, and used only by regression
     est = ba.shapley_sampled(g, 120, method="svarm", surrogate="auto", rng=0)
     assert "surrogate" not in est.diagnostics
+
+
+def test_sizes_no_pair_drew_widen_the_error_bar_to_their_bound():
+    # a unanimity game on three players and a null player, v(N) and four pairs: with seed 0
+    # no pair is of size 2, where the surrogate (exact on every pair drawn) is wrong
+    h = _with_null_player(ba.Game(np.array([0, 0, 0, 0, 0, 0, 0, 0.25])))
+    exact = ba.shapley(h).values
+    est = ba.shapley_sampled(h, 9, method="regression", rng=0)
+    assert est.unseen_sizes == [2]
+    assert np.all(np.abs(est.values - exact) <= Z95 * est.stderr)
+    q = np.array([0.0, 0.3, 0.0, 0.3, 0.0])
+    assert unseen_sizes(q, np.array([1]), 4).tolist() == []  # 1 and 3 held by one pair
+    q = np.array([0.0, 0.3, 0.4, 0.3, 0.0])
+    assert unseen_sizes(q, np.array([1, 3]), 4).tolist() == [2]
+    ca, cg = semivalue_coefs("shapley", 4)
+    # Shapley: 2 / n of the magnitude per unseen size
+    assert_allclose(unseen_bound(ca, cg, 4, np.array([2]), 3.0), 2.0 / 4 * 3.0)
+    ca, cg = semivalue_coefs("banzhaf", 4)
+    assert_allclose(unseen_bound(ca, cg, 4, np.array([2]), 1.0), 6 / 8)  # C(4, 2) 2**-3

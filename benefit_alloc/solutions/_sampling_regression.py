@@ -580,11 +580,17 @@ class _Regression:
         # that differ by rounding alone are not a disagreement
         hot &= ~flat
         var = np.where(hot, np.maximum(var, fold_var), var)
+        unseen = unseen_sizes(self.q, d.sizes, n)
+        if unseen.size:
+            # no pair drew these sizes: their part of phi(v - f) is unknown within a bound
+            bound = unseen_bound(self.ca, self.cg, n, unseen, ev.peak + f_peak)
+            var = var + (bound / Z_TWO_SIDED) ** 2
         extra: dict[str, object] = {
             "unvaried_strata": unvaried,
             "rare_players": int(raised.sum()),
             "surrogate_folds": dict(sorted(self.chosen.items())),
             "fold_dispersed_players": int(hot.sum()),
+            "unseen_sizes": [int(u) for u in unseen],
         }
         if raised.any():
             extra["rare_bound"] = RARE_BOUND
@@ -755,6 +761,43 @@ def fold_means_dispersion(
     hot = fold_var > crit * within_var
     factor = float(variance_student_factor(np.array(float(folds))))
     return hot, fold_var * factor
+
+
+#: The two-sided 95% normal quantile: a bound ``b`` on an error is covered by the interval
+#: when the standard error is at least ``b / Z_TWO_SIDED``.
+Z_TWO_SIDED = 1.959963984540054
+
+
+def unseen_sizes(q: NDArray[np.float64], drawn: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    """Coalition sizes the pairs sample from (``q_s > 0``) of which no pair holds a
+    coalition: a pair of size ``s`` holds sizes ``s`` and ``n - s``."""
+    seen = np.zeros(n + 1, dtype=bool)
+    seen[drawn] = True
+    seen[n - drawn] = True
+    return np.flatnonzero((q > 0) & ~seen).astype(np.int64)
+
+
+def unseen_bound(
+    ca: NDArray[np.float64],
+    cg: NDArray[np.float64],
+    n: int,
+    sizes: NDArray[np.int64],
+    magnitude: float,
+) -> float:
+    r"""A bound on the part of :math:`\phi_i(g)` carried by the coalitions of ``sizes``,
+    where no pair was drawn, given :math:`|g| \le` ``magnitude`` there.
+
+    :math:`\bigl|\sum_{|S| = s} \omega_i(S) g(S)\bigr| \le \bigl(\binom{n-1}{s-1}
+    \alpha_s + \binom{n-1}{s} \gamma_s\bigr) \max |g| = \bigl(\tfrac{s}{n} c^a_s +
+    \tfrac{n-s}{n} c^g_s\bigr) \max |g|` with :math:`c^a_s = \binom{n}{s} \alpha_s`,
+    :math:`c^g_s = \binom{n}{s} \gamma_s` (:func:`semivalue_coefs`): :math:`2 / n` of the
+    magnitude per size for the Shapley value, the same for every player.  The estimate takes
+    these sizes' part as 0 (no unit comes from them) while the surrogate's exact value counts
+    them, so the error is that part; ``magnitude`` is the largest magnitude of the game and
+    of its surrogate seen, the convention of the rule-of-three bound."""
+    s = sizes.astype(np.float64)
+    per_size = (s / n) * ca[sizes] + ((n - s) / n) * cg[sizes]
+    return float(per_size.sum()) * magnitude
 
 
 def effective_df(m: int, m2: NDArray[np.float64], m4: NDArray[np.float64]) -> NDArray[np.float64]:
