@@ -71,11 +71,9 @@ def choose_shapley_method(n: int, budget: int, target: float | None = None) -> t
     )
 
 
-def banzhaf_auto_minimum(n: int) -> int:
-    """Smallest budget ``method="auto"`` of ``banzhaf_sampled`` accepts for ``n`` players:
-    that of ``"regression"`` (``v(N)`` and ``n - 1`` complementary pairs, at least 4), or
-    every coalition when that is fewer."""
-    return min(regression_minimum(n), level_minimum(n)) if n > 1 else 1
+#: ``banzhaf_sampled(method="auto")`` runs the same estimators, so it accepts the same
+#: budgets.
+banzhaf_auto_minimum = auto_minimum
 
 
 def choose_banzhaf_method(n: int, budget: int, target: float | None = None) -> tuple[str, str]:

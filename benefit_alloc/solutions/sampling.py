@@ -294,16 +294,7 @@ def _minimum_budget(method: str, n: int, func: str = "shapley_sampled") -> tuple
     from ._sampling_common import MIN_PER_STRATUM  # lazy: engines load on first use (import time)
     from ._sampling_levels import level_minimum  # lazy: engines load on first use (import time)
 
-    if method == "auto" and func == "banzhaf_sampled":
-        from ._sampling_auto import banzhaf_auto_minimum  # lazy: engines load on first use
-
-        need = banzhaf_auto_minimum(n)
-        return need, (
-            f"method 'auto' for {n} players needs at least {need} coalition evaluations "
-            "(v(N) and complementary pairs of coalitions, at least n - 1 and 4, the fewest "
-            "that give a cross-fitted standard error)"
-        )
-    if method == "auto":
+    if method == "auto":  # the same minimum for shapley_sampled and banzhaf_sampled
         from ._sampling_auto import auto_minimum  # lazy: engines load on first use
 
         need = auto_minimum(n)
